@@ -1,0 +1,41 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { UsageError } from "../errors.js";
+
+/** Where a command writes; tests pass their own to read what a person would see. */
+export interface CommandIO {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+export interface Command {
+  readonly name: string;
+  /** One line for `cortex-model help`. */
+  readonly summary: string;
+  /** Usage text shown by `cortex-model <name> --help` and after a usage error. */
+  readonly usage: string;
+  /** Returns the process exit code. */
+  run(args: string[], io: CommandIO): Promise<number>;
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** node:util parseArgs, with its errors turned into UsageError naming the command. */
+export function parseCommandArgs<T extends Options>(
+  command: string,
+  args: string[],
+  options: T,
+  allowPositionals = true,
+) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (error) {
+    throw new UsageError(`${command}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Writes one JSON document on its own line: the machine-readable contract of `--json`. */
+export function writeJson(io: CommandIO, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

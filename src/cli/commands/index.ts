@@ -1,0 +1,5 @@
+import type { Command } from "../command.js";
+import { version } from "./version.js";
+
+/** Every command of the CLI, in the order `cortex-model help` lists them. */
+export const commands: readonly Command[] = [version];

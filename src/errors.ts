@@ -1,0 +1,38 @@
+/**
+ * Every failure the suite reports to a person is a CortexError: a one-line message that names the cause,
+ * the underlying error kept as `cause` for debugging. Subclasses let callers branch on the kind of failure
+ * without parsing messages.
+ */
+export class CortexError extends Error {
+  /** Process exit code the CLI uses when this error ends a command. */
+  readonly exitCode: number = 1;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that can never succeed as given (a malformed reference, an unknown flag, an invalid file). */
+export class UsageError extends CortexError {
+  override readonly exitCode: number = 2;
+}
+
+/** A reference string that does not parse; the message names the offending part. */
+export class InvalidReferenceError extends UsageError {}
+
+/** Content whose size or digest does not match what its descriptor promised. */
+export class DigestMismatchError extends CortexError {}
+
+/** Something asked for (a tag, a manifest, a blob) that the target does not hold. */
+export class NotFoundError extends CortexError {}
+
+/** One line for a person: the message, plus the cause's message when it adds something. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? error.cause.message : undefined;
+    const firstLine = (error.message.split("\n")[0] ?? "").trim();
+    return cause && !firstLine.includes(cause) ? `${firstLine}: ${cause}` : firstLine;
+  }
+  return String(error);
+}

@@ -1,0 +1,84 @@
+import type { Readable } from "node:stream";
+import type { Digest } from "./digest.js";
+
+/** An OCI content descriptor. */
+export interface Descriptor {
+  readonly mediaType: string;
+  readonly digest: Digest;
+  readonly size: number;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly artifactType?: string;
+  readonly urls?: readonly string[];
+  readonly platform?: Readonly<Record<string, unknown>>;
+}
+
+/** An image or artifact manifest (OCI image manifest, Docker v2 schema 2, Ollama). */
+export interface ImageManifest {
+  readonly schemaVersion: 2;
+  readonly mediaType?: string;
+  readonly artifactType?: string;
+  readonly config: Descriptor;
+  readonly layers: readonly Descriptor[];
+  readonly subject?: Descriptor;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** An OCI image index or Docker manifest list. */
+export interface ImageIndex {
+  readonly schemaVersion: 2;
+  readonly mediaType?: string;
+  readonly artifactType?: string;
+  readonly manifests: readonly Descriptor[];
+  readonly subject?: Descriptor;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** A manifest as fetched: the exact bytes (their digest is the identity) and the descriptor that names them. */
+export interface FetchedManifest {
+  readonly descriptor: Descriptor;
+  readonly bytes: Uint8Array;
+}
+
+/** A byte range of a blob: from `offset`, `length` bytes (to the end when absent). */
+export interface BlobRange {
+  readonly offset: number;
+  readonly length?: number;
+}
+
+/** Blob content to push: bytes in memory, or a factory for a fresh stream (called again on retry). */
+export type BlobContent = Uint8Array | (() => Readable);
+
+/**
+ * A place that holds models, in the spirit of oras-go's Target: a remote registry repository or a local OCI
+ * image layout. Pull, packaging, promotion and migration work on either, so the whole pipeline runs offline.
+ * Implementations check sizes and digests of everything they accept.
+ */
+export interface ReadOnlyTarget {
+  /** Human name for messages: `127.0.0.1:5000/ai/model` or `oci:/path`. */
+  readonly name: string;
+  /** Tag or digest to the manifest's descriptor. */
+  resolve(reference: string, options?: { signal?: AbortSignal }): Promise<Descriptor>;
+  /** Manifest bytes by tag, digest or descriptor; bytes are checked against the digest when one is known. */
+  fetchManifest(reference: string | Descriptor, options?: { signal?: AbortSignal }): Promise<FetchedManifest>;
+  /** Blob content, optionally a range of it; the caller verifies what it reads. */
+  fetchBlob(descriptor: Descriptor, options?: { range?: BlobRange; signal?: AbortSignal }): Promise<Readable>;
+  /** Whether a blob or manifest with this digest is present. */
+  exists(descriptor: Descriptor, options?: { signal?: AbortSignal }): Promise<boolean>;
+  /** Tags of this repository or layout. */
+  tags(options?: { signal?: AbortSignal }): Promise<string[]>;
+  /** Manifests whose `subject` is the given manifest, optionally filtered by artifact type. */
+  referrers(subject: Descriptor, options?: { artifactType?: string; signal?: AbortSignal }): Promise<Descriptor[]>;
+}
+
+export interface Target extends ReadOnlyTarget {
+  /** Stores a blob; content not matching the descriptor's size and digest is refused and nothing is kept. */
+  pushBlob(descriptor: Descriptor, content: BlobContent, options?: { signal?: AbortSignal }): Promise<void>;
+  /** Stores a manifest, under a tag when given. */
+  pushManifest(
+    descriptor: Descriptor,
+    bytes: Uint8Array,
+    options?: { tag?: string; signal?: AbortSignal },
+  ): Promise<void>;
+  /** Points a tag at a manifest already present. */
+  tag(descriptor: Descriptor, tag: string, options?: { signal?: AbortSignal }): Promise<void>;
+}
