@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { sha256Digest } from "../../src/digest.js";
@@ -111,6 +112,32 @@ describe("registry client through a fault-injecting proxy (basic auth)", () => {
     const whole = await buffer(await repo().fetchBlob(layer.descriptor));
     expect(whole.length).toBe(layer.descriptor.size);
     expect(sha256Digest(whole)).not.toBe(layer.descriptor.digest);
+  });
+
+  it("stops at once when aborted, before a request or in the middle of a body", async () => {
+    const before = new AbortController();
+    before.abort();
+    await expect(repo().resolve("v1", { signal: before.signal })).rejects.toThrow(/abort/i);
+    const during = new AbortController();
+    const stream = await repo().fetchBlob(layer.descriptor, { signal: during.signal });
+    let received = 0;
+    const reading = (async () => {
+      for await (const chunk of stream) {
+        received += (chunk as Buffer).length;
+        during.abort();
+      }
+    })();
+    await expect(reading).rejects.toThrow(/abort/i);
+    expect(received).toBeLessThan(layer.descriptor.size);
+  });
+
+  it("refuses streamed content shorter than its descriptor says, leaving nothing behind", async () => {
+    const short = blob(pseudoRandomBytes(5000, "short-stream"));
+    const target = testRepository(registry, "faults/short");
+    await expect(
+      target.pushBlob(short.descriptor, () => Readable.from([Buffer.from(short.bytes.subarray(0, 4000))])),
+    ).rejects.toThrow(/repository faults\/short: blob sha256:[0-9a-f]{64}: the content is not the 5000 bytes/);
+    expect(await target.exists(short.descriptor)).toBe(false);
   });
 
   it("retries failed upload requests and still stores exactly the content", async () => {
