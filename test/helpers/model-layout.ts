@@ -69,3 +69,26 @@ export async function makeModelLayout(dir: string, options: ModelLayoutOptions):
 export function randomData(size: number): Uint8Array {
   return randomBytes(size);
 }
+
+/** A GGUF v3 header with a few metadata keys and no tensors: enough for metadata readers. */
+export function tinyGguf(metadata: Record<string, string | number>): Uint8Array {
+  const parts: Buffer[] = [];
+  const u32 = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(n);
+    return b;
+  };
+  const u64 = (n: number) => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(n));
+    return b;
+  };
+  const str = (s: string) => Buffer.concat([u64(Buffer.byteLength(s)), Buffer.from(s)]);
+  parts.push(Buffer.from("GGUF"), u32(3), u64(0), u64(Object.keys(metadata).length));
+  for (const [key, value] of Object.entries(metadata)) {
+    parts.push(str(key));
+    parts.push(typeof value === "string" ? Buffer.concat([u32(8), str(value)]) : Buffer.concat([u32(4), u32(value)]));
+  }
+  const header = Buffer.concat(parts);
+  return Buffer.concat([header, Buffer.alloc((32 - (header.length % 32)) % 32)]);
+}
