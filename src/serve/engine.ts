@@ -192,9 +192,13 @@ export class Engine {
     }
   }
 
-  /** llama.cpp's `/tokenize`: `addSpecial` puts BOS first when the model wants it, `parseSpecial` reads `<s>`-like text. */
+  /**
+   * llama.cpp's `/tokenize`, splitting text exactly as prompts are split here (node-llama-cpp's completion
+   * tokenization, without SentencePiece's leading space); `addSpecial` puts BOS first when the model wants
+   * it, `parseSpecial` reads `<s>`-like text as special tokens.
+   */
   tokenize(text: string, options: { addSpecial?: boolean; parseSpecial?: boolean } = {}): number[] {
-    const tokens = this.#model.tokenize(text, options.parseSpecial ?? false);
+    const tokens = this.#model.tokenize(text, options.parseSpecial ?? false, "trimLeadingSpace");
     const bos = this.#model.tokens.bos;
     return options.addSpecial && bos !== null && this.#model.tokens.shouldPrependBosToken ? [bos, ...tokens] : tokens;
   }
@@ -294,7 +298,7 @@ export class Engine {
       const vectors: number[][] = [];
       let promptTokens = 0;
       for (const text of texts) {
-        promptTokens += this.#model.tokenize(text).length;
+        promptTokens += context.calculateInputLength(text);
         vectors.push([...(await context.getEmbeddingFor(text)).vector]);
       }
       return { vectors, promptTokens };
