@@ -132,12 +132,9 @@ class SuiteBuilder {
     for (const [i, rawAssertion] of raw.assert.entries()) {
       const assertion = await this.buildAssertion(rawAssertion, vars, [...path, "assert", i]);
       if (!assertion) continue;
-      const forEmbeddings = embeddingAssertions.has(assertion.kind);
-      if (request.api === "embeddings" && !forEmbeddings) {
-        this.report([...path, "assert", i], `${assertion.label} does not apply to an embeddings case`);
-      } else if (request.api !== "embeddings" && assertion.kind === "embedding-dim") {
-        this.report([...path, "assert", i], `${assertion.label} applies only to an embeddings case`);
-      }
+      // Once the api itself is wrong, saying which assertions fit it would only add noise.
+      if (raw.api === undefined || raw.api === request.api)
+        this.checkApplies(request.api, assertion, [...path, "assert", i]);
       assertions.push(assertion);
     }
     return {
@@ -151,10 +148,19 @@ class SuiteBuilder {
     };
   }
 
+  private checkApplies(api: CaseRequest["api"], assertion: Assertion, path: readonly (string | number)[]): void {
+    if (api === "embeddings" && !embeddingAssertions.has(assertion.kind)) {
+      this.report(path, `${assertion.label} does not apply to an embeddings case`);
+    } else if (api !== "embeddings" && assertion.kind === "embedding-dim") {
+      this.report(path, `${assertion.label} applies only to an embeddings case`);
+    }
+  }
+
   private buildRequest(raw: RawCase, vars: Vars, path: readonly (string | number)[]): CaseRequest {
     const given = raw.messages ? "chat" : raw.prompt !== undefined ? "completions" : "embeddings";
     const api = raw.api ?? given;
-    if (api !== given) {
+    // Messages and a prompt convert into each other; embeddings input does not.
+    if ((api === "embeddings") !== (given === "embeddings")) {
       const field = api === "chat" ? "messages" : api === "completions" ? "prompt" : "input";
       this.report([...path, "api"], `api ${api} needs "${field}"`);
     }

@@ -16,7 +16,7 @@ export function parseYamlSource(file: string, text: string): YamlSource {
   if (doc.errors.length > 0) {
     const issues: SuiteIssue[] = doc.errors.map((error) => ({
       file,
-      line: error.linePos?.[0].line ?? 1,
+      line: lineCounter.linePos(error.pos[0]).line,
       message: error.message.split("\n")[0] ?? error.code,
     }));
     throw new SuiteError(issues);

@@ -1,5 +1,6 @@
 import type { Command } from "../command.js";
+import { test } from "./test.js";
 import { version } from "./version.js";
 
 /** Every command of the CLI, in the order `cortex-model help` lists them. */
-export const commands: readonly Command[] = [version];
+export const commands: readonly Command[] = [test, version];

@@ -33,27 +33,27 @@ export function summaryLine(summary: RunSummary): string {
   );
 }
 
-/** The full console report: every case, failure details, the comparison, the verdict. */
-export function consoleReport(results: CompatResults): string {
-  const lines = [`suite ${results.suite.name} against ${results.model.name} at ${results.backend.baseUrl}`];
-  for (const result of results.cases) lines.push(caseLine(result), ...failureDetails(result));
+/** A case's line followed, when it failed, by why. */
+export function caseReport(result: CaseResult): string[] {
+  return [caseLine(result), ...failureDetails(result)];
+}
+
+/** The cases that answer differently on the compared endpoint, both answers side by side. */
+export function comparisonReport(results: CompatResults): string[] {
   const comparison = results.comparison;
-  if (comparison) {
+  if (!comparison) return [];
+  const lines = [
+    `compared with ${comparison.model.name} at ${comparison.backend.baseUrl}: ${comparison.differences.length} of ${results.cases.length} cases answer differently`,
+  ];
+  for (const difference of comparison.differences) {
     lines.push(
-      "",
-      `compared with ${comparison.model.name} at ${comparison.backend.baseUrl}: ${comparison.differences.length} of ${results.cases.length} cases answer differently`,
+      `  ${difference.id}:`,
+      ...sideBySide(
+        { title: `${results.model.name} (${difference.primaryStatus})`, text: difference.primary },
+        { title: `${comparison.model.name} (${difference.otherStatus})`, text: difference.other },
+      ).map((line) => `    ${line}`),
     );
-    for (const difference of comparison.differences) {
-      lines.push(
-        `  ${difference.id}:`,
-        ...sideBySide(
-          { title: `${results.model.name} (${difference.primaryStatus})`, text: difference.primary },
-          { title: `${comparison.model.name} (${difference.otherStatus})`, text: difference.other },
-        ).map((line) => `    ${line}`),
-      );
-    }
-    lines.push(`comparison run: ${summaryLine(comparison.summary)}`);
   }
-  lines.push("", summaryLine(results.summary));
-  return `${lines.join("\n")}\n`;
+  lines.push(`comparison run: ${summaryLine(comparison.summary)}`);
+  return lines;
 }
