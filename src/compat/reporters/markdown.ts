@@ -3,7 +3,15 @@ import type { CaseResult, CompatResults } from "../results.js";
 /** Table cells cannot hold newlines or bare pipes; answers are shortened so the table stays readable. */
 function cell(text: string, max = 120): string {
   const short = [...text].length > max ? `${[...text].slice(0, max - 1).join("")}…` : text;
-  return short.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>").replace(/</g, "&lt;") || " ";
+  return (
+    short
+      .replace(/\\/g, "\\\\")
+      .replace(/\|/g, "\\|")
+      .replace(/</g, "&lt;")
+      .replace(/\r?\n/g, "<br>")
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "\uFFFD") || " "
+  );
 }
 
 const icon = { pass: "✅ pass", fail: "❌ fail", error: "⚠️ error" } as const;
@@ -25,11 +33,11 @@ export function markdownSummary(results: CompatResults): string {
     "",
     `Model **${cell(results.model.name)}**${digest} at ${cell(results.backend.baseUrl)}: ${s.passed} passed, ${s.failed} failed, ${s.errors} errors; pass rate ${(s.passRate * 100).toFixed(1)}% (threshold ${(s.threshold * 100).toFixed(1)}%).`,
     "",
-    "| Case | Result | Latency | Details |",
-    "| --- | --- | ---: | --- |",
+    "| Case | Result | Latency | Answer | Details |",
+    "| --- | --- | ---: | --- | --- |",
     ...results.cases.map(
       (c) =>
-        `| ${cell(c.id)} | ${icon[c.status]} | ${c.timings.e2eMs === undefined ? "" : `${Math.round(c.timings.e2eMs)} ms`} | ${cell(detail(c), 200)} |`,
+        `| ${cell(c.id)} | ${icon[c.status]} | ${c.timings.e2eMs === undefined ? "" : `${Math.round(c.timings.e2eMs)} ms`} | ${cell(c.output, 80)} | ${cell(detail(c), 200)} |`,
     ),
   ];
   const comparison = results.comparison;
