@@ -20,7 +20,7 @@ function detail(result: CaseResult): string {
   if (result.status === "error") return result.error ?? "";
   return result.assertions
     .filter((a) => !a.pass)
-    .map((a) => `${a.type}: ${a.reason}`)
+    .map((a) => `${a.type}: ${a.reason}${a.expected === undefined ? "" : ` (expected ${JSON.stringify(a.expected)})`}`)
     .join("; ");
 }
 

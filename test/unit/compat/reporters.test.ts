@@ -163,7 +163,9 @@ describe("markdown summary", () => {
     expect(markupRow?.split(/(?<!\\)\|/)).toHaveLength(7);
     expect(markdown).toContain(`\`sha256:${"b".repeat(64)}\``);
     expect(markdown).toContain("| ok | Paris | Lyon |");
-    expect(markdown).toContain("| ありがとう<br>ございます | equals: output differs from the expected text |");
+    expect(markdown).toContain(
+      '| ありがとう<br>ございます | equals: output differs from the expected text (expected "ありがとう\\\\nござる") |',
+    );
   });
 });
 
