@@ -102,3 +102,12 @@ export function exitCodeFor(summary: RunSummary): 0 | 1 | 2 {
   if (summary.total > 0 && summary.errors === summary.total) return 2;
   return summary.verdict === "pass" ? 0 : 1;
 }
+
+/** `fail-on`: "any" (every case must pass) or the pass rate needed, as a fraction or a percentage. */
+export function parseFailOn(text: string): number | undefined {
+  if (text === "any") return 1;
+  const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
+  if (!match) return undefined;
+  const value = Number(match[1]) / (match[2] ? 100 : 1);
+  return value >= 0 && value <= 1 ? value : undefined;
+}

@@ -63,8 +63,8 @@ interface RawSuite {
   cases: RawCase[];
 }
 
-/** Assertions that read something only a generation (not an embedding) produces, and the reverse. */
-const embeddingAssertions: ReadonlySet<AssertionName> = new Set(["embedding-dim", "max-latency-ms"]);
+/** The assertions an embeddings case can use: the rest read text, tokens or streaming an embedding lacks. */
+const embeddingAssertions: ReadonlySet<AssertionName> = new Set(["embedding-dim", "max-latency-ms", "deterministic"]);
 
 /** Reads, validates and types a suite file; every problem is reported at once, each with its line. */
 export async function loadSuite(file: string, cwd = process.cwd()): Promise<Suite> {

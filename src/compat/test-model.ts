@@ -28,6 +28,8 @@ export interface TestModelOptions {
   /** Where to write the answers as a new baseline. */
   readonly recordPath?: string;
   readonly concurrency?: number;
+  /** Overrides the suite's pass threshold (the action's and CLI's `fail-on`). */
+  readonly threshold?: number;
   readonly onCase?: (result: CaseResult) => void;
   readonly now?: () => Date;
 }
@@ -35,6 +37,7 @@ export interface TestModelOptions {
 /** The whole of test-model, shared by the CLI and the action: check the endpoints, run, compare, record. */
 export async function testModel(options: TestModelOptions): Promise<CompatResults> {
   const { suite, endpoint } = options;
+  const threshold = options.threshold ?? suite.threshold;
   const now = options.now ?? (() => new Date());
   const baselinePath = options.baselinePath ?? suite.baseline;
   const baseline = baselinePath ? await readBaseline(baselinePath) : undefined;
@@ -60,7 +63,7 @@ export async function testModel(options: TestModelOptions): Promise<CompatResult
     comparison = {
       model: options.compare.model,
       backend: backendOf(options.compare),
-      summary: summarise(other, suite.threshold),
+      summary: summarise(other, threshold),
       differences: differences(cases, other),
     };
   }
@@ -75,7 +78,7 @@ export async function testModel(options: TestModelOptions): Promise<CompatResult
     backend: backendOf(endpoint),
     startedAt: startedAt.toISOString(),
     durationMs,
-    summary: summarise(cases, suite.threshold),
+    summary: summarise(cases, threshold),
     cases,
     ...(comparison && { comparison }),
   };

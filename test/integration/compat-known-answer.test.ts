@@ -48,7 +48,7 @@ describe("the example suite on the embedded backend", () => {
     const run = await cli([...suiteArgs(good, "good"), "--json", json, "--digest", `sha256:${"d".repeat(64)}`]);
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
     const results = JSON.parse(await readFile(json, "utf8")) as CompatResults;
-    expect(results.summary).toMatchObject({ total: 5, passed: 5, failed: 0, errors: 0, verdict: "pass" });
+    expect(results.summary).toMatchObject({ total: 6, passed: 6, failed: 0, errors: 0, verdict: "pass" });
     expect(results.model.digest).toBe(`sha256:${"d".repeat(64)}`);
     expect(results.cases.find((c) => c.id === "thanks-japanese")?.output).toBe("ありがとう");
   });
@@ -77,7 +77,7 @@ describe("the example suite on the embedded backend", () => {
       "good",
     ]);
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain(`compared with good at ${good.url}: 1 of 5 cases answer differently`);
+    expect(run.stdout).toContain(`compared with good at ${good.url}: 1 of 6 cases answer differently`);
     expect(run.stdout).toMatch(
       / {2}capital-france:\n {4}regressed \(fail\) +\| good \(pass\)\n.*\n {4}Lyon +\| Paris\n/,
     );

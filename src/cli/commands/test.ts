@@ -5,7 +5,7 @@ import { caseReport, comparisonReport, summaryLine } from "../../compat/reporter
 import { writeResultsJson } from "../../compat/reporters/json.js";
 import { junitXml } from "../../compat/reporters/junit.js";
 import { markdownSummary } from "../../compat/reporters/markdown.js";
-import { exitCodeFor } from "../../compat/results.js";
+import { exitCodeFor, parseFailOn } from "../../compat/results.js";
 import { formatIssue, SuiteError } from "../../compat/suite-error.js";
 import { loadSuite } from "../../compat/suite-load.js";
 import { type Endpoint, testModel } from "../../compat/test-model.js";
@@ -31,6 +31,7 @@ Options:
   --compare-base-url URL    also run the suite against this endpoint and list differing answers
   --compare-model NAME      model name on the compared endpoint (default: --model)
   --concurrency N           cases in flight at once (default 1)
+  --fail-on any|RATE        pass rate needed: any (every case), 0.9 or 90% (default: the suite's threshold)
 
 Exit: 0 the suite passed, 1 it failed, 2 it could not run (invalid suite, endpoint down).`;
 
@@ -49,6 +50,7 @@ const options = {
   "compare-base-url": { type: "string" },
   "compare-model": { type: "string" },
   concurrency: { type: "string" },
+  "fail-on": { type: "string" },
 } as const;
 
 function required(values: Record<string, unknown>, name: string): string {
@@ -69,6 +71,11 @@ export const test: Command = {
     const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new UsageError(`test: --concurrency must be a positive integer, got "${values.concurrency}"`);
+    }
+    const failOn = values["fail-on"];
+    const threshold = failOn === undefined ? undefined : parseFailOn(failOn);
+    if (failOn !== undefined && threshold === undefined) {
+      throw new UsageError(`test: --fail-on must be "any" or a pass rate from 0 to 1 (or 0% to 100%), got "${failOn}"`);
     }
     if (values["compare-model"] !== undefined && values["compare-base-url"] === undefined) {
       throw new UsageError("test: --compare-model needs --compare-base-url");
@@ -107,6 +114,7 @@ export const test: Command = {
       ...(baselinePath && { baselinePath }),
       ...(recordPath && { recordPath }),
       concurrency,
+      ...(threshold !== undefined && { threshold }),
       onCase: (result) => io.stdout.write(`${caseReport(result).join("\n")}\n`),
     });
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { GenerationRequest, ModelClient } from "../../../src/client/types.js";
 import { readBaseline } from "../../../src/compat/baseline-file.js";
-import { exitCodeFor, summarise } from "../../../src/compat/results.js";
+import { exitCodeFor, parseFailOn, summarise } from "../../../src/compat/results.js";
 import { runSuite } from "../../../src/compat/runner.js";
 import { parseSuite } from "../../../src/compat/suite-load.js";
 import { EndpointUnavailableError, testModel } from "../../../src/compat/test-model.js";
@@ -104,6 +104,19 @@ cases:
     expect(result).toMatchObject({ status: "pass", api: "embeddings", output: "" });
     expect(client.requests[0]).toMatchObject({ input: ["a", "b"] });
   });
+
+  it("checks that repeated embeddings are identical", async () => {
+    const suite = await parseSuite(
+      "s.yaml",
+      "cases:\n  - {id: e, input: a, assert: [{type: deterministic, n: 2}]}\n",
+      tmpdir(),
+    );
+    let call = 0;
+    const drifting = new ScriptedClient(byTable, undefined, () => [[call++, 1]]);
+    const [result] = await runSuite(suite, { client: drifting, model: "m" });
+    expect(result?.assertions[0]).toMatchObject({ pass: false, reason: "answer 2 of 2 differs from answer 1" });
+    expect(drifting.requests).toHaveLength(2);
+  });
 });
 
 describe("summarise and exit codes", () => {
@@ -123,6 +136,19 @@ describe("summarise and exit codes", () => {
     expect(exitCodeFor(summarise(results, 0.5))).toBe(1);
     const down = await runSuite(suite, { client: new ScriptedClient(() => new Error("refused")), model: "m" });
     expect(exitCodeFor(summarise(down, 0))).toBe(2);
+  });
+});
+
+describe("parseFailOn", () => {
+  it("reads any, fractions and percentages, and refuses the rest", () => {
+    expect(["any", "0.9", "90%", "0", "100%", "1"].map(parseFailOn)).toEqual([1, 0.9, 0.9, 0, 1, 1]);
+    expect(["most", "1.5", "120%", "-1", ""].map(parseFailOn)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });
 

@@ -114,6 +114,13 @@ describe("cortex-model test", () => {
     expect(result.stdout).toContain("1 passed, 1 failed, 0 errors; pass rate 50.0% (threshold 100%): FAIL");
   });
 
+  it("lets --fail-on lower the pass rate needed", async () => {
+    expect((await run([...against(regressed), "--fail-on", "50%"], dir)).code).toBe(0);
+    expect((await run([...against(regressed), "--fail-on", "any"], dir)).code).toBe(1);
+    const wrong = await run([...against(regressed), "--fail-on", "most"], dir);
+    expect(wrong).toMatchObject({ code: 2, stderr: expect.stringContaining('--fail-on must be "any" or a pass rate') });
+  });
+
   it("records a baseline and checks against it with --baseline", async () => {
     expect(
       (
