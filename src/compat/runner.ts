@@ -121,7 +121,7 @@ async function gather(suiteCase: SuiteCase, options: RunOptions): Promise<Eviden
       : { api: "completions", prompt: suiteCase.prompt }),
   });
   const samples: Sample[] = [];
-  // Sequential on purpose: repeats measure one request at a time, as deterministic output is meant.
+  // One after another, so that repeats of a case never compete with each other for the backend's slots.
   for (let i = 0; i < count; i++) samples.push(await options.client.generate(request(stream)));
   if (!otherMode) return { samples, ...withBaseline };
   const other = (await options.client.generate(request(!stream))).text;

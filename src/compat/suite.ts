@@ -43,7 +43,8 @@ export type Assertion = AssertionBase &
     | { readonly kind: "equals" | "contains" | "icontains" | "starts-with" | "finish-reason"; readonly value: string }
     | { readonly kind: "contains-any" | "contains-all"; readonly value: readonly string[] }
     | { readonly kind: "regex"; readonly pattern: RegExp }
-    | { readonly kind: "is-json" | "stream-consistent" }
+    | { readonly kind: "is-json" }
+    | { readonly kind: "stream-consistent" }
     | { readonly kind: "json-schema"; readonly schema: Readonly<Record<string, unknown>> }
     | {
         readonly kind: "max-latency-ms" | "max-ttft-ms" | "max-tokens" | "min-tokens" | "embedding-dim";

@@ -8,15 +8,13 @@ import { contains, containsAll, containsAny, equals, finishReason, icontains, re
 
 /** Checks one assertion against a case's evidence; per-answer assertions must hold for every answer. */
 export function evaluate(assertion: Assertion, evidence: Evidence): AssertionResult {
-  switch (assertion.kind) {
-    case "deterministic":
-      return verdict(assertion, deterministic(evidence, assertion.n));
-    case "stream-consistent":
-      return verdict(assertion, streamConsistent(evidence));
-    default:
-      return perSample(assertion, evidence.samples, (sample) => observe(assertion, sample, evidence));
-  }
+  if (assertion.kind === "deterministic") return verdict(assertion, deterministic(evidence, assertion.n));
+  if (assertion.kind === "stream-consistent") return verdict(assertion, streamConsistent(evidence));
+  return perSample(assertion, evidence.samples, (sample) => observe(assertion, sample, evidence));
 }
+
+/** Assertions about one answer at a time, as opposed to those comparing several answers. */
+type PerAnswer = Exclude<Assertion, { kind: "deterministic" | "stream-consistent" }>;
 
 function perSample(
   assertion: Assertion,
@@ -37,7 +35,7 @@ function perSample(
   return first as AssertionResult;
 }
 
-function observe(assertion: Assertion, sample: Sample, evidence: Evidence): Observation {
+function observe(assertion: PerAnswer, sample: Sample, evidence: Evidence): Observation {
   switch (assertion.kind) {
     case "equals":
       return equals(sample, assertion.value);
@@ -71,10 +69,6 @@ function observe(assertion: Assertion, sample: Sample, evidence: Evidence): Obse
       return embeddingDim(sample, assertion.value);
     case "matches-baseline":
       return matchesBaseline(sample, evidence.baseline, assertion.threshold);
-    case "deterministic":
-      return deterministic(evidence, assertion.n);
-    case "stream-consistent":
-      return streamConsistent(evidence);
   }
 }
 
