@@ -76,8 +76,9 @@ export function mermaidChart(section: SectionResult): string {
   const comparisons = section.comparisons.filter((c) => Number.isFinite(c.ratio));
   if (comparisons.length === 0) return "";
   const percents = comparisons.map((c) => Math.round(c.ratio * 1000) / 10);
-  const top = Math.ceil(Math.max(110, ...percents) / 10) * 10;
-  const bottom = Math.floor(Math.min(90, ...percents) / 10) * 10;
+  // Headroom of at least 5 points keeps the tallest bar off the frame.
+  const top = Math.ceil((Math.max(105, ...percents) + 5) / 10) * 10;
+  const bottom = Math.max(0, Math.floor((Math.min(95, ...percents) - 5) / 10) * 10);
   return [
     "```mermaid",
     "xychart-beta",
@@ -118,7 +119,7 @@ export function renderMarkdown(results: BenchResults, options: MarkdownOptions):
     const heading = `### Scenario \`${s.name}\`: ${verdictBadge[s.verdict]}\n\n${s.runs} runs per side (${s.warmupRunsExcluded} warm-up runs per side excluded), concurrency ${s.concurrency}, max_tokens ${s.maxTokens}, ${s.promptCount} prompt(s), ${s.api} API.`;
     blocks.push("", sectionMarkdown(s, heading), "", mermaidChart(s));
   }
-  if (results.load) {
+  if (results.load && results.load.comparisons.length > 0) {
     blocks.push("", sectionMarkdown(results.load, `### Backend load: ${verdictBadge[results.load.verdict]}`));
   }
   if (results.verdict === "regression" && results.settings.warnOnly) {

@@ -175,14 +175,14 @@ export function buildResults(input: ResultsInput): BenchResults {
       promptCount: m.scenario.prompts.length,
     };
   });
-  const baselineLoadSide =
+  // The candidate's load times are kept even with nothing to compare them to: a later run may use them.
+  const baselineLoads =
     baseline.kind === "file"
       ? baseline.stored.load?.candidate
       : baseline.loads && sideData(loadSamples(baseline.loads));
-  const load =
-    input.candidateLoads && baselineLoadSide
-      ? section("backend load", baselineLoadSide, sideData(loadSamples(input.candidateLoads)), settings)
-      : undefined;
+  const load = input.candidateLoads
+    ? section("backend load", baselineLoads ?? sideData({}), sideData(loadSamples(input.candidateLoads)), settings)
+    : undefined;
   const verdicts = [...scenarios.map((s) => s.verdict), ...(load ? [load.verdict] : [])];
   return {
     format: resultsFormat,
