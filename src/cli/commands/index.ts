@@ -1,4 +1,5 @@
 import type { Command } from "../command.js";
+import { bench } from "./bench.js";
 import { inspectCommand } from "./inspect.js";
 import { pullCommand } from "./pull.js";
 import { serve } from "./serve.js";
@@ -8,4 +9,13 @@ import { verifyCommand } from "./verify.js";
 import { version } from "./version.js";
 
 /** Every command of the CLI, in the order `cortex-model help` lists them. */
-export const commands: readonly Command[] = [pullCommand, inspectCommand, verifyCommand, synth, serve, test, version];
+export const commands: readonly Command[] = [
+  pullCommand,
+  inspectCommand,
+  verifyCommand,
+  synth,
+  serve,
+  test,
+  bench,
+  version,
+];
