@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
+import { sha256Digest } from "../digest.js";
 import { DigestMismatchError } from "../errors.js";
 import type { BlobContent, Descriptor } from "../target.js";
 import type { ClientRequest, RegistryClient } from "./client.js";
@@ -169,7 +170,7 @@ async function uploadFailure(ctx: UploadContext, what: string, descriptor: Descr
 }
 
 function checkBytes(ctx: UploadContext, descriptor: Descriptor, bytes: Uint8Array): void {
-  const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+  const digest = sha256Digest(bytes);
   if (bytes.length !== descriptor.size || digest !== descriptor.digest) {
     throw new DigestMismatchError(
       `${ctx.where}: blob content (${bytes.length} bytes, ${digest}) does not match its descriptor (${descriptor.size} bytes, ${descriptor.digest})`,
