@@ -122,6 +122,21 @@ describe("identity tokens against a token-auth registry", () => {
     expect(await viaHelper.exists(content.descriptor)).toBe(true);
   });
 
+  it("caches tokens per scope: one token request per scope set, however many requests use it", async () => {
+    const credentials = { username: registry.username ?? "", password: registry.password ?? "" };
+    const repo = openRepository(
+      { kind: "registry", registry: registry.host, repository: "creds/cache" },
+      { credentials, env: {} },
+    );
+    const before = registry.tokenIssuer?.requests.length ?? 0;
+    for (let i = 0; i < 3; i++) expect(await repo.exists(content.descriptor)).toBe(false);
+    await repo.pushBlob(content.descriptor, content.bytes);
+    await repo.pushBlob(content.descriptor, content.bytes);
+    expect(await repo.exists(content.descriptor)).toBe(true);
+    const scopes = registry.tokenIssuer?.requests.slice(before).map((r) => r.scopes.join(" "));
+    expect(scopes).toEqual(["repository:creds/cache:pull", "repository:creds/cache:pull,push"]);
+  });
+
   it("asks for pull on the source repository too when mounting across repositories", async () => {
     const credentials = { username: registry.username ?? "", password: registry.password ?? "" };
     const ref = (repository: string) => ({ kind: "registry" as const, registry: registry.host, repository });
