@@ -3,7 +3,6 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { digestHex, sha256Digest } from "../../../src/digest.js";
 import {
   type CachedModel,
   modelCacheKey,
@@ -13,27 +12,11 @@ import {
 } from "../../../src/github/model-cache.js";
 import type { Descriptor } from "../../../src/target.js";
 import { type ActionsCacheServer, startActionsCacheServer } from "../../helpers/actions-cache-server.js";
+import { writeLayoutModel } from "../../helpers/layout-model.js";
 
-function descriptor(mediaType: string, bytes: Uint8Array): Descriptor {
-  return { mediaType, digest: sha256Digest(bytes), size: bytes.length };
-}
-
-/** Writes a small model's manifest and blobs into a store, returning what the cache needs to know of it. */
-async function writeModel(store: string, layerBytes = randomBytes(512 * 1024)): Promise<CachedModel> {
-  const config = Buffer.from(JSON.stringify({ config: { format: "gguf" }, nonce: randomBytes(8).toString("hex") }));
-  const layer = descriptor("application/vnd.docker.ai.gguf.v3", layerBytes);
-  const configDescriptor = descriptor("application/vnd.docker.ai.model.config.v0.1+json", config);
-  const manifestBytes = Buffer.from(JSON.stringify({ schemaVersion: 2, config: configDescriptor, layers: [layer] }));
-  const manifest = descriptor("application/vnd.oci.image.manifest.v1+json", manifestBytes);
-  await mkdir(path.join(store, "blobs", "sha256"), { recursive: true });
-  for (const [d, bytes] of [
-    [manifest, manifestBytes],
-    [configDescriptor, config],
-    [layer, layerBytes],
-  ] as const) {
-    await writeFile(path.join(store, "blobs", "sha256", digestHex(d.digest)), bytes);
-  }
-  return { store, manifest, blobs: [configDescriptor, layer] };
+/** A model written into the store the way a pull leaves it. */
+async function writeModel(store: string): Promise<CachedModel> {
+  return { store, ...(await writeLayoutModel(store)) };
 }
 
 const ENV_NAMES = ["ACTIONS_CACHE_URL", "ACTIONS_RESULTS_URL", "ACTIONS_RUNTIME_TOKEN", "ACTIONS_CACHE_SERVICE_V2"];
