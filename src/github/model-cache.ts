@@ -18,7 +18,7 @@ export interface CachedModel {
   /** The store directory (an OCI image layout). */
   readonly store: string;
   readonly manifest: Descriptor;
-  /** Every blob the manifest names (config and layers). */
+  /** Every other file of the model: config and layers, and the selected manifest when `manifest` is an index. */
   readonly blobs: readonly Descriptor[];
 }
 
@@ -32,9 +32,6 @@ export interface SaveResult {
   readonly key: string;
   readonly saved: boolean;
 }
-
-/** Records a restored manifest in the store's index.json; the store owns that file's format and locking. */
-export type RegisterManifest = (manifest: Descriptor) => Promise<void>;
 
 /** One entry per manifest digest; the OS is part of the key because the archive's tar and paths are. */
 export function modelCacheKey(manifest: Digest, platform: NodeJS.Platform = process.platform): string {
@@ -51,7 +48,11 @@ function blobPath(store: string, digest: Digest): string {
   return path.join(path.resolve(store), "blobs", "sha256", digestHex(digest));
 }
 
-export async function restoreModel(model: CachedModel, register: RegisterManifest): Promise<RestoreResult> {
+/**
+ * Restores the model's files into the store. It does not name the manifest in the store's index.json: the
+ * digest-pinned pull that follows finds every file present, names it, and makes no network request.
+ */
+export async function restoreModel(model: CachedModel): Promise<RestoreResult> {
   const key = modelCacheKey(model.manifest.digest);
   if (!cache.isFeatureAvailable()) {
     core.info("The Actions cache service is not available here; the model will be pulled.");
@@ -72,7 +73,6 @@ export async function restoreModel(model: CachedModel, register: RegisterManifes
     );
     return { key, hit: false };
   }
-  await register(model.manifest);
   return { key, hit: true };
 }
 

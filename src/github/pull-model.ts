@@ -7,7 +7,7 @@ import { formatReference, isPinned, parseReference, pinReference, type Reference
 import type { Descriptor, FetchedManifest, ImageManifest } from "../target.js";
 import { PullModel } from "./constants.js";
 import { booleanInput, InputError, optionalInput, requiredInput, secretInput } from "./inputs.js";
-import { type RegisterManifest, restoreModel, saveModel } from "./model-cache.js";
+import { restoreModel, saveModel } from "./model-cache.js";
 import { setOutputs } from "./outputs.js";
 
 export interface RegistryCredentials {
@@ -40,8 +40,6 @@ export interface PullServices {
     store: string,
     credentials?: RegistryCredentials,
   ): Promise<{ readonly modelPath: string; readonly downloadedBytes: number }>;
-  /** Records a manifest restored from the cache in the store's index. */
-  register(store: string): RegisterManifest;
 }
 
 /** A manifest the action cannot cache or pull as one model (an index, or not JSON). */
@@ -79,9 +77,7 @@ export async function pullModel(inputs: PullModelInputs, services: PullServices)
     );
   }
   const cacheable = { store: inputs.store, manifest: fetched.descriptor, blobs: manifestBlobs(fetched) };
-  const restored = inputs.cache
-    ? await restoreModel(cacheable, services.register(inputs.store))
-    : { key: "", hit: false };
+  const restored = inputs.cache ? await restoreModel(cacheable) : { key: "", hit: false };
   const pulled = await services.pull(pinned, inputs.store, inputs.credentials);
   if (inputs.cache && !restored.hit) await saveModel(cacheable);
   return {

@@ -10,7 +10,6 @@ import {
   restoreModel,
   saveModel,
 } from "../../../src/github/model-cache.js";
-import type { Descriptor } from "../../../src/target.js";
 import { type ActionsCacheServer, startActionsCacheServer } from "../../helpers/actions-cache-server.js";
 import { writeLayoutModel } from "../../helpers/layout-model.js";
 
@@ -52,7 +51,7 @@ describe.each(["v1", "v2"] as const)("model cache through the real @actions/cach
     await rm(store, { recursive: true, force: true });
   });
 
-  it("saves the model's own files and restores them into an empty store, then registers the manifest", async () => {
+  it("saves the model's own files and restores them, and only them, into an empty store", async () => {
     const model = await writeModel(store);
     const bystander = path.join(store, "blobs", "sha256", "0".repeat(64));
     await writeFile(bystander, "another model's blob");
@@ -61,12 +60,8 @@ describe.each(["v1", "v2"] as const)("model cache through the real @actions/cach
 
     const originals = await Promise.all(modelCachePaths(model).map((file) => readFile(file)));
     await rm(store, { recursive: true, force: true });
-    const registered: Descriptor[] = [];
-    const result = await restoreModel(model, async (manifest) => {
-      registered.push(manifest);
-    });
+    const result = await restoreModel(model);
     expect(result.hit).toBe(true);
-    expect(registered).toEqual([model.manifest]);
     const restored = await Promise.all(modelCachePaths(model).map((file) => readFile(file)));
     expect(restored).toEqual(originals);
     await expect(readFile(bystander)).rejects.toThrow(/ENOENT/);
@@ -74,14 +69,12 @@ describe.each(["v1", "v2"] as const)("model cache through the real @actions/cach
     expect(server.requests.some((request) => request.path.startsWith(api))).toBe(true);
   });
 
-  it("misses for a digest never saved, without registering anything", async () => {
+  it("misses for a digest never saved", async () => {
     const model = await writeModel(store);
-    let registered = 0;
-    const result = await restoreModel(model, async () => {
-      registered++;
-    });
+    await rm(store, { recursive: true, force: true });
+    const result = await restoreModel(model);
     expect(result).toEqual({ key: modelCacheKey(model.manifest.digest), hit: false });
-    expect(registered).toBe(0);
+    await expect(readFile(modelCachePaths(model)[0] as string)).rejects.toThrow(/ENOENT/);
   });
 
   it("a second save of the same digest is not an error", async () => {
@@ -97,9 +90,7 @@ describe.each(["v1", "v2"] as const)("model cache through the real @actions/cach
     await writeFile(layerFile, randomBytes(512 * 1024));
     expect((await saveModel(model)).saved).toBe(true);
     await rm(store, { recursive: true, force: true });
-    const result = await restoreModel(model, async () => {
-      throw new Error("must not register a model whose files are wrong");
-    });
+    const result = await restoreModel(model);
     expect(result.hit).toBe(false);
     await expect(readFile(layerFile)).rejects.toThrow(/ENOENT/);
     expect(await readFile(modelCachePaths(model)[1] as string)).toBeInstanceOf(Buffer);
@@ -116,6 +107,6 @@ describe.each(["v1", "v2"] as const)("model cache through the real @actions/cach
     const model = await writeModel(store);
     server.fault = 403;
     expect((await saveModel(model)).saved).toBe(false);
-    expect((await restoreModel(model, async () => {})).hit).toBe(false);
+    expect((await restoreModel(model)).hit).toBe(false);
   });
 });
