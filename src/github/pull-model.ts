@@ -7,6 +7,7 @@ import { formatReference, isPinned, parseReference, pinReference, type Reference
 import type { Descriptor, FetchedManifest, ImageManifest } from "../target.js";
 import { PullModel } from "./constants.js";
 import { booleanInput, InputError, optionalInput, requiredInput, secretInput } from "./inputs.js";
+
 import { restoreModel, saveModel } from "./model-cache.js";
 import { setOutputs } from "./outputs.js";
 
