@@ -1,11 +1,10 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { rm, stat } from "node:fs/promises";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import * as cache from "@actions/cache";
 import * as core from "@actions/core";
 import { type Digest, digestHex } from "../digest.js";
 import { describeError } from "../errors.js";
+import { fileExists, hashFile } from "../store/files.js";
+import type { ModelStore } from "../store/model-store.js";
 import type { Descriptor } from "../target.js";
 
 /**
@@ -15,8 +14,7 @@ import type { Descriptor } from "../target.js";
  * warning and the model is pulled instead.
  */
 export interface CachedModel {
-  /** The store directory (an OCI image layout). */
-  readonly store: string;
+  readonly store: ModelStore;
   readonly manifest: Descriptor;
   /** Every other file of the model: config and layers, and the selected manifest when `manifest` is an index. */
   readonly blobs: readonly Descriptor[];
@@ -41,11 +39,7 @@ export function modelCacheKey(manifest: Digest, platform: NodeJS.Platform = proc
 /** The cached paths. They are also the entry's version, so save and restore must list them identically. */
 export function modelCachePaths(model: CachedModel): string[] {
   const digests = [model.manifest.digest, ...new Set(model.blobs.map((blob) => blob.digest))];
-  return digests.map((digest) => blobPath(model.store, digest));
-}
-
-function blobPath(store: string, digest: Digest): string {
-  return path.join(path.resolve(store), "blobs", "sha256", digestHex(digest));
+  return digests.map((digest) => model.store.blobPath(digest));
 }
 
 /**
@@ -81,7 +75,7 @@ export async function saveModel(model: CachedModel): Promise<SaveResult> {
   const key = modelCacheKey(model.manifest.digest);
   if (!cache.isFeatureAvailable()) return { key, saved: false };
   const paths = modelCachePaths(model);
-  const missing = (await Promise.all(paths.map(async (file) => ((await exists(file)) ? [] : [file])))).flat();
+  const missing = (await Promise.all(paths.map(async (file) => ((await fileExists(file)) ? [] : [file])))).flat();
   if (missing.length > 0) {
     core.warning(
       `Not saving ${key} to the Actions cache: ${missing.length} of the model's files are not in the store.`,
@@ -102,7 +96,7 @@ async function invalidFiles(model: CachedModel): Promise<string[]> {
   const descriptors = [model.manifest, ...model.blobs];
   const bad: string[] = [];
   for (const descriptor of descriptors) {
-    const file = blobPath(model.store, descriptor.digest);
+    const file = model.store.blobPath(descriptor.digest);
     if (!(await matches(file, descriptor))) {
       bad.push(file);
       await rm(file, { force: true });
@@ -113,18 +107,9 @@ async function invalidFiles(model: CachedModel): Promise<string[]> {
 
 async function matches(file: string, descriptor: Descriptor): Promise<boolean> {
   try {
-    if ((await stat(file)).size !== descriptor.size) return false;
-    const hash = createHash("sha256");
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-    return `sha256:${hash.digest("hex")}` === descriptor.digest;
+    const { digest, size } = await hashFile(file);
+    return size === descriptor.size && digest === descriptor.digest;
   } catch {
     return false;
   }
-}
-
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
 }

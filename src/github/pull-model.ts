@@ -1,15 +1,16 @@
 import path from "node:path";
 import * as core from "@actions/core";
 import type { Digest } from "../digest.js";
-import { CortexError } from "../errors.js";
-import { isIndexMediaType } from "../media-types.js";
-import { formatReference, isPinned, parseReference, pinReference, type Reference } from "../ref.js";
-import type { Descriptor, FetchedManifest, ImageManifest } from "../target.js";
+import { createProgress } from "../pull/progress.js";
+import { pull, resolveModel } from "../pull/pull.js";
+import { formatReference, isPinned, parseReference, pinReference, type Reference, referenceVersion } from "../ref.js";
+import { ModelStore } from "../store/model-store.js";
+import { openTarget } from "../targets.js";
 import { PullModel } from "./constants.js";
-import { booleanInput, InputError, optionalInput, requiredInput, secretInput } from "./inputs.js";
-
-import { restoreModel, saveModel } from "./model-cache.js";
+import { booleanInput, InputError, maskSecret, optionalInput, requiredInput, secretInput } from "./inputs.js";
+import { type CachedModel, restoreModel, saveModel } from "./model-cache.js";
 import { setOutputs } from "./outputs.js";
+import { runAction } from "./run.js";
 
 export interface RegistryCredentials {
   readonly username: string;
@@ -30,21 +31,6 @@ export interface PullModelOutputs {
   readonly cacheHit: boolean;
   readonly downloadedBytes: number;
 }
-
-/** What the action needs from the store and the registry client; the same functions serve `cortex-model pull`. */
-export interface PullServices {
-  /** The manifest a reference names, bytes included: one small request for a tag. */
-  fetchManifest(model: Reference, credentials?: RegistryCredentials): Promise<FetchedManifest>;
-  /** Copies what the store lacks of a digest-pinned model; nothing is fetched for what is already there. */
-  pull(
-    model: Reference & { digest: Digest },
-    store: string,
-    credentials?: RegistryCredentials,
-  ): Promise<{ readonly modelPath: string; readonly downloadedBytes: number }>;
-}
-
-/** A manifest the action cannot cache or pull as one model (an index, or not JSON). */
-export class UnsupportedManifestError extends CortexError {}
 
 export function getInputs(env: NodeJS.ProcessEnv = process.env): PullModelInputs {
   const { inputs } = PullModel;
@@ -68,47 +54,53 @@ export function defaultStore(env: NodeJS.ProcessEnv): string {
   return path.join(toolCache, "cortex-model", "store");
 }
 
-export async function pullModel(inputs: PullModelInputs, services: PullServices): Promise<PullModelOutputs> {
-  const fetched = await services.fetchManifest(inputs.model, inputs.credentials);
-  const digest = fetched.descriptor.digest;
+/**
+ * Resolves the reference (one small request for a tag), restores the model's files from the Actions cache by
+ * manifest digest, pulls what is still missing (nothing after a full restore: the pinned pull is answered by
+ * the store alone) and saves the cache entry when the restore missed.
+ */
+export async function pullModel(inputs: PullModelInputs): Promise<PullModelOutputs> {
+  const source = await openTarget(inputs.model, {
+    ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
+    onSecret: maskSecret,
+  });
+  const store = await ModelStore.open({ dir: inputs.store });
+  const top = await source.fetchManifest(referenceVersion(inputs.model));
+  const digest = top.descriptor.digest;
   const pinned = pinReference(inputs.model, digest);
   if (!isPinned(inputs.model)) {
     core.warning(
       `${formatReference(inputs.model)} is a tag, which can move: it resolved to ${digest}. Pin it to test and ship exactly this model: ${formatReference(pinned)}`,
     );
   }
-  const cacheable = { store: inputs.store, manifest: fetched.descriptor, blobs: manifestBlobs(fetched) };
-  const restored = inputs.cache ? await restoreModel(cacheable) : { key: "", hit: false };
-  const pulled = await services.pull(pinned, inputs.store, inputs.credentials);
-  if (inputs.cache && !restored.hit) await saveModel(cacheable);
+  const resolved = await resolveModel(top.descriptor, async (descriptor) =>
+    descriptor.digest === digest ? top : source.fetchManifest(descriptor),
+  );
+  const cached: CachedModel = {
+    store,
+    manifest: top.descriptor,
+    blobs: [
+      ...(resolved.manifest === resolved.top ? [] : [resolved.manifest.descriptor]),
+      resolved.parsed.config,
+      ...resolved.parsed.layers,
+    ],
+  };
+  const restored = inputs.cache ? await restoreModel(cached) : undefined;
+  const pulled = await pull(source, pinned, store, {
+    progress: createProgress(process.stdout, { label: formatReference(pinned), tty: false }),
+  });
+  if (inputs.cache && !restored?.hit) await saveModel(cached);
   return {
     digest,
-    modelPath: pulled.modelPath,
-    store: inputs.store,
-    cacheHit: restored.hit,
+    modelPath: pulled.model,
+    store: store.root,
+    cacheHit: restored?.hit ?? false,
     downloadedBytes: pulled.downloadedBytes,
   };
 }
 
-function manifestBlobs(fetched: FetchedManifest): Descriptor[] {
-  const name = `manifest ${fetched.descriptor.digest}`;
-  if (isIndexMediaType(fetched.descriptor.mediaType)) {
-    throw new UnsupportedManifestError(`${name} is an index of several manifests; reference one model manifest`);
-  }
-  let manifest: ImageManifest;
-  try {
-    manifest = JSON.parse(Buffer.from(fetched.bytes).toString("utf8")) as ImageManifest;
-  } catch (error) {
-    throw new UnsupportedManifestError(`${name} is not JSON`, { cause: error });
-  }
-  if (!manifest.config || !Array.isArray(manifest.layers)) {
-    throw new UnsupportedManifestError(`${name} has no config and layers`);
-  }
-  return [manifest.config, ...manifest.layers];
-}
-
-export async function pullModelStep(services: PullServices): Promise<void> {
-  const outputs = await pullModel(getInputs(), services);
+export async function pullModelStep(): Promise<void> {
+  const outputs = await pullModel(getInputs());
   const { outputs: names } = PullModel;
   setOutputs({
     [names.digest]: outputs.digest,
@@ -120,4 +112,9 @@ export async function pullModelStep(services: PullServices): Promise<void> {
   core.info(
     `${outputs.digest}: ${outputs.cacheHit ? "restored from the Actions cache" : "pulled"}, ${outputs.downloadedBytes} bytes downloaded, model at ${outputs.modelPath}`,
   );
+}
+
+/** The action's entry point. */
+export function run(): Promise<void> {
+  return runAction(pullModelStep);
 }

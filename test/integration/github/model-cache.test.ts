@@ -10,12 +10,14 @@ import {
   restoreModel,
   saveModel,
 } from "../../../src/github/model-cache.js";
+import { ModelStore } from "../../../src/store/model-store.js";
 import { type ActionsCacheServer, startActionsCacheServer } from "../../helpers/actions-cache-server.js";
 import { writeLayoutModel } from "../../helpers/layout-model.js";
 
 /** A model written into the store the way a pull leaves it. */
-async function writeModel(store: string): Promise<CachedModel> {
-  return { store, ...(await writeLayoutModel(store)) };
+async function writeModel(dir: string): Promise<CachedModel> {
+  const model = await writeLayoutModel(dir);
+  return { store: await ModelStore.open({ dir }), ...model };
 }
 
 const ENV_NAMES = ["ACTIONS_CACHE_URL", "ACTIONS_RESULTS_URL", "ACTIONS_RUNTIME_TOKEN", "ACTIONS_CACHE_SERVICE_V2"];
