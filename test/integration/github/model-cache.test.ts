@@ -12,12 +12,16 @@ import {
 } from "../../../src/github/model-cache.js";
 import { ModelStore } from "../../../src/store/model-store.js";
 import { type ActionsCacheServer, startActionsCacheServer } from "../../helpers/actions-cache-server.js";
-import { writeLayoutModel } from "../../helpers/layout-model.js";
+import { makeModelLayout, randomData } from "../../helpers/model-layout.js";
 
 /** A model written into the store the way a pull leaves it. */
 async function writeModel(dir: string): Promise<CachedModel> {
-  const model = await writeLayoutModel(dir);
-  return { store: await ModelStore.open({ dir }), ...model };
+  const model = await makeModelLayout(dir, { shards: [randomData(512 * 1024)] });
+  return {
+    store: await ModelStore.open({ dir }),
+    manifest: model.manifestDescriptor,
+    blobs: [model.manifest.config, ...model.manifest.layers],
+  };
 }
 
 const ENV_NAMES = ["ACTIONS_CACHE_URL", "ACTIONS_RESULTS_URL", "ACTIONS_RUNTIME_TOKEN", "ACTIONS_CACHE_SERVICE_V2"];

@@ -4,8 +4,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digestHex } from "../../../src/digest.js";
 import { modelCacheKey } from "../../../src/github/model-cache.js";
+import type { Descriptor } from "../../../src/target.js";
 import { type ActionsCacheServer, startActionsCacheServer } from "../../helpers/actions-cache-server.js";
-import { type LayoutModel, writeLayoutModel } from "../../helpers/layout-model.js";
+import { type ModelLayout, makeModelLayout, randomData } from "../../helpers/model-layout.js";
 import { makeRunnerDirs, type RunnerDirs, runBundledAction } from "../../helpers/run-action.js";
 
 const action = path.resolve(import.meta.dirname, "../../../actions/pull-model");
@@ -14,18 +15,16 @@ describe("the bundled pull-model action, run as the runner runs it", () => {
   let server: ActionsCacheServer;
   let root: string;
   let source: string;
-  let model: LayoutModel;
+  let model: ModelLayout;
   let dirs: RunnerDirs;
-  let layer: Buffer;
+  let layer: Uint8Array;
 
   beforeAll(async () => {
     server = await startActionsCacheServer();
     root = await mkdtemp(path.join(tmpdir(), "pull-model-action-"));
     source = path.join(root, "source");
-    model = await writeLayoutModel(source, { tag: "v1" });
-    layer = await readFile(
-      path.join(source, "blobs", "sha256", digestHex((model.blobs[1] as LayoutModel["manifest"]).digest)),
-    );
+    layer = randomData(512 * 1024);
+    model = await makeModelLayout(source, { shards: [layer], tag: "v1" });
     dirs = await makeRunnerDirs();
   });
 
@@ -36,7 +35,9 @@ describe("the bundled pull-model action, run as the runner runs it", () => {
   });
 
   const store = () => path.join(dirs.toolCache, "cortex-model", "store");
-  const modelBytes = () => model.blobs.reduce((sum, blob) => sum + blob.size, 0);
+  const blobs = () => [model.manifest.config, ...model.manifest.layers];
+  const modelBytes = () => blobs().reduce((sum, blob) => sum + blob.size, 0);
+  const layerDigest = () => (model.ggufDescriptors[0] as Descriptor).digest;
 
   it("pulls a tag on a cache miss, warns with the digest to pin, and saves the model under its digest", async () => {
     const run = await runBundledAction(action, {
@@ -46,27 +47,26 @@ describe("the bundled pull-model action, run as the runner runs it", () => {
     });
     expect(run.main.stderr).toBe("");
     expect(run.main.exitCode).toBe(0);
-    const layerDigest = (model.blobs[1] as LayoutModel["manifest"]).digest;
     expect(run.main.outputs).toEqual({
-      digest: model.manifest.digest,
-      "model-path": path.join(store(), "blobs", "sha256", digestHex(layerDigest)),
+      digest: model.manifestDescriptor.digest,
+      "model-path": path.join(store(), "blobs", "sha256", digestHex(layerDigest())),
       store: store(),
       "cache-hit": "false",
       "downloaded-bytes": String(modelBytes()),
     });
     const warnings = run.main.annotations.filter((annotation) => annotation.level === "warning");
-    expect(warnings.map((warning) => warning.message).join("\n")).toContain(`@${model.manifest.digest}`);
+    expect(warnings.map((warning) => warning.message).join("\n")).toContain(`@${model.manifestDescriptor.digest}`);
     expect(run.main.masks).toContain("hunter2-secret");
     expect(run.main.stdout.replaceAll("::add-mask::hunter2-secret", "")).not.toContain("hunter2-secret");
-    expect(server.entries().map((entry) => entry.key)).toEqual([modelCacheKey(model.manifest.digest)]);
+    expect(server.entries().map((entry) => entry.key)).toEqual([modelCacheKey(model.manifestDescriptor.digest)]);
   });
 
   it("restores from the cache into a fresh store: a hit, nothing downloaded, the model file intact", async () => {
     await rm(path.join(dirs.toolCache, "cortex-model"), { recursive: true, force: true });
     // The layer is gone from the source: only the cache can provide it.
-    await rm(path.join(source, "blobs", "sha256", digestHex((model.blobs[1] as LayoutModel["manifest"]).digest)));
+    await rm(path.join(source, "blobs", "sha256", digestHex(layerDigest())));
     const run = await runBundledAction(action, {
-      inputs: { model: `oci:${source}@${model.manifest.digest}` },
+      inputs: { model: `oci:${source}@${model.manifestDescriptor.digest}` },
       env: server.env("v2"),
       dirs,
     });
@@ -74,7 +74,7 @@ describe("the bundled pull-model action, run as the runner runs it", () => {
     expect(run.main.outputs["cache-hit"]).toBe("true");
     expect(run.main.outputs["downloaded-bytes"]).toBe("0");
     expect(run.main.annotations.filter((annotation) => annotation.level === "warning")).toEqual([]);
-    expect(await readFile(run.main.outputs["model-path"] as string)).toEqual(layer);
+    expect(await readFile(run.main.outputs["model-path"] as string)).toEqual(Buffer.from(layer));
     expect(server.entries()).toHaveLength(1);
   });
 
