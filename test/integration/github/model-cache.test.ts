@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { sha256Digest } from "../../../src/digest.js";
 import {
   type CachedModel,
   modelCacheKey,
@@ -64,12 +65,13 @@ describe.each(["v1", "v2"] as const)("model cache through the real @actions/cach
     expect(await saveModel(model)).toEqual({ key: modelCacheKey(model.manifest.digest), saved: true });
     expect(server.entries().map((entry) => entry.key)).toContain(modelCacheKey(model.manifest.digest));
 
-    const originals = await Promise.all(modelCachePaths(model).map((file) => readFile(file)));
+    const hashes = async () =>
+      Promise.all(modelCachePaths(model).map(async (file) => sha256Digest(await readFile(file))));
+    const originals = await hashes();
     await rm(store, { recursive: true, force: true });
     const result = await restoreModel(model);
     expect(result.hit).toBe(true);
-    const restored = await Promise.all(modelCachePaths(model).map((file) => readFile(file)));
-    expect(restored).toEqual(originals);
+    expect(await hashes()).toEqual(originals);
     await expect(readFile(bystander)).rejects.toThrow(/ENOENT/);
     const api = protocol === "v1" ? "/_apis/artifactcache/" : "/twirp/github.actions.results.api.v1.CacheService/";
     expect(server.requests.some((request) => request.path.startsWith(api))).toBe(true);
