@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { aliasTags, compareVersions, highestCovered, parseVersionTag } from "../../../src/promote/semver.js";
+import {
+  type AliasTag,
+  aliasTags,
+  compareVersions,
+  highestCovered,
+  parseVersionTag,
+} from "../../../src/promote/semver.js";
 
 function version(tag: string) {
   const parsed = parseVersionTag(tag);
@@ -30,10 +36,10 @@ describe("version tags", () => {
   });
 
   it("finds the highest release an alias covers", () => {
-    const [minor, major] = aliasTags(version("v1.4.2"));
+    const [minor, major] = aliasTags(version("v1.4.2")) as [AliasTag, AliasTag];
     const tags = ["v1.4.1", "v1.4.3-rc.1", "v1.5.0", "1.9.0", "v2.0.0", "stable", "v1.4.10"];
-    expect(highestCovered(minor!, tags)?.tag).toBe("v1.4.10");
-    expect(highestCovered(major!, tags)?.tag).toBe("v1.5.0");
-    expect(highestCovered(major!, ["v2.0.0"])).toBeUndefined();
+    expect(highestCovered(minor, tags)?.tag).toBe("v1.4.10");
+    expect(highestCovered(major, tags)?.tag).toBe("v1.5.0");
+    expect(highestCovered(major, ["v2.0.0"])).toBeUndefined();
   });
 });
