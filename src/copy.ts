@@ -1,10 +1,21 @@
 import { Readable } from "node:stream";
 import { mapLimit } from "./limit.js";
 import { isIndexMediaType } from "./media-types.js";
+import { RemoteRepository } from "./registry/remote-repository.js";
 import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest, ReadOnlyTarget, Target } from "./target.js";
 
 /** Mounts a blob into the destination from a repository of the same registry; false when the registry declined. */
 export type MountBlob = (descriptor: Descriptor, signal?: AbortSignal) => Promise<boolean>;
+
+/**
+ * A mount from the source's repository when both are repositories of one registry: the registry links the
+ * blob without it crossing the network. Undefined otherwise.
+ */
+export function sameRegistryMount(source: ReadOnlyTarget, destination: Target): MountBlob | undefined {
+  if (!(source instanceof RemoteRepository) || !(destination instanceof RemoteRepository)) return undefined;
+  if (source.registry !== destination.registry || source.repository === destination.repository) return undefined;
+  return (descriptor, signal) => destination.mountBlob(descriptor, source.repository, { signal });
+}
 
 export interface CopyOptions {
   /** Tried before any upload, when source and destination share a registry. */

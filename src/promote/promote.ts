@@ -1,4 +1,4 @@
-import { type CopyStats, copyGraph, type MountBlob } from "../copy.js";
+import { type CopyStats, copyGraph, sameRegistryMount } from "../copy.js";
 import type { Digest } from "../digest.js";
 import { NotFoundError } from "../errors.js";
 import type { Descriptor, FetchedManifest, ReadOnlyTarget, Target } from "../target.js";
@@ -22,8 +22,6 @@ export interface PromoteOptions extends Provenance {
   readonly dryRun?: boolean;
   /** Result kinds that must have passed for this digest. */
   readonly require?: readonly ResultKind[];
-  /** Mounts blobs from the source repository when both are on one registry. */
-  readonly mount?: MountBlob;
   readonly now?: () => Date;
   readonly signal?: AbortSignal;
 }
@@ -139,8 +137,9 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
 
   if (options.dryRun) return { ...base, tags: plans.map((plan) => outcomeOf(plan, moves(plan))) };
 
+  const mount = sameRegistryMount(options.source, options.destination);
   const copy = await copyGraph(options.source, options.destination, manifest, {
-    ...(options.mount ? { mount: options.mount } : {}),
+    ...(mount ? { mount } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const now = options.now ?? (() => new Date());

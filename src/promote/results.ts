@@ -1,6 +1,7 @@
 import { sha256Digest } from "../digest.js";
 import { mapLimit } from "../limit.js";
 import { Annotation, MediaType } from "../media-types.js";
+import { attachReferrer } from "../registry/referrers.js";
 import type { Descriptor, ImageManifest, ReadOnlyTarget, Target } from "../target.js";
 import { isResultKind, type ResultKind, type ResultRecord } from "./policy.js";
 
@@ -59,7 +60,7 @@ export async function publishResult(
   const { signal } = options;
   await target.pushBlob(config, EMPTY_CONFIG, { signal });
   await target.pushBlob(layer, json, { signal });
-  await target.pushManifest(manifest, bytes, { signal });
+  await attachReferrer(target, manifest, bytes, { signal });
   return { ...manifest, artifactType: MediaType.cortexResult };
 }
 

@@ -1,9 +1,21 @@
 import type { Command } from "../command.js";
+import { historyCommand } from "./history.js";
 import { inspectCommand } from "./inspect.js";
+import { promoteCommand } from "./promote.js";
 import { pullCommand } from "./pull.js";
+import { revertCommand } from "./revert.js";
 import { synth } from "./synth.js";
 import { verifyCommand } from "./verify.js";
 import { version } from "./version.js";
 
 /** Every command of the CLI, in the order `cortex-model help` lists them. */
-export const commands: readonly Command[] = [pullCommand, inspectCommand, verifyCommand, synth, version];
+export const commands: readonly Command[] = [
+  pullCommand,
+  inspectCommand,
+  verifyCommand,
+  synth,
+  promoteCommand,
+  revertCommand,
+  historyCommand,
+  version,
+];
