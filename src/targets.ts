@@ -8,9 +8,12 @@ export interface OpenTargetOptions extends RepositoryOptions {
   readonly create?: boolean;
 }
 
-/** The Target a reference names: an OCI layout directory or a registry repository. */
+/**
+ * The Target a reference names: an OCI layout directory or a registry repository. Opening a repository sends
+ * nothing; the first request goes out with the first operation.
+ */
 export async function openTarget(ref: Reference, options: OpenTargetOptions = {}): Promise<Target> {
   if (ref.kind === "layout") return OciLayout.open(ref.path, options.create ? { create: true } : {});
-  const { create: _create, ...repositoryOptions } = options;
-  return openRepository(ref, repositoryOptions);
+  const { create: _create, ...registryOptions } = options;
+  return openRepository(ref, registryOptions);
 }
