@@ -1,17 +1,17 @@
+import { runContext } from "../github/run-context.js";
 import type { Provenance } from "../promote/history-entry.js";
 
 /**
- * Who and what is moving a tag, for the history: flags first, then what the CI environment says (GitHub
- * Actions' variables; elsewhere the login name).
+ * Who and what is moving a tag, for the history: flags first, then what a GitHub Actions run says about
+ * itself, then the login name.
  */
 export function provenanceFrom(
   flags: { actor?: string | undefined; "run-url"?: string | undefined; reason?: string | undefined },
   env: NodeJS.ProcessEnv,
 ): Provenance {
-  const actor = flags.actor ?? env.GITHUB_ACTOR ?? env.USER;
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-  const runUrl =
-    flags["run-url"] ?? (server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined);
+  const run = runContext(env);
+  const actor = flags.actor ?? run.actor ?? env.USER;
+  const runUrl = flags["run-url"] ?? run.runUrl;
   return {
     ...(actor ? { actor } : {}),
     ...(runUrl ? { runUrl } : {}),

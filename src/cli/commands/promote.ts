@@ -1,8 +1,7 @@
+import { destinationReference, openEndpoints, parsePinnedSource } from "../../promote/endpoints.js";
 import { PromoteUsageError } from "../../promote/errors.js";
 import { parseResultKinds } from "../../promote/policy.js";
 import { type PromoteResult, promote } from "../../promote/promote.js";
-import { formatReference, isPinned, parseReference, type Reference } from "../../ref.js";
-import { openTarget } from "../../targets.js";
 import { type Command, type CommandIO, parseCommandArgs, writeJson } from "../command.js";
 import { provenanceFrom, provenanceOptions } from "../provenance.js";
 
@@ -21,22 +20,6 @@ Options:
   --actor <name>       recorded in the history (default: $GITHUB_ACTOR, else $USER)
   --run-url <url>      recorded in the history (default: the GitHub Actions run, when there is one)
   --json               print the result as JSON`;
-
-function destinationOf(source: Reference, toRepo: string | undefined): Reference {
-  if (toRepo === undefined) return { ...source, tag: undefined, digest: undefined };
-  const ref = parseReference(toRepo);
-  if (ref.tag !== undefined || ref.digest !== undefined) {
-    throw new PromoteUsageError(
-      `--to-repo ${toRepo} names a tag or digest: give the repository only, and tags in --to`,
-    );
-  }
-  return ref;
-}
-
-function sameRepository(a: Reference, b: Reference): boolean {
-  const bare = (r: Reference) => formatReference({ ...r, tag: undefined, digest: undefined });
-  return bare(a) === bare(b);
-}
 
 function writeText(io: CommandIO, result: PromoteResult): void {
   const verb = result.dryRun ? "would promote" : "promoted";
@@ -65,19 +48,10 @@ export const promoteCommand: Command = {
       ...provenanceOptions,
     });
     if (positionals.length !== 1) throw new PromoteUsageError(`promote takes one source reference\n${usage}`);
-    const sourceRef = parseReference(positionals[0] as string);
-    if (!isPinned(sourceRef)) {
-      throw new PromoteUsageError(
-        `${positionals[0]} names a tag, not a digest: promotion takes the exact digest that was tested (a tag can move between test and promotion); use <repo>@sha256:<hex>`,
-      );
-    }
+    const sourceRef = parsePinnedSource(positionals[0] as string);
     const tags = (values.to ?? []).flatMap((t) => t.split(","));
     const require = parseResultKinds(values.require ?? []);
-    const destinationRef = destinationOf(sourceRef, values["to-repo"]);
-    const source = await openTarget(sourceRef);
-    const destination = sameRepository(sourceRef, destinationRef)
-      ? source
-      : await openTarget(destinationRef, { create: true });
+    const { source, destination } = await openEndpoints(sourceRef, destinationReference(sourceRef, values["to-repo"]));
     const result = await promote({
       source,
       digest: sourceRef.digest,
