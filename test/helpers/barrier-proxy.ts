@@ -1,5 +1,7 @@
+import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { promisify } from "node:util";
 import { forward, relay } from "./fault-proxy.js";
 
 export interface BarrierProxy {
@@ -41,17 +43,12 @@ export async function startBarrierProxy(
       res.socket?.destroy();
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    host: `127.0.0.1:${port}`,
-    released: () => released,
-    close: () =>
-      new Promise<void>((resolve) => {
-        releaseAll();
-        waiting = [];
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+  await once(server.listen(0, "127.0.0.1"), "listening");
+  const close = async () => {
+    releaseAll();
+    waiting = [];
+    server.closeAllConnections();
+    await promisify(server.close.bind(server))();
   };
+  return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, released: () => released, close };
 }
