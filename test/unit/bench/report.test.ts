@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import type { MachineDescription } from "../../../src/bench/machine.js";
 import { type RunRecord, requestMetrics } from "../../../src/bench/metrics.js";
@@ -166,6 +168,17 @@ describe("results document", () => {
         machine,
       }),
     ).toThrow(/b.json has no scenario named "other"/);
+  });
+
+  it("matches the documented schema, and the schema rejects a mangled document", () => {
+    const schema = JSON.parse(
+      readFileSync(new URL("../../../schemas/bench-results.schema.json", import.meta.url), "utf8"),
+    );
+    const validate = new Ajv({ allErrors: true }).compile(schema);
+    const document = JSON.parse(JSON.stringify(results(1.3)));
+    expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
+    document.scenarios[0].comparisons[0].verdict = "fine";
+    expect(validate(document)).toBe(false);
   });
 
   it("keeps summaries with median, p90 and the coefficient of variation", () => {
