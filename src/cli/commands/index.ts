@@ -4,8 +4,18 @@ import { inspectCommand } from "./inspect.js";
 import { pullCommand } from "./pull.js";
 import { serve } from "./serve.js";
 import { synth } from "./synth.js";
+import { test } from "./test.js";
 import { verifyCommand } from "./verify.js";
 import { version } from "./version.js";
 
 /** Every command of the CLI, in the order `cortex-model help` lists them. */
-export const commands: readonly Command[] = [pullCommand, inspectCommand, verifyCommand, synth, serve, bench, version];
+export const commands: readonly Command[] = [
+  pullCommand,
+  inspectCommand,
+  verifyCommand,
+  synth,
+  serve,
+  test,
+  bench,
+  version,
+];
