@@ -16,6 +16,7 @@ import { ApiError } from "./api-error.js";
 import { chatHistory } from "./chat-history.js";
 import type { GenerationInput, SamplingParams } from "./openai-request.js";
 import { SlotPool } from "./slot-pool.js";
+import { StopMatcher } from "./stop-matcher.js";
 import { type CpuBudget, chooseThreads, cpuBudget, type ThreadTrial, threadCandidates } from "./threads.js";
 
 /**
@@ -80,7 +81,7 @@ export interface ModelFacts {
 const DEFAULT_CONTEXT_SIZE = 4096;
 /** Tokens decoded per thread-count candidate, and the time after which a candidate's trial stops early. */
 const TRIAL_TOKENS = 24;
-const TRIAL_BUDGET_MS = 1500;
+const TRIAL_BUDGET_MS = 400;
 const TRIAL_ROUNDS = 2;
 
 /** The model could not be loaded or used; names the file. */
@@ -191,9 +192,13 @@ export class Engine {
     }
   }
 
-  /** llama.cpp's `/tokenize`: `addSpecial` puts BOS first when the model wants it, `parseSpecial` reads `<s>`-like text. */
+  /**
+   * llama.cpp's `/tokenize`, splitting text exactly as prompts are split here (node-llama-cpp's completion
+   * tokenization, without SentencePiece's leading space); `addSpecial` puts BOS first when the model wants
+   * it, `parseSpecial` reads `<s>`-like text as special tokens.
+   */
   tokenize(text: string, options: { addSpecial?: boolean; parseSpecial?: boolean } = {}): number[] {
-    const tokens = this.#model.tokenize(text, options.parseSpecial ?? false);
+    const tokens = this.#model.tokenize(text, options.parseSpecial ?? false, "trimLeadingSpace");
     const bos = this.#model.tokens.bos;
     return options.addSpecial && bos !== null && this.#model.tokens.shouldPrependBosToken ? [bos, ...tokens] : tokens;
   }
@@ -220,18 +225,31 @@ export class Engine {
     return this.#slots.use(async ({ sequence, completion }) => {
       const cached = prependsBos ? [bos, ...body] : body;
       const cacheN = Math.min(commonPrefixLength(sequence.contextTokens, cached), cached.length - 1);
+      const stops = new StopMatcher(params.stop);
+      // Ends the generation at a matched stop sequence; the caller's signal ends it when the client leaves.
+      const stopped = new AbortController();
+      const signal = events.signal ? AbortSignal.any([events.signal, stopped.signal]) : stopped.signal;
+      const parts: string[] = [];
+      const emit = (text: string) => {
+        if (text === "") return;
+        parts.push(text);
+        events.onText?.(text);
+      };
       const startedAt = performance.now();
       let firstTokenAt: number | undefined;
       let lastTokenAt = startedAt;
       let generated = 0;
       const result = await completion.generateCompletionWithMeta(body, {
-        onToken: (emitted) => {
+        onToken: (tokens) => {
           lastTokenAt = performance.now();
           firstTokenAt ??= lastTokenAt;
-          generated += emitted.length;
+          generated += tokens.length;
         },
-        onTextChunk: events.onText,
-        signal: events.signal,
+        onTextChunk: (text) => {
+          emit(stops.push(text));
+          if (stops.stopped) stopped.abort();
+        },
+        signal,
         stopOnAbortSignal: true,
         maxTokens: params.maxTokens ?? this.contextSize - promptTokens,
         // Stop at a full context (finish_reason "length") instead of shifting it and running on forever.
@@ -244,14 +262,15 @@ export class Engine {
             ? { frequencyPenalty: params.frequencyPenalty, presencePenalty: params.presencePenalty }
             : false,
         grammar,
-        customStopTriggers: [...params.stop, ...stopTriggers],
+        customStopTriggers: stopTriggers,
       });
+      emit(stops.flush());
       const promptMs = (firstTokenAt ?? lastTokenAt) - startedAt;
       const predictedMs = firstTokenAt === undefined ? 0 : lastTokenAt - firstTokenAt;
       const promptN = promptTokens - cacheN;
       return {
-        text: result.response,
-        finishReason: result.metadata.stopReason === "maxTokens" ? "length" : "stop",
+        text: parts.join(""),
+        finishReason: result.metadata.stopReason === "maxTokens" && !stops.stopped ? "length" : "stop",
         promptTokens,
         completionTokens: generated,
         timings: {
@@ -279,7 +298,7 @@ export class Engine {
       const vectors: number[][] = [];
       let promptTokens = 0;
       for (const text of texts) {
-        promptTokens += this.#model.tokenize(text).length;
+        promptTokens += context.calculateInputLength(text);
         vectors.push([...(await context.getEmbeddingFor(text)).vector]);
       }
       return { vectors, promptTokens };
@@ -358,8 +377,11 @@ async function resolveThreads(
   if (candidates.length === 1) return { threads: 1, source: "single core", budget, trials: [] };
   const best = new Map<number, number>();
   for (let round = 0; round < TRIAL_ROUNDS; round++) {
+    const leader = Math.max(0, ...best.values());
+    // A candidate at less than half the leader's rate cannot win on a second look; do not pay for one.
+    const contenders = candidates.filter((threads) => round === 0 || (best.get(threads) ?? 0) * 2 >= leader);
     // Alternate the order so a burst of load elsewhere does not always land on the same candidate.
-    for (const threads of round % 2 === 0 ? candidates : [...candidates].reverse()) {
+    for (const threads of round % 2 === 0 ? contenders : contenders.reverse()) {
       best.set(threads, Math.max(best.get(threads) ?? 0, await decodeRate(model, threads)));
     }
   }

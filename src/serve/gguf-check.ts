@@ -16,9 +16,7 @@ export async function checkGguf(path: string): Promise<void> {
       await file.close();
     }
   } catch (error) {
-    throw new UsageError(`cannot read model file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      cause: error,
-    });
+    throw new UsageError(`cannot read model file ${path}`, { cause: error });
   }
   if (!head.equals(GGUF_MAGIC)) {
     throw new UsageError(`${path} is not a GGUF file (it does not start with the bytes "GGUF")`);

@@ -1,8 +1,21 @@
 import type { Command } from "../command.js";
+import { bench } from "./bench.js";
+import { inspectCommand } from "./inspect.js";
+import { pullCommand } from "./pull.js";
 import { serve } from "./serve.js";
 import { synth } from "./synth.js";
 import { test } from "./test.js";
+import { verifyCommand } from "./verify.js";
 import { version } from "./version.js";
 
 /** Every command of the CLI, in the order `cortex-model help` lists them. */
-export const commands: readonly Command[] = [serve, synth, test, version];
+export const commands: readonly Command[] = [
+  pullCommand,
+  inspectCommand,
+  verifyCommand,
+  synth,
+  serve,
+  test,
+  bench,
+  version,
+];

@@ -62,10 +62,7 @@ export const serve: Command = {
     const port = positiveInteger("port", values.port, 0) as number;
     if (port > 65535) throw new UsageError(`serve: --port must be at most 65535, got ${port}`);
     const modelPath = values.model;
-    const { checkGguf, startEmbeddedServer } = await import("../../serve/index.js");
-    await checkGguf(modelPath);
-    const log = (line: string) => io.stderr.write(`cortex-model serve: ${line}\n`);
-    const running = await startEmbeddedServer({
+    const options = {
       modelPath,
       modelId: values["model-id"] ?? basename(modelPath).replace(/\.gguf$/i, ""),
       host: values.host ?? "127.0.0.1",
@@ -73,9 +70,12 @@ export const serve: Command = {
       threads: positiveInteger("threads", values.threads),
       contextSize: positiveInteger("context-size", values["context-size"]),
       parallel: positiveInteger("parallel", values.parallel),
-      gpu: values.gpu === "auto" ? "auto" : false,
-      log,
-    });
+      gpu: values.gpu === "auto" ? ("auto" as const) : (false as const),
+      log: (line: string) => io.stderr.write(`cortex-model serve: ${line}\n`),
+    };
+    const { checkGguf, startEmbeddedServer } = await import("../../serve/index.js");
+    await checkGguf(modelPath);
+    const running = await startEmbeddedServer(options);
     const { server, engine } = running;
     const threads = engine.threads.threads;
     if (values["ready-file"]) {
@@ -89,7 +89,7 @@ export const serve: Command = {
       process.once("SIGTERM", () => resolve("SIGTERM"));
       process.once("SIGINT", () => resolve("SIGINT"));
     });
-    log(`${signal}: finishing requests in flight, then stopping`);
+    options.log(`${signal}: finishing requests in flight, then stopping`);
     await running.close();
     return 0;
   },
