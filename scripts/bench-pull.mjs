@@ -162,9 +162,18 @@ async function timed(fn) {
 
 /** Runs a process under /usr/bin/time; returns its stdout and adds its CPU seconds (user + system) to `cpu`. */
 const cpuSeconds = new Map();
+// npm puts node_modules/.bin first on PATH; /usr/bin/time (execvp) stops at the symlinked directory there.
+const toolEnv = {
+  ...process.env,
+  PATH: (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .filter((dir) => !dir.includes("node_modules"))
+    .join(path.delimiter),
+};
 async function run(label, command, args) {
   const { stdout, stderr } = await exec("/usr/bin/time", ["-f", "__cpu %U %S", command, ...args], {
     maxBuffer: 64 * MiB,
+    env: toolEnv,
   });
   const match = /__cpu ([\d.]+) ([\d.]+)/.exec(stderr);
   if (match) {
