@@ -5,7 +5,7 @@
 // measured default), with the servers up side by side and requests alternated between them so load
 // elsewhere on the machine hits every thread count alike. Prints a Markdown block for BENCHMARKS.md.
 //
-//   npm run bench:client-overhead [-- --runs 7 --tokens 64 --thread-tokens 16 --timeout-s 60 --size-mb 40]
+//   npm run bench:client-overhead [-- --runs 5 --tokens 64 --thread-tokens 16 --timeout-s 30 --size-mb 40]
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
@@ -16,11 +16,11 @@ import { synthesizeSized } from "../lib/model/sized-model.js";
 
 const { values } = parseArgs({
   options: {
-    runs: { type: "string", default: "7" },
+    runs: { type: "string", default: "5" },
     warmup: { type: "string", default: "1" },
     tokens: { type: "string", default: "64" },
     "thread-tokens": { type: "string", default: "16" },
-    "timeout-s": { type: "string", default: "60" },
+    "timeout-s": { type: "string", default: "30" },
     "size-mb": { type: "string", default: "40" },
   },
 });
@@ -63,8 +63,18 @@ async function startServer(model, dir, name, threads) {
       const { url } = JSON.parse(text);
       const client = new OpenAIClient({ baseUrl: url });
       const [entry] = await client.models();
-      return { name, child, client, meta: entry.meta };
+      return { name, child, client, origin: url.replace(/\/v1$/, ""), meta: entry.meta };
     }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** After a timed-out request a slow server still finishes its current token; the next measurement must not share the CPU with it. */
+async function waitIdle(server) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const health = await (await fetch(`${server.origin}/health`)).json();
+    if (health.slots_idle > 0) return;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -132,6 +142,7 @@ try {
     const order = round % 2 === 0 ? plan : [...plan].reverse();
     for (const step of order) {
       const sample = await measure(step.server, step.tokens);
+      await waitIdle(step.server);
       if (round >= warmup) samples.get(step.key).push(sample);
     }
     process.stderr.write(`round ${round + 1}/${warmup + runs}${round < warmup ? " (warm-up)" : ""}\n`);
@@ -145,7 +156,9 @@ try {
       client: list.length ? median(list.map((s) => s.client)) : Number.NaN,
       server: list.length ? median(list.map((s) => s.server)) : Number.NaN,
       ratio: list.length ? median(list.map((s) => s.ratio)) : Number.NaN,
-      worstRatio: list.map((s) => s.ratio).reduce((a, b) => (Math.abs(b - 1) > Math.abs(a - 1) ? b : a), 1),
+      worstRatio: list.length
+        ? list.map((s) => s.ratio).reduce((a, b) => (Math.abs(b - 1) > Math.abs(a - 1) ? b : a))
+        : Number.NaN,
       tokens: list.length ? median(list.map((s) => s.tokens)) : Number.NaN,
       chunks: list.length ? median(list.map((s) => s.chunks)) : Number.NaN,
     };
@@ -203,7 +216,7 @@ try {
   );
   lines.push("");
   lines.push(
-    "Reproduce: `npm run bench:client-overhead` (options: `-- --runs 7 --tokens 64 --thread-tokens 16 --timeout-s 60 --size-mb 40`).",
+    "Reproduce: `npm run bench:client-overhead` (options: `-- --runs 5 --tokens 64 --thread-tokens 16 --timeout-s 30 --size-mb 40`).",
   );
   process.stdout.write(`${lines.join("\n")}\n`);
 } finally {
