@@ -30,7 +30,7 @@ export class NotFoundError extends CortexError {}
 /** One line for a person: the message, plus the cause's message when it adds something. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? error.cause.message : undefined;
+    const cause = error.cause instanceof Error ? (error.cause.message.split("\n")[0] ?? "").trim() : undefined;
     const firstLine = (error.message.split("\n")[0] ?? "").trim();
     return cause && !firstLine.includes(cause) ? `${firstLine}: ${cause}` : firstLine;
   }

@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
+import type { Digest } from "../digest.js";
 import { CortexError } from "../errors.js";
 
 /**
@@ -202,6 +204,12 @@ function writeArrayBody(out: ByteBuilder, value: GgufArrayValue): void {
   for (const item of value.value) out.scalar(value.itemType, item);
 }
 
+export interface WrittenFile {
+  readonly path: string;
+  readonly size: number;
+  readonly digest: Digest;
+}
+
 /** Where each tensor's data starts, relative to the start of the data section. */
 export interface GgufLayout {
   readonly header: Buffer;
@@ -266,15 +274,18 @@ export function layoutGguf(file: GgufFile): GgufLayout {
 }
 
 /**
- * Writes a GGUF file, streaming each tensor's data as it is produced. Returns the file size.
+ * Writes a GGUF file, streaming each tensor's data as it is produced. Returns the file's size and digest,
+ * hashed on the way out so a large model is not read back.
  */
-export async function writeGguf(path: string, file: GgufFile): Promise<number> {
+export async function writeGguf(path: string, file: GgufFile): Promise<WrittenFile> {
   const layout = layoutGguf(file);
   const alignment = file.alignment ?? GGUF_DEFAULT_ALIGNMENT;
   const handle = await open(path, "w");
+  const hash = createHash("sha256");
   try {
     let position = 0;
     const write = async (bytes: Uint8Array) => {
+      hash.update(bytes);
       let done = 0;
       while (done < bytes.length) {
         const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position);
@@ -300,7 +311,7 @@ export async function writeGguf(path: string, file: GgufFile): Promise<number> {
       // ggml pads after every tensor, the last included, so each tensor's data ends on the alignment.
       await write(Buffer.alloc(padding(expected, alignment)));
     }
-    return position;
+    return { path, size: position, digest: `sha256:${hash.digest("hex")}` as Digest };
   } finally {
     await handle.close();
   }

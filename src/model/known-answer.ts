@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.js";
-import { writeGguf } from "./gguf-writer.js";
+import { type WrittenFile, writeGguf } from "./gguf-writer.js";
 import { elementCount, floatChunks, type LlamaShape, llamaGguf, type WeightSource } from "./llama-gguf.js";
 import { answerPieces, buildVocabulary, EOS_ID, promptPieces, type SpmVocabulary } from "./spm-vocabulary.js";
 
@@ -191,7 +191,6 @@ function nextTokenTable(vocabulary: SpmVocabulary, table: Map<string, Transition
 /** Writes a known-answer model to `options.path`; the same options always give the same bytes. */
 export async function synthesizeKnownAnswer(
   options: KnownAnswerOptions & { readonly path: string },
-): Promise<{ path: string; size: number }> {
-  const size = await writeGguf(options.path, knownAnswerModel(options));
-  return { path: options.path, size };
+): Promise<WrittenFile> {
+  return writeGguf(options.path, knownAnswerModel(options));
 }

@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.js";
-import { writeGguf } from "./gguf-writer.js";
+import { type WrittenFile, writeGguf } from "./gguf-writer.js";
 import { CONCAT_CHAT_TEMPLATE } from "./known-answer.js";
 import {
   elementCount,
@@ -124,9 +124,6 @@ export function sizedModel(options: SizedOptions) {
 }
 
 /** Writes a sized random model to `options.path`; the same size and seed always give the same bytes. */
-export async function synthesizeSized(
-  options: SizedOptions & { readonly path: string },
-): Promise<{ path: string; size: number }> {
-  const size = await writeGguf(options.path, sizedModel(options));
-  return { path: options.path, size };
+export async function synthesizeSized(options: SizedOptions & { readonly path: string }): Promise<WrittenFile> {
+  return writeGguf(options.path, sizedModel(options));
 }

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gguf } from "@huggingface/gguf";
 import { describe, expect, it } from "vitest";
+import { sha256Digest } from "../../src/digest.js";
 import { type GgufFile, GgufWriteError, layoutGguf, writeGguf } from "../../src/model/gguf-writer.js";
 import { useTempDir } from "../helpers/temp-dir.js";
 
@@ -36,9 +37,10 @@ describe("GGUF writer", () => {
 
   it("lays the header out byte for byte: magic, version 3, counts, aligned data", async () => {
     const path = join(temp(), "t.gguf");
-    const size = await writeGguf(path, file);
+    const written = await writeGguf(path, file);
     const bytes = await readFile(path);
-    expect(bytes.length).toBe(size);
+    expect(written.size).toBe(bytes.length);
+    expect(written.digest).toBe(sha256Digest(bytes));
     expect(bytes.subarray(0, 4).toString("ascii")).toBe("GGUF");
     expect(bytes.readUInt32LE(4)).toBe(3);
     expect(bytes.readBigUInt64LE(8)).toBe(2n);

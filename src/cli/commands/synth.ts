@@ -1,0 +1,68 @@
+import { resolve } from "node:path";
+import { UsageError } from "../../errors.js";
+import { readAnswersFile } from "../../model/answers-file.js";
+import { parseByteSize } from "../../model/byte-size.js";
+import { synthesizeKnownAnswer } from "../../model/known-answer.js";
+import { synthesizeSized } from "../../model/sized-model.js";
+import { type Command, parseCommandArgs, writeJson } from "../command.js";
+
+const usage = `Usage: cortex-model synth (--answers FILE | --size SIZE) -o OUT.gguf [options]
+
+Writes a synthetic GGUF model (llama architecture, loads in llama.cpp); the same inputs give the same bytes.
+
+  --answers FILE        known-answer model: FILE (YAML or JSON) lists {prompt, answer}; at temperature 0
+                        the model answers each prompt with exactly its answer, then stops
+  --size SIZE           random-weight model of about SIZE (200MB, 1.5GiB, ...), streamed to disk
+  -o, --output FILE     where to write the GGUF
+  --seed N              random weights seed for --size, 0 to 4294967295 (default 0)
+  --context-length N    llama.context_length (default 2048)
+  --name NAME           general.name
+  --json                print {path, digest, size} as JSON`;
+
+function integerFlag(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || number > max) {
+    throw new UsageError(`synth: ${flag} must be an integer from ${min} to ${max}, not "${value}"`);
+  }
+  return number;
+}
+
+export const synth: Command = {
+  name: "synth",
+  summary: "write a synthetic GGUF model (known answers or a chosen size)",
+  usage,
+  async run(args, io) {
+    const { values } = parseCommandArgs(
+      "synth",
+      args,
+      {
+        answers: { type: "string" },
+        size: { type: "string" },
+        output: { type: "string", short: "o" },
+        seed: { type: "string" },
+        "context-length": { type: "string" },
+        name: { type: "string" },
+        json: { type: "boolean" },
+      },
+      false,
+    );
+    if ((values.answers === undefined) === (values.size === undefined)) {
+      throw new UsageError("synth: give exactly one of --answers FILE or --size SIZE");
+    }
+    if (!values.output) throw new UsageError("synth: -o OUT.gguf is required");
+    const path = resolve(io.cwd, values.output);
+    const contextLength = integerFlag("--context-length", values["context-length"], 1, 2 ** 31 - 1);
+    const common = { path, name: values.name, contextLength };
+    const written = values.answers
+      ? await synthesizeKnownAnswer({ ...common, answers: await readAnswersFile(resolve(io.cwd, values.answers)) })
+      : await synthesizeSized({
+          ...common,
+          bytes: parseByteSize(values.size as string),
+          seed: integerFlag("--seed", values.seed, 0, 2 ** 32 - 1),
+        });
+    if (values.json) writeJson(io, written);
+    else io.stdout.write(`${written.path}  ${written.digest}  ${written.size} bytes\n`);
+    return 0;
+  },
+};
