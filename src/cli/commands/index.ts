@@ -1,6 +1,17 @@
 import type { Command } from "../command.js";
+import { inspectCommand } from "./inspect.js";
+import { packageCommand } from "./package.js";
+import { pullCommand } from "./pull.js";
 import { synth } from "./synth.js";
+import { verifyCommand } from "./verify.js";
 import { version } from "./version.js";
 
 /** Every command of the CLI, in the order `cortex-model help` lists them. */
-export const commands: readonly Command[] = [synth, version];
+export const commands: readonly Command[] = [
+  pullCommand,
+  inspectCommand,
+  verifyCommand,
+  packageCommand,
+  synth,
+  version,
+];

@@ -1,0 +1,57 @@
+import { UsageError } from "../../errors.js";
+import { createProgress } from "../../pull/progress.js";
+import { pull, pullFromStore } from "../../pull/pull.js";
+import { formatReference, isPinned, parseReference } from "../../ref.js";
+import { ModelStore } from "../../store/model-store.js";
+import { openTarget } from "../../targets.js";
+import { type Command, parseCommandArgs, writeJson } from "../command.js";
+import { formatMiB, parseByteSize, parsePositiveInt } from "../sizes.js";
+
+const usage = `Usage: cortex-model pull <ref> [--store DIR] [--json] [--part-size SIZE] [--concurrency N]
+
+Pulls a model by reference into the local store, verified, resumable and in parallel ranged parts.
+  <ref>             registry/repo[:tag][@sha256:...], ollama://name[:tag], oci:<dir>[:tag|@sha256:...]
+  --store DIR       store directory (default: $CORTEX_MODEL_STORE, else ~/.cache/cortex-model)
+  --json            print one JSON object: digest, reference, model, files, downloadedBytes, reusedBytes
+  --part-size SIZE  bytes per ranged part of a large blob (default 16MiB)
+  --concurrency N   parallel connections (default 8)`;
+
+export const pullCommand: Command = {
+  name: "pull",
+  summary: "pull a model by digest into the verified local store",
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs("pull", args, {
+      store: { type: "string" },
+      json: { type: "boolean" },
+      "part-size": { type: "string" },
+      concurrency: { type: "string" },
+    });
+    if (positionals.length !== 1) throw new UsageError(`pull: expected one reference\n${usage}`);
+    const ref = parseReference(positionals[0] as string);
+    const store = await ModelStore.open({ ...(values.store ? { dir: values.store } : {}), env: io.env });
+    const label = formatReference(ref);
+    // A pinned reference already in the store is answered before any transport exists: no network at all.
+    const result =
+      (await pullFromStore(store, ref)) ??
+      (await pull(await openTarget(ref), ref, store, {
+        ...(values["part-size"] ? { partSize: parseByteSize(values["part-size"], "--part-size") } : {}),
+        ...(values.concurrency ? { concurrency: parsePositiveInt(values.concurrency, "--concurrency") } : {}),
+        progress: createProgress(io.stderr, { label, tty: io.stderr.isTTY === true }),
+      }));
+    if (!isPinned(ref)) {
+      io.stderr.write(
+        `warning: ${label} is not pinned to a digest; it resolved to ${result.digest}. Pin it for reproducible pulls: ${result.reference}\n`,
+      );
+    }
+    if (values.json) {
+      const { manifest: _manifest, ...summary } = result;
+      writeJson(io, summary);
+    } else {
+      io.stdout.write(
+        `${result.reference}\n  model: ${result.model}\n  files: ${result.files.length}\n  downloaded: ${formatMiB(result.downloadedBytes)}, reused: ${formatMiB(result.reusedBytes)}\n`,
+      );
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,35 @@
+import { UsageError } from "../../errors.js";
+import { ModelStore } from "../../store/model-store.js";
+import { type Command, parseCommandArgs, writeJson } from "../command.js";
+import { formatMiB } from "../sizes.js";
+
+const usage = `Usage: cortex-model verify [--store DIR] [--json]
+
+Re-hashes every blob in the store and removes those whose content does not match their digest
+(a later pull downloads them again). Exits 1 when any blob was removed.`;
+
+export const verifyCommand: Command = {
+  name: "verify",
+  summary: "re-hash every blob in the store, remove the ones that do not match",
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs("verify", args, {
+      store: { type: "string" },
+      json: { type: "boolean" },
+    });
+    if (positionals.length > 0) throw new UsageError(`verify: unexpected argument "${positionals[0]}"\n${usage}`);
+    const store = await ModelStore.open({ ...(values.store ? { dir: values.store } : {}), env: io.env });
+    const report = await store.verify({
+      onBlob: (digest, ok) => {
+        if (!ok) io.stderr.write(`corrupt: ${digest} (removed)\n`);
+      },
+    });
+    if (values.json) writeJson(io, { store: store.root, ...report });
+    else {
+      io.stdout.write(
+        `${store.root}: checked ${report.checked} blobs (${formatMiB(report.checkedBytes)}), ${report.removed.length} removed\n`,
+      );
+    }
+    return report.removed.length > 0 ? 1 : 0;
+  },
+};

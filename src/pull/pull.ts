@@ -1,0 +1,183 @@
+import type { Digest } from "../digest.js";
+import { DigestMismatchError } from "../errors.js";
+import { isIndexMediaType } from "../media-types.js";
+import { type ModelArtifact, recognizeArtifact } from "../model/artifact.js";
+import { formatReference, isPinned, type Reference, referenceVersion } from "../ref.js";
+import type { ModelStore } from "../store/model-store.js";
+import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest, ReadOnlyTarget } from "../target.js";
+import { Limiter } from "./limiter.js";
+import { type ProgressSink, silentProgress } from "./progress.js";
+import { selectManifest } from "./select.js";
+import { transferBlob } from "./transfer.js";
+
+export const DEFAULT_PART_SIZE = 16 * 1024 * 1024;
+export const DEFAULT_CONCURRENCY = 8;
+
+export interface PullOptions {
+  /** Bytes per ranged part of a large blob (default 16 MiB). */
+  readonly partSize?: number;
+  /** Parallel connections for the whole pull, across blobs (default 8). */
+  readonly concurrency?: number;
+  readonly progress?: ProgressSink;
+  readonly signal?: AbortSignal;
+}
+
+export interface PullResult {
+  /** The digest the reference resolved to (an index's digest when the reference names an index). */
+  readonly digest: Digest;
+  /** The reference pinned to that digest. */
+  readonly reference: string;
+  /** Absolute path of the first GGUF file in the store. */
+  readonly model: string;
+  /** Every GGUF file of the model, in order (shards). */
+  readonly files: readonly string[];
+  readonly downloadedBytes: number;
+  readonly reusedBytes: number;
+  /** Digest of the model manifest itself (differs from `digest` when an index was resolved). */
+  readonly manifestDigest: Digest;
+  readonly manifest: ImageManifest;
+  readonly format: ModelArtifact["format"];
+  readonly store: string;
+}
+
+export interface Resolved {
+  /** What the reference names: the model manifest, or an index holding it. */
+  readonly top: FetchedManifest;
+  readonly manifest: FetchedManifest;
+  readonly parsed: ImageManifest;
+}
+
+/**
+ * Pulls a model into the store: resolves the reference to a digest, then copies the graph (blobs first,
+ * then the manifest, then the name) skipping whatever the store already holds. When the reference is
+ * pinned and everything is present, `source` is never called.
+ */
+export async function pull(
+  source: ReadOnlyTarget,
+  ref: Reference,
+  store: ModelStore,
+  options: PullOptions = {},
+): Promise<PullResult> {
+  const local = await pullFromStore(store, ref);
+  if (local) return local;
+  const progress = options.progress ?? silentProgress;
+  const signalOption = options.signal ? { signal: options.signal } : {};
+  const version = referenceVersion(ref);
+  const topDescriptor = await source.resolve(version, signalOption);
+  if (isPinned(ref) && topDescriptor.digest !== ref.digest) {
+    throw new DigestMismatchError(`${source.name} resolved ${ref.digest} to ${topDescriptor.digest}`);
+  }
+  const resolved = await resolveModel(topDescriptor, async (d) =>
+    (await store.has(d)) ? store.layout.fetchManifest(d) : source.fetchManifest(d, signalOption),
+  );
+  const artifact = recognizeArtifact(resolved.parsed);
+  const blobs = uniqueBlobs([resolved.parsed.config, ...resolved.parsed.layers]);
+  progress.start(blobs.reduce((sum, b) => sum + b.size, 0));
+  const limiter = new Limiter(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
+  const partSize = Math.max(1, options.partSize ?? DEFAULT_PART_SIZE);
+  let downloadedBytes = 0;
+  let reusedBytes = 0;
+  // One failed blob cancels the others, and the pull ends only once they have stopped writing.
+  const failure = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, failure.signal]) : failure.signal;
+  let firstError: unknown;
+  try {
+    await Promise.all(
+      blobs.map(async (blob) => {
+        try {
+          const result = await transferBlob(blob, {
+            source,
+            store,
+            limiter,
+            partSize,
+            attempts: 3,
+            signal,
+            onBytes: (n) => progress.transfer(n),
+          });
+          downloadedBytes += result.downloaded;
+          reusedBytes += result.reused;
+          if (result.reused > 0) progress.reuse(result.reused);
+        } catch (error) {
+          firstError ??= error;
+          failure.abort(error);
+        }
+      }),
+    );
+  } finally {
+    progress.finish();
+  }
+  if (firstError !== undefined) throw firstError;
+  await store.layout.pushManifest(resolved.manifest.descriptor, resolved.manifest.bytes);
+  if (resolved.top !== resolved.manifest) {
+    await store.layout.pushManifest(resolved.top.descriptor, resolved.top.bytes);
+  }
+  await store.record(resolved.top.descriptor, formatReference(ref));
+  return result(store, ref, resolved, artifact, downloadedBytes, reusedBytes);
+}
+
+/**
+ * The pull result from the store alone, for a pinned reference whose manifest and blobs are all present;
+ * undefined when anything is missing. Touches nothing but the local file system.
+ */
+export async function pullFromStore(store: ModelStore, ref: Reference): Promise<PullResult | undefined> {
+  if (!isPinned(ref)) return undefined;
+  const layout = store.layout;
+  let resolved: Resolved;
+  try {
+    const top = await layout.resolve(ref.digest);
+    resolved = await resolveModel(top, async (d) => layout.fetchManifest(d));
+  } catch {
+    return undefined;
+  }
+  const blobs = uniqueBlobs([resolved.parsed.config, ...resolved.parsed.layers]);
+  for (const blob of blobs) if (!(await store.has(blob))) return undefined;
+  const artifact = recognizeArtifact(resolved.parsed);
+  await store.record(resolved.top.descriptor, formatReference(ref));
+  const reused = blobs.reduce((sum, b) => sum + b.size, 0);
+  return result(store, ref, resolved, artifact, 0, reused);
+}
+
+/** Reads the manifest a descriptor names and, for an index, the model manifest it selects. */
+export async function resolveModel(
+  top: Descriptor,
+  fetch: (descriptor: Descriptor) => Promise<FetchedManifest>,
+): Promise<Resolved> {
+  const fetched = await fetch(top);
+  const document = JSON.parse(Buffer.from(fetched.bytes).toString("utf8")) as ImageManifest | ImageIndex;
+  if (isIndexMediaType(fetched.descriptor.mediaType) || "manifests" in document) {
+    const child = selectManifest(document as ImageIndex, top.digest);
+    const manifest = await fetch(child);
+    const parsed = JSON.parse(Buffer.from(manifest.bytes).toString("utf8")) as ImageManifest;
+    return { top: fetched, manifest, parsed };
+  }
+  return { top: fetched, manifest: fetched, parsed: document as ImageManifest };
+}
+
+function uniqueBlobs(descriptors: readonly Descriptor[]): Descriptor[] {
+  const seen = new Map<string, Descriptor>();
+  for (const d of descriptors) if (!seen.has(d.digest)) seen.set(d.digest, d);
+  return [...seen.values()];
+}
+
+function result(
+  store: ModelStore,
+  ref: Reference,
+  resolved: Resolved,
+  artifact: ModelArtifact,
+  downloadedBytes: number,
+  reusedBytes: number,
+): PullResult {
+  const files = artifact.gguf.map((d) => store.blobPath(d.digest));
+  return {
+    digest: resolved.top.descriptor.digest,
+    reference: formatReference({ ...ref, digest: resolved.top.descriptor.digest }),
+    model: files[0] as string,
+    files,
+    downloadedBytes,
+    reusedBytes,
+    manifestDigest: resolved.manifest.descriptor.digest,
+    manifest: resolved.parsed,
+    format: artifact.format,
+    store: store.root,
+  };
+}

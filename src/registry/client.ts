@@ -1,0 +1,108 @@
+import type { Dispatcher } from "undici";
+import { CortexError } from "../errors.js";
+import type { Authenticator } from "./auth.js";
+import { errorForResponse, RegistryError } from "./errors.js";
+import type { Redactor } from "./redact.js";
+import { isRetryableStatus, parseRetryAfter, RetryLater, type RetryPolicy, withRetries } from "./retry.js";
+import { exchange, type HttpMethod, type HttpResponse, type RequestBody } from "./transport.js";
+
+export interface ClientRequest {
+  readonly method: HttpMethod;
+  /** Path under the registry's base URL (`/v2/...`), or an absolute URL the registry handed out (upload locations). */
+  readonly path: string | URL;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: RequestBody;
+  readonly signal?: AbortSignal | undefined;
+  /** Token scopes the request needs (`repository:ai/model:pull`). */
+  readonly scopes: readonly string[];
+  /** What the request is about, for messages: `manifest latest`, `blob sha256:...`. */
+  readonly what: string;
+}
+
+export interface RegistryClientOptions {
+  readonly registry: string;
+  readonly baseUrl: URL;
+  readonly authenticator: Authenticator;
+  readonly redactor: Redactor;
+  readonly retry: RetryPolicy;
+  readonly insecure?: boolean;
+  readonly dispatcher?: Dispatcher;
+}
+
+/**
+ * HTTP to one registry: authorization (answering 401 challenges once per attempt), retries on 408, 429,
+ * 5xx and broken connections, and errors that name the registry and never carry a secret.
+ */
+export class RegistryClient {
+  readonly registry: string;
+  readonly baseUrl: URL;
+  readonly redactor: Redactor;
+  readonly #options: RegistryClientOptions;
+
+  constructor(options: RegistryClientOptions) {
+    this.#options = options;
+    this.registry = options.registry;
+    this.baseUrl = options.baseUrl;
+    this.redactor = options.redactor;
+  }
+
+  /**
+   * Sends the request and hands the response to `consume`. Statuses worth retrying never reach `consume`;
+   * a connection that breaks while `consume` reads is retried too, so `consume` must read everything it
+   * needs (or return a stream whose later failures are the caller's to handle).
+   */
+  async send<T>(where: string, req: ClientRequest, consume: (response: HttpResponse) => Promise<T>): Promise<T> {
+    const url = typeof req.path === "string" ? new URL(req.path, this.baseUrl) : req.path;
+    const { authenticator } = this.#options;
+    try {
+      return await withRetries(this.#options.retry, req.signal, async () => {
+        for (let challenged = false; ; challenged = true) {
+          const value = authenticator.authorization(req.scopes);
+          const response = await exchange(
+            {
+              method: req.method,
+              url,
+              ...(req.headers ? { headers: req.headers } : {}),
+              ...(req.body !== undefined ? { body: req.body } : {}),
+              ...(req.signal ? { signal: req.signal } : {}),
+            },
+            {
+              ...(value ? { authorization: { origin: this.baseUrl.origin, value } } : {}),
+              insecure: this.#options.insecure,
+              dispatcher: this.#options.dispatcher,
+            },
+          );
+          if (response.status === 401 && !challenged) {
+            const header = response.header("www-authenticate");
+            if (await authenticator.respond(header, req.scopes, req.signal ?? undefined)) {
+              await response.discard();
+              continue;
+            }
+          }
+          if (response.status === 401 || response.status === 403) throw await this.failure(where, req.what, response);
+          if (isRetryableStatus(response.status)) {
+            const retryAfter = parseRetryAfter(response.header("retry-after"));
+            throw new RetryLater(await this.failure(where, req.what, response), retryAfter);
+          }
+          return await consume(response);
+        }
+      });
+    } catch (error) {
+      throw this.#clean(where, req, error);
+    }
+  }
+
+  /** The error for a response that is not what the operation needed; reads (and redacts) the error body. */
+  async failure(where: string, what: string, response: HttpResponse): Promise<CortexError> {
+    const text = response.status === 401 ? (response.header("www-authenticate") ?? "") : "";
+    const body = this.redactor.redact(`${await response.text()} ${text}`.trim());
+    return errorForResponse(where, what, response.status, body);
+  }
+
+  #clean(where: string, req: ClientRequest, error: unknown): Error {
+    if (req.signal?.aborted) return error as Error;
+    if (error instanceof CortexError) return error;
+    const message = this.redactor.redact(error instanceof Error ? error.message : String(error));
+    return new RegistryError(`${where}: ${req.method} ${req.what} failed: ${message}`, {}, { cause: error });
+  }
+}

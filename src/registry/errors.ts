@@ -1,0 +1,82 @@
+import { CortexError, NotFoundError } from "../errors.js";
+
+/** What a registry said about a failure: HTTP status and the error codes of its JSON body. */
+export interface RegistryFailure {
+  readonly status: number;
+  readonly codes: readonly string[];
+}
+
+/** A registry answered with an error, or could not be reached; the message names host, repository and cause. */
+export class RegistryError extends CortexError implements RegistryFailure {
+  readonly status: number;
+  readonly codes: readonly string[];
+
+  constructor(message: string, failure: Partial<RegistryFailure> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.status = failure.status ?? 0;
+    this.codes = failure.codes ?? [];
+  }
+}
+
+/** Credentials missing, wrong, or without the rights the operation needs. */
+export class RegistryAuthError extends RegistryError {}
+
+/** The registry does not hold the manifest, blob or repository asked for. */
+export class RegistryNotFoundError extends NotFoundError implements RegistryFailure {
+  readonly status: number;
+  readonly codes: readonly string[];
+
+  constructor(message: string, failure: RegistryFailure, options?: { cause?: unknown }) {
+    super(message, options);
+    this.status = failure.status;
+    this.codes = failure.codes;
+  }
+}
+
+const NOT_FOUND_CODES = new Set(["MANIFEST_UNKNOWN", "BLOB_UNKNOWN", "NAME_UNKNOWN", "BLOB_UPLOAD_UNKNOWN"]);
+
+interface ErrorBody {
+  errors?: { code?: unknown; message?: unknown; detail?: unknown }[];
+}
+
+/** Reads the distribution-spec error body (`{"errors":[{"code","message"}]}`) when there is one. */
+export function parseErrorBody(text: string): { codes: string[]; messages: string[] } {
+  try {
+    const body = JSON.parse(text) as ErrorBody;
+    const errors = Array.isArray(body.errors) ? body.errors : [];
+    return {
+      codes: errors.map((e) => String(e.code ?? "")).filter((c) => c !== ""),
+      messages: errors.map((e) => String(e.message ?? "")).filter((m) => m !== ""),
+    };
+  } catch {
+    return { codes: [], messages: [] };
+  }
+}
+
+/**
+ * The error for a failed response. `where` names host and repository (`registry 127.0.0.1:5000, repository
+ * ai/model`), `what` the operation (`manifest latest`). The body text has already been redacted.
+ */
+export function errorForResponse(where: string, what: string, status: number, bodyText: string): CortexError {
+  const { codes, messages } = parseErrorBody(bodyText);
+  const detail = messages.length > 0 ? messages.join("; ") : bodyText.trim().split("\n")[0]?.slice(0, 200) || "";
+  const codeText = codes.length > 0 ? ` ${codes.join(",")}` : "";
+  const failure = { status, codes };
+  if (status === 404 || codes.some((c) => NOT_FOUND_CODES.has(c))) {
+    return new RegistryNotFoundError(
+      `${where}: ${what} not found (HTTP ${status}${codeText}${detail ? `: ${detail}` : ""})`,
+      failure,
+    );
+  }
+  if (status === 401 || status === 403) {
+    const reason = status === 401 ? "authentication failed" : "access denied";
+    return new RegistryAuthError(
+      `${where}: ${reason} for ${what} (HTTP ${status}${codeText}${detail ? `: ${detail}` : ""}); check the credentials for this registry`,
+      failure,
+    );
+  }
+  return new RegistryError(
+    `${where}: ${what} failed with HTTP ${status}${codeText}${detail ? `: ${detail}` : ""}`,
+    failure,
+  );
+}

@@ -1,0 +1,52 @@
+import type { Dispatcher } from "undici";
+import type { RegistryReference } from "../ref.js";
+import { Authenticator } from "./auth.js";
+import { RegistryClient } from "./client.js";
+import { type CredentialOptions, resolveCredential } from "./credentials.js";
+import { registryBaseUrl } from "./origin.js";
+import { Redactor } from "./redact.js";
+import { RemoteRepository } from "./remote-repository.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
+import { DEFAULT_UPLOAD_OPTIONS, type UploadOptions } from "./upload.js";
+
+export interface RepositoryOptions extends CredentialOptions {
+  /** Allow plain HTTP to a registry that is not on a loopback address. */
+  readonly insecure?: boolean;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly upload?: Partial<UploadOptions>;
+  /** Called with every secret as soon as it is known (the Actions layer masks it in logs). */
+  readonly onSecret?: (secret: string) => void;
+  readonly dispatcher?: Dispatcher;
+}
+
+/** A registry repository as a Target; nothing is sent until the first operation. */
+export function openRepository(ref: RegistryReference, options: RepositoryOptions = {}): RemoteRepository {
+  const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const redactor = new Redactor(options.onSecret);
+  const authenticator = new Authenticator({
+    registry: ref.registry,
+    credential: () => resolveCredential(ref.registry, options),
+    redactor,
+    retry,
+    ...(options.insecure !== undefined ? { insecure: options.insecure } : {}),
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+  });
+  const client = new RegistryClient({
+    registry: ref.registry,
+    baseUrl: registryBaseUrl(ref.registry, options),
+    authenticator,
+    redactor,
+    retry,
+    ...(options.insecure !== undefined ? { insecure: options.insecure } : {}),
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+  });
+  return new RemoteRepository(client, ref.registry, ref.repository, {
+    retry,
+    upload: { ...DEFAULT_UPLOAD_OPTIONS, ...options.upload },
+  });
+}
+
+export type { Credential, ExplicitCredentials } from "./credentials.js";
+export { RegistryAuthError, RegistryError, RegistryNotFoundError } from "./errors.js";
+export { attachReferrer, listReferrers, referrersTag } from "./referrers.js";
+export { RemoteRepository } from "./remote-repository.js";

@@ -1,0 +1,92 @@
+import { type Digest, digestHex, sha256Digest } from "../digest.js";
+import { CortexError, NotFoundError } from "../errors.js";
+import { MediaType } from "../media-types.js";
+import type { Descriptor, FetchedManifest, ImageIndex, Target } from "../target.js";
+import { manifestArtifactType } from "./manifest.js";
+
+type Signal = { signal?: AbortSignal | undefined };
+
+/** What listing referrers needs: the referrers API when the target has one, and manifests by tag. */
+export interface ReferrersSource {
+  /** Undefined when the target has no referrers API, so the fallback tag schema applies. */
+  referrersApi?(subject: Descriptor, options?: { artifactType?: string } & Signal): Promise<Descriptor[] | undefined>;
+  fetchManifest(reference: string, options?: Signal): Promise<FetchedManifest>;
+}
+
+/** The tag the OCI fallback schema keeps a subject's referrers index under: `sha256-<hex>`. */
+export function referrersTag(subject: Digest): string {
+  return `sha256-${digestHex(subject)}`;
+}
+
+/**
+ * Manifests that name `subject` as their subject: from the referrers API, or, where the registry has none
+ * (distribution 2.8 answers 404), from the index at the fallback tag.
+ */
+export async function listReferrers(
+  source: ReferrersSource,
+  subject: Descriptor,
+  options: { artifactType?: string } & Signal = {},
+): Promise<Descriptor[]> {
+  const listed =
+    (await source.referrersApi?.(subject, options)) ?? (await fallbackIndex(source, subject, options)).manifests;
+  return options.artifactType ? listed.filter((d) => d.artifactType === options.artifactType) : [...listed];
+}
+
+async function fallbackIndex(source: ReferrersSource, subject: Descriptor, options: Signal): Promise<ImageIndex> {
+  try {
+    const { bytes } = await source.fetchManifest(referrersTag(subject.digest), options);
+    const index = JSON.parse(Buffer.from(bytes).toString("utf8")) as ImageIndex;
+    if (!Array.isArray(index.manifests)) {
+      throw new CortexError(`the referrers index at tag ${referrersTag(subject.digest)} has no manifests list`);
+    }
+    return index;
+  } catch (error) {
+    if (error instanceof NotFoundError) return { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
+    throw error;
+  }
+}
+
+/**
+ * Attaches a referrer (a manifest whose `subject` names another manifest, such as a test result): pushes
+ * it, and where the target has no referrers API, adds it to the index at the subject's fallback tag, as
+ * oras, crane and @sigstore/oci do. Attaching the same referrer twice leaves one entry.
+ */
+export async function attachReferrer(
+  target: Target & Partial<Pick<ReferrersSource, "referrersApi">>,
+  descriptor: Descriptor,
+  bytes: Uint8Array,
+  options: Signal = {},
+): Promise<void> {
+  const manifest = JSON.parse(Buffer.from(bytes).toString("utf8")) as {
+    subject?: Descriptor;
+    annotations?: Record<string, string>;
+  };
+  const subject = manifest.subject;
+  if (!subject?.digest) throw new CortexError(`referrer ${descriptor.digest} has no subject: nothing to attach it to`);
+  await target.pushManifest(descriptor, bytes, options);
+  if ((await target.referrersApi?.(subject, options)) !== undefined) return;
+
+  const index = await fallbackIndex(target, subject, options);
+  if (index.manifests.some((d) => d.digest === descriptor.digest)) return;
+  const artifactType = manifestArtifactType(bytes);
+  const entry: Descriptor = {
+    mediaType: descriptor.mediaType,
+    digest: descriptor.digest,
+    size: descriptor.size,
+    ...(artifactType ? { artifactType } : {}),
+    ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
+  };
+  const updated: ImageIndex = {
+    ...index,
+    schemaVersion: 2,
+    mediaType: MediaType.ociIndex,
+    manifests: [...index.manifests, entry],
+  };
+  const updatedBytes = new Uint8Array(Buffer.from(JSON.stringify(updated)));
+  const updatedDescriptor: Descriptor = {
+    mediaType: MediaType.ociIndex,
+    digest: sha256Digest(updatedBytes),
+    size: updatedBytes.length,
+  };
+  await target.pushManifest(updatedDescriptor, updatedBytes, { ...options, tag: referrersTag(subject.digest) });
+}

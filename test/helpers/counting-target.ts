@@ -1,0 +1,53 @@
+import type { Readable } from "node:stream";
+import type { BlobRange, Descriptor, FetchedManifest, ReadOnlyTarget } from "../../src/target.js";
+
+/** Wraps a real target and counts what passes through it: calls, ranged requests and blob bytes. */
+export class CountingTarget implements ReadOnlyTarget {
+  calls = 0;
+  ranged = 0;
+  blobBytes = 0;
+
+  constructor(private readonly inner: ReadOnlyTarget) {}
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  resolve(reference: string): Promise<Descriptor> {
+    this.calls++;
+    return this.inner.resolve(reference);
+  }
+
+  fetchManifest(reference: string | Descriptor): Promise<FetchedManifest> {
+    this.calls++;
+    return this.inner.fetchManifest(reference);
+  }
+
+  async fetchBlob(
+    descriptor: Descriptor,
+    options: { range?: BlobRange; signal?: AbortSignal } = {},
+  ): Promise<Readable> {
+    this.calls++;
+    if (options.range) this.ranged++;
+    const stream = await this.inner.fetchBlob(descriptor, options);
+    stream.on("data", (chunk: Buffer) => {
+      this.blobBytes += chunk.byteLength;
+    });
+    return stream;
+  }
+
+  exists(descriptor: Descriptor): Promise<boolean> {
+    this.calls++;
+    return this.inner.exists(descriptor);
+  }
+
+  tags(): Promise<string[]> {
+    this.calls++;
+    return this.inner.tags();
+  }
+
+  referrers(subject: Descriptor, options?: { artifactType?: string }): Promise<Descriptor[]> {
+    this.calls++;
+    return this.inner.referrers(subject, options);
+  }
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { type Digest, sha256Digest } from "../../../src/digest.js";
+import { MediaType } from "../../../src/media-types.js";
+import { recognizeArtifact, UnsafePathError, UnsupportedArtifactError } from "../../../src/model/artifact.js";
+import type { Descriptor, ImageManifest } from "../../../src/target.js";
+
+function d(mediaType: string, name: string, annotations?: Record<string, string>): Descriptor {
+  return {
+    mediaType,
+    digest: sha256Digest(name) as Digest,
+    size: name.length,
+    ...(annotations ? { annotations } : {}),
+  };
+}
+
+function manifest(config: Descriptor, layers: Descriptor[], artifactType?: string): ImageManifest {
+  return {
+    schemaVersion: 2,
+    mediaType: MediaType.ociManifest,
+    config,
+    layers,
+    ...(artifactType ? { artifactType } : {}),
+  };
+}
+
+describe("recognizeArtifact", () => {
+  it("reads a Docker Model Runner artifact: shards in order, license, template, mmproj", () => {
+    const shards = [d(MediaType.dmrGguf, "s1"), d(MediaType.dmrGguf, "s2")];
+    const artifact = recognizeArtifact(
+      manifest(d(MediaType.dmrConfigV02, "c"), [
+        shards[0] as Descriptor,
+        d(MediaType.dmrLicense, "l"),
+        shards[1] as Descriptor,
+        d(MediaType.dmrMmprojAlt, "m"),
+        d(MediaType.dmrChatTemplate, "t", { "org.cncf.model.filepath": "templates/chat.jinja" }),
+      ]),
+    );
+    expect(artifact.format).toBe("dmr");
+    expect(artifact.gguf).toEqual(shards);
+    expect(artifact.parts.map((p) => p.role)).toEqual(["gguf", "license", "gguf", "mmproj", "chat-template"]);
+    expect(artifact.parts[4]?.filePath).toBe("templates/chat.jinja");
+  });
+
+  it("reads an Ollama manifest", () => {
+    const model = d(MediaType.ollamaModel, "m");
+    const artifact = recognizeArtifact({
+      schemaVersion: 2,
+      mediaType: MediaType.dockerManifest,
+      config: d(MediaType.dockerContainerConfig, "c"),
+      layers: [model, d(MediaType.ollamaTemplate, "t"), d(MediaType.ollamaParams, "p")],
+    });
+    expect(artifact.format).toBe("ollama");
+    expect(artifact.gguf).toEqual([model]);
+  });
+
+  it("reads a ModelPack manifest, taking its .gguf weights", () => {
+    const weight = d(MediaType.modelPackWeightRaw, "w", { "org.cncf.model.filepath": "model-q4.gguf" });
+    const artifact = recognizeArtifact(
+      manifest(
+        d(MediaType.modelPackConfig, "c"),
+        [d("application/vnd.cncf.model.doc.v1.raw", "readme"), weight],
+        MediaType.modelPackManifest,
+      ),
+    );
+    expect(artifact.format).toBe("modelpack");
+    expect(artifact.gguf).toEqual([weight]);
+  });
+
+  it("names unknown media types", () => {
+    expect(() => recognizeArtifact(manifest(d("application/vnd.example.config", "c"), [d("x/y", "z")]))).toThrow(
+      /not a model artifact: config media type application\/vnd.example.config.*layers x\/y/,
+    );
+    const error = (() => {
+      try {
+        recognizeArtifact(manifest(d(MediaType.dmrConfigV01, "c"), [d(MediaType.dmrGguf, "g"), d("x/unknown", "u")]));
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(UnsupportedArtifactError);
+    expect((error as Error).message).toBe("dmr model manifest has layers of unknown media type: x/unknown");
+  });
+
+  it.each(["../../etc/passwd", "/etc/passwd", "a/../../b", "..\\x", "C:evil"])("refuses the file name %s", (name) => {
+    const layers = [d(MediaType.dmrGguf, "g", { "org.cncf.model.filepath": name })];
+    expect(() => recognizeArtifact(manifest(d(MediaType.dmrConfigV01, "c"), layers))).toThrow(UnsafePathError);
+  });
+});
