@@ -1,15 +1,19 @@
-import { UsageError } from "./errors.js";
-import { formatReference, type Reference } from "./ref.js";
+import type { Reference } from "./ref.js";
+import { openRepository, type RepositoryOptions } from "./registry/index.js";
 import { OciLayout } from "./store/oci-layout.js";
 import type { Target } from "./target.js";
 
-export interface OpenTargetOptions {
+export interface OpenTargetOptions extends RepositoryOptions {
   /** Make a layout directory that does not exist yet (for packaging and promotion into `oci:` layouts). */
   readonly create?: boolean;
 }
 
-/** The Target a reference names: an OCI layout directory or a registry repository. */
+/**
+ * The Target a reference names: an OCI layout directory or a registry repository. Opening a repository sends
+ * nothing; the first request goes out with the first operation.
+ */
 export async function openTarget(ref: Reference, options: OpenTargetOptions = {}): Promise<Target> {
   if (ref.kind === "layout") return OciLayout.open(ref.path, options.create ? { create: true } : {});
-  throw new UsageError(`${formatReference(ref)}: registry references need the registry client, not built yet`);
+  const { create: _create, ...registryOptions } = options;
+  return openRepository(ref, registryOptions);
 }

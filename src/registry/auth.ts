@@ -34,11 +34,17 @@ const DEFAULT_TOKEN_LIFETIME_S = 60;
 export class Authenticator {
   readonly #options: AuthenticatorOptions;
   #credential: Promise<Credential | undefined> | undefined;
+  #anonymous = false;
   #basic: string | undefined;
   readonly #tokens = new Map<string, CachedToken>();
 
   constructor(options: AuthenticatorOptions) {
     this.#options = options;
+  }
+
+  /** True once a challenge has been answered without any credential. */
+  get anonymous(): boolean {
+    return this.#anonymous;
   }
 
   /** The Authorization value to send for these scopes, when one is already known. */
@@ -58,6 +64,7 @@ export class Authenticator {
     const bearer = challenges.find((c) => c.scheme === "bearer");
     const basic = challenges.find((c) => c.scheme === "basic");
     const credential = await this.#resolveCredential();
+    this.#anonymous = credential === undefined;
     if (bearer?.params.realm) {
       const previous = this.#tokens.get(scopeKey(scopes));
       if (credential?.kind === "registryToken") {
@@ -108,7 +115,9 @@ export class Authenticator {
       );
       if (response.status !== 200) {
         const text = this.#options.redactor.redact(await response.text());
-        const error = errorForResponse(where, "token request", response.status, text);
+        const error = errorForResponse(where, `token request for ${wanted.join(" ")}`, response.status, text, {
+          anonymous: credential === undefined,
+        });
         if (isRetryableStatus(response.status)) {
           throw new RetryLater(error, parseRetryAfter(response.header("retry-after")));
         }

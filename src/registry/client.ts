@@ -94,9 +94,8 @@ export class RegistryClient {
 
   /** The error for a response that is not what the operation needed; reads (and redacts) the error body. */
   async failure(where: string, what: string, response: HttpResponse): Promise<CortexError> {
-    const text = response.status === 401 ? (response.header("www-authenticate") ?? "") : "";
-    const body = this.redactor.redact(`${await response.text()} ${text}`.trim());
-    return errorForResponse(where, what, response.status, body);
+    const text = this.redactor.redact(await response.text());
+    return errorForResponse(where, what, response.status, text, { anonymous: this.#options.authenticator.anonymous });
   }
 
   #clean(where: string, req: ClientRequest, error: unknown): Error {

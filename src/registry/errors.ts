@@ -53,13 +53,25 @@ export function parseErrorBody(text: string): { codes: string[]; messages: strin
   }
 }
 
+function firstLine(text: string): string {
+  return (text.trim().split("\n")[0] ?? "").slice(0, 200);
+}
+
 /**
  * The error for a failed response. `where` names host and repository (`registry 127.0.0.1:5000, repository
- * ai/model`), `what` the operation (`manifest latest`). The body text has already been redacted.
+ * ai/model`), `what` the operation (`manifest latest`). The body text has already been redacted. `anonymous`
+ * says no credential was available, which is the likelier cause of a 401 than a wrong one.
  */
-export function errorForResponse(where: string, what: string, status: number, bodyText: string): CortexError {
+export function errorForResponse(
+  where: string,
+  what: string,
+  status: number,
+  bodyText: string,
+  options: { anonymous?: boolean } = {},
+): CortexError {
   const { codes, messages } = parseErrorBody(bodyText);
-  const detail = messages.length > 0 ? messages.join("; ") : bodyText.trim().split("\n")[0]?.slice(0, 200) || "";
+  // A body without the spec's error list (a proxy's HTML page, plain text) is quoted by its first line.
+  const detail = codes.length > 0 || messages.length > 0 ? messages.join("; ") : firstLine(bodyText);
   const codeText = codes.length > 0 ? ` ${codes.join(",")}` : "";
   const failure = { status, codes };
   if (status === 404 || codes.some((c) => NOT_FOUND_CODES.has(c))) {
@@ -70,8 +82,11 @@ export function errorForResponse(where: string, what: string, status: number, bo
   }
   if (status === 401 || status === 403) {
     const reason = status === 401 ? "authentication failed" : "access denied";
+    const hint = options.anonymous
+      ? "no credentials were found for this registry (options, docker config, GITHUB_TOKEN for ghcr.io)"
+      : "check the credentials for this registry";
     return new RegistryAuthError(
-      `${where}: ${reason} for ${what} (HTTP ${status}${codeText}${detail ? `: ${detail}` : ""}); check the credentials for this registry`,
+      `${where}: ${reason} for ${what} (HTTP ${status}${codeText}${detail ? `: ${detail}` : ""}); ${hint}`,
       failure,
     );
   }

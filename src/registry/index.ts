@@ -14,6 +14,8 @@ export interface RepositoryOptions extends CredentialOptions {
   readonly insecure?: boolean;
   readonly retry?: Partial<RetryPolicy>;
   readonly upload?: Partial<UploadOptions>;
+  /** Tags asked for per page of the tag list (the registry may send fewer and a Link to the next page). */
+  readonly tagPageSize?: number;
   /** Called with every secret as soon as it is known (the Actions layer masks it in logs). */
   readonly onSecret?: (secret: string) => void;
   readonly dispatcher?: Dispatcher;
@@ -43,6 +45,7 @@ export function openRepository(ref: RegistryReference, options: RepositoryOption
   return new RemoteRepository(client, ref.registry, ref.repository, {
     retry,
     upload: { ...DEFAULT_UPLOAD_OPTIONS, ...options.upload },
+    tagPageSize: options.tagPageSize ?? 1000,
   });
 }
 

@@ -27,12 +27,13 @@ export class RemoteRepository implements Target, ReferrersSource {
   readonly #where: string;
   readonly #retry: RetryPolicy;
   readonly #upload: UploadOptions;
+  readonly #tagPageSize: number;
 
   constructor(
     client: RegistryClient,
     registry: string,
     repository: string,
-    options: { retry: RetryPolicy; upload: UploadOptions },
+    options: { retry: RetryPolicy; upload: UploadOptions; tagPageSize: number },
   ) {
     this.#client = client;
     this.registry = registry;
@@ -41,6 +42,7 @@ export class RemoteRepository implements Target, ReferrersSource {
     this.#where = `registry ${registry}, repository ${repository}`;
     this.#retry = options.retry;
     this.#upload = options.upload;
+    this.#tagPageSize = options.tagPageSize;
   }
 
   #pull(): string[] {
@@ -184,7 +186,10 @@ export class RemoteRepository implements Target, ReferrersSource {
 
   async tags(options: Signal = {}): Promise<string[]> {
     const tags: string[] = [];
-    let next: URL | undefined = new URL(`/v2/${this.repository}/tags/list?n=1000`, this.#client.baseUrl);
+    let next: URL | undefined = new URL(
+      `/v2/${this.repository}/tags/list?n=${this.#tagPageSize}`,
+      this.#client.baseUrl,
+    );
     while (next) {
       const page: URL = next;
       next = await this.#send(

@@ -118,6 +118,12 @@ export async function uploadBlob(
     );
   } catch (error) {
     await cancelUpload(ctx, start.session);
+    if ((error as { cause?: { code?: unknown } }).cause?.code === "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH") {
+      throw new DigestMismatchError(
+        `${ctx.where}: ${what}: the content is not the ${descriptor.size} bytes its descriptor says`,
+        { cause: error },
+      );
+    }
     throw error;
   }
 }

@@ -1,8 +1,11 @@
 import type { Command } from "../command.js";
+import { bench } from "./bench.js";
 import { inspectCommand } from "./inspect.js";
 import { packageCommand } from "./package.js";
 import { pullCommand } from "./pull.js";
+import { serve } from "./serve.js";
 import { synth } from "./synth.js";
+import { test } from "./test.js";
 import { verifyCommand } from "./verify.js";
 import { version } from "./version.js";
 
@@ -13,5 +16,8 @@ export const commands: readonly Command[] = [
   verifyCommand,
   packageCommand,
   synth,
+  serve,
+  test,
+  bench,
   version,
 ];

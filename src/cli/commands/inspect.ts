@@ -32,7 +32,7 @@ export const inspectCommand: Command = {
         () => true,
         () => false,
       ));
-    const source: ReadOnlyTarget = inStore ? store.layout : await openTarget(ref);
+    const source: ReadOnlyTarget = inStore ? store.layout : await openTarget(ref, { env: io.env });
     const top = await source.resolve(referenceVersion(ref));
     const resolved = await resolveModel(top, (d) => source.fetchManifest(d));
     const artifact = recognizeArtifact(resolved.parsed);

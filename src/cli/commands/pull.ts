@@ -34,7 +34,7 @@ export const pullCommand: Command = {
     // A pinned reference already in the store is answered before any transport exists: no network at all.
     const result =
       (await pullFromStore(store, ref)) ??
-      (await pull(await openTarget(ref), ref, store, {
+      (await pull(await openTarget(ref, { env: io.env }), ref, store, {
         ...(values["part-size"] ? { partSize: parseByteSize(values["part-size"], "--part-size") } : {}),
         ...(values.concurrency ? { concurrency: parsePositiveInt(values.concurrency, "--concurrency") } : {}),
         progress: createProgress(io.stderr, { label, tty: io.stderr.isTTY === true }),
