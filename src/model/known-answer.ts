@@ -68,6 +68,12 @@ function transitions(answers: readonly KnownAnswer[]): Map<string, Transition> {
     if (typeof answer !== "string" || answer === "") {
       throw new UsageError(`answers[${index}]: the answer to ${show(prompt)} must be a non-empty string`);
     }
+    if (answer.startsWith(" ")) {
+      // SentencePiece decoding drops the space that starts a generated text, so it could never come back.
+      throw new UsageError(
+        `answers[${index}]: the answer to ${show(prompt)} starts with a space, which llama.cpp drops when it decodes`,
+      );
+    }
     const sequence = [...answerPieces(answer), "</s>"];
     const entry = `prompt ${show(prompt)} -> ${show(answer)}`;
     for (const last of finalTokens(prompt)) {

@@ -114,6 +114,9 @@ describe("known-answer synthesis", () => {
     await expect(synthesizeKnownAnswer({ path, answers: [{ prompt: "Hi", answer: "" }] })).rejects.toThrow(
       /answer to "Hi" must be a non-empty string/,
     );
+    await expect(synthesizeKnownAnswer({ path, answers: [{ prompt: "Hi", answer: " x" }] })).rejects.toThrow(
+      /starts with a space/,
+    );
     await expect(synthesizeKnownAnswer({ path, answers: [{ prompt: "Hi", answer: "<s>" }] })).rejects.toThrow(
       UsageError,
     );
