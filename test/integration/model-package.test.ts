@@ -67,6 +67,22 @@ describe("packaging a synthetic model", () => {
     expect(sha256Digest(await readFile(result.model))).toBe(synthesized.digest);
   });
 
+  it("CLI: packages to a registry repository; pull by the printed reference gets the same GGUF", async () => {
+    const dir = temp();
+    const model = await synthesizeKnownAnswer({
+      path: join(dir, "m.gguf"),
+      answers: [{ prompt: "Ping", answer: "pong" }],
+    });
+    const env = { DOCKER_CONFIG: join(dir, "no-docker-config") };
+    const packaged = await runCli(["package", model.path, "--to", `${registry.host}/synthetic/cli:v1`, "--json"], env);
+    expect(packaged).toMatchObject({ code: 0, stderr: "" });
+    const { digest, reference } = JSON.parse(packaged.stdout);
+    expect(reference).toBe(`${registry.host}/synthetic/cli:v1@${digest}`);
+    const pulled = await runCli(["pull", reference, "--store", join(dir, "store"), "--json"], env);
+    expect(pulled.code).toBe(0);
+    expect(sha256Digest(await readFile(JSON.parse(pulled.stdout).model))).toBe(model.digest);
+  });
+
   it("CLI: refuses a digest as destination and a missing file, exit 2 with one line", async () => {
     const dir = temp();
     const digestTarget = await runCli(["package", "x.gguf", "--to", `oci:${dir}/l@${sha256Digest("x")}`]);
