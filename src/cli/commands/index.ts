@@ -8,6 +8,7 @@ export const commands: readonly CommandEntry[] = [
   { name: "pull", load: async () => (await import("./pull.js")).pullCommand },
   { name: "inspect", load: async () => (await import("./inspect.js")).inspectCommand },
   { name: "verify", load: async () => (await import("./verify.js")).verifyCommand },
+  { name: "package", load: async () => (await import("./package.js")).packageCommand },
   { name: "synth", load: async () => (await import("./synth.js")).synth },
   { name: "serve", load: async () => (await import("./serve.js")).serve },
   { name: "test", load: async () => (await import("./test.js")).test },
