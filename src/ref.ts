@@ -63,8 +63,13 @@ function splitDigest(value: string, input: string): { rest: string; digest?: Dig
   }
 }
 
+/** True for a valid OCI tag: 1-128 characters of letters, digits, _ . - not starting with . or -. */
+export function isValidTag(tag: string): boolean {
+  return TAG.test(tag);
+}
+
 function checkTag(tag: string, input: string): string {
-  if (!TAG.test(tag)) {
+  if (!isValidTag(tag)) {
     throw new InvalidReferenceError(
       `invalid reference "${input}": tag "${tag}" must be 1-128 characters of letters, digits, _ . - and not start with . or -`,
     );

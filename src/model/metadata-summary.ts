@@ -1,5 +1,3 @@
-import { gguf } from "@huggingface/gguf";
-
 /** The few GGUF header facts a person checks first; the full metadata stays in the file. */
 export interface GgufSummary {
   readonly architecture?: string;
@@ -12,6 +10,8 @@ export interface GgufSummary {
 
 /** Reads the header of a local GGUF file (only the header is read, not the tensors). */
 export async function summarizeGguf(file: string): Promise<GgufSummary> {
+  // Loaded on demand: the parser and its tables are only needed by `inspect`.
+  const { gguf } = await import("@huggingface/gguf");
   const { metadata, tensorInfos } = await gguf(file, { allowLocalFile: true });
   const values = metadata as Record<string, unknown>;
   const architecture = typeof values["general.architecture"] === "string" ? values["general.architecture"] : undefined;

@@ -1,6 +1,8 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
+import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { main } from "../../src/cli/main.js";
 
 export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/cortex-model.js");
 
@@ -18,4 +20,28 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** A writable stream that keeps what is written to it, as text. */
+function textSink(): { stream: Writable; text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  return { stream, text: () => chunks.join("") };
+}
+
+/** Runs a command line through the CLI's main() in this process (no build needed), with its own env. */
+export async function runCliInProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd = process.cwd(),
+): Promise<CliResult> {
+  const out = textSink();
+  const err = textSink();
+  const code = await main(args, { stdout: out.stream, stderr: err.stream, env, cwd });
+  return { code, stdout: out.text(), stderr: err.text() };
 }

@@ -1,7 +1,10 @@
 import type { Command } from "../command.js";
 import { bench } from "./bench.js";
+import { historyCommand } from "./history.js";
 import { inspectCommand } from "./inspect.js";
+import { promoteCommand } from "./promote.js";
 import { pullCommand } from "./pull.js";
+import { revertCommand } from "./revert.js";
 import { serve } from "./serve.js";
 import { synth } from "./synth.js";
 import { test } from "./test.js";
@@ -17,5 +20,8 @@ export const commands: readonly Command[] = [
   serve,
   test,
   bench,
+  promoteCommand,
+  revertCommand,
+  historyCommand,
   version,
 ];

@@ -1,0 +1,114 @@
+import { Readable } from "node:stream";
+import { mapLimit } from "./limit.js";
+import { isIndexMediaType } from "./media-types.js";
+import { RemoteRepository } from "./registry/remote-repository.js";
+import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest, ReadOnlyTarget, Target } from "./target.js";
+
+/** Mounts a blob into the destination from a repository of the same registry; false when the registry declined. */
+export type MountBlob = (descriptor: Descriptor, signal?: AbortSignal) => Promise<boolean>;
+
+/**
+ * A mount from the source's repository when both are repositories of one registry: the registry links the
+ * blob without it crossing the network. Undefined otherwise.
+ */
+export function sameRegistryMount(source: ReadOnlyTarget, destination: Target): MountBlob | undefined {
+  if (!(source instanceof RemoteRepository) || !(destination instanceof RemoteRepository)) return undefined;
+  if (source.registry !== destination.registry || source.repository === destination.repository) return undefined;
+  return (descriptor, signal) => destination.mountBlob(descriptor, source.repository, { signal });
+}
+
+export interface CopyOptions {
+  /** Tried before any upload, when source and destination share a registry. */
+  readonly mount?: MountBlob;
+  /** Blobs transferred at once. */
+  readonly concurrency?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** What a copy did, per kind of content. */
+export interface CopyStats {
+  manifestsPushed: number;
+  manifestsSkipped: number;
+  blobsCopied: number;
+  blobsMounted: number;
+  blobsSkipped: number;
+  bytesCopied: number;
+}
+
+const DEFAULT_CONCURRENCY = 4;
+
+function parseManifest(fetched: FetchedManifest): ImageManifest | ImageIndex {
+  return JSON.parse(new TextDecoder().decode(fetched.bytes)) as ImageManifest | ImageIndex;
+}
+
+function isIndex(fetched: FetchedManifest, parsed: ImageManifest | ImageIndex): parsed is ImageIndex {
+  return isIndexMediaType(fetched.descriptor.mediaType) || Array.isArray((parsed as ImageIndex).manifests);
+}
+
+/**
+ * Copies a manifest graph (index -> manifests -> config and layers) from one Target to another, children
+ * before parents so that the destination never holds a manifest whose content is missing. Anything the
+ * destination already holds is skipped (a manifest present implies its whole graph is); blobs are mounted
+ * when the options allow it, else streamed across with their digests preserved.
+ */
+export async function copyGraph(
+  source: ReadOnlyTarget,
+  destination: Target,
+  root: FetchedManifest,
+  options: CopyOptions = {},
+): Promise<CopyStats> {
+  const { signal } = options;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const stats: CopyStats = {
+    manifestsPushed: 0,
+    manifestsSkipped: 0,
+    blobsCopied: 0,
+    blobsMounted: 0,
+    blobsSkipped: 0,
+    bytesCopied: 0,
+  };
+
+  const copyBlob = async (descriptor: Descriptor) => {
+    if (await destination.exists(descriptor, { signal })) {
+      stats.blobsSkipped++;
+      return;
+    }
+    if (options.mount && (await options.mount(descriptor, signal))) {
+      stats.blobsMounted++;
+      return;
+    }
+    // A fresh source stream per attempt, so the destination can retry an upload from the start.
+    const content = () =>
+      Readable.from(
+        (async function* () {
+          yield* await source.fetchBlob(descriptor, { signal });
+        })(),
+        { objectMode: false },
+      );
+    await destination.pushBlob(descriptor, content, { signal });
+    stats.blobsCopied++;
+    stats.bytesCopied += descriptor.size;
+  };
+
+  const copyManifest = async (fetched: FetchedManifest): Promise<void> => {
+    if (await destination.exists(fetched.descriptor, { signal })) {
+      stats.manifestsSkipped++;
+      return;
+    }
+    const parsed = parseManifest(fetched);
+    if (isIndex(fetched, parsed)) {
+      for (const child of parsed.manifests) {
+        await copyManifest(await source.fetchManifest(child, { signal }));
+      }
+    } else {
+      const blobs = [parsed.config, ...parsed.layers];
+      const unique = blobs.filter((blob, i) => blobs.findIndex((other) => other.digest === blob.digest) === i);
+      await mapLimit(unique, concurrency, copyBlob);
+    }
+    await destination.pushManifest(fetched.descriptor, fetched.bytes, { signal });
+    stats.manifestsPushed++;
+  };
+
+  await copyManifest(root);
+  return stats;
+}

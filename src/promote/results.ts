@@ -1,0 +1,84 @@
+import { sha256Digest } from "../digest.js";
+import { mapLimit } from "../limit.js";
+import { Annotation, MediaType } from "../media-types.js";
+import { attachReferrer } from "../registry/referrers.js";
+import type { Descriptor, ImageManifest, ReadOnlyTarget, Target } from "../target.js";
+import { isResultKind, type ResultKind, type ResultRecord } from "./policy.js";
+
+export const ResultAnnotation = {
+  kind: "io.cortex.model.result.kind",
+  passed: "io.cortex.model.result.passed",
+} as const;
+
+const EMPTY_CONFIG = new TextEncoder().encode("{}");
+
+function blobOf(mediaType: string, bytes: Uint8Array): Descriptor {
+  return { mediaType, digest: sha256Digest(bytes), size: bytes.length };
+}
+
+/** The result artifact's manifest: the results JSON as its one layer, the model manifest as its subject. */
+export function resultManifest(
+  subject: Descriptor,
+  kind: ResultKind,
+  resultJson: Uint8Array,
+  passed: boolean,
+  created: Date,
+): { manifest: Descriptor; bytes: Uint8Array; config: Descriptor; layer: Descriptor } {
+  const config = blobOf(MediaType.ociEmpty, EMPTY_CONFIG);
+  const layer = blobOf(MediaType.cortexResult, resultJson);
+  const document: ImageManifest = {
+    schemaVersion: 2,
+    mediaType: MediaType.ociManifest,
+    artifactType: MediaType.cortexResult,
+    config,
+    layers: [layer],
+    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+    annotations: {
+      [ResultAnnotation.kind]: kind,
+      [ResultAnnotation.passed]: String(passed),
+      [Annotation.created]: created.toISOString(),
+    },
+  };
+  const bytes = new TextEncoder().encode(JSON.stringify(document));
+  return { manifest: blobOf(MediaType.ociManifest, bytes), bytes, config, layer };
+}
+
+/**
+ * Attaches a compat or bench result to a model digest as an OCI artifact whose `subject` is the model's
+ * manifest, so `promote --require` can find it through the referrers API or its fallback tag.
+ */
+export async function publishResult(
+  target: Target,
+  subject: Descriptor,
+  kind: ResultKind,
+  resultJson: string | Uint8Array,
+  passed: boolean,
+  options: { created?: Date; signal?: AbortSignal } = {},
+): Promise<Descriptor> {
+  const json = typeof resultJson === "string" ? new TextEncoder().encode(resultJson) : resultJson;
+  const { manifest, bytes, config, layer } = resultManifest(subject, kind, json, passed, options.created ?? new Date());
+  const { signal } = options;
+  await target.pushBlob(config, EMPTY_CONFIG, { signal });
+  await target.pushBlob(layer, json, { signal });
+  await attachReferrer(target, manifest, bytes, { signal });
+  return { ...manifest, artifactType: MediaType.cortexResult };
+}
+
+/** Results attached to a digest; artifacts that are not well-formed cortex results are ignored. */
+export async function listResults(
+  target: ReadOnlyTarget,
+  subject: Descriptor,
+  signal?: AbortSignal,
+): Promise<ResultRecord[]> {
+  const referrers = await target.referrers(subject, { artifactType: MediaType.cortexResult, signal });
+  const records = await mapLimit(referrers, 8, async (descriptor): Promise<ResultRecord | undefined> => {
+    const { bytes } = await target.fetchManifest(descriptor, { signal });
+    const annotations = (JSON.parse(new TextDecoder().decode(bytes)) as ImageManifest).annotations ?? {};
+    const kind = annotations[ResultAnnotation.kind];
+    const passed = annotations[ResultAnnotation.passed];
+    if (kind === undefined || !isResultKind(kind) || (passed !== "true" && passed !== "false")) return undefined;
+    const created = annotations[Annotation.created];
+    return { descriptor, kind, passed: passed === "true", ...(created ? { created } : {}) };
+  });
+  return records.filter((r): r is ResultRecord => r !== undefined);
+}

@@ -1,0 +1,83 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { buffer } from "node:stream/consumers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readHistory } from "../../../src/promote/history.js";
+import { promote } from "../../../src/promote/promote.js";
+import { revert } from "../../../src/promote/revert.js";
+import { parseReference, type RegistryReference } from "../../../src/ref.js";
+import { openRepository, type RemoteRepository } from "../../../src/registry/index.js";
+import { OciLayout } from "../../../src/store/oci-layout.js";
+import type { FetchedManifest, ImageManifest } from "../../../src/target.js";
+import { pushTestModel } from "../../helpers/model-fixture.js";
+import { startRegistry, type TestRegistry } from "../../helpers/registry.js";
+
+describe("promotion across registries and oci: layouts", () => {
+  let open: TestRegistry;
+  let token: TestRegistry;
+  let dir: string;
+  let origin: RemoteRepository;
+  let other: RemoteRepository;
+  let layout: OciLayout;
+  let a: FetchedManifest;
+
+  beforeAll(async () => {
+    [open, token] = await Promise.all([startRegistry({ auth: "none" }), startRegistry({ auth: "token" })]);
+    dir = await mkdtemp(path.join(os.tmpdir(), "cortex-promote-layout-"));
+    origin = openRepository(parseReference(`${open.host}/ai/model`) as RegistryReference, { env: {} });
+    other = openRepository(parseReference(`${token.host}/release/model`) as RegistryReference, {
+      credentials: { username: token.username ?? "", password: token.password ?? "" },
+      env: {},
+    });
+    layout = await OciLayout.open(dir, { create: true });
+    a = await pushTestModel(origin, "layout-a", 256 * 1024);
+  });
+  afterAll(async () => {
+    await Promise.all([open?.stop(), token?.stop()]);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("copies a model from a registry into a layout, digest preserved, with history", async () => {
+    const result = await promote({
+      source: origin,
+      digest: a.descriptor.digest,
+      destination: layout,
+      tags: ["stable"],
+    });
+    expect(result.copy).toMatchObject({ manifestsPushed: 1, blobsCopied: 2, blobsSkipped: 0 });
+    expect((await layout.resolve("stable")).digest).toBe(a.descriptor.digest);
+    const manifest = JSON.parse(new TextDecoder().decode(a.bytes)) as ImageManifest;
+    for (const blob of [manifest.config, ...manifest.layers]) expect(await layout.exists(blob)).toBe(true);
+    expect((await readHistory(layout, "stable")).map((e) => e.digest)).toEqual([a.descriptor.digest]);
+  });
+
+  it("copies from a layout to another registry, skipping blobs it already holds", async () => {
+    const manifest = JSON.parse(new TextDecoder().decode(a.bytes)) as ImageManifest;
+    const configBytes = new Uint8Array(await buffer(await layout.fetchBlob(manifest.config)));
+    await other.pushBlob(manifest.config, configBytes);
+    const result = await promote({ source: layout, digest: a.descriptor.digest, destination: other, tags: ["v2.0.0"] });
+    expect(result.copy).toMatchObject({ manifestsPushed: 1, blobsCopied: 1, blobsSkipped: 1 });
+    expect((await other.resolve("v2.0.0")).digest).toBe(a.descriptor.digest);
+    expect((await other.fetchManifest(a.descriptor.digest)).bytes).toEqual(a.bytes);
+  });
+
+  it("promotes and reverts inside a layout", async () => {
+    const b = await pushTestModel(layout, "layout-b");
+    await promote({
+      source: layout,
+      digest: b.descriptor.digest,
+      destination: layout,
+      tags: ["stable"],
+      reason: "newer",
+    });
+    expect((await layout.resolve("stable")).digest).toBe(b.descriptor.digest);
+    const back = await revert({ target: layout, tag: "stable", to: { digest: a.descriptor.digest } });
+    expect(back).toMatchObject({ previous: b.descriptor.digest, digest: a.descriptor.digest, changed: true });
+    expect((await readHistory(layout, "stable")).map((e) => `${e.action}:${e.digest}`)).toEqual([
+      `revert:${a.descriptor.digest}`,
+      `promote:${b.descriptor.digest}`,
+      `promote:${a.descriptor.digest}`,
+    ]);
+  });
+});
