@@ -74,3 +74,9 @@ export interface ModelClient {
   embed(request: EmbeddingRequest): Promise<EmbeddingResult>;
   listModels(options?: { signal?: AbortSignal }): Promise<string[]>;
 }
+
+/** One entry of `/models`; `meta` holds what the server says about how it serves the model (e.g. `threads`). */
+export interface ModelEntry {
+  readonly id: string;
+  readonly meta?: Readonly<Record<string, unknown>>;
+}

@@ -1,0 +1,3 @@
+import { run } from "../../src/github/pull-model.js";
+
+await run();

@@ -1,0 +1,79 @@
+/**
+ * One benchmark gate from start to verdict: run the scenarios (interleaved A/B, or the candidate alone
+ * against a stored results file), compare, and render. The CLI and the bench-model action both call this.
+ */
+import { describeError } from "../errors.js";
+import { BenchRunError } from "./errors.js";
+import { describeMachine } from "./machine.js";
+import { renderMarkdown } from "./report.js";
+import {
+  type BaselineSource,
+  type BenchResults,
+  buildResults,
+  type LoadTimes,
+  readResultsFile,
+  type SideInfo,
+} from "./results.js";
+import { type BenchSide, runScenario, type ScenarioRuns } from "./runner.js";
+import type { Scenario } from "./scenario.js";
+import type { ComparisonSettings } from "./verdict.js";
+
+export interface GateSide extends BenchSide {
+  readonly info: SideInfo;
+  readonly loads?: LoadTimes;
+}
+
+export interface BenchOptions {
+  readonly scenarios: readonly Scenario[];
+  readonly candidate: GateSide;
+  readonly baseline:
+    | { readonly kind: "served"; readonly side: GateSide }
+    | { readonly kind: "file"; readonly path: string };
+  readonly settings: ComparisonSettings;
+  readonly warnOnly: boolean;
+  readonly gateName: string;
+  readonly onProgress?: (message: string) => void;
+}
+
+export interface BenchOutcome {
+  readonly results: BenchResults;
+  readonly markdown: string;
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
+  // Read the stored baseline before spending minutes on requests, so a bad file fails at once.
+  const baseline: BaselineSource =
+    options.baseline.kind === "file"
+      ? { kind: "file", path: options.baseline.path, stored: await readResultsFile(options.baseline.path) }
+      : {
+          kind: "interleaved",
+          info: options.baseline.side.info,
+          ...(options.baseline.side.loads ? { loads: options.baseline.side.loads } : {}),
+        };
+  const served = options.baseline.kind === "served" ? options.baseline.side : undefined;
+  const measured: ScenarioRuns[] = [];
+  for (const scenario of options.scenarios) {
+    try {
+      measured.push(
+        await runScenario(scenario, {
+          candidate: options.candidate,
+          ...(served ? { baseline: served } : {}),
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof BenchRunError) throw error;
+      throw new BenchRunError(`scenario ${scenario.name} could not run: ${describeError(error)}`, { cause: error });
+    }
+  }
+  const results = buildResults({
+    measured,
+    candidate: options.candidate.info,
+    ...(options.candidate.loads ? { candidateLoads: options.candidate.loads } : {}),
+    baseline,
+    settings: options.settings,
+    warnOnly: options.warnOnly,
+    machine: await describeMachine(),
+  });
+  return { results, markdown: renderMarkdown(results, { gateName: options.gateName }) };
+}

@@ -1,0 +1,6 @@
+import { CortexError } from "../errors.js";
+
+/** The benchmark could not be made (a backend failed, a response lacked what a metric needs): exit 2. */
+export class BenchRunError extends CortexError {
+  override readonly exitCode: number = 2;
+}

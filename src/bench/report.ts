@@ -1,0 +1,129 @@
+/**
+ * The human report of a results document: a Markdown table per scenario, a Mermaid chart GitHub renders,
+ * and the hidden marker by which the pull-request comment of one gate is found and updated in place.
+ */
+import { UsageError } from "../errors.js";
+import { metricCatalog } from "./metric-catalog.js";
+import type { BenchResults, SectionResult, SideInfo } from "./results.js";
+import type { MetricComparison, Verdict } from "./verdict.js";
+
+/** A hidden HTML comment; the name must not be able to close it early. */
+export function gateMarker(name: string): string {
+  if (!/^[A-Za-z0-9._/-]+$/.test(name) || name.includes("--")) {
+    throw new UsageError(`gate name "${name}" may only hold letters, digits and . _ / - (no "--")`);
+  }
+  return `<!-- cortex-model-gate:${name} -->`;
+}
+
+const verdictBadge: Readonly<Record<Verdict, string>> = {
+  regression: "🔴 regression",
+  improvement: "🟢 improvement",
+  pass: "✅ pass",
+  inconclusive: "🟡 inconclusive",
+};
+
+export function formatNumber(value: number): string {
+  const magnitude = Math.abs(value);
+  const digits = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : magnitude >= 1 ? 2 : 3;
+  return value.toFixed(digits);
+}
+
+/** A ratio as a signed percent change: 1.146 -> "+14.6%". */
+export function formatChange(ratio: number): string {
+  const pct = (ratio - 1) * 100;
+  const text = `${Math.abs(pct).toFixed(1)}%`;
+  if (text === "0.0%") return "±0.0%";
+  return pct > 0 ? `+${text}` : `−${text}`;
+}
+
+function arrow(ratio: number): string {
+  if (ratio > 1) return " ↑";
+  if (ratio < 1) return " ↓";
+  return "";
+}
+
+function describeSide(side: SideInfo): string {
+  const parts = [`\`${side.modelRef}\``];
+  if (side.digest) parts.push(`\`${side.digest.slice(0, 19)}…\``);
+  if (side.backend) parts.push(side.backend);
+  if (side.threads !== undefined) parts.push(`${side.threads} thread${side.threads === 1 ? "" : "s"}`);
+  return parts.join(" · ");
+}
+
+function tableRow(c: MetricComparison): string {
+  const info = metricCatalog[c.metric];
+  const interval = c.interval ? `${formatChange(c.interval.low)} … ${formatChange(c.interval.high)}` : "n/a";
+  return `| ${info.label} (${info.unit}) | ${formatNumber(c.baselineMedian)} | ${formatNumber(c.candidateMedian)} | ${formatChange(c.ratio)}${arrow(c.ratio)} | ${interval} | ±${c.thresholdPct}% | ${verdictBadge[c.verdict]} |`;
+}
+
+export function markdownTable(comparisons: readonly MetricComparison[]): string {
+  return [
+    "| Metric | Baseline (median) | Candidate (median) | Change | 95% CI of change | Threshold | Verdict |",
+    "| --- | ---: | ---: | ---: | :---: | ---: | --- |",
+    ...comparisons.map(tableRow),
+  ].join("\n");
+}
+
+function quote(text: string): string {
+  return `"${text.replace(/"/g, "'")}"`;
+}
+
+/**
+ * Candidate medians as a percentage of the baseline's, one bar per metric, with the baseline as a line at
+ * 100: metrics of different units share one readable axis that way.
+ */
+export function mermaidChart(section: SectionResult): string {
+  const comparisons = section.comparisons.filter((c) => Number.isFinite(c.ratio));
+  if (comparisons.length === 0) return "";
+  const percents = comparisons.map((c) => Math.round(c.ratio * 1000) / 10);
+  // Headroom of at least 5 points keeps the tallest bar off the frame.
+  const top = Math.ceil((Math.max(105, ...percents) + 5) / 10) * 10;
+  const bottom = Math.max(0, Math.floor((Math.min(95, ...percents) - 5) / 10) * 10);
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `    title ${quote(`${section.name}: candidate median, % of baseline`)}`,
+    `    x-axis [${comparisons.map((c) => quote(metricCatalog[c.metric].label)).join(", ")}]`,
+    `    y-axis "% of baseline" ${bottom} --> ${top}`,
+    `    bar [${percents.join(", ")}]`,
+    `    line [${comparisons.map(() => 100).join(", ")}]`,
+    "```",
+  ].join("\n");
+}
+
+function sectionMarkdown(section: SectionResult, heading: string): string {
+  const hints = section.comparisons.filter((c) => c.hint).map((c) => `- ${metricCatalog[c.metric].label}: ${c.hint}`);
+  return [heading, "", markdownTable(section.comparisons), ...(hints.length ? ["", ...hints] : [])].join("\n");
+}
+
+export interface MarkdownOptions {
+  /** Names the gate in the hidden marker, so several gates on one pull request keep separate comments. */
+  readonly gateName: string;
+}
+
+export function renderMarkdown(results: BenchResults, options: MarkdownOptions): string {
+  const m = results.machine;
+  const memoryGiB = (m.memoryBytes / 2 ** 30).toFixed(1);
+  const thresholdNote =
+    "Regression or improvement only when the whole 95% interval lies beyond the threshold; inconclusive when it crosses it.";
+  const blocks = [
+    gateMarker(options.gateName),
+    `## Model benchmark: ${verdictBadge[results.verdict]}`,
+    "",
+    `- **Baseline** (${results.baseline.source === "file" ? `stored results \`${results.baseline.file}\`` : "interleaved in this job"}): ${describeSide(results.baseline)}`,
+    `- **Candidate**: ${describeSide(results.candidate)}`,
+    `- **Runner**: ${m.cpuModel}, ${m.availableParallelism}/${m.logicalCpus} CPUs usable, ${memoryGiB} GiB, ${m.gpus.length ? m.gpus.join(", ") : "no GPU"}, ${m.os}`,
+    `- **Statistics**: medians; percentile bootstrap (${results.settings.resamples} resamples, seed ${results.settings.seed}) of the candidate/baseline ratio. ${thresholdNote}`,
+  ];
+  for (const s of results.scenarios) {
+    const heading = `### Scenario \`${s.name}\`: ${verdictBadge[s.verdict]}\n\n${s.runs} runs per side (${s.warmupRunsExcluded} warm-up runs per side excluded), concurrency ${s.concurrency}, max_tokens ${s.maxTokens}, ${s.promptCount} prompt(s), ${s.api} API.`;
+    blocks.push("", sectionMarkdown(s, heading), "", mermaidChart(s));
+  }
+  if (results.load && results.load.comparisons.length > 0) {
+    blocks.push("", sectionMarkdown(results.load, `### Backend load: ${verdictBadge[results.load.verdict]}`));
+  }
+  if (results.verdict === "regression" && results.settings.warnOnly) {
+    blocks.push("", "> [!WARNING]\n> Regressions were found; the gate is set to warn only, so the run did not fail.");
+  }
+  return `${blocks.join("\n")}\n`;
+}

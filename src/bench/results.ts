@@ -1,0 +1,215 @@
+/**
+ * The results document (schemas/bench-results.schema.json): what was compared, on what machine, every
+ * raw sample, and the summaries and verdicts computed from them. A later run can use this file as its
+ * baseline, so everything a comparison needs is kept, not only the medians.
+ */
+import { readFile } from "node:fs/promises";
+import { UsageError } from "../errors.js";
+import type { MachineDescription } from "./machine.js";
+import { type MetricName, metricNames } from "./metric-catalog.js";
+import { collectSamples, type MetricSamples, type RequestMetrics } from "./metrics.js";
+import type { ScenarioRuns } from "./runner.js";
+import { coefficientOfVariation, mean, median, percentile } from "./statistics.js";
+import {
+  type ComparisonSettings,
+  compareMetric,
+  type MetricComparison,
+  overallVerdict,
+  type Verdict,
+} from "./verdict.js";
+
+export const resultsFormat = "cortex-model.bench-results.v1";
+
+export interface SideInfo {
+  /** The reference the side was asked for (tag or digest) or the served model name. */
+  readonly modelRef: string;
+  readonly digest?: string;
+  readonly backend?: string;
+  /** Inference threads of the backend: llama.cpp's speed depends on it more than on anything else. */
+  readonly threads?: number;
+  readonly baseUrl?: string;
+}
+
+/** Measured by whoever started the backend; the benchmark records and compares them. */
+export interface LoadTimes {
+  readonly coldMs: readonly number[];
+  readonly warmMs: readonly number[];
+}
+
+export interface Summary {
+  readonly n: number;
+  readonly median: number;
+  readonly p90: number;
+  readonly mean: number;
+  /** Coefficient of variation (sample standard deviation over mean). */
+  readonly cv: number;
+}
+
+export type Summaries = Partial<Record<MetricName, Summary>>;
+
+export interface SideData {
+  readonly samples: MetricSamples;
+  readonly summaries: Summaries;
+  /** Per-request raw figures, ITL lists included; absent for load times. */
+  readonly requests?: readonly RequestMetrics[];
+}
+
+export interface SectionResult {
+  readonly name: string;
+  readonly baseline: SideData;
+  readonly candidate: SideData;
+  readonly comparisons: readonly MetricComparison[];
+  readonly verdict: Verdict;
+}
+
+export interface ScenarioResult extends SectionResult {
+  readonly api: string;
+  readonly maxTokens: number;
+  readonly concurrency: number;
+  readonly runs: number;
+  readonly warmupRunsExcluded: number;
+  readonly promptCount: number;
+}
+
+export interface BenchResults {
+  readonly format: typeof resultsFormat;
+  readonly createdAt: string;
+  readonly machine: MachineDescription;
+  readonly settings: ComparisonSettings & { readonly warnOnly: boolean };
+  readonly baseline: SideInfo & { readonly source: "interleaved" | "file"; readonly file?: string };
+  readonly candidate: SideInfo;
+  readonly scenarios: readonly ScenarioResult[];
+  /** Cold and warm load times, when the caller measured them. */
+  readonly load?: SectionResult;
+  readonly verdict: Verdict;
+}
+
+export function summarize(samples: MetricSamples): Summaries {
+  const summaries: Summaries = {};
+  for (const name of metricNames) {
+    const values = samples[name];
+    if (!values || values.length === 0) continue;
+    summaries[name] = {
+      n: values.length,
+      median: median(values),
+      p90: percentile(values, 0.9),
+      mean: mean(values),
+      cv: coefficientOfVariation(values),
+    };
+  }
+  return summaries;
+}
+
+/** Compares every metric present on both sides, in catalogue order. */
+export function compareSamples(
+  baseline: MetricSamples,
+  candidate: MetricSamples,
+  settings: ComparisonSettings,
+): MetricComparison[] {
+  return metricNames.flatMap((name) => {
+    const base = baseline[name];
+    const cand = candidate[name];
+    return base?.length && cand?.length ? [compareMetric(name, base, cand, settings)] : [];
+  });
+}
+
+function sideData(samples: MetricSamples, requests?: readonly RequestMetrics[]): SideData {
+  return { samples, summaries: summarize(samples), ...(requests ? { requests } : {}) };
+}
+
+function section(name: string, baseline: SideData, candidate: SideData, settings: ComparisonSettings): SectionResult {
+  const comparisons = compareSamples(baseline.samples, candidate.samples, settings);
+  return { name, baseline, candidate, comparisons, verdict: overallVerdict(comparisons.map((c) => c.verdict)) };
+}
+
+function loadSamples(loads: LoadTimes): MetricSamples {
+  return {
+    ...(loads.coldMs.length ? { cold_load: [...loads.coldMs] } : {}),
+    ...(loads.warmMs.length ? { warm_load: [...loads.warmMs] } : {}),
+  };
+}
+
+export type BaselineSource =
+  | { readonly kind: "interleaved"; readonly info: SideInfo; readonly loads?: LoadTimes }
+  | { readonly kind: "file"; readonly path: string; readonly stored: BenchResults };
+
+export interface ResultsInput {
+  readonly measured: readonly ScenarioRuns[];
+  readonly candidate: SideInfo;
+  readonly candidateLoads?: LoadTimes;
+  readonly baseline: BaselineSource;
+  readonly settings: ComparisonSettings;
+  readonly warnOnly: boolean;
+  readonly machine: MachineDescription;
+  readonly createdAt?: Date;
+}
+
+/** The stored run's candidate is the baseline now: it is what was measured for the digest in production. */
+function storedScenario(stored: BenchResults, path: string, name: string): SideData {
+  const found = stored.scenarios.find((s) => s.name === name);
+  if (!found) throw new UsageError(`baseline file ${path} has no scenario named "${name}"`);
+  return found.candidate;
+}
+
+export function buildResults(input: ResultsInput): BenchResults {
+  const { baseline, settings } = input;
+  const scenarios = input.measured.map((m): ScenarioResult => {
+    const candidate = sideData(
+      collectSamples(m.candidate),
+      m.candidate.flatMap((r) => r.requests),
+    );
+    const base =
+      baseline.kind === "file"
+        ? storedScenario(baseline.stored, baseline.path, m.scenario.name)
+        : sideData(
+            collectSamples(m.baseline ?? []),
+            (m.baseline ?? []).flatMap((r) => r.requests),
+          );
+    return {
+      ...section(m.scenario.name, base, candidate, settings),
+      api: m.scenario.api,
+      maxTokens: m.scenario.maxTokens,
+      concurrency: m.scenario.concurrency,
+      runs: m.scenario.runs,
+      warmupRunsExcluded: m.warmupRuns,
+      promptCount: m.scenario.prompts.length,
+    };
+  });
+  // The candidate's load times are kept even with nothing to compare them to: a later run may use them.
+  const baselineLoads =
+    baseline.kind === "file"
+      ? baseline.stored.load?.candidate
+      : baseline.loads && sideData(loadSamples(baseline.loads));
+  const load = input.candidateLoads
+    ? section("backend load", baselineLoads ?? sideData({}), sideData(loadSamples(input.candidateLoads)), settings)
+    : undefined;
+  const verdicts = [...scenarios.map((s) => s.verdict), ...(load ? [load.verdict] : [])];
+  return {
+    format: resultsFormat,
+    createdAt: (input.createdAt ?? new Date()).toISOString(),
+    machine: input.machine,
+    settings: { ...settings, warnOnly: input.warnOnly },
+    baseline:
+      baseline.kind === "file"
+        ? { ...baseline.stored.candidate, source: "file", file: baseline.path }
+        : { ...baseline.info, source: "interleaved" },
+    candidate: input.candidate,
+    scenarios,
+    ...(load ? { load } : {}),
+    verdict: overallVerdict(verdicts),
+  };
+}
+
+export async function readResultsFile(path: string): Promise<BenchResults> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new UsageError(`cannot read baseline results ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const format = (parsed as { format?: unknown } | null)?.format;
+  if (format !== resultsFormat) {
+    throw new UsageError(`baseline results ${path} has format ${JSON.stringify(format)}, expected ${resultsFormat}`);
+  }
+  return parsed as BenchResults;
+}

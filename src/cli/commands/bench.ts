@@ -1,0 +1,196 @@
+import { writeFile } from "node:fs/promises";
+import type { GateSide } from "../../bench/bench.js";
+import type { LoadTimes } from "../../bench/results.js";
+import type { Scenario } from "../../bench/scenario.js";
+import type { OpenAIClient } from "../../client/openai-client.js";
+import { UsageError } from "../../errors.js";
+import { type Command, parseCommandArgs } from "../command.js";
+
+const usage = `Usage: cortex-model bench --base-url URL --model NAME
+         [--baseline-base-url URL --baseline-model NAME | --baseline-file FILE] [options]
+
+Benchmarks a served model (the candidate) against a baseline and gives a verdict per metric from a
+bootstrap 95% interval of the candidate/baseline ratio of medians. With a served baseline the runs are
+interleaved (baseline, candidate, baseline, ...) after warm-up runs; with --baseline-file the candidate
+is compared with the candidate side of a stored results JSON. Exit 0 pass, 1 regression, 2 could not run.
+
+Sides (the baseline's flags start with --baseline-):
+  --base-url URL            OpenAI-compatible base URL, ending in /v1
+  --model NAME              model name the server answers to
+  --ref REF                 reference recorded in the results (default: --model)
+  --digest DIGEST           manifest digest recorded in the results
+  --backend NAME            backend recorded in the results (e.g. embedded, ollama)
+  --threads N               inference threads (default: what the server's /models reports, if anything)
+  --pid PID                 backend process: sample peak RSS and CPU seconds of its process tree
+  --cold-load-ms MS         cold load time measured when starting the backend (repeatable)
+  --warm-load-ms MS         warm load time (repeatable)
+  --baseline-file FILE      stored results JSON to compare against instead of a served baseline
+
+Workload and statistics:
+  --scenario FILE           scenario YAML (schemas/scenario.schema.json; default: one built-in scenario)
+  --runs N                  measured runs per side, overriding the scenarios (default 60)
+  --warmup N                warm-up runs per side, excluded (default 3)
+  --threshold METRIC=PCT    accepted change in the worse direction (repeatable; metrics: ttft tpot itl e2e
+                            output_tps prompt_tps request_throughput peak_rss cpu cold_load warm_load)
+  --resamples N             bootstrap resamples (default 2000)
+  --seed N                  bootstrap seed (default 1)
+
+Output:
+  --json FILE               write the results JSON
+  --markdown FILE           write the Markdown report (default: print it)
+  --gate-name NAME          name in the report's hidden marker <!-- cortex-model-gate:NAME --> (default bench)
+  --warn-only               report regressions but exit 0`;
+
+function integer(flag: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min) {
+    throw new UsageError(`bench: --${flag} must be an integer of at least ${min}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+function milliseconds(flag: string, values: string[] | undefined): number[] {
+  return (values ?? []).map((value) => {
+    const ms = Number(value);
+    if (!(ms > 0)) throw new UsageError(`bench: --${flag} must be a positive number of milliseconds, got "${value}"`);
+    return ms;
+  });
+}
+
+const sideFlags = (prefix: string) =>
+  ({
+    [`${prefix}base-url`]: { type: "string" },
+    [`${prefix}model`]: { type: "string" },
+    [`${prefix}ref`]: { type: "string" },
+    [`${prefix}digest`]: { type: "string" },
+    [`${prefix}backend`]: { type: "string" },
+    [`${prefix}threads`]: { type: "string" },
+    [`${prefix}pid`]: { type: "string" },
+    [`${prefix}cold-load-ms`]: { type: "string", multiple: true },
+    [`${prefix}warm-load-ms`]: { type: "string", multiple: true },
+  }) as const;
+
+type Values = Record<string, string | string[] | boolean | undefined>;
+
+async function side(values: Values, prefix: "" | "baseline-"): Promise<GateSide> {
+  const text = (name: string) => values[`${prefix}${name}`] as string | undefined;
+  const list = (name: string) => values[`${prefix}${name}`] as string[] | undefined;
+  const baseUrl = text("base-url");
+  const model = text("model");
+  if (!baseUrl || !model) throw new UsageError(`bench: --${prefix}base-url and --${prefix}model go together`);
+  const { OpenAIClient } = await import("../../client/openai-client.js");
+  const client = new OpenAIClient({ baseUrl });
+  const reported = await reportedMeta(client, model);
+  const threads = integer(`${prefix}threads`, text("threads"), 1) ?? reported.threads;
+  const pid = integer(`${prefix}pid`, text("pid"), 1);
+  const coldMs = milliseconds(`${prefix}cold-load-ms`, list("cold-load-ms"));
+  const warmMs = milliseconds(`${prefix}warm-load-ms`, list("warm-load-ms"));
+  const loads: LoadTimes | undefined = coldMs.length || warmMs.length ? { coldMs, warmMs } : undefined;
+  const digest = text("digest");
+  const backend = text("backend") ?? reported.backend;
+  return {
+    client,
+    model,
+    ...(pid === undefined ? {} : { pid }),
+    ...(loads ? { loads } : {}),
+    info: {
+      modelRef: text("ref") ?? model,
+      baseUrl,
+      ...(digest ? { digest } : {}),
+      ...(backend ? { backend } : {}),
+      ...(threads === undefined ? {} : { threads }),
+    },
+  };
+}
+
+/**
+ * Our embedded server (and llama.cpp's) says in /models which backend and how many threads serve the
+ * model; a server that does not is simply recorded without them.
+ */
+async function reportedMeta(client: OpenAIClient, model: string): Promise<{ threads?: number; backend?: string }> {
+  const entries = await client.models().catch(() => []);
+  const meta = entries.find((e) => e.id === model)?.meta ?? {};
+  return {
+    ...(typeof meta.threads === "number" ? { threads: meta.threads } : {}),
+    ...(typeof meta.backend === "string" ? { backend: meta.backend } : {}),
+  };
+}
+
+export const bench: Command = {
+  name: "bench",
+  summary: "benchmark a served model against a baseline and gate on regressions",
+  usage,
+  async run(args, io) {
+    const { values } = parseCommandArgs(
+      "bench",
+      args,
+      {
+        ...sideFlags(""),
+        ...sideFlags("baseline-"),
+        "baseline-file": { type: "string" },
+        scenario: { type: "string" },
+        runs: { type: "string" },
+        warmup: { type: "string" },
+        threshold: { type: "string", multiple: true },
+        resamples: { type: "string" },
+        seed: { type: "string" },
+        json: { type: "string" },
+        markdown: { type: "string" },
+        "gate-name": { type: "string", default: "bench" },
+        "warn-only": { type: "boolean", default: false },
+      },
+      false,
+    );
+    const v = values as Values;
+    const servedBaseline = v["baseline-base-url"] !== undefined || v["baseline-model"] !== undefined;
+    if (servedBaseline === (v["baseline-file"] !== undefined)) {
+      throw new UsageError("bench: give either --baseline-base-url with --baseline-model, or --baseline-file");
+    }
+    const { runBench } = await import("../../bench/bench.js");
+    const { defaultScenario, loadScenarios } = await import("../../bench/scenario.js");
+    const { defaultComparisonSettings, gateExitCode, parseThreshold } = await import("../../bench/verdict.js");
+    const { gateMarker } = await import("../../bench/report.js");
+    const gateName = v["gate-name"] as string;
+    gateMarker(gateName);
+    const runs = integer("runs", v.runs as string | undefined, 1);
+    const warmup = integer("warmup", v.warmup as string | undefined, 0);
+    const scenarioFile = v.scenario as string | undefined;
+    const scenarios: Scenario[] = (scenarioFile ? await loadScenarios(scenarioFile) : [defaultScenario]).map((s) => ({
+      ...s,
+      ...(runs === undefined ? {} : { runs }),
+      ...(warmup === undefined ? {} : { warmup }),
+    }));
+    const settings = {
+      thresholdsPct: Object.fromEntries(((v.threshold as string[] | undefined) ?? []).map(parseThreshold)),
+      resamples: integer("resamples", v.resamples as string | undefined, 1) ?? defaultComparisonSettings.resamples,
+      seed: integer("seed", v.seed as string | undefined, 0) ?? defaultComparisonSettings.seed,
+      confidence: defaultComparisonSettings.confidence,
+    };
+    const candidate = await side(v, "");
+    const baselineFile = v["baseline-file"] as string | undefined;
+    const { results, markdown } = await runBench({
+      scenarios,
+      candidate,
+      baseline: baselineFile
+        ? { kind: "file", path: baselineFile }
+        : { kind: "served", side: await side(v, "baseline-") },
+      settings,
+      warnOnly: v["warn-only"] === true,
+      gateName,
+      onProgress: (message) => io.stderr.write(`cortex-model bench: ${message}\n`),
+    });
+    if (v.json) await writeFile(v.json as string, `${JSON.stringify(results, null, 2)}\n`);
+    if (v.markdown) await writeFile(v.markdown as string, markdown);
+    else io.stdout.write(markdown);
+    for (const s of results.scenarios) {
+      const flagged = s.comparisons.filter((c) => c.verdict === "regression").map((c) => c.metric);
+      io.stderr.write(
+        `cortex-model bench: ${s.name}: ${s.verdict}${flagged.length ? ` (${flagged.join(", ")})` : ""}\n`,
+      );
+    }
+    io.stderr.write(
+      `cortex-model bench: verdict ${results.verdict}${results.settings.warnOnly ? " (warn only)" : ""}\n`,
+    );
+    return gateExitCode(results.verdict, results.settings.warnOnly);
+  },
+};

@@ -1,0 +1,96 @@
+import { writeFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { UsageError } from "../../errors.js";
+import { type Command, parseCommandArgs } from "../command.js";
+
+const usage = `Usage: cortex-model serve --model <path.gguf> [options]
+
+Serves one GGUF model over an OpenAI-compatible HTTP API (llama.cpp through node-llama-cpp, which must be
+installed): /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models, /health.
+The model is given as a file path; to serve a model by reference, pull it into the store first and pass
+the path of its GGUF.
+
+Options:
+  --model <path>        GGUF file to serve (required)
+  --host <address>      address to listen on (default 127.0.0.1)
+  --port <n>            port to listen on; 0 picks a free one (default 8080)
+  --model-id <name>     name clients send as "model" (default: the file name without .gguf)
+  --threads <n>         evaluation threads (default: measured at start among 1, 2, 4, ... up to the usable
+                        cores, which respect the cgroup CPU quota; the count chosen is in /health)
+  --context-size <n>    tokens per request context (default: the model's, at most 4096)
+  --parallel <n>        requests generated at the same time; more wait in a queue (default 1)
+  --gpu <auto|off>      use a GPU build of llama.cpp when one is present (default off)
+  --ready-file <file>   once serving, write {"url", "pid", "model", "threads"} there as JSON
+
+Prints one line with the base URL once the model is loaded, then serves until SIGTERM or SIGINT,
+letting requests in flight finish.`;
+
+function positiveInteger(name: string, value: string | undefined, min = 1): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min) {
+    throw new UsageError(`serve: --${name} must be an integer of at least ${min}, got "${value}"`);
+  }
+  return number;
+}
+
+export const serve: Command = {
+  name: "serve",
+  summary: "serve a GGUF model over an OpenAI-compatible API (embedded llama.cpp)",
+  usage,
+  async run(args, io) {
+    const { values } = parseCommandArgs(
+      "serve",
+      args,
+      {
+        model: { type: "string" },
+        host: { type: "string", default: "127.0.0.1" },
+        port: { type: "string", default: "8080" },
+        "model-id": { type: "string" },
+        threads: { type: "string" },
+        "context-size": { type: "string" },
+        parallel: { type: "string" },
+        gpu: { type: "string", default: "off" },
+        "ready-file": { type: "string" },
+      },
+      false,
+    );
+    if (!values.model) throw new UsageError("serve: --model <path.gguf> is required");
+    if (values.gpu !== "auto" && values.gpu !== "off") {
+      throw new UsageError(`serve: --gpu must be "auto" or "off", got "${values.gpu}"`);
+    }
+    const port = positiveInteger("port", values.port, 0) as number;
+    if (port > 65535) throw new UsageError(`serve: --port must be at most 65535, got ${port}`);
+    const modelPath = values.model;
+    const options = {
+      modelPath,
+      modelId: values["model-id"] ?? basename(modelPath).replace(/\.gguf$/i, ""),
+      host: values.host ?? "127.0.0.1",
+      port,
+      threads: positiveInteger("threads", values.threads),
+      contextSize: positiveInteger("context-size", values["context-size"]),
+      parallel: positiveInteger("parallel", values.parallel),
+      gpu: values.gpu === "auto" ? ("auto" as const) : (false as const),
+      log: (line: string) => io.stderr.write(`cortex-model serve: ${line}\n`),
+    };
+    const { checkGguf, startEmbeddedServer } = await import("../../serve/index.js");
+    await checkGguf(modelPath);
+    const running = await startEmbeddedServer(options);
+    const { server, engine } = running;
+    const threads = engine.threads.threads;
+    if (values["ready-file"]) {
+      const ready = { url: server.baseUrl, pid: process.pid, model: server.modelId, threads };
+      await writeFile(values["ready-file"], `${JSON.stringify(ready)}\n`);
+    }
+    io.stdout.write(
+      `serving ${server.modelId} at ${server.baseUrl} (${threads} thread${threads === 1 ? "" : "s"}, ${engine.threads.source})\n`,
+    );
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once("SIGTERM", () => resolve("SIGTERM"));
+      process.once("SIGINT", () => resolve("SIGINT"));
+    });
+    options.log(`${signal}: finishing requests in flight, then stopping`);
+    await running.close();
+    return 0;
+  },
+};

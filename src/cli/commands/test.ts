@@ -1,0 +1,132 @@
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { OpenAIClient } from "../../client/openai-client.js";
+import { caseReport, comparisonReport, summaryLine } from "../../compat/reporters/console.js";
+import { writeResultsJson } from "../../compat/reporters/json.js";
+import { junitXml } from "../../compat/reporters/junit.js";
+import { markdownSummary } from "../../compat/reporters/markdown.js";
+import { exitCodeFor, parseFailOn } from "../../compat/results.js";
+import { formatIssue, SuiteError } from "../../compat/suite-error.js";
+import { loadSuite } from "../../compat/suite-load.js";
+import { type Endpoint, testModel } from "../../compat/test-model.js";
+import { UsageError } from "../../errors.js";
+import { type Command, parseCommandArgs } from "../command.js";
+
+const usage = `Usage: cortex-model test --suite FILE --base-url URL --model NAME [options]
+
+Runs a compatibility suite against an OpenAI-compatible endpoint (base URL ending in /v1).
+
+Options:
+  --suite FILE              suite YAML (see docs/compat.md)
+  --base-url URL            endpoint to test, e.g. http://127.0.0.1:8080/v1
+  --model NAME              model name sent in requests
+  --digest DIGEST           manifest digest of the model, recorded in results and baselines
+  --ref REF                 reference the model was pulled as, recorded in results
+  --backend NAME            backend name recorded in results (ollama, dmr, llama.cpp, embedded)
+  --baseline FILE           golden outputs for matches-baseline (overrides the suite's baseline)
+  --record FILE             write this run's answers as a baseline
+  --json FILE               write the results document (schemas/compat-results.schema.json)
+  --junit FILE              write JUnit XML
+  --summary FILE            write a Markdown summary table
+  --compare-base-url URL    also run the suite against this endpoint and list differing answers
+  --compare-model NAME      model name on the compared endpoint (default: --model)
+  --concurrency N           cases in flight at once (default 1)
+  --fail-on any|RATE        pass rate needed: any (every case), 0.9 or 90% (default: the suite's threshold)
+
+Exit: 0 the suite passed, 1 it failed, 2 it could not run (invalid suite, endpoint down).`;
+
+const options = {
+  suite: { type: "string" },
+  "base-url": { type: "string" },
+  model: { type: "string" },
+  digest: { type: "string" },
+  ref: { type: "string" },
+  backend: { type: "string" },
+  baseline: { type: "string" },
+  record: { type: "string" },
+  json: { type: "string" },
+  junit: { type: "string" },
+  summary: { type: "string" },
+  "compare-base-url": { type: "string" },
+  "compare-model": { type: "string" },
+  concurrency: { type: "string" },
+  "fail-on": { type: "string" },
+} as const;
+
+function required(values: Record<string, unknown>, name: string): string {
+  const value = values[name];
+  if (typeof value !== "string" || value === "") throw new UsageError(`test: --${name} is required`);
+  return value;
+}
+
+export const test: Command = {
+  name: "test",
+  summary: "run a compatibility suite against an OpenAI-compatible endpoint",
+  usage,
+  async run(args, io) {
+    const { values } = parseCommandArgs("test", args, options, false);
+    const suitePath = required(values, "suite");
+    const baseUrl = required(values, "base-url");
+    const model = required(values, "model");
+    const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new UsageError(`test: --concurrency must be a positive integer, got "${values.concurrency}"`);
+    }
+    const failOn = values["fail-on"];
+    const threshold = failOn === undefined ? undefined : parseFailOn(failOn);
+    if (failOn !== undefined && threshold === undefined) {
+      throw new UsageError(`test: --fail-on must be "any" or a pass rate from 0 to 1 (or 0% to 100%), got "${failOn}"`);
+    }
+    if (values["compare-model"] !== undefined && values["compare-base-url"] === undefined) {
+      throw new UsageError("test: --compare-model needs --compare-base-url");
+    }
+    const path = (file: string | undefined) => (file === undefined ? undefined : resolve(io.cwd, file));
+
+    let suite: Awaited<ReturnType<typeof loadSuite>>;
+    try {
+      suite = await loadSuite(suitePath, io.cwd);
+    } catch (error) {
+      if (!(error instanceof SuiteError)) throw error;
+      for (const issue of error.issues) io.stderr.write(`cortex-model test: ${formatIssue(issue)}\n`);
+      return error.exitCode;
+    }
+
+    const endpoint: Endpoint = {
+      client: new OpenAIClient({ baseUrl }),
+      model: {
+        name: model,
+        ...(values.ref !== undefined && { reference: values.ref }),
+        ...(values.digest !== undefined && { digest: values.digest }),
+      },
+      ...(values.backend !== undefined && { backend: values.backend }),
+    };
+    const compareUrl = values["compare-base-url"];
+    const compare: Endpoint | undefined = compareUrl
+      ? { client: new OpenAIClient({ baseUrl: compareUrl }), model: { name: values["compare-model"] ?? model } }
+      : undefined;
+    const baselinePath = path(values.baseline);
+    const recordPath = path(values.record);
+
+    const results = await testModel({
+      suite,
+      endpoint,
+      ...(compare && { compare }),
+      ...(baselinePath && { baselinePath }),
+      ...(recordPath && { recordPath }),
+      concurrency,
+      ...(threshold !== undefined && { threshold }),
+      onCase: (result) => io.stdout.write(`${caseReport(result).join("\n")}\n`),
+    });
+
+    const comparison = comparisonReport(results);
+    if (comparison.length > 0) io.stdout.write(`\n${comparison.join("\n")}\n`);
+    io.stdout.write(`\n${summaryLine(results.summary)}\n`);
+    const jsonPath = path(values.json);
+    const junitPath = path(values.junit);
+    const summaryPath = path(values.summary);
+    if (jsonPath) await writeResultsJson(jsonPath, results);
+    if (junitPath) await writeFile(junitPath, junitXml(results));
+    if (summaryPath) await writeFile(summaryPath, markdownSummary(results));
+    return exitCodeFor(results.summary);
+  },
+};

@@ -1,0 +1,19 @@
+import * as core from "@actions/core";
+
+/** One finding to show on the run page and, when it names a file, beside that line of the pull request. */
+export interface AnnotationRecord {
+  readonly title: string;
+  readonly message: string;
+  readonly file?: string;
+  readonly line?: number;
+}
+
+export function annotate(records: readonly AnnotationRecord[]): void {
+  for (const record of records) {
+    core.error(record.message, {
+      title: record.title,
+      ...(record.file === undefined ? {} : { file: record.file }),
+      ...(record.line === undefined ? {} : { startLine: record.line }),
+    });
+  }
+}

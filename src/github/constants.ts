@@ -1,0 +1,24 @@
+/**
+ * Input, output and state names of every action, in one place: action.yml, the code and the tests spell them
+ * the same way because they all read them from here.
+ */
+
+/** State shared by every action with a post step: set by the main step, so the post step knows it is one. */
+export const POST_STATE = "isPost";
+
+export const PullModel = {
+  inputs: {
+    model: "model",
+    store: "store",
+    cache: "cache",
+    registryUsername: "registry-username",
+    registryPassword: "registry-password",
+  },
+  outputs: {
+    digest: "digest",
+    modelPath: "model-path",
+    store: "store",
+    cacheHit: "cache-hit",
+    downloadedBytes: "downloaded-bytes",
+  },
+} as const;

@@ -1,0 +1,81 @@
+import * as core from "@actions/core";
+import { UsageError } from "../errors.js";
+
+/** An action input that is missing or does not parse; the message names the input and what it expects. */
+export class InputError extends UsageError {}
+
+/** A trimmed input, or undefined when it is empty or not given. */
+export function optionalInput(name: string): string | undefined {
+  const value = core.getInput(name);
+  return value === "" ? undefined : value;
+}
+
+export function requiredInput(name: string): string {
+  const value = optionalInput(name);
+  if (value === undefined) throw new InputError(`input "${name}" is required and was not given`);
+  return value;
+}
+
+const TRUE = new Set(["true", "True", "TRUE"]);
+const FALSE = new Set(["false", "False", "FALSE"]);
+
+/** A YAML 1.2 core-schema boolean, as core.getBooleanInput reads it, with a default for an empty input. */
+export function booleanInput(name: string, fallback: boolean): boolean {
+  const value = optionalInput(name);
+  if (value === undefined) return fallback;
+  if (TRUE.has(value)) return true;
+  if (FALSE.has(value)) return false;
+  throw new InputError(`input "${name}" must be true or false, got "${value}"`);
+}
+
+/** Items separated by newlines or commas, trimmed, empty items dropped. */
+export function listInput(name: string): string[] {
+  return (optionalInput(name) ?? "")
+    .split(/[\n,]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}
+
+export interface NumberInputOptions {
+  readonly fallback: number;
+  readonly min?: number;
+  readonly max?: number;
+  readonly integer?: boolean;
+}
+
+export function numberInput(name: string, options: NumberInputOptions): number {
+  const value = optionalInput(name);
+  if (value === undefined) return options.fallback;
+  const number = Number(value);
+  const kind = options.integer ? "an integer" : "a number";
+  if (!Number.isFinite(number) || (options.integer && !Number.isInteger(number))) {
+    throw new InputError(`input "${name}" must be ${kind}, got "${value}"`);
+  }
+  if (options.min !== undefined && number < options.min) {
+    throw new InputError(`input "${name}" must be at least ${options.min}, got ${number}`);
+  }
+  if (options.max !== undefined && number > options.max) {
+    throw new InputError(`input "${name}" must be at most ${options.max}, got ${number}`);
+  }
+  return number;
+}
+
+/** An input holding a password, token or API key: masked in the log before anything can print it. */
+export function secretInput(name: string): string | undefined {
+  const value = optionalInput(name);
+  if (value !== undefined) maskSecret(value);
+  return value;
+}
+
+/**
+ * Registers a secret with the runner's log masker. The runner masks line by line, so a multi-line secret
+ * (a key file) is also registered one line at a time.
+ */
+export function maskSecret(value: string): void {
+  if (value === "") return;
+  core.setSecret(value);
+  const lines = value.split(/\r?\n/).map((line) => line.trim());
+  if (lines.length > 1) {
+    for (const line of lines) if (line !== "") core.setSecret(line);
+  }
+}

@@ -1,0 +1,120 @@
+import path from "node:path";
+import * as core from "@actions/core";
+import type { Digest } from "../digest.js";
+import { createProgress } from "../pull/progress.js";
+import { pull, resolveModel } from "../pull/pull.js";
+import { formatReference, isPinned, parseReference, pinReference, type Reference, referenceVersion } from "../ref.js";
+import { ModelStore } from "../store/model-store.js";
+import { openTarget } from "../targets.js";
+import { PullModel } from "./constants.js";
+import { booleanInput, InputError, maskSecret, optionalInput, requiredInput, secretInput } from "./inputs.js";
+import { type CachedModel, restoreModel, saveModel } from "./model-cache.js";
+import { setOutputs } from "./outputs.js";
+import { runAction } from "./run.js";
+
+export interface RegistryCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+export interface PullModelInputs {
+  readonly model: Reference;
+  readonly store: string;
+  readonly cache: boolean;
+  readonly credentials?: RegistryCredentials;
+}
+
+export interface PullModelOutputs {
+  readonly digest: Digest;
+  readonly modelPath: string;
+  readonly store: string;
+  readonly cacheHit: boolean;
+  readonly downloadedBytes: number;
+}
+
+export function getInputs(env: NodeJS.ProcessEnv = process.env): PullModelInputs {
+  const { inputs } = PullModel;
+  const username = optionalInput(inputs.registryUsername);
+  const password = secretInput(inputs.registryPassword);
+  if ((username === undefined) !== (password === undefined)) {
+    throw new InputError(`inputs "${inputs.registryUsername}" and "${inputs.registryPassword}" go together`);
+  }
+  return {
+    model: parseReference(requiredInput(inputs.model)),
+    store: path.resolve(optionalInput(inputs.store) ?? defaultStore(env)),
+    cache: booleanInput(inputs.cache, true),
+    ...(username !== undefined && password !== undefined ? { credentials: { username, password } } : {}),
+  };
+}
+
+/** In actions the store lives in the runner's tool cache, which self-hosted runners keep between jobs. */
+export function defaultStore(env: NodeJS.ProcessEnv): string {
+  const toolCache = env.RUNNER_TOOL_CACHE;
+  if (!toolCache) throw new InputError(`input "${PullModel.inputs.store}" is empty and RUNNER_TOOL_CACHE is not set`);
+  return path.join(toolCache, "cortex-model", "store");
+}
+
+/**
+ * Resolves the reference (one small request for a tag), restores the model's files from the Actions cache by
+ * manifest digest, pulls what is still missing (nothing after a full restore: the pinned pull is answered by
+ * the store alone) and saves the cache entry when the restore missed.
+ */
+export async function pullModel(inputs: PullModelInputs): Promise<PullModelOutputs> {
+  const source = await openTarget(inputs.model, {
+    ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
+    onSecret: maskSecret,
+  });
+  const store = await ModelStore.open({ dir: inputs.store });
+  const top = await source.fetchManifest(referenceVersion(inputs.model));
+  const digest = top.descriptor.digest;
+  const pinned = pinReference(inputs.model, digest);
+  if (!isPinned(inputs.model)) {
+    core.warning(
+      `${formatReference(inputs.model)} is a tag, which can move: it resolved to ${digest}. Pin it to test and ship exactly this model: ${formatReference(pinned)}`,
+    );
+  }
+  const resolved = await resolveModel(top.descriptor, async (descriptor) =>
+    descriptor.digest === digest ? top : source.fetchManifest(descriptor),
+  );
+  const cached: CachedModel = {
+    store,
+    manifest: top.descriptor,
+    blobs: [
+      ...(resolved.manifest === resolved.top ? [] : [resolved.manifest.descriptor]),
+      resolved.parsed.config,
+      ...resolved.parsed.layers,
+    ],
+  };
+  const restored = inputs.cache ? await restoreModel(cached) : undefined;
+  const pulled = await pull(source, pinned, store, {
+    progress: createProgress(process.stdout, { label: formatReference(pinned), tty: false }),
+  });
+  if (inputs.cache && !restored?.hit) await saveModel(cached);
+  return {
+    digest,
+    modelPath: pulled.model,
+    store: store.root,
+    cacheHit: restored?.hit ?? false,
+    downloadedBytes: pulled.downloadedBytes,
+  };
+}
+
+export async function pullModelStep(): Promise<void> {
+  const outputs = await pullModel(getInputs());
+  const { outputs: names } = PullModel;
+  setOutputs({
+    [names.digest]: outputs.digest,
+    [names.modelPath]: outputs.modelPath,
+    [names.store]: outputs.store,
+    [names.cacheHit]: outputs.cacheHit,
+    [names.downloadedBytes]: outputs.downloadedBytes,
+  });
+  core.info(
+    `${outputs.digest}: ${outputs.cacheHit ? "restored from the Actions cache" : "pulled"}, ${outputs.downloadedBytes} bytes downloaded, model at ${outputs.modelPath}`,
+  );
+}
+
+/** The action's entry point. */
+export function run(): Promise<void> {
+  return runAction(pullModelStep);
+}

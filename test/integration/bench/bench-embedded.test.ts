@@ -1,0 +1,170 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BenchResults } from "../../../src/bench/results.js";
+import { synthesizeSized } from "../../../src/model/sized-model.js";
+import { CLI, runCli } from "../../helpers/cli.js";
+
+interface Served {
+  readonly process: ChildProcess;
+  readonly url: string;
+  readonly pid: number;
+  readonly model: string;
+  readonly coldLoadMs: number;
+}
+
+/** Starts `cortex-model serve` as a user would and waits for its ready file; the startup time is its cold load. */
+async function serve(dir: string, modelPath: string, name: string): Promise<Served> {
+  const readyFile = join(dir, `${name}.ready.json`);
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      "serve",
+      "--model",
+      modelPath,
+      "--model-id",
+      name,
+      "--port",
+      "0",
+      "--threads",
+      "1",
+      "--ready-file",
+      readyFile,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("serving")) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+  });
+  await ready;
+  const info = JSON.parse(await readFile(readyFile, "utf8")) as { url: string; pid: number };
+  return { process: child, url: info.url, pid: info.pid, model: name, coldLoadMs: performance.now() - started };
+}
+
+async function stop(served: Served | undefined): Promise<void> {
+  if (!served || served.process.exitCode !== null) return;
+  const exited = once(served.process, "exit");
+  served.process.kill("SIGTERM");
+  await exited;
+}
+
+function sideArgs(prefix: "" | "baseline-", served: Served): string[] {
+  return [
+    `--${prefix}base-url`,
+    served.url,
+    `--${prefix}model`,
+    served.model,
+    `--${prefix}pid`,
+    String(served.pid),
+    `--${prefix}backend`,
+    "embedded",
+    `--${prefix}cold-load-ms`,
+    served.coldLoadMs.toFixed(0),
+  ];
+}
+
+// Short generations keep the suite within a minute on a shared two-core machine; interleaving and the
+// interval keep the A/A comparison from alarming even so.
+const scenario = `scenarios:
+  - name: short
+    generated_prompts: { words: 12, count: 4 }
+    max_tokens: 16
+`;
+
+describe("cortex-model bench against the embedded llama.cpp backend", () => {
+  let dir: string;
+  let small: Served | undefined;
+  let smallTwin: Served | undefined;
+  let large: Served | undefined;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "cortex-bench-"));
+    await writeFile(join(dir, "scenario.yaml"), scenario);
+    const smallPath = (await synthesizeSized({ path: join(dir, "small.gguf"), bytes: 8e6 })).path;
+    const largePath = (await synthesizeSized({ path: join(dir, "large.gguf"), bytes: 48e6 })).path;
+    // Started one after another: concurrent model loads would make the cold load figures meaningless.
+    small = await serve(dir, smallPath, "small");
+    smallTwin = await serve(dir, smallPath, "small-twin");
+    large = await serve(dir, largePath, "large");
+  });
+
+  afterAll(async () => {
+    await Promise.all([stop(small), stop(smallTwin), stop(large)]);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function bench(name: string, args: string[]) {
+    const json = join(dir, `${name}.json`);
+    const markdown = join(dir, `${name}.md`);
+    const scenarioArgs = ["--scenario", join(dir, "scenario.yaml"), "--runs", "12", "--warmup", "2"];
+    const result = await runCli(["bench", ...args, ...scenarioArgs, "--json", json, "--markdown", markdown]);
+    const results = result.code === 2 ? undefined : (JSON.parse(await readFile(json, "utf8")) as BenchResults);
+    return { ...result, results, markdown: result.code === 2 ? "" : await readFile(markdown, "utf8") };
+  }
+
+  it("does not flag the same model served twice (A/A)", async () => {
+    const run = await bench("aa", [...sideArgs("", smallTwin as Served), ...sideArgs("baseline-", small as Served)]);
+    expect(run.stderr).not.toMatch(/could not run/);
+    expect(run.code).toBe(0);
+    const scenarioResult = run.results?.scenarios[0];
+    expect(scenarioResult?.comparisons.filter((c) => c.verdict === "regression")).toEqual([]);
+    expect(scenarioResult?.warmupRunsExcluded).toBe(2);
+    expect(scenarioResult?.candidate.samples.ttft).toHaveLength(12);
+    expect(scenarioResult?.candidate.summaries.peak_rss?.median).toBeGreaterThan(8);
+    expect(run.results?.candidate).toMatchObject({ modelRef: "small-twin", backend: "embedded", threads: 1 });
+    expect(run.markdown.startsWith("<!-- cortex-model-gate:bench -->\n")).toBe(true);
+    // The stored result is a baseline for a candidate-only run of the same model.
+    const stored = await bench("stored", [...sideArgs("", small as Served), "--baseline-file", join(dir, "aa.json")]);
+    expect(stored.code).toBe(0);
+    expect(stored.results?.baseline).toMatchObject({ source: "file", modelRef: "small-twin" });
+  });
+
+  it("flags a slower, heavier candidate on the per-token metrics and memory", async () => {
+    const run = await bench("slow", [...sideArgs("", large as Served), ...sideArgs("baseline-", small as Served)]);
+    expect(run.code).toBe(1);
+    const verdicts = Object.fromEntries(run.results?.scenarios[0]?.comparisons.map((c) => [c.metric, c.verdict]) ?? []);
+    expect(verdicts).toMatchObject({
+      tpot: "regression",
+      e2e: "regression",
+      output_tps: "regression",
+      peak_rss: "regression",
+    });
+    expect(run.markdown).toMatch(/\| TPOT \(ms\) \|[^\n]*🔴 regression \|/);
+    expect(run.stderr).toMatch(/short: regression \(.*tpot/);
+    // With --warn-only the same finding no longer fails the job.
+    const warned = await bench("slow-warn", [
+      ...sideArgs("", large as Served),
+      ...sideArgs("baseline-", small as Served),
+      "--warn-only",
+    ]);
+    expect(warned.code).toBe(0);
+    expect(warned.results?.verdict).toBe("regression");
+  });
+
+  it("exits 2 when the backend cannot be reached", async () => {
+    const run = await bench("down", [
+      "--base-url",
+      "http://127.0.0.1:9/v1",
+      "--model",
+      "x",
+      "--baseline-base-url",
+      "http://127.0.0.1:9/v1",
+      "--baseline-model",
+      "x",
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cortex-model bench: scenario short could not run/);
+  });
+});

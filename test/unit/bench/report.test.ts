@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import type { MachineDescription } from "../../../src/bench/machine.js";
+import { type RunRecord, requestMetrics } from "../../../src/bench/metrics.js";
+import { formatChange, gateMarker, markdownTable, mermaidChart, renderMarkdown } from "../../../src/bench/report.js";
+import { type BenchResults, buildResults } from "../../../src/bench/results.js";
+import { defaultScenario } from "../../../src/bench/scenario.js";
+import { defaultComparisonSettings } from "../../../src/bench/verdict.js";
+
+const machine: MachineDescription = {
+  cpuModel: "Test CPU @ 3.0GHz",
+  logicalCpus: 4,
+  availableParallelism: 2,
+  memoryBytes: 8 * 2 ** 30,
+  gpus: [],
+  os: "Linux 6.1 x64",
+  node: "v20.0.0",
+};
+
+/** A run whose latencies scale with `slow`, plus a little deterministic jitter so intervals have width. */
+function runs(slow: number, count: number): RunRecord[] {
+  return Array.from({ length: count }, (_, i) => {
+    const jitter = 1 + ((i % 5) - 2) / 100;
+    const ttft = 100 * slow * jitter;
+    const e2e = ttft + 400 * slow * jitter;
+    const m = requestMetrics({
+      text: "",
+      finishReason: "length",
+      usage: { promptTokens: 50, completionTokens: 5 },
+      timing: { ttftMs: ttft, e2eMs: e2e, chunkTimesMs: [ttft, ttft + 100 * slow, e2e] },
+    });
+    return { requests: [m], wallMs: e2e, concurrency: 1, process: { peakRssBytes: 100 * 2 ** 20, cpuSeconds: 0.5 } };
+  });
+}
+
+function results(slow: number, warnOnly = false): BenchResults {
+  return buildResults({
+    measured: [
+      { scenario: { ...defaultScenario, runs: 20 }, warmupRuns: 3, baseline: runs(1, 20), candidate: runs(slow, 20) },
+    ],
+    candidate: { modelRef: "ai/tiny:candidate", digest: `sha256:${"b".repeat(64)}`, backend: "embedded", threads: 1 },
+    baseline: { kind: "interleaved", info: { modelRef: "ai/tiny:stable", digest: `sha256:${"a".repeat(64)}` } },
+    candidateLoads: { coldMs: [900, 910, 905], warmMs: [] },
+    settings: { ...defaultComparisonSettings, resamples: 500 },
+    warnOnly,
+    machine,
+    createdAt: new Date("2026-11-28T00:00:00Z"),
+  });
+}
+
+describe("Markdown report", () => {
+  it("starts with the hidden marker of the gate, and refuses names that would close the comment", () => {
+    expect(renderMarkdown(results(1), { gateName: "bench" }).split("\n")[0]).toBe("<!-- cortex-model-gate:bench -->");
+    expect(gateMarker("perf/linux")).toBe("<!-- cortex-model-gate:perf/linux -->");
+    expect(() => gateMarker("x-->y")).toThrow(/gate name/);
+  });
+
+  it("tabulates each metric with medians, change, interval and verdict", () => {
+    const r = results(1.3);
+    const table = markdownTable(r.scenarios[0]?.comparisons ?? []);
+    const lines = table.split("\n");
+    expect(lines[0]).toBe(
+      "| Metric | Baseline (median) | Candidate (median) | Change | 95% CI of change | Threshold | Verdict |",
+    );
+    const ttft = lines.find((l) => l.startsWith("| TTFT (ms)"));
+    expect(ttft).toMatch(
+      /^\| TTFT \(ms\) \| 100 \| 130 \| \+30\.0% ↑ \| \+\d+\.\d% … \+\d+\.\d% \| ±5% \| 🔴 regression \|$/,
+    );
+    const tps = lines.find((l) => l.startsWith("| Output tok/s"));
+    expect(tps).toMatch(/−23\.1% ↓ .* 🔴 regression \|$/);
+    const rss = lines.find((l) => l.startsWith("| Peak RSS (MiB)"));
+    expect(rss).toMatch(/\| 100 \| 100 \| ±0\.0% \| ±0\.0% … ±0\.0% \| ±10% \| ✅ pass \|$/);
+  });
+
+  it("describes both sides, the runner and the excluded warm-up runs", () => {
+    const md = renderMarkdown(results(1), { gateName: "bench" });
+    expect(md).toContain("## Model benchmark: ✅ pass");
+    expect(md).toContain("- **Baseline** (interleaved in this job): `ai/tiny:stable` · `sha256:aaaaaaaaaaaa…`");
+    expect(md).toContain("- **Candidate**: `ai/tiny:candidate` · `sha256:bbbbbbbbbbbb…` · embedded · 1 thread");
+    expect(md).toContain("Test CPU @ 3.0GHz, 2/4 CPUs usable, 8.0 GiB, no GPU");
+    expect(md).toContain("20 runs per side (3 warm-up runs per side excluded)");
+    // Load times were given for the candidate only: no comparison can be made, so no load table.
+    expect(md).not.toContain("Backend load");
+  });
+
+  it("says so when regressions only warn", () => {
+    expect(renderMarkdown(results(1.3, true), { gateName: "bench" })).toContain("the gate is set to warn only");
+    expect(renderMarkdown(results(1.3), { gateName: "bench" })).not.toContain("warn only");
+  });
+
+  it("draws a Mermaid xychart of candidate medians as a percentage of the baseline", () => {
+    const chart = mermaidChart(results(1.3).scenarios[0] as BenchResults["scenarios"][number]);
+    const lines = chart.split("\n");
+    expect(lines[0]).toBe("```mermaid");
+    expect(lines[1]).toBe("xychart-beta");
+    expect(lines[3]).toBe(
+      '    x-axis ["TTFT", "TPOT", "ITL (median per request)", "E2E latency", "Output tok/s", "Prompt tok/s", "Peak RSS", "CPU time per run"]',
+    );
+    expect(lines[4]).toBe('    y-axis "% of baseline" 70 --> 140');
+    expect(lines[5]).toBe("    bar [130, 130, 130, 130, 76.9, 76.9, 100, 100]");
+    expect(lines[6]).toBe("    line [100, 100, 100, 100, 100, 100, 100, 100]");
+    expect(lines.at(-1)).toBe("```");
+  });
+
+  it("formats changes with a true minus sign and a neutral zero", () => {
+    expect(formatChange(1.146)).toBe("+14.6%");
+    expect(formatChange(0.9)).toBe("−10.0%");
+    expect(formatChange(1.0000001)).toBe("±0.0%");
+  });
+});
+
+describe("results document", () => {
+  it("uses a stored run's candidate as the baseline of a candidate-only run", () => {
+    const stored = results(1);
+    const next = buildResults({
+      measured: [{ scenario: { ...defaultScenario, runs: 20 }, warmupRuns: 3, candidate: runs(1.3, 20) }],
+      candidate: { modelRef: "ai/tiny:pr" },
+      baseline: { kind: "file", path: "baseline.json", stored },
+      candidateLoads: { coldMs: [1500, 1510, 1490], warmMs: [] },
+      settings: { ...defaultComparisonSettings, resamples: 500 },
+      warnOnly: false,
+      machine,
+    });
+    expect(next.baseline).toMatchObject({ source: "file", file: "baseline.json", modelRef: "ai/tiny:candidate" });
+    expect(next.scenarios[0]?.baseline.samples.ttft).toEqual(stored.scenarios[0]?.candidate.samples.ttft);
+    expect(next.scenarios[0]?.comparisons.find((c) => c.metric === "ttft")?.verdict).toBe("regression");
+    expect(next.load?.comparisons.map((c) => [c.metric, c.verdict])).toEqual([["cold_load", "regression"]]);
+    expect(next.verdict).toBe("regression");
+  });
+
+  it("fails clearly when the stored run lacks the scenario", () => {
+    const stored = results(1);
+    expect(() =>
+      buildResults({
+        measured: [{ scenario: { ...defaultScenario, name: "other" }, warmupRuns: 0, candidate: runs(1, 3) }],
+        candidate: { modelRef: "x" },
+        baseline: { kind: "file", path: "b.json", stored },
+        settings: defaultComparisonSettings,
+        warnOnly: false,
+        machine,
+      }),
+    ).toThrow(/b.json has no scenario named "other"/);
+  });
+
+  it("keeps summaries with median, p90 and the coefficient of variation", () => {
+    const s = results(1).scenarios[0]?.candidate.summaries.ttft;
+    expect(s?.n).toBe(20);
+    expect(s?.median).toBeCloseTo(100, 9);
+    expect(s?.p90).toBeCloseTo(102, 9);
+    expect(s?.cv).toBeGreaterThan(0);
+  });
+});
