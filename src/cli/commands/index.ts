@@ -3,6 +3,7 @@ import { bench } from "./bench.js";
 import { historyCommand } from "./history.js";
 import { inspectCommand } from "./inspect.js";
 import { promoteCommand } from "./promote.js";
+import { publishResultCommand } from "./publish-result.js";
 import { pullCommand } from "./pull.js";
 import { revertCommand } from "./revert.js";
 import { serve } from "./serve.js";
@@ -23,5 +24,6 @@ export const commands: readonly Command[] = [
   promoteCommand,
   revertCommand,
   historyCommand,
+  publishResultCommand,
   version,
 ];
