@@ -35,7 +35,7 @@ export interface MetricInfo {
 export const metricCatalog: Readonly<Record<MetricName, MetricInfo>> = {
   ttft: { label: "TTFT", unit: "ms", direction: "lower-is-better", defaultThresholdPct: 5 },
   tpot: { label: "TPOT", unit: "ms", direction: "lower-is-better", defaultThresholdPct: 5 },
-  itl: { label: "ITL (median per request)", unit: "ms", direction: "lower-is-better", defaultThresholdPct: 5 },
+  itl: { label: "ITL", unit: "ms", direction: "lower-is-better", defaultThresholdPct: 5 },
   e2e: { label: "E2E latency", unit: "ms", direction: "lower-is-better", defaultThresholdPct: 5 },
   output_tps: { label: "Output tok/s", unit: "tok/s", direction: "higher-is-better", defaultThresholdPct: 5 },
   prompt_tps: { label: "Prompt tok/s", unit: "tok/s", direction: "higher-is-better", defaultThresholdPct: 5 },

@@ -102,32 +102,38 @@ export class ProcessSampler {
   private timer: NodeJS.Timeout | undefined;
   private peak = 0;
   private startCpu = 0;
-  private inFlight: Promise<TreeUsage> | undefined;
+  private inFlight: Promise<void> | undefined;
+  /** A failed background reading, reported by stop() rather than lost as an unhandled rejection. */
+  private failure: unknown;
 
   constructor(
     readonly pid: number,
     readonly intervalMs = 50,
   ) {}
 
-  private sample(): Promise<TreeUsage> {
-    const reading = readTreeUsage(this.pid).then((usage) => {
-      this.peak = Math.max(this.peak, usage.rssBytes);
-      return usage;
-    });
-    this.inFlight = reading;
-    void reading.finally(() => {
-      if (this.inFlight === reading) this.inFlight = undefined;
-    });
-    return reading;
+  private async sample(): Promise<TreeUsage> {
+    const usage = await readTreeUsage(this.pid);
+    this.peak = Math.max(this.peak, usage.rssBytes);
+    return usage;
   }
 
   async start(): Promise<void> {
     if (this.timer) throw new Error("ProcessSampler window already open");
     this.peak = 0;
+    this.failure = undefined;
     this.startCpu = (await this.sample()).cpuSeconds;
     this.timer = setInterval(() => {
       // A tick that finds the previous reading unfinished (a slow /proc walk) is skipped, not queued.
-      if (!this.inFlight) void this.sample();
+      if (this.inFlight) return;
+      this.inFlight = this.sample().then(
+        () => {
+          this.inFlight = undefined;
+        },
+        (error: unknown) => {
+          this.failure ??= error;
+          this.inFlight = undefined;
+        },
+      );
     }, this.intervalMs);
   }
 
@@ -135,6 +141,7 @@ export class ProcessSampler {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.inFlight;
+    if (this.failure !== undefined) throw this.failure;
     const end = await this.sample();
     return { peakRssBytes: this.peak, cpuSeconds: Math.max(0, end.cpuSeconds - this.startCpu) };
   }

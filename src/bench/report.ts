@@ -91,9 +91,26 @@ export function mermaidChart(section: SectionResult): string {
   ].join("\n");
 }
 
+/** Our client's output tok/s against the backend's own count, when the backend reports one. */
+function measurementCheck(section: SectionResult): string[] {
+  const sides = (["baseline", "candidate"] as const).flatMap((side) => {
+    const ratio = section[side].clientToBackendOutputRate;
+    return ratio === undefined ? [] : [`${formatChange(ratio)} (${side})`];
+  });
+  return sides.length
+    ? ["", `Output tok/s through our client vs the backend's own count for the same generations: ${sides.join(", ")}.`]
+    : [];
+}
+
 function sectionMarkdown(section: SectionResult, heading: string): string {
   const hints = section.comparisons.filter((c) => c.hint).map((c) => `- ${metricCatalog[c.metric].label}: ${c.hint}`);
-  return [heading, "", markdownTable(section.comparisons), ...(hints.length ? ["", ...hints] : [])].join("\n");
+  return [
+    heading,
+    "",
+    markdownTable(section.comparisons),
+    ...(hints.length ? ["", ...hints] : []),
+    ...measurementCheck(section),
+  ].join("\n");
 }
 
 export interface MarkdownOptions {

@@ -52,6 +52,11 @@ export interface SideData {
   readonly summaries: Summaries;
   /** Per-request raw figures, ITL lists included; absent for load times. */
   readonly requests?: readonly RequestMetrics[];
+  /**
+   * Median over requests of our client's output tok/s divided by the backend's own figure for the same
+   * generation: how far the measurement through the client is from the backend's count (target: within 5%).
+   */
+  readonly clientToBackendOutputRate?: number;
 }
 
 export interface SectionResult {
@@ -113,8 +118,23 @@ export function compareSamples(
   });
 }
 
+function clientToBackendOutputRate(requests: readonly RequestMetrics[]): number | undefined {
+  const ratios = requests.flatMap((r) =>
+    r.outputTokensPerSecond && r.backendOutputTokensPerSecond
+      ? [r.outputTokensPerSecond / r.backendOutputTokensPerSecond]
+      : [],
+  );
+  return ratios.length ? median(ratios) : undefined;
+}
+
 function sideData(samples: MetricSamples, requests?: readonly RequestMetrics[]): SideData {
-  return { samples, summaries: summarize(samples), ...(requests ? { requests } : {}) };
+  const check = requests && clientToBackendOutputRate(requests);
+  return {
+    samples,
+    summaries: summarize(samples),
+    ...(requests ? { requests } : {}),
+    ...(check ? { clientToBackendOutputRate: check } : {}),
+  };
 }
 
 function section(name: string, baseline: SideData, candidate: SideData, settings: ComparisonSettings): SectionResult {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { Ajv } from "ajv";
+import { Ajv, type ValidateFunction } from "ajv";
 import { parse } from "yaml";
 import type { GenerationApi } from "../client/types.js";
 import { UsageError } from "../errors.js";
@@ -45,8 +45,15 @@ interface ScenarioFile {
   }[];
 }
 
-const schema = JSON.parse(readFileSync(new URL("../../schemas/scenario.schema.json", import.meta.url), "utf8"));
-const validate = new Ajv({ allErrors: true, useDefaults: false }).compile<ScenarioFile>(schema);
+/** The published schema is the one enforced; compiled on first use so importing the defaults costs nothing. */
+let validator: ValidateFunction<ScenarioFile> | undefined;
+function validate(document: unknown): document is ScenarioFile {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(new URL("../../schemas/scenario.schema.json", import.meta.url), "utf8"));
+    validator = new Ajv({ allErrors: true }).compile<ScenarioFile>(schema);
+  }
+  return validator(document);
+}
 
 // Plain words that most tokenizers keep whole, so the prompt length in tokens tracks the word count.
 const vocabulary =
@@ -89,7 +96,7 @@ export function parseScenarios(text: string, source: string): Scenario[] {
     });
   }
   if (!validate(document)) {
-    const first = validate.errors?.[0];
+    const first = validator?.errors?.[0];
     throw new UsageError(
       `${source} does not match the scenario schema: ${first?.instancePath || "/"} ${first?.message}`,
     );

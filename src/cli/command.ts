@@ -19,6 +19,12 @@ export interface Command {
   run(args: string[], io: CommandIO): Promise<number>;
 }
 
+/** A command as the CLI lists it: its name, and its module loaded only when it runs. */
+export interface CommandEntry {
+  readonly name: string;
+  load(): Promise<Command>;
+}
+
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /** node:util parseArgs, with its errors turned into UsageError naming the command. */

@@ -80,7 +80,7 @@ function sideArgs(prefix: "" | "baseline-", served: Served): string[] {
 const scenario = `scenarios:
   - name: short
     generated_prompts: { words: 12, count: 4 }
-    max_tokens: 16
+    max_tokens: 24
 `;
 
 describe("cortex-model bench against the embedded llama.cpp backend", () => {
@@ -93,7 +93,7 @@ describe("cortex-model bench against the embedded llama.cpp backend", () => {
     dir = await mkdtemp(join(tmpdir(), "cortex-bench-"));
     await writeFile(join(dir, "scenario.yaml"), scenario);
     const smallPath = (await synthesizeSized({ path: join(dir, "small.gguf"), bytes: 8e6 })).path;
-    const largePath = (await synthesizeSized({ path: join(dir, "large.gguf"), bytes: 48e6 })).path;
+    const largePath = (await synthesizeSized({ path: join(dir, "large.gguf"), bytes: 64e6 })).path;
     // Started one after another: concurrent model loads would make the cold load figures meaningless.
     small = await serve(dir, smallPath, "small");
     smallTwin = await serve(dir, smallPath, "small-twin");
@@ -105,10 +105,10 @@ describe("cortex-model bench against the embedded llama.cpp backend", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  async function bench(name: string, args: string[]) {
+  async function bench(name: string, args: string[], runs = 12) {
     const json = join(dir, `${name}.json`);
     const markdown = join(dir, `${name}.md`);
-    const scenarioArgs = ["--scenario", join(dir, "scenario.yaml"), "--runs", "12", "--warmup", "2"];
+    const scenarioArgs = ["--scenario", join(dir, "scenario.yaml"), "--runs", String(runs), "--warmup", "2"];
     const result = await runCli(["bench", ...args, ...scenarioArgs, "--json", json, "--markdown", markdown]);
     const results = result.code === 2 ? undefined : (JSON.parse(await readFile(json, "utf8")) as BenchResults);
     return { ...result, results, markdown: result.code === 2 ? "" : await readFile(markdown, "utf8") };
@@ -123,10 +123,17 @@ describe("cortex-model bench against the embedded llama.cpp backend", () => {
     expect(scenarioResult?.warmupRunsExcluded).toBe(2);
     expect(scenarioResult?.candidate.samples.ttft).toHaveLength(12);
     expect(scenarioResult?.candidate.summaries.peak_rss?.median).toBeGreaterThan(8);
+    // llama.cpp's own timings came through the client, so the measurement check has both figures.
+    expect(scenarioResult?.candidate.requests?.[0]?.promptRateSource).toBe("backend");
+    expect(scenarioResult?.candidate.clientToBackendOutputRate).toBeGreaterThan(0);
     expect(run.results?.candidate).toMatchObject({ modelRef: "small-twin", backend: "embedded", threads: 1 });
     expect(run.markdown.startsWith("<!-- cortex-model-gate:bench -->\n")).toBe(true);
     // The stored result is a baseline for a candidate-only run of the same model.
-    const stored = await bench("stored", [...sideArgs("", small as Served), "--baseline-file", join(dir, "aa.json")]);
+    const stored = await bench(
+      "stored",
+      [...sideArgs("", small as Served), "--baseline-file", join(dir, "aa.json")],
+      6,
+    );
     expect(stored.code).toBe(0);
     expect(stored.results?.baseline).toMatchObject({ source: "file", modelRef: "small-twin" });
   });
@@ -144,11 +151,11 @@ describe("cortex-model bench against the embedded llama.cpp backend", () => {
     expect(run.markdown).toMatch(/\| TPOT \(ms\) \|[^\n]*🔴 regression \|/);
     expect(run.stderr).toMatch(/short: regression \(.*tpot/);
     // With --warn-only the same finding no longer fails the job.
-    const warned = await bench("slow-warn", [
-      ...sideArgs("", large as Served),
-      ...sideArgs("baseline-", small as Served),
-      "--warn-only",
-    ]);
+    const warned = await bench(
+      "slow-warn",
+      [...sideArgs("", large as Served), ...sideArgs("baseline-", small as Served), "--warn-only"],
+      4,
+    );
     expect(warned.code).toBe(0);
     expect(warned.results?.verdict).toBe("regression");
   });

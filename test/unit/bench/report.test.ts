@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import type { MachineDescription } from "../../../src/bench/machine.js";
 import { type RunRecord, requestMetrics } from "../../../src/bench/metrics.js";
@@ -93,12 +95,39 @@ describe("Markdown report", () => {
     expect(lines[0]).toBe("```mermaid");
     expect(lines[1]).toBe("xychart-beta");
     expect(lines[3]).toBe(
-      '    x-axis ["TTFT", "TPOT", "ITL (median per request)", "E2E latency", "Output tok/s", "Prompt tok/s", "Peak RSS", "CPU time per run"]',
+      '    x-axis ["TTFT", "TPOT", "ITL", "E2E latency", "Output tok/s", "Prompt tok/s", "Peak RSS", "CPU time per run"]',
     );
     expect(lines[4]).toBe('    y-axis "% of baseline" 70 --> 140');
     expect(lines[5]).toBe("    bar [130, 130, 130, 130, 76.9, 76.9, 100, 100]");
     expect(lines[6]).toBe("    line [100, 100, 100, 100, 100, 100, 100, 100]");
     expect(lines.at(-1)).toBe("```");
+  });
+
+  it("sets our client's output tok/s beside the backend's own count when it reports one", () => {
+    const timed = requestMetrics({
+      text: "",
+      finishReason: "length",
+      usage: { promptTokens: 50, completionTokens: 5 },
+      timing: { ttftMs: 200, e2eMs: 600, chunkTimesMs: [200, 600] },
+      backendTimings: { predicted_per_second: 10 },
+    });
+    const record: RunRecord = { requests: [timed], wallMs: 600, concurrency: 1 };
+    const r = buildResults({
+      measured: [
+        { scenario: defaultScenario, warmupRuns: 0, baseline: runs(1, 3), candidate: [record, record, record] },
+      ],
+      candidate: { modelRef: "c" },
+      baseline: { kind: "interleaved", info: { modelRef: "b" } },
+      settings: { ...defaultComparisonSettings, resamples: 100 },
+      warnOnly: false,
+      machine,
+    });
+    // 5 tokens over 0.4 s is 12.5 tok/s against the backend's 10.
+    expect(r.scenarios[0]?.candidate.clientToBackendOutputRate).toBe(1.25);
+    expect(r.scenarios[0]?.baseline.clientToBackendOutputRate).toBeUndefined();
+    expect(renderMarkdown(r, { gateName: "bench" })).toContain(
+      "Output tok/s through our client vs the backend's own count for the same generations: +25.0% (candidate).",
+    );
   });
 
   it("formats changes with a true minus sign and a neutral zero", () => {
@@ -139,6 +168,17 @@ describe("results document", () => {
         machine,
       }),
     ).toThrow(/b.json has no scenario named "other"/);
+  });
+
+  it("matches the documented schema, and the schema rejects a mangled document", () => {
+    const schema = JSON.parse(
+      readFileSync(new URL("../../../schemas/bench-results.schema.json", import.meta.url), "utf8"),
+    );
+    const validate = new Ajv({ allErrors: true }).compile(schema);
+    const document = JSON.parse(JSON.stringify(results(1.3)));
+    expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
+    document.scenarios[0].comparisons[0].verdict = "fine";
+    expect(validate(document)).toBe(false);
   });
 
   it("keeps summaries with median, p90 and the coefficient of variation", () => {
