@@ -16,5 +16,6 @@ export const commands: readonly CommandEntry[] = [
   { name: "promote", load: async () => (await import("./promote.js")).promoteCommand },
   { name: "revert", load: async () => (await import("./revert.js")).revertCommand },
   { name: "history", load: async () => (await import("./history.js")).historyCommand },
+  { name: "demo", load: async () => (await import("./demo.js")).demo },
   { name: "version", load: async () => (await import("./version.js")).version },
 ];
