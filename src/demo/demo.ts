@@ -29,22 +29,45 @@ export interface DemoOptions {
 }
 
 /** The key facts of the run, also written to demo.json so tests and people can check them. */
-export interface DemoOutcome {
+export interface DemoFacts {
   readonly registry: string;
   readonly digests: Record<ModelRole, Digest>;
-  readonly good: { readonly compatPassed: boolean; readonly benchVerdict: string; readonly promoted: boolean };
+  readonly good: {
+    readonly compatPassed: boolean;
+    readonly benchVerdict: string;
+    readonly benchPassed: boolean;
+    readonly promoted: boolean;
+  };
   readonly regressed: {
     readonly compatPassed: boolean;
     readonly benchVerdict: string;
     readonly refused: boolean;
     readonly refusal?: string;
   };
-  readonly revert: { readonly from: Digest; readonly to: Digest };
+  readonly revert: { readonly from: Digest | null; readonly to: Digest };
   readonly stableAfter: Digest;
   readonly history: readonly MoveEntry[];
   readonly files: readonly string[];
+}
+
+export interface DemoOutcome extends DemoFacts {
   /** True when every step went the way the story says it should. */
   readonly asExpected: boolean;
+}
+
+/** v2 passed and was promoted, v2-rc1 failed the suite and was refused, and the revert put v1 back. */
+export function storyHeld(facts: DemoFacts): boolean {
+  const { good, regressed, digests } = facts;
+  return (
+    good.compatPassed &&
+    good.benchPassed &&
+    good.promoted &&
+    !regressed.compatPassed &&
+    regressed.refused &&
+    facts.revert.from === digests.good &&
+    facts.revert.to === digests.stable &&
+    facts.stableAfter === digests.stable
+  );
 }
 
 function gateLine(outcome: GateOutcome): string {
@@ -153,12 +176,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     good: models.good.descriptor.digest,
     regressed: models.regressed.descriptor.digest,
   };
-  const outcome: DemoOutcome = {
+  const facts: DemoFacts = {
     registry: `oci:${registryRef.path}`,
     digests,
     good: {
       compatPassed: gates.good.compatPassed,
       benchVerdict: gates.good.bench.verdict,
+      benchPassed: gates.good.benchPassed,
       promoted: move?.changed === true && move.digest === digests.good,
     },
     regressed: {
@@ -167,21 +191,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       refused: refusal !== undefined,
       ...(refusal ? { refusal } : {}),
     },
-    revert: { from: reverted.previous ?? digests.good, to: reverted.digest },
+    revert: { from: reverted.previous, to: reverted.digest },
     stableAfter,
     history,
     files: [...gates.good.files, ...gates.regressed.files, "history.json", "story.txt", "demo.json"],
-    asExpected: false,
   };
-  const asExpected =
-    outcome.good.compatPassed &&
-    gates.good.benchPassed &&
-    outcome.good.promoted &&
-    !outcome.regressed.compatPassed &&
-    outcome.regressed.refused &&
-    reverted.previous === digests.good &&
-    stableAfter === digests.stable;
-  const final = { ...outcome, asExpected };
+  const final: DemoOutcome = { ...facts, asExpected: storyHeld(facts) };
   await writeFile(join(outDir, "history.json"), `${JSON.stringify(history, null, 2)}\n`);
   await writeFile(join(outDir, "demo.json"), `${JSON.stringify(final, null, 2)}\n`);
   await writeFile(join(outDir, "story.txt"), `${story.lines.join("\n")}\n`);
