@@ -73,7 +73,7 @@ export function storyHeld(facts: DemoFacts): boolean {
 function gateLine(outcome: GateOutcome): string {
   const { summary } = outcome.compat;
   const failed = outcome.compat.cases.filter((c) => c.status !== "pass").map((c) => c.id);
-  return `suite ${summary.passed}/${summary.total} passed${failed.length ? ` (failed: ${failed.join(", ")})` : ""}; bench vs stable: ${outcome.bench.verdict}`;
+  return `suite ${summary.passed}/${summary.total} passed${failed.length ? ` (failed: ${failed.join(", ")})` : ""}; bench vs stable: ${outcome.bench.verdict}${outcome.bench.verdict === "inconclusive" ? " (no regression shown)" : ""}`;
 }
 
 export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
