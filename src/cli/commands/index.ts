@@ -17,5 +17,6 @@ export const commands: readonly CommandEntry[] = [
   { name: "revert", load: async () => (await import("./revert.js")).revertCommand },
   { name: "history", load: async () => (await import("./history.js")).historyCommand },
   { name: "publish-result", load: async () => (await import("./publish-result.js")).publishResultCommand },
+  { name: "demo", load: async () => (await import("./demo.js")).demo },
   { name: "version", load: async () => (await import("./version.js")).version },
 ];
