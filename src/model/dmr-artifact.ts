@@ -58,10 +58,16 @@ export interface DmrConfigOptions {
 
 /** Go's json.Marshal output for a plain value: JSON.stringify plus Go's HTML-safe escapes. */
 export function goJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[<>&\u2028\u2029]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  return goEscapes(JSON.stringify(value));
+}
+
+/** Go's json.MarshalIndent(value, "", "  "), which escapes like json.Marshal and indents like JSON.stringify. */
+export function goJsonIndent(value: unknown): string {
+  return goEscapes(JSON.stringify(value, null, 2));
+}
+
+function goEscapes(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** The DMR model config v0.1 for a GGUF model, in model-distribution's field order. */
