@@ -97,6 +97,11 @@ function descriptorJson(descriptor: Descriptor) {
   };
 }
 
+/** Go marshals a map with its keys sorted. */
+function sortedKeys(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /** Bytes and descriptor of a JSON document, so what is pushed is exactly what was hashed. */
 export interface JsonBlob {
   readonly descriptor: Descriptor;
@@ -112,12 +117,20 @@ export function dmrConfigBlob(info: GgufModelInfo, options: DmrConfigOptions): J
   return jsonBlob(MediaType.dmrConfigV01, dmrConfig(info, options));
 }
 
-/** An OCI image manifest without artifactType, as `docker model package` writes it. */
-export function dmrManifestBlob(config: Descriptor, layers: readonly Descriptor[]): JsonBlob {
+/**
+ * An OCI image manifest without artifactType, as `docker model package` writes it; `annotations` (none from
+ * `docker model package`) come last, where go-containerregistry's Manifest struct puts them.
+ */
+export function dmrManifestBlob(
+  config: Descriptor,
+  layers: readonly Descriptor[],
+  annotations?: Readonly<Record<string, string>>,
+): JsonBlob {
   return jsonBlob(MediaType.ociManifest, {
     schemaVersion: 2,
     mediaType: MediaType.ociManifest,
     config: descriptorJson(config),
     layers: layers.map(descriptorJson),
+    ...(annotations ? { annotations: sortedKeys(annotations) } : {}),
   });
 }
