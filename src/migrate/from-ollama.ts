@@ -30,6 +30,8 @@ export interface MigrationRow {
   readonly status: MigrationStatus;
   readonly reason?: string;
   readonly blobs?: BlobCounts;
+  /** With --verify-suite: whether the migrated model answered the suite exactly as the original. */
+  readonly verify?: { readonly identical: boolean; readonly differences: readonly string[] };
 }
 
 export interface MigrateOptions {
