@@ -2,6 +2,8 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { loadSuite } from "../../../src/compat/suite-load.js";
+import { verifyMigration } from "../../../src/migrate/verify.js";
 import { synthesizeKnownAnswer } from "../../../src/model/known-answer.js";
 import { runCliInProcess } from "../../helpers/cli.js";
 import { writeOllamaStoreModel } from "../../helpers/ollama-store.js";
@@ -36,5 +38,22 @@ describe("migrate --verify-suite", () => {
       verify: { identical: boolean; differences: string[] };
     }[];
     expect(row).toMatchObject({ status: "migrated", verify: { identical: true, differences: [] } });
+  }, 120_000);
+
+  it("names the cases whose answers differ when the two models are not the same", async () => {
+    const models = [];
+    for (const name of ["answers", "answers-regressed"]) {
+      const answers = parse(await fs.readFile(path.join(examples, `${name}.yaml`), "utf8"));
+      const file = path.join(temp(), `${name}.gguf`);
+      await synthesizeKnownAnswer({ path: file, answers });
+      models.push(file);
+    }
+    const result = await verifyMigration({
+      suite: await loadSuite(path.join(examples, "suite.yaml")),
+      originalModel: models[0] as string,
+      migratedModel: models[1] as string,
+    });
+    expect(result.identical).toBe(false);
+    expect(result.differences.map((d) => d.id)).toEqual(["capital-france"]);
   }, 120_000);
 });
