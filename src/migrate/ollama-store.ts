@@ -13,13 +13,18 @@ const SYSTEM_STORE = "/usr/share/ollama/.ollama/models";
 
 /**
  * The models directories to read when none is given: $OLLAMA_MODELS (else ~/.ollama/models), and the system
- * service's store where it exists, each at most once.
+ * service's store, those of them that hold a manifests/ folder; the user's directory when neither does, so
+ * the error names it.
  */
 export function defaultOllamaDirs(env: NodeJS.ProcessEnv = process.env): string[] {
-  const user = env.OLLAMA_MODELS || path.join(env.HOME || os.homedir(), ".ollama", "models");
-  const dirs = [path.resolve(user)];
-  if (existsSync(SYSTEM_STORE) && !dirs.includes(SYSTEM_STORE)) dirs.push(SYSTEM_STORE);
-  return dirs;
+  const user = userOllamaDir(env);
+  const present = [...new Set([user, SYSTEM_STORE])].filter((dir) => existsSync(path.join(dir, "manifests")));
+  return present.length > 0 ? present : [user];
+}
+
+/** The user's own models directory, where models written into Ollama go by default. */
+export function userOllamaDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.OLLAMA_MODELS || path.join(env.HOME || os.homedir(), ".ollama", "models"));
 }
 
 /** One model of an Ollama store: its name, its manifest exactly as stored, and where its blobs are. */

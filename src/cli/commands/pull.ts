@@ -1,6 +1,6 @@
 import path from "node:path";
 import { UsageError } from "../../errors.js";
-import { defaultOllamaDirs } from "../../migrate/ollama-store.js";
+import { userOllamaDir } from "../../migrate/ollama-store.js";
 import { writeIntoOllama } from "../../migrate/to-ollama.js";
 import { createProgress } from "../../pull/progress.js";
 import { pull, pullFromStore } from "../../pull/pull.js";
@@ -28,8 +28,7 @@ export const pullCommand: Command = {
   usage,
   async run(args, io) {
     // A bare --into-ollama takes the default directory; a directory is given as --into-ollama=DIR.
-    const [defaultOllama] = defaultOllamaDirs(io.env);
-    const expanded = args.map((a) => (a === "--into-ollama" ? `--into-ollama=${defaultOllama}` : a));
+    const expanded = args.map((a) => (a === "--into-ollama" ? `--into-ollama=${userOllamaDir(io.env)}` : a));
     const { values, positionals } = parseCommandArgs("pull", expanded, {
       "into-ollama": { type: "string" },
       store: { type: "string" },

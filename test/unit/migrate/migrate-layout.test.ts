@@ -194,6 +194,18 @@ describe("migrate --from-ollama to oci: layouts", () => {
     expect(sha256Digest(await fs.readFile(blob))).toBe(sha256Digest(await fs.readFile(gguf)));
   });
 
+  it("reads $OLLAMA_MODELS when no directory is given", async () => {
+    const { modelsDir } = await ollamaStore(temp());
+    const result = await runCliInProcess(
+      ["migrate", "--from-ollama", "--to", `oci:${temp()}/env`, "--models", "tiny", "--dry-run"],
+      { OLLAMA_MODELS: modelsDir },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /^tiny:latest +oci:\S+\/env\/library\/tiny:latest +sha256:[0-9a-f]{12} .* would migrate$/m,
+    );
+  });
+
   it("a mapping file names the targets", async () => {
     const { modelsDir } = await ollamaStore(temp());
     const mapping = path.join(temp(), "map.yaml");
