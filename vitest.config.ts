@@ -11,6 +11,7 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           testTimeout: 20_000,
+          globalSetup: ["./test/helpers/global-setup.ts"],
         },
       },
       {

@@ -2,7 +2,26 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { REGISTRY_BINARY } from "./registry.js";
 
-const INSTALL = "sudo apt-get install -y --no-install-recommends docker-registry";
+/** System programs the tests start or call, and the Debian package of each. */
+const REQUIRED: readonly { readonly program: string; readonly pkg: string }[] = [
+  { program: REGISTRY_BINARY, pkg: "docker-registry" },
+  // The token-auth registry's issuer makes its certificate with the openssl CLI.
+  { program: "openssl", pkg: "openssl" },
+  // The backends' release-archive tests make and unpack .zip and .tar.zst archives.
+  { program: "zip", pkg: "zip" },
+  { program: "unzip", pkg: "unzip" },
+  { program: "zstd", pkg: "zstd" },
+];
+
+function installed(program: string): boolean {
+  if (program.startsWith("/")) return existsSync(program);
+  try {
+    execFileSync("sh", ["-c", `command -v ${program}`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function isDebianLike(): boolean {
   try {
@@ -23,44 +42,33 @@ function canRunAsRoot(): "root" | "sudo" | undefined {
 }
 
 /**
- * Integration-suite setup: the real registry the tests start must be installed. Where it is missing, it is
+ * Test setup: the system components the tests use must be installed. Where some are missing, they are
  * installed when that is possible without a prompt (root or passwordless sudo on Debian/Ubuntu); otherwise
- * the run stops at once with the command to run. Never a silent skip: CI must fail without it.
+ * the run stops at once with the command to run. Never a silent skip: CI must fail without them.
  */
 export default async function setup(): Promise<void> {
-  checkOpenssl();
-  if (existsSync(REGISTRY_BINARY)) return;
+  const missing = REQUIRED.filter(({ program }) => !installed(program)).map(({ pkg }) => pkg);
+  if (missing.length === 0) return;
+  const command = `sudo apt-get install -y --no-install-recommends ${missing.join(" ")}`;
   const as = isDebianLike() ? canRunAsRoot() : undefined;
-  if (!as) {
-    throw new Error(`${REGISTRY_BINARY} is missing; the integration tests need it. Install it with: ${INSTALL}`);
-  }
+  if (!as) throw new Error(`the tests need ${missing.join(", ")}; install with: ${command}`);
   const prefix = as === "sudo" ? ["sudo", "-n"] : [];
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   const run = (args: string[]) => {
-    const [command, ...rest] = [...prefix, ...args] as [string, ...string[]];
-    execFileSync(command, rest, { stdio: "inherit", env });
+    const [program, ...rest] = [...prefix, ...args] as [string, ...string[]];
+    execFileSync(program, rest, { stdio: "inherit", env });
   };
-  process.stderr.write(`${REGISTRY_BINARY} is missing: installing Debian package docker-registry\n`);
+  process.stderr.write(`installing the Debian packages the tests need: ${missing.join(", ")}\n`);
   run(["apt-get", "update"]);
-  run(["apt-get", "install", "-y", "--no-install-recommends", "docker-registry"]);
-  if (!existsSync(REGISTRY_BINARY)) {
-    throw new Error(`installing docker-registry did not provide ${REGISTRY_BINARY}; install it with: ${INSTALL}`);
-  }
-  // The package's own service listens on all interfaces with its default config; the tests start their own.
-  try {
-    run(["systemctl", "disable", "--now", "docker-registry"]);
-  } catch {
-    // No systemd (containers): the service never started.
-  }
-}
-
-/** The token-auth registry's issuer makes its certificate with the openssl CLI. */
-function checkOpenssl(): void {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-  } catch {
-    throw new Error(
-      "openssl is missing; the token-auth registry tests need it. Install it with: sudo apt-get install -y openssl",
-    );
+  run(["apt-get", "install", "-y", "--no-install-recommends", ...missing]);
+  const still = REQUIRED.filter(({ program }) => !installed(program)).map(({ pkg }) => pkg);
+  if (still.length > 0) throw new Error(`installing did not provide ${still.join(", ")}; install with: ${command}`);
+  if (missing.includes("docker-registry")) {
+    // The package's own service listens on all interfaces with its default config; the tests start their own.
+    try {
+      run(["systemctl", "disable", "--now", "docker-registry"]);
+    } catch {
+      // No systemd (containers): the service never started.
+    }
   }
 }
