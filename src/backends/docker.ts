@@ -10,7 +10,9 @@ import {
   type BackendHandle,
   type Endpoint,
   type GpuMode,
+  type ModelRequest,
   type Probe,
+  requireStoreModel,
   type StoreModel,
 } from "./backend.js";
 import { bodyLine, request } from "./http-probe.js";
@@ -227,6 +229,7 @@ export const createDockerBackend: BackendFactory = (settings, context): Backend 
 
   return {
     name: "docker",
+    source: "store",
     async probe(): Promise<Probe> {
       if (await succeeds(["docker", "model", "version"])) {
         const answering = await request(`${origin}/models`, { timeoutMs: 2_000 }).catch(() => undefined);
@@ -262,7 +265,8 @@ export const createDockerBackend: BackendFactory = (settings, context): Backend 
         await run(["docker", "model", "install-runner", "--gpu", settings.gpu]);
       }
     },
-    async start(model: StoreModel) {
+    async start(request: ModelRequest) {
+      const model = requireStoreModel("docker", request);
       const route = dmrLoadRoute(model.reference);
       let modelId: string;
       if (route === "registry") {

@@ -6,8 +6,9 @@ import {
   type BackendHandle,
   type BackendSettings,
   type Endpoint,
+  type ModelRequest,
   type Probe,
-  type StoreModel,
+  requireStoreModel,
 } from "./backend.js";
 import { request } from "./http-probe.js";
 import { choosePort } from "./port.js";
@@ -95,6 +96,7 @@ export const createLlamaServerBackend: BackendFactory = (settings, context): Bac
   };
   return {
     name: "llama-server",
+    source: "store",
     async probe(): Promise<Probe> {
       if (process.platform !== "linux" || process.arch !== "x64") {
         return { availability: "unavailable", detail: `no ubuntu x64 build for ${process.platform}/${process.arch}` };
@@ -111,7 +113,8 @@ export const createLlamaServerBackend: BackendFactory = (settings, context): Bac
         log: context.log,
       });
     },
-    async start(model: StoreModel) {
+    async start(request: ModelRequest) {
+      const model = requireStoreModel("llama-server", request);
       const server = binary ?? (await cachedBinary());
       if (!server) throw new BackendError("llama-server", "start() before prepare(): llama-server is not installed");
       const port = await choosePort("llama-server", settings.port);

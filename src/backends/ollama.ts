@@ -8,8 +8,9 @@ import {
   type BackendFactory,
   type BackendHandle,
   type Endpoint,
+  type ModelRequest,
   type Probe,
-  type StoreModel,
+  requireStoreModel,
 } from "./backend.js";
 import { bodyLine, request } from "./http-probe.js";
 import { choosePort } from "./port.js";
@@ -167,6 +168,7 @@ export const createOllamaBackend: BackendFactory = (settings, context): Backend 
 
   return {
     name: "ollama",
+    source: "store",
     async probe(): Promise<Probe> {
       if (process.platform !== "linux")
         return { availability: "unavailable", detail: `no Linux runner (${process.platform})` };
@@ -187,7 +189,8 @@ export const createOllamaBackend: BackendFactory = (settings, context): Backend 
       const check = await execa(binary, ["--version"], { reject: false, all: true, timeout: 30_000 });
       context.log(`Ollama ${version}: ${(check.all ?? "").trim().split("\n").at(-1) ?? ""}`);
     },
-    async start(model: StoreModel) {
+    async start(request: ModelRequest) {
+      const model = requireStoreModel("ollama", request);
       const ollama = binary ?? (await cached());
       if (!ollama) throw new BackendError("ollama", "start() before prepare(): Ollama is not installed");
       const view = await writeOllamaView({

@@ -1,5 +1,8 @@
 import type { BackendFactory, BackendName } from "./backend.js";
+import { createDockerBackend } from "./docker.js";
 import { createEmbeddedBackend } from "./embedded.js";
+import { createLlamaServerBackend } from "./llama-server.js";
+import { createOllamaBackend } from "./ollama.js";
 import { createOpenAiBackend } from "./openai.js";
 
 /**
@@ -9,4 +12,7 @@ import { createOpenAiBackend } from "./openai.js";
 export const BACKENDS: Readonly<Partial<Record<BackendName, BackendFactory>>> = {
   embedded: createEmbeddedBackend,
   openai: createOpenAiBackend,
+  ollama: createOllamaBackend,
+  docker: createDockerBackend,
+  "llama-server": createLlamaServerBackend,
 };

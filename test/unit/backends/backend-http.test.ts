@@ -176,7 +176,9 @@ describe("faults: ports and backend processes", () => {
       process: spawned,
     }).catch((e) => e);
     expect(error).toBeInstanceOf(BackendError);
-    expect(error.message).toBe("ollama backend: the server exited (code 3) before GET /api/version to answer 200");
+    expect(error.message).toBe(
+      "ollama backend: the server exited (code 3) before GET /api/version to answer 200: error: out of memory",
+    );
     expect(error.logTail).toBe("loading model\nerror: out of memory");
   });
 
