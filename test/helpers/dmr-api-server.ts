@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { startHttpServer, type TestHttpServer } from "./http-server.js";
 
 /**
@@ -13,11 +15,20 @@ export interface DmrApiServer extends TestHttpServer {
   readonly refuse: Set<string>;
 }
 
-export async function startDmrApiServer(): Promise<DmrApiServer> {
+/**
+ * With `storeDir`, GET /models also lists what that DMR store's models.json holds, as DMR reads its index
+ * from its store: a store view written there becomes visible the way it would to the real runner.
+ */
+export async function startDmrApiServer(options: { storeDir?: string } = {}): Promise<DmrApiServer> {
   const requests: DmrApiServer["requests"] = [];
   const models: DmrApiServer["models"] = [];
   const refuse = new Set<string>();
-  const server = await startHttpServer((req, res, body) => {
+  const listed = async () => {
+    if (!options.storeDir) return models;
+    const index = await readFile(join(options.storeDir, "models.json"), "utf8").catch(() => '{"models":[]}');
+    return [...models, ...(JSON.parse(index) as { models: DmrApiServer["models"] }).models];
+  };
+  const server = await startHttpServer(async (req, res, body) => {
     requests.push({ method: req.method ?? "", path: req.url ?? "", body });
     if (req.method === "POST" && req.url === "/models/create") {
       const { from } = JSON.parse(body) as { from: string };
@@ -28,11 +39,13 @@ export async function startDmrApiServer(): Promise<DmrApiServer> {
       return void res.end(`${JSON.stringify({ type: "success", message: `Model pulled successfully: ${from}` })}\n`);
     }
     if (req.method === "GET" && req.url === "/models") {
-      return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(models));
+      return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(await listed()));
     }
     if (req.method === "POST" && req.url === "/engines/v1/chat/completions") {
       const { model } = JSON.parse(body) as { model: string };
-      const known = models.some((m) => m.id === model || m.tags.includes(model) || model.endsWith(`@${m.id}`));
+      const known = (await listed()).some(
+        (m) => m.id === model || (m.tags ?? []).includes(model) || model.endsWith(`@${m.id}`),
+      );
       if (!known) return void res.writeHead(404).end(`{"error":{"message":"model not found: ${model}"}}`);
       return void res.writeHead(200, { "content-type": "application/json" }).end(
         JSON.stringify({
