@@ -1,5 +1,4 @@
-import { CortexError, describeError } from "../errors.js";
-import type { Command, CommandIO } from "./command.js";
+import { type Command, type CommandIO, runCommand } from "./command.js";
 import { commands } from "./commands/index.js";
 
 function helpText(): string {
@@ -29,11 +28,5 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     io.stdout.write(`${command.usage}\n`);
     return 0;
   }
-  try {
-    return await command.run(rest, io);
-  } catch (error) {
-    io.stderr.write(`cortex-model ${name}: ${describeError(error)}\n`);
-    if (io.env.CORTEX_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-    return error instanceof CortexError ? error.exitCode : 1;
-  }
+  return runCommand(command, rest, io);
 }

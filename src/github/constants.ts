@@ -22,3 +22,39 @@ export const PullModel = {
     downloadedBytes: "downloaded-bytes",
   },
 } as const;
+
+export const SetupModel = {
+  inputs: {
+    model: "model",
+    backend: "backend",
+    version: "version",
+    strategy: "strategy",
+    environment: "environment",
+    cache: "cache",
+    gpu: "gpu",
+    contextSize: "context-size",
+    port: "port",
+    threads: "threads",
+    readyTimeout: "ready-timeout",
+    registryUsername: "registry-username",
+    registryPassword: "registry-password",
+    baseUrl: "base-url",
+    apiKey: "api-key",
+  },
+  outputs: {
+    baseUrl: "base-url",
+    modelId: "model-id",
+    digest: "digest",
+    backend: "backend",
+    loadSeconds: "load-seconds",
+    cacheHit: "cache-hit",
+    pid: "pid",
+    threads: "threads",
+  },
+  state: {
+    /** JSON BackendHandle of the started backend, for the post step to stop. */
+    handle: "backendHandle",
+    /** JSON PendingSave of a model cache entry the post step saves. */
+    pendingSave: "pendingSave",
+  },
+} as const;
