@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Bundles every actions/<name>/main.ts into actions/<name>/dist with ncc. With --check, bundles into a
-// temporary directory instead and fails when the committed bundle differs from the fresh build.
+// Bundles every actions/<name>/main.ts into actions/<name>/dist with ncc, and every other actions/<name>/<x>.ts
+// (a runtime the action runs as a child process, like setup-model's serve) into actions/<name>/dist/<x>.
+// node-llama-cpp is always external: it is installed on demand where it runs, never shipped in a bundle.
+// With --check, bundles into a temporary directory instead and fails when the committed bundle differs.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,10 +27,17 @@ for (const name of names) {
   const committed = path.join(actionsDir, name, "dist");
   const out = check ? mkdtempSync(path.join(tmpdir(), `bundle-${name}-`)) : committed;
   if (!check) rmSync(committed, { recursive: true, force: true });
-  execFileSync(process.execPath, [ncc, "build", entry, "-o", out, "--quiet", "--license", "licenses.txt"], {
-    cwd: root,
-    stdio: "inherit",
-  });
+  const extras = readdirSync(path.join(actionsDir, name)).filter((file) => file.endsWith(".ts") && file !== "main.ts");
+  for (const [source, dir] of [
+    [entry, out],
+    ...extras.map((file) => [path.join(actionsDir, name, file), path.join(out, file.replace(/\.ts$/, ""))]),
+  ]) {
+    execFileSync(
+      process.execPath,
+      [ncc, "build", source, "-o", dir, "--quiet", "--license", "licenses.txt", "-e", "node-llama-cpp"],
+      { cwd: root, stdio: "inherit" },
+    );
+  }
   if (check) {
     const fresh = listFiles(out);
     const old = listFiles(committed);

@@ -2,6 +2,7 @@ import { CortexError } from "../errors.js";
 import type { PullResult } from "../pull/pull.js";
 import type { Reference } from "../ref.js";
 import type { ModelStore } from "../store/model-store.js";
+import type { ServeEntry } from "./embedded-runtime.js";
 
 /**
  * One interface for every program that serves a model over an OpenAI-compatible API on a runner.
@@ -67,14 +68,31 @@ export interface BackendSettings {
   readonly readyTimeoutMs: number;
 }
 
-/** A model pulled and verified in our store, as backends receive it. */
+/** A model pulled and verified in our store, as backends that serve files receive it. */
 export interface StoreModel {
+  readonly kind: "store";
   readonly store: ModelStore;
   /** The reference pinned to the pulled digest. */
   readonly reference: Reference & { readonly digest: string };
   readonly pulled: PullResult;
   /** The name clients send as "model", unless the backend imposes its own (ready() reports the one to use). */
   readonly modelId: string;
+}
+
+/** A model an existing endpoint already serves (openai): nothing is pulled, only its name is known. */
+export interface EndpointModel {
+  readonly kind: "endpoint";
+  readonly modelId: string;
+}
+
+export type ModelRequest = StoreModel | EndpointModel;
+
+/** The store model a file-serving backend needs; a BackendError when it was handed only a name. */
+export function requireStoreModel(backend: BackendName, model: ModelRequest): StoreModel {
+  if (model.kind !== "store") {
+    throw new BackendError(backend, `needs a model pulled into the store, got only the name "${model.modelId}"`);
+  }
+  return model;
 }
 
 /**
@@ -115,9 +133,11 @@ export interface StartedBackend {
 
 export interface Backend {
   readonly name: BackendName;
+  /** "store": serves the model's files, pulled first; "endpoint": serves models of its own, nothing is pulled. */
+  readonly source: ModelRequest["kind"];
   probe(): Promise<Probe>;
   prepare(): Promise<void>;
-  start(model: StoreModel): Promise<StartedBackend>;
+  start(model: ModelRequest): Promise<StartedBackend>;
   /** Stops what start() began; safe to call twice, and on a handle whose process has already exited. */
   stop(handle: BackendHandle): Promise<void>;
 }
@@ -131,6 +151,8 @@ export interface BackendOptions {
   readonly baseUrl?: string;
   /** openai: the key to send; masked by the caller before it gets here. */
   readonly apiKey?: string;
+  /** embedded: where `cortex-model serve` is (default: the CLI beside this module, for runs from lib/). */
+  readonly serveEntry?: ServeEntry;
 }
 
 /**

@@ -134,7 +134,7 @@ export interface WaitOptions {
 /**
  * Polls `check` until it returns a value. Fails early, with the log tail, when the process ends; fails with
  * the log tail when the timeout passes. `check` returns undefined for "not yet" and may throw for "not yet"
- * too (connection refused while the server starts).
+ * too (connection refused while the server starts); it throws a BackendError for what waiting cannot fix.
  */
 export async function waitUntil<T>(check: () => Promise<T | undefined>, options: WaitOptions): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
@@ -142,16 +142,18 @@ export async function waitUntil<T>(check: () => Promise<T | undefined>, options:
   for (;;) {
     const status = options.process?.exitStatus();
     if (status !== undefined) {
+      const tail = await logTail(options.process?.logFile);
       throw new BackendError(
         options.backend,
-        `the server exited (${typeof status === "number" ? `code ${status}` : status}) before ${options.what}`,
-        { logTail: await logTail(options.process?.logFile) },
+        `the server exited (${typeof status === "number" ? `code ${status}` : status}) before ${options.what}${lastLine(tail)}`,
+        { logTail: tail },
       );
     }
     try {
       const value = await check();
       if (value !== undefined) return value;
     } catch (error) {
+      if (error instanceof BackendError) throw error;
       lastError = error;
     }
     if (Date.now() >= deadline) {
@@ -166,4 +168,10 @@ export async function waitUntil<T>(check: () => Promise<T | undefined>, options:
     }
     await Promise.race([sleep(options.intervalMs ?? 100), options.process?.exited]);
   }
+}
+
+/** The log's last line as the cause in a one-line message: usually the server's own reason for failing. */
+function lastLine(tail: string): string {
+  const line = tail.split("\n").findLast((text) => text.trim() !== "");
+  return line === undefined ? "" : `: ${line.trim()}`;
 }

@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { UsageError } from "../errors.js";
+import { CortexError, describeError, UsageError } from "../errors.js";
 
 /** Where a command writes; tests pass their own to read what a person would see. */
 export interface CommandIO {
@@ -44,4 +44,15 @@ export function parseCommandArgs<T extends Options>(
 /** Writes one JSON document on its own line: the machine-readable contract of `--json`. */
 export function writeJson(io: CommandIO, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Runs one command, turning a thrown error into its one-line reason and exit code (also for single-command bundles). */
+export async function runCommand(command: Command, args: string[], io: CommandIO): Promise<number> {
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    io.stderr.write(`cortex-model ${command.name}: ${describeError(error)}\n`);
+    if (io.env.CORTEX_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return error instanceof CortexError ? error.exitCode : 1;
+  }
 }

@@ -1,5 +1,4 @@
-import { CortexError, describeError } from "../errors.js";
-import type { CommandIO } from "./command.js";
+import { type CommandIO, runCommand } from "./command.js";
 import { commands } from "./commands/index.js";
 
 async function helpText(): Promise<string> {
@@ -22,16 +21,10 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     io.stderr.write(`cortex-model: unknown command "${name}"; run cortex-model help\n`);
     return 2;
   }
-  try {
-    const command = await entry.load();
-    if (rest.includes("--help") || rest.includes("-h")) {
-      io.stdout.write(`${command.usage}\n`);
-      return 0;
-    }
-    return await command.run(rest, io);
-  } catch (error) {
-    io.stderr.write(`cortex-model ${name}: ${describeError(error)}\n`);
-    if (io.env.CORTEX_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-    return error instanceof CortexError ? error.exitCode : 1;
+  const command = await entry.load();
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.stdout.write(`${command.usage}\n`);
+    return 0;
   }
+  return runCommand(command, rest, io);
 }

@@ -2,9 +2,10 @@ import path from "node:path";
 import * as core from "@actions/core";
 import type { Digest } from "../digest.js";
 import { createProgress } from "../pull/progress.js";
-import { pull, pullFromStore, resolveModel } from "../pull/pull.js";
+import { type PullResult, pull, pullFromStore, resolveModel } from "../pull/pull.js";
 import { formatReference, isPinned, parseReference, pinReference, type Reference, referenceVersion } from "../ref.js";
 import { ModelStore } from "../store/model-store.js";
+import type { Descriptor } from "../target.js";
 import { openTarget } from "../targets.js";
 import { PullModel } from "./constants.js";
 import { booleanInput, InputError, maskSecret, optionalInput, requiredInput, secretInput } from "./inputs.js";
@@ -30,21 +31,51 @@ export interface PullModelOutputs {
   readonly store: string;
   readonly cacheHit: boolean;
   readonly downloadedBytes: number;
+  /** The whole pull result, for steps that go on to serve the model. */
+  readonly pulled: PullResult;
+  /** When saving was deferred and the restore missed: what a later step saves with savePendingModel(). */
+  readonly pendingSave?: PendingSave;
+}
+
+/** A cache save a later step makes (setup-model's post step), as JSON-safe data for the action's state. */
+export interface PendingSave {
+  readonly store: string;
+  readonly manifest: Descriptor;
+  readonly blobs: readonly Descriptor[];
+}
+
+export interface PullModelOptions {
+  /**
+   * "now" saves right after the pull (pull-model: the entry is available to parallel jobs at once); "defer"
+   * returns it as pendingSave, so a step that serves the model does not wait for the upload first.
+   */
+  readonly save?: "now" | "defer";
+}
+
+export async function savePendingModel(pending: PendingSave): Promise<void> {
+  const store = await ModelStore.open({ dir: pending.store });
+  await saveModel({ store, manifest: pending.manifest, blobs: pending.blobs });
 }
 
 export function getInputs(env: NodeJS.ProcessEnv = process.env): PullModelInputs {
   const { inputs } = PullModel;
-  const username = optionalInput(inputs.registryUsername);
-  const password = secretInput(inputs.registryPassword);
-  if ((username === undefined) !== (password === undefined)) {
-    throw new InputError(`inputs "${inputs.registryUsername}" and "${inputs.registryPassword}" go together`);
-  }
+  const credentials = credentialsInput(inputs.registryUsername, inputs.registryPassword);
   return {
     model: parseReference(requiredInput(inputs.model)),
     store: path.resolve(optionalInput(inputs.store) ?? defaultStore(env)),
     cache: booleanInput(inputs.cache, true),
-    ...(username !== undefined && password !== undefined ? { credentials: { username, password } } : {}),
+    ...(credentials ? { credentials } : {}),
   };
+}
+
+/** Registry user name and password inputs, both or neither; the password is masked at once. */
+export function credentialsInput(usernameInput: string, passwordInput: string): RegistryCredentials | undefined {
+  const username = optionalInput(usernameInput);
+  const password = secretInput(passwordInput);
+  if ((username === undefined) !== (password === undefined)) {
+    throw new InputError(`inputs "${usernameInput}" and "${passwordInput}" go together`);
+  }
+  return username !== undefined && password !== undefined ? { username, password } : undefined;
 }
 
 /** In actions the store lives in the runner's tool cache, which self-hosted runners keep between jobs. */
@@ -60,12 +91,19 @@ export function defaultStore(env: NodeJS.ProcessEnv): string {
  * is still missing (nothing after a full restore: the pinned pull is answered by the store alone) and saves
  * the cache entry when the restore missed.
  */
-export async function pullModel(inputs: PullModelInputs): Promise<PullModelOutputs> {
+export async function pullModel(inputs: PullModelInputs, options: PullModelOptions = {}): Promise<PullModelOutputs> {
   const store = await ModelStore.open({ dir: inputs.store });
   // A pinned model already in the store (a self-hosted runner's tool cache) needs neither the network nor the cache.
   const local = await pullFromStore(store, inputs.model);
   if (local) {
-    return { digest: local.digest, modelPath: local.model, store: store.root, cacheHit: false, downloadedBytes: 0 };
+    return {
+      digest: local.digest,
+      modelPath: local.model,
+      store: store.root,
+      cacheHit: false,
+      downloadedBytes: 0,
+      pulled: local,
+    };
   }
   const source = await openTarget(inputs.model, {
     ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
@@ -95,13 +133,18 @@ export async function pullModel(inputs: PullModelInputs): Promise<PullModelOutpu
   const pulled = await pull(source, pinned, store, {
     progress: createProgress(process.stdout, { label: formatReference(pinned), tty: false }),
   });
-  if (inputs.cache && !restored?.hit) await saveModel(cached);
+  const mustSave = inputs.cache && !restored?.hit;
+  if (mustSave && options.save !== "defer") await saveModel(cached);
   return {
     digest,
     modelPath: pulled.model,
     store: store.root,
     cacheHit: restored?.hit ?? false,
     downloadedBytes: pulled.downloadedBytes,
+    pulled,
+    ...(mustSave && options.save === "defer"
+      ? { pendingSave: { store: store.root, manifest: cached.manifest, blobs: cached.blobs } }
+      : {}),
   };
 }
 

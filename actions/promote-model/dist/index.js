@@ -69632,6 +69632,40 @@ const RevertModel = {
     inputs: { model: "model", to: "to", steps: "steps", reason: "reason", ...registryCredentialInputs },
     outputs: tagMoveOutputs,
 };
+const SetupModel = {
+    inputs: {
+        model: "model",
+        backend: "backend",
+        version: "version",
+        strategy: "strategy",
+        environment: "environment",
+        cache: "cache",
+        gpu: "gpu",
+        contextSize: "context-size",
+        port: "port",
+        threads: "threads",
+        readyTimeout: "ready-timeout",
+        ...registryCredentialInputs,
+        baseUrl: "base-url",
+        apiKey: "api-key",
+    },
+    outputs: {
+        baseUrl: "base-url",
+        modelId: "model-id",
+        digest: "digest",
+        backend: "backend",
+        loadSeconds: "load-seconds",
+        cacheHit: "cache-hit",
+        pid: "pid",
+        threads: "threads",
+    },
+    state: {
+        /** JSON BackendHandle of the started backend, for the post step to stop. */
+        handle: "backendHandle",
+        /** JSON PendingSave of a model cache entry the post step saves. */
+        pendingSave: "pendingSave",
+    },
+};
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");

@@ -1,0 +1,135 @@
+import { readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { fileExists } from "../store/files.js";
+import {
+  type Backend,
+  type BackendContext,
+  type BackendHandle,
+  type BackendOptions,
+  type BackendSettings,
+  type Endpoint,
+  type ModelRequest,
+  type Probe,
+  requireStoreModel,
+  type StartedBackend,
+  type StoreModel,
+} from "./backend.js";
+import { resolveServeCommand, type ServeCommand, type ServeEntry } from "./embedded-runtime.js";
+import { spawnBackendProcess, stopProcessGroup, waitUntil } from "./process.js";
+
+/**
+ * llama.cpp through node-llama-cpp, behind our own OpenAI-compatible server (`cortex-model serve`) run as a
+ * detached child process on the GGUF in the store. Present wherever node runs: the backend of last resort.
+ */
+
+/** What `serve --ready-file` writes once the model is loaded and the port is listening. */
+interface ReadyFile {
+  readonly url: string;
+  readonly pid: number;
+  readonly model: string;
+  readonly threads: number;
+}
+
+function parseReady(text: string): ReadyFile | undefined {
+  // serve writes the file in one call ending in a newline; anything shorter is a partial read.
+  if (!text.endsWith("\n")) return undefined;
+  const ready = JSON.parse(text) as Partial<ReadyFile>;
+  if (typeof ready.url !== "string" || typeof ready.pid !== "number" || typeof ready.model !== "string") {
+    return undefined;
+  }
+  return { url: ready.url, pid: ready.pid, model: ready.model, threads: Number(ready.threads) };
+}
+
+export function serveArgs(model: StoreModel, settings: BackendSettings, readyFile: string): string[] {
+  return [
+    "--model",
+    model.pulled.model,
+    "--model-id",
+    model.modelId,
+    "--host",
+    "127.0.0.1",
+    "--port",
+    String(settings.port),
+    "--gpu",
+    settings.gpu === "none" ? "off" : "auto",
+    "--ready-file",
+    readyFile,
+    ...(settings.threads === undefined ? [] : ["--threads", String(settings.threads)]),
+    ...(settings.contextSize === undefined ? [] : ["--context-size", String(settings.contextSize)]),
+  ];
+}
+
+/** The CLI beside this module (lib/backends/ -> bin/), for runs from the built package or the repository. */
+export const cliServeEntry: ServeEntry = {
+  file: fileURLToPath(new URL("../../bin/cortex-model.js", import.meta.url)),
+  args: ["serve"],
+  bundled: false,
+};
+
+export function createEmbeddedBackend(
+  settings: BackendSettings,
+  context: BackendContext,
+  options: BackendOptions = {},
+): Backend {
+  const entry = options.serveEntry ?? cliServeEntry;
+  let command: ServeCommand | undefined;
+  const prepare = async () => {
+    command ??= await resolveServeCommand({
+      entry,
+      toolDir: context.toolDir,
+      gpu: settings.gpu,
+      env: context.env,
+      log: context.log,
+    });
+    return command;
+  };
+  return {
+    name: "embedded",
+    source: "store",
+    async probe(): Promise<Probe> {
+      return { availability: "installed", detail: "runs on node, installed on demand" };
+    },
+    async prepare() {
+      await prepare();
+    },
+    async start(request: ModelRequest): Promise<StartedBackend> {
+      const model = requireStoreModel("embedded", request);
+      const serve = await prepare();
+      const readyFile = path.join(context.workDir, "embedded.ready.json");
+      const logFile = path.join(context.workDir, "embedded.log");
+      await rm(readyFile, { force: true });
+      const spawned = await spawnBackendProcess({
+        backend: "embedded",
+        command: process.execPath,
+        args: [serve.file, ...serve.args, ...serveArgs(model, settings, readyFile)],
+        logFile,
+        env: context.env,
+      });
+      const handle: BackendHandle = { backend: "embedded", pid: spawned.pid, logFile };
+      return {
+        handle,
+        async ready(): Promise<Endpoint> {
+          const ready = await waitUntil(
+            async () => ((await fileExists(readyFile)) ? parseReady(await readFile(readyFile, "utf8")) : undefined),
+            {
+              backend: "embedded",
+              process: spawned,
+              timeoutMs: settings.readyTimeoutMs,
+              what: "the model was loaded and serving",
+            },
+          );
+          return {
+            baseUrl: ready.url,
+            modelId: ready.model,
+            pid: ready.pid,
+            ...(Number.isInteger(ready.threads) ? { threads: ready.threads } : {}),
+          };
+        },
+      };
+    },
+    async stop(handle: BackendHandle) {
+      if (handle.pid !== undefined) await stopProcessGroup(handle.pid);
+    },
+  };
+}

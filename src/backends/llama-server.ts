@@ -1,0 +1,155 @@
+import path from "node:path";
+import {
+  type Backend,
+  BackendError,
+  type BackendFactory,
+  type BackendHandle,
+  type BackendSettings,
+  type Endpoint,
+  type ModelRequest,
+  type Probe,
+  requireStoreModel,
+} from "./backend.js";
+import { request } from "./http-probe.js";
+import { choosePort } from "./port.js";
+import { type SpawnedProcess, spawnBackendProcess, stopProcessGroup, waitUntil } from "./process.js";
+import { findFile, findTool, installTool } from "./tool-install.js";
+
+/**
+ * llama.cpp's own `llama-server`, from a pinned build of ggml-org/llama.cpp's GitHub releases (the ubuntu x64
+ * CPU zip), tool-cached, run directly on the GGUF file in our store: no copy, no view.
+ */
+
+export const LLAMA_SERVER_DEFAULT_TAG = "b6987";
+
+export function llamaServerRelease(tag: string, nodeArch: string = process.arch): { url: string; arch: string } {
+  if (!/^b\d+$/.test(tag))
+    throw new BackendError("llama-server", `version "${tag}" is not a llama.cpp build tag like b6987`);
+  if (nodeArch !== "x64") throw new BackendError("llama-server", `llama.cpp publishes no ubuntu build for ${nodeArch}`);
+  return {
+    url: `https://github.com/ggml-org/llama.cpp/releases/download/${tag}/llama-${tag}-bin-ubuntu-x64.zip`,
+    arch: "x64",
+  };
+}
+
+/** The server's argv: the model file, our host and port, the chat template from the GGUF (--jinja). */
+export function llamaServerArgs(
+  model: string,
+  port: number,
+  modelId: string,
+  settings: Pick<BackendSettings, "contextSize" | "threads">,
+): string[] {
+  return [
+    "-m",
+    model,
+    "--host",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--alias",
+    modelId,
+    ...(settings.contextSize !== undefined ? ["-c", String(settings.contextSize)] : []),
+    ...(settings.threads !== undefined ? ["-t", String(settings.threads)] : []),
+    "--jinja",
+  ];
+}
+
+/** Installs the build (or finds it cached); returns the llama-server executable, wherever the zip nests it. */
+export async function installLlamaServer(options: {
+  toolDir: string;
+  tag: string;
+  url: string;
+  log?: (line: string) => void;
+}): Promise<string> {
+  const dir = await installTool({
+    backend: "llama-server",
+    toolDir: options.toolDir,
+    name: "llama-server",
+    version: options.tag,
+    arch: "x64",
+    url: options.url,
+    format: "zip",
+    ...(options.log ? { log: options.log } : {}),
+    validate: async (unpacked) => {
+      if (!(await findFile(unpacked, "llama-server"))) {
+        throw new BackendError("llama-server", `the archive ${options.url} has no llama-server`);
+      }
+    },
+  });
+  return (await findFile(dir, "llama-server")) as string;
+}
+
+/** Ready = GET /health answers 200 (it answers 503 while the model loads). */
+export async function waitForLlamaServer(origin: string, timeoutMs: number, spawned?: SpawnedProcess): Promise<void> {
+  await waitUntil(
+    async () => ((await request(`${origin}/health`, { timeoutMs: 2_000 })).status === 200 ? true : undefined),
+    { backend: "llama-server", timeoutMs, what: "GET /health to answer 200", ...(spawned ? { process: spawned } : {}) },
+  );
+}
+
+export const createLlamaServerBackend: BackendFactory = (settings, context): Backend => {
+  const tag = settings.version ?? LLAMA_SERVER_DEFAULT_TAG;
+  let binary: string | undefined;
+  const cachedBinary = async () => {
+    const dir = await findTool(context.toolDir, "llama-server", tag, "x64");
+    return dir ? findFile(dir, "llama-server") : undefined;
+  };
+  return {
+    name: "llama-server",
+    source: "store",
+    async probe(): Promise<Probe> {
+      if (process.platform !== "linux" || process.arch !== "x64") {
+        return { availability: "unavailable", detail: `no ubuntu x64 build for ${process.platform}/${process.arch}` };
+      }
+      return (await cachedBinary())
+        ? { availability: "installed", detail: `llama.cpp ${tag} in the tool cache` }
+        : { availability: "installable", detail: `llama.cpp ${tag} can be downloaded` };
+    },
+    async prepare() {
+      binary = await installLlamaServer({
+        toolDir: context.toolDir,
+        tag,
+        url: llamaServerRelease(tag).url,
+        log: context.log,
+      });
+    },
+    async start(request: ModelRequest) {
+      const model = requireStoreModel("llama-server", request);
+      const server = binary ?? (await cachedBinary());
+      if (!server) throw new BackendError("llama-server", "start() before prepare(): llama-server is not installed");
+      const port = await choosePort("llama-server", settings.port);
+      const libDir = path.dirname(server);
+      const spawned = await spawnBackendProcess({
+        backend: "llama-server",
+        command: server,
+        args: llamaServerArgs(model.pulled.model, port, model.modelId, settings),
+        logFile: path.join(context.workDir, "llama-server.log"),
+        // The release's shared libraries sit beside the binary.
+        env: { ...context.env, LD_LIBRARY_PATH: [libDir, context.env.LD_LIBRARY_PATH].filter(Boolean).join(":") },
+        cwd: libDir,
+      });
+      const origin = `http://127.0.0.1:${port}`;
+      const handle: BackendHandle = {
+        backend: "llama-server",
+        pid: spawned.pid,
+        logFile: spawned.logFile,
+        extra: { origin },
+      };
+      return {
+        handle,
+        async ready(): Promise<Endpoint> {
+          await waitForLlamaServer(origin, settings.readyTimeoutMs, spawned);
+          return {
+            baseUrl: `${origin}/v1`,
+            modelId: model.modelId,
+            pid: spawned.pid,
+            ...(settings.threads !== undefined ? { threads: settings.threads } : {}),
+          };
+        },
+      };
+    },
+    async stop(handle: BackendHandle) {
+      if (handle.pid !== undefined) await stopProcessGroup(handle.pid);
+    },
+  };
+};

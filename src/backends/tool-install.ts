@@ -1,0 +1,125 @@
+import { createWriteStream, promises as fs } from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { execa } from "execa";
+import { tempPath } from "../store/files.js";
+import { BackendError, type BackendName } from "./backend.js";
+
+/**
+ * Downloads and unpacks a backend's release archive into the tool cache, in @actions/tool-cache's layout
+ * (`<toolDir>/<name>/<version>/<arch>` plus a `<arch>.complete` marker), so a runner's tool cache and
+ * `tc.find` see the same entries, while this module stays free of @actions/*. The archive is unpacked into a
+ * temporary directory and renamed into place: an interrupted install leaves nothing that looks complete.
+ */
+
+export type ArchiveFormat = "tgz" | "tar.zst" | "zip";
+
+export interface ToolInstall {
+  readonly backend: BackendName;
+  readonly toolDir: string;
+  readonly name: string;
+  readonly version: string;
+  readonly arch: string;
+  readonly url: string;
+  readonly format: ArchiveFormat;
+  readonly log?: (line: string) => void;
+  /** Throws when the unpacked tree lacks what the backend needs; checked before the install is marked complete. */
+  readonly validate?: (dir: string) => Promise<void>;
+}
+
+export function toolPath(toolDir: string, name: string, version: string, arch: string): string {
+  return path.join(toolDir, name, version, arch);
+}
+
+/** The cached directory when a complete install is there. */
+export async function findTool(
+  toolDir: string,
+  name: string,
+  version: string,
+  arch: string,
+): Promise<string | undefined> {
+  const dir = toolPath(toolDir, name, version, arch);
+  return (await fs.stat(`${dir}.complete`).catch(() => undefined)) ? dir : undefined;
+}
+
+/** The install directory, from the cache when it is complete there, else downloaded and unpacked. */
+export async function installTool(install: ToolInstall): Promise<string> {
+  const cached = await findTool(install.toolDir, install.name, install.version, install.arch);
+  if (cached) return cached;
+  const dir = toolPath(install.toolDir, install.name, install.version, install.arch);
+  const parent = path.dirname(dir);
+  await fs.mkdir(parent, { recursive: true });
+  const archive = tempPath(parent, `.download.${install.format}`);
+  const unpacked = tempPath(parent, ".unpack");
+  try {
+    install.log?.(`Downloading ${install.url}`);
+    await download(install, archive);
+    await fs.mkdir(unpacked);
+    await unpack(install, archive, unpacked);
+    await install.validate?.(unpacked);
+    await fs.rm(dir, { recursive: true, force: true });
+    await fs.rename(unpacked, dir);
+    await fs.writeFile(`${dir}.complete`, "");
+    return dir;
+  } finally {
+    await fs.rm(archive, { force: true });
+    await fs.rm(unpacked, { recursive: true, force: true });
+  }
+}
+
+async function download(install: ToolInstall, file: string): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(install.url, { redirect: "follow" });
+  } catch (error) {
+    throw new BackendError(install.backend, `could not download ${install.url}`, { cause: error });
+  }
+  if (!response.ok || !response.body) {
+    throw new BackendError(install.backend, `could not download ${install.url}: HTTP ${response.status}`);
+  }
+  await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), createWriteStream(file));
+}
+
+/** argv that unpacks `archive` into `dir`; zstd needs GNU tar's --zstd (tar 1.31+, as on ubuntu runners). */
+export function unpackCommand(format: ArchiveFormat, archive: string, dir: string): [string, string[]] {
+  switch (format) {
+    case "tgz":
+      return ["tar", ["-xzf", archive, "-C", dir]];
+    case "tar.zst":
+      return ["tar", ["--zstd", "-xf", archive, "-C", dir]];
+    case "zip":
+      return ["unzip", ["-q", "-o", archive, "-d", dir]];
+  }
+}
+
+async function unpack(install: ToolInstall, archive: string, dir: string): Promise<void> {
+  const [command, args] = unpackCommand(install.format, archive, dir);
+  const result = await execa(command, args, { reject: false, all: true });
+  if (result.exitCode !== 0) {
+    throw new BackendError(
+      install.backend,
+      `could not unpack ${install.url} with ${command} (exit ${result.exitCode})`,
+      {
+        logTail: result.all ?? "",
+      },
+    );
+  }
+}
+
+/** The first file called `name` under `dir`, breadth first (release archives nest it at different depths). */
+export async function findFile(dir: string, name: string): Promise<string | undefined> {
+  let level = [dir];
+  while (level.length > 0) {
+    const next: string[] = [];
+    for (const current of level) {
+      for (const entry of await fs.readdir(current, { withFileTypes: true })) {
+        const full = path.join(current, entry.name);
+        if (entry.isFile() && entry.name === name) return full;
+        if (entry.isDirectory()) next.push(full);
+      }
+    }
+    level = next;
+  }
+  return undefined;
+}

@@ -1,0 +1,86 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { BackendError } from "../../../src/backends/backend.js";
+import { isAlive, logTail, spawnBackendProcess, stopProcessGroup, waitUntil } from "../../../src/backends/process.js";
+import { useTempDir } from "../../helpers/temp-dir.js";
+
+// Real small scripts standing in for backend processes that misbehave: fault tests of the supervision, not
+// mocks of any backend.
+const tempDir = useTempDir();
+
+async function script(name: string, source: string) {
+  const dir = tempDir();
+  const file = path.join(dir, name);
+  await writeFile(file, source);
+  return spawnBackendProcess({
+    backend: "embedded",
+    command: process.execPath,
+    args: [file],
+    logFile: path.join(dir, `${name}.log`),
+  });
+}
+
+describe("backend process supervision", () => {
+  it("a process that dies while loading fails the wait at once, with its last words in the message and the tail", async () => {
+    const child = await script(
+      "dies.mjs",
+      'console.log("loading model");\nconsole.error("error: out of memory");\nprocess.exit(3);\n',
+    );
+    const error = await waitUntil(async () => undefined, {
+      backend: "embedded",
+      process: child,
+      timeoutMs: 30_000,
+      what: "ready",
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect((error as BackendError).message).toBe(
+      "embedded backend: the server exited (code 3) before ready: error: out of memory",
+    );
+    expect((error as BackendError).logTail).toBe("loading model\nerror: out of memory");
+  });
+
+  it("a process that never becomes ready times out with its log tail, and stopping it leaves no process", async () => {
+    const child = await script("hangs.mjs", 'console.log("still loading");\nsetInterval(() => {}, 1000);\n');
+    const error = await waitUntil(async () => undefined, {
+      backend: "embedded",
+      process: child,
+      timeoutMs: 3_000,
+      what: "GET /health",
+    }).catch((e: unknown) => e);
+    expect((error as BackendError).message).toBe("embedded backend: not ready after 3 s: waiting for GET /health");
+    expect((error as BackendError).logTail).toBe("still loading");
+    expect(isAlive(child.pid)).toBe(true);
+    await stopProcessGroup(child.pid);
+    expect(isAlive(child.pid)).toBe(false);
+  });
+
+  it("escalates to SIGKILL for a process group that ignores SIGTERM, children included", async () => {
+    const child = await script(
+      "stubborn.mjs",
+      [
+        'import { spawn } from "node:child_process";',
+        'process.on("SIGTERM", () => {});',
+        'const grandchild = spawn(process.execPath, ["-e", "process.on(\'SIGTERM\', () => {}); setInterval(() => {}, 1000)"], { stdio: "ignore" });',
+        "console.log(grandchild.pid);",
+        "setInterval(() => {}, 1000);",
+      ].join("\n"),
+    );
+    const grandchild = await waitUntil(async () => Number((await logTail(child.logFile)) || undefined) || undefined, {
+      backend: "embedded",
+      process: child,
+      timeoutMs: 10_000,
+      what: "the grandchild",
+    });
+    await stopProcessGroup(child.pid, 300);
+    expect(isAlive(child.pid)).toBe(false);
+    expect(isAlive(grandchild)).toBe(false);
+  });
+
+  it("stopping a group that has already ended is a no-op", async () => {
+    const child = await script("quick.mjs", "");
+    await child.exited;
+    await stopProcessGroup(child.pid);
+    expect(isAlive(child.pid)).toBe(false);
+  });
+});

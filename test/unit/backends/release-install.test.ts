@@ -1,0 +1,174 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { execa } from "execa";
+import { describe, expect, it } from "vitest";
+import { BackendError } from "../../../src/backends/backend.js";
+import { installLlamaServer, llamaServerArgs, llamaServerRelease } from "../../../src/backends/llama-server.js";
+import { installOllama, ollamaEnv, ollamaRelease } from "../../../src/backends/ollama.js";
+import { startHttpServer } from "../../helpers/http-server.js";
+import { useTempDir } from "../../helpers/temp-dir.js";
+
+/** Archives built here with tar and zip, served over loopback HTTP, installed as a runner would. */
+async function serveFiles(files: Record<string, string>) {
+  const hits: string[] = [];
+  const server = await startHttpServer(async (req, res) => {
+    hits.push(req.url ?? "");
+    const file = files[req.url ?? ""];
+    if (!file) return void res.writeHead(404).end();
+    res.writeHead(200).end(await fs.readFile(file));
+  });
+  return Object.assign(server, { hits });
+}
+
+async function ollamaTree(dir: string): Promise<string> {
+  const root = path.join(dir, "tree");
+  await fs.mkdir(path.join(root, "bin"), { recursive: true });
+  await fs.mkdir(path.join(root, "lib", "ollama", "cuda_v12"), { recursive: true });
+  await fs.writeFile(path.join(root, "bin", "ollama"), "#!/bin/sh\necho 'ollama version is 0.0.0'\n", { mode: 0o755 });
+  await fs.writeFile(path.join(root, "lib", "ollama", "libggml-base.so"), "lib");
+  await fs.writeFile(path.join(root, "lib", "ollama", "cuda_v12", "libggml-cuda.so"), "gpu");
+  return root;
+}
+
+describe("release URLs and command lines", () => {
+  it("picks .tgz before 0.14.0 and .tar.zst from it, per architecture", () => {
+    expect(ollamaRelease("0.13.3", "x64")).toEqual({
+      url: "https://github.com/ollama/ollama/releases/download/v0.13.3/ollama-linux-amd64.tgz",
+      format: "tgz",
+      arch: "amd64",
+    });
+    expect(ollamaRelease("v0.14.0", "arm64").url).toBe(
+      "https://github.com/ollama/ollama/releases/download/v0.14.0/ollama-linux-arm64.tar.zst",
+    );
+    expect(ollamaRelease("0.3.7", "x64").format).toBe("tgz");
+    expect(() => ollamaRelease("0.3.6", "x64")).toThrow(/0\.3\.7 or later/);
+    expect(() => ollamaRelease("latest", "x64")).toThrow(BackendError);
+    expect(() => ollamaRelease("0.13.3", "ia32")).toThrow(/no Ollama Linux release for ia32/);
+  });
+
+  it("builds llama.cpp's ubuntu x64 asset URL from a build tag", () => {
+    expect(llamaServerRelease("b6987", "x64").url).toBe(
+      "https://github.com/ggml-org/llama.cpp/releases/download/b6987/llama-b6987-bin-ubuntu-x64.zip",
+    );
+    expect(() => llamaServerRelease("6987", "x64")).toThrow(/build tag/);
+    expect(() => llamaServerRelease("b6987", "arm64")).toThrow(/arm64/);
+  });
+
+  it("runs llama-server on the store's GGUF on loopback, with the GGUF's chat template", () => {
+    expect(llamaServerArgs("/store/blobs/sha256/ab", 8080, "m", { contextSize: 4096, threads: 2 })).toEqual([
+      "-m",
+      "/store/blobs/sha256/ab",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "8080",
+      "--alias",
+      "m",
+      "-c",
+      "4096",
+      "-t",
+      "2",
+      "--jinja",
+    ]);
+    expect(llamaServerArgs("/g", 1, "m", {})).not.toContain("-c");
+  });
+
+  it("gives ollama serve our port and models directory, and turns pruning off", () => {
+    const env = ollamaEnv({ PATH: "/bin", OLLAMA_HOST: "0.0.0.0:1" }, 4321, "/view", 2048);
+    expect(env).toMatchObject({
+      PATH: "/bin",
+      OLLAMA_HOST: "127.0.0.1:4321",
+      OLLAMA_MODELS: "/view",
+      OLLAMA_NOPRUNE: "1",
+      OLLAMA_CONTEXT_LENGTH: "2048",
+    });
+  });
+});
+
+describe("installing release archives into the tool cache", () => {
+  const temp = useTempDir("cortex-install-");
+
+  for (const format of ["tgz", "tar.zst"] as const) {
+    it(`unpacks an Ollama ${format} keeping bin/ and lib/ollama/, once`, async () => {
+      const root = await ollamaTree(temp());
+      const archive = path.join(temp(), `ollama.${format}`);
+      await execa("tar", [
+        format === "tgz" ? "-czf" : "--zstd",
+        ...(format === "tgz" ? [] : ["-cf"]),
+        archive,
+        "-C",
+        root,
+        "bin",
+        "lib",
+      ]);
+      const server = await serveFiles({ [`/ollama.${format}`]: archive });
+      try {
+        const toolDir = path.join(temp(), "tools");
+        const release = { url: `${server.origin}/ollama.${format}`, format, arch: "amd64" };
+        const binary = await installOllama({ toolDir, version: "0.13.3", release });
+        expect(binary).toBe(path.join(toolDir, "ollama", "0.13.3", "amd64", "bin", "ollama"));
+        expect((await execa(binary, ["--version"])).stdout).toBe("ollama version is 0.0.0");
+        expect(
+          await fs.readFile(
+            path.join(toolDir, "ollama", "0.13.3", "amd64", "lib", "ollama", "cuda_v12", "libggml-cuda.so"),
+            "utf8",
+          ),
+        ).toBe("gpu");
+        expect(await fs.stat(path.join(toolDir, "ollama", "0.13.3", "amd64.complete"))).toBeTruthy();
+        expect(await installOllama({ toolDir, version: "0.13.3", release })).toBe(binary);
+        expect(server.hits).toEqual([`/ollama.${format}`]);
+        expect((await fs.readdir(path.join(toolDir, "ollama", "0.13.3"))).sort()).toEqual(["amd64", "amd64.complete"]);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+
+  it("finds llama-server wherever the zip nests it", async () => {
+    const root = path.join(temp(), "zip");
+    await fs.mkdir(path.join(root, "build", "bin"), { recursive: true });
+    await fs.writeFile(path.join(root, "build", "bin", "llama-server"), "#!/bin/sh\n", { mode: 0o755 });
+    await fs.writeFile(path.join(root, "build", "bin", "libllama.so"), "");
+    const archive = path.join(temp(), "llama.zip");
+    await execa("zip", ["-qr", archive, "build"], { cwd: root });
+    const server = await serveFiles({ "/llama.zip": archive });
+    try {
+      const toolDir = path.join(temp(), "tools");
+      const binary = await installLlamaServer({ toolDir, tag: "b6987", url: `${server.origin}/llama.zip` });
+      expect(binary).toBe(path.join(toolDir, "llama-server", "b6987", "x64", "build", "bin", "llama-server"));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("fails clearly on a missing download and on an archive without the binary, leaving nothing marked complete", async () => {
+    const empty = path.join(temp(), "empty");
+    await fs.mkdir(path.join(empty, "lib"), { recursive: true });
+    await fs.writeFile(path.join(empty, "lib", "x"), "");
+    const archive = path.join(temp(), "bad.tgz");
+    await execa("tar", ["-czf", archive, "-C", empty, "lib"]);
+    const server = await serveFiles({ "/bad.tgz": archive });
+    try {
+      const toolDir = path.join(temp(), "tools");
+      const missing = await installOllama({
+        toolDir,
+        version: "0.13.3",
+        release: { url: `${server.origin}/nope.tgz`, format: "tgz", arch: "amd64" },
+      }).catch((e) => e);
+      expect(missing).toBeInstanceOf(BackendError);
+      expect(missing.message).toBe(`ollama backend: could not download ${server.origin}/nope.tgz: HTTP 404`);
+      expect(
+        await fs.stat(path.join(toolDir, "ollama", "0.13.3", "amd64.complete")).catch(() => undefined),
+      ).toBeUndefined();
+      const layout = await installOllama({
+        toolDir,
+        version: "0.13.2",
+        release: { url: `${server.origin}/bad.tgz`, format: "tgz", arch: "amd64" },
+      }).catch((e) => e);
+      expect(layout.message).toMatch(/has no bin\/ollama/);
+      expect(await fs.readdir(path.join(toolDir, "ollama", "0.13.2"))).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});
