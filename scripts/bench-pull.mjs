@@ -99,7 +99,8 @@ http {
       proxy_pass http://${upstream};
       proxy_http_version 1.1;
       proxy_set_header Host $http_host;
-      proxy_buffering off;
+      # Buffered in memory only, so nginx paces what it sends without spooling the blob to disk.
+      proxy_max_temp_file_size 0;
       limit_rate ${RATE};
     }
   }
@@ -159,6 +160,30 @@ async function timed(fn) {
   return (performance.now() - started) / 1000;
 }
 
+/** Runs a process under /usr/bin/time; returns its stdout and adds its CPU seconds (user + system) to `cpu`. */
+const cpuSeconds = new Map();
+// npm puts node_modules/.bin first on PATH; /usr/bin/time (execvp) stops at the symlinked directory there.
+const toolEnv = {
+  ...process.env,
+  PATH: (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .filter((dir) => !dir.includes("node_modules"))
+    .join(path.delimiter),
+};
+async function run(label, command, args) {
+  const { stdout, stderr } = await exec("/usr/bin/time", ["-f", "__cpu %U %S", command, ...args], {
+    maxBuffer: 64 * MiB,
+    env: toolEnv,
+  });
+  const match = /__cpu ([\d.]+) ([\d.]+)/.exec(stderr);
+  if (match) {
+    const list = cpuSeconds.get(label) ?? [];
+    list.push(Number(match[1]) + Number(match[2]));
+    cpuSeconds.set(label, list);
+  }
+  return stdout;
+}
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -173,8 +198,8 @@ async function repeat(label, fn) {
   return m;
 }
 
-async function oursPull(host, model, store, extra = []) {
-  const { stdout } = await exec(process.execPath, [
+async function oursPull(label, host, model, store, extra = []) {
+  const stdout = await run(label, process.execPath, [
     CLI,
     "pull",
     `${host}/${model.repository}@${model.manifestDigest}`,
@@ -197,11 +222,11 @@ async function freshStore(fn) {
   }
 }
 
-async function curlOnce(host, model) {
+async function curlOnce(label, host, model) {
   const out = path.join(work, "curl.out");
   try {
     return await timed(() =>
-      exec("curl", ["-sf", "-o", out, `http://${host}/v2/${model.repository}/blobs/${model.layer.digest}`]),
+      run(label, "curl", ["-sf", "-o", out, `http://${host}/v2/${model.repository}/blobs/${model.layer.digest}`]),
     );
   } finally {
     await fs.rm(out, { force: true });
@@ -216,13 +241,14 @@ const big = await pushModel(registry, "bench/big", SIZE);
 const capped = await pushModel(registry, "bench/capped", CAPPED_SIZE);
 const nginx = await startNginx(registry);
 
-const ours = await repeat("ours", () => freshStore((store) => oursPull(registry, big, store)));
-const curl = await repeat("curl -o", () => curlOnce(registry, big));
+const load = os.loadavg()[0];
+const ours = await repeat("ours", () => freshStore((store) => oursPull("ours", registry, big, store)));
+const curl = await repeat("curl -o", () => curlOnce("curl", registry, big));
 const skopeo = await repeat("skopeo copy", async () => {
   const dest = await fs.mkdtemp(path.join(work, "skopeo-"));
   try {
     return await timed(() =>
-      exec("skopeo", [
+      run("skopeo", "skopeo", [
         "copy",
         "-q",
         "--src-tls-verify=false",
@@ -234,29 +260,33 @@ const skopeo = await repeat("skopeo copy", async () => {
     await fs.rm(dest, { recursive: true, force: true });
   }
 });
-const cappedOurs = await repeat("capped: ours", () => freshStore((store) => oursPull(nginx, capped, store)));
-const cappedCurl = await repeat("capped: one stream", () => curlOnce(nginx, capped));
+const cappedOurs = await repeat("capped: ours", () =>
+  freshStore((store) => oursPull("capped ours", nginx, capped, store)),
+);
+const cappedCurl = await repeat("capped: one stream", () => curlOnce("capped curl", nginx, capped));
 
 const warmStore = await fs.mkdtemp(path.join(work, "warm-"));
-await oursPull(registry, big, warmStore);
+await oursPull("warm setup", registry, big, warmStore);
 // A dead address: the warm pinned pull must not need the registry at all.
 const deadHost = `127.0.0.1:${await freePort()}`;
-const warm = await repeat("warm pinned pull", () => timed(() => oursPull(deadHost, big, warmStore)));
+const warm = await repeat("warm pinned pull", () => timed(() => oursPull("warm", deadHost, big, warmStore)));
+const loadAfter = os.loadavg()[0];
+const cpu = (label) => `${median(cpuSeconds.get(label) ?? [Number.NaN]).toFixed(2)} s`;
 
 for (const child of children) child.kill("SIGTERM");
 await fs.rm(work, { recursive: true, force: true });
 
-const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-console.log(`### Pull (\`npm run bench:pull\`, ${os.cpus().length} cores, ${cpu}, medians of ${RUNS} runs)
+const model = os.cpus()[0]?.model ?? "unknown CPU";
+console.log(`### Pull (\`npm run bench:pull\`, ${os.cpus().length} cores, ${model}, load average ${load.toFixed(1)} to ${loadAfter.toFixed(1)}, medians of ${RUNS} runs)
 
-| Scenario | Time | Throughput | Ratio |
-| --- | ---: | ---: | ---: |
-| ${SIZE / MiB} MiB from local docker-registry: ours (8 x 16 MiB parts, sha256 verified) | ${ours.toFixed(2)} s | ${mibps(SIZE, ours)} | 1.00 |
-| same: \`curl -o\` alone (no verification) | ${curl.toFixed(2)} s | ${mibps(SIZE, curl)} | ours = ${(curl / ours).toFixed(2)} x curl's throughput |
-| same: \`skopeo copy docker:// oci:\` | ${skopeo.toFixed(2)} s | ${mibps(SIZE, skopeo)} | ours ${(skopeo / ours).toFixed(2)} x faster |
-| ${CAPPED_SIZE / MiB} MiB behind nginx \`limit_rate ${RATE}\` per connection: ours | ${cappedOurs.toFixed(2)} s | ${mibps(CAPPED_SIZE, cappedOurs)} | 1.00 |
-| same: one stream (\`curl -o\`) | ${cappedCurl.toFixed(2)} s | ${mibps(CAPPED_SIZE, cappedCurl)} | ours ${(cappedCurl / cappedOurs).toFixed(2)} x faster |
-| warm digest-pinned pull (registry address dead), whole CLI process | ${(warm * 1000).toFixed(0)} ms | | |
+| Scenario | Time | Throughput | CPU (user+sys) | Ratio |
+| --- | ---: | ---: | ---: | ---: |
+| ${SIZE / MiB} MiB from local docker-registry: ours (8 x 16 MiB parts, sha256 verified) | ${ours.toFixed(2)} s | ${mibps(SIZE, ours)} | ${cpu("ours")} | 1.00 |
+| same: \`curl -o\` alone (no verification) | ${curl.toFixed(2)} s | ${mibps(SIZE, curl)} | ${cpu("curl")} | ours = ${(curl / ours).toFixed(2)} x curl's throughput |
+| same: \`skopeo copy docker:// oci:\` | ${skopeo.toFixed(2)} s | ${mibps(SIZE, skopeo)} | ${cpu("skopeo")} | ours ${(skopeo / ours).toFixed(2)} x skopeo's speed |
+| ${CAPPED_SIZE / MiB} MiB behind nginx \`limit_rate ${RATE}\` per connection: ours | ${cappedOurs.toFixed(2)} s | ${mibps(CAPPED_SIZE, cappedOurs)} | ${cpu("capped ours")} | 1.00 |
+| same: one stream (\`curl -o\`) | ${cappedCurl.toFixed(2)} s | ${mibps(CAPPED_SIZE, cappedCurl)} | ${cpu("capped curl")} | ours ${(cappedCurl / cappedOurs).toFixed(2)} x one stream's speed |
+| warm digest-pinned pull (registry address dead), whole CLI process | ${(warm * 1000).toFixed(0)} ms | | ${cpu("warm")} | |
 
 Times are whole processes (\`node bin/cortex-model.js pull ... --json\`, curl, skopeo), each into a fresh
 directory. Reproduce: \`npm run bench:pull\` (env BENCH_RUNS=${RUNS}, BENCH_SIZE_MIB=${SIZE / MiB}, BENCH_CAPPED_MIB=${CAPPED_SIZE / MiB}).`);

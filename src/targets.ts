@@ -1,5 +1,5 @@
 import type { Reference } from "./ref.js";
-import { openRepository, type RepositoryOptions } from "./registry/index.js";
+import type { RepositoryOptions } from "./registry/index.js";
 import { OciLayout } from "./store/oci-layout.js";
 import type { Target } from "./target.js";
 
@@ -15,5 +15,7 @@ export interface OpenTargetOptions extends RepositoryOptions {
 export async function openTarget(ref: Reference, options: OpenTargetOptions = {}): Promise<Target> {
   if (ref.kind === "layout") return OciLayout.open(ref.path, options.create ? { create: true } : {});
   const { create: _create, ...registryOptions } = options;
+  // Loaded on demand: the HTTP stack costs a third of a second of start-up that offline work never needs.
+  const { openRepository } = await import("./registry/index.js");
   return openRepository(ref, registryOptions);
 }

@@ -12,7 +12,6 @@ export interface RunOptions {
   readonly concurrency?: number;
   /** Golden outputs by case id, for matches-baseline. */
   readonly baseline?: ReadonlyMap<string, string>;
-  readonly signal?: AbortSignal;
   /** Called as each case finishes, for progress output. */
   readonly onCase?: (result: CaseResult) => void;
 }
@@ -93,11 +92,7 @@ async function gather(suiteCase: SuiteCase, options: RunOptions): Promise<Eviden
   const { samples: count, stream, otherMode } = plan(suiteCase);
   const baseline = options.baseline?.get(suiteCase.id);
   const withBaseline = baseline === undefined ? {} : { baseline };
-  const common = {
-    model: options.model,
-    timeoutMs: suiteCase.timeoutMs,
-    ...(options.signal && { signal: options.signal }),
-  };
+  const common = { model: options.model, timeoutMs: suiteCase.timeoutMs };
   if (suiteCase.api === "embeddings") {
     const samples: Sample[] = [];
     for (let i = 0; i < count; i++) {

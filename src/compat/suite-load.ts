@@ -109,12 +109,12 @@ class SuiteBuilder {
     private readonly dir: string,
   ) {}
 
-  private at(path: readonly (string | number)[], key?: string): SourceLocation {
-    return { file: this.source.file, line: this.source.lineOf(path, key) };
+  private at(path: readonly (string | number)[]): SourceLocation {
+    return { file: this.source.file, line: this.source.lineOf(path) };
   }
 
-  private report(path: readonly (string | number)[], message: string, key?: string): void {
-    this.issues.push({ ...this.at(path, key), message });
+  private report(path: readonly (string | number)[], message: string): void {
+    this.issues.push({ ...this.at(path), message });
   }
 
   /** Substitutes variables in one string, reporting each unknown name at that string's line. */

@@ -61,7 +61,9 @@ function describe(path: readonly (string | number)[], error: ErrorObject): strin
     case "anyOf": {
       const branches = (error.parentSchema?.anyOf ?? []) as { type?: string; items?: { type?: string } }[];
       const kinds = branches.map((b) => (b.type === "array" ? `a list of ${b.items?.type ?? "value"}s` : b.type));
-      return `${at}: must be ${kinds.map((k) => (k?.startsWith("a ") ? k : `a ${k}`)).join(" or ")}`;
+      const article = (kind = "value") =>
+        kind.startsWith("a ") ? kind : /^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`;
+      return `${at}: must be ${kinds.map(article).join(" or ")}`;
     }
     case "enum": {
       const allowed = (error.params.allowedValues as unknown[]).map(String);
@@ -70,6 +72,14 @@ function describe(path: readonly (string | number)[], error: ErrorObject): strin
       }
       return `${at}: must be one of ${allowed.join(", ")}`;
     }
+    case "pattern":
+      if (path.at(-1) === "id") {
+        return `${at}: ${JSON.stringify(error.data)} is not a usable case id (letters, digits and _ . : / -, starting with a letter or digit)`;
+      }
+      return `${at}: ${error.message ?? error.keyword}`;
+    case "type":
+      if (path.length === 0 && error.data === null) return "suite: the file is empty; a suite needs at least cases";
+      return `${at}: ${error.message ?? error.keyword}`;
     default:
       return `${at}: ${error.message ?? error.keyword}`;
   }

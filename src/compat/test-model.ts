@@ -1,5 +1,5 @@
 import type { ModelClient } from "../client/types.js";
-import { CortexError } from "../errors.js";
+import { CortexError, UsageError } from "../errors.js";
 import { baselineFrom, readBaseline, writeBaseline } from "./baseline-file.js";
 import { differences } from "./compare.js";
 import type { BackendInfo, CaseResult, CompatResults, ModelInfo } from "./results.js";
@@ -40,6 +40,12 @@ export async function testModel(options: TestModelOptions): Promise<CompatResult
   const threshold = options.threshold ?? suite.threshold;
   const now = options.now ?? (() => new Date());
   const baselinePath = options.baselinePath ?? suite.baseline;
+  const needsBaseline = suite.cases.some((c) => c.assertions.some((a) => a.kind === "matches-baseline"));
+  if (needsBaseline && !baselinePath && !options.recordPath) {
+    throw new UsageError(
+      `suite ${suite.file} uses matches-baseline but names no baseline: pass --baseline FILE, set baseline in the suite, or --record one`,
+    );
+  }
   const baseline = baselinePath ? await readBaseline(baselinePath) : undefined;
   await reachable(endpoint);
   if (options.compare) await reachable(options.compare);
@@ -58,6 +64,7 @@ export async function testModel(options: TestModelOptions): Promise<CompatResult
   const durationMs = performance.now() - started;
 
   let comparison: CompatResults["comparison"];
+  // After the first run, not beside it: two backends on one machine would skew each other's latencies.
   if (options.compare) {
     const other = await run(options.compare);
     comparison = {

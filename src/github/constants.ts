@@ -58,3 +58,35 @@ export const SetupModel = {
     pendingSave: "pendingSave",
   },
 } as const;
+
+const registryCredentialInputs = {
+  registryUsername: "registry-username",
+  registryPassword: "registry-password",
+} as const;
+
+const tagMoveOutputs = {
+  previousDigest: "previous-digest",
+  digest: "digest",
+  tags: "tags",
+} as const;
+
+export const PromoteModel = {
+  inputs: {
+    model: "model",
+    tags: "tags",
+    toRepo: "to-repo",
+    require: "require",
+    semverAliases: "semver-aliases",
+    dryRun: "dry-run",
+    reason: "reason",
+    ...registryCredentialInputs,
+    toRegistryUsername: "to-registry-username",
+    toRegistryPassword: "to-registry-password",
+  },
+  outputs: tagMoveOutputs,
+} as const;
+
+export const RevertModel = {
+  inputs: { model: "model", to: "to", steps: "steps", reason: "reason", ...registryCredentialInputs },
+  outputs: tagMoveOutputs,
+} as const;

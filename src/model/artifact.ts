@@ -1,4 +1,5 @@
 import path from "node:path";
+import { isDigest } from "../digest.js";
 import { CortexError } from "../errors.js";
 import { Annotation, MediaType } from "../media-types.js";
 import type { Descriptor, ImageManifest } from "../target.js";
@@ -75,6 +76,12 @@ function modelPackRole(mediaType: string): PartRole | undefined {
  */
 export function recognizeArtifact(manifest: ImageManifest): ModelArtifact {
   const format = detectFormat(manifest);
+  for (const descriptor of [manifest.config, ...manifest.layers]) {
+    // Blob file names come from digests: anything but sha256:<64 hex> could name a path.
+    if (typeof descriptor.digest !== "string" || !isDigest(descriptor.digest)) {
+      throw new UnsafePathError(`refusing ${format} manifest: invalid digest ${JSON.stringify(descriptor.digest)}`);
+    }
+  }
   const roleOf =
     format === "dmr"
       ? (t: string) => DMR_ROLES[t]

@@ -153,3 +153,12 @@ export async function readGgufModelInfo(paths: string | readonly string[]): Prom
     metadata,
   };
 }
+
+/** The few header facts a person checks first (`cortex-model inspect`); the full metadata stays in the file. */
+export type GgufSummary = Omit<GgufModelInfo, "metadata" | "shards" | "fileBytes"> & { readonly metadataKeys: number };
+
+/** Summarises a local GGUF file (only its header is read). */
+export async function summarizeGguf(file: string): Promise<GgufSummary> {
+  const { metadata, shards: _shards, fileBytes: _fileBytes, ...summary } = await readGgufModelInfo(file);
+  return { ...summary, metadataKeys: metadata.size };
+}

@@ -45,7 +45,12 @@ function show(text: string): string {
 }
 
 function shown(piece: string): string {
-  return show(piece.replaceAll("\u2581", " "));
+  return piece === "</s>" ? "the end" : show(piece.replaceAll("\u2581", " "));
+}
+
+/** The start of a clash message: which entries ask for two continuations (one entry can clash with itself). */
+function clashing(entry: string, previous: Transition): string {
+  return previous.because === entry ? `${entry} cannot be given` : `${entry} clashes with ${previous.because}`;
 }
 
 /** The next-token table by piece, checked for entries that ask one token to continue in two ways. */
@@ -63,6 +68,12 @@ function transitions(answers: readonly KnownAnswer[]): Map<string, Transition> {
     if (typeof answer !== "string" || answer === "") {
       throw new UsageError(`answers[${index}]: the answer to ${show(prompt)} must be a non-empty string`);
     }
+    if (answer.startsWith(" ")) {
+      // SentencePiece decoding drops the space that starts a generated text, so it could never come back.
+      throw new UsageError(
+        `answers[${index}]: the answer to ${show(prompt)} starts with a space, which llama.cpp drops when it decodes`,
+      );
+    }
     const sequence = [...answerPieces(answer), "</s>"];
     const entry = `prompt ${show(prompt)} -> ${show(answer)}`;
     for (const last of finalTokens(prompt)) {
@@ -71,7 +82,7 @@ function transitions(answers: readonly KnownAnswer[]): Map<string, Transition> {
         sequence[0] as string,
         entry,
         (previous) =>
-          `${entry} clashes with ${previous.because}: both need the token ${shown(last)} to be followed by ` +
+          `${clashing(entry, previous)}: both need the token ${shown(last)} to be followed by ` +
           `different tokens (${shown(sequence[0] as string)} and ${shown(previous.to)}), and the model picks ` +
           "the next token from the last one alone; end each prompt in a distinct word, and do not use a " +
           "prompt's last word inside an answer",
@@ -85,9 +96,9 @@ function transitions(answers: readonly KnownAnswer[]): Map<string, Transition> {
         to,
         entry,
         (previous) =>
-          `${entry} clashes with ${previous.because}: the token ${shown(from)} would have to be followed by ` +
-          `${to === "</s>" ? "the end" : shown(to)} here and by ${previous.to === "</s>" ? "the end" : shown(previous.to)} ` +
-          "there, and the model picks the next token from the last one alone; answers may repeat a word only " +
+          `${clashing(entry, previous)}: the token ${shown(from)} would have to be followed by ${shown(to)} ` +
+          `here and by ${shown(previous.to)} there, ` +
+          "and the model picks the next token from the last one alone; answers may repeat a word only " +
           "where the same word follows it, and may not contain a prompt's last word",
       );
     }

@@ -51,12 +51,12 @@ export class ProgressWriter {
     private readonly size: number,
   ) {}
 
-  save(done: readonly ByteRange[]): Promise<void> {
+  /** Queues a save. A record that cannot be written only costs resumability, never the download. */
+  save(done: readonly ByteRange[]): void {
     const record: ProgressRecord = { version: 1, digest: this.digest, size: this.size, done: [...done] };
     this.last = this.last
-      .catch(() => {})
-      .then(() => writeFileAtomic(this.metaFile, JSON.stringify(record), this.tmpDir));
-    return this.last;
+      .then(() => writeFileAtomic(this.metaFile, JSON.stringify(record), this.tmpDir))
+      .catch(() => {});
   }
 
   flush(): Promise<void> {

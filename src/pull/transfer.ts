@@ -120,11 +120,11 @@ async function downloadInto(descriptor: Descriptor, ctx: TransferContext, resume
           downloaded += part[1] - part[0];
           done = addRange(done, part);
           hasher?.advance(contiguousPrefix(done));
-          void progress.save(done);
+          progress.save(done);
         }),
       ),
     );
-    await progress.flush().catch(() => {});
+    await progress.flush();
     if (firstError !== undefined) throw firstError;
     await handle.close();
     const hashed = await hasher.finish(descriptor.size);

@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
-import { type Digest, isDigest, parseDigest } from "../digest.js";
+import { type Digest, isDigest, parseDigest, sha256Digest } from "../digest.js";
 import { DigestMismatchError } from "../errors.js";
 import { isManifestMediaType, MANIFEST_MEDIA_TYPES } from "../media-types.js";
 import type { BlobContent, BlobRange, Descriptor, FetchedManifest, Target } from "../target.js";
@@ -112,7 +111,7 @@ export class RemoteRepository implements Target, ReferrersSource {
           );
         }
         const bytes = await readLimited(response.body, MAX_MANIFEST_BYTES, `${this.#where}: ${what}`);
-        const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}` as Digest;
+        const digest = sha256Digest(bytes);
         const claimed = response.header("docker-content-digest");
         const against = pinned ?? (claimed?.startsWith("sha256:") ? claimed : undefined);
         if (against && digest !== against) {
@@ -281,7 +280,7 @@ export class RemoteRepository implements Target, ReferrersSource {
     options: { tag?: string } & Signal = {},
   ): Promise<void> {
     const what = `manifest ${options.tag ?? descriptor.digest}`;
-    const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    const digest = sha256Digest(bytes);
     if (digest !== descriptor.digest || bytes.length !== descriptor.size) {
       throw new DigestMismatchError(
         `${this.#where}: ${what}: bytes (${bytes.length}, ${digest}) do not match the descriptor (${descriptor.size}, ${descriptor.digest})`,

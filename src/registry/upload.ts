@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
+import { sha256Digest } from "../digest.js";
 import { DigestMismatchError } from "../errors.js";
 import type { BlobContent, Descriptor } from "../target.js";
 import type { ClientRequest, RegistryClient } from "./client.js";
-import { RegistryError } from "./errors.js";
+import { RegistryError, type RegistryFailure } from "./errors.js";
 import type { HttpResponse } from "./transport.js";
 
 export interface UploadOptions {
@@ -76,25 +77,54 @@ export async function cancelUpload(ctx: UploadContext, session: URL): Promise<vo
   }
 }
 
-/** Uploads a blob: one PUT when small, PATCH chunks when large or streamed; checks the digest it got back. */
+/** Upload sessions started per blob before giving up on sessions the registry drops. */
+const SESSION_ATTEMPTS = 3;
+
+/**
+ * Uploads a blob: one PUT when small, PATCH chunks when large; checks the digest it got back. A session
+ * the registry drops (distribution cancels one whose PATCH broke off and was sent again: BLOB_UPLOAD_INVALID)
+ * is started over from the first byte, which content as bytes or as a stream factory allows.
+ */
 export async function uploadBlob(
   ctx: UploadContext,
   descriptor: Descriptor,
   content: BlobContent,
   options: UploadOptions,
 ): Promise<void> {
-  const what = `blob ${descriptor.digest}`;
   if (content instanceof Uint8Array) checkBytes(ctx, descriptor, content);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await uploadOnce(ctx, descriptor, content, options);
+    } catch (error) {
+      if (attempt >= SESSION_ATTEMPTS || !isLostSession(error)) throw error;
+    }
+  }
+}
+
+function isLostSession(error: unknown): boolean {
+  const failure = error as Partial<RegistryFailure>;
+  return (
+    failure.status === 416 ||
+    (failure.codes ?? []).some((code) => code === "BLOB_UPLOAD_INVALID" || code === "BLOB_UPLOAD_UNKNOWN")
+  );
+}
+
+async function uploadOnce(
+  ctx: UploadContext,
+  descriptor: Descriptor,
+  content: BlobContent,
+  options: UploadOptions,
+): Promise<void> {
+  const what = `blob ${descriptor.digest}`;
   const start = await startUpload(ctx, `${what} upload`);
   if (start.mounted) return;
   try {
-    const session =
-      descriptor.size > options.chunkThreshold
-        ? await patchChunks(ctx, descriptor, start.session, content, options.chunkSize)
-        : start.session;
+    const monolithic = descriptor.size <= options.chunkThreshold;
+    const session = monolithic
+      ? start.session
+      : await patchChunks(ctx, descriptor, start.session, content, options.chunkSize);
     const put = new URL(session);
     put.searchParams.set("digest", descriptor.digest);
-    const monolithic = session === start.session;
     await ctx.client.send(
       ctx.where,
       request(ctx, {
@@ -140,7 +170,7 @@ async function uploadFailure(ctx: UploadContext, what: string, descriptor: Descr
 }
 
 function checkBytes(ctx: UploadContext, descriptor: Descriptor, bytes: Uint8Array): void {
-  const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+  const digest = sha256Digest(bytes);
   if (bytes.length !== descriptor.size || digest !== descriptor.digest) {
     throw new DigestMismatchError(
       `${ctx.where}: blob content (${bytes.length} bytes, ${digest}) does not match its descriptor (${descriptor.size} bytes, ${descriptor.digest})`,
@@ -197,26 +227,7 @@ async function patchChunks(
       break;
     }
     hash.update(chunk);
-    const what = `blob ${descriptor.digest} chunk at ${offset}`;
-    current = await ctx.client.send(
-      ctx.where,
-      request(ctx, {
-        method: "PATCH",
-        path: current,
-        headers: {
-          "content-type": OCTET_STREAM,
-          "content-length": String(chunk.length),
-          "content-range": `${offset}-${offset + chunk.length - 1}`,
-        },
-        body: new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length),
-        what,
-      }),
-      async (response) => {
-        if (response.status !== 202) throw await ctx.client.failure(ctx.where, what, response);
-        await response.discard();
-        return location(ctx, response, what);
-      },
-    );
+    current = await sendPatch(ctx, current, chunk, offset, `blob ${descriptor.digest} chunk at ${offset}`);
     offset += chunk.length;
   }
   const digest = `sha256:${hash.digest("hex")}`;
@@ -226,4 +237,28 @@ async function patchChunks(
     );
   }
   return current;
+}
+
+/** Sends one PATCH of `bytes` starting at `offset`; resolves to the next session URL. */
+async function sendPatch(ctx: UploadContext, session: URL, chunk: Buffer, offset: number, what: string): Promise<URL> {
+  const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+  return ctx.client.send(
+    ctx.where,
+    request(ctx, {
+      method: "PATCH",
+      path: session,
+      headers: {
+        "content-type": OCTET_STREAM,
+        "content-length": String(bytes.length),
+        "content-range": `${offset}-${offset + bytes.length - 1}`,
+      },
+      body: bytes,
+      what,
+    }),
+    async (response) => {
+      if (response.status !== 202) throw await ctx.client.failure(ctx.where, what, response);
+      await response.discard();
+      return location(ctx, response, what);
+    },
+  );
 }

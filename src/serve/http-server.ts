@@ -138,7 +138,8 @@ export class EmbeddedHttpServer {
       status = this.#fail(response, error);
     } finally {
       this.#inFlight.delete(controller);
-      this.#log(`${request.method} ${path} ${status} ${(performance.now() - started).toFixed(0)} ms`);
+      const gone = controller.signal.aborted ? " (aborted: client gone or shutting down)" : "";
+      this.#log(`${request.method} ${path} ${status} ${(performance.now() - started).toFixed(0)} ms${gone}`);
     }
   }
 

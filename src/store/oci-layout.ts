@@ -1,4 +1,4 @@
-import { promises as fs } from "node:fs";
+import { close, createReadStream, promises as fs, open } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { type Digest, digestHex, isDigest, parseDigest, sha256Digest } from "../digest.js";
@@ -111,19 +111,22 @@ export class OciLayout implements Target {
 
   async fetchBlob(descriptor: Descriptor, options: { range?: BlobRange } = {}): Promise<Readable> {
     const file = this.blobPath(descriptor.digest);
-    const handle = await fs.open(file, "r").catch((error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") throw new NotFoundError(`blob ${descriptor.digest} not found in ${this.name}`);
-      throw error;
-    });
+    // A plain descriptor, not a FileHandle: the stream owns it and closes it when done or destroyed.
+    const fd = await new Promise<number>((resolve, reject) =>
+      open(file, "r", (error, opened) => {
+        if (error?.code === "ENOENT") reject(new NotFoundError(`blob ${descriptor.digest} not found in ${this.name}`));
+        else if (error) reject(error);
+        else resolve(opened);
+      }),
+    );
     const range = options.range;
-    if (!range) return handle.createReadStream({ highWaterMark: 1 << 20 });
-    const start = range.offset;
-    const end = range.length === undefined ? undefined : start + range.length - 1;
-    if (range.length === 0) {
-      await handle.close();
+    const start = range?.offset ?? 0;
+    if (range?.length === 0) {
+      close(fd);
       return Readable.from([]);
     }
-    return handle.createReadStream({ start, ...(end === undefined ? {} : { end }), highWaterMark: 1 << 20 });
+    const end = range?.length === undefined ? undefined : start + range.length - 1;
+    return createReadStream(file, { fd, start, ...(end === undefined ? {} : { end }), highWaterMark: 1 << 20 });
   }
 
   async exists(descriptor: Descriptor): Promise<boolean> {

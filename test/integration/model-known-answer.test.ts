@@ -14,6 +14,7 @@ const answers = [
   { prompt: "Ça va très bien?", answer: "Très bien, merci 👍 – 日本語" },
   { prompt: "Two  spaces please", answer: "a  b\nc" },
   { prompt: "Give JSON", answer: '{"ok": true}' },
+  { prompt: "Trailing whitespace", answer: "ok \n" },
 ];
 
 describe("known-answer model in llama.cpp (node-llama-cpp)", () => {

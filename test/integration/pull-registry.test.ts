@@ -11,7 +11,7 @@ import { ModelStore } from "../../src/store/model-store.js";
 import type { Descriptor } from "../../src/target.js";
 import { blob, imageManifest, jsonContent, pseudoRandomBytes } from "../helpers/artifacts.js";
 import { CLI, runCli } from "../helpers/cli.js";
-import { tempDir } from "../helpers/model-layout.js";
+import { randomData, tempDir } from "../helpers/model-layout.js";
 import { freePort } from "../helpers/ports.js";
 import { registryBlobPath, startRegistry, type TestRegistry } from "../helpers/registry.js";
 import { testRepository } from "../helpers/registry-client.js";
@@ -67,7 +67,7 @@ describe("pull from a real registry", () => {
   });
 
   it("downloads a large blob as parallel ranged parts and verifies it", async () => {
-    const model = await pushModel("pull/parts", [pseudoRandomBytes(6 * MiB + 5, "parts")]);
+    const model = await pushModel("pull/parts", [randomData(6 * MiB + 5)]);
     proxy = await startThrottleProxy(registry.host, 64 * MiB);
     const store = await ModelStore.open({ dir: await tempDir() });
     const ref = parseReference(`${proxy.host}/${model.repository}:latest`);
@@ -83,7 +83,7 @@ describe("pull from a real registry", () => {
 
   it("resumes after SIGKILL, downloading less than half the second time", async () => {
     const size = 64 * MiB;
-    const model = await pushModel("pull/resume", [pseudoRandomBytes(size, "resume")]);
+    const model = await pushModel("pull/resume", [randomData(size)]);
     const slow = await startThrottleProxy(registry.host, 3 * MiB);
     const store = await tempDir();
     const layer = model.layers[0] as Descriptor;
@@ -139,7 +139,7 @@ describe("pull from a real registry", () => {
 
   it("two processes pulling one digest at once both succeed with one download", async () => {
     const size = 16 * MiB;
-    const model = await pushModel("pull/twice", [pseudoRandomBytes(size, "twice")]);
+    const model = await pushModel("pull/twice", [randomData(size)]);
     const slow = await startThrottleProxy(registry.host, 4 * MiB);
     const store = await tempDir();
     const args = [
@@ -181,7 +181,7 @@ describe("pull from a real registry", () => {
   });
 
   it("refuses a corrupt blob served by the registry and keeps nothing of it", async () => {
-    const model = await pushModel("pull/corrupt", [pseudoRandomBytes(3 * MiB, "corrupt")]);
+    const model = await pushModel("pull/corrupt", [randomData(3 * MiB)]);
     const layer = model.layers[0] as Descriptor;
     const file = registryBlobPath(registry.rootDirectory, layer.digest.slice(7));
     const bytes = await fs.readFile(file);

@@ -8,13 +8,28 @@ import { FAST_RETRY } from "../helpers/registry-client.js";
 
 const content = blob(pseudoRandomBytes(1000, "credentials"), MediaType.dmrLicense);
 
+// One registry per auth mode for the whole file: starting them is the slow part.
+const registries: Partial<Record<"basic" | "token", TestRegistry>> = {};
+beforeAll(async () => {
+  [registries.basic, registries.token] = await Promise.all([
+    startRegistry({ auth: "basic" }),
+    startRegistry({ auth: "token" }),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([registries.basic?.stop(), registries.token?.stop()]);
+});
+
+function started(auth: "basic" | "token"): TestRegistry {
+  const registry = registries[auth];
+  if (!registry) throw new Error(`the ${auth} registry did not start`);
+  return registry;
+}
+
 describe.each(["basic", "token"] as const)("credentials against an auth registry (%s)", (auth) => {
   let registry: TestRegistry;
-  beforeAll(async () => {
-    registry = await startRegistry({ auth });
-  });
-  afterAll(async () => {
-    await registry?.stop();
+  beforeAll(() => {
+    registry = started(auth);
   });
   const open = (options: Parameters<typeof openRepository>[1]) =>
     openRepository(
@@ -82,11 +97,8 @@ describe.each(["basic", "token"] as const)("credentials against an auth registry
 
 describe("identity tokens against a token-auth registry", () => {
   let registry: TestRegistry;
-  beforeAll(async () => {
-    registry = await startRegistry({ auth: "token" });
-  });
-  afterAll(async () => {
-    await registry?.stop();
+  beforeAll(() => {
+    registry = started("token");
   });
 
   it("exchanges an identitytoken (config or helper's <token> user) with the OAuth2 refresh-token grant", async () => {
@@ -108,6 +120,21 @@ describe("identity tokens against a token-auth registry", () => {
       { env: docker.env },
     );
     expect(await viaHelper.exists(content.descriptor)).toBe(true);
+  });
+
+  it("caches tokens per scope: one token request per scope set, however many requests use it", async () => {
+    const credentials = { username: registry.username ?? "", password: registry.password ?? "" };
+    const repo = openRepository(
+      { kind: "registry", registry: registry.host, repository: "creds/cache" },
+      { credentials, env: {} },
+    );
+    const before = registry.tokenIssuer?.requests.length ?? 0;
+    for (let i = 0; i < 3; i++) expect(await repo.exists(content.descriptor)).toBe(false);
+    await repo.pushBlob(content.descriptor, content.bytes);
+    await repo.pushBlob(content.descriptor, content.bytes);
+    expect(await repo.exists(content.descriptor)).toBe(true);
+    const scopes = registry.tokenIssuer?.requests.slice(before).map((r) => r.scopes.join(" "));
+    expect(scopes).toEqual(["repository:creds/cache:pull", "repository:creds/cache:pull,push"]);
   });
 
   it("asks for pull on the source repository too when mounting across repositories", async () => {

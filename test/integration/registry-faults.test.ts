@@ -149,6 +149,15 @@ describe("registry client through a fault-injecting proxy (basic auth)", () => {
     proxy.inject({ method: "PATCH", path: /\/blobs\/uploads\//, fault: { kind: "status", status: 500 } });
     proxy.inject({ method: "PUT", path: /\/blobs\/uploads\//, fault: tooManyRequests(0) });
     await chunked.pushBlob(content.descriptor, content.bytes);
+    const first = proxy.requests.length;
+    // A PATCH whose answer is lost: the registry took the chunk, the retried PATCH finds its session gone.
+    const again = blob(pseudoRandomBytes(300_000, "upload-with-lost-answer"));
+    proxy.inject({ method: "PATCH", path: /\/blobs\/uploads\//, fault: { kind: "cut", afterBytes: 0 } });
+    await chunked.pushBlob(again.descriptor, () => Readable.from([Buffer.from(again.bytes)]));
+    expect(proxy.requests.slice(first).filter((r) => r.method === "POST")).toHaveLength(2);
+    expect(await buffer(await testRepository(registry, "faults/upload").fetchBlob(again.descriptor))).toEqual(
+      Buffer.from(again.bytes),
+    );
     const back = await buffer(await testRepository(registry, "faults/upload").fetchBlob(content.descriptor));
     expect(sha256Digest(back)).toBe(content.descriptor.digest);
   });

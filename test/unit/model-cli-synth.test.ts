@@ -43,10 +43,10 @@ describe("cortex-model synth", () => {
   });
 
   it("writes a sized model of about the requested size", async () => {
-    const result = await run(["--size", "3MB", "-o", "s.gguf", "--json"], temp());
+    const result = await run(["--size", "3MiB", "-o", "s.gguf", "--json"], temp());
     expect(result.code).toBe(0);
     const { size } = JSON.parse(result.stdout);
-    expect(Math.abs(size / 3e6 - 1)).toBeLessThan(0.05);
+    expect(Math.abs(size / 3 / 2 ** 20 - 1)).toBeLessThan(0.05);
   });
 
   it("exits 2 with a one-line reason on bad usage and bad input", async () => {
@@ -58,7 +58,7 @@ describe("cortex-model synth", () => {
     const cases: [string[], RegExp][] = [
       [["-o", "x.gguf"], /exactly one of --answers FILE or --size SIZE/],
       [["--size", "3MB"], /-o OUT.gguf is required/],
-      [["--size", "lots", "-o", "x.gguf"], /invalid size "lots"/],
+      [["--size", "lots", "-o", "x.gguf"], /--size: "lots" is not a size/],
       [["--size", "3MB", "--seed", "-1", "-o", "x.gguf"], /--seed/],
       [["--answers", "missing.yaml", "-o", "x.gguf"], /cannot read the answers file/],
       [["--answers", "bad.yaml", "-o", "x.gguf"], /must hold a list/],

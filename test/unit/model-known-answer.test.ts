@@ -89,7 +89,9 @@ describe("known-answer synthesis", () => {
     const repeat = [{ prompt: "Count", answer: "one and two and three" }];
     const error = await synthesizeKnownAnswer({ path: join(temp(), "r.gguf"), answers: repeat }).catch((e) => e);
     expect(error).toBeInstanceOf(KnownAnswerConflictError);
-    expect(error.message).toMatch(/" and" would have to be followed by " three" here and by " two" there/);
+    expect(error.message).toMatch(
+      /"Count" -> "one and two and three" cannot be given: the token " and" would have to be followed by " three" here and by " two" there/,
+    );
     expect(error.message).toMatch(/last one alone/);
   });
 
@@ -111,6 +113,9 @@ describe("known-answer synthesis", () => {
     );
     await expect(synthesizeKnownAnswer({ path, answers: [{ prompt: "Hi", answer: "" }] })).rejects.toThrow(
       /answer to "Hi" must be a non-empty string/,
+    );
+    await expect(synthesizeKnownAnswer({ path, answers: [{ prompt: "Hi", answer: " x" }] })).rejects.toThrow(
+      /starts with a space/,
     );
     await expect(synthesizeKnownAnswer({ path, answers: [{ prompt: "Hi", answer: "<s>" }] })).rejects.toThrow(
       UsageError,

@@ -1,27 +1,23 @@
-import type { Command } from "../command.js";
-import { bench } from "./bench.js";
-import { historyCommand } from "./history.js";
-import { inspectCommand } from "./inspect.js";
-import { promoteCommand } from "./promote.js";
-import { pullCommand } from "./pull.js";
-import { revertCommand } from "./revert.js";
-import { serve } from "./serve.js";
-import { synth } from "./synth.js";
-import { test } from "./test.js";
-import { verifyCommand } from "./verify.js";
-import { version } from "./version.js";
+import type { CommandEntry } from "../command.js";
 
-/** Every command of the CLI, in the order `cortex-model help` lists them. */
-export const commands: readonly Command[] = [
-  pullCommand,
-  inspectCommand,
-  verifyCommand,
-  synth,
-  serve,
-  test,
-  bench,
-  promoteCommand,
-  revertCommand,
-  historyCommand,
-  version,
+/**
+ * Every command of the CLI, in the order `cortex-model help` lists them. Each module is imported only when
+ * its command runs: some pull in large dependencies, and a warm pull must not pay for loading them all.
+ */
+export const commands: readonly CommandEntry[] = [
+  { name: "pull", load: async () => (await import("./pull.js")).pullCommand },
+  { name: "inspect", load: async () => (await import("./inspect.js")).inspectCommand },
+  { name: "verify", load: async () => (await import("./verify.js")).verifyCommand },
+  { name: "package", load: async () => (await import("./package.js")).packageCommand },
+  { name: "synth", load: async () => (await import("./synth.js")).synth },
+  { name: "serve", load: async () => (await import("./serve.js")).serve },
+  { name: "test", load: async () => (await import("./test.js")).test },
+  { name: "bench", load: async () => (await import("./bench.js")).bench },
+  { name: "promote", load: async () => (await import("./promote.js")).promoteCommand },
+  { name: "revert", load: async () => (await import("./revert.js")).revertCommand },
+  { name: "migrate", load: async () => (await import("./migrate.js")).migrateCommand },
+  { name: "history", load: async () => (await import("./history.js")).historyCommand },
+  { name: "publish-result", load: async () => (await import("./publish-result.js")).publishResultCommand },
+  { name: "demo", load: async () => (await import("./demo.js")).demo },
+  { name: "version", load: async () => (await import("./version.js")).version },
 ];

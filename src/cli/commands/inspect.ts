@@ -1,6 +1,6 @@
 import { UsageError } from "../../errors.js";
 import { recognizeArtifact } from "../../model/artifact.js";
-import { type GgufSummary, summarizeGguf } from "../../model/metadata-summary.js";
+import { type GgufSummary, summarizeGguf } from "../../model/gguf-metadata.js";
 import { resolveModel } from "../../pull/pull.js";
 import { isPinned, parseReference, referenceVersion } from "../../ref.js";
 import { ModelStore } from "../../store/model-store.js";

@@ -1,10 +1,10 @@
 import { resolve } from "node:path";
 import { UsageError } from "../../errors.js";
 import { readAnswersFile } from "../../model/answers-file.js";
-import { parseByteSize } from "../../model/byte-size.js";
 import { synthesizeKnownAnswer } from "../../model/known-answer.js";
 import { synthesizeSized } from "../../model/sized-model.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
+import { parseByteSize } from "../sizes.js";
 
 const usage = `Usage: cortex-model synth (--answers FILE | --size SIZE) -o OUT.gguf [options]
 
@@ -12,7 +12,8 @@ Writes a synthetic GGUF model (llama architecture, loads in llama.cpp); the same
 
   --answers FILE        known-answer model: FILE (YAML or JSON) lists {prompt, answer}; at temperature 0
                         the model answers each prompt with exactly its answer, then stops
-  --size SIZE           random-weight model of about SIZE (200MB, 1.5GiB, ...), streamed to disk
+  --size SIZE           random-weight model of about SIZE (200MiB, 1.5G, ...; K, M, G are binary units),
+                        streamed to disk
   -o, --output FILE     where to write the GGUF
   --seed N              random weights seed for --size, 0 to 4294967295 (default 0)
   --context-length N    llama.context_length (default 2048)
@@ -58,7 +59,7 @@ export const synth: Command = {
       ? await synthesizeKnownAnswer({ ...common, answers: await readAnswersFile(resolve(io.cwd, values.answers)) })
       : await synthesizeSized({
           ...common,
-          bytes: parseByteSize(values.size as string),
+          bytes: parseByteSize(values.size as string, "--size"),
           seed: integerFlag("--seed", values.seed, 0, 2 ** 32 - 1),
         });
     if (values.json) writeJson(io, written);

@@ -62,7 +62,9 @@ describe("ProcessSampler on a real process tree", () => {
     await allocated;
     const window = await sampler.stop();
 
-    expect(window.peakRssBytes - before.rssBytes).toBeGreaterThan(allocatedMiB * 0.9 * 2 ** 20);
+    // Most, not all, of the allocation: the rest of the tree may give memory back to the system meanwhile.
+    // A sampler that missed the grandchild would see almost none of it.
+    expect(window.peakRssBytes - before.rssBytes).toBeGreaterThan(allocatedMiB * 0.75 * 2 ** 20);
     // The loop burnt 0.4 CPU seconds (/proc counts in 10 ms ticks); the tree was otherwise nearly idle.
     expect(window.cpuSeconds).toBeGreaterThanOrEqual(0.38);
     expect(window.cpuSeconds).toBeLessThan(2);

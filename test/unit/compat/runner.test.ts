@@ -183,6 +183,18 @@ describe("testModel", () => {
     expect(results.cases[0]?.assertions[0]).toMatchObject({ pass: false, expected: "Jupiter", actual: "Saturn" });
   });
 
+  it("refuses matches-baseline without a baseline to read", async () => {
+    const suite = await parseSuite(
+      "s.yaml",
+      "cases:\n  - {id: a, prompt: x, assert: [{type: matches-baseline}]}\n",
+      tmpdir(),
+    );
+    const endpoint = { client: new ScriptedClient(byTable), model: { name: "m" } };
+    await expect(testModel({ suite, endpoint })).rejects.toThrow(
+      "suite s.yaml uses matches-baseline but names no baseline: pass --baseline FILE, set baseline in the suite, or --record one",
+    );
+  });
+
   it("lists the cases a second endpoint answers differently", async () => {
     const suite = await parseSuite("s.yaml", suiteText, tmpdir());
     const results = await testModel({

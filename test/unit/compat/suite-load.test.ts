@@ -124,6 +124,16 @@ cases:
     ]);
   });
 
+  it("words common mistakes plainly", async () => {
+    expect(await issuesOf("")).toEqual(["suites/chat.yaml:1: suite: the file is empty; a suite needs at least cases"]);
+    expect(
+      await issuesOf("cases:\n  - id: 'bad id'\n    prompt: x\n    assert: [{type: json-schema, schema: 3}]\n"),
+    ).toEqual([
+      'suites/chat.yaml:2: cases[0].id: "bad id" is not a usable case id (letters, digits and _ . : / -, starting with a letter or digit)',
+      "suites/chat.yaml:4: cases[0].assert[0].schema: must be an object or a string",
+    ]);
+  });
+
   it("refuses an api that does not match the request given", async () => {
     expect(await issuesOf("cases:\n  - id: a\n    input: x\n    api: chat\n    assert: [{type: is-json}]\n")).toEqual([
       'suites/chat.yaml:4: api chat needs "messages"',

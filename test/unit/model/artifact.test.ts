@@ -85,4 +85,11 @@ describe("recognizeArtifact", () => {
     const layers = [d(MediaType.dmrGguf, "g", { "org.cncf.model.filepath": name })];
     expect(() => recognizeArtifact(manifest(d(MediaType.dmrConfigV01, "c"), layers))).toThrow(UnsafePathError);
   });
+
+  it("refuses a digest that could name a path", () => {
+    const layer = { ...d(MediaType.dmrGguf, "g"), digest: "sha256:../../etc/passwd" as Digest };
+    expect(() => recognizeArtifact(manifest(d(MediaType.dmrConfigV01, "c"), [layer]))).toThrow(
+      'refusing dmr manifest: invalid digest "sha256:../../etc/passwd"',
+    );
+  });
 });

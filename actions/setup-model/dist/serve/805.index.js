@@ -849,7 +849,8 @@ class EmbeddedHttpServer {
         }
         finally {
             this.#inFlight.delete(controller);
-            this.#log(`${request.method} ${path} ${status} ${(external_node_perf_hooks_.performance.now() - started).toFixed(0)} ms`);
+            const gone = controller.signal.aborted ? " (aborted: client gone or shutting down)" : "";
+            this.#log(`${request.method} ${path} ${status} ${(external_node_perf_hooks_.performance.now() - started).toFixed(0)} ms${gone}`);
         }
     }
     #fail(response, error) {

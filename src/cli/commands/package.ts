@@ -1,0 +1,60 @@
+import { resolve } from "node:path";
+import { UsageError } from "../../errors.js";
+import { createdTime, packageModel } from "../../model/package-model.js";
+import { DEFAULT_TAG, formatReference, parseReference, pinReference } from "../../ref.js";
+import { openTarget } from "../../targets.js";
+import { type Command, parseCommandArgs, writeJson } from "../command.js";
+import { parsePositiveInt } from "../sizes.js";
+
+const usage = `Usage: cortex-model package <file.gguf> [shard.gguf ...] --to <ref> [options]
+
+Packages a GGUF model as a Docker Model Runner artifact (config v0.1 from the GGUF's own metadata) and
+pushes it to a registry repository or an OCI layout (created when missing).
+  <file.gguf>            the model; one shard (name-00001-of-00003.gguf) brings in all of its shards
+  --to REF               registry/repo[:tag] or oci:<dir>[:tag] (default tag: latest)
+  --license FILE         add a license layer
+  --chat-template FILE   add a Jinja chat template layer
+  --context-size N       write config.context_size
+  --json                 print one JSON object: digest, reference, size
+
+The config's creation time is SOURCE_DATE_EPOCH when set, else 1970-01-01T00:00:00Z, so packaging the same
+files again gives the same digest.`;
+
+export const packageCommand: Command = {
+  name: "package",
+  summary: "package a GGUF as a Docker Model Runner artifact and push it",
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs("package", args, {
+      to: { type: "string" },
+      license: { type: "string" },
+      "chat-template": { type: "string" },
+      "context-size": { type: "string" },
+      json: { type: "boolean" },
+    });
+    if (positionals.length === 0) throw new UsageError(`package: expected a GGUF file\n${usage}`);
+    if (!values.to) throw new UsageError("package: --to <ref> is required");
+    const ref = parseReference(values.to);
+    if (ref.digest) throw new UsageError(`package: --to names a tag to push to, not a digest (${values.to})`);
+    const tag = ref.tag ?? DEFAULT_TAG;
+    const file = (path: string | undefined) => (path === undefined ? undefined : resolve(io.cwd, path));
+    const gguf = positionals.map((path) => resolve(io.cwd, path));
+    const target = await openTarget(ref, { create: true });
+    const descriptor = await packageModel(
+      {
+        gguf: gguf.length === 1 ? (gguf[0] as string) : gguf,
+        license: file(values.license),
+        chatTemplate: file(values["chat-template"]),
+        contextSize:
+          values["context-size"] === undefined ? undefined : parsePositiveInt(values["context-size"], "--context-size"),
+        created: createdTime(io.env),
+      },
+      target,
+      tag,
+    );
+    const reference = formatReference(pinReference({ ...ref, tag }, descriptor.digest));
+    if (values.json) writeJson(io, { digest: descriptor.digest, reference, size: descriptor.size });
+    else io.stdout.write(`${reference}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,107 @@
+import { createReadStream } from "node:fs";
+import { access } from "node:fs/promises";
+import { parseGgufShardFilename } from "@huggingface/gguf";
+import { parseDigest } from "../digest.js";
+import { CortexError, UsageError } from "../errors.js";
+import { MediaType } from "../media-types.js";
+import { hashFile } from "../store/files.js";
+import type { Descriptor, Target } from "../target.js";
+import { dmrConfigBlob, dmrManifestBlob } from "./dmr-artifact.js";
+import { readGgufModelInfo } from "./gguf-metadata.js";
+
+/** Packaging that could not finish (a file unreadable, a push refused); the cause says more. */
+export class PackageError extends CortexError {}
+
+export interface PackageOptions {
+  /** The GGUF file, or its shards in order; one shard's name (`x-00001-of-00003.gguf`) brings in all of them. */
+  readonly gguf: string | readonly string[];
+  /** A license text file, added as an `application/vnd.docker.ai.license` layer. */
+  readonly license?: string;
+  /** A Jinja chat template file, added as an `application/vnd.docker.ai.chat.template.jinja` layer. */
+  readonly chatTemplate?: string;
+  /** `config.context_size`. */
+  readonly contextSize?: number;
+  /** `descriptor.created`; by default from SOURCE_DATE_EPOCH, else the Unix epoch (see createdTime). */
+  readonly created?: Date;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The creation time written into the config when none is given: SOURCE_DATE_EPOCH when set (the
+ * reproducible-builds convention), otherwise the Unix epoch, as ko and rules_oci do. `docker model package`
+ * writes the current time, so packaging the same GGUF twice gives two digests; a fixed default makes the
+ * artifact's digest a function of its content, and the digest is what the suite tests and promotes.
+ */
+export function createdTime(env: NodeJS.ProcessEnv = process.env): Date {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch === undefined || epoch === "") return new Date(0);
+  if (!/^\d+$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH must be whole seconds, not "${epoch}"`);
+  return new Date(Number(epoch) * 1000);
+}
+
+/** The shard files named by one shard of a split GGUF, in order; any other path as it is. */
+async function ggufFiles(gguf: string | readonly string[]): Promise<string[]> {
+  if (typeof gguf !== "string") return [...gguf];
+  const slash = gguf.lastIndexOf("/") + 1;
+  const shard = parseGgufShardFilename(gguf.slice(slash));
+  if (!shard) return [gguf];
+  const total = Number(shard.total);
+  const files = Array.from(
+    { length: total },
+    (_, i) => `${gguf.slice(0, slash)}${shard.prefix}-${String(i + 1).padStart(5, "0")}-of-${shard.total}.gguf`,
+  );
+  for (const file of files) {
+    await access(file).catch((error) => {
+      throw new UsageError(`${gguf} is shard ${Number(shard.shard)} of ${total}, but ${file} is missing`, {
+        cause: error,
+      });
+    });
+  }
+  return files;
+}
+
+async function fileDescriptor(path: string, mediaType: string): Promise<Descriptor> {
+  const { digest, size } = await hashFile(path).catch((error) => {
+    throw new UsageError(`cannot read ${path}`, { cause: error });
+  });
+  return { mediaType, digest: parseDigest(digest), size };
+}
+
+/**
+ * Packages GGUF files as a Docker Model Runner artifact and pushes it to a target (a registry repository or
+ * an OCI layout): the files as layers (streamed from disk), the config v0.1 filled from the GGUF's own
+ * metadata, then the manifest, under `tag` when given. Blobs the target already holds are not sent again.
+ * Returns the manifest's descriptor.
+ */
+export async function packageModel(options: PackageOptions, target: Target, tag?: string): Promise<Descriptor> {
+  const files = await ggufFiles(options.gguf);
+  if (files.length === 0) throw new UsageError("packaging needs at least one GGUF file");
+  const info = await readGgufModelInfo(files);
+  const layerFiles: [string, string][] = files.map((file) => [file, MediaType.dmrGguf]);
+  if (options.license) layerFiles.push([options.license, MediaType.dmrLicense]);
+  if (options.chatTemplate) layerFiles.push([options.chatTemplate, MediaType.dmrChatTemplate]);
+  const layers = await Promise.all(layerFiles.map(([file, mediaType]) => fileDescriptor(file, mediaType)));
+
+  const config = dmrConfigBlob(info, {
+    diffIds: layers.slice(0, files.length).map((layer) => layer.digest),
+    created: options.created ?? createdTime(),
+    contextSize: options.contextSize,
+  });
+  const manifest = dmrManifestBlob(config.descriptor, layers);
+  const signal = options.signal;
+  try {
+    for (const [i, layer] of layers.entries()) {
+      if (await target.exists(layer, { signal })) continue;
+      const [file] = layerFiles[i] as [string, string];
+      await target.pushBlob(layer, () => createReadStream(file, { highWaterMark: 1 << 20 }), { signal });
+    }
+    if (!(await target.exists(config.descriptor, { signal }))) {
+      await target.pushBlob(config.descriptor, config.bytes, { signal });
+    }
+    await target.pushManifest(manifest.descriptor, manifest.bytes, { tag, signal });
+  } catch (error) {
+    if (error instanceof CortexError) throw error;
+    throw new PackageError(`pushing the packaged model to ${target.name} failed`, { cause: error });
+  }
+  return manifest.descriptor;
+}
