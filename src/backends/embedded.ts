@@ -61,18 +61,17 @@ export function serveArgs(model: StoreModel, settings: BackendSettings, readyFil
 }
 
 /** The CLI beside this module (lib/backends/ -> bin/), for runs from the built package or the repository. */
-export const cliServeEntry: ServeEntry = {
-  file: fileURLToPath(new URL("../../bin/cortex-model.js", import.meta.url)),
-  args: ["serve"],
-  bundled: false,
-};
+export function cliServeEntry(): ServeEntry {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return { file: [here, "..", "..", "bin", "cortex-model.js"].join(path.sep), args: ["serve"], bundled: false };
+}
 
 export function createEmbeddedBackend(
   settings: BackendSettings,
   context: BackendContext,
   options: BackendOptions = {},
 ): Backend {
-  const entry = options.serveEntry ?? cliServeEntry;
+  const entry = options.serveEntry ?? cliServeEntry();
   let command: ServeCommand | undefined;
   const prepare = async () => {
     command ??= await resolveServeCommand({

@@ -46,12 +46,15 @@ export function writeJson(io: CommandIO, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Runs one command, turning a thrown error into its one-line reason and exit code (also for single-command bundles). */
-export async function runCommand(command: Command, args: string[], io: CommandIO): Promise<number> {
+/**
+ * Runs a command's body, turning a thrown error into its one-line reason and exit code; shared by the CLI and
+ * single-command bundles (setup-model's serve runtime).
+ */
+export async function runCommand(name: string, io: CommandIO, body: () => Promise<number>): Promise<number> {
   try {
-    return await command.run(args, io);
+    return await body();
   } catch (error) {
-    io.stderr.write(`cortex-model ${command.name}: ${describeError(error)}\n`);
+    io.stderr.write(`cortex-model ${name}: ${describeError(error)}\n`);
     if (io.env.CORTEX_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return error instanceof CortexError ? error.exitCode : 1;
   }

@@ -21,10 +21,12 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     io.stderr.write(`cortex-model: unknown command "${name}"; run cortex-model help\n`);
     return 2;
   }
-  const command = await entry.load();
-  if (rest.includes("--help") || rest.includes("-h")) {
-    io.stdout.write(`${command.usage}\n`);
-    return 0;
-  }
-  return runCommand(command, rest, io);
+  return runCommand(name, io, async () => {
+    const command = await entry.load();
+    if (rest.includes("--help") || rest.includes("-h")) {
+      io.stdout.write(`${command.usage}\n`);
+      return 0;
+    }
+    return command.run(rest, io);
+  });
 }

@@ -45,6 +45,8 @@ export interface RunActionOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly dirs?: RunnerDirs;
   readonly timeoutMs?: number;
+  /** Runs after the main step and before the post step: where a later step of the job would use what main set up. */
+  readonly betweenSteps?: (main: StepResult) => Promise<void>;
 }
 
 export interface ActionRun {
@@ -78,6 +80,12 @@ export async function runBundledAction(actionDir: string, options: RunActionOpti
 
   const main = await runStep(path.join(actionDir, definition.runs.main), base, dirs, options.timeoutMs);
   if (!definition.runs.post) return { main, dirs };
+  // The post step runs whatever happens between the steps, as post-if: always() does on the runner.
+  const between = options.betweenSteps?.(main).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  const betweenError = await between;
   const stateEnv = Object.fromEntries(Object.entries(main.state).map(([name, value]) => [`STATE_${name}`, value]));
   const post = await runStep(
     path.join(actionDir, definition.runs.post),
@@ -85,6 +93,7 @@ export async function runBundledAction(actionDir: string, options: RunActionOpti
     dirs,
     options.timeoutMs,
   );
+  if (betweenError !== undefined) throw betweenError;
   return { main, post, dirs };
 }
 

@@ -10,12 +10,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _src_cli_commands_serve_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(485);
 
 
-process.exitCode = await (0,_src_cli_command_js__WEBPACK_IMPORTED_MODULE_0__/* .runCommand */ .d1)(_src_cli_commands_serve_js__WEBPACK_IMPORTED_MODULE_1__/* .serve */ .w, process.argv.slice(2), {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    cwd: process.cwd(),
-});
+const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+process.exitCode = await (0,_src_cli_command_js__WEBPACK_IMPORTED_MODULE_0__/* .runCommand */ .d1)("serve", io, () => _src_cli_commands_serve_js__WEBPACK_IMPORTED_MODULE_1__/* .serve */ .w.run(process.argv.slice(2), io));
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -54,13 +50,16 @@ function parseCommandArgs(command, args, options, allowPositionals = true) {
 function writeJson(io, value) {
     io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
-/** Runs one command, turning a thrown error into its one-line reason and exit code (also for single-command bundles). */
-async function runCommand(command, args, io) {
+/**
+ * Runs a command's body, turning a thrown error into its one-line reason and exit code; shared by the CLI and
+ * single-command bundles (setup-model's serve runtime).
+ */
+async function runCommand(name, io, body) {
     try {
-        return await command.run(args, io);
+        return await body();
     }
     catch (error) {
-        io.stderr.write(`cortex-model ${command.name}: ${(0,errors/* describeError */.Uc)(error)}\n`);
+        io.stderr.write(`cortex-model ${name}: ${(0,errors/* describeError */.Uc)(error)}\n`);
         if (io.env.CORTEX_DEBUG && error instanceof Error && error.stack)
             io.stderr.write(`${error.stack}\n`);
         return error instanceof errors/* CortexError */.G1 ? error.exitCode : 1;

@@ -1,0 +1,122 @@
+// setup-model on the embedded backend: time from the action's start to the first answer, for a ~200 MB
+// synthetic model served from an oci: layout, with a cold store (the model copied and verified) and a warm one
+// (every file already present, as after an Actions cache restore or on a self-hosted runner), split into our
+// part (resolve, pull or store check, backend preparation) and the backend's own load (start to ready) plus
+// the first answer. Runs the action's core in-process from lib/ with one thread (BENCH_RUNS, BENCH_SIZE_MB).
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { sha256Digest } from "../lib/digest.js";
+import { setupModel, setupModelPost } from "../lib/github/setup-model.js";
+import { MediaType } from "../lib/media-types.js";
+import { synthesizeSized } from "../lib/model/sized-model.js";
+import { OciLayout } from "../lib/store/oci-layout.js";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 200);
+const work = await fs.mkdtemp(path.join(os.tmpdir(), "bench-setup-"));
+
+async function makeLayout() {
+  const gguf = path.join(work, "model.gguf");
+  await synthesizeSized({ path: gguf, bytes: SIZE_MB * 1e6 });
+  const bytes = await fs.readFile(gguf);
+  const layout = await OciLayout.open(path.join(work, "layout"), { create: true });
+  const descriptor = (mediaType, data) => ({ mediaType, digest: sha256Digest(data), size: data.length });
+  const config = new TextEncoder().encode(
+    JSON.stringify({ config: { format: "gguf" }, rootfs: { type: "rootfs", diff_ids: [] } }),
+  );
+  const configDescriptor = descriptor(MediaType.dmrConfigV01, config);
+  const layer = descriptor(MediaType.dmrGguf, bytes);
+  await layout.pushBlob(configDescriptor, config);
+  await layout.pushBlob(layer, bytes);
+  const manifest = new TextEncoder().encode(
+    JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: configDescriptor, layers: [layer] }),
+  );
+  const manifestDescriptor = descriptor(MediaType.ociManifest, manifest);
+  await layout.pushManifest(manifestDescriptor, manifest, { tag: "bench" });
+  await fs.rm(gguf);
+  return { ref: `oci:${layout.root}@${manifestDescriptor.digest}`, size: bytes.length };
+}
+
+function mapState() {
+  const values = new Map();
+  return { get: (name) => values.get(name), set: (name, value) => values.set(name, value) };
+}
+
+async function once(ref, store) {
+  const state = mapState();
+  const started = performance.now();
+  const context = {
+    toolDir: path.join(work, "tools"),
+    workDir: await fs.mkdtemp(path.join(work, "run-")),
+    env: process.env,
+    log: () => {},
+  };
+  const result = await setupModel(
+    {
+      model: ref,
+      selection: { backend: "embedded", strategy: "hybrid", environment: "development" },
+      settings: { gpu: "none", port: 0, threads: 1, readyTimeoutMs: 600_000 },
+      options: {},
+      pull: { store, cache: false },
+    },
+    context,
+    state,
+  );
+  const response = await fetch(`${result.endpoint.baseUrl}/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: result.endpoint.modelId, prompt: "hello", max_tokens: 1, temperature: 0 }),
+  });
+  if (!response.ok) throw new Error(`first request: ${response.status} ${await response.text()}`);
+  await response.json();
+  const total = (performance.now() - started) / 1000;
+  await setupModelPost(state);
+  return {
+    total,
+    ours: result.pullSeconds,
+    load: result.loadSeconds,
+    answer: total - result.pullSeconds - result.loadSeconds,
+  };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+// The action's own log lines go to stdout; keep the report clean.
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = () => true;
+let report;
+try {
+  const { ref, size } = await makeLayout();
+  const cold = [];
+  const warm = [];
+  for (let i = 0; i < RUNS; i++) {
+    const store = path.join(work, `store-${i}`);
+    cold.push(await once(ref, store));
+    warm.push(await once(ref, store));
+    await fs.rm(store, { recursive: true, force: true });
+  }
+  const row = (label, runs) => {
+    const m = (key) => median(runs.map((run) => run[key])).toFixed(2);
+    return `| ${label} | ${m("total")} | ${m("ours")} | ${m("load")} | ${m("answer")} |`;
+  };
+  report = [
+    `### setup-model, embedded backend, ${(size / 1e6).toFixed(0)} MB synthetic model (median of ${RUNS} runs, seconds)`,
+    "",
+    "| store | start to first answer | ours: resolve + pull/check + prepare | backend load (start to ready) | first answer |",
+    "| --- | ---: | ---: | ---: | ---: |",
+    row("cold (model copied from an oci: layout and verified)", cold),
+    row("warm (every file in the store)", warm),
+    "",
+    `Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"}), node ${process.version}, threads 1.`,
+    `Reproduce: \`BENCH_RUNS=${RUNS} BENCH_SIZE_MB=${SIZE_MB} npm run bench:setup\``,
+  ].join("\n");
+} finally {
+  process.stdout.write = write;
+  await fs.rm(work, { recursive: true, force: true });
+}
+console.log(report);
