@@ -201,3 +201,69 @@ describe("the bench-model action", () => {
     expect(main.outputs["comment-url"]).toBe("");
   }, 120_000);
 });
+
+describe("--publish on the CLI test and bench commands", () => {
+  it("attaches both results to the digest, so promote --require compat,bench finds them", async () => {
+    const repo = `${registry.host}/ai/cli`;
+    const models = openRepository(parseReference(repo) as RegistryReference, { env: {} });
+    const pinned = `${repo}@${(await pushTestModel(models, "gate-cli")).descriptor.digest}`;
+    const tested = await runCli([
+      "test",
+      "--suite",
+      suite,
+      "--base-url",
+      good.baseUrl,
+      "--model",
+      "good",
+      "--publish",
+      pinned,
+    ]);
+    expect(tested.code, tested.stderr).toBe(0);
+    expect(tested.stderr).toMatch(new RegExp(`results attached to ${pinned.replace(/[.]/g, "\\.")} as sha256:`));
+    const compatOnly = await runCliInProcess([
+      "promote",
+      pinned,
+      "--to",
+      "stable",
+      "--require",
+      "compat,bench",
+      "--dry-run",
+    ]);
+    expect(compatOnly.stderr).toMatch(/no bench result/);
+
+    const benched = await runCli([
+      "bench",
+      ...[
+        "--base-url",
+        good.baseUrl,
+        "--model",
+        "good",
+        "--baseline-base-url",
+        good.baseUrl,
+        "--baseline-model",
+        "good",
+      ],
+      ...["--scenario", scenarioFile, "--runs", "3", "--warmup", "0", "--warn-only", "--publish", pinned],
+    ]);
+    expect(benched.code, benched.stderr).toBe(0);
+    const both = await runCliInProcess(["promote", pinned, "--to", "stable", "--require", "compat,bench", "--dry-run"]);
+    expect(both.stderr).not.toMatch(/no (compat|bench) result/);
+  }, 120_000);
+
+  it("refuses a tag before measuring anything", async () => {
+    const run = await runCliInProcess([
+      "test",
+      "--suite",
+      suite,
+      "--base-url",
+      good.baseUrl,
+      "--model",
+      "good",
+      "--publish",
+      `${registry.host}/ai/cli:latest`,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/names a tag, not a digest/);
+    expect(run.stdout).toBe("");
+  });
+});
