@@ -55,4 +55,10 @@ export const Annotation = {
   title: "org.opencontainers.image.title",
   modelFilepath: "org.cncf.model.filepath",
   modelFileMetadata: "org.cncf.model.file.metadata+json",
+  /** On a model migrated from Ollama: its Ollama name, `host/namespace/model:tag`. */
+  ollamaName: "ai.cortex.ollama.name",
+  /** On a model migrated from Ollama: the original Ollama manifest bytes, base64, restored exactly on the way back. */
+  ollamaManifest: "ai.cortex.ollama.manifest",
+  /** On a model migrated from Ollama: JSON {digest: base64} of the small blobs DMR has no layer for. */
+  ollamaBlobs: "ai.cortex.ollama.blobs",
 } as const;

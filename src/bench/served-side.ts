@@ -1,7 +1,6 @@
 import { OpenAIClient } from "../client/openai-client.js";
 import type { GateSide } from "./bench.js";
 import type { LoadTimes } from "./results.js";
-import type { Verdict } from "./verdict.js";
 
 /** One side of a gate as the CLI flags and the action inputs describe it. */
 export interface ServedSideSpec {
@@ -44,9 +43,4 @@ export async function servedSide(spec: ServedSideSpec): Promise<GateSide> {
       ...(threads === undefined ? {} : { threads }),
     },
   };
-}
-
-/** Results count as passing for a promotion policy unless a metric regressed (a warning is still a regression). */
-export function benchPassed(verdict: Verdict): boolean {
-  return verdict !== "regression";
 }

@@ -6,8 +6,9 @@ import { type BenchOptions, runBench } from "../bench/bench.js";
 import { gateMarker } from "../bench/report.js";
 import type { BenchResults } from "../bench/results.js";
 import { gateScenarios } from "../bench/scenario.js";
-import { benchPassed, type ServedSideSpec, servedSide } from "../bench/served-side.js";
+import { type ServedSideSpec, servedSide } from "../bench/served-side.js";
 import { defaultComparisonSettings, gateExitCode, parseThreshold } from "../bench/verdict.js";
+import { documentPassed } from "../promote/results.js";
 import { BenchModel } from "./constants.js";
 import { booleanInput, InputError, listInput, numberInput, optionalInput, secretInput } from "./inputs.js";
 import { setOutputs } from "./outputs.js";
@@ -162,7 +163,7 @@ export async function runBenchModel(inputs: BenchModelInputs): Promise<BenchMode
   }
   await appendSummary(markdown);
   const commentUrl = inputs.comment ? await comment(inputs, inputs.comment, markdown) : undefined;
-  if (inputs.publish) await publishResults(inputs.publish, "bench", json, benchPassed(results.verdict));
+  if (inputs.publish) await publishResults(inputs.publish, "bench", json, documentPassed("bench", results) === true);
   return { results, ...(commentUrl && { commentUrl }) };
 }
 

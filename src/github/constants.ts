@@ -23,12 +23,16 @@ export const PullModel = {
   },
 } as const;
 
+const registryCredentialInputs = {
+  registryUsername: "registry-username",
+  registryPassword: "registry-password",
+} as const;
+
 /** Inputs every action that can attach its results to the model digest shares (issue 6 §4). */
 const publishInputs = {
   publish: "publish",
   modelRef: "model-ref",
-  registryUsername: "registry-username",
-  registryPassword: "registry-password",
+  ...registryCredentialInputs,
 } as const;
 
 export const TestModel = {
@@ -90,4 +94,31 @@ export const BenchModel = {
     reportPath: "report-path",
     commentUrl: "comment-url",
   },
+} as const;
+
+const tagMoveOutputs = {
+  previousDigest: "previous-digest",
+  digest: "digest",
+  tags: "tags",
+} as const;
+
+export const PromoteModel = {
+  inputs: {
+    model: "model",
+    tags: "tags",
+    toRepo: "to-repo",
+    require: "require",
+    semverAliases: "semver-aliases",
+    dryRun: "dry-run",
+    reason: "reason",
+    ...registryCredentialInputs,
+    toRegistryUsername: "to-registry-username",
+    toRegistryPassword: "to-registry-password",
+  },
+  outputs: tagMoveOutputs,
+} as const;
+
+export const RevertModel = {
+  inputs: { model: "model", to: "to", steps: "steps", reason: "reason", ...registryCredentialInputs },
+  outputs: tagMoveOutputs,
 } as const;

@@ -5,7 +5,9 @@ import { parsePinnedSource } from "../promote/endpoints.js";
 import type { ResultKind } from "../promote/policy.js";
 import { publishModelResult } from "../promote/publish.js";
 import { formatReference, parseReference, pinReference, type Reference } from "../ref.js";
-import { booleanInput, InputError, maskSecret, optionalInput, secretInput } from "./inputs.js";
+import type { ExplicitCredentials } from "../registry/index.js";
+import { booleanInput, InputError, maskSecret, optionalInput } from "./inputs.js";
+import { credentialInputs } from "./registry-inputs.js";
 
 /** The `publish`, `model-ref` and registry credential inputs of test-model and bench-model. */
 export interface PublishInputNames {
@@ -19,7 +21,7 @@ export interface PublishInputNames {
 /** Where and as whom to attach results; undefined when `publish` is off. */
 export interface PublishTarget {
   readonly modelRef: string;
-  readonly credentials?: { readonly username: string; readonly password: string };
+  readonly credentials?: ExplicitCredentials;
 }
 
 /**
@@ -34,12 +36,8 @@ export function publishInput(names: PublishInputNames): PublishTarget | undefine
     throw new InputError(`input "${names.publish}" needs "${names.modelRef}": the model reference pinned by digest`);
   }
   const modelRef = formatReference(pinnedModel(given, optionalInput(names.digest), names));
-  const username = optionalInput(names.registryUsername);
-  const password = secretInput(names.registryPassword);
-  if ((username === undefined) !== (password === undefined)) {
-    throw new InputError(`inputs "${names.registryUsername}" and "${names.registryPassword}" go together`);
-  }
-  return { modelRef, ...(username !== undefined && password !== undefined && { credentials: { username, password } }) };
+  const credentials = credentialInputs(names.registryUsername, names.registryPassword);
+  return { modelRef, ...(credentials && { credentials }) };
 }
 
 function pinnedModel(given: string, digest: string | undefined, names: PublishInputNames): Reference {

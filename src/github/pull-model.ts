@@ -2,7 +2,7 @@ import path from "node:path";
 import * as core from "@actions/core";
 import type { Digest } from "../digest.js";
 import { createProgress } from "../pull/progress.js";
-import { pull, resolveModel } from "../pull/pull.js";
+import { pull, pullFromStore, resolveModel } from "../pull/pull.js";
 import { formatReference, isPinned, parseReference, pinReference, type Reference, referenceVersion } from "../ref.js";
 import { ModelStore } from "../store/model-store.js";
 import { openTarget } from "../targets.js";
@@ -55,16 +55,22 @@ export function defaultStore(env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * Resolves the reference (one small request for a tag), restores the model's files from the Actions cache by
- * manifest digest, pulls what is still missing (nothing after a full restore: the pinned pull is answered by
- * the store alone) and saves the cache entry when the restore missed.
+ * Answers a pinned model already in the store from the store alone. Otherwise resolves the reference (one
+ * small request for a tag), restores the model's files from the Actions cache by manifest digest, pulls what
+ * is still missing (nothing after a full restore: the pinned pull is answered by the store alone) and saves
+ * the cache entry when the restore missed.
  */
 export async function pullModel(inputs: PullModelInputs): Promise<PullModelOutputs> {
+  const store = await ModelStore.open({ dir: inputs.store });
+  // A pinned model already in the store (a self-hosted runner's tool cache) needs neither the network nor the cache.
+  const local = await pullFromStore(store, inputs.model);
+  if (local) {
+    return { digest: local.digest, modelPath: local.model, store: store.root, cacheHit: false, downloadedBytes: 0 };
+  }
   const source = await openTarget(inputs.model, {
     ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
     onSecret: maskSecret,
   });
-  const store = await ModelStore.open({ dir: inputs.store });
   const top = await source.fetchManifest(referenceVersion(inputs.model));
   const digest = top.descriptor.digest;
   const pinned = pinReference(inputs.model, digest);

@@ -58,10 +58,16 @@ export interface DmrConfigOptions {
 
 /** Go's json.Marshal output for a plain value: JSON.stringify plus Go's HTML-safe escapes. */
 export function goJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[<>&\u2028\u2029]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  return goEscapes(JSON.stringify(value));
+}
+
+/** Go's json.MarshalIndent(value, "", "  "), which escapes like json.Marshal and indents like JSON.stringify. */
+export function goJsonIndent(value: unknown): string {
+  return goEscapes(JSON.stringify(value, null, 2));
+}
+
+function goEscapes(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** The DMR model config v0.1 for a GGUF model, in model-distribution's field order. */
@@ -91,6 +97,11 @@ function descriptorJson(descriptor: Descriptor) {
   };
 }
 
+/** Go marshals a map with its keys sorted. */
+function sortedKeys(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /** Bytes and descriptor of a JSON document, so what is pushed is exactly what was hashed. */
 export interface JsonBlob {
   readonly descriptor: Descriptor;
@@ -106,12 +117,20 @@ export function dmrConfigBlob(info: GgufModelInfo, options: DmrConfigOptions): J
   return jsonBlob(MediaType.dmrConfigV01, dmrConfig(info, options));
 }
 
-/** An OCI image manifest without artifactType, as `docker model package` writes it. */
-export function dmrManifestBlob(config: Descriptor, layers: readonly Descriptor[]): JsonBlob {
+/**
+ * An OCI image manifest without artifactType, as `docker model package` writes it; `annotations` (none from
+ * `docker model package`) come last, where go-containerregistry's Manifest struct puts them.
+ */
+export function dmrManifestBlob(
+  config: Descriptor,
+  layers: readonly Descriptor[],
+  annotations?: Readonly<Record<string, string>>,
+): JsonBlob {
   return jsonBlob(MediaType.ociManifest, {
     schemaVersion: 2,
     mediaType: MediaType.ociManifest,
     config: descriptorJson(config),
     layers: layers.map(descriptorJson),
+    ...(annotations ? { annotations: sortedKeys(annotations) } : {}),
   });
 }

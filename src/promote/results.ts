@@ -82,3 +82,14 @@ export async function listResults(
   });
   return records.filter((r): r is ResultRecord => r !== undefined);
 }
+
+/**
+ * Whether a results document says it passed: a compat run's `summary.verdict` is "pass"; a bench run's
+ * `verdict` is "pass" or "improvement". Undefined when the document says neither.
+ */
+export function documentPassed(kind: ResultKind, document: unknown): boolean | undefined {
+  const doc = document as { verdict?: unknown; summary?: { verdict?: unknown } } | null;
+  const verdict = kind === "compat" ? doc?.summary?.verdict : doc?.verdict;
+  if (typeof verdict !== "string") return undefined;
+  return kind === "compat" ? verdict === "pass" : verdict === "pass" || verdict === "improvement";
+}

@@ -73195,7 +73195,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _src_github_test_model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(926);
+/* harmony import */ var _src_github_test_model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5418);
 
 await (0,_src_github_test_model_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -73303,7 +73303,7 @@ function describeError(error) {
 
 /***/ }),
 
-/***/ 926:
+/***/ 5418:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74448,7 +74448,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_.promises;
+const { access, appendFile, writeFile: summary_writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -74509,7 +74509,7 @@ class Summary {
         return summary_awaiter(this, void 0, void 0, function* () {
             const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
             const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
+            const writeFunc = overwrite ? summary_writeFile : appendFile;
             yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
             return this.emptyBuffer();
         });
@@ -76920,9 +76920,13 @@ function comparisonReport(results) {
 }
 
 ;// CONCATENATED MODULE: ./src/compat/reporters/json.ts
+
 /** The results document, as described by schemas/compat-results.schema.json. */
 function resultsJson(results) {
     return `${JSON.stringify(results, null, 2)}\n`;
+}
+async function writeResultsJson(path, results) {
+    await writeFile(path, resultsJson(results));
 }
 
 ;// CONCATENATED MODULE: ./src/compat/reporters/junit.ts
@@ -78660,12 +78664,15 @@ const PullModel = {
         downloadedBytes: "downloaded-bytes",
     },
 };
+const registryCredentialInputs = {
+    registryUsername: "registry-username",
+    registryPassword: "registry-password",
+};
 /** Inputs every action that can attach its results to the model digest shares (issue 6 §4). */
 const publishInputs = {
     publish: "publish",
     modelRef: "model-ref",
-    registryUsername: "registry-username",
-    registryPassword: "registry-password",
+    ...registryCredentialInputs,
 };
 const TestModel = {
     inputs: {
@@ -78725,6 +78732,30 @@ const BenchModel = {
         reportPath: "report-path",
         commentUrl: "comment-url",
     },
+};
+const tagMoveOutputs = {
+    previousDigest: "previous-digest",
+    digest: "digest",
+    tags: "tags",
+};
+const PromoteModel = {
+    inputs: {
+        model: "model",
+        tags: "tags",
+        toRepo: "to-repo",
+        require: "require",
+        semverAliases: "semver-aliases",
+        dryRun: "dry-run",
+        reason: "reason",
+        ...registryCredentialInputs,
+        toRegistryUsername: "to-registry-username",
+        toRegistryPassword: "to-registry-password",
+    },
+    outputs: tagMoveOutputs,
+};
+const RevertModel = {
+    inputs: { model: "model", to: "to", steps: "steps", reason: "reason", ...registryCredentialInputs },
+    outputs: tagMoveOutputs,
 };
 
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
@@ -78918,6 +78949,17 @@ async function listResults(target, subject, signal) {
     });
     return records.filter((r) => r !== undefined);
 }
+/**
+ * Whether a results document says it passed: a compat run's `summary.verdict` is "pass"; a bench run's
+ * `verdict` is "pass" or "improvement". Undefined when the document says neither.
+ */
+function documentPassed(kind, document) {
+    const doc = document;
+    const verdict = kind === "compat" ? doc?.summary?.verdict : doc?.verdict;
+    if (typeof verdict !== "string")
+        return undefined;
+    return kind === "compat" ? verdict === "pass" : verdict === "pass" || verdict === "improvement";
+}
 
 ;// CONCATENATED MODULE: ./src/promote/publish.ts
 
@@ -78937,7 +78979,20 @@ async function publishModelResult(modelRef, kind, resultJson, passed, options = 
     return { model: (0,src_ref/* formatReference */.FH)(ref), digest: ref.digest, artifact };
 }
 
+;// CONCATENATED MODULE: ./src/github/registry-inputs.ts
+
+/** A user name and password input pair: both or neither; the password is masked before anything prints it. */
+function credentialInputs(usernameInput, passwordInput) {
+    const username = optionalInput(usernameInput);
+    const password = secretInput(passwordInput);
+    if ((username === undefined) !== (password === undefined)) {
+        throw new InputError(`inputs "${usernameInput}" and "${passwordInput}" go together`);
+    }
+    return username !== undefined && password !== undefined ? { username, password } : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/github/publish-results.ts
+
 
 
 
@@ -78958,12 +79013,8 @@ function publishInput(names) {
         throw new InputError(`input "${names.publish}" needs "${names.modelRef}": the model reference pinned by digest`);
     }
     const modelRef = (0,src_ref/* formatReference */.FH)(pinnedModel(given, optionalInput(names.digest), names));
-    const username = optionalInput(names.registryUsername);
-    const password = secretInput(names.registryPassword);
-    if ((username === undefined) !== (password === undefined)) {
-        throw new InputError(`inputs "${names.registryUsername}" and "${names.registryPassword}" go together`);
-    }
-    return { modelRef, ...(username !== undefined && password !== undefined && { credentials: { username, password } }) };
+    const credentials = credentialInputs(names.registryUsername, names.registryPassword);
+    return { modelRef, ...(credentials && { credentials }) };
 }
 function pinnedModel(given, digest, names) {
     const ref = (0,src_ref/* parseReference */.F2)(given);
@@ -79221,6 +79272,12 @@ const Annotation = {
     title: "org.opencontainers.image.title",
     modelFilepath: "org.cncf.model.filepath",
     modelFileMetadata: "org.cncf.model.file.metadata+json",
+    /** On a model migrated from Ollama: its Ollama name, `host/namespace/model:tag`. */
+    ollamaName: "ai.cortex.ollama.name",
+    /** On a model migrated from Ollama: the original Ollama manifest bytes, base64, restored exactly on the way back. */
+    ollamaManifest: "ai.cortex.ollama.manifest",
+    /** On a model migrated from Ollama: JSON {digest: base64} of the small blobs DMR has no layer for. */
+    ollamaBlobs: "ai.cortex.ollama.blobs",
 };
 
 

@@ -175,12 +175,12 @@ export const bench: Command = {
     );
     if (v.publish) {
       const { publishModelResult } = await import("../../promote/publish.js");
-      const { benchPassed } = await import("../../bench/served-side.js");
+      const { documentPassed } = await import("../../promote/results.js");
       const published = await publishModelResult(
         v.publish as string,
         "bench",
         resultsJson,
-        benchPassed(results.verdict),
+        documentPassed("bench", results) === true,
       );
       io.stderr.write(`cortex-model bench: results attached to ${published.model} as ${published.artifact.digest}\n`);
     }

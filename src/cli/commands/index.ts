@@ -15,6 +15,9 @@ export const commands: readonly CommandEntry[] = [
   { name: "bench", load: async () => (await import("./bench.js")).bench },
   { name: "promote", load: async () => (await import("./promote.js")).promoteCommand },
   { name: "revert", load: async () => (await import("./revert.js")).revertCommand },
+  { name: "migrate", load: async () => (await import("./migrate.js")).migrateCommand },
   { name: "history", load: async () => (await import("./history.js")).historyCommand },
+  { name: "publish-result", load: async () => (await import("./publish-result.js")).publishResultCommand },
+  { name: "demo", load: async () => (await import("./demo.js")).demo },
   { name: "version", load: async () => (await import("./version.js")).version },
 ];

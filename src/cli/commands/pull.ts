@@ -1,4 +1,7 @@
+import path from "node:path";
 import { UsageError } from "../../errors.js";
+import { userOllamaDir } from "../../migrate/ollama-store.js";
+import { writeIntoOllama } from "../../migrate/to-ollama.js";
 import { createProgress } from "../../pull/progress.js";
 import { pull, pullFromStore } from "../../pull/pull.js";
 import { formatReference, isPinned, parseReference } from "../../ref.js";
@@ -8,20 +11,26 @@ import { type Command, parseCommandArgs, writeJson } from "../command.js";
 import { formatMiB, parseByteSize, parsePositiveInt } from "../sizes.js";
 
 const usage = `Usage: cortex-model pull <ref> [--store DIR] [--json] [--part-size SIZE] [--concurrency N]
+                         [--into-ollama[=DIR]]
 
 Pulls a model by reference into the local store, verified, resumable and in parallel ranged parts.
   <ref>             registry/repo[:tag][@sha256:...], ollama://name[:tag], oci:<dir>[:tag|@sha256:...]
   --store DIR       store directory (default: $CORTEX_MODEL_STORE, else ~/.cache/cortex-model)
   --json            print one JSON object: digest, reference, model, files, downloadedBytes, reusedBytes
   --part-size SIZE  bytes per ranged part of a large blob (default 16MiB)
-  --concurrency N   parallel connections (default 8)`;
+  --concurrency N   parallel connections (default 8)
+  --into-ollama[=DIR]  also write the model into an Ollama models directory (default: $OLLAMA_MODELS or
+                    ~/.ollama/models), so \`ollama list\` shows it`;
 
 export const pullCommand: Command = {
   name: "pull",
   summary: "pull a model by digest into the verified local store",
   usage,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs("pull", args, {
+    // A bare --into-ollama takes the default directory; a directory is given as --into-ollama=DIR.
+    const expanded = args.map((a) => (a === "--into-ollama" ? `--into-ollama=${userOllamaDir(io.env)}` : a));
+    const { values, positionals } = parseCommandArgs("pull", expanded, {
+      "into-ollama": { type: "string" },
       store: { type: "string" },
       json: { type: "boolean" },
       "part-size": { type: "string" },
@@ -44,13 +53,23 @@ export const pullCommand: Command = {
         `warning: ${label} is not pinned to a digest; it resolved to ${result.digest}. Pin it for reproducible pulls: ${result.reference}\n`,
       );
     }
+    const ollama =
+      values["into-ollama"] === undefined
+        ? undefined
+        : await writeIntoOllama({
+            store,
+            pulled: result,
+            reference: ref,
+            modelsDir: path.resolve(io.cwd, values["into-ollama"]),
+          });
     if (values.json) {
       const { manifest: _manifest, ...summary } = result;
-      writeJson(io, summary);
+      writeJson(io, ollama ? { ...summary, ollama: ollama.modelId, ollamaManifest: ollama.manifestPath } : summary);
     } else {
       io.stdout.write(
         `${result.reference}\n  model: ${result.model}\n  files: ${result.files.length}\n  downloaded: ${formatMiB(result.downloadedBytes)}, reused: ${formatMiB(result.reusedBytes)}\n`,
       );
+      if (ollama) io.stdout.write(`  ollama: ${ollama.modelId}\n`);
     }
     return 0;
   },

@@ -78,6 +78,20 @@ describe("the bundled pull-model action, run as the runner runs it", () => {
     expect(server.entries()).toHaveLength(1);
   });
 
+  it("answers a pinned model already in the store without the source or the cache", async () => {
+    await rm(source, { recursive: true, force: true });
+    const before = server.requests.length;
+    const run = await runBundledAction(action, {
+      inputs: { model: `oci:${source}@${model.manifestDescriptor.digest}` },
+      env: server.env("v2"),
+      dirs,
+    });
+    expect(run.main.exitCode).toBe(0);
+    expect(run.main.outputs).toMatchObject({ "cache-hit": "false", "downloaded-bytes": "0" });
+    expect(sha256Digest(await readFile(run.main.outputs["model-path"] as string))).toBe(layerDigest());
+    expect(server.requests.length).toBe(before);
+  });
+
   it("fails with one line naming the input when the model is missing", async () => {
     const run = await runBundledAction(action, { env: server.env("v2"), dirs });
     expect(run.main.exitCode).toBe(1);

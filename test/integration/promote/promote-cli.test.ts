@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readHistory } from "../../../src/promote/history.js";
 import type { MoveEntry } from "../../../src/promote/history-entry.js";
@@ -95,6 +98,35 @@ describe("cortex-model promote, history and revert", () => {
     expect(noHistory).toMatchObject({ code: 1, stdout: "" });
     expect(noHistory.stderr).toMatch(/has no history: it was never promoted with cortex-model/);
     await expect(models.resolve("prod")).rejects.toThrow(/not found/);
+  });
+
+  it("publishes results that promote --require then accepts, and refuses a document that says nothing", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "cortex-results-"));
+    try {
+      const d = (await pushTestModel(models, "cli-results")).descriptor.digest;
+      await writeFile(path.join(dir, "compat.json"), JSON.stringify({ summary: { verdict: "pass", passed: 3 } }));
+      await writeFile(path.join(dir, "bench.json"), JSON.stringify({ verdict: "regression" }));
+      await writeFile(path.join(dir, "other.json"), JSON.stringify({ hello: 1 }));
+      const publish = (...args: string[]) => cli(["publish-result", `${repo}@${d}`, ...args], {}, dir);
+      expect((await publish("--kind", "compat", "--file", "compat.json")).stdout).toMatch(
+        new RegExp(`^attached compat result \\(passed\\) sha256:[0-9a-f]{64} to ${d}\n$`),
+      );
+      expect(JSON.parse((await publish("--kind", "bench", "--file", "bench.json", "--json")).stdout)).toMatchObject({
+        kind: "bench",
+        passed: false,
+      });
+      const unclear = await publish("--kind", "bench", "--file", "other.json");
+      expect(unclear).toMatchObject({ code: 2 });
+      expect(unclear.stderr).toMatch(/does not say whether the bench run passed: give --passed or --failed/);
+
+      const both = await cli(["promote", `${repo}@${d}`, "--to", "gated", "--require", "compat,bench"]);
+      expect(both.code).toBe(1);
+      expect(both.stderr).toMatch(/bench failing \(1 result, none passed\)/);
+      const compatOnly = await cli(["promote", `${repo}@${d}`, "--to", "gated", "--require", "compat"]);
+      expect(compatOnly).toMatchObject({ code: 0, stdout: `promoted ${d} (${repo})\n  gated  none -> ${d}\n` });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("keeps both entries when two processes promote one tag at the same moment", async () => {

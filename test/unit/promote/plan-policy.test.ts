@@ -4,6 +4,7 @@ import { MediaType } from "../../../src/media-types.js";
 import { PromoteUsageError } from "../../../src/promote/errors.js";
 import { aliasHoldReason, type PlannedTag, planTags } from "../../../src/promote/plan.js";
 import { describeVerdict, evaluatePolicy, parseResultKinds, type ResultRecord } from "../../../src/promote/policy.js";
+import { documentPassed } from "../../../src/promote/results.js";
 
 type Alias = Extract<PlannedTag, { kind: "alias" }>;
 
@@ -58,6 +59,15 @@ describe("result policy", () => {
     expect(describeVerdict(verdict, digest, [result("bench", false), result("bench", false)])).toBe(
       `${digest} does not meet the result policy: no compat result, bench failing (2 results, none passed)`,
     );
+  });
+
+  it("reads whether a compat or bench results document passed", () => {
+    expect(documentPassed("compat", { summary: { verdict: "pass" } })).toBe(true);
+    expect(documentPassed("compat", { summary: { verdict: "fail" } })).toBe(false);
+    expect(documentPassed("bench", { verdict: "improvement" })).toBe(true);
+    expect(documentPassed("bench", { verdict: "inconclusive" })).toBe(false);
+    expect(documentPassed("bench", { summary: { verdict: "pass" } })).toBeUndefined();
+    expect(documentPassed("compat", null)).toBeUndefined();
   });
 
   it("is satisfied by one passing result per kind", () => {

@@ -1,0 +1,3 @@
+import { run } from "../../src/github/promote-model.js";
+
+await run();

@@ -1,0 +1,3 @@
+import { run } from "../../src/github/revert-model.js";
+
+await run();

@@ -1,0 +1,169 @@
+import { spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import { BackendError, type BackendName } from "./backend.js";
+
+/**
+ * Supervision of a backend server process, shared by every backend that starts one. The process runs detached
+ * in its own process group, with stdout and stderr appended to a log file, so it outlives the action's main
+ * step, and so stopping the group also ends whatever it spawned (Ollama's runner, llama.cpp's workers).
+ */
+
+export interface SpawnedProcess {
+  readonly pid: number;
+  readonly logFile: string;
+  /** Resolves with the exit code (or the signal name) once the process has ended. */
+  readonly exited: Promise<number | string>;
+  /** The exit code or signal once ended, else undefined. */
+  exitStatus(): number | string | undefined;
+}
+
+export interface SpawnOptions {
+  readonly backend: BackendName;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly logFile: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+}
+
+export async function spawnBackendProcess(options: SpawnOptions): Promise<SpawnedProcess> {
+  const fd = openSync(options.logFile, "a");
+  try {
+    const child = spawn(options.command, [...options.args], {
+      detached: true,
+      stdio: ["ignore", fd, fd],
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+    });
+    const spawned = await new Promise<number>((resolve, reject) => {
+      child.once("spawn", () => resolve(child.pid as number));
+      child.once("error", reject);
+    }).catch((error: unknown) => {
+      throw new BackendError(options.backend, `could not run ${options.command}`, { cause: error });
+    });
+    let status: number | string | undefined;
+    const exited = new Promise<number | string>((resolve) =>
+      child.once("exit", (code, signal) => {
+        status = code ?? signal ?? "unknown";
+        resolve(status);
+      }),
+    );
+    // The action's main step must be able to end while the server keeps running.
+    child.unref();
+    return { pid: spawned, logFile: options.logFile, exited, exitStatus: () => status };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The last `lines` lines of a log file (at most the last 64 KiB read); "" when there is none. */
+export async function logTail(file: string | undefined, lines = 40): Promise<string> {
+  if (!file) return "";
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(file, "r");
+    const { size } = await handle.stat();
+    const length = Math.min(size, 64 * 1024);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    return buffer.toString("utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "";
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** True while a process with this id exists (signal 0 checks without sending anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is gone already; the leader alone may still be around when it was not a group leader.
+    try {
+      process.kill(pid, signal);
+    } catch {}
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return isAlive(pid);
+  }
+}
+
+/**
+ * Stops a process group: SIGTERM so the server can finish and clean up, SIGKILL to the whole group after
+ * `graceMs`. Resolves once nothing of the group is left. Safe on a group that has already ended.
+ */
+export async function stopProcessGroup(pid: number, graceMs = 10_000): Promise<void> {
+  if (!groupAlive(pid)) return;
+  signalGroup(pid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!groupAlive(pid)) return;
+    await sleep(50);
+  }
+  signalGroup(pid, "SIGKILL");
+  for (let waited = 0; waited < 5_000 && groupAlive(pid); waited += 50) await sleep(50);
+}
+
+export interface WaitOptions {
+  readonly backend: BackendName;
+  readonly process?: SpawnedProcess;
+  readonly timeoutMs: number;
+  /** What we wait for, for the timeout message ("GET /health to answer 200"). */
+  readonly what: string;
+  readonly intervalMs?: number;
+}
+
+/**
+ * Polls `check` until it returns a value. Fails early, with the log tail, when the process ends; fails with
+ * the log tail when the timeout passes. `check` returns undefined for "not yet" and may throw for "not yet"
+ * too (connection refused while the server starts).
+ */
+export async function waitUntil<T>(check: () => Promise<T | undefined>, options: WaitOptions): Promise<T> {
+  const deadline = Date.now() + options.timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    const status = options.process?.exitStatus();
+    if (status !== undefined) {
+      throw new BackendError(
+        options.backend,
+        `the server exited (${typeof status === "number" ? `code ${status}` : status}) before ${options.what}`,
+        { logTail: await logTail(options.process?.logFile) },
+      );
+    }
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() >= deadline) {
+      throw new BackendError(
+        options.backend,
+        `not ready after ${Math.round(options.timeoutMs / 1000)} s: waiting for ${options.what}`,
+        {
+          cause: lastError,
+          logTail: await logTail(options.process?.logFile),
+        },
+      );
+    }
+    await Promise.race([sleep(options.intervalMs ?? 100), options.process?.exited]);
+  }
+}

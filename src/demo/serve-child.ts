@@ -1,0 +1,99 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { CortexError } from "../errors.js";
+
+/** `cortex-model serve` did not come up: the message carries the end of its stderr. */
+export class ServeChildError extends CortexError {}
+
+export interface ServeChildOptions {
+  readonly model: string;
+  readonly modelId: string;
+  /** Where the child writes `{url, pid, model, threads}` once it serves. */
+  readonly readyFile: string;
+  readonly threads?: number;
+  readonly timeoutMs?: number;
+}
+
+export interface ServeChild {
+  /** OpenAI-compatible base URL, ending in /v1. */
+  readonly baseUrl: string;
+  readonly pid: number;
+  readonly modelId: string;
+  /** Milliseconds from spawning the process to its ready file: the cold load the benchmark records. */
+  readonly coldLoadMs: number;
+  stop(): Promise<void>;
+}
+
+const bin = fileURLToPath(new URL("../../bin/cortex-model.js", import.meta.url));
+
+function tail(text: string): string {
+  return text.trim().split("\n").slice(-5).join("\n");
+}
+
+/**
+ * Runs the embedded backend as `cortex-model serve` in a child process on a free loopback port, so each
+ * model has its own process tree whose memory and CPU the benchmark can sample.
+ */
+export async function startServeChild(options: ServeChildOptions): Promise<ServeChild> {
+  const started = performance.now();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      bin,
+      "serve",
+      "--model",
+      options.model,
+      "--model-id",
+      options.modelId,
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+      "--threads",
+      String(options.threads ?? 1),
+      "--ready-file",
+      options.readyFile,
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr?.setEncoding("utf8").on("data", (text: string) => {
+    stderr += text;
+  });
+  let exitCode: number | null | undefined;
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", (code) => {
+      exitCode = code;
+      resolve();
+    }),
+  );
+  const stop = async () => {
+    if (exitCode === undefined) {
+      child.kill("SIGTERM");
+      await exited;
+    }
+  };
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  for (;;) {
+    if (exitCode !== undefined) {
+      throw new ServeChildError(`serving ${options.modelId} failed: exit ${exitCode}\n${tail(stderr)}`);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new ServeChildError(`serving ${options.modelId}: not ready in time\n${tail(stderr)}`);
+    }
+    const text = await readFile(options.readyFile, "utf8").catch(() => "");
+    if (text.endsWith("\n")) {
+      const ready = JSON.parse(text) as { url: string; pid: number };
+      return {
+        baseUrl: ready.url,
+        pid: ready.pid,
+        modelId: options.modelId,
+        coldLoadMs: performance.now() - started,
+        stop,
+      };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,103 @@
+import { createReadStream } from "node:fs";
+import { CortexError } from "../errors.js";
+import { formatReference, type Reference } from "../ref.js";
+import { linkOrCopy } from "../store/link.js";
+import { OciLayout } from "../store/oci-layout.js";
+import type { Descriptor, Target } from "../target.js";
+import type { OllamaStoreModel } from "./ollama-store.js";
+import { dmrFromOllama } from "./ollama-to-dmr.js";
+
+export type MigrationStatus = "migrated" | "up to date" | "would migrate" | "failed";
+
+/** How the blobs reached the target: sent, hard-linked or copied into a layout, or already there. */
+export interface BlobCounts {
+  pushed: number;
+  linked: number;
+  copied: number;
+  skipped: number;
+}
+
+/** One row of the migration table. */
+export interface MigrationRow {
+  /** The name `ollama list` shows. */
+  readonly ollama: string;
+  /** The target reference, pinned to the manifest digest when there is one. */
+  readonly target?: string;
+  readonly manifestDigest?: string;
+  readonly ggufDigest?: string;
+  /** Bytes of all layers. */
+  readonly size?: number;
+  readonly status: MigrationStatus;
+  readonly reason?: string;
+  readonly blobs?: BlobCounts;
+  /** With --verify-suite: whether the migrated model answered the suite exactly as the original. */
+  readonly verify?: { readonly identical: boolean; readonly differences: readonly string[] };
+}
+
+export interface MigrateOptions {
+  readonly dryRun?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Migrates one Ollama model to its target reference. Anything wrong with this model (a corrupt blob, a
+ * refused push) becomes a failed row, so a caller looping over a store goes on with the next model.
+ */
+export async function migrateOllamaModel(
+  model: OllamaStoreModel,
+  reference: Reference,
+  openTarget: (reference: Reference) => Promise<Target>,
+  options: MigrateOptions = {},
+): Promise<MigrationRow> {
+  const targetName = formatReference(reference);
+  try {
+    const built = await dmrFromOllama(model);
+    const row = {
+      ollama: model.id,
+      target: `${targetName}@${built.manifest.descriptor.digest}`,
+      manifestDigest: built.manifest.descriptor.digest,
+      ggufDigest: built.gguf.digest,
+      size: built.layers.reduce((sum, l) => sum + l.descriptor.size, 0),
+    };
+    if (options.dryRun) return { ...row, status: "would migrate" };
+    const target = await openTarget(reference);
+    const blobs: BlobCounts = { pushed: 0, linked: 0, copied: 0, skipped: 0 };
+    const signal = options.signal;
+    for (const { descriptor, file } of built.layers) {
+      if (await target.exists(descriptor, { signal })) blobs.skipped++;
+      else if (target instanceof OciLayout) {
+        // The Ollama blob was just hashed: a layout on the same file system takes it as a hard link, no copy.
+        blobs[await placeInLayout(file, target, descriptor)]++;
+      } else {
+        await target.pushBlob(descriptor, () => createReadStream(file, { highWaterMark: 1 << 20 }), { signal });
+        blobs.pushed++;
+      }
+    }
+    if (await target.exists(built.config.descriptor, { signal })) blobs.skipped++;
+    else {
+      await target.pushBlob(built.config.descriptor, built.config.bytes, { signal });
+      blobs.pushed++;
+    }
+    const present = await target.exists(built.manifest.descriptor, { signal });
+    if (present) await target.tag(built.manifest.descriptor, tagOf(reference), { signal });
+    else await target.pushManifest(built.manifest.descriptor, built.manifest.bytes, { tag: tagOf(reference), signal });
+    const sent = blobs.pushed + blobs.linked + blobs.copied;
+    return { ...row, status: sent === 0 && present ? "up to date" : "migrated", blobs };
+  } catch (error) {
+    if (!(error instanceof CortexError) && !isFileError(error)) throw error;
+    return { ollama: model.id, target: targetName, status: "failed", reason: (error as Error).message };
+  }
+}
+
+async function placeInLayout(file: string, layout: OciLayout, descriptor: Descriptor): Promise<"linked" | "copied"> {
+  const how = await linkOrCopy(file, layout.blobPath(descriptor.digest));
+  return how === "copied" ? "copied" : "linked";
+}
+
+function tagOf(reference: Reference): string {
+  return reference.tag ?? "latest";
+}
+
+function isFileError(error: unknown): boolean {
+  return typeof (error as NodeJS.ErrnoException)?.code === "string";
+}

@@ -1,0 +1,101 @@
+import { existsSync, promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { CortexError } from "../errors.js";
+import { type OllamaName, ollamaModelId } from "../store/ollama-view.js";
+import type { ImageManifest } from "../target.js";
+
+/** An Ollama models directory that cannot be read (missing, no manifests/ folder). */
+export class OllamaStoreError extends CortexError {}
+
+/** The system service's store on Linux installs made by Ollama's install script. */
+const SYSTEM_STORE = "/usr/share/ollama/.ollama/models";
+
+/**
+ * The models directories to read when none is given: $OLLAMA_MODELS (else ~/.ollama/models), and the system
+ * service's store, those of them that hold a manifests/ folder; the user's directory when neither does, so
+ * the error names it.
+ */
+export function defaultOllamaDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const user = userOllamaDir(env);
+  const present = [...new Set([user, SYSTEM_STORE])].filter((dir) => existsSync(path.join(dir, "manifests")));
+  return present.length > 0 ? present : [user];
+}
+
+/** The user's own models directory, where models written into Ollama go by default. */
+export function userOllamaDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.OLLAMA_MODELS || path.join(env.HOME || os.homedir(), ".ollama", "models"));
+}
+
+/** One model of an Ollama store: its name, its manifest exactly as stored, and where its blobs are. */
+export interface OllamaStoreModel {
+  readonly modelsDir: string;
+  readonly name: OllamaName;
+  /** `tiny:latest` for Ollama's library, `host/namespace/model:tag` otherwise (what `ollama list` shows). */
+  readonly id: string;
+  readonly manifestPath: string;
+  readonly manifestBytes: Uint8Array;
+  /** Undefined when the manifest file is not a JSON manifest (reported for that model, others go on). */
+  readonly manifest?: ImageManifest;
+}
+
+/** Every manifest under `manifests/<host>/<namespace>/<model>/<tag>` of the given models directories. */
+export async function listOllamaModels(modelsDirs: readonly string[]): Promise<OllamaStoreModel[]> {
+  const models: OllamaStoreModel[] = [];
+  for (const modelsDir of modelsDirs) {
+    const root = path.join(modelsDir, "manifests");
+    const hosts = await readDirs(root).catch((error) => {
+      throw new OllamaStoreError(`${modelsDir} is not an Ollama models directory (no readable manifests/)`, {
+        cause: error,
+      });
+    });
+    for (const host of hosts) {
+      for (const namespace of await readDirs(path.join(root, host))) {
+        for (const model of await readDirs(path.join(root, host, namespace))) {
+          const modelDir = path.join(root, host, namespace, model);
+          for (const entry of await fs.readdir(modelDir, { withFileTypes: true })) {
+            if (!entry.isFile()) continue;
+            const name: OllamaName = { host, namespace, model, tag: entry.name };
+            const manifestPath = path.join(modelDir, entry.name);
+            const manifestBytes = await fs.readFile(manifestPath);
+            models.push({
+              modelsDir,
+              name,
+              id: ollamaModelId(name),
+              manifestPath,
+              manifestBytes,
+              ...parseManifest(manifestBytes),
+            });
+          }
+        }
+      }
+    }
+  }
+  return models.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+async function readDirs(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+}
+
+function parseManifest(bytes: Uint8Array): { manifest?: ImageManifest } {
+  try {
+    const manifest = JSON.parse(Buffer.from(bytes).toString("utf8")) as ImageManifest;
+    return manifest && Array.isArray(manifest.layers) && manifest.config ? { manifest } : {};
+  } catch {
+    return {};
+  }
+}
+
+/** True when `selector` names the model: its `ollama list` id, `namespace/model[:tag]` or `model[:tag]`. */
+export function matchesOllamaModel(model: OllamaStoreModel, selector: string): boolean {
+  const { host, namespace, model: base, tag } = model.name;
+  const withTag = selector.includes(":") ? selector : `${selector}:latest`;
+  return [model.id, `${base}:${tag}`, `${namespace}/${base}:${tag}`, `${host}/${namespace}/${base}:${tag}`].includes(
+    withTag,
+  );
+}

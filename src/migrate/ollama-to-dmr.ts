@@ -1,0 +1,159 @@
+import { promises as fs } from "node:fs";
+import { type Digest, parseDigest, sha256Digest } from "../digest.js";
+import { CortexError } from "../errors.js";
+import { Annotation, MediaType } from "../media-types.js";
+import { type PartRole, recognizeArtifact } from "../model/artifact.js";
+import { dmrConfigBlob, dmrManifestBlob, type JsonBlob } from "../model/dmr-artifact.js";
+import { readGgufModelInfo } from "../model/gguf-metadata.js";
+import { createdTime } from "../model/package-model.js";
+import { checkContent, hashFile } from "../store/files.js";
+import { ollamaBlobPath } from "../store/ollama-view.js";
+import type { Descriptor } from "../target.js";
+import type { OllamaStoreModel } from "./ollama-store.js";
+
+/** An Ollama model that cannot become a DMR artifact: a blob missing or corrupt, a layer with no DMR form. */
+export class OllamaSourceError extends CortexError {}
+
+/** DMR layer media types for the Ollama layers whose bytes DMR reads itself (same bytes, same digest). */
+const DMR_LAYER: Partial<Record<PartRole, string>> = {
+  gguf: MediaType.dmrGguf,
+  license: MediaType.dmrLicense,
+  mmproj: MediaType.dmrMmproj,
+};
+
+/**
+ * Small Ollama blobs DMR has no layer for (the config, the Go template, system prompt, parameters, messages)
+ * ride in one manifest annotation. Capped so the manifest stays far below registries' 4 MiB limit.
+ */
+const MAX_KEPT_BYTES = 1024 * 1024;
+
+/** A DMR artifact built from an Ollama model: the manifest and config as bytes, the layers as Ollama's files. */
+export interface DmrFromOllama {
+  readonly manifest: JsonBlob;
+  readonly config: JsonBlob;
+  readonly layers: readonly { readonly descriptor: Descriptor; readonly file: string }[];
+  readonly gguf: Descriptor;
+}
+
+/**
+ * Builds the Docker Model Runner form of an Ollama model, after checking every blob's size and sha256:
+ * the GGUF, license and projector become DMR layers with their digests unchanged, the config is filled
+ * from the GGUF's metadata (context_size from Ollama's `num_ctx` parameter when set), and the original
+ * Ollama manifest plus the small blobs are kept as annotations so the way back restores them byte for byte.
+ */
+export async function dmrFromOllama(model: OllamaStoreModel): Promise<DmrFromOllama> {
+  const manifest = model.manifest;
+  if (!manifest) throw new OllamaSourceError(`${model.manifestPath} is not an Ollama manifest`);
+  const artifact = recognizeArtifact(manifest);
+  if (artifact.format !== "ollama") {
+    throw new OllamaSourceError(`${model.manifestPath} is a ${artifact.format} manifest, not an Ollama one`);
+  }
+  const unsupported = artifact.parts.filter((p) => p.role === "adapter");
+  if (unsupported.length > 0) {
+    throw new OllamaSourceError(`${model.id} has a LoRA adapter layer, which Docker Model Runner cannot load`);
+  }
+  const fileOf = (d: Descriptor) => ollamaBlobPath(model.modelsDir, d.digest);
+  for (const descriptor of [manifest.config, ...manifest.layers])
+    await checkBlob(model, descriptor, fileOf(descriptor));
+
+  const layers: { descriptor: Descriptor; file: string }[] = [];
+  const kept: [string, string][] = [];
+  let keptBytes = 0;
+  let params: Uint8Array | undefined;
+  for (const part of artifact.parts) {
+    const mediaType = DMR_LAYER[part.role];
+    const { digest, size } = part.descriptor;
+    if (mediaType) {
+      layers.push({ descriptor: { mediaType, digest, size }, file: fileOf(part.descriptor) });
+      continue;
+    }
+    const bytes = await fs.readFile(fileOf(part.descriptor));
+    if (part.role === "params") params = bytes;
+    kept.push([digest, bytes.toString("base64")]);
+    keptBytes += size;
+  }
+  const configBytes = await fs.readFile(fileOf(manifest.config));
+  kept.push([manifest.config.digest, configBytes.toString("base64")]);
+  keptBytes += configBytes.byteLength;
+  if (keptBytes > MAX_KEPT_BYTES) {
+    throw new OllamaSourceError(
+      `${model.id}: its template, parameters and config take ${keptBytes} bytes, more than the ${MAX_KEPT_BYTES} an annotation may carry`,
+    );
+  }
+  const ggufLayers = layers.filter((l) => l.descriptor.mediaType === MediaType.dmrGguf);
+  const gguf = ggufLayers[0];
+  if (!gguf || ggufLayers.length > 1) {
+    throw new OllamaSourceError(`${model.id} has ${ggufLayers.length} model layers; expected one GGUF`);
+  }
+  const info = await readGgufModelInfo(gguf.file);
+  const contextSize = numCtx(params);
+  const config = dmrConfigBlob(info, {
+    diffIds: [gguf.descriptor.digest],
+    created: createdTime(),
+    ...(contextSize !== undefined ? { contextSize } : {}),
+  });
+  const { host, namespace, model: base, tag } = model.name;
+  const annotations = {
+    [Annotation.ollamaName]: `${host}/${namespace}/${base}:${tag}`,
+    [Annotation.ollamaManifest]: Buffer.from(model.manifestBytes).toString("base64"),
+    [Annotation.ollamaBlobs]: JSON.stringify(Object.fromEntries(kept)),
+  };
+  return {
+    manifest: dmrManifestBlob(
+      config.descriptor,
+      layers.map((l) => l.descriptor),
+      annotations,
+    ),
+    config,
+    layers,
+    gguf: gguf.descriptor,
+  };
+}
+
+async function checkBlob(model: OllamaStoreModel, descriptor: Descriptor, file: string): Promise<void> {
+  let actual: { digest: string; size: number };
+  try {
+    actual = await hashFile(file);
+  } catch (error) {
+    throw new OllamaSourceError(`${model.id}: blob ${descriptor.digest} is missing from ${model.modelsDir}`, {
+      cause: error,
+    });
+  }
+  try {
+    checkContent(descriptor, actual.size, actual.digest, file);
+  } catch (error) {
+    throw new OllamaSourceError(`${model.id}: blob ${descriptor.digest} is corrupt (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+}
+
+/** Ollama's `num_ctx` parameter, which is what DMR calls context_size. */
+function numCtx(params: Uint8Array | undefined): number | undefined {
+  if (!params) return undefined;
+  try {
+    const value = (JSON.parse(Buffer.from(params).toString("utf8")) as { num_ctx?: unknown }).num_ctx;
+    return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The kept Ollama blobs of a migrated manifest, each checked against its digest. */
+export function keptOllamaBlobs(annotations: Readonly<Record<string, string>>): Map<Digest, Uint8Array> {
+  const text = annotations[Annotation.ollamaBlobs];
+  const blobs = new Map<Digest, Uint8Array>();
+  if (text === undefined) return blobs;
+  for (const [digest, base64] of Object.entries(JSON.parse(text) as Record<string, string>)) {
+    const bytes = Buffer.from(base64, "base64");
+    const parsed = parseDigest(digest);
+    checkContent(
+      { mediaType: "", digest: parsed, size: bytes.byteLength },
+      bytes.byteLength,
+      sha256Digest(bytes),
+      digest,
+    );
+    blobs.set(parsed, bytes);
+  }
+  return blobs;
+}

@@ -1,0 +1,93 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { CortexError } from "../errors.js";
+import { Annotation } from "../media-types.js";
+import type { PullResult } from "../pull/pull.js";
+import type { Reference } from "../ref.js";
+import { writeFileAtomic } from "../store/files.js";
+import { linkOrCopy } from "../store/link.js";
+import type { ModelStore } from "../store/model-store.js";
+import {
+  type OllamaName,
+  type OllamaView,
+  ollamaBlobPath,
+  ollamaModelId,
+  writeOllamaView,
+} from "../store/ollama-view.js";
+import type { ImageManifest } from "../target.js";
+import { keptOllamaBlobs } from "./ollama-to-dmr.js";
+
+/** A migrated model whose kept Ollama manifest does not fit its own artifact (edited or damaged annotations). */
+export class OllamaRestoreError extends CortexError {}
+
+export interface IntoOllamaOptions {
+  readonly store: ModelStore;
+  readonly pulled: PullResult;
+  readonly reference: Reference;
+  readonly modelsDir: string;
+}
+
+/** Where a pulled model went in Ollama's models directory, and whether its original Ollama manifest came back. */
+export interface IntoOllamaResult extends OllamaView {
+  readonly restored: boolean;
+}
+
+/**
+ * Writes a pulled model into an Ollama models directory. A model migrated from Ollama comes back exactly as
+ * it was: its original manifest bytes under its original name, the template, parameters and config from the
+ * annotations, every blob checked against its digest. Any other DMR or ModelPack model gets the Ollama form
+ * built by the store's Ollama view.
+ */
+export async function writeIntoOllama(options: IntoOllamaOptions): Promise<IntoOllamaResult> {
+  const annotations = options.pulled.manifest.annotations ?? {};
+  const original = annotations[Annotation.ollamaManifest];
+  const name = annotations[Annotation.ollamaName];
+  if (original === undefined || name === undefined) {
+    return { ...(await writeOllamaView(options)), restored: false };
+  }
+  const manifestBytes = Buffer.from(original, "base64");
+  const ollamaName = parseOllamaName(name);
+  let manifest: ImageManifest;
+  try {
+    manifest = JSON.parse(manifestBytes.toString("utf8")) as ImageManifest;
+  } catch (error) {
+    throw new OllamaRestoreError(`${options.pulled.reference}: the kept Ollama manifest is not JSON`, { cause: error });
+  }
+  const kept = keptOllamaBlobs(annotations);
+  const blobsDir = path.join(options.modelsDir, "blobs");
+  await fs.mkdir(blobsDir, { recursive: true });
+  for (const descriptor of [manifest.config, ...manifest.layers]) {
+    const target = ollamaBlobPath(options.modelsDir, descriptor.digest);
+    const bytes = kept.get(descriptor.digest);
+    if (bytes) await writeFileAtomic(target, bytes, blobsDir);
+    else if (await options.store.has(descriptor)) await linkOrCopy(options.store.blobPath(descriptor.digest), target);
+    else {
+      throw new OllamaRestoreError(
+        `${options.pulled.reference}: the kept Ollama manifest names ${descriptor.digest}, which the artifact does not hold`,
+      );
+    }
+  }
+  const { host, namespace, model, tag } = ollamaName;
+  const manifestPath = path.join(options.modelsDir, "manifests", host, namespace, model, tag);
+  await fs.mkdir(path.dirname(manifestPath), { recursive: true });
+  await writeFileAtomic(manifestPath, manifestBytes, path.dirname(manifestPath));
+  return {
+    modelsDir: options.modelsDir,
+    name: ollamaName,
+    modelId: ollamaModelId(ollamaName),
+    manifestPath,
+    manifestBytes,
+    restored: true,
+  };
+}
+
+/** `host/namespace/model:tag`, each part a single path component. */
+function parseOllamaName(text: string): OllamaName {
+  const match = /^([^/]+)\/([^/]+)\/([^/:]+):([^/]+)$/.exec(text);
+  const parts = match?.slice(1) ?? [];
+  if (parts.length !== 4 || parts.some((p) => p === "." || p === "..")) {
+    throw new OllamaRestoreError(`the kept Ollama name ${JSON.stringify(text)} is not host/namespace/model:tag`);
+  }
+  const [host, namespace, model, tag] = parts as [string, string, string, string];
+  return { host, namespace, model, tag };
+}

