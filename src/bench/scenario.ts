@@ -129,3 +129,15 @@ export async function loadScenarios(path: string): Promise<Scenario[]> {
   }
   return parseScenarios(text, path);
 }
+
+/** The scenarios of a gate: a file's or the built-in one, with `runs` and `warmup` overridden when given. */
+export async function gateScenarios(
+  file: string | undefined,
+  overrides: { readonly runs?: number | undefined; readonly warmup?: number | undefined },
+): Promise<Scenario[]> {
+  return (file ? await loadScenarios(file) : [defaultScenario]).map((s) => ({
+    ...s,
+    ...(overrides.runs === undefined ? {} : { runs: overrides.runs }),
+    ...(overrides.warmup === undefined ? {} : { warmup: overrides.warmup }),
+  }));
+}

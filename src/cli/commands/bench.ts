@@ -1,8 +1,5 @@
 import { writeFile } from "node:fs/promises";
 import type { GateSide } from "../../bench/bench.js";
-import type { LoadTimes } from "../../bench/results.js";
-import type { Scenario } from "../../bench/scenario.js";
-import type { OpenAIClient } from "../../client/openai-client.js";
 import { UsageError } from "../../errors.js";
 import { type Command, parseCommandArgs } from "../command.js";
 
@@ -39,7 +36,9 @@ Output:
   --json FILE               write the results JSON
   --markdown FILE           write the Markdown report (default: print it)
   --gate-name NAME          name in the report's hidden marker <!-- cortex-model-gate:NAME --> (default bench)
-  --warn-only               report regressions but exit 0`;
+  --warn-only               report regressions but exit 0
+  --publish REF             attach the results JSON to this model (pinned by digest) as an OCI referrer,
+                            for promote --require bench`;
 
 function integer(flag: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -78,42 +77,23 @@ async function side(values: Values, prefix: "" | "baseline-"): Promise<GateSide>
   const baseUrl = text("base-url");
   const model = text("model");
   if (!baseUrl || !model) throw new UsageError(`bench: --${prefix}base-url and --${prefix}model go together`);
-  const { OpenAIClient } = await import("../../client/openai-client.js");
-  const client = new OpenAIClient({ baseUrl });
-  const reported = await reportedMeta(client, model);
-  const threads = integer(`${prefix}threads`, text("threads"), 1) ?? reported.threads;
+  const threads = integer(`${prefix}threads`, text("threads"), 1);
   const pid = integer(`${prefix}pid`, text("pid"), 1);
-  const coldMs = milliseconds(`${prefix}cold-load-ms`, list("cold-load-ms"));
-  const warmMs = milliseconds(`${prefix}warm-load-ms`, list("warm-load-ms"));
-  const loads: LoadTimes | undefined = coldMs.length || warmMs.length ? { coldMs, warmMs } : undefined;
+  const ref = text("ref");
   const digest = text("digest");
-  const backend = text("backend") ?? reported.backend;
-  return {
-    client,
+  const backend = text("backend");
+  const { servedSide } = await import("../../bench/served-side.js");
+  return servedSide({
+    baseUrl,
     model,
+    ...(ref === undefined ? {} : { ref }),
+    ...(digest === undefined ? {} : { digest }),
+    ...(backend === undefined ? {} : { backend }),
+    ...(threads === undefined ? {} : { threads }),
     ...(pid === undefined ? {} : { pid }),
-    ...(loads ? { loads } : {}),
-    info: {
-      modelRef: text("ref") ?? model,
-      baseUrl,
-      ...(digest ? { digest } : {}),
-      ...(backend ? { backend } : {}),
-      ...(threads === undefined ? {} : { threads }),
-    },
-  };
-}
-
-/**
- * Our embedded server (and llama.cpp's) says in /models which backend and how many threads serve the
- * model; a server that does not is simply recorded without them.
- */
-async function reportedMeta(client: OpenAIClient, model: string): Promise<{ threads?: number; backend?: string }> {
-  const entries = await client.models().catch(() => []);
-  const meta = entries.find((e) => e.id === model)?.meta ?? {};
-  return {
-    ...(typeof meta.threads === "number" ? { threads: meta.threads } : {}),
-    ...(typeof meta.backend === "string" ? { backend: meta.backend } : {}),
-  };
+    coldLoadMs: milliseconds(`${prefix}cold-load-ms`, list("cold-load-ms")),
+    warmLoadMs: milliseconds(`${prefix}warm-load-ms`, list("warm-load-ms")),
+  });
 }
 
 export const bench: Command = {
@@ -138,6 +118,7 @@ export const bench: Command = {
         markdown: { type: "string" },
         "gate-name": { type: "string", default: "bench" },
         "warn-only": { type: "boolean", default: false },
+        publish: { type: "string" },
       },
       false,
     );
@@ -146,20 +127,20 @@ export const bench: Command = {
     if (servedBaseline === (v["baseline-file"] !== undefined)) {
       throw new UsageError("bench: give either --baseline-base-url with --baseline-model, or --baseline-file");
     }
+    if (v.publish) {
+      // Checked before minutes of measuring: a result must name the exact digest it is about.
+      const { parsePinnedSource } = await import("../../promote/endpoints.js");
+      parsePinnedSource(v.publish as string);
+    }
     const { runBench } = await import("../../bench/bench.js");
-    const { defaultScenario, loadScenarios } = await import("../../bench/scenario.js");
+    const { gateScenarios } = await import("../../bench/scenario.js");
     const { defaultComparisonSettings, gateExitCode, parseThreshold } = await import("../../bench/verdict.js");
     const { gateMarker } = await import("../../bench/report.js");
     const gateName = v["gate-name"] as string;
     gateMarker(gateName);
     const runs = integer("runs", v.runs as string | undefined, 1);
     const warmup = integer("warmup", v.warmup as string | undefined, 0);
-    const scenarioFile = v.scenario as string | undefined;
-    const scenarios: Scenario[] = (scenarioFile ? await loadScenarios(scenarioFile) : [defaultScenario]).map((s) => ({
-      ...s,
-      ...(runs === undefined ? {} : { runs }),
-      ...(warmup === undefined ? {} : { warmup }),
-    }));
+    const scenarios = await gateScenarios(v.scenario as string | undefined, { runs, warmup });
     const settings = {
       thresholdsPct: Object.fromEntries(((v.threshold as string[] | undefined) ?? []).map(parseThreshold)),
       resamples: integer("resamples", v.resamples as string | undefined, 1) ?? defaultComparisonSettings.resamples,
@@ -179,7 +160,8 @@ export const bench: Command = {
       gateName,
       onProgress: (message) => io.stderr.write(`cortex-model bench: ${message}\n`),
     });
-    if (v.json) await writeFile(v.json as string, `${JSON.stringify(results, null, 2)}\n`);
+    const resultsJson = `${JSON.stringify(results, null, 2)}\n`;
+    if (v.json) await writeFile(v.json as string, resultsJson);
     if (v.markdown) await writeFile(v.markdown as string, markdown);
     else io.stdout.write(markdown);
     for (const s of results.scenarios) {
@@ -191,6 +173,17 @@ export const bench: Command = {
     io.stderr.write(
       `cortex-model bench: verdict ${results.verdict}${results.settings.warnOnly ? " (warn only)" : ""}\n`,
     );
+    if (v.publish) {
+      const { publishModelResult } = await import("../../promote/publish.js");
+      const { documentPassed } = await import("../../promote/results.js");
+      const published = await publishModelResult(
+        v.publish as string,
+        "bench",
+        resultsJson,
+        documentPassed("bench", results) === true,
+      );
+      io.stderr.write(`cortex-model bench: results attached to ${published.model} as ${published.artifact.digest}\n`);
+    }
     return gateExitCode(results.verdict, results.settings.warnOnly);
   },
 };

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { OpenAIClient } from "../../client/openai-client.js";
 import { caseReport, comparisonReport, summaryLine } from "../../compat/reporters/console.js";
-import { writeResultsJson } from "../../compat/reporters/json.js";
+import { resultsJson } from "../../compat/reporters/json.js";
 import { junitXml } from "../../compat/reporters/junit.js";
 import { markdownSummary } from "../../compat/reporters/markdown.js";
 import { exitCodeFor, parseFailOn } from "../../compat/results.js";
@@ -10,6 +10,7 @@ import { formatIssue, SuiteError } from "../../compat/suite-error.js";
 import { loadSuite } from "../../compat/suite-load.js";
 import { type Endpoint, testModel } from "../../compat/test-model.js";
 import { UsageError } from "../../errors.js";
+import { parsePinnedSource } from "../../promote/endpoints.js";
 import { type Command, parseCommandArgs } from "../command.js";
 
 const usage = `Usage: cortex-model test --suite FILE --base-url URL --model NAME [options]
@@ -32,6 +33,8 @@ Options:
   --compare-model NAME      model name on the compared endpoint (default: --model)
   --concurrency N           cases in flight at once (default 1)
   --fail-on any|RATE        pass rate needed: any (every case), 0.9 or 90% (default: the suite's threshold)
+  --publish REF             attach the results JSON to this model (pinned by digest) as an OCI referrer,
+                            for promote --require compat; --ref and --digest default to it
 
 Exit: 0 the suite passed, 1 it failed, 2 it could not run (invalid suite, endpoint down).`;
 
@@ -51,6 +54,7 @@ const options = {
   "compare-model": { type: "string" },
   concurrency: { type: "string" },
   "fail-on": { type: "string" },
+  publish: { type: "string" },
 } as const;
 
 function required(values: Record<string, unknown>, name: string): string {
@@ -80,6 +84,7 @@ export const test: Command = {
     if (values["compare-model"] !== undefined && values["compare-base-url"] === undefined) {
       throw new UsageError("test: --compare-model needs --compare-base-url");
     }
+    const publishRef = values.publish === undefined ? undefined : parsePinnedSource(values.publish);
     const path = (file: string | undefined) => (file === undefined ? undefined : resolve(io.cwd, file));
 
     let suite: Awaited<ReturnType<typeof loadSuite>>;
@@ -91,12 +96,14 @@ export const test: Command = {
       return error.exitCode;
     }
 
+    const reference = values.ref ?? values.publish;
+    const digest = values.digest ?? publishRef?.digest;
     const endpoint: Endpoint = {
       client: new OpenAIClient({ baseUrl }),
       model: {
         name: model,
-        ...(values.ref !== undefined && { reference: values.ref }),
-        ...(values.digest !== undefined && { digest: values.digest }),
+        ...(reference !== undefined && { reference }),
+        ...(digest !== undefined && { digest }),
       },
       ...(values.backend !== undefined && { backend: values.backend }),
     };
@@ -124,9 +131,15 @@ export const test: Command = {
     const jsonPath = path(values.json);
     const junitPath = path(values.junit);
     const summaryPath = path(values.summary);
-    if (jsonPath) await writeResultsJson(jsonPath, results);
+    if (jsonPath) await writeFile(jsonPath, resultsJson(results));
     if (junitPath) await writeFile(junitPath, junitXml(results));
     if (summaryPath) await writeFile(summaryPath, markdownSummary(results));
+    if (values.publish !== undefined) {
+      const { publishModelResult } = await import("../../promote/publish.js");
+      const passed = results.summary.verdict === "pass";
+      const published = await publishModelResult(values.publish, "compat", resultsJson(results), passed);
+      io.stderr.write(`cortex-model test: results attached to ${published.model} as ${published.artifact.digest}\n`);
+    }
     return exitCodeFor(results.summary);
   },
 };

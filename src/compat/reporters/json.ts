@@ -2,6 +2,10 @@ import { writeFile } from "node:fs/promises";
 import type { CompatResults } from "../results.js";
 
 /** The results document, as described by schemas/compat-results.schema.json. */
+export function resultsJson(results: CompatResults): string {
+  return `${JSON.stringify(results, null, 2)}\n`;
+}
+
 export async function writeResultsJson(path: string, results: CompatResults): Promise<void> {
-  await writeFile(path, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(path, resultsJson(results));
 }

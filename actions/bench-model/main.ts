@@ -1,0 +1,3 @@
+import { run } from "../../src/github/bench-model.js";
+
+await run();

@@ -1,0 +1,3 @@
+import { run } from "../../src/github/test-model.js";
+
+await run();

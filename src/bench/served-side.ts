@@ -1,0 +1,46 @@
+import { OpenAIClient } from "../client/openai-client.js";
+import type { GateSide } from "./bench.js";
+import type { LoadTimes } from "./results.js";
+
+/** One side of a gate as the CLI flags and the action inputs describe it. */
+export interface ServedSideSpec {
+  readonly baseUrl: string;
+  readonly model: string;
+  /** Recorded in the results; defaults to the model name. */
+  readonly ref?: string;
+  readonly digest?: string;
+  readonly backend?: string;
+  readonly threads?: number;
+  readonly pid?: number;
+  readonly coldLoadMs?: readonly number[];
+  readonly warmLoadMs?: readonly number[];
+}
+
+/**
+ * A served side, with what its server reports about itself filling the gaps: our embedded server (and
+ * llama.cpp's) says in /models which backend and how many threads serve the model; a server that does not
+ * is simply recorded without them.
+ */
+export async function servedSide(spec: ServedSideSpec): Promise<GateSide> {
+  const client = new OpenAIClient({ baseUrl: spec.baseUrl });
+  const entries = await client.models().catch(() => []);
+  const meta = entries.find((e) => e.id === spec.model)?.meta ?? {};
+  const threads = spec.threads ?? (typeof meta.threads === "number" ? meta.threads : undefined);
+  const backend = spec.backend ?? (typeof meta.backend === "string" ? meta.backend : undefined);
+  const coldMs = [...(spec.coldLoadMs ?? [])];
+  const warmMs = [...(spec.warmLoadMs ?? [])];
+  const loads: LoadTimes | undefined = coldMs.length || warmMs.length ? { coldMs, warmMs } : undefined;
+  return {
+    client,
+    model: spec.model,
+    ...(spec.pid === undefined ? {} : { pid: spec.pid }),
+    ...(loads ? { loads } : {}),
+    info: {
+      modelRef: spec.ref ?? spec.model,
+      baseUrl: spec.baseUrl,
+      ...(spec.digest ? { digest: spec.digest } : {}),
+      ...(backend ? { backend } : {}),
+      ...(threads === undefined ? {} : { threads }),
+    },
+  };
+}

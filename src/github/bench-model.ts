@@ -1,0 +1,205 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import * as core from "@actions/core";
+import { context } from "@actions/github";
+import { type BenchOptions, runBench } from "../bench/bench.js";
+import { gateMarker } from "../bench/report.js";
+import type { BenchResults } from "../bench/results.js";
+import { gateScenarios } from "../bench/scenario.js";
+import { type ServedSideSpec, servedSide } from "../bench/served-side.js";
+import { defaultComparisonSettings, gateExitCode, parseThreshold } from "../bench/verdict.js";
+import { documentPassed } from "../promote/results.js";
+import { BenchModel } from "./constants.js";
+import { booleanInput, InputError, listInput, numberInput, optionalInput, secretInput } from "./inputs.js";
+import { setOutputs } from "./outputs.js";
+import { upsertComment } from "./pr-comment.js";
+import { type PublishTarget, publishInput, publishResults, reportPath } from "./publish-results.js";
+import { runAction } from "./run.js";
+import { appendSummary } from "./summary.js";
+
+const { inputs: names } = BenchModel;
+
+/** Where the report goes besides the job summary: the pull request's comment, when there is one to write. */
+export interface CommentTarget {
+  readonly token: string;
+  readonly repo: string;
+  readonly issueNumber: number;
+}
+
+export interface BenchModelInputs {
+  readonly candidate: ServedSideSpec;
+  readonly baseline:
+    | { readonly kind: "served"; readonly side: ServedSideSpec }
+    | { readonly kind: "file"; readonly path: string };
+  readonly scenarioFile?: string;
+  readonly runs?: number;
+  readonly warmup?: number;
+  readonly settings: BenchOptions["settings"];
+  readonly warnOnly: boolean;
+  readonly gateName: string;
+  readonly comment?: CommentTarget;
+  /** Markdown files (another gate's report, such as test-model's) put above this report in the comment. */
+  readonly includeReports: readonly string[];
+  readonly resultsPath: string;
+  readonly reportPath: string;
+  readonly publish?: PublishTarget;
+}
+
+function optionalInteger(name: string, min: number): number | undefined {
+  return optionalInput(name) === undefined ? undefined : numberInput(name, { fallback: min, min, integer: true });
+}
+
+function sideInput(prefix: "" | "baseline-", ref: string | undefined): ServedSideSpec | undefined {
+  const input = (name: string) => optionalInput(`${prefix}${name}`);
+  const baseUrl = input("base-url");
+  const model = input("model");
+  if (baseUrl === undefined && model === undefined) return undefined;
+  if (baseUrl === undefined || model === undefined) {
+    throw new InputError(`inputs "${prefix}base-url" and "${prefix}model" go together`);
+  }
+  const digest = input("digest");
+  const backend = input("backend");
+  const threads = optionalInteger(`${prefix}threads`, 1);
+  const pid = optionalInteger(`${prefix}pid`, 1);
+  return {
+    baseUrl,
+    model,
+    ...(ref !== undefined && { ref }),
+    ...(digest !== undefined && { digest }),
+    ...(backend !== undefined && { backend }),
+    ...(threads !== undefined && { threads }),
+    ...(pid !== undefined && { pid }),
+  };
+}
+
+/**
+ * `comment`: `auto` (the default) comments on pull requests only; `true` insists, and warns when the run
+ * has no pull request; `false` never comments.
+ */
+function commentInput(env: NodeJS.ProcessEnv): CommentTarget | undefined {
+  const mode = optionalInput(names.comment) ?? "auto";
+  if (!["auto", "true", "false"].includes(mode)) {
+    throw new InputError(`input "${names.comment}" must be auto, true or false, got "${mode}"`);
+  }
+  if (mode === "false") return undefined;
+  const issueNumber = context.payload.pull_request?.number;
+  if (issueNumber === undefined) {
+    if (mode === "true")
+      core.warning("Not commenting: this run is not for a pull request. The report is in the job summary.");
+    return undefined;
+  }
+  const token = secretInput(names.githubToken);
+  if (token === undefined)
+    throw new InputError(`input "${names.githubToken}" is needed to comment on the pull request`);
+  return { token, repo: env.GITHUB_REPOSITORY ?? `${context.repo.owner}/${context.repo.repo}`, issueNumber };
+}
+
+export function getInputs(env: NodeJS.ProcessEnv = process.env): BenchModelInputs {
+  const publish = publishInput(names);
+  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  const candidate = sideInput("", publish?.modelRef);
+  if (candidate === undefined) throw new InputError(`inputs "${names.baseUrl}" and "${names.model}" are required`);
+  const served = sideInput("baseline-", optionalInput(names.baselineModelRef));
+  const file = optionalInput(names.baselineFile);
+  if ((served === undefined) === (file === undefined)) {
+    throw new InputError(
+      `give either "${names.baselineBaseUrl}" with "${names.baselineModel}" (interleaved A/B) or "${names.baselineFile}"`,
+    );
+  }
+  const gateName = optionalInput(names.gateName) ?? "bench";
+  gateMarker(gateName);
+  const scenarioFile = optionalInput(names.scenario);
+  const runs = optionalInteger(names.runs, 1);
+  const warmup = optionalInteger(names.warmup, 0);
+  const comment = commentInput(env);
+  return {
+    candidate,
+    baseline: served
+      ? { kind: "served", side: served }
+      : { kind: "file", path: path.resolve(workspace, file as string) },
+    ...(scenarioFile !== undefined && { scenarioFile: path.resolve(workspace, scenarioFile) }),
+    ...(runs !== undefined && { runs }),
+    ...(warmup !== undefined && { warmup }),
+    settings: {
+      ...defaultComparisonSettings,
+      thresholdsPct: Object.fromEntries(listInput(names.thresholds).map(parseThreshold)),
+    },
+    warnOnly: !booleanInput(names.failOnRegression, true),
+    gateName,
+    ...(comment && { comment }),
+    includeReports: listInput(names.includeReports).map((file) => path.resolve(workspace, file)),
+    resultsPath: reportPath(undefined, `${gateName.replaceAll("/", "-")}-results.json`, env),
+    reportPath: reportPath(undefined, `${gateName.replaceAll("/", "-")}-report.md`, env),
+    ...(publish && { publish }),
+  };
+}
+
+export interface BenchModelOutcome {
+  readonly results: BenchResults;
+  readonly commentUrl?: string;
+}
+
+/** Measures, reports to the job summary and the pull request, and publishes; the verdict is the caller's. */
+export async function runBenchModel(inputs: BenchModelInputs): Promise<BenchModelOutcome> {
+  const { results, markdown } = await runBench({
+    scenarios: await gateScenarios(inputs.scenarioFile, { runs: inputs.runs, warmup: inputs.warmup }),
+    candidate: await servedSide(inputs.candidate),
+    baseline:
+      inputs.baseline.kind === "file"
+        ? inputs.baseline
+        : { kind: "served", side: await servedSide(inputs.baseline.side) },
+    settings: inputs.settings,
+    warnOnly: inputs.warnOnly,
+    gateName: inputs.gateName,
+    onProgress: (message) => core.info(message),
+  });
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  for (const [file, text] of [
+    [inputs.resultsPath, json],
+    [inputs.reportPath, markdown],
+  ] as const) {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, text);
+  }
+  await appendSummary(markdown);
+  const commentUrl = inputs.comment ? await comment(inputs, inputs.comment, markdown) : undefined;
+  if (inputs.publish) await publishResults(inputs.publish, "bench", json, documentPassed("bench", results) === true);
+  return { results, ...(commentUrl && { commentUrl }) };
+}
+
+async function comment(inputs: BenchModelInputs, target: CommentTarget, markdown: string): Promise<string | undefined> {
+  const included = await Promise.all(inputs.includeReports.map((file) => readFile(file, "utf8")));
+  const result = await upsertComment({
+    ...target,
+    marker: `gate:${inputs.gateName}`,
+    body: [...included, markdown].join("\n\n---\n\n"),
+  });
+  if (result.status === "skipped") return undefined;
+  core.info(`Pull-request comment ${result.status}: ${result.url}`);
+  return result.url;
+}
+
+export async function benchModelStep(): Promise<void> {
+  const inputs = getInputs();
+  const { results, commentUrl } = await runBenchModel(inputs);
+  const { outputs } = BenchModel;
+  setOutputs({
+    [outputs.verdict]: results.verdict,
+    [outputs.resultsPath]: inputs.resultsPath,
+    [outputs.reportPath]: inputs.reportPath,
+    [outputs.commentUrl]: commentUrl ?? "",
+  });
+  if (results.verdict === "regression") {
+    const flagged = results.scenarios.flatMap((s) =>
+      s.comparisons.filter((c) => c.verdict === "regression").map((c) => `${s.name}: ${c.metric}`),
+    );
+    const message = `performance regression (${flagged.join(", ")})`;
+    if (gateExitCode(results.verdict, results.settings.warnOnly) === 0) core.warning(message);
+    else core.setFailed(message);
+  }
+}
+
+/** The action's entry point. */
+export function run(): Promise<void> {
+  return runAction(benchModelStep);
+}
