@@ -69608,6 +69608,71 @@ const registryCredentialInputs = {
     registryUsername: "registry-username",
     registryPassword: "registry-password",
 };
+/** Inputs every action that can attach its results to the model digest shares (issue 6 §4). */
+const publishInputs = {
+    publish: "publish",
+    modelRef: "model-ref",
+    ...registryCredentialInputs,
+};
+const TestModel = {
+    inputs: {
+        suite: "suite",
+        baseUrl: "base-url",
+        model: "model",
+        digest: "digest",
+        backend: "backend",
+        baseline: "baseline",
+        compareBaseUrl: "compare-base-url",
+        compareModel: "compare-model",
+        failOn: "fail-on",
+        concurrency: "concurrency",
+        json: "json",
+        junit: "junit",
+        ...publishInputs,
+    },
+    outputs: {
+        verdict: "verdict",
+        passed: "passed",
+        failed: "failed",
+        errors: "errors",
+        resultsPath: "results-path",
+        reportPath: "report-path",
+    },
+};
+const BenchModel = {
+    inputs: {
+        baseUrl: "base-url",
+        model: "model",
+        digest: "digest",
+        backend: "backend",
+        threads: "threads",
+        pid: "pid",
+        baselineBaseUrl: "baseline-base-url",
+        baselineModel: "baseline-model",
+        baselineModelRef: "baseline-model-ref",
+        baselineDigest: "baseline-digest",
+        baselineBackend: "baseline-backend",
+        baselineThreads: "baseline-threads",
+        baselinePid: "baseline-pid",
+        baselineFile: "baseline-file",
+        scenario: "scenario",
+        runs: "runs",
+        warmup: "warmup",
+        thresholds: "thresholds",
+        failOnRegression: "fail-on-regression",
+        githubToken: "github-token",
+        comment: "comment",
+        gateName: "gate-name",
+        includeReports: "include-reports",
+        ...publishInputs,
+    },
+    outputs: {
+        verdict: "verdict",
+        resultsPath: "results-path",
+        reportPath: "report-path",
+        commentUrl: "comment-url",
+    },
+};
 const tagMoveOutputs = {
     previousDigest: "previous-digest",
     digest: "digest",
