@@ -2,7 +2,10 @@ import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
+import { isAlive } from "../process-alive.js";
 import { BackendError, type BackendName } from "./backend.js";
+
+export { isAlive };
 
 /**
  * Supervision of a backend server process, shared by every backend that starts one. The process runs detached
@@ -73,16 +76,6 @@ export async function logTail(file: string | undefined, lines = 40): Promise<str
     return "";
   } finally {
     await handle?.close();
-  }
-}
-
-/** True while a process with this id exists (signal 0 checks without sending anything). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

@@ -2,11 +2,26 @@ import { createHash, randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { DigestMismatchError } from "../errors.js";
+import { isAlive } from "../process-alive.js";
 import type { Descriptor } from "../target.js";
 
 /** A unique file name in `dir`, for content that becomes visible only by a rename. */
 export function tempPath(dir: string, prefix: string): string {
   return path.join(dir, `${prefix}-${process.pid}-${randomBytes(6).toString("hex")}`);
+}
+
+/**
+ * Removes the temp files that processes which no longer exist left in `dir` (a pull killed between writing
+ * a temp file and renaming it). Files of live processes are theirs to finish or remove.
+ */
+export async function removeOrphanTemps(dir: string): Promise<void> {
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  await Promise.all(
+    names.map(async (name) => {
+      const owner = /^[a-z]+-(\d+)-[0-9a-f]{12}$/.exec(name)?.[1];
+      if (owner !== undefined && !isAlive(Number(owner))) await fs.rm(path.join(dir, name), { force: true });
+    }),
+  );
 }
 
 /** Writes a file so readers see the old content or the new, never a mix: a temp file in `tmpDir`, renamed. */

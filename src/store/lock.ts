@@ -3,6 +3,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CortexError } from "../errors.js";
+import { isAlive } from "../process-alive.js";
 
 /** A lock could not be taken in time: another process holds it and keeps it alive. */
 export class LockTimeoutError extends CortexError {}
@@ -79,15 +80,6 @@ async function readOwner(file: string): Promise<LockOwner | undefined> {
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Removes a stale lock. The file is first renamed to a unique name, which only one contender can do; if the
  * renamed file turns out not to be the stale one we judged (someone replaced it meanwhile), it is linked back.
@@ -100,7 +92,7 @@ async function removeIfStale(file: string, staleMs: number): Promise<boolean> {
     return true;
   }
   const owner = await readOwner(file);
-  const deadHere = owner !== undefined && owner.host === os.hostname() && !processAlive(owner.pid);
+  const deadHere = owner !== undefined && owner.host === os.hostname() && !isAlive(owner.pid);
   const expired = Date.now() - stat.mtimeMs > staleMs;
   if (!deadHere && !expired) return false;
   const aside = `${file}.stale-${randomBytes(6).toString("hex")}`;

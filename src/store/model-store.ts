@@ -4,7 +4,7 @@ import path from "node:path";
 import { type Digest, digestHex, isDigest } from "../digest.js";
 import { Annotation } from "../media-types.js";
 import type { Descriptor } from "../target.js";
-import { hashFile } from "./files.js";
+import { hashFile, removeOrphanTemps } from "./files.js";
 import { OciLayout } from "./oci-layout.js";
 
 /** Environment variable that overrides the default store directory. */
@@ -50,7 +50,9 @@ export class ModelStore {
 
   static async open(options: { dir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ModelStore> {
     const dir = options.dir ? path.resolve(options.dir) : defaultStoreDir(options.env);
-    return new ModelStore(await OciLayout.open(dir, { create: true }));
+    const layout = await OciLayout.open(dir, { create: true });
+    await removeOrphanTemps(layout.ingestDir);
+    return new ModelStore(layout);
   }
 
   get root(): string {

@@ -33892,7 +33892,7 @@ function escapeJsonPtr(str) {
 
 /***/ }),
 
-/***/ 4741:
+/***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* unused reexport */ __nccwpck_require__(218);
@@ -73195,7 +73195,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _src_github_test_model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(770);
+/* harmony import */ var _src_github_test_model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8578);
 
 await (0,_src_github_test_model_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -73303,7 +73303,7 @@ function describeError(error) {
 
 /***/ }),
 
-/***/ 770:
+/***/ 8578:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73586,7 +73586,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(4741);
+var node_modules_tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/node_modules/undici/index.js
 var undici = __nccwpck_require__(3368);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -78076,9 +78076,22 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 
 
 
+
 /** A unique file name in `dir`, for content that becomes visible only by a rename. */
 function tempPath(dir, prefix) {
     return external_node_path_default().join(dir, `${prefix}-${process.pid}-${(0,external_node_crypto_.randomBytes)(6).toString("hex")}`);
+}
+/**
+ * Removes the temp files that processes which no longer exist left in `dir` (a pull killed between writing
+ * a temp file and renaming it). Files of live processes are theirs to finish or remove.
+ */
+async function removeOrphanTemps(dir) {
+    const names = await fs.readdir(dir).catch(() => []);
+    await Promise.all(names.map(async (name) => {
+        const owner = /^[a-z]+-(\d+)-[0-9a-f]{12}$/.exec(name)?.[1];
+        if (owner !== undefined && !isAlive(Number(owner)))
+            await fs.rm(path.join(dir, name), { force: true });
+    }));
 }
 /** Writes a file so readers see the old content or the new, never a mix: a temp file in `tmpDir`, renamed. */
 async function writeFileAtomic(file, data, tmpDir) {
@@ -78160,7 +78173,20 @@ var external_node_os_ = __nccwpck_require__(8161);
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
 // EXTERNAL MODULE: external "node:timers/promises"
 var external_node_timers_promises_ = __nccwpck_require__(8500);
+;// CONCATENATED MODULE: ./src/process-alive.ts
+/** True while a process with this id exists on this machine (signal 0 checks without sending anything). */
+function process_alive_isAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === "EPERM";
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/store/lock.ts
+
 
 
 
@@ -78226,15 +78252,6 @@ async function readOwner(file) {
         return undefined;
     }
 }
-function processAlive(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (error) {
-        return error.code === "EPERM";
-    }
-}
 /**
  * Removes a stale lock. The file is first renamed to a unique name, which only one contender can do; if the
  * renamed file turns out not to be the stale one we judged (someone replaced it meanwhile), it is linked back.
@@ -78248,7 +78265,7 @@ async function removeIfStale(file, staleMs) {
         return true;
     }
     const owner = await readOwner(file);
-    const deadHere = owner !== undefined && owner.host === external_node_os_default().hostname() && !processAlive(owner.pid);
+    const deadHere = owner !== undefined && owner.host === external_node_os_default().hostname() && !process_alive_isAlive(owner.pid);
     const expired = Date.now() - stat.mtimeMs > staleMs;
     if (!deadHere && !expired)
         return false;
