@@ -1,5 +1,6 @@
 import type { GenerationRequest, ModelClient } from "../client/types.js";
 import { describeError } from "../errors.js";
+import { mapLimit } from "../limit.js";
 import { evaluate } from "./assertions/evaluate.js";
 import type { Evidence, Sample } from "./assertions/evidence.js";
 import type { CaseResult } from "./results.js";
@@ -18,20 +19,11 @@ export interface RunOptions {
 
 /** Runs every case of a suite; results come back in suite order whatever the concurrency. */
 export async function runSuite(suite: Suite, options: RunOptions): Promise<CaseResult[]> {
-  const results: CaseResult[] = new Array(suite.cases.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < suite.cases.length) {
-      const index = next++;
-      const suiteCase = suite.cases[index] as SuiteCase;
-      const result = await runCase(suiteCase, options);
-      results[index] = result;
-      options.onCase?.(result);
-    }
-  };
-  const width = Math.max(1, Math.min(options.concurrency ?? 1, suite.cases.length));
-  await Promise.all(Array.from({ length: width }, worker));
-  return results;
+  return mapLimit(suite.cases, options.concurrency ?? 1, async (suiteCase) => {
+    const result = await runCase(suiteCase, options);
+    options.onCase?.(result);
+    return result;
+  });
 }
 
 /** How many answers a case needs, and in which mode, to check all its assertions. */

@@ -73195,7 +73195,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _src_github_test_model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8578);
+/* harmony import */ var _src_github_test_model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7731);
 
 await (0,_src_github_test_model_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -73303,7 +73303,7 @@ function describeError(error) {
 
 /***/ }),
 
-/***/ 8578:
+/***/ 7731:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77565,6 +77565,21 @@ function differences(primary, other) {
     return found;
 }
 
+;// CONCATENATED MODULE: ./src/limit.ts
+/** Maps over items with at most `limit` calls in flight; results keep the items' order. */
+async function limit_mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return results;
+}
+
 ;// CONCATENATED MODULE: ./src/compat/similarity.ts
 /**
  * How alike two answers are, for matches-baseline: 1 - Levenshtein distance / length of the longer text,
@@ -77872,22 +77887,14 @@ function verdict(assertion, observation) {
 ;// CONCATENATED MODULE: ./src/compat/runner.ts
 
 
+
 /** Runs every case of a suite; results come back in suite order whatever the concurrency. */
 async function runSuite(suite, options) {
-    const results = new Array(suite.cases.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < suite.cases.length) {
-            const index = next++;
-            const suiteCase = suite.cases[index];
-            const result = await runCase(suiteCase, options);
-            results[index] = result;
-            options.onCase?.(result);
-        }
-    };
-    const width = Math.max(1, Math.min(options.concurrency ?? 1, suite.cases.length));
-    await Promise.all(Array.from({ length: width }, worker));
-    return results;
+    return limit_mapLimit(suite.cases, options.concurrency ?? 1, async (suiteCase) => {
+        const result = await runCase(suiteCase, options);
+        options.onCase?.(result);
+        return result;
+    });
 }
 /** How many answers a case needs, and in which mode, to check all its assertions. */
 function plan(suiteCase) {
