@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { BodySink } from "./body-sink.js";
 import type { Digest } from "./digest.js";
 
 /** An OCI content descriptor. */
@@ -62,6 +63,15 @@ export interface ReadOnlyTarget {
   fetchManifest(reference: string | Descriptor, options?: { signal?: AbortSignal }): Promise<FetchedManifest>;
   /** Blob content, optionally a range of it; the caller verifies what it reads. */
   fetchBlob(descriptor: Descriptor, options?: { range?: BlobRange; signal?: AbortSignal }): Promise<Readable>;
+  /**
+   * The same bytes delivered to `sink` as they arrive, without a stream in between: the cheap path for
+   * large blobs. Settles once the range is complete; the caller verifies what it reads.
+   */
+  pumpBlob(
+    descriptor: Descriptor,
+    sink: BodySink,
+    options?: { range?: BlobRange; signal?: AbortSignal },
+  ): Promise<void>;
   /** Whether a blob or manifest with this digest is present. */
   exists(descriptor: Descriptor, options?: { signal?: AbortSignal }): Promise<boolean>;
   /** Tags of this repository or layout. */

@@ -1,4 +1,3 @@
-import type { Dispatcher } from "undici";
 import { type Challenge, parseChallenges } from "./challenge.js";
 import { type Credential, credentialSecrets } from "./credentials.js";
 import { errorForResponse, RegistryAuthError } from "./errors.js";
@@ -14,7 +13,6 @@ export interface AuthenticatorOptions {
   readonly redactor: Redactor;
   readonly retry: RetryPolicy;
   readonly insecure?: boolean;
-  readonly dispatcher?: Dispatcher;
 }
 
 interface CachedToken {
@@ -111,7 +109,7 @@ export class Authenticator {
           : tokenRequest(realm, service, wanted, credential);
       const response = await exchange(
         { ...request, ...(signal ? { signal } : {}) },
-        { insecure: this.#options.insecure, dispatcher: this.#options.dispatcher },
+        { insecure: this.#options.insecure },
       );
       if (response.status !== 200) {
         const text = this.#options.redactor.redact(await response.text());

@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { type BodySink, sinkReadable } from "../body-sink.js";
 import { CortexError } from "../errors.js";
 import type { BlobRange } from "../target.js";
 import { RegistryError } from "./errors.js";
@@ -56,11 +57,72 @@ export function checkRangeResponse(
   return 0;
 }
 
+/** Stops a whole-blob 200 once the window is full: the rest of that body is not ours. */
+class WindowFull extends Error {}
+
 /**
- * The bytes of a window, as one stream. A connection that breaks mid-body is picked up again with a Range
- * request from the first missing byte (the retry budget restarts whenever bytes arrive), so a long download
- * survives flaky links; a body longer than the window is an error, never silently passed on.
+ * Sends the bytes of a window into `sink`. A connection that breaks mid-body is picked up again with a
+ * Range request from the first missing byte (the retry budget restarts whenever bytes arrive), so a long
+ * download survives flaky links; a body longer than the window is an error, never silently passed on.
  */
+export async function pumpWindow(
+  window: ByteWindow,
+  open: OpenAt,
+  policy: RetryPolicy,
+  what: string,
+  sink: BodySink,
+  signal?: AbortSignal,
+): Promise<void> {
+  let position = window.start;
+  let failures = 0;
+  while (position < window.end) {
+    const current = await open(position);
+    let skip = current.skip;
+    let failure: Error;
+    try {
+      await current.response.readInto((chunk) => {
+        // Bytes already read are not handed on once the caller has given up.
+        signal?.throwIfAborted();
+        let bytes = chunk;
+        if (skip > 0) {
+          const dropped = Math.min(skip, bytes.length);
+          skip -= dropped;
+          bytes = bytes.subarray(dropped);
+          if (bytes.length === 0) return;
+        }
+        const room = window.end - position;
+        if (bytes.length > room) {
+          if (current.response.header("content-range")) {
+            throw new CortexError(`${what}: the server sent more bytes than requested`);
+          }
+          position += room;
+          return Promise.resolve(sink(bytes.subarray(0, room))).then(() => {
+            throw new WindowFull();
+          });
+        }
+        position += bytes.length;
+        failures = 0;
+        return sink(bytes);
+      }, signal);
+      if (position >= window.end) return;
+      failure = new TransientTransferError(`body ended at byte ${position} of ${window.end}`);
+    } catch (error) {
+      if (error instanceof WindowFull) return;
+      failure = error as Error;
+    }
+    if (signal?.aborted || !isRetryableNetworkError(failure) || ++failures >= policy.attempts) {
+      if (failure instanceof CortexError || signal?.aborted) throw failure;
+      throw new RegistryError(
+        `${what}: transfer failed at byte ${position}: ${failure.message}`,
+        {},
+        { cause: failure },
+      );
+    }
+    await wait(backoffDelay(failures - 1, policy), signal);
+  }
+}
+
+/** The bytes of a window as one stream, with the same resumption as pumpWindow. */
 export async function readWindow(
   window: ByteWindow,
   open: OpenAt,
@@ -69,129 +131,16 @@ export async function readWindow(
   signal?: AbortSignal,
 ): Promise<Readable> {
   if (window.end === window.start) return Readable.from([]);
-  return new WindowStream(window, open, policy, what, signal, await open(window.start));
-}
-
-/**
- * A plain Readable fed by the response bodies' data events with pause/resume backpressure: an async
- * generator costs a promise per chunk, which showed as a large share of the time on fast loopback pulls.
- */
-class WindowStream extends Readable {
-  readonly #window: ByteWindow;
-  readonly #open: OpenAt;
-  readonly #policy: RetryPolicy;
-  readonly #what: string;
-  readonly #signal: AbortSignal | undefined;
-  #position: number;
-  #failures = 0;
-  #current: { response: HttpResponse; skip: number } | undefined;
-
-  constructor(
-    window: ByteWindow,
-    open: OpenAt,
-    policy: RetryPolicy,
-    what: string,
-    signal: AbortSignal | undefined,
-    first: { response: HttpResponse; skip: number },
-  ) {
-    super();
-    this.#window = window;
-    this.#open = open;
-    this.#policy = policy;
-    this.#what = what;
-    this.#signal = signal;
-    this.#position = window.start;
-    this.#attach(first);
-  }
-
-  override _read(): void {
-    this.#current?.response.body.resume();
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#detach()?.destroy();
-    callback(error);
-  }
-
-  #attach(current: { response: HttpResponse; skip: number }): void {
-    this.#current = current;
-    const body = current.response.body;
-    body.on("data", (chunk: Buffer) => this.#data(current, chunk));
-    body.once("end", () => this.#ended(current));
-    body.once("error", (error: Error) => this.#failed(current, error));
-  }
-
-  /** Stops listening to the current body and returns it. */
-  #detach() {
-    const body = this.#current?.response.body;
-    body?.removeAllListeners("data");
-    body?.removeAllListeners("end");
-    this.#current = undefined;
-    return body;
-  }
-
-  #data(current: { response: HttpResponse; skip: number }, chunk: Buffer): void {
-    if (current !== this.#current) return;
-    let buffer = chunk;
-    if (current.skip > 0) {
-      const dropped = Math.min(current.skip, buffer.length);
-      current.skip -= dropped;
-      buffer = buffer.subarray(dropped);
-      if (buffer.length === 0) return;
-    }
-    const room = this.#window.end - this.#position;
-    if (buffer.length > room) {
-      if (current.response.header("content-range")) {
-        this.destroy(new CortexError(`${this.#what}: the server sent more bytes than requested`));
-        return;
-      }
-      // A whole-blob 200 for a window that ends early: the rest is not ours.
-      this.#position += room;
-      this.push(buffer.subarray(0, room));
-      this.#detach()?.destroy();
-      this.push(null);
-      return;
-    }
-    this.#position += buffer.length;
-    this.#failures = 0;
-    if (!this.push(buffer)) current.response.body.pause();
-  }
-
-  #ended(current: { response: HttpResponse; skip: number }): void {
-    if (current !== this.#current) return;
-    if (this.#position >= this.#window.end) {
-      this.#detach();
-      this.push(null);
-      return;
-    }
-    this.#failed(current, new TransientTransferError(`body ended at byte ${this.#position} of ${this.#window.end}`));
-  }
-
-  #failed(current: { response: HttpResponse; skip: number }, error: Error): void {
-    if (current !== this.#current) return;
-    this.#detach()?.destroy();
-    if (this.#signal?.aborted || !isRetryableNetworkError(error) || ++this.#failures >= this.#policy.attempts) {
-      this.destroy(
-        error instanceof CortexError || this.#signal?.aborted
-          ? error
-          : new RegistryError(
-              `${this.#what}: transfer failed at byte ${this.#position}: ${error.message}`,
-              {},
-              {
-                cause: error,
-              },
-            ),
-      );
-      return;
-    }
-    wait(backoffDelay(this.#failures - 1, this.#policy), this.#signal)
-      .then(() => this.#open(this.#position))
-      .then(
-        (next) => {
-          if (this.destroyed) next.response.body.destroy();
-          else this.#attach(next);
-        },
-        (reopenError: Error) => this.destroy(reopenError),
-      );
-  }
+  // The first request is made before the stream is returned, so that a missing blob or a refusal is
+  // reported by fetchBlob itself rather than by the first read.
+  const first = await open(window.start);
+  let opened = false;
+  const reopen: OpenAt = async (position) => {
+    if (opened) return open(position);
+    opened = true;
+    return first;
+  };
+  return sinkReadable((sink, stop) =>
+    pumpWindow(window, reopen, policy, what, sink, signal ? AbortSignal.any([signal, stop]) : stop),
+  );
 }

@@ -1,4 +1,3 @@
-import type { Dispatcher } from "undici";
 import { CortexError } from "../errors.js";
 import type { Authenticator } from "./auth.js";
 import { errorForResponse, RegistryError } from "./errors.js";
@@ -17,6 +16,8 @@ export interface ClientRequest {
   readonly scopes: readonly string[];
   /** What the request is about, for messages: `manifest latest`, `blob sha256:...`. */
   readonly what: string;
+  /** Blob bytes: read with the direct reader. */
+  readonly bulk?: boolean;
 }
 
 export interface RegistryClientOptions {
@@ -26,7 +27,6 @@ export interface RegistryClientOptions {
   readonly redactor: Redactor;
   readonly retry: RetryPolicy;
   readonly insecure?: boolean;
-  readonly dispatcher?: Dispatcher;
 }
 
 /**
@@ -65,11 +65,11 @@ export class RegistryClient {
               ...(req.headers ? { headers: req.headers } : {}),
               ...(req.body !== undefined ? { body: req.body } : {}),
               ...(req.signal ? { signal: req.signal } : {}),
+              ...(req.bulk ? { bulk: true } : {}),
             },
             {
               ...(value ? { authorization: { origin: this.baseUrl.origin, value } } : {}),
               insecure: this.#options.insecure,
-              dispatcher: this.#options.dispatcher,
             },
           );
           if (response.status === 401 && !challenged) {

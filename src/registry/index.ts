@@ -1,4 +1,3 @@
-import type { Dispatcher } from "undici";
 import type { RegistryReference } from "../ref.js";
 import { Authenticator } from "./auth.js";
 import { RegistryClient } from "./client.js";
@@ -18,7 +17,6 @@ export interface RepositoryOptions extends CredentialOptions {
   readonly tagPageSize?: number;
   /** Called with every secret as soon as it is known (the Actions layer masks it in logs). */
   readonly onSecret?: (secret: string) => void;
-  readonly dispatcher?: Dispatcher;
 }
 
 /** A registry repository as a Target; nothing is sent until the first operation. */
@@ -31,7 +29,6 @@ export function openRepository(ref: RegistryReference, options: RepositoryOption
     redactor,
     retry,
     ...(options.insecure !== undefined ? { insecure: options.insecure } : {}),
-    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
   });
   const client = new RegistryClient({
     registry: ref.registry,
@@ -40,7 +37,6 @@ export function openRepository(ref: RegistryReference, options: RepositoryOption
     redactor,
     retry,
     ...(options.insecure !== undefined ? { insecure: options.insecure } : {}),
-    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
   });
   return new RemoteRepository(client, ref.registry, ref.repository, {
     retry,

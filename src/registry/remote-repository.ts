@@ -1,10 +1,11 @@
 import type { Readable } from "node:stream";
+import type { BodySink } from "../body-sink.js";
 import { type Digest, isDigest, parseDigest, sha256Digest } from "../digest.js";
 import { DigestMismatchError } from "../errors.js";
 import { isManifestMediaType, MANIFEST_MEDIA_TYPES } from "../media-types.js";
 import type { BlobContent, BlobRange, Descriptor, FetchedManifest, Target } from "../target.js";
 import { repositoryScope } from "./auth.js";
-import { blobWindow, checkRangeResponse, readWindow } from "./blob-reader.js";
+import { blobWindow, checkRangeResponse, type OpenAt, pumpWindow, readWindow } from "./blob-reader.js";
 import type { ClientRequest, RegistryClient } from "./client.js";
 import { MAX_MANIFEST_BYTES, ManifestTooLargeError, manifestMediaType, readLimited } from "./manifest.js";
 import { listReferrers, type ReferrersSource } from "./referrers.js";
@@ -138,10 +139,21 @@ export class RemoteRepository implements Target, ReferrersSource {
   }
 
   async fetchBlob(descriptor: Descriptor, options: { range?: BlobRange } & Signal = {}): Promise<Readable> {
+    const { window, open, what } = this.#blobWindow(descriptor, options);
+    return readWindow(window, open, this.#retry, what, options.signal);
+  }
+
+  async pumpBlob(descriptor: Descriptor, sink: BodySink, options: { range?: BlobRange } & Signal = {}): Promise<void> {
+    const { window, open, what } = this.#blobWindow(descriptor, options);
+    await pumpWindow(window, open, this.#retry, what, sink, options.signal);
+  }
+
+  #blobWindow(descriptor: Descriptor, options: { range?: BlobRange } & Signal) {
     const what = `blob ${descriptor.digest}`;
-    const window = blobWindow(descriptor.size, options.range, `${this.#where}: ${what}`);
+    const where = `${this.#where}: ${what}`;
+    const window = blobWindow(descriptor.size, options.range, where);
     const path = this.#path("blobs", descriptor.digest);
-    const open = (position: number) =>
+    const open: OpenAt = (position) =>
       this.#send(
         {
           method: "GET",
@@ -150,16 +162,17 @@ export class RemoteRepository implements Target, ReferrersSource {
           signal: options.signal,
           scopes: this.#pull(),
           what,
+          bulk: true,
         },
         async (response) => {
           if (response.status !== 200 && response.status !== 206) {
             throw await this.#client.failure(this.#where, what, response);
           }
-          const skip = checkRangeResponse(response, position, window.end, descriptor.size, `${this.#where}: ${what}`);
+          const skip = checkRangeResponse(response, position, window.end, descriptor.size, where);
           return { response, skip };
         },
       );
-    return readWindow(window, open, this.#retry, `${this.#where}: ${what}`, options.signal);
+    return { window, open, what: where };
   }
 
   async exists(descriptor: Descriptor, options: Signal = {}): Promise<boolean> {

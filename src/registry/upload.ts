@@ -5,7 +5,7 @@ import { DigestMismatchError } from "../errors.js";
 import type { BlobContent, Descriptor } from "../target.js";
 import type { ClientRequest, RegistryClient } from "./client.js";
 import { RegistryError, type RegistryFailure } from "./errors.js";
-import type { HttpResponse } from "./transport.js";
+import { BodyLengthError, type HttpResponse } from "./transport.js";
 
 export interface UploadOptions {
   /** Content larger than this goes up in PATCH chunks; smaller content in one PUT. */
@@ -148,7 +148,7 @@ async function uploadOnce(
     );
   } catch (error) {
     await cancelUpload(ctx, start.session);
-    if ((error as { cause?: { code?: unknown } }).cause?.code === "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH") {
+    if ((error as { cause?: unknown }).cause instanceof BodyLengthError) {
       throw new DigestMismatchError(
         `${ctx.where}: ${what}: the content is not the ${descriptor.size} bytes its descriptor says`,
         { cause: error },

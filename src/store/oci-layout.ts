@@ -1,6 +1,7 @@
 import { close, createReadStream, promises as fs, open } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
+import type { BodySink } from "../body-sink.js";
 import { type Digest, digestHex, isDigest, parseDigest, sha256Digest } from "../digest.js";
 import { CortexError, NotFoundError } from "../errors.js";
 import { Annotation, MediaType } from "../media-types.js";
@@ -127,6 +128,26 @@ export class OciLayout implements Target {
     }
     const end = range?.length === undefined ? undefined : start + range.length - 1;
     return createReadStream(file, { fd, start, ...(end === undefined ? {} : { end }), highWaterMark: 1 << 20 });
+  }
+
+  async pumpBlob(descriptor: Descriptor, sink: BodySink, options: { range?: BlobRange } = {}): Promise<void> {
+    const handle = await fs.open(this.blobPath(descriptor.digest), "r").catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") throw new NotFoundError(`blob ${descriptor.digest} not found in ${this.name}`);
+      throw error;
+    });
+    try {
+      const start = options.range?.offset ?? 0;
+      const end = options.range?.length === undefined ? Number.POSITIVE_INFINITY : start + options.range.length;
+      const buffer = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, end - start)));
+      for (let position = start; position < end; ) {
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - position), position);
+        if (bytesRead === 0) break;
+        position += bytesRead;
+        await sink(buffer.subarray(0, bytesRead));
+      }
+    } finally {
+      await handle.close();
+    }
   }
 
   async exists(descriptor: Descriptor): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { BodySink } from "../../src/body-sink.js";
 import type { BlobRange, Descriptor, FetchedManifest, ReadOnlyTarget } from "../../src/target.js";
 
 /** Wraps a real target and counts what passes through it: calls, ranged requests and blob bytes. */
@@ -34,6 +35,23 @@ export class CountingTarget implements ReadOnlyTarget {
       this.blobBytes += chunk.byteLength;
     });
     return stream;
+  }
+
+  pumpBlob(
+    descriptor: Descriptor,
+    sink: BodySink,
+    options: { range?: BlobRange; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    this.calls++;
+    if (options.range) this.ranged++;
+    return this.inner.pumpBlob(
+      descriptor,
+      (chunk) => {
+        this.blobBytes += chunk.byteLength;
+        return sink(chunk);
+      },
+      options,
+    );
   }
 
   exists(descriptor: Descriptor): Promise<boolean> {

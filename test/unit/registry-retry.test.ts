@@ -37,7 +37,7 @@ describe("retry classification and backoff", () => {
   it("recognises broken connections through error causes", () => {
     const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
     expect(isRetryableNetworkError(new Error("fetch failed", { cause: reset }))).toBe(true);
-    expect(isRetryableNetworkError(Object.assign(new Error("x"), { code: "UND_ERR_SOCKET" }))).toBe(true);
+    expect(isRetryableNetworkError(Object.assign(new Error("x"), { code: "ERR_STREAM_PREMATURE_CLOSE" }))).toBe(true);
     expect(isRetryableNetworkError(new Error("bad input"))).toBe(false);
   });
 

@@ -21,8 +21,8 @@ var errors = __webpack_require__(3916);
 var registry_errors = __webpack_require__(6764);
 // EXTERNAL MODULE: ./src/registry/retry.ts
 var registry_retry = __webpack_require__(1521);
-// EXTERNAL MODULE: ./src/registry/transport.ts
-var transport = __webpack_require__(670);
+// EXTERNAL MODULE: ./src/registry/transport.ts + 3 modules
+var transport = __webpack_require__(8089);
 ;// CONCATENATED MODULE: ./src/registry/client.ts
 
 
@@ -61,10 +61,10 @@ class RegistryClient {
                         ...(req.headers ? { headers: req.headers } : {}),
                         ...(req.body !== undefined ? { body: req.body } : {}),
                         ...(req.signal ? { signal: req.signal } : {}),
+                        ...(req.bulk ? { bulk: true } : {}),
                     }, {
                         ...(value ? { authorization: { origin: this.baseUrl.origin, value } } : {}),
                         insecure: this.#options.insecure,
-                        dispatcher: this.#options.dispatcher,
                     });
                     if (response.status === 401 && !challenged) {
                         const header = response.header("www-authenticate");
@@ -102,8 +102,8 @@ class RegistryClient {
     }
 }
 
-// EXTERNAL MODULE: ./src/registry/credentials.ts + 139 modules
-var credentials = __webpack_require__(6648);
+// EXTERNAL MODULE: ./src/registry/credentials.ts + 140 modules
+var credentials = __webpack_require__(8638);
 // EXTERNAL MODULE: ./src/registry/origin.ts
 var origin = __webpack_require__(5685);
 ;// CONCATENATED MODULE: ./src/registry/redact.ts
@@ -143,7 +143,7 @@ function redactCommonSecrets(text) {
 // EXTERNAL MODULE: ./src/registry/remote-repository.ts + 1 modules
 var remote_repository = __webpack_require__(3302);
 // EXTERNAL MODULE: ./src/registry/upload.ts
-var upload = __webpack_require__(2017);
+var upload = __webpack_require__(4398);
 // EXTERNAL MODULE: ./src/registry/referrers.ts
 var referrers = __webpack_require__(9191);
 ;// CONCATENATED MODULE: ./src/registry/index.ts
@@ -165,7 +165,6 @@ function openRepository(ref, options = {}) {
         redactor,
         retry,
         ...(options.insecure !== undefined ? { insecure: options.insecure } : {}),
-        ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     });
     const client = new RegistryClient({
         registry: ref.registry,
@@ -174,7 +173,6 @@ function openRepository(ref, options = {}) {
         redactor,
         retry,
         ...(options.insecure !== undefined ? { insecure: options.insecure } : {}),
-        ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     });
     return new remote_repository/* RemoteRepository */.N(client, ref.registry, ref.repository, {
         retry,

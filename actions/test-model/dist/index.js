@@ -78411,6 +78411,28 @@ class OciLayout {
         const end = range?.length === undefined ? undefined : start + range.length - 1;
         return (0,external_node_fs_.createReadStream)(file, { fd, start, ...(end === undefined ? {} : { end }), highWaterMark: 1 << 20 });
     }
+    async pumpBlob(descriptor, sink, options = {}) {
+        const handle = await external_node_fs_.promises.open(this.blobPath(descriptor.digest), "r").catch((error) => {
+            if (error.code === "ENOENT")
+                throw new errors/* NotFoundError */.m_(`blob ${descriptor.digest} not found in ${this.name}`);
+            throw error;
+        });
+        try {
+            const start = options.range?.offset ?? 0;
+            const end = options.range?.length === undefined ? Number.POSITIVE_INFINITY : start + options.range.length;
+            const buffer = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, end - start)));
+            for (let position = start; position < end;) {
+                const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - position), position);
+                if (bytesRead === 0)
+                    break;
+                position += bytesRead;
+                await sink(buffer.subarray(0, bytesRead));
+            }
+        }
+        finally {
+            await handle.close();
+        }
+    }
     async exists(descriptor) {
         try {
             const stat = await external_node_fs_.promises.stat(this.blobPath(descriptor.digest));
@@ -78585,7 +78607,7 @@ async function targets_openTarget(ref, options = {}) {
         return OciLayout.open(ref.path, options.create ? { create: true } : {});
     const { create: _create, ...registryOptions } = options;
     // Loaded on demand: the HTTP stack costs a third of a second of start-up that offline work never needs.
-    const { openRepository } = await Promise.all(/* import() */[__nccwpck_require__.e(993), __nccwpck_require__.e(598)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2598));
+    const { openRepository } = await Promise.all(/* import() */[__nccwpck_require__.e(993), __nccwpck_require__.e(906)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6906));
     return openRepository(ref, registryOptions);
 }
 
@@ -79802,6 +79824,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 
 /***/ }),
 
