@@ -5,8 +5,6 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { isAlive } from "../process-alive.js";
 import { BackendError, type BackendName } from "./backend.js";
 
-export { isAlive };
-
 /**
  * Supervision of a backend server process, shared by every backend that starts one. The process runs detached
  * in its own process group, with stdout and stderr appended to a log file, so it outlives the action's main

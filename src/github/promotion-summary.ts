@@ -19,6 +19,11 @@ export function promotionSummary(result: PromoteResult, context: RunContext): st
     result.source === result.destination
       ? `in \`${result.destination}\``
       : `from \`${result.source}\` to \`${result.destination}\``;
+  const results = result.results;
+  const carried =
+    results && results.copied + results.present > 0
+      ? `, with its results (${results.copied} copied, ${results.present} already there)`
+      : "";
   const rows = result.tags.map((t) => {
     const what = t.changed ? (result.dryRun ? "would move" : "moved") : `unchanged${t.note ? `: ${t.note}` : ""}`;
     return `| \`${t.tag}\`${t.alias ? " (alias)" : ""} | ${code(t.previous)} | ${code(t.digest)} | ${what} |`;
@@ -26,7 +31,7 @@ export function promotionSummary(result: PromoteResult, context: RunContext): st
   return [
     `### ${title} \`${result.digest}\``,
     "",
-    `${from}`,
+    `${from}${carried}`,
     "",
     "| Tag | From | To | |",
     "| --- | --- | --- | --- |",

@@ -2,6 +2,7 @@ import { type CopyStats, copyGraph, sameRegistryMount } from "../copy.js";
 import type { Digest } from "../digest.js";
 import { NotFoundError } from "../errors.js";
 import type { Descriptor, FetchedManifest, ReadOnlyTarget, Target } from "../target.js";
+import { copyResults, type ResultsCopy } from "./copy-results.js";
 import { PromotionRefusedError, TagMoveError } from "./errors.js";
 import { currentPosition, listTags, readHistory } from "./history.js";
 import type { Provenance } from "./history-entry.js";
@@ -49,6 +50,8 @@ export interface PromoteResult {
   readonly dryRun: boolean;
   readonly tags: readonly TagOutcome[];
   readonly copy?: CopyStats;
+  /** The digest's result artifacts brought along, when the destination is another repository. */
+  readonly results?: ResultsCopy;
 }
 
 async function resolveOrNone(target: ReadOnlyTarget, tag: string, signal?: AbortSignal) {
@@ -109,8 +112,9 @@ async function planMoves(options: PromoteOptions, planned: readonly PlannedTag[]
 
 /**
  * Points release tags at a tested digest. The manifest graph is copied first when the destination lacks
- * it (nothing at all for the same repository), then each tag is recorded in its history and moved. Tags are
- * moved one after another; each one ends fully old or fully new, and an error names where each was left.
+ * it (nothing at all for the same repository), then the results attached to the digest; then each tag is
+ * recorded in its history and moved. Tags are moved one after another; each one ends fully old or fully
+ * new, and an error names where each was left.
  */
 export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   const planned = planTags(options.tags, options.semverAliases ?? false);
@@ -138,10 +142,13 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   if (options.dryRun) return { ...base, tags: plans.map((plan) => outcomeOf(plan, moves(plan))) };
 
   const mount = sameRegistryMount(options.source, options.destination);
-  const copy = await copyGraph(options.source, options.destination, manifest, {
-    ...(mount ? { mount } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const copyOptions = { ...(mount ? { mount } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  const copy = await copyGraph(options.source, options.destination, manifest, copyOptions);
+  // Before any tag moves, so a promoted tag never points at a digest whose results stayed behind.
+  const results =
+    options.source === options.destination
+      ? undefined
+      : await copyResults(options.source, options.destination, manifest.descriptor, copyOptions);
   const now = options.now ?? (() => new Date());
   const outcomes: TagOutcome[] = [];
   for (const plan of plans) {
@@ -174,7 +181,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
       });
     }
   }
-  return { ...base, tags: outcomes, copy };
+  return { ...base, tags: outcomes, copy, ...(results ? { results } : {}) };
 }
 
 /** Only the provenance fields that were given. */

@@ -8,7 +8,8 @@ import { provenanceFrom, provenanceOptions } from "../provenance.js";
 const usage = `Usage: cortex-model promote <repo@sha256:...> --to <tag>[,<tag>...] [options]
 
 Points release tags at a tested digest, records each move in the tag's history (kept in the registry), and
-copies the model first when promoting into another repository, registry or oci: layout.
+copies the model first, with the results attached to it, when promoting into another repository, registry
+or oci: layout.
 
 Options:
   --to <tags>          tags to move, comma-separated (repeatable)
@@ -30,6 +31,10 @@ function writeText(io: CommandIO, result: PromoteResult): void {
     const from = t.previous ?? "none";
     const line = t.changed ? `${from} -> ${t.digest}` : `unchanged at ${from}${t.note ? ` (${t.note})` : ""}`;
     io.stdout.write(`  ${t.tag.padEnd(width)}  ${line}\n`);
+  }
+  const results = result.results;
+  if (results && results.copied + results.present > 0) {
+    io.stdout.write(`  results copied: ${results.copied} (${results.present} already there)\n`);
   }
 }
 

@@ -2,9 +2,9 @@ import { readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isAlive } from "../../../src/backends/process.js";
 import { OpenAIClient } from "../../../src/client/openai-client.js";
 import { synthesizeKnownAnswer } from "../../../src/model/known-answer.js";
+import { isAlive } from "../../../src/process-alive.js";
 import { type ModelLayout, makeModelLayout, randomData, tempDir } from "../../helpers/model-layout.js";
 import { type ActionRun, runBundledAction, type StepResult } from "../../helpers/run-action.js";
 

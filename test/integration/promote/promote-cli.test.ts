@@ -124,6 +124,15 @@ describe("cortex-model promote, history and revert", () => {
       expect(both.stderr).toMatch(/bench failing \(1 result, none passed\)/);
       const compatOnly = await cli(["promote", `${repo}@${d}`, "--to", "gated", "--require", "compat"]);
       expect(compatOnly).toMatchObject({ code: 0, stdout: `promoted ${d} (${repo})\n  gated  none -> ${d}\n` });
+
+      const prod = `${registry.host}/prod/results`;
+      const across = await cli(["promote", `${repo}@${d}`, "--to-repo", prod, "--to", "stable"]);
+      expect(across).toMatchObject({
+        code: 0,
+        stdout: `promoted ${d} (${repo} -> ${prod})\n  stable  none -> ${d}\n  results copied: 2 (0 already there)\n`,
+      });
+      const there = await cli(["promote", `${prod}@${d}`, "--to", "released", "--require", "compat"]);
+      expect(there).toMatchObject({ code: 0, stdout: `promoted ${d} (${prod})\n  released  none -> ${d}\n` });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

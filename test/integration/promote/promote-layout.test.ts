@@ -5,6 +5,7 @@ import { buffer } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readHistory } from "../../../src/promote/history.js";
 import { promote } from "../../../src/promote/promote.js";
+import { listResults, publishResult } from "../../../src/promote/results.js";
 import { revert } from "../../../src/promote/revert.js";
 import { parseReference, type RegistryReference } from "../../../src/ref.js";
 import { openRepository, type RemoteRepository } from "../../../src/registry/index.js";
@@ -79,5 +80,44 @@ describe("promotion across registries and oci: layouts", () => {
       `promote:${b.descriptor.digest}`,
       `promote:${a.descriptor.digest}`,
     ]);
+  });
+
+  it("brings results along from a layout to a registry and from a registry to a layout, once", async () => {
+    const e = await pushTestModel(layout, "layout-results");
+    await publishResult(layout, e.descriptor, "compat", JSON.stringify({ summary: { verdict: "pass" } }), true);
+    await publishResult(layout, e.descriptor, "bench", JSON.stringify({ verdict: "improvement" }), true);
+    const first = await promote({ source: layout, digest: e.descriptor.digest, destination: other, tags: ["rc"] });
+    expect(first.results).toEqual({ copied: 2, present: 0 });
+    const gated = await promote({
+      source: other,
+      digest: e.descriptor.digest,
+      destination: other,
+      tags: ["released"],
+      require: ["compat", "bench"],
+    });
+    expect(gated.tags[0]).toMatchObject({ changed: true, digest: e.descriptor.digest });
+    const second = await promote({ source: layout, digest: e.descriptor.digest, destination: other, tags: ["rc2"] });
+    expect(second.results).toEqual({ copied: 0, present: 2 });
+    expect((await listResults(other, e.descriptor)).map((r) => r.kind).sort()).toEqual(["bench", "compat"]);
+
+    await publishResult(origin, a.descriptor, "compat", JSON.stringify({ summary: { verdict: "pass" } }), true);
+    const back = await promote({ source: origin, digest: a.descriptor.digest, destination: layout, tags: ["checked"] });
+    expect(back.results).toEqual({ copied: 1, present: 0 });
+    const copied = await listResults(layout, a.descriptor);
+    expect(copied).toMatchObject([{ kind: "compat", passed: true }]);
+    for (const { descriptor } of copied) {
+      const { bytes } = await layout.fetchManifest(descriptor);
+      const { config, layers } = JSON.parse(new TextDecoder().decode(bytes)) as ImageManifest;
+      for (const blob of [config, ...layers]) expect(await layout.exists(blob)).toBe(true);
+    }
+    const again = await promote({
+      source: origin,
+      digest: a.descriptor.digest,
+      destination: layout,
+      tags: ["checked2"],
+    });
+    expect(again.results).toEqual({ copied: 0, present: 1 });
+    const entries = (await layout.entries()).filter((d) => copied.some((r) => r.descriptor.digest === d.digest));
+    expect(entries).toHaveLength(1);
   });
 });

@@ -3,10 +3,10 @@ import { type Digest, sha256Digest } from "../../../src/digest.js";
 import { PromoteUsageError, PromotionRefusedError, RevertRefusedError } from "../../../src/promote/errors.js";
 import { readHistory } from "../../../src/promote/history.js";
 import { promote } from "../../../src/promote/promote.js";
-import { publishResult } from "../../../src/promote/results.js";
+import { listResults, publishResult } from "../../../src/promote/results.js";
 import { revert } from "../../../src/promote/revert.js";
 import { parseReference, type RegistryReference } from "../../../src/ref.js";
-import { openRepository, type RemoteRepository } from "../../../src/registry/index.js";
+import { openRepository, type RemoteRepository, referrersTag } from "../../../src/registry/index.js";
 import type { FetchedManifest } from "../../../src/target.js";
 import { type FaultProxy, startFaultProxy } from "../../helpers/fault-proxy.js";
 import { pushTestModel } from "../../helpers/model-fixture.js";
@@ -162,6 +162,38 @@ describe.each(["none", "token"] as const)("promotion on a real registry (auth %s
     await publishResult(models, c.descriptor, "bench", JSON.stringify({ verdict: "pass" }), true);
     const accepted = await attempt();
     expect(accepted.tags[0]).toMatchObject({ tag: "gated", changed: true, digest: c.descriptor.digest });
+  });
+
+  it("brings the digest's results along to another repository, once", async () => {
+    const d = await pushTestModel(models, `${auth}-d`);
+    await publishResult(models, d.descriptor, "compat", JSON.stringify({ summary: { verdict: "pass" } }), true);
+    await publishResult(models, d.descriptor, "bench", JSON.stringify({ verdict: "pass" }), true);
+    const qa = repo("qa/model");
+    const before = proxy.requests.length;
+    const first = await promote({ source: models, digest: d.descriptor.digest, destination: qa, tags: ["rc"] });
+    expect(first.results).toEqual({ copied: 2, present: 0 });
+    // Same registry: the results' blobs are mounted like the model's, never uploaded.
+    expect(uploads(proxy, before).filter((r) => r.method === "PATCH")).toEqual([]);
+
+    const atSource = await listResults(models, d.descriptor);
+    const atDestination = await listResults(qa, d.descriptor);
+    expect(atDestination.map((r) => [r.descriptor.digest, r.kind, r.passed]).sort()).toEqual(
+      atSource.map((r) => [r.descriptor.digest, r.kind, r.passed]).sort(),
+    );
+    const gated = await promote({
+      source: qa,
+      digest: d.descriptor.digest,
+      destination: qa,
+      tags: ["released"],
+      require: ["compat", "bench"],
+    });
+    expect(gated.tags[0]).toMatchObject({ tag: "released", changed: true, digest: d.descriptor.digest });
+
+    const index = await qa.resolve(referrersTag(d.descriptor.digest));
+    const second = await promote({ source: models, digest: d.descriptor.digest, destination: qa, tags: ["rc2"] });
+    expect(second.results).toEqual({ copied: 0, present: 2 });
+    expect((await qa.resolve(referrersTag(d.descriptor.digest))).digest).toBe(index.digest);
+    expect(await listResults(qa, d.descriptor)).toHaveLength(2);
   });
 
   it("refuses bad inputs clearly and changes nothing", async () => {

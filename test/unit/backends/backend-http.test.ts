@@ -14,7 +14,8 @@ import {
 import { waitForLlamaServer } from "../../../src/backends/llama-server.js";
 import { waitForOllama } from "../../../src/backends/ollama.js";
 import { choosePort } from "../../../src/backends/port.js";
-import { isAlive, spawnBackendProcess, stopProcessGroup } from "../../../src/backends/process.js";
+import { spawnBackendProcess, stopProcessGroup } from "../../../src/backends/process.js";
+import { isAlive } from "../../../src/process-alive.js";
 import { parseReference } from "../../../src/ref.js";
 import { startDmrApiServer } from "../../helpers/dmr-api-server.js";
 import { startOllamaApiServer } from "../../helpers/ollama-api-server.js";

@@ -2,7 +2,8 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BackendError } from "../../../src/backends/backend.js";
-import { isAlive, logTail, spawnBackendProcess, stopProcessGroup, waitUntil } from "../../../src/backends/process.js";
+import { logTail, spawnBackendProcess, stopProcessGroup, waitUntil } from "../../../src/backends/process.js";
+import { isAlive } from "../../../src/process-alive.js";
 import { useTempDir } from "../../helpers/temp-dir.js";
 
 // Real small scripts standing in for backend processes that misbehave: fault tests of the supervision, not

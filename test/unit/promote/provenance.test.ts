@@ -37,6 +37,7 @@ describe("job summaries", () => {
         destination: "reg/prod/model",
         digest: B,
         dryRun: false,
+        results: { copied: 2, present: 0 },
         tags: [
           { tag: "stable", previous: A, digest: B, changed: true, alias: false },
           { tag: "v1", previous: A, digest: A, changed: false, alias: true, note: "v1 stays at v1.5.0" },
@@ -45,7 +46,7 @@ describe("job summaries", () => {
       runContext(actions),
     );
     expect(summary).toContain(`### Promoted \`${B}\``);
-    expect(summary).toContain("from `reg/ai/model` to `reg/prod/model`");
+    expect(summary).toContain("from `reg/ai/model` to `reg/prod/model`, with its results (2 copied, 0 already there)");
     expect(summary).toContain(`| \`stable\` | \`${A}\` | \`${B}\` | moved |`);
     expect(summary).toContain(`| \`v1\` (alias) | \`${A}\` | \`${A}\` | unchanged: v1 stays at v1.5.0 |`);
     expect(summary).toContain("Moved by **octocat** in [this run](https://ghe.example/o/r/actions/runs/9).");
