@@ -108,6 +108,15 @@ export function compareMetric(
     return { ...common, verdict: "inconclusive", hint: "the baseline median is zero, so no ratio can be formed" };
   }
   const interval = bootstrapMedianRatio(baseline, candidate, settings);
+  if (!(Number.isFinite(interval.low) && Number.isFinite(interval.high))) {
+    // Resampled baseline medians of zero (0/0 or x/0): the metric is coarser than its spread, as CPU time in
+    // 10 ms ticks over short runs is. An open interval bounds nothing, and JSON cannot even store it.
+    return {
+      ...common,
+      verdict: "inconclusive",
+      hint: `the 95% interval is open: some resampled baseline medians are 0, so the metric is too coarse at this run length; longer runs (more tokens or prompts per run) would settle it, more runs alone may not`,
+    };
+  }
   const verdict = classify(interval, metricCatalog[metric].direction, thresholdPct);
   return {
     ...common,
