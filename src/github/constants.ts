@@ -77,6 +77,8 @@ export const BenchModel = {
     baselineThreads: "baseline-threads",
     baselinePid: "baseline-pid",
     baselineFile: "baseline-file",
+    baselineRef: "baseline-ref",
+    baselineCache: "baseline-cache",
     scenario: "scenario",
     runs: "runs",
     warmup: "warmup",
