@@ -14,6 +14,7 @@ import { type BaselineOrigin, describeOrigin, type StoredBaseline } from "./stor
 import {
   type ComparisonSettings,
   compareMetric,
+  enoughSamples,
   type MetricComparison,
   overallVerdict,
   type Verdict,
@@ -236,7 +237,15 @@ export function buildResults(input: ResultsInput): BenchResults {
   const load = input.candidateLoads
     ? section("backend load", baselineLoads ?? sideData({}), sideData(loadSamples(input.candidateLoads)), settings)
     : undefined;
-  const verdicts = [...scenarios.map((s) => s.verdict), ...(load ? [load.verdict] : [])];
+  // A job starts each backend once or twice: one cold and one warm load per side can never give an interval.
+  // They are reported, but only load metrics with samples enough for a verdict take part in the gate's.
+  const decisiveLoad = load?.comparisons.filter((c) =>
+    enoughSamples(load.baseline.samples[c.metric] ?? [], load.candidate.samples[c.metric] ?? []),
+  );
+  const verdicts = [
+    ...scenarios.map((s) => s.verdict),
+    ...(decisiveLoad?.length ? [overallVerdict(decisiveLoad.map((c) => c.verdict))] : []),
+  ];
   return {
     format: resultsFormat,
     createdAt: (input.createdAt ?? new Date()).toISOString(),

@@ -28,6 +28,11 @@ export const defaultComparisonSettings: ComparisonSettings = {
 /** Fewer samples than this per side make a bootstrap interval meaningless. */
 const minimumSamples = 3;
 
+/** Whether two sides have samples enough for an interval, hence for a verdict that means something. */
+export function enoughSamples(baseline: readonly number[], candidate: readonly number[]): boolean {
+  return Math.min(baseline.length, candidate.length) >= minimumSamples;
+}
+
 export interface MetricComparison {
   readonly metric: MetricName;
   readonly baselineMedian: number;
@@ -97,7 +102,7 @@ export function compareMetric(
   const ratio = candidateMedian / baselineMedian;
   const common = { metric, baselineMedian, candidateMedian, ratio, thresholdPct };
   const fewest = Math.min(baseline.length, candidate.length);
-  if (fewest < minimumSamples) {
+  if (!enoughSamples(baseline, candidate)) {
     return {
       ...common,
       verdict: "inconclusive",

@@ -60,6 +60,11 @@ function optionalInteger(name: string, min: number): number | undefined {
   return optionalInput(name) === undefined ? undefined : numberInput(name, { fallback: min, min, integer: true });
 }
 
+/** setup-model's load-seconds or warm-load-seconds output: empty when not measured. */
+function loadInput(name: string): number[] {
+  return optionalInput(name) === undefined ? [] : [1000 * numberInput(name, { fallback: 0, min: 0 })];
+}
+
 function sideInput(prefix: "" | "baseline-", ref: string | undefined): ServedSideSpec | undefined {
   const input = (name: string) => optionalInput(`${prefix}${name}`);
   const baseUrl = input("base-url");
@@ -73,6 +78,8 @@ function sideInput(prefix: "" | "baseline-", ref: string | undefined): ServedSid
   const threads = optionalInteger(`${prefix}threads`, 1);
   const pid = optionalInteger(`${prefix}pid`, 1);
   return {
+    coldLoadMs: loadInput(`${prefix}load-seconds`),
+    warmLoadMs: loadInput(`${prefix}warm-load-seconds`),
     baseUrl,
     model,
     ...(ref !== undefined && { ref }),

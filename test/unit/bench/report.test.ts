@@ -157,6 +157,27 @@ describe("results document", () => {
     expect(next.verdict).toBe("regression");
   });
 
+  it("reports one cold and one warm load per side without letting them make the gate inconclusive", () => {
+    const built = buildResults({
+      measured: [
+        { scenario: { ...defaultScenario, runs: 20 }, warmupRuns: 3, baseline: runs(1, 20), candidate: runs(1, 20) },
+      ],
+      candidate: { modelRef: "ai/tiny:pr" },
+      candidateLoads: { coldMs: [1010], warmMs: [410] },
+      baseline: { kind: "interleaved", info: { modelRef: "ai/tiny:stable" }, loads: { coldMs: [1000], warmMs: [400] } },
+      settings: { ...defaultComparisonSettings, resamples: 200 },
+      warnOnly: false,
+      machine,
+    });
+    expect(built.load?.comparisons.map((c) => [c.metric, c.verdict])).toEqual([
+      ["cold_load", "inconclusive"],
+      ["warm_load", "inconclusive"],
+    ]);
+    expect(built.scenarios[0]?.verdict).toBe("pass");
+    expect(built.verdict).toBe("pass");
+    expect(renderMarkdown(built, { gateName: "bench" })).toMatch(/\| Warm load \(ms\) \| 400 \| 410 \|/);
+  });
+
   it("fails clearly when the stored run lacks the scenario", () => {
     const stored = results(1);
     expect(() =>
