@@ -6,13 +6,9 @@ import { createEmbeddedBackend } from "../../../src/backends/embedded.js";
 import { createOpenAiBackend } from "../../../src/backends/openai.js";
 import { measureWarmLoad } from "../../../src/backends/warm-load.js";
 import { OpenAIClient } from "../../../src/client/openai-client.js";
-import { synthesizeKnownAnswer } from "../../../src/model/known-answer.js";
 import { isAlive } from "../../../src/process-alive.js";
-import { pull } from "../../../src/pull/pull.js";
-import { parseReference, pinReference } from "../../../src/ref.js";
-import { ModelStore } from "../../../src/store/model-store.js";
-import { openTarget } from "../../../src/targets.js";
-import { makeModelLayout, tempDir } from "../../helpers/model-layout.js";
+import { tempDir } from "../../helpers/model-layout.js";
+import { pulledKnownAnswerModel } from "../../helpers/store-model.js";
 
 // Warm load on the real embedded backend (cortex-model serve from lib/, `npm run build` first): the server is
 // stopped after its first load and started again on the same model, and the second start is timed.
@@ -23,12 +19,7 @@ let context: BackendContext;
 
 beforeAll(async () => {
   root = await tempDir("warm-load-");
-  const gguf = await synthesizeKnownAnswer({ path: path.join(root, "ka.gguf"), answers });
-  const layout = await makeModelLayout(path.join(root, "layout"), { shards: [await readFile(gguf.path)] });
-  const store = await ModelStore.open({ dir: path.join(root, "store") });
-  const reference = pinReference(parseReference(`oci:${layout.layout.root}`), layout.manifestDescriptor.digest);
-  const pulled = await pull(await openTarget(reference), reference, store);
-  model = { kind: "store", store, reference, pulled, modelId: "ka" };
+  model = await pulledKnownAnswerModel(root, answers, "ka");
   context = { toolDir: path.join(root, "tools"), workDir: root, env: process.env, log: () => {} };
 });
 
