@@ -207,10 +207,13 @@ describe("bench-model baseline-cache through the real @actions/cache", () => {
 
   it("takes exactly one baseline: a given one wins on a pull request, and a push needs one", async () => {
     const file = path.join(dir, "published.json");
-    expect((await step({ pullRequestInto: "main" }, { [names.baselineFile]: file })).baseline).toEqual({
-      kind: "file",
-      path: file,
-    });
+    const withFile = await step(
+      { pullRequestInto: "main" },
+      { [names.baselineFile]: file, [names.loadSeconds]: "1.25", [names.warmLoadSeconds]: "" },
+    );
+    expect(withFile.baseline).toEqual({ kind: "file", path: file });
+    // setup-model's load outputs, in seconds; an empty warm load (not measured) records nothing.
+    expect(withFile.candidate).toMatchObject({ coldLoadMs: [1250], warmLoadMs: [] });
     await expect(step({ push: "main", runId: 105 })).rejects.toThrow(
       /give exactly one baseline: .*"baseline-cache" supplies one only on a pull request/,
     );
