@@ -3,13 +3,13 @@
  * against a stored baseline), compare, and render. The CLI and the bench-model action both call this.
  */
 import { describeError } from "../errors.js";
+import type { StoredBaseline } from "./baseline-origin.js";
 import { BenchRunError } from "./errors.js";
 import { describeMachine } from "./machine.js";
 import { renderMarkdown } from "./report.js";
 import { type BaselineSource, type BenchResults, buildResults, type LoadTimes, type SideInfo } from "./results.js";
 import { type BenchSide, runScenario, type ScenarioRuns } from "./runner.js";
 import type { Scenario } from "./scenario.js";
-import type { StoredBaseline } from "./stored-baseline.js";
 import type { ComparisonSettings } from "./verdict.js";
 
 export interface GateSide extends BenchSide {

@@ -5,12 +5,12 @@
  */
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../errors.js";
+import { type BaselineOrigin, describeOrigin, type StoredBaseline } from "./baseline-origin.js";
 import type { MachineDescription } from "./machine.js";
 import { type MetricName, metricNames } from "./metric-catalog.js";
 import { collectSamples, type MetricSamples, type RequestMetrics } from "./metrics.js";
 import type { ScenarioRuns } from "./runner.js";
 import { coefficientOfVariation, mean, median, percentile } from "./statistics.js";
-import { type BaselineOrigin, describeOrigin, type StoredBaseline } from "./stored-baseline.js";
 import {
   type ComparisonSettings,
   compareMetric,

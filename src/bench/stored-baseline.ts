@@ -3,43 +3,13 @@
  * results file, the results attached in a registry to the digest a tag points at, or results the bench-model
  * action restored from the Actions cache. In each, the stored run's candidate side is the baseline now.
  */
-import type { Digest } from "../digest.js";
 import { describeError, NotFoundError, UsageError } from "../errors.js";
 import { fetchResultDocument, listResults, newestFirst } from "../promote/results.js";
 import { formatReference, parseReference, referenceVersion } from "../ref.js";
 import type { Descriptor } from "../target.js";
 import { type OpenTargetOptions, openTarget } from "../targets.js";
-import { type BenchResults, parseResults, readResultsFile } from "./results.js";
-
-/** Where a stored baseline came from, as the results JSON records it. */
-export type BaselineOrigin =
-  | { readonly source: "file"; readonly file: string }
-  | {
-      readonly source: "registry";
-      /** The reference as given (usually a tag such as `stable`) and the manifest digest it resolved to. */
-      readonly ref: string;
-      readonly digest: Digest;
-      /** The result artifact whose document was used. */
-      readonly resultDigest: Digest;
-    }
-  | { readonly source: "cache"; readonly cacheKey: string; readonly file: string };
-
-export interface StoredBaseline {
-  readonly origin: BaselineOrigin;
-  readonly results: BenchResults;
-}
-
-/** One phrase naming the baseline, for error messages. */
-export function describeOrigin(origin: BaselineOrigin): string {
-  switch (origin.source) {
-    case "file":
-      return `baseline file ${origin.file}`;
-    case "registry":
-      return `bench results ${origin.resultDigest} attached to ${origin.digest} (${origin.ref})`;
-    case "cache":
-      return `cached baseline ${origin.cacheKey}`;
-  }
-}
+import { type BaselineOrigin, describeOrigin, type StoredBaseline } from "./baseline-origin.js";
+import { parseResults, readResultsFile } from "./results.js";
 
 export async function baselineFromFile(file: string): Promise<StoredBaseline> {
   return { origin: { source: "file", file }, results: await readResultsFile(file) };
