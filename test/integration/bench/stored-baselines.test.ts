@@ -95,6 +95,10 @@ describe("--baseline-ref: the bench results attached to the digest a tag points 
     );
     expect(published.code, published.stderr).toBe(0);
 
+    const fromFile = await bench("from-file", "--baseline-file", path.join(dir, "published.json"));
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    expect(fromFile.results?.baseline).toMatchObject({ source: "file", file: path.join(dir, "published.json") });
+
     const run = await bench("from-registry", "--baseline-ref", `${repo}:stable`);
     expect(run.code, run.stderr).toBe(0);
     expect(run.results?.baseline).toMatchObject({ source: "registry", ref: `${repo}:stable`, digest });
