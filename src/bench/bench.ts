@@ -1,19 +1,13 @@
 /**
  * One benchmark gate from start to verdict: run the scenarios (interleaved A/B, or the candidate alone
- * against a stored results file), compare, and render. The CLI and the bench-model action both call this.
+ * against a stored baseline), compare, and render. The CLI and the bench-model action both call this.
  */
 import { describeError } from "../errors.js";
+import type { StoredBaseline } from "./baseline-origin.js";
 import { BenchRunError } from "./errors.js";
 import { describeMachine } from "./machine.js";
 import { renderMarkdown } from "./report.js";
-import {
-  type BaselineSource,
-  type BenchResults,
-  buildResults,
-  type LoadTimes,
-  readResultsFile,
-  type SideInfo,
-} from "./results.js";
+import { type BaselineSource, type BenchResults, buildResults, type LoadTimes, type SideInfo } from "./results.js";
 import { type BenchSide, runScenario, type ScenarioRuns } from "./runner.js";
 import type { Scenario } from "./scenario.js";
 import type { ComparisonSettings } from "./verdict.js";
@@ -26,9 +20,10 @@ export interface GateSide extends BenchSide {
 export interface BenchOptions {
   readonly scenarios: readonly Scenario[];
   readonly candidate: GateSide;
+  /** A stored baseline is read by the caller before anything is measured, so a bad one fails at once. */
   readonly baseline:
     | { readonly kind: "served"; readonly side: GateSide }
-    | { readonly kind: "file"; readonly path: string };
+    | { readonly kind: "stored"; readonly stored: StoredBaseline };
   readonly settings: ComparisonSettings;
   readonly warnOnly: boolean;
   readonly gateName: string;
@@ -41,10 +36,9 @@ export interface BenchOutcome {
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
-  // Read the stored baseline before spending minutes on requests, so a bad file fails at once.
   const baseline: BaselineSource =
-    options.baseline.kind === "file"
-      ? { kind: "file", path: options.baseline.path, stored: await readResultsFile(options.baseline.path) }
+    options.baseline.kind === "stored"
+      ? options.baseline
       : {
           kind: "interleaved",
           info: options.baseline.side.info,

@@ -4,7 +4,7 @@
  */
 import { UsageError } from "../errors.js";
 import { metricCatalog } from "./metric-catalog.js";
-import type { BenchResults, SectionResult, SideInfo } from "./results.js";
+import type { BaselineInfo, BenchResults, SectionResult, SideInfo } from "./results.js";
 import type { MetricComparison, Verdict } from "./verdict.js";
 
 /** A hidden HTML comment; the name must not be able to close it early. */
@@ -113,6 +113,20 @@ function sectionMarkdown(section: SectionResult, heading: string): string {
   ].join("\n");
 }
 
+/** Where the baseline's samples came from, most trusted first. */
+function baselineSource(baseline: BaselineInfo): string {
+  switch (baseline.source) {
+    case "interleaved":
+      return "interleaved in this job";
+    case "file":
+      return `stored results \`${baseline.file}\``;
+    case "registry":
+      return `results attached in the registry, artifact \`${baseline.resultDigest?.slice(0, 19)}…\``;
+    case "cache":
+      return `Actions cache \`${baseline.cacheKey}\``;
+  }
+}
+
 export interface MarkdownOptions {
   /** Names the gate in the hidden marker, so several gates on one pull request keep separate comments. */
   readonly gateName: string;
@@ -127,7 +141,7 @@ export function renderMarkdown(results: BenchResults, options: MarkdownOptions):
     gateMarker(options.gateName),
     `## Model benchmark: ${verdictBadge[results.verdict]}`,
     "",
-    `- **Baseline** (${results.baseline.source === "file" ? `stored results \`${results.baseline.file}\`` : "interleaved in this job"}): ${describeSide(results.baseline)}`,
+    `- **Baseline** (${baselineSource(results.baseline)}): ${describeSide(results.baseline)}`,
     `- **Candidate**: ${describeSide(results.candidate)}`,
     `- **Runner**: ${m.cpuModel}, ${m.availableParallelism}/${m.logicalCpus} CPUs usable, ${memoryGiB} GiB, ${m.gpus.length ? m.gpus.join(", ") : "no GPU"}, ${m.os}`,
     `- **Statistics**: medians; percentile bootstrap (${results.settings.resamples} resamples, seed ${results.settings.seed}) of the candidate/baseline ratio. ${thresholdNote}`,

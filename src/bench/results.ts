@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../errors.js";
+import { type BaselineOrigin, describeOrigin, type StoredBaseline } from "./baseline-origin.js";
 import type { MachineDescription } from "./machine.js";
 import { type MetricName, metricNames } from "./metric-catalog.js";
 import { collectSamples, type MetricSamples, type RequestMetrics } from "./metrics.js";
@@ -13,6 +14,7 @@ import { coefficientOfVariation, mean, median, percentile } from "./statistics.j
 import {
   type ComparisonSettings,
   compareMetric,
+  enoughSamples,
   type MetricComparison,
   overallVerdict,
   type Verdict,
@@ -76,12 +78,25 @@ export interface ScenarioResult extends SectionResult {
   readonly promptCount: number;
 }
 
+/**
+ * The baseline side and where its samples came from. `source` and the fields of its origin (file; ref,
+ * digest and resultDigest; cacheKey) were added within format v1: readers of older documents see only
+ * "interleaved" and "file".
+ */
+export type BaselineInfo = SideInfo & {
+  readonly source: "interleaved" | BaselineOrigin["source"];
+  readonly file?: string;
+  readonly ref?: string;
+  readonly resultDigest?: string;
+  readonly cacheKey?: string;
+};
+
 export interface BenchResults {
   readonly format: typeof resultsFormat;
   readonly createdAt: string;
   readonly machine: MachineDescription;
   readonly settings: ComparisonSettings & { readonly warnOnly: boolean };
-  readonly baseline: SideInfo & { readonly source: "interleaved" | "file"; readonly file?: string };
+  readonly baseline: BaselineInfo;
   readonly candidate: SideInfo;
   readonly scenarios: readonly ScenarioResult[];
   /** Cold and warm load times, when the caller measured them. */
@@ -151,7 +166,7 @@ function loadSamples(loads: LoadTimes): MetricSamples {
 
 export type BaselineSource =
   | { readonly kind: "interleaved"; readonly info: SideInfo; readonly loads?: LoadTimes }
-  | { readonly kind: "file"; readonly path: string; readonly stored: BenchResults };
+  | { readonly kind: "stored"; readonly stored: StoredBaseline };
 
 export interface ResultsInput {
   readonly measured: readonly ScenarioRuns[];
@@ -165,10 +180,29 @@ export interface ResultsInput {
 }
 
 /** The stored run's candidate is the baseline now: it is what was measured for the digest in production. */
-function storedScenario(stored: BenchResults, path: string, name: string): SideData {
-  const found = stored.scenarios.find((s) => s.name === name);
-  if (!found) throw new UsageError(`baseline file ${path} has no scenario named "${name}"`);
+function storedScenario(stored: StoredBaseline, name: string): SideData {
+  const found = stored.results.scenarios.find((s) => s.name === name);
+  if (!found) throw new UsageError(`${describeOrigin(stored.origin)} has no scenario named "${name}"`);
   return found.candidate;
+}
+
+function storedBaselineInfo({ origin, results }: StoredBaseline): BaselineInfo {
+  switch (origin.source) {
+    case "file":
+      return { ...results.candidate, source: "file", file: origin.file };
+    case "cache":
+      return { ...results.candidate, source: "cache", cacheKey: origin.cacheKey };
+    case "registry":
+      // The digest the reference resolves to now is what the baseline is about, whatever the run recorded.
+      return {
+        ...results.candidate,
+        modelRef: origin.ref,
+        digest: origin.digest,
+        source: "registry",
+        ref: origin.ref,
+        resultDigest: origin.resultDigest,
+      };
+  }
 }
 
 export function buildResults(input: ResultsInput): BenchResults {
@@ -179,8 +213,8 @@ export function buildResults(input: ResultsInput): BenchResults {
       m.candidate.flatMap((r) => r.requests),
     );
     const base =
-      baseline.kind === "file"
-        ? storedScenario(baseline.stored, baseline.path, m.scenario.name)
+      baseline.kind === "stored"
+        ? storedScenario(baseline.stored, m.scenario.name)
         : sideData(
             collectSamples(m.baseline ?? []),
             (m.baseline ?? []).flatMap((r) => r.requests),
@@ -197,22 +231,28 @@ export function buildResults(input: ResultsInput): BenchResults {
   });
   // The candidate's load times are kept even with nothing to compare them to: a later run may use them.
   const baselineLoads =
-    baseline.kind === "file"
-      ? baseline.stored.load?.candidate
+    baseline.kind === "stored"
+      ? baseline.stored.results.load?.candidate
       : baseline.loads && sideData(loadSamples(baseline.loads));
   const load = input.candidateLoads
     ? section("backend load", baselineLoads ?? sideData({}), sideData(loadSamples(input.candidateLoads)), settings)
     : undefined;
-  const verdicts = [...scenarios.map((s) => s.verdict), ...(load ? [load.verdict] : [])];
+  // A job starts each backend once or twice: one cold and one warm load per side can never give an interval.
+  // They are reported, but only load metrics with samples enough for a verdict take part in the gate's.
+  const decisiveLoad = load?.comparisons.filter((c) =>
+    enoughSamples(load.baseline.samples[c.metric] ?? [], load.candidate.samples[c.metric] ?? []),
+  );
+  const verdicts = [
+    ...scenarios.map((s) => s.verdict),
+    ...(decisiveLoad?.length ? [overallVerdict(decisiveLoad.map((c) => c.verdict))] : []),
+  ];
   return {
     format: resultsFormat,
     createdAt: (input.createdAt ?? new Date()).toISOString(),
     machine: input.machine,
     settings: { ...settings, warnOnly: input.warnOnly },
     baseline:
-      baseline.kind === "file"
-        ? { ...baseline.stored.candidate, source: "file", file: baseline.path }
-        : { ...baseline.info, source: "interleaved" },
+      baseline.kind === "stored" ? storedBaselineInfo(baseline.stored) : { ...baseline.info, source: "interleaved" },
     candidate: input.candidate,
     scenarios,
     ...(load ? { load } : {}),
@@ -220,16 +260,27 @@ export function buildResults(input: ResultsInput): BenchResults {
   };
 }
 
-export async function readResultsFile(path: string): Promise<BenchResults> {
+/** A results document from its text; `where` names it in the one-line error. */
+export function parseResults(text: string, where: string): BenchResults {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(path, "utf8"));
+    parsed = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`cannot read baseline results ${path}: ${(error as Error).message}`, { cause: error });
+    throw new UsageError(`${where} is not JSON: ${(error as Error).message}`, { cause: error });
   }
   const format = (parsed as { format?: unknown } | null)?.format;
   if (format !== resultsFormat) {
-    throw new UsageError(`baseline results ${path} has format ${JSON.stringify(format)}, expected ${resultsFormat}`);
+    throw new UsageError(`${where} has format ${JSON.stringify(format)}, expected ${resultsFormat}`);
   }
   return parsed as BenchResults;
+}
+
+export async function readResultsFile(path: string): Promise<BenchResults> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read baseline results ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  return parseResults(text, `baseline results ${path}`);
 }

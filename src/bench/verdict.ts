@@ -28,6 +28,11 @@ export const defaultComparisonSettings: ComparisonSettings = {
 /** Fewer samples than this per side make a bootstrap interval meaningless. */
 const minimumSamples = 3;
 
+/** Whether two sides have samples enough for an interval, hence for a verdict that means something. */
+export function enoughSamples(baseline: readonly number[], candidate: readonly number[]): boolean {
+  return Math.min(baseline.length, candidate.length) >= minimumSamples;
+}
+
 export interface MetricComparison {
   readonly metric: MetricName;
   readonly baselineMedian: number;
@@ -97,7 +102,7 @@ export function compareMetric(
   const ratio = candidateMedian / baselineMedian;
   const common = { metric, baselineMedian, candidateMedian, ratio, thresholdPct };
   const fewest = Math.min(baseline.length, candidate.length);
-  if (fewest < minimumSamples) {
+  if (!enoughSamples(baseline, candidate)) {
     return {
       ...common,
       verdict: "inconclusive",
@@ -108,6 +113,15 @@ export function compareMetric(
     return { ...common, verdict: "inconclusive", hint: "the baseline median is zero, so no ratio can be formed" };
   }
   const interval = bootstrapMedianRatio(baseline, candidate, settings);
+  if (!(Number.isFinite(interval.low) && Number.isFinite(interval.high))) {
+    // Resampled baseline medians of zero (0/0 or x/0): the metric is coarser than its spread, as CPU time in
+    // 10 ms ticks over short runs is. An open interval bounds nothing, and JSON cannot even store it.
+    return {
+      ...common,
+      verdict: "inconclusive",
+      hint: `the 95% interval is open: some resampled baseline medians are 0, so the metric is too coarse at this run length; longer runs (more tokens or prompts per run) would settle it, more runs alone may not`,
+    };
+  }
   const verdict = classify(interval, metricCatalog[metric].direction, thresholdPct);
   return {
     ...common,

@@ -2,18 +2,23 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import * as core from "@actions/core";
 import { context } from "@actions/github";
+import { describeOrigin } from "../bench/baseline-origin.js";
 import { type BenchOptions, runBench } from "../bench/bench.js";
 import { gateMarker } from "../bench/report.js";
 import type { BenchResults } from "../bench/results.js";
 import { gateScenarios } from "../bench/scenario.js";
 import { type ServedSideSpec, servedSide } from "../bench/served-side.js";
+import { baselineFromCache, baselineFromFile, baselineFromRegistry } from "../bench/stored-baseline.js";
 import { defaultComparisonSettings, gateExitCode, parseThreshold } from "../bench/verdict.js";
 import { documentPassed } from "../promote/results.js";
+import type { ExplicitCredentials } from "../registry/index.js";
+import { type BenchCachePlan, benchCachePlan, restoreBenchBaseline, saveBenchResults } from "./bench-cache.js";
 import { BenchModel } from "./constants.js";
-import { booleanInput, InputError, listInput, numberInput, optionalInput, secretInput } from "./inputs.js";
+import { booleanInput, InputError, listInput, maskSecret, numberInput, optionalInput, secretInput } from "./inputs.js";
 import { setOutputs } from "./outputs.js";
 import { upsertComment } from "./pr-comment.js";
 import { type PublishTarget, publishInput, publishResults, reportPath } from "./publish-results.js";
+import { credentialInputs } from "./registry-inputs.js";
 import { runAction } from "./run.js";
 import { appendSummary } from "./summary.js";
 
@@ -26,11 +31,18 @@ export interface CommentTarget {
   readonly issueNumber: number;
 }
 
+/** Exactly one per run; `cache` only when `baseline-cache` is on, on a pull request, and nothing else is given. */
+export type BaselineInput =
+  | { readonly kind: "served"; readonly side: ServedSideSpec }
+  | { readonly kind: "file"; readonly path: string }
+  | { readonly kind: "ref"; readonly ref: string; readonly credentials?: ExplicitCredentials }
+  | { readonly kind: "cache"; readonly prefix: string; readonly file: string };
+
 export interface BenchModelInputs {
   readonly candidate: ServedSideSpec;
-  readonly baseline:
-    | { readonly kind: "served"; readonly side: ServedSideSpec }
-    | { readonly kind: "file"; readonly path: string };
+  readonly baseline: BaselineInput;
+  /** With `baseline-cache` on a push to a branch: the key the results are saved under after the run. */
+  readonly cacheSave?: { readonly key: string; readonly file: string };
   readonly scenarioFile?: string;
   readonly runs?: number;
   readonly warmup?: number;
@@ -49,6 +61,11 @@ function optionalInteger(name: string, min: number): number | undefined {
   return optionalInput(name) === undefined ? undefined : numberInput(name, { fallback: min, min, integer: true });
 }
 
+/** setup-model's load-seconds or warm-load-seconds output: empty when not measured. */
+function loadInput(name: string): number[] {
+  return optionalInput(name) === undefined ? [] : [1000 * numberInput(name, { fallback: 0, min: 0 })];
+}
+
 function sideInput(prefix: "" | "baseline-", ref: string | undefined): ServedSideSpec | undefined {
   const input = (name: string) => optionalInput(`${prefix}${name}`);
   const baseUrl = input("base-url");
@@ -62,6 +79,8 @@ function sideInput(prefix: "" | "baseline-", ref: string | undefined): ServedSid
   const threads = optionalInteger(`${prefix}threads`, 1);
   const pid = optionalInteger(`${prefix}pid`, 1);
   return {
+    coldLoadMs: loadInput(`${prefix}load-seconds`),
+    warmLoadMs: loadInput(`${prefix}warm-load-seconds`),
     baseUrl,
     model,
     ...(ref !== undefined && { ref }),
@@ -94,29 +113,65 @@ function commentInput(env: NodeJS.ProcessEnv): CommentTarget | undefined {
   return { token, repo: env.GITHUB_REPOSITORY ?? `${context.repo.owner}/${context.repo.repo}`, issueNumber };
 }
 
+function baselineInput(workspace: string, cachePlan: BenchCachePlan | undefined): BaselineInput {
+  const served = sideInput("baseline-", optionalInput(names.baselineModelRef));
+  const file = optionalInput(names.baselineFile);
+  const ref = optionalInput(names.baselineRef);
+  const given = [served, file, ref].filter((x) => x !== undefined).length;
+  if (given === 0 && cachePlan?.restorePrefix !== undefined) {
+    return { kind: "cache", prefix: cachePlan.restorePrefix, file: cachePlan.file };
+  }
+  if (given !== 1) {
+    const cache = cachePlan
+      ? `; "${names.baselineCache}" supplies one only on a pull request, from its base branch's cached results`
+      : ` (or "${names.baselineCache}: true" on a pull request)`;
+    throw new InputError(
+      `give exactly one baseline: "${names.baselineBaseUrl}" with "${names.baselineModel}" (interleaved A/B), "${names.baselineFile}" or "${names.baselineRef}"${cache}`,
+    );
+  }
+  if (served) return { kind: "served", side: served };
+  if (file !== undefined) return { kind: "file", path: path.resolve(workspace, file) };
+  const credentials = credentialInputs(names.registryUsername, names.registryPassword);
+  return { kind: "ref", ref: ref as string, ...(credentials && { credentials }) };
+}
+
+/** Reads a stored baseline before anything is measured, so a missing one fails at once. */
+async function gateBaseline(baseline: BaselineInput): Promise<BenchOptions["baseline"]> {
+  switch (baseline.kind) {
+    case "served":
+      return { kind: "served", side: await servedSide(baseline.side) };
+    case "file":
+      return { kind: "stored", stored: await baselineFromFile(baseline.path) };
+    case "ref": {
+      const options = baseline.credentials ? { credentials: baseline.credentials, onSecret: maskSecret } : {};
+      const stored = await baselineFromRegistry(baseline.ref, options);
+      core.info(`Baseline: ${describeOrigin(stored.origin)}`);
+      return { kind: "stored", stored };
+    }
+    case "cache": {
+      const key = await restoreBenchBaseline(baseline.prefix, baseline.file);
+      core.info(`Baseline: bench results restored from the Actions cache entry ${key}`);
+      return { kind: "stored", stored: await baselineFromCache(baseline.file, key) };
+    }
+  }
+}
+
 export function getInputs(env: NodeJS.ProcessEnv = process.env): BenchModelInputs {
   const publish = publishInput(names);
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const candidate = sideInput("", publish?.modelRef);
   if (candidate === undefined) throw new InputError(`inputs "${names.baseUrl}" and "${names.model}" are required`);
-  const served = sideInput("baseline-", optionalInput(names.baselineModelRef));
-  const file = optionalInput(names.baselineFile);
-  if ((served === undefined) === (file === undefined)) {
-    throw new InputError(
-      `give either "${names.baselineBaseUrl}" with "${names.baselineModel}" (interleaved A/B) or "${names.baselineFile}"`,
-    );
-  }
   const gateName = optionalInput(names.gateName) ?? "bench";
   gateMarker(gateName);
+  const cachePlan = booleanInput(names.baselineCache, false) ? benchCachePlan(gateName, env) : undefined;
   const scenarioFile = optionalInput(names.scenario);
   const runs = optionalInteger(names.runs, 1);
   const warmup = optionalInteger(names.warmup, 0);
   const comment = commentInput(env);
   return {
     candidate,
-    baseline: served
-      ? { kind: "served", side: served }
-      : { kind: "file", path: path.resolve(workspace, file as string) },
+    baseline: baselineInput(workspace, cachePlan),
+    ...(cachePlan?.saveKey !== undefined && { cacheSave: { key: cachePlan.saveKey, file: cachePlan.file } }),
     ...(scenarioFile !== undefined && { scenarioFile: path.resolve(workspace, scenarioFile) }),
     ...(runs !== undefined && { runs }),
     ...(warmup !== undefined && { warmup }),
@@ -144,10 +199,7 @@ export async function runBenchModel(inputs: BenchModelInputs): Promise<BenchMode
   const { results, markdown } = await runBench({
     scenarios: await gateScenarios(inputs.scenarioFile, { runs: inputs.runs, warmup: inputs.warmup }),
     candidate: await servedSide(inputs.candidate),
-    baseline:
-      inputs.baseline.kind === "file"
-        ? inputs.baseline
-        : { kind: "served", side: await servedSide(inputs.baseline.side) },
+    baseline: await gateBaseline(inputs.baseline),
     settings: inputs.settings,
     warnOnly: inputs.warnOnly,
     gateName: inputs.gateName,
@@ -162,6 +214,9 @@ export async function runBenchModel(inputs: BenchModelInputs): Promise<BenchMode
     await writeFile(file, text);
   }
   await appendSummary(markdown);
+  if (inputs.cacheSave && (await saveBenchResults(inputs.cacheSave.key, inputs.cacheSave.file, json))) {
+    core.info(`Bench results saved to the Actions cache as ${inputs.cacheSave.key}`);
+  }
   const commentUrl = inputs.comment ? await comment(inputs, inputs.comment, markdown) : undefined;
   if (inputs.publish) await publishResults(inputs.publish, "bench", json, documentPassed("bench", results) === true);
   return { results, ...(commentUrl && { commentUrl }) };

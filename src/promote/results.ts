@@ -1,4 +1,6 @@
+import { buffer } from "node:stream/consumers";
 import { sha256Digest } from "../digest.js";
+import { DigestMismatchError } from "../errors.js";
 import { mapLimit } from "../limit.js";
 import { Annotation, MediaType } from "../media-types.js";
 import { attachReferrer } from "../registry/referrers.js";
@@ -81,6 +83,38 @@ export async function listResults(
     return { descriptor, kind, passed: passed === "true", ...(created ? { created } : {}) };
   });
   return records.filter((r): r is ResultRecord => r !== undefined);
+}
+
+/** Newest first, by the creation time each artifact records; artifacts without one come last. */
+export function newestFirst(records: readonly ResultRecord[]): ResultRecord[] {
+  return [...records].sort((a, b) => (b.created ?? "").localeCompare(a.created ?? ""));
+}
+
+/** Results documents larger than this are refused unread: a stored result is samples, not weights. */
+const MAX_RESULT_BYTES = 64 * 2 ** 20;
+
+/** The results JSON a result artifact carries (its one cortex-result layer), checked against its digest. */
+export async function fetchResultDocument(
+  target: ReadOnlyTarget,
+  record: ResultRecord,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const { bytes } = await target.fetchManifest(record.descriptor, { signal });
+  const manifest = JSON.parse(new TextDecoder().decode(bytes)) as ImageManifest;
+  const layer = manifest.layers.find((l) => l.mediaType === MediaType.cortexResult);
+  if (layer === undefined) throw new DigestMismatchError(`result ${record.descriptor.digest} has no results layer`);
+  if (layer.size > MAX_RESULT_BYTES) {
+    throw new DigestMismatchError(
+      `result ${record.descriptor.digest} holds ${layer.size} bytes, more than a results JSON`,
+    );
+  }
+  const document = new Uint8Array(await buffer(await target.fetchBlob(layer, { signal })));
+  if (document.length !== layer.size || sha256Digest(document) !== layer.digest) {
+    throw new DigestMismatchError(
+      `result ${record.descriptor.digest}: its results layer does not match ${layer.digest}`,
+    );
+  }
+  return document;
 }
 
 /**

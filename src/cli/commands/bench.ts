@@ -4,12 +4,13 @@ import { UsageError } from "../../errors.js";
 import { type Command, parseCommandArgs } from "../command.js";
 
 const usage = `Usage: cortex-model bench --base-url URL --model NAME
-         [--baseline-base-url URL --baseline-model NAME | --baseline-file FILE] [options]
+         (--baseline-base-url URL --baseline-model NAME | --baseline-file FILE | --baseline-ref REF) [options]
 
 Benchmarks a served model (the candidate) against a baseline and gives a verdict per metric from a
 bootstrap 95% interval of the candidate/baseline ratio of medians. With a served baseline the runs are
-interleaved (baseline, candidate, baseline, ...) after warm-up runs; with --baseline-file the candidate
-is compared with the candidate side of a stored results JSON. Exit 0 pass, 1 regression, 2 could not run.
+interleaved (baseline, candidate, baseline, ...) after warm-up runs; with --baseline-file or
+--baseline-ref the candidate is compared with the candidate side of a stored results JSON. Exactly one
+baseline per run. Exit 0 pass, 1 regression, 2 could not run.
 
 Sides (the baseline's flags start with --baseline-):
   --base-url URL            OpenAI-compatible base URL, ending in /v1
@@ -22,6 +23,8 @@ Sides (the baseline's flags start with --baseline-):
   --cold-load-ms MS         cold load time measured when starting the backend (repeatable)
   --warm-load-ms MS         warm load time (repeatable)
   --baseline-file FILE      stored results JSON to compare against instead of a served baseline
+  --baseline-ref REF        the bench results attached in the registry to the digest REF resolves to
+                            (e.g. registry/ns/model:stable, or oci:DIR:TAG), as --publish attaches them
 
 Workload and statistics:
   --scenario FILE           scenario YAML (schemas/scenario.schema.json; default: one built-in scenario)
@@ -108,6 +111,7 @@ export const bench: Command = {
         ...sideFlags(""),
         ...sideFlags("baseline-"),
         "baseline-file": { type: "string" },
+        "baseline-ref": { type: "string" },
         scenario: { type: "string" },
         runs: { type: "string" },
         warmup: { type: "string" },
@@ -124,8 +128,12 @@ export const bench: Command = {
     );
     const v = values as Values;
     const servedBaseline = v["baseline-base-url"] !== undefined || v["baseline-model"] !== undefined;
-    if (servedBaseline === (v["baseline-file"] !== undefined)) {
-      throw new UsageError("bench: give either --baseline-base-url with --baseline-model, or --baseline-file");
+    const baselineFile = v["baseline-file"] as string | undefined;
+    const baselineRef = v["baseline-ref"] as string | undefined;
+    if ([servedBaseline, baselineFile !== undefined, baselineRef !== undefined].filter(Boolean).length !== 1) {
+      throw new UsageError(
+        "bench: give exactly one baseline: --baseline-base-url with --baseline-model, --baseline-file, or --baseline-ref",
+      );
     }
     if (v.publish) {
       // Checked before minutes of measuring: a result must name the exact digest it is about.
@@ -148,13 +156,18 @@ export const bench: Command = {
       confidence: defaultComparisonSettings.confidence,
     };
     const candidate = await side(v, "");
-    const baselineFile = v["baseline-file"] as string | undefined;
+    const stored = await import("../../bench/stored-baseline.js");
+    // A stored baseline is read before minutes of measuring, so a missing one fails at once.
+    const baseline =
+      baselineFile !== undefined
+        ? { kind: "stored" as const, stored: await stored.baselineFromFile(baselineFile) }
+        : baselineRef !== undefined
+          ? { kind: "stored" as const, stored: await stored.baselineFromRegistry(baselineRef) }
+          : { kind: "served" as const, side: await side(v, "baseline-") };
     const { results, markdown } = await runBench({
       scenarios,
       candidate,
-      baseline: baselineFile
-        ? { kind: "file", path: baselineFile }
-        : { kind: "served", side: await side(v, "baseline-") },
+      baseline,
       settings,
       warnOnly: v["warn-only"] === true,
       gateName,

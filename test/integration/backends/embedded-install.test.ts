@@ -5,13 +5,9 @@ import type { BackendContext, StoreModel } from "../../../src/backends/backend.j
 import { createEmbeddedBackend } from "../../../src/backends/embedded.js";
 import { findPackage, installPrefix } from "../../../src/backends/embedded-runtime.js";
 import { OpenAIClient } from "../../../src/client/openai-client.js";
-import { synthesizeKnownAnswer } from "../../../src/model/known-answer.js";
 import { isAlive } from "../../../src/process-alive.js";
-import { pull } from "../../../src/pull/pull.js";
-import { parseReference, pinReference } from "../../../src/ref.js";
-import { ModelStore } from "../../../src/store/model-store.js";
-import { openTarget } from "../../../src/targets.js";
-import { makeModelLayout, tempDir } from "../../helpers/model-layout.js";
+import { tempDir } from "../../helpers/model-layout.js";
+import { pulledKnownAnswerModel } from "../../helpers/store-model.js";
 
 // The on-demand install of node-llama-cpp from the npm registry (reachable here), as on a runner where the
 // action's dist has no node_modules: the bundled serve runtime is copied to a directory nothing resolves
@@ -24,12 +20,7 @@ let model: StoreModel;
 
 beforeAll(async () => {
   root = await tempDir("embedded-install-");
-  const gguf = await synthesizeKnownAnswer({ path: path.join(root, "ka.gguf"), answers });
-  const layout = await makeModelLayout(path.join(root, "layout"), { shards: [await readFile(gguf.path)] });
-  const store = await ModelStore.open({ dir: path.join(root, "store") });
-  const reference = pinReference(parseReference(`oci:${layout.layout.root}`), layout.manifestDescriptor.digest);
-  const pulled = await pull(await openTarget(reference), reference, store);
-  model = { kind: "store", store, reference, pulled, modelId: "ka" };
+  model = await pulledKnownAnswerModel(root, answers, "ka");
 });
 
 afterAll(async () => {

@@ -26,9 +26,18 @@ describe("cortex-model bench arguments (exit 2, one line naming the cause)", () 
   it("needs exactly one kind of baseline", async () => {
     const neither = await bench(candidate);
     expect(neither.code).toBe(2);
-    expect(neither.stderr).toMatch(/either --baseline-base-url with --baseline-model, or --baseline-file/);
-    const both = await bench([...candidate, ...served, "--baseline-file", "x.json"]);
-    expect(both.code).toBe(2);
+    expect(neither.stderr).toMatch(
+      /exactly one baseline: --baseline-base-url with --baseline-model, --baseline-file, or --baseline-ref/,
+    );
+    for (const extra of [
+      ["--baseline-file", "x.json"],
+      ["--baseline-ref", "127.0.0.1:9/ai/model:stable"],
+    ]) {
+      const both = await bench([...candidate, ...served, ...extra]);
+      expect(both.code).toBe(2);
+      expect(both.stderr).toMatch(/exactly one baseline/);
+    }
+    expect((await bench([...candidate, "--baseline-file", "x.json", "--baseline-ref", "oci:/x:stable"])).code).toBe(2);
   });
 
   it("names a bad threshold, run count or gate name", async () => {

@@ -7,6 +7,7 @@ import { formatChange, gateMarker, markdownTable, mermaidChart, renderMarkdown }
 import { type BenchResults, buildResults } from "../../../src/bench/results.js";
 import { defaultScenario } from "../../../src/bench/scenario.js";
 import { defaultComparisonSettings } from "../../../src/bench/verdict.js";
+import { parseDigest } from "../../../src/digest.js";
 
 const machine: MachineDescription = {
   cpuModel: "Test CPU @ 3.0GHz",
@@ -143,7 +144,7 @@ describe("results document", () => {
     const next = buildResults({
       measured: [{ scenario: { ...defaultScenario, runs: 20 }, warmupRuns: 3, candidate: runs(1.3, 20) }],
       candidate: { modelRef: "ai/tiny:pr" },
-      baseline: { kind: "file", path: "baseline.json", stored },
+      baseline: { kind: "stored", stored: { origin: { source: "file", file: "baseline.json" }, results: stored } },
       candidateLoads: { coldMs: [1500, 1510, 1490], warmMs: [] },
       settings: { ...defaultComparisonSettings, resamples: 500 },
       warnOnly: false,
@@ -156,18 +157,79 @@ describe("results document", () => {
     expect(next.verdict).toBe("regression");
   });
 
+  it("reports one cold and one warm load per side without letting them make the gate inconclusive", () => {
+    const built = buildResults({
+      measured: [
+        { scenario: { ...defaultScenario, runs: 20 }, warmupRuns: 3, baseline: runs(1, 20), candidate: runs(1, 20) },
+      ],
+      candidate: { modelRef: "ai/tiny:pr" },
+      candidateLoads: { coldMs: [1010], warmMs: [410] },
+      baseline: { kind: "interleaved", info: { modelRef: "ai/tiny:stable" }, loads: { coldMs: [1000], warmMs: [400] } },
+      settings: { ...defaultComparisonSettings, resamples: 200 },
+      warnOnly: false,
+      machine,
+    });
+    expect(built.load?.comparisons.map((c) => [c.metric, c.verdict])).toEqual([
+      ["cold_load", "inconclusive"],
+      ["warm_load", "inconclusive"],
+    ]);
+    expect(built.scenarios[0]?.verdict).toBe("pass");
+    expect(built.verdict).toBe("pass");
+    expect(renderMarkdown(built, { gateName: "bench" })).toMatch(/\| Warm load \(ms\) \| 400 \| 410 \|/);
+  });
+
   it("fails clearly when the stored run lacks the scenario", () => {
     const stored = results(1);
     expect(() =>
       buildResults({
         measured: [{ scenario: { ...defaultScenario, name: "other" }, warmupRuns: 0, candidate: runs(1, 3) }],
         candidate: { modelRef: "x" },
-        baseline: { kind: "file", path: "b.json", stored },
+        baseline: { kind: "stored", stored: { origin: { source: "file", file: "b.json" }, results: stored } },
         settings: defaultComparisonSettings,
         warnOnly: false,
         machine,
       }),
-    ).toThrow(/b.json has no scenario named "other"/);
+    ).toThrow(/baseline file b.json has no scenario named "other"/);
+  });
+
+  it("records a registry or cache baseline's origin, valid against the schema, and names it in the report", () => {
+    const schema = JSON.parse(
+      readFileSync(new URL("../../../schemas/bench-results.schema.json", import.meta.url), "utf8"),
+    );
+    const validate = new Ajv({ allErrors: true }).compile(schema);
+    const digest = parseDigest(`sha256:${"c".repeat(64)}`);
+    const resultDigest = parseDigest(`sha256:${"d".repeat(64)}`);
+    const origins = [
+      { source: "registry", ref: "reg.example/ai/tiny:stable", digest, resultDigest },
+      { source: "cache", cacheKey: "cortex-bench-bench-main-42", file: "/tmp/x.json" },
+    ] as const;
+    const built = origins.map((origin) =>
+      buildResults({
+        measured: [{ scenario: { ...defaultScenario, runs: 20 }, warmupRuns: 3, candidate: runs(1, 20) }],
+        candidate: { modelRef: "ai/tiny:pr" },
+        baseline: { kind: "stored", stored: { origin, results: results(1) } },
+        settings: { ...defaultComparisonSettings, resamples: 200 },
+        warnOnly: false,
+        machine,
+      }),
+    );
+    expect(built[0]?.baseline).toMatchObject({
+      source: "registry",
+      modelRef: "reg.example/ai/tiny:stable",
+      digest,
+      resultDigest,
+      backend: "embedded",
+    });
+    expect(built[1]?.baseline).toMatchObject({ source: "cache", cacheKey: "cortex-bench-bench-main-42" });
+    for (const document of built) {
+      expect(validate(JSON.parse(JSON.stringify(document))), JSON.stringify(validate.errors)).toBe(true);
+    }
+    expect(renderMarkdown(built[0] as BenchResults, { gateName: "bench" })).toContain(
+      "- **Baseline** (results attached in the registry, artifact `sha256:dddddddddddd…`): `reg.example/ai/tiny:stable`",
+    );
+    expect(renderMarkdown(built[1] as BenchResults, { gateName: "bench" })).toContain(
+      "(Actions cache `cortex-bench-bench-main-42`)",
+    );
   });
 
   it("matches the documented schema, and the schema rejects a mangled document", () => {

@@ -55,6 +55,16 @@ describe("compareMetric", () => {
     expect(c.hint).toMatch(/add repetitions \(--runs\), about \d+ samples per side/);
   });
 
+  it("calls an open interval open instead of asking for NaN samples (CPU ticks of short runs)", () => {
+    // Medians of 0.01 s on both sides, but many 0-tick runs: some resampled baseline medians are 0.
+    const c = compareMetric("cpu", [0, 0, 0, 0.01, 0.01, 0.01, 0.01], [0, 0.01, 0.01, 0.01, 0, 0.01, 0], settings);
+    expect(c.verdict).toBe("inconclusive");
+    expect(c.interval).toBeUndefined();
+    expect(c.hint).toMatch(/interval is open: some resampled baseline medians are 0/);
+    expect(c.hint).not.toMatch(/NaN|Infinity/);
+    expect(JSON.parse(JSON.stringify(c))).toEqual(c);
+  });
+
   it("does not pretend to know from fewer than three samples", () => {
     const c = compareMetric("cold_load", [1000], [3000], settings);
     expect(c.verdict).toBe("inconclusive");
