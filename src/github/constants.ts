@@ -130,6 +130,7 @@ export const SetupModel = {
     version: "version",
     strategy: "strategy",
     environment: "environment",
+    install: "install",
     cache: "cache",
     gpu: "gpu",
     contextSize: "context-size",
