@@ -17,25 +17,25 @@ export const NODE_LLAMA_CPP_VERSION = "3.21.1";
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 
 /**
- * The node-llama-cpp version a `version` setting asks for: an exact semver release (npm would take a range or
- * a tag too, but then the tool-cache directory would not name what is in it), of major version 3 because
- * serve is written against its v3 API. Throws a BackendError naming the value otherwise.
+ * What is wrong with a `version` setting for node-llama-cpp, or undefined when it is usable: an exact semver
+ * release (npm would take a range or a tag too, but then the tool-cache directory would not name what is in
+ * it), of major version 3 because serve is written against its v3 API.
  */
+export function nodeLlamaCppVersionProblem(version: string): string | undefined {
+  const match = SEMVER.exec(version.trim());
+  if (!match)
+    return `version "${version}" is not a node-llama-cpp release: give an exact version like ${NODE_LLAMA_CPP_VERSION}`;
+  if (match[1] !== "3") {
+    return `version "${version}" is not a node-llama-cpp 3.x release, which serve needs (pinned: ${NODE_LLAMA_CPP_VERSION})`;
+  }
+  return undefined;
+}
+
+/** The node-llama-cpp version to use for a `version` setting; a BackendError naming the value when unusable. */
 export function nodeLlamaCppVersion(version: string | undefined): string {
   if (version === undefined) return NODE_LLAMA_CPP_VERSION;
-  const match = SEMVER.exec(version.trim());
-  if (!match) {
-    throw new BackendError(
-      "embedded",
-      `version "${version}" is not a node-llama-cpp release: give an exact version like ${NODE_LLAMA_CPP_VERSION}`,
-    );
-  }
-  if (match[1] !== "3") {
-    throw new BackendError(
-      "embedded",
-      `version "${version}" is not a node-llama-cpp 3.x release, which serve needs (pinned: ${NODE_LLAMA_CPP_VERSION})`,
-    );
-  }
+  const problem = nodeLlamaCppVersionProblem(version);
+  if (problem) throw new BackendError("embedded", problem);
   return version.trim();
 }
 

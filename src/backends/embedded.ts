@@ -18,6 +18,7 @@ import {
 import {
   locateServeRuntime,
   nodeLlamaCppVersion,
+  nodeLlamaCppVersionProblem,
   type ResolveOptions,
   resolveServeCommand,
   type ServeCommand,
@@ -98,12 +99,9 @@ export function createEmbeddedBackend(
     name: "embedded",
     source: "store",
     async probe(): Promise<Probe> {
-      let options: ResolveOptions;
-      try {
-        options = runtime();
-      } catch (error) {
-        return { availability: "unavailable", detail: (error as Error).message };
-      }
+      const problem = settings.version === undefined ? undefined : nodeLlamaCppVersionProblem(settings.version);
+      if (problem) return { availability: "unavailable", detail: problem };
+      const options = runtime();
       const location = await locateServeRuntime(options);
       const version = `node-llama-cpp ${options.version}`;
       switch (location.kind) {

@@ -105,4 +105,15 @@ describe("setup-model faults through the whole action, embedded backend", () => 
     expect(result.post?.stdout).toContain("embedded backend stopped");
     await rm(result.dirs.root, { recursive: true, force: true });
   });
+
+  it("a version the embedded backend cannot use: one line naming it, before anything is started", async () => {
+    const result = await run({ model: pinned(model), version: "0.14.0" });
+    expect(result.main.exitCode).toBe(1);
+    expect(errorLines(result.main)).toEqual([
+      'embedded backend: version "0.14.0" is not a node-llama-cpp 3.x release, which serve needs (pinned: 3.21.1)',
+    ]);
+    expect(result.main.state.backendHandle).toBeUndefined();
+    expect(result.post?.exitCode).toBe(0);
+    await rm(result.dirs.root, { recursive: true, force: true });
+  });
 });

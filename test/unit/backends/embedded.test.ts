@@ -131,7 +131,7 @@ describe("the version setting of the embedded backend", () => {
     expect(await backendWith(undefined, bundled, root).probe()).toMatchObject({ availability: "installable" });
     expect(await backendWith("latest", bundled, root).probe()).toEqual({
       availability: "unavailable",
-      detail: `embedded backend: version "latest" is not a node-llama-cpp release: give an exact version like ${NODE_LLAMA_CPP_VERSION}`,
+      detail: `version "latest" is not a node-llama-cpp release: give an exact version like ${NODE_LLAMA_CPP_VERSION}`,
     });
   });
 

@@ -2,12 +2,12 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 import * as __WEBPACK_EXTERNAL_MODULE_node_llama_cpp_f5ac3832__ from "node-llama-cpp";
 /******/ var __webpack_modules__ = ({
 
-/***/ 847:
+/***/ 496:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _src_cli_command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(302);
-/* harmony import */ var _src_cli_commands_serve_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(485);
+/* harmony import */ var _src_cli_command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(970);
+/* harmony import */ var _src_cli_commands_serve_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(585);
 
 
 const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
@@ -18,7 +18,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 302:
+/***/ 970:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33,7 +33,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+var errors = __nccwpck_require__(533);
 ;// CONCATENATED MODULE: ./src/cli/command.ts
 
 
@@ -69,7 +69,7 @@ async function runCommand(name, io, body) {
 
 /***/ }),
 
-/***/ 485:
+/***/ 585:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -83,9 +83,9 @@ var promises_ = __nccwpck_require__(455);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+var errors = __nccwpck_require__(533);
 // EXTERNAL MODULE: ./src/cli/command.ts + 1 modules
-var command = __nccwpck_require__(302);
+var command = __nccwpck_require__(970);
 ;// CONCATENATED MODULE: ./src/cli/commands/serve.ts
 
 
@@ -157,7 +157,9 @@ const serve = {
             gpu: values.gpu === "auto" ? "auto" : false,
             log: (line) => io.stderr.write(`cortex-model serve: ${line}\n`),
         };
-        const { checkGguf, startEmbeddedServer } = await __nccwpck_require__.e(/* import() */ 302).then(__nccwpck_require__.bind(__nccwpck_require__, 921));
+        // First words in the log, so a server stopped while it loads (a ready timeout) says how far it got.
+        options.log(`loading ${modelPath} as ${options.modelId} on ${options.host}:${port}, pid ${process.pid}`);
+        const { checkGguf, startEmbeddedServer } = await __nccwpck_require__.e(/* import() */ 805).then(__nccwpck_require__.bind(__nccwpck_require__, 805));
         await checkGguf(modelPath);
         const running = await startEmbeddedServer(options);
         const { server, engine } = running;
@@ -180,7 +182,7 @@ const serve = {
 
 /***/ }),
 
-/***/ 916:
+/***/ 533:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -485,6 +487,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_ho
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(847);
+/******/ var __webpack_exports__ = __nccwpck_require__(496);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
