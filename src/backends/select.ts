@@ -158,8 +158,8 @@ export function selectBackends(request: SelectionRequest, probes: Probes, instal
     else skipped.push({ backend: name, why: "unavailable", detail });
   }
   const missing = skipped.find((skip) => skip.why === "missing");
-  const hint =
-    missing && request.install !== "missing" ? `to install ${missing.backend}, set ${installOption}` : undefined;
+  // Nothing is skipped as missing under install: missing, so a hint always names a policy that would help.
+  const hint = missing ? `to install ${missing.backend}, set ${installOption}` : undefined;
   if (candidates.length > 0) return { candidates, reason, skipped, ...(hint ? { hint } : {}) };
   if (hint) {
     throw new SelectionError(

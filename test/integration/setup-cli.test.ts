@@ -147,6 +147,19 @@ describe("cortex-model setup", () => {
     expect(await processesMentioning(root)).toEqual([]);
   });
 
+  it("a backend that dies while serving ends setup with one line and its log tail (exit 1)", async () => {
+    const run = start(["--model", pinned(), "--backend", "embedded", "--threads", "1", "--json"]);
+    const [line] = await run.waitFor("stdout", /^\{.*\}\n/m);
+    const pid = (JSON.parse(line) as { pid: number }).pid;
+    process.kill(pid, "SIGKILL");
+    expect(await run.exited).toBe(1);
+    const stderr = run.stderr().trimEnd().split("\n");
+    expect(stderr.at(-1)).toBe(`cortex-model setup: embedded backend: the server (pid ${pid}) exited while serving`);
+    // The server's log tail comes before the line: here serve's first words.
+    expect(run.stderr()).toMatch(/^cortex-model serve: loading \S+ as ka on 127\.0\.0\.1:0, pid \d+$/m);
+    expect(await processesMentioning(root)).toEqual([]);
+  });
+
   it("refuses bad options before doing anything (exit 2)", async () => {
     const cases: [string[], string][] = [
       [["--backend", "embedded"], "cortex-model setup: setup: --model <ref> is required\n"],

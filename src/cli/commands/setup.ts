@@ -15,7 +15,7 @@ import { type SetupRequest, type SetupResult, setupBackend, stopBackend } from "
 import { CortexError, UsageError } from "../../errors.js";
 import { createProgress } from "../../pull/progress.js";
 import { pull, pullFromStore } from "../../pull/pull.js";
-import { formatReference } from "../../ref.js";
+import { formatReference, isPinned } from "../../ref.js";
 import { ModelStore } from "../../store/model-store.js";
 import { openTarget } from "../../targets.js";
 import { type Command, parseCommandArgs } from "../command.js";
@@ -223,6 +223,9 @@ export const setup: Command = {
           const pulled =
             (await pullFromStore(store, reference)) ??
             (await pull(await openTarget(reference, { env: io.env }), reference, store, { progress }));
+          if (!isPinned(reference)) {
+            log(`warning: ${label} is not pinned to a digest; it resolved to ${pulled.digest}: ${pulled.reference}`);
+          }
           return { store: store.root, digest: pulled.digest, pulled, cacheHit: false };
         },
         started(started) {
