@@ -157,10 +157,11 @@ const serve = {
             gpu: values.gpu === "auto" ? "auto" : false,
             log: (line) => io.stderr.write(`cortex-model serve: ${line}\n`),
         };
-        // First words in the log, so a server stopped while it loads (a ready timeout) says how far it got.
-        options.log(`loading ${modelPath} as ${options.modelId} on ${options.host}:${port}, pid ${process.pid}`);
         const { checkGguf, startEmbeddedServer } = await __nccwpck_require__.e(/* import() */ 805).then(__nccwpck_require__.bind(__nccwpck_require__, 805));
         await checkGguf(modelPath);
+        // First words in the log once the file is known to be a GGUF, so a server stopped while it loads (a ready
+        // timeout) says how far it got.
+        options.log(`loading ${modelPath} as ${options.modelId} on ${options.host}:${port}, pid ${process.pid}`);
         const running = await startEmbeddedServer(options);
         const { server, engine } = running;
         const threads = engine.threads.threads;
