@@ -55,7 +55,7 @@ async function once(ref, store) {
   const result = await setupModel(
     {
       model: ref,
-      selection: { backend: "embedded", strategy: "hybrid", environment: "development" },
+      selection: { backend: "embedded", strategy: "hybrid", environment: "development", install: "auto" },
       settings: { gpu: "none", port: 0, threads: 1, readyTimeoutMs: 600_000 },
       options: {},
       pull: { store, cache: false },

@@ -171,4 +171,11 @@ export class BackendError extends CortexError {
   }
 
   readonly logTail: string;
+
+  /** The same failure with another log tail: the log read again once the process has ended says more. */
+  withLogTail(logTail: string): BackendError {
+    const fresher = new BackendError(this.backend, "", { cause: this.cause, logTail });
+    fresher.message = this.message;
+    return fresher;
+  }
 }

@@ -14,6 +14,31 @@ import { BackendError, type GpuMode } from "./backend.js";
 /** Pinned: newer releases' lock files refuse `npm ci` here, and every measurement in the repo used this one. */
 export const NODE_LLAMA_CPP_VERSION = "3.21.1";
 
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+
+/**
+ * What is wrong with a `version` setting for node-llama-cpp, or undefined when it is usable: an exact semver
+ * release (npm would take a range or a tag too, but then the tool-cache directory would not name what is in
+ * it), of major version 3 because serve is written against its v3 API.
+ */
+export function nodeLlamaCppVersionProblem(version: string): string | undefined {
+  const match = SEMVER.exec(version.trim());
+  if (!match)
+    return `version "${version}" is not a node-llama-cpp release: give an exact version like ${NODE_LLAMA_CPP_VERSION}`;
+  if (match[1] !== "3") {
+    return `version "${version}" is not a node-llama-cpp 3.x release, which serve needs (pinned: ${NODE_LLAMA_CPP_VERSION})`;
+  }
+  return undefined;
+}
+
+/** The node-llama-cpp version to use for a `version` setting; a BackendError naming the value when unusable. */
+export function nodeLlamaCppVersion(version: string | undefined): string {
+  if (version === undefined) return NODE_LLAMA_CPP_VERSION;
+  const problem = nodeLlamaCppVersionProblem(version);
+  if (problem) throw new BackendError("embedded", problem);
+  return version.trim();
+}
+
 export interface ServeEntry {
   /** The JavaScript file node runs. */
   readonly file: string;
@@ -67,23 +92,39 @@ export interface ResolveOptions {
   readonly log: (line: string) => void;
 }
 
+/**
+ * Where serve's node-llama-cpp is, without installing anything: beside the entry ("local"), in the tool cache
+ * ("cached"), installable there ("missing", for a bundled entry), or nowhere it can be ("absent": the CLI from
+ * lib/ without the package beside it). What probe() reports and what resolveServeCommand() acts on.
+ */
+export type RuntimeLocation =
+  | { readonly kind: "local" }
+  | { readonly kind: "cached" | "missing"; readonly prefix: string }
+  | { readonly kind: "absent" };
+
+export async function locateServeRuntime(options: Omit<ResolveOptions, "log" | "env">): Promise<RuntimeLocation> {
+  const version = options.version ?? NODE_LLAMA_CPP_VERSION;
+  const local = await findPackage("node-llama-cpp", path.dirname(options.entry.file));
+  if (local && (await packageVersion(local)) === version) return { kind: "local" };
+  if (!options.entry.bundled) return { kind: "absent" };
+  const prefix = installPrefix(options.toolDir, options.gpu, version);
+  const marker = path.join(prefix, "node_modules", "node-llama-cpp", "package.json");
+  return { kind: (await fileExists(marker)) ? "cached" : "missing", prefix };
+}
+
 /** The serve command to run, installing node-llama-cpp into the tool cache first when it does not resolve. */
 export async function resolveServeCommand(options: ResolveOptions): Promise<ServeCommand> {
   const version = options.version ?? NODE_LLAMA_CPP_VERSION;
-  const entryDir = path.dirname(options.entry.file);
-  const local = await findPackage("node-llama-cpp", entryDir);
-  if (local && (await packageVersion(local)) === version) {
-    return { file: options.entry.file, args: options.entry.args, installed: false };
-  }
-  if (!options.entry.bundled) {
+  const location = await locateServeRuntime(options);
+  if (location.kind === "local") return { file: options.entry.file, args: options.entry.args, installed: false };
+  if (location.kind === "absent") {
     throw new BackendError(
       "embedded",
       `node-llama-cpp ${version} is not installed next to ${options.entry.file}: run npm install node-llama-cpp@${version}`,
     );
   }
-  const prefix = installPrefix(options.toolDir, options.gpu, version);
-  const marker = path.join(prefix, "node_modules", "node-llama-cpp", "package.json");
-  if (await fileExists(marker)) {
+  const { prefix } = location;
+  if (location.kind === "cached") {
     options.log(`node-llama-cpp ${version} found in the tool cache at ${prefix}`);
   } else {
     await npmInstall(prefix, version, options);
@@ -91,7 +132,7 @@ export async function resolveServeCommand(options: ResolveOptions): Promise<Serv
   // The entry's directory is copied whole (its chunks and package.json with "type": "module").
   const runtimeDir = path.join(prefix, "serve");
   await rm(runtimeDir, { recursive: true, force: true });
-  await cp(entryDir, runtimeDir, { recursive: true });
+  await cp(path.dirname(options.entry.file), runtimeDir, { recursive: true });
   return { file: path.join(runtimeDir, path.basename(options.entry.file)), args: options.entry.args, installed: true };
 }
 

@@ -15,7 +15,15 @@ import {
   type StartedBackend,
   type StoreModel,
 } from "./backend.js";
-import { resolveServeCommand, type ServeCommand, type ServeEntry } from "./embedded-runtime.js";
+import {
+  locateServeRuntime,
+  nodeLlamaCppVersion,
+  nodeLlamaCppVersionProblem,
+  type ResolveOptions,
+  resolveServeCommand,
+  type ServeCommand,
+  type ServeEntry,
+} from "./embedded-runtime.js";
 import { spawnBackendProcess, stopProcessGroup, waitUntil } from "./process.js";
 
 /**
@@ -72,22 +80,40 @@ export function createEmbeddedBackend(
   options: BackendOptions = {},
 ): Backend {
   const entry = options.serveEntry ?? cliServeEntry();
+  // Validated when used rather than here: with backend auto a version meant for another backend must not stop
+  // the selection, only make embedded unusable.
+  const runtime = (): ResolveOptions => ({
+    entry,
+    toolDir: context.toolDir,
+    gpu: settings.gpu,
+    version: nodeLlamaCppVersion(settings.version),
+    env: context.env,
+    log: context.log,
+  });
   let command: ServeCommand | undefined;
   const prepare = async () => {
-    command ??= await resolveServeCommand({
-      entry,
-      toolDir: context.toolDir,
-      gpu: settings.gpu,
-      env: context.env,
-      log: context.log,
-    });
+    command ??= await resolveServeCommand(runtime());
     return command;
   };
   return {
     name: "embedded",
     source: "store",
     async probe(): Promise<Probe> {
-      return { availability: "installed", detail: "runs on node, installed on demand" };
+      const problem = settings.version === undefined ? undefined : nodeLlamaCppVersionProblem(settings.version);
+      if (problem) return { availability: "unavailable", detail: problem };
+      const options = runtime();
+      const location = await locateServeRuntime(options);
+      const version = `node-llama-cpp ${options.version}`;
+      switch (location.kind) {
+        case "local":
+          return { availability: "installed", detail: `${version} beside serve` };
+        case "cached":
+          return { availability: "installed", detail: `${version} in the tool cache` };
+        case "missing":
+          return { availability: "installable", detail: `${version} can be installed from npm` };
+        case "absent":
+          return { availability: "unavailable", detail: `${version} is not installed next to ${entry.file}` };
+      }
     },
     async prepare() {
       await prepare();
@@ -115,7 +141,7 @@ export function createEmbeddedBackend(
               backend: "embedded",
               process: spawned,
               timeoutMs: settings.readyTimeoutMs,
-              what: "the model was loaded and serving",
+              what: "the model to load and serve",
             },
           );
           return {

@@ -136,7 +136,7 @@ export async function waitUntil<T>(check: () => Promise<T | undefined>, options:
       const tail = await logTail(options.process?.logFile);
       throw new BackendError(
         options.backend,
-        `the server exited (${typeof status === "number" ? `code ${status}` : status}) before ${options.what}${lastLine(tail)}`,
+        `the server exited (${typeof status === "number" ? `code ${status}` : status}) while waiting for ${options.what}${lastLine(tail)}`,
         { logTail: tail },
       );
     }
@@ -150,7 +150,7 @@ export async function waitUntil<T>(check: () => Promise<T | undefined>, options:
     if (Date.now() >= deadline) {
       throw new BackendError(
         options.backend,
-        `not ready after ${Math.round(options.timeoutMs / 1000)} s: waiting for ${options.what}`,
+        `not ready after ${Number((options.timeoutMs / 1000).toFixed(3))} s: waiting for ${options.what}`,
         {
           cause: lastError,
           logTail: await logTail(options.process?.logFile),

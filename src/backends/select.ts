@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.js";
-import { type Availability, type BackendName, isBackendName, type Probe } from "./backend.js";
+import { type BackendName, isBackendName, type Probe } from "./backend.js";
 
 /**
  * The hybrid selection policy behind `backend: auto`: Docker Model Runner for production-like deployments,
@@ -7,15 +7,22 @@ import { type Availability, type BackendName, isBackendName, type Probe } from "
  * because it runs wherever node does. A pure function over what a probe found, so the whole policy is one
  * table in the tests; the caller tries the candidates in order and moves on when one fails to prepare.
  *
- *   strategy       environment                      candidates, in order
+ *   strategy       environment                      preference order
  *   hybrid         production, staging, enterprise  docker, ollama, embedded
  *   hybrid         development (the default)        ollama, docker, embedded
  *   docker-only    any                              docker
  *   ollama-only    any                              ollama
  *   embedded-only  any                              embedded
  *
- * An explicit `backend` (not auto) is the only candidate, whatever the strategy. Candidates a probe finds
- * unavailable are skipped; llama-server and openai are only ever chosen by name.
+ * An explicit `backend` (not auto) is the only candidate, whatever the strategy. llama-server and openai are
+ * only ever chosen by name. Installing is the expensive part (an Ollama release is over 1 GB), so it happens
+ * only when asked for, by the install policy:
+ *
+ *   auto (default)  installs what was named (an explicit backend, a *-only strategy); hybrid uses the
+ *                   backends present (running or installed) in preference order, then embedded, whose
+ *                   node-llama-cpp install is small and which is the last resort
+ *   missing         installs the preferred backend when it is missing (hybrid tries them all, in order)
+ *   never           uses only what is present; fails, saying what is missing, when nothing is
  */
 
 export const STRATEGIES = ["hybrid", "docker-only", "ollama-only", "embedded-only"] as const;
@@ -30,22 +37,37 @@ export const ENVIRONMENT_ENV = "DEPLOYMENT_ENV";
 
 export type BackendChoice = BackendName | "auto";
 
+export const INSTALL_POLICIES = ["auto", "missing", "never"] as const;
+export type InstallPolicy = (typeof INSTALL_POLICIES)[number];
+
 export interface SelectionRequest {
   readonly backend: BackendChoice;
   readonly strategy: Strategy;
   readonly environment: DeploymentEnvironment;
+  readonly install: InstallPolicy;
 }
 
 export type Probes = Readonly<Partial<Record<BackendName, Probe>>>;
 
+/** A backend of the preference order left out, and why, for the one log line. */
+export interface Skipped {
+  readonly backend: BackendName;
+  /** "missing": prepare() could install it but the policy does not allow it; "unavailable": it cannot run here. */
+  readonly why: "missing" | "unavailable";
+  readonly detail: string;
+}
+
 export interface Selection {
   /** Backends to try, in order; never empty. */
   readonly candidates: readonly BackendName[];
-  /** Why this order, for the one log line: "hybrid strategy, production environment prefers docker". */
+  /** Why this order: "hybrid strategy, production environment prefers docker, then ollama, then embedded". */
   readonly reason: string;
+  readonly skipped: readonly Skipped[];
+  /** How to have the most preferred skipped backend installed ("to install ollama instead, set ..."), if any. */
+  readonly hint?: string;
 }
 
-/** A strategy or environment that is not one of the listed values; names where it came from. */
+/** A strategy, environment or install policy that is not one of the listed values; names where it came from. */
 export class SelectionError extends UsageError {}
 
 function parseOne<T extends string>(values: readonly T[], value: string, what: string): T {
@@ -58,6 +80,10 @@ export function parseBackendChoice(value: string): BackendChoice {
   const normalised = value.trim().toLowerCase();
   if (normalised === "auto" || isBackendName(normalised)) return normalised;
   throw new SelectionError(`unknown backend "${value}": use auto, embedded, ollama, docker, llama-server or openai`);
+}
+
+export function parseInstallPolicy(value: string | undefined): InstallPolicy {
+  return value === undefined ? "auto" : parseOne(INSTALL_POLICIES, value, "install");
 }
 
 /** The input when given, else the environment variable, else the default; `what` names the source in errors. */
@@ -73,48 +99,103 @@ export function resolveEnvironment(input: string | undefined, env: NodeJS.Proces
   return fromEnv ? parseOne(ENVIRONMENTS, fromEnv, ENVIRONMENT_ENV) : "development";
 }
 
-function preferenceOrder(request: SelectionRequest): { order: BackendName[]; reason: string } {
+/** The backends the request may use, most preferred first: what the caller probes. */
+export function preferenceOrder(request: SelectionRequest): readonly BackendName[] {
+  if (request.backend !== "auto") return [request.backend];
   switch (request.strategy) {
     case "docker-only":
-      return { order: ["docker"], reason: "docker-only strategy" };
+      return ["docker"];
     case "ollama-only":
-      return { order: ["ollama"], reason: "ollama-only strategy" };
+      return ["ollama"];
     case "embedded-only":
-      return { order: ["embedded"], reason: "embedded-only strategy" };
+      return ["embedded"];
     case "hybrid":
       return request.environment === "development"
-        ? { order: ["ollama", "docker", "embedded"], reason: "hybrid strategy, development environment prefers ollama" }
-        : {
-            order: ["docker", "ollama", "embedded"],
-            reason: `hybrid strategy, ${request.environment} environment prefers docker`,
-          };
+        ? ["ollama", "docker", "embedded"]
+        : ["docker", "ollama", "embedded"];
   }
 }
 
-function usable(availability: Availability | undefined): boolean {
-  return availability !== undefined && availability !== "unavailable";
+function orderReason(request: SelectionRequest, order: readonly BackendName[]): string {
+  if (request.backend !== "auto") return `backend ${request.backend} requested`;
+  if (request.strategy !== "hybrid") return `${request.strategy} strategy`;
+  return `hybrid strategy, ${request.environment} environment prefers ${order.join(", then ")}`;
 }
 
-export function selectBackends(request: SelectionRequest, probes: Probes): Selection {
-  if (request.backend !== "auto")
-    return { candidates: [request.backend], reason: `backend ${request.backend} requested` };
-  const { order, reason } = preferenceOrder(request);
-  const candidates = order.filter((name) => usable(probes[name]?.availability));
-  const skipped = order.filter((name) => !usable(probes[name]?.availability));
-  const why = skipped.map((name) => `${name} ${probes[name]?.detail ?? "not available"}`);
-  if (candidates.length === 0) {
-    // Nothing usable: still try the first, so its own error explains what is missing.
-    return { candidates: [order[0] as BackendName], reason: `${reason}; nothing usable found (${why.join("; ")})` };
+/** Whether the request allows prepare() to install `name` when a probe finds it missing. */
+function mayInstall(request: SelectionRequest, name: BackendName): boolean {
+  switch (request.install) {
+    case "missing":
+      return true;
+    case "never":
+      return false;
+    case "auto":
+      return request.backend !== "auto" || request.strategy !== "hybrid" || name === "embedded";
   }
-  return { candidates, reason: why.length === 0 ? reason : `${reason}; skipped ${why.join("; ")}` };
 }
 
-/** The one line `auto` logs: what it chose and why, including the candidates that failed before it. */
+function present(probe: Probe | undefined): boolean {
+  return probe?.availability === "running" || probe?.availability === "installed";
+}
+
+/**
+ * `installOption` is how the caller's user asks for installs ("install: missing" in the action, "--install
+ * missing" in the CLI), for the hint in the log line and in the error when nothing is present.
+ */
+export function selectBackends(request: SelectionRequest, probes: Probes, installOption: string): Selection {
+  const order = preferenceOrder(request);
+  const reason = orderReason(request, order);
+  const candidates: BackendName[] = [];
+  const skipped: Skipped[] = [];
+  for (const name of order) {
+    const probe = probes[name];
+    const detail = probe?.detail ?? "is not part of this build";
+    if (present(probe)) candidates.push(name);
+    else if (probe?.availability === "installable" && !mayInstall(request, name))
+      skipped.push({ backend: name, why: "missing", detail });
+    // A backend named explicitly is tried even when it looks unusable: its own error says what is wrong.
+    else if (probe?.availability === "installable" || request.backend !== "auto") candidates.push(name);
+    else skipped.push({ backend: name, why: "unavailable", detail });
+  }
+  const missing = skipped.find((skip) => skip.why === "missing");
+  // Nothing is skipped as missing under install: missing, so a hint always names a policy that would help.
+  const hint = missing ? `to install ${missing.backend}, set ${installOption}` : undefined;
+  if (candidates.length > 0) return { candidates, reason, skipped, ...(hint ? { hint } : {}) };
+  if (hint) {
+    throw new SelectionError(
+      `no backend is installed here and install is ${request.install}: ${reason}; ${describeSkipped(skipped)}; ${hint}`,
+    );
+  }
+  // Nothing usable: still try the first, so its own error explains what is missing.
+  return { candidates: [order[0] as BackendName], reason, skipped };
+}
+
+function describeSkipped(skipped: readonly Skipped[]): string {
+  const missing = skipped.filter((skip) => skip.why === "missing");
+  const unavailable = skipped.filter((skip) => skip.why === "unavailable");
+  const list = (skips: Skipped[]) => skips.map((skip) => `${skip.backend} (${skip.detail})`).join(", ");
+  return [
+    ...(missing.length > 0 ? [`not installed, so skipped: ${list(missing)}`] : []),
+    ...(unavailable.length > 0 ? [`unavailable: ${list(unavailable)}`] : []),
+  ].join("; ");
+}
+
+/**
+ * The one line the selection logs: what it chose and why, what it skipped because it is not installed or
+ * cannot run here, the candidates that failed before it, and how to have the preferred one installed.
+ */
 export function describeChoice(
   selection: Selection,
   chosen: BackendName,
   failures: readonly { backend: BackendName; message: string }[],
 ): string {
+  const skipped = describeSkipped(selection.skipped);
   const failed = failures.map((failure) => `${failure.backend} failed (${failure.message})`);
-  return `backend ${chosen} chosen: ${[selection.reason, ...failed].join("; ")}`;
+  const parts = [
+    selection.reason,
+    ...(skipped ? [skipped] : []),
+    ...failed,
+    ...(selection.hint ? [selection.hint] : []),
+  ];
+  return `backend ${chosen} chosen: ${parts.join("; ")}`;
 }

@@ -136,6 +136,7 @@ export const SetupModel = {
     version: "version",
     strategy: "strategy",
     environment: "environment",
+    install: "install",
     cache: "cache",
     gpu: "gpu",
     contextSize: "context-size",

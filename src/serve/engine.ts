@@ -139,6 +139,8 @@ export class Engine {
       });
     }
     const budget = await cpuBudget();
+    // llama.cpp says why a load failed only in its log; node-llama-cpp's error is a bare "Failed to load model".
+    const errors: string[] = [];
     const llama = await lib.getLlama({
       gpu: options.gpu ?? false,
       build: "never",
@@ -147,7 +149,9 @@ export class Engine {
       logLevel: lib.LlamaLogLevel.warn,
       logger: (level, message) => {
         const text = message.trim();
-        if (text) log(`llama.cpp ${level}: ${text}`);
+        if (!text) return;
+        log(`llama.cpp ${level}: ${text}`);
+        if (level === lib.LlamaLogLevel.error) errors.push(text);
       },
     });
     let model: LlamaModel;
@@ -155,7 +159,12 @@ export class Engine {
       model = await llama.loadModel({ modelPath: options.modelPath });
     } catch (error) {
       await llama.dispose();
-      throw new EngineError(`cannot load model ${options.modelPath}: ${(error as Error).message}`, { cause: error });
+      throw new EngineError(
+        `cannot load model ${options.modelPath}: ${loadFailure(errors) ?? (error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
     try {
       const threads = await resolveThreads(model, budget, options.threads, log);
@@ -413,4 +422,10 @@ async function decodeRate(model: LlamaModel, threads: number): Promise<number> {
   } finally {
     await context.dispose();
   }
+}
+
+/** llama.cpp's own reason from its error lines ("llama_model_load: error loading model: <reason>"). */
+export function loadFailure(errors: readonly string[]): string | undefined {
+  const line = errors.find((text) => text.includes("error loading model: "));
+  return line?.slice(line.indexOf("error loading model: ") + "error loading model: ".length);
 }

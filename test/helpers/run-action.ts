@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { parse } from "yaml";
 
 /**
@@ -95,6 +96,25 @@ export async function runBundledAction(actionDir: string, options: RunActionOpti
   );
   if (betweenError !== undefined) throw betweenError;
   return { main, post, dirs };
+}
+
+/**
+ * An action directory whose entry runs the compiled sources in lib/ (`npm run build`) instead of the committed
+ * bundle: the same action.yml and the same runner protocol, for code the bundle does not have yet. `module`
+ * is the lib/ file whose `run()` is the action's entry point; its serve runtime is then the CLI in bin/.
+ */
+export async function actionFromLib(actionDir: string, module: string, into: string): Promise<string> {
+  await mkdir(into, { recursive: true });
+  await copyFile(path.join(actionDir, "action.yml"), path.join(into, "action.yml"));
+  const definition = parse(await readFile(path.join(into, "action.yml"), "utf8")) as ActionDefinition;
+  const entry = `import { run } from ${JSON.stringify(pathToFileURL(module).href)};\nawait run();\n`;
+  for (const file of new Set([definition.runs.main, definition.runs.post ?? definition.runs.main])) {
+    const dir = path.dirname(path.join(into, file));
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, "package.json"), '{"type": "module"}\n');
+    await writeFile(path.join(into, file), entry);
+  }
+  return into;
 }
 
 export async function makeRunnerDirs(): Promise<RunnerDirs> {

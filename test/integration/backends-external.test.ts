@@ -73,7 +73,7 @@ describe("backends on a pulled model, with failing stand-ins for the programs", 
     const started = await backend.start(model);
     const error = await started.ready().catch((e) => e);
     expect(error).toBeInstanceOf(BackendError);
-    expect(error.message).toMatch(/^ollama backend: the server exited \(code 1\) before GET \/api\/version/);
+    expect(error.message).toMatch(/^ollama backend: the server exited \(code 1\) while waiting for GET \/api\/version/);
     const modelsDir = path.join(ctx.workDir, "ollama-models");
     expect(error.logTail).toMatch(
       new RegExp(`^args: serve\\nenv: OLLAMA_HOST=127\\.0\\.0\\.1:\\d+ OLLAMA_MODELS=${modelsDir} OLLAMA_NOPRUNE=1\\n`),
@@ -94,7 +94,7 @@ describe("backends on a pulled model, with failing stand-ins for the programs", 
     const started = await backend.start(model);
     const error = await started.ready().catch((e) => e);
     expect(error.message).toBe(
-      "llama-server backend: the server exited (code 1) before GET /health to answer 200: error: failed to load model",
+      "llama-server backend: the server exited (code 1) while waiting for GET /health to answer 200: error: failed to load model",
     );
     expect(error.logTail).toMatch(
       new RegExp(

@@ -29078,7 +29078,7 @@ which.sync = whichSync
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _src_github_promote_model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7181);
+/* harmony import */ var _src_github_promote_model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1261);
 
 await (0,_src_github_promote_model_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29232,7 +29232,7 @@ function describeError(error) {
 
 /***/ }),
 
-/***/ 7181:
+/***/ 1261:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29996,6 +29996,36 @@ async function copyGraph(source, destination, root, options = {}) {
     return stats;
 }
 
+// EXTERNAL MODULE: ./src/registry/referrers.ts
+var referrers = __nccwpck_require__(9191);
+;// CONCATENATED MODULE: ./src/promote/copy-results.ts
+
+
+
+/**
+ * Copies the result artifacts attached to a model digest (compat and bench results, with their blobs) to
+ * where the model was promoted, so `--require` there sees what was tested and the digest keeps its
+ * provenance. The model manifest must already be at the destination, as a referrer names it. Results the
+ * destination already lists are skipped, so promoting again adds none.
+ */
+async function copyResults(source, destination, subject, options = {}) {
+    const { signal } = options;
+    const filter = { artifactType: media_types/* MediaType */.zu.cortexResult, ...(signal ? { signal } : {}) };
+    const [attached, present] = await Promise.all([
+        source.referrers(subject, filter),
+        destination.referrers(subject, filter),
+    ]);
+    const known = new Set(present.map((d) => d.digest));
+    const missing = attached.filter((d) => !known.has(d.digest));
+    for (const descriptor of missing) {
+        const fetched = await source.fetchManifest(descriptor, { signal });
+        await copyGraph(source, destination, fetched, options);
+        // A registry without the referrers API finds the artifact only through the subject's fallback index.
+        await (0,referrers/* attachReferrer */.vO)(destination, fetched.descriptor, fetched.bytes, { signal });
+    }
+    return { copied: missing.length, present: attached.length - missing.length };
+}
+
 ;// CONCATENATED MODULE: ./src/promote/history-entry.ts
 
 
@@ -30436,9 +30466,11 @@ function aliasHoldReason(planned, recordedVersion, allTags) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./src/registry/referrers.ts
-var referrers = __nccwpck_require__(9191);
+;// CONCATENATED MODULE: external "node:stream/consumers"
+const consumers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/consumers");
 ;// CONCATENATED MODULE: ./src/promote/results.ts
+
+
 
 
 
@@ -30500,6 +30532,28 @@ async function listResults(target, subject, signal) {
     });
     return records.filter((r) => r !== undefined);
 }
+/** Newest first, by the creation time each artifact records; artifacts without one come last. */
+function results_newestFirst(records) {
+    return [...records].sort((a, b) => (b.created ?? "").localeCompare(a.created ?? ""));
+}
+/** Results documents larger than this are refused unread: a stored result is samples, not weights. */
+const MAX_RESULT_BYTES = (/* unused pure expression or super */ null && (64 * 2 ** 20));
+/** The results JSON a result artifact carries (its one cortex-result layer), checked against its digest. */
+async function fetchResultDocument(target, record, signal) {
+    const { bytes } = await target.fetchManifest(record.descriptor, { signal });
+    const manifest = JSON.parse(new TextDecoder().decode(bytes));
+    const layer = manifest.layers.find((l) => l.mediaType === MediaType.cortexResult);
+    if (layer === undefined)
+        throw new DigestMismatchError(`result ${record.descriptor.digest} has no results layer`);
+    if (layer.size > MAX_RESULT_BYTES) {
+        throw new DigestMismatchError(`result ${record.descriptor.digest} holds ${layer.size} bytes, more than a results JSON`);
+    }
+    const document = new Uint8Array(await buffer(await target.fetchBlob(layer, { signal })));
+    if (document.length !== layer.size || sha256Digest(document) !== layer.digest) {
+        throw new DigestMismatchError(`result ${record.descriptor.digest}: its results layer does not match ${layer.digest}`);
+    }
+    return document;
+}
 /**
  * Whether a results document says it passed: a compat run's `summary.verdict` is "pass"; a bench run's
  * `verdict` is "pass" or "improvement". Undefined when the document says neither.
@@ -30513,6 +30567,7 @@ function documentPassed(kind, document) {
 }
 
 ;// CONCATENATED MODULE: ./src/promote/promote.ts
+
 
 
 
@@ -30573,8 +30628,9 @@ async function planMoves(options, planned) {
 }
 /**
  * Points release tags at a tested digest. The manifest graph is copied first when the destination lacks
- * it (nothing at all for the same repository), then each tag is recorded in its history and moved. Tags are
- * moved one after another; each one ends fully old or fully new, and an error names where each was left.
+ * it (nothing at all for the same repository), then the results attached to the digest; then each tag is
+ * recorded in its history and moved. Tags are moved one after another; each one ends fully old or fully
+ * new, and an error names where each was left.
  */
 async function promote(options) {
     const planned = planTags(options.tags, options.semverAliases ?? false);
@@ -30600,10 +30656,12 @@ async function promote(options) {
     if (options.dryRun)
         return { ...base, tags: plans.map((plan) => outcomeOf(plan, moves(plan))) };
     const mount = sameRegistryMount(options.source, options.destination);
-    const copy = await copyGraph(options.source, options.destination, manifest, {
-        ...(mount ? { mount } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-    });
+    const copyOptions = { ...(mount ? { mount } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+    const copy = await copyGraph(options.source, options.destination, manifest, copyOptions);
+    // Before any tag moves, so a promoted tag never points at a digest whose results stayed behind.
+    const results = options.source === options.destination
+        ? undefined
+        : await copyResults(options.source, options.destination, manifest.descriptor, copyOptions);
     const now = options.now ?? (() => new Date());
     const outcomes = [];
     for (const plan of plans) {
@@ -30636,7 +30694,7 @@ async function promote(options) {
             });
         }
     }
-    return { ...base, tags: outcomes, copy };
+    return { ...base, tags: outcomes, copy, ...(results ? { results } : {}) };
 }
 /** Only the provenance fields that were given. */
 function provenance(options) {
@@ -30713,6 +30771,8 @@ const BenchModel = {
         backend: "backend",
         threads: "threads",
         pid: "pid",
+        loadSeconds: "load-seconds",
+        warmLoadSeconds: "warm-load-seconds",
         baselineBaseUrl: "baseline-base-url",
         baselineModel: "baseline-model",
         baselineModelRef: "baseline-model-ref",
@@ -30720,7 +30780,11 @@ const BenchModel = {
         baselineBackend: "baseline-backend",
         baselineThreads: "baseline-threads",
         baselinePid: "baseline-pid",
+        baselineLoadSeconds: "baseline-load-seconds",
+        baselineWarmLoadSeconds: "baseline-warm-load-seconds",
         baselineFile: "baseline-file",
+        baselineRef: "baseline-ref",
+        baselineCache: "baseline-cache",
         scenario: "scenario",
         runs: "runs",
         warmup: "warmup",
@@ -30770,12 +30834,14 @@ const SetupModel = {
         version: "version",
         strategy: "strategy",
         environment: "environment",
+        install: "install",
         cache: "cache",
         gpu: "gpu",
         contextSize: "context-size",
         port: "port",
         threads: "threads",
         readyTimeout: "ready-timeout",
+        warmLoad: "warm-load",
         ...registryCredentialInputs,
         baseUrl: "base-url",
         apiKey: "api-key",
@@ -30786,6 +30852,7 @@ const SetupModel = {
         digest: "digest",
         backend: "backend",
         loadSeconds: "load-seconds",
+        warmLoadSeconds: "warm-load-seconds",
         cacheHit: "cache-hit",
         pid: "pid",
         threads: "threads",
@@ -33843,6 +33910,10 @@ function promotionSummary(result, context) {
     const from = result.source === result.destination
         ? `in \`${result.destination}\``
         : `from \`${result.source}\` to \`${result.destination}\``;
+    const results = result.results;
+    const carried = results && results.copied + results.present > 0
+        ? `, with its results (${results.copied} copied, ${results.present} already there)`
+        : "";
     const rows = result.tags.map((t) => {
         const what = t.changed ? (result.dryRun ? "would move" : "moved") : `unchanged${t.note ? `: ${t.note}` : ""}`;
         return `| \`${t.tag}\`${t.alias ? " (alias)" : ""} | ${code(t.previous)} | ${code(t.digest)} | ${what} |`;
@@ -33850,7 +33921,7 @@ function promotionSummary(result, context) {
     return [
         `### ${title} \`${result.digest}\``,
         "",
-        `${from}`,
+        `${from}${carried}`,
         "",
         "| Tag | From | To | |",
         "| --- | --- | --- | --- |",
@@ -43833,11 +43904,12 @@ function errorForResponse(where, what, status, bodyText, options = {}) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Hf: () => (/* binding */ ManifestTooLargeError),
+/* harmony export */   UY: () => (/* binding */ manifestArtifactType),
 /* harmony export */   ZJ: () => (/* binding */ MAX_MANIFEST_BYTES),
 /* harmony export */   gp: () => (/* binding */ manifestMediaType),
 /* harmony export */   tk: () => (/* binding */ readLimited)
 /* harmony export */ });
-/* unused harmony exports UnknownManifestTypeError, manifestArtifactType */
+/* unused harmony export UnknownManifestTypeError */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _media_types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9243);
 
@@ -43903,7 +43975,7 @@ function manifestArtifactType(bytes) {
         if (typeof document.artifactType === "string")
             return document.artifactType;
         const config = document.config?.mediaType;
-        return typeof config === "string" && config !== MediaType.ociEmpty ? config : undefined;
+        return typeof config === "string" && config !== _media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .MediaType */ .zu.ociEmpty ? config : undefined;
     }
     catch {
         return undefined;
@@ -43973,9 +44045,10 @@ function assertTransportAllowed(url, options = {}) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   vO: () => (/* binding */ attachReferrer),
 /* harmony export */   xt: () => (/* binding */ listReferrers)
 /* harmony export */ });
-/* unused harmony exports referrersTag, attachReferrer */
+/* unused harmony export referrersTag */
 /* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2187);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
 /* harmony import */ var _media_types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9243);
@@ -44020,14 +44093,14 @@ async function attachReferrer(target, descriptor, bytes, options = {}) {
     const manifest = JSON.parse(Buffer.from(bytes).toString("utf8"));
     const subject = manifest.subject;
     if (!subject?.digest)
-        throw new CortexError(`referrer ${descriptor.digest} has no subject: nothing to attach it to`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CortexError */ .G1(`referrer ${descriptor.digest} has no subject: nothing to attach it to`);
     await target.pushManifest(descriptor, bytes, options);
     if ((await target.referrersApi?.(subject, options)) !== undefined)
         return;
     const index = await fallbackIndex(target, subject, options);
     if (index.manifests.some((d) => d.digest === descriptor.digest))
         return;
-    const artifactType = manifestArtifactType(bytes);
+    const artifactType = (0,_manifest_js__WEBPACK_IMPORTED_MODULE_3__/* .manifestArtifactType */ .UY)(bytes);
     const entry = {
         mediaType: descriptor.mediaType,
         digest: descriptor.digest,
@@ -44038,13 +44111,13 @@ async function attachReferrer(target, descriptor, bytes, options = {}) {
     const updated = {
         ...index,
         schemaVersion: 2,
-        mediaType: MediaType.ociIndex,
+        mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_2__/* .MediaType */ .zu.ociIndex,
         manifests: [...index.manifests, entry],
     };
     const updatedBytes = new Uint8Array(Buffer.from(JSON.stringify(updated)));
     const updatedDescriptor = {
-        mediaType: MediaType.ociIndex,
-        digest: sha256Digest(updatedBytes),
+        mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_2__/* .MediaType */ .zu.ociIndex,
+        digest: (0,_digest_js__WEBPACK_IMPORTED_MODULE_0__/* .sha256Digest */ .sI)(updatedBytes),
         size: updatedBytes.length,
     };
     await target.pushManifest(updatedDescriptor, updatedBytes, { ...options, tag: referrersTag(subject.digest) });

@@ -29078,7 +29078,7 @@ which.sync = whichSync
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _src_github_revert_model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9666);
+/* harmony import */ var _src_github_revert_model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2555);
 
 await (0,_src_github_revert_model_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29232,7 +29232,7 @@ function describeError(error) {
 
 /***/ }),
 
-/***/ 9666:
+/***/ 2555:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29689,6 +29689,36 @@ async function copy_copyGraph(source, destination, root, options = {}) {
     return stats;
 }
 
+// EXTERNAL MODULE: ./src/registry/referrers.ts
+var referrers = __nccwpck_require__(9191);
+;// CONCATENATED MODULE: ./src/promote/copy-results.ts
+
+
+
+/**
+ * Copies the result artifacts attached to a model digest (compat and bench results, with their blobs) to
+ * where the model was promoted, so `--require` there sees what was tested and the digest keeps its
+ * provenance. The model manifest must already be at the destination, as a referrer names it. Results the
+ * destination already lists are skipped, so promoting again adds none.
+ */
+async function copy_results_copyResults(source, destination, subject, options = {}) {
+    const { signal } = options;
+    const filter = { artifactType: MediaType.cortexResult, ...(signal ? { signal } : {}) };
+    const [attached, present] = await Promise.all([
+        source.referrers(subject, filter),
+        destination.referrers(subject, filter),
+    ]);
+    const known = new Set(present.map((d) => d.digest));
+    const missing = attached.filter((d) => !known.has(d.digest));
+    for (const descriptor of missing) {
+        const fetched = await source.fetchManifest(descriptor, { signal });
+        await copyGraph(source, destination, fetched, options);
+        // A registry without the referrers API finds the artifact only through the subject's fallback index.
+        await attachReferrer(destination, fetched.descriptor, fetched.bytes, { signal });
+    }
+    return { copied: missing.length, present: attached.length - missing.length };
+}
+
 // EXTERNAL MODULE: ./src/ref.ts
 var src_ref = __nccwpck_require__(1666);
 ;// CONCATENATED MODULE: ./src/promote/plan.ts
@@ -29796,9 +29826,11 @@ function policy_describeVerdict(verdict, digest, results) {
     return `${digest} does not meet the result policy: ${parts.join(", ")}`;
 }
 
-// EXTERNAL MODULE: ./src/registry/referrers.ts
-var referrers = __nccwpck_require__(9191);
+;// CONCATENATED MODULE: external "node:stream/consumers"
+const consumers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/consumers");
 ;// CONCATENATED MODULE: ./src/promote/results.ts
+
+
 
 
 
@@ -29860,6 +29892,28 @@ async function results_listResults(target, subject, signal) {
     });
     return records.filter((r) => r !== undefined);
 }
+/** Newest first, by the creation time each artifact records; artifacts without one come last. */
+function results_newestFirst(records) {
+    return [...records].sort((a, b) => (b.created ?? "").localeCompare(a.created ?? ""));
+}
+/** Results documents larger than this are refused unread: a stored result is samples, not weights. */
+const MAX_RESULT_BYTES = (/* unused pure expression or super */ null && (64 * 2 ** 20));
+/** The results JSON a result artifact carries (its one cortex-result layer), checked against its digest. */
+async function fetchResultDocument(target, record, signal) {
+    const { bytes } = await target.fetchManifest(record.descriptor, { signal });
+    const manifest = JSON.parse(new TextDecoder().decode(bytes));
+    const layer = manifest.layers.find((l) => l.mediaType === MediaType.cortexResult);
+    if (layer === undefined)
+        throw new DigestMismatchError(`result ${record.descriptor.digest} has no results layer`);
+    if (layer.size > MAX_RESULT_BYTES) {
+        throw new DigestMismatchError(`result ${record.descriptor.digest} holds ${layer.size} bytes, more than a results JSON`);
+    }
+    const document = new Uint8Array(await buffer(await target.fetchBlob(layer, { signal })));
+    if (document.length !== layer.size || sha256Digest(document) !== layer.digest) {
+        throw new DigestMismatchError(`result ${record.descriptor.digest}: its results layer does not match ${layer.digest}`);
+    }
+    return document;
+}
 /**
  * Whether a results document says it passed: a compat run's `summary.verdict` is "pass"; a bench run's
  * `verdict` is "pass" or "improvement". Undefined when the document says neither.
@@ -29873,6 +29927,7 @@ function documentPassed(kind, document) {
 }
 
 ;// CONCATENATED MODULE: ./src/promote/promote.ts
+
 
 
 
@@ -29933,8 +29988,9 @@ async function planMoves(options, planned) {
 }
 /**
  * Points release tags at a tested digest. The manifest graph is copied first when the destination lacks
- * it (nothing at all for the same repository), then each tag is recorded in its history and moved. Tags are
- * moved one after another; each one ends fully old or fully new, and an error names where each was left.
+ * it (nothing at all for the same repository), then the results attached to the digest; then each tag is
+ * recorded in its history and moved. Tags are moved one after another; each one ends fully old or fully
+ * new, and an error names where each was left.
  */
 async function promote(options) {
     const planned = planTags(options.tags, options.semverAliases ?? false);
@@ -29960,10 +30016,12 @@ async function promote(options) {
     if (options.dryRun)
         return { ...base, tags: plans.map((plan) => outcomeOf(plan, moves(plan))) };
     const mount = sameRegistryMount(options.source, options.destination);
-    const copy = await copyGraph(options.source, options.destination, manifest, {
-        ...(mount ? { mount } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-    });
+    const copyOptions = { ...(mount ? { mount } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+    const copy = await copyGraph(options.source, options.destination, manifest, copyOptions);
+    // Before any tag moves, so a promoted tag never points at a digest whose results stayed behind.
+    const results = options.source === options.destination
+        ? undefined
+        : await copyResults(options.source, options.destination, manifest.descriptor, copyOptions);
     const now = options.now ?? (() => new Date());
     const outcomes = [];
     for (const plan of plans) {
@@ -29996,7 +30054,7 @@ async function promote(options) {
             });
         }
     }
-    return { ...base, tags: outcomes, copy };
+    return { ...base, tags: outcomes, copy, ...(results ? { results } : {}) };
 }
 /** Only the provenance fields that were given. */
 function provenance(options) {
@@ -30687,6 +30745,8 @@ const BenchModel = {
         backend: "backend",
         threads: "threads",
         pid: "pid",
+        loadSeconds: "load-seconds",
+        warmLoadSeconds: "warm-load-seconds",
         baselineBaseUrl: "baseline-base-url",
         baselineModel: "baseline-model",
         baselineModelRef: "baseline-model-ref",
@@ -30694,7 +30754,11 @@ const BenchModel = {
         baselineBackend: "baseline-backend",
         baselineThreads: "baseline-threads",
         baselinePid: "baseline-pid",
+        baselineLoadSeconds: "baseline-load-seconds",
+        baselineWarmLoadSeconds: "baseline-warm-load-seconds",
         baselineFile: "baseline-file",
+        baselineRef: "baseline-ref",
+        baselineCache: "baseline-cache",
         scenario: "scenario",
         runs: "runs",
         warmup: "warmup",
@@ -30744,12 +30808,14 @@ const SetupModel = {
         version: "version",
         strategy: "strategy",
         environment: "environment",
+        install: "install",
         cache: "cache",
         gpu: "gpu",
         contextSize: "context-size",
         port: "port",
         threads: "threads",
         readyTimeout: "ready-timeout",
+        warmLoad: "warm-load",
         ...registryCredentialInputs,
         baseUrl: "base-url",
         apiKey: "api-key",
@@ -30760,6 +30826,7 @@ const SetupModel = {
         digest: "digest",
         backend: "backend",
         loadSeconds: "load-seconds",
+        warmLoadSeconds: "warm-load-seconds",
         cacheHit: "cache-hit",
         pid: "pid",
         threads: "threads",
@@ -33817,6 +33884,10 @@ function promotionSummary(result, context) {
     const from = result.source === result.destination
         ? `in \`${result.destination}\``
         : `from \`${result.source}\` to \`${result.destination}\``;
+    const results = result.results;
+    const carried = results && results.copied + results.present > 0
+        ? `, with its results (${results.copied} copied, ${results.present} already there)`
+        : "";
     const rows = result.tags.map((t) => {
         const what = t.changed ? (result.dryRun ? "would move" : "moved") : `unchanged${t.note ? `: ${t.note}` : ""}`;
         return `| \`${t.tag}\`${t.alias ? " (alias)" : ""} | ${code(t.previous)} | ${code(t.digest)} | ${what} |`;
@@ -33824,7 +33895,7 @@ function promotionSummary(result, context) {
     return [
         `### ${title} \`${result.digest}\``,
         "",
-        `${from}`,
+        `${from}${carried}`,
         "",
         "| Tag | From | To | |",
         "| --- | --- | --- | --- |",

@@ -73195,7 +73195,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _src_github_test_model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7731);
+/* harmony import */ var _src_github_test_model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2078);
 
 await (0,_src_github_test_model_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -73303,7 +73303,7 @@ function describeError(error) {
 
 /***/ }),
 
-/***/ 7731:
+/***/ 2078:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -78753,6 +78753,8 @@ const BenchModel = {
         backend: "backend",
         threads: "threads",
         pid: "pid",
+        loadSeconds: "load-seconds",
+        warmLoadSeconds: "warm-load-seconds",
         baselineBaseUrl: "baseline-base-url",
         baselineModel: "baseline-model",
         baselineModelRef: "baseline-model-ref",
@@ -78760,7 +78762,11 @@ const BenchModel = {
         baselineBackend: "baseline-backend",
         baselineThreads: "baseline-threads",
         baselinePid: "baseline-pid",
+        baselineLoadSeconds: "baseline-load-seconds",
+        baselineWarmLoadSeconds: "baseline-warm-load-seconds",
         baselineFile: "baseline-file",
+        baselineRef: "baseline-ref",
+        baselineCache: "baseline-cache",
         scenario: "scenario",
         runs: "runs",
         warmup: "warmup",
@@ -78810,12 +78816,14 @@ const SetupModel = {
         version: "version",
         strategy: "strategy",
         environment: "environment",
+        install: "install",
         cache: "cache",
         gpu: "gpu",
         contextSize: "context-size",
         port: "port",
         threads: "threads",
         readyTimeout: "ready-timeout",
+        warmLoad: "warm-load",
         ...registryCredentialInputs,
         baseUrl: "base-url",
         apiKey: "api-key",
@@ -78826,6 +78834,7 @@ const SetupModel = {
         digest: "digest",
         backend: "backend",
         loadSeconds: "load-seconds",
+        warmLoadSeconds: "warm-load-seconds",
         cacheHit: "cache-hit",
         pid: "pid",
         threads: "threads",
@@ -78923,6 +78932,8 @@ function setOutputs(outputs) {
         setOutput(name, String(value));
 }
 
+;// CONCATENATED MODULE: external "node:stream/consumers"
+const consumers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/consumers");
 // EXTERNAL MODULE: ./src/registry/referrers.ts
 var referrers = __nccwpck_require__(9191);
 ;// CONCATENATED MODULE: ./src/promote/policy.ts
@@ -78968,6 +78979,8 @@ function describeVerdict(verdict, digest, results) {
 }
 
 ;// CONCATENATED MODULE: ./src/promote/results.ts
+
+
 
 
 
@@ -79028,6 +79041,28 @@ async function listResults(target, subject, signal) {
         return { descriptor, kind, passed: passed === "true", ...(created ? { created } : {}) };
     });
     return records.filter((r) => r !== undefined);
+}
+/** Newest first, by the creation time each artifact records; artifacts without one come last. */
+function newestFirst(records) {
+    return [...records].sort((a, b) => (b.created ?? "").localeCompare(a.created ?? ""));
+}
+/** Results documents larger than this are refused unread: a stored result is samples, not weights. */
+const MAX_RESULT_BYTES = (/* unused pure expression or super */ null && (64 * 2 ** 20));
+/** The results JSON a result artifact carries (its one cortex-result layer), checked against its digest. */
+async function fetchResultDocument(target, record, signal) {
+    const { bytes } = await target.fetchManifest(record.descriptor, { signal });
+    const manifest = JSON.parse(new TextDecoder().decode(bytes));
+    const layer = manifest.layers.find((l) => l.mediaType === MediaType.cortexResult);
+    if (layer === undefined)
+        throw new DigestMismatchError(`result ${record.descriptor.digest} has no results layer`);
+    if (layer.size > MAX_RESULT_BYTES) {
+        throw new DigestMismatchError(`result ${record.descriptor.digest} holds ${layer.size} bytes, more than a results JSON`);
+    }
+    const document = new Uint8Array(await buffer(await target.fetchBlob(layer, { signal })));
+    if (document.length !== layer.size || sha256Digest(document) !== layer.digest) {
+        throw new DigestMismatchError(`result ${record.descriptor.digest}: its results layer does not match ${layer.digest}`);
+    }
+    return document;
 }
 /**
  * Whether a results document says it passed: a compat run's `summary.verdict` is "pass"; a bench run's

@@ -11,6 +11,7 @@ export const commands: readonly CommandEntry[] = [
   { name: "package", load: async () => (await import("./package.js")).packageCommand },
   { name: "synth", load: async () => (await import("./synth.js")).synth },
   { name: "serve", load: async () => (await import("./serve.js")).serve },
+  { name: "setup", load: async () => (await import("./setup.js")).setup },
   { name: "test", load: async () => (await import("./test.js")).test },
   { name: "bench", load: async () => (await import("./bench.js")).bench },
   { name: "promote", load: async () => (await import("./promote.js")).promoteCommand },

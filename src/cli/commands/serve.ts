@@ -75,6 +75,9 @@ export const serve: Command = {
     };
     const { checkGguf, startEmbeddedServer } = await import("../../serve/index.js");
     await checkGguf(modelPath);
+    // First words in the log once the file is known to be a GGUF, so a server stopped while it loads (a ready
+    // timeout) says how far it got.
+    options.log(`loading ${modelPath} as ${options.modelId} on ${options.host}:${port}, pid ${process.pid}`);
     const running = await startEmbeddedServer(options);
     const { server, engine } = running;
     const threads = engine.threads.threads;

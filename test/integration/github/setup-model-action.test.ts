@@ -51,9 +51,10 @@ function serverPid(step: StepResult): number | undefined {
 describe("the bundled setup-model action with the embedded backend", () => {
   it("auto serves the model digest on an OpenAI-compatible endpoint; the post step stops it", async () => {
     let pid = 0;
-    // auto, in a production environment, prefers Docker Model Runner; neither it nor Ollama runs here, so the
-    // selection ends at embedded and says so in one line.
-    const result = await run({ model: pinned(model), backend: "auto", environment: "production" }, async (main) => {
+    // auto, in a development environment, prefers Ollama, then Docker Model Runner; Ollama could be downloaded
+    // here (over 1 GB) but nobody asked for it, and Docker is absent, so the selection ends at embedded and
+    // says so in one line, with how to have Ollama installed.
+    const result = await run({ model: pinned(model), backend: "auto", environment: "development" }, async (main) => {
       expect(main.exitCode, main.stdout).toBe(0);
       expect(main.outputs).toMatchObject({
         backend: "embedded",
@@ -65,8 +66,9 @@ describe("the bundled setup-model action with the embedded backend", () => {
       expect(main.outputs["base-url"]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
       expect(Number(main.outputs["load-seconds"])).toBeGreaterThan(0);
       expect(main.stdout).toMatch(
-        /^backend embedded chosen: hybrid strategy, production environment prefers docker; \S/m,
+        /^backend embedded chosen: hybrid strategy, development environment prefers ollama, then docker, then embedded; not installed, so skipped: ollama \(Ollama \S+ can be downloaded\); unavailable: docker \([^)]+\); to install ollama, set install: missing$/m,
       );
+      expect(main.stdout).not.toMatch(/ollama-linux|Downloading/i);
       pid = Number(main.outputs.pid);
       expect(isAlive(pid)).toBe(true);
       const client = new OpenAIClient({ baseUrl: main.outputs["base-url"] as string });
@@ -99,7 +101,7 @@ describe("the bundled setup-model action with the embedded backend", () => {
     const result = await run({ model: pinned(notGguf) });
     expect(result.main.exitCode).toBe(1);
     expect(errorLine(result.main)).toMatch(
-      /^embedded backend: the server exited \(code 2\) before the model was loaded and serving: cortex-model serve: .* is not a GGUF file/,
+      /^embedded backend: the server exited \(code 2\) while waiting for the model to load and serve: cortex-model serve: .* is not a GGUF file/,
     );
     expect(result.main.stdout).toContain("::group::embedded log (last lines)");
     const pid = serverPid(result.main);
@@ -117,7 +119,7 @@ describe("the bundled setup-model action with the embedded backend", () => {
       const result = await run({ model: pinned(model), port: String(port) });
       expect(result.main.exitCode).toBe(1);
       expect(errorLine(result.main)).toMatch(
-        /^embedded backend: the server exited \(code \d+\) before the model was loaded and serving: .*EADDRINUSE|address already in use/i,
+        /^embedded backend: the server exited \(code \d+\) while waiting for the model to load and serve: .*EADDRINUSE|address already in use/i,
       );
       expect(result.main.stdout).toContain("::group::embedded log (last lines)");
       expect(isAlive(serverPid(result.main) as number)).toBe(false);

@@ -178,7 +178,7 @@ describe("faults: ports and backend processes", () => {
     }).catch((e) => e);
     expect(error).toBeInstanceOf(BackendError);
     expect(error.message).toBe(
-      "ollama backend: the server exited (code 3) before GET /api/version to answer 200: error: out of memory",
+      "ollama backend: the server exited (code 3) while waiting for GET /api/version to answer 200: error: out of memory",
     );
     expect(error.logTail).toBe("loading model\nerror: out of memory");
   });
@@ -201,7 +201,7 @@ describe("faults: ports and backend processes", () => {
       logFile: path.join(temp(), "llama-server.log"),
     });
     const error = await waitForLlamaServer(`http://127.0.0.1:${port}`, 1_500, spawned).catch((e) => e);
-    expect(error.message).toBe("llama-server backend: not ready after 2 s: waiting for GET /health to answer 200");
+    expect(error.message).toBe("llama-server backend: not ready after 1.5 s: waiting for GET /health to answer 200");
     expect(error.logTail).toBe("still loading");
     await stopProcessGroup(spawned.pid, 500);
     expect(isAlive(spawned.pid)).toBe(false);

@@ -1,13 +1,16 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { StoreModel } from "../../../src/backends/backend.js";
-import { serveArgs } from "../../../src/backends/embedded.js";
+import { BackendError, type StoreModel } from "../../../src/backends/backend.js";
+import { createEmbeddedBackend, serveArgs } from "../../../src/backends/embedded.js";
 import {
   findPackage,
   installPrefix,
+  NODE_LLAMA_CPP_VERSION,
+  nodeLlamaCppVersion,
   platformPackage,
   resolveServeCommand,
+  type ServeEntry,
 } from "../../../src/backends/embedded-runtime.js";
 import { useTempDir } from "../../helpers/temp-dir.js";
 
@@ -69,6 +72,90 @@ describe("the embedded backend's serve command", () => {
     const elsewhere = { file: path.join(root, "cli.js"), args: ["serve"], bundled: false };
     await expect(resolveServeCommand({ ...common, entry: elsewhere })).rejects.toThrow(
       `embedded backend: node-llama-cpp 3.21.1 is not installed next to ${elsewhere.file}: run npm install node-llama-cpp@3.21.1`,
+    );
+  });
+});
+
+describe("the version setting of the embedded backend", () => {
+  it("takes an exact node-llama-cpp 3.x release and refuses anything else, naming the value", () => {
+    expect(nodeLlamaCppVersion(undefined)).toBe(NODE_LLAMA_CPP_VERSION);
+    expect(nodeLlamaCppVersion(" 3.20.0 ")).toBe("3.20.0");
+    expect(nodeLlamaCppVersion("3.22.0-beta.1")).toBe("3.22.0-beta.1");
+    for (const range of ["latest", "^3.21.1", "3.21", "v3.21.1", "3.21.1 || 3.20.0"]) {
+      expect(() => nodeLlamaCppVersion(range)).toThrow(
+        new BackendError(
+          "embedded",
+          `version "${range}" is not a node-llama-cpp release: give an exact version like ${NODE_LLAMA_CPP_VERSION}`,
+        ),
+      );
+    }
+    expect(() => nodeLlamaCppVersion("0.13.3")).toThrow(
+      'embedded backend: version "0.13.3" is not a node-llama-cpp 3.x release, which serve needs (pinned: 3.21.1)',
+    );
+  });
+
+  function backendWith(version: string | undefined, entry: ServeEntry, toolDir: string) {
+    const context = { toolDir, workDir: toolDir, env: process.env, log: () => {} };
+    const settings = { gpu: "none" as const, port: 0, readyTimeoutMs: 1, ...(version ? { version } : {}) };
+    return createEmbeddedBackend(settings, context, { serveEntry: entry });
+  }
+
+  it("probes what is there for the version asked, without installing it", async () => {
+    const root = tempDir();
+    const inRepo = {
+      file: path.resolve(import.meta.dirname, "../../../bin/cortex-model.js"),
+      args: ["serve"],
+      bundled: false,
+    };
+    expect(await backendWith(undefined, inRepo, root).probe()).toEqual({
+      availability: "installed",
+      detail: "node-llama-cpp 3.21.1 beside serve",
+    });
+    expect(await backendWith("3.20.0", inRepo, root).probe()).toEqual({
+      availability: "unavailable",
+      detail: `node-llama-cpp 3.20.0 is not installed next to ${inRepo.file}`,
+    });
+    const bundled = { file: path.join(root, "dist", "serve", "index.js"), args: [], bundled: true };
+    expect(await backendWith("3.20.0", bundled, root).probe()).toEqual({
+      availability: "installable",
+      detail: "node-llama-cpp 3.20.0 can be installed from npm",
+    });
+    // An earlier run's install of that version, in the tool cache under its own version directory.
+    const prefix = installPrefix(root, "none", "3.20.0");
+    await mkdir(path.join(prefix, "node_modules", "node-llama-cpp"), { recursive: true });
+    await writeFile(path.join(prefix, "node_modules", "node-llama-cpp", "package.json"), '{"version":"3.20.0"}');
+    expect(await backendWith("3.20.0", bundled, root).probe()).toEqual({
+      availability: "installed",
+      detail: "node-llama-cpp 3.20.0 in the tool cache",
+    });
+    expect(await backendWith(undefined, bundled, root).probe()).toMatchObject({ availability: "installable" });
+    expect(await backendWith("latest", bundled, root).probe()).toEqual({
+      availability: "unavailable",
+      detail: `version "latest" is not a node-llama-cpp release: give an exact version like ${NODE_LLAMA_CPP_VERSION}`,
+    });
+  });
+
+  it("prepares the version asked for: serve runs from that version's tool-cache prefix; a bad one fails first", async () => {
+    const root = tempDir();
+    await mkdir(path.join(root, "dist", "serve"), { recursive: true });
+    await writeFile(path.join(root, "dist", "serve", "index.js"), "");
+    const bundled = { file: path.join(root, "dist", "serve", "index.js"), args: [], bundled: true };
+    const prefix = installPrefix(root, "none", "3.20.0");
+    await mkdir(path.join(prefix, "node_modules", "node-llama-cpp"), { recursive: true });
+    await writeFile(path.join(prefix, "node_modules", "node-llama-cpp", "package.json"), '{"version":"3.20.0"}');
+    const lines: string[] = [];
+    const command = await resolveServeCommand({
+      entry: bundled,
+      toolDir: root,
+      gpu: "none",
+      version: "3.20.0",
+      env: process.env,
+      log: (line) => lines.push(line),
+    });
+    expect(command).toEqual({ file: path.join(prefix, "serve", "index.js"), args: [], installed: true });
+    expect(lines).toEqual([`node-llama-cpp 3.20.0 found in the tool cache at ${prefix}`]);
+    await expect(backendWith("3.x", bundled, root).prepare()).rejects.toThrow(
+      'embedded backend: version "3.x" is not a node-llama-cpp release',
     );
   });
 });

@@ -32,11 +32,11 @@ describe("backend process supervision", () => {
       backend: "embedded",
       process: child,
       timeoutMs: 30_000,
-      what: "ready",
+      what: "the model to load",
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendError);
     expect((error as BackendError).message).toBe(
-      "embedded backend: the server exited (code 3) before ready: error: out of memory",
+      "embedded backend: the server exited (code 3) while waiting for the model to load: error: out of memory",
     );
     expect((error as BackendError).logTail).toBe("loading model\nerror: out of memory");
   });

@@ -15,7 +15,7 @@ __webpack_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(455);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __webpack_require__(916);
+var src_errors = __webpack_require__(916);
 ;// CONCATENATED MODULE: ./src/serve/gguf-check.ts
 
 
@@ -35,10 +35,10 @@ async function checkGguf(path) {
         }
     }
     catch (error) {
-        throw new errors/* UsageError */.eb(`cannot read model file ${path}`, { cause: error });
+        throw new src_errors/* UsageError */.eb(`cannot read model file ${path}`, { cause: error });
     }
     if (!head.equals(GGUF_MAGIC)) {
-        throw new errors/* UsageError */.eb(`${path} is not a GGUF file (it does not start with the bytes "GGUF")`);
+        throw new src_errors/* UsageError */.eb(`${path} is not a GGUF file (it does not start with the bytes "GGUF")`);
     }
 }
 
@@ -50,7 +50,7 @@ var external_node_perf_hooks_ = __webpack_require__(643);
  * A request the embedded server answers with an OpenAI-style error body and an HTTP status:
  * `{"error": {"message", "type", "param", "code"}}`, as OpenAI, llama.cpp's server and our client expect.
  */
-class ApiError extends errors/* CortexError */.G1 {
+class ApiError extends src_errors/* CortexError */.G1 {
     status;
     type;
     param;
@@ -253,7 +253,7 @@ const TRIAL_TOKENS = 24;
 const TRIAL_BUDGET_MS = 400;
 const TRIAL_ROUNDS = 2;
 /** The model could not be loaded or used; names the file. */
-class EngineError extends errors/* CortexError */.G1 {
+class EngineError extends src_errors/* CortexError */.G1 {
 }
 class Engine {
     facts;
@@ -291,6 +291,8 @@ class Engine {
             });
         }
         const budget = await cpuBudget();
+        // llama.cpp says why a load failed only in its log; node-llama-cpp's error is a bare "Failed to load model".
+        const errors = [];
         const llama = await lib.getLlama({
             gpu: options.gpu ?? false,
             build: "never",
@@ -299,8 +301,11 @@ class Engine {
             logLevel: lib.LlamaLogLevel.warn,
             logger: (level, message) => {
                 const text = message.trim();
-                if (text)
-                    log(`llama.cpp ${level}: ${text}`);
+                if (!text)
+                    return;
+                log(`llama.cpp ${level}: ${text}`);
+                if (level === lib.LlamaLogLevel.error)
+                    errors.push(text);
             },
         });
         let model;
@@ -309,7 +314,9 @@ class Engine {
         }
         catch (error) {
             await llama.dispose();
-            throw new EngineError(`cannot load model ${options.modelPath}: ${error.message}`, { cause: error });
+            throw new EngineError(`cannot load model ${options.modelPath}: ${loadFailure(errors) ?? error.message}`, {
+                cause: error,
+            });
         }
         try {
             const threads = await resolveThreads(model, budget, options.threads, log);
@@ -341,7 +348,7 @@ class Engine {
         catch (error) {
             await model.dispose();
             await llama.dispose();
-            if (error instanceof errors/* CortexError */.G1)
+            if (error instanceof src_errors/* CortexError */.G1)
                 throw error;
             throw new EngineError(`cannot prepare model ${options.modelPath}: ${error.message}`, { cause: error });
         }
@@ -549,6 +556,11 @@ async function decodeRate(model, threads) {
     finally {
         await context.dispose();
     }
+}
+/** llama.cpp's own reason from its error lines ("llama_model_load: error loading model: <reason>"). */
+function loadFailure(errors) {
+    const line = errors.find((text) => text.includes("error loading model: "));
+    return line?.slice(line.indexOf("error loading model: ") + "error loading model: ".length);
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -783,8 +795,8 @@ class EmbeddedHttpServer {
         }
         catch (error) {
             const code = error.code;
-            const reason = code === "EADDRINUSE" ? "the address is already in use" : (0,errors/* describeError */.Uc)(error);
-            throw new errors/* CortexError */.G1(`cannot listen on ${options.host}:${options.port}: ${reason}`, { cause: error });
+            const reason = code === "EADDRINUSE" ? "the address is already in use" : (0,src_errors/* describeError */.Uc)(error);
+            throw new src_errors/* CortexError */.G1(`cannot listen on ${options.host}:${options.port}: ${reason}`, { cause: error });
         }
         return embedded;
     }
@@ -856,9 +868,9 @@ class EmbeddedHttpServer {
     #fail(response, error) {
         const apiError = error instanceof ApiError
             ? error
-            : new ApiError(500, `internal error: ${(0,errors/* describeError */.Uc)(error)}`, { cause: error });
+            : new ApiError(500, `internal error: ${(0,src_errors/* describeError */.Uc)(error)}`, { cause: error });
         if (apiError.status >= 500)
-            this.#log(`error: ${(0,errors/* describeError */.Uc)(error)}`);
+            this.#log(`error: ${(0,src_errors/* describeError */.Uc)(error)}`);
         if (response.headersSent) {
             // Mid-stream: the status is gone, so the error travels as an event, as llama.cpp's server does.
             if (!response.writableEnded)

@@ -159,6 +159,9 @@ const serve = {
         };
         const { checkGguf, startEmbeddedServer } = await __nccwpck_require__.e(/* import() */ 302).then(__nccwpck_require__.bind(__nccwpck_require__, 921));
         await checkGguf(modelPath);
+        // First words in the log once the file is known to be a GGUF, so a server stopped while it loads (a ready
+        // timeout) says how far it got.
+        options.log(`loading ${modelPath} as ${options.modelId} on ${options.host}:${port}, pid ${process.pid}`);
         const running = await startEmbeddedServer(options);
         const { server, engine } = running;
         const threads = engine.threads.threads;

@@ -1,0 +1,261 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
+import path from "node:path";
+import {
+  type BackendContext,
+  BackendError,
+  type BackendHandle,
+  type BackendSettings,
+  GPU_MODES,
+  type GpuMode,
+} from "../../backends/backend.js";
+import { logTail } from "../../backends/process.js";
+import { parseBackendChoice, parseInstallPolicy, resolveEnvironment, resolveStrategy } from "../../backends/select.js";
+import { type SetupRequest, type SetupResult, setupBackend, stopBackend } from "../../backends/setup.js";
+import { CortexError, UsageError } from "../../errors.js";
+import { isAlive } from "../../process-alive.js";
+import { createProgress } from "../../pull/progress.js";
+import { pull, pullFromStore } from "../../pull/pull.js";
+import { formatReference, isPinned } from "../../ref.js";
+import { ModelStore } from "../../store/model-store.js";
+import { openTarget } from "../../targets.js";
+import { type Command, parseCommandArgs } from "../command.js";
+import { parsePositiveInt } from "../sizes.js";
+
+const usage = `Usage: cortex-model setup --model <ref> [options]
+
+Does what the setup-model action does, in the foreground: pulls the model into the store, chooses and starts
+a backend on it, prints the endpoint, and serves until SIGINT or SIGTERM, then stops the backend and
+everything it started.
+
+Options:
+  --model <ref>          model reference (with --backend openai: the name the endpoint serves)
+  --backend <name>       auto (default), embedded, ollama, docker, llama-server or openai
+  --strategy <s>         for auto: hybrid, docker-only, ollama-only, embedded-only ($MODEL_DISTRIBUTION, else hybrid)
+  --environment <e>      for auto: production, staging, enterprise, development ($DEPLOYMENT_ENV, else development)
+  --install <policy>     auto (install what was named; hybrid uses what is present, then embedded), missing
+                         (also install the preferred backend) or never (default auto)
+  --store <dir>          store directory (default: $CORTEX_MODEL_STORE, else ~/.cache/cortex-model)
+  --port <n>             port to serve on; 0 picks a free one (default 0)
+  --version <v>          backend version to install (Ollama release, llama.cpp tag, node-llama-cpp 3.x)
+  --threads <n>          CPU threads (default: the backend chooses; embedded measures)
+  --context-size <n>     tokens of context per request
+  --gpu <mode>           none (default), auto or cuda
+  --ready-timeout <s>    seconds to wait for the model to load and answer (default 600)
+  --base-url <url>       backend openai: the existing endpoint (its key from $OPENAI_API_KEY)
+  --json                 print the endpoint as one line of JSON: baseUrl, modelId, digest, backend, pid,
+                         threads, loadSeconds
+
+Tools installed on demand (Ollama, llama.cpp, node-llama-cpp) go to $CORTEX_MODEL_TOOLS, else
+~/.cache/cortex-model-tools.`;
+
+/** Where installed backends are kept between runs. */
+export const TOOLS_ENV = "CORTEX_MODEL_TOOLS";
+
+function toolDir(env: NodeJS.ProcessEnv): string {
+  return env[TOOLS_ENV] ?? path.join(homedir(), ".cache", "cortex-model-tools");
+}
+
+function gpuOption(value: string): GpuMode {
+  if ((GPU_MODES as readonly string[]).includes(value)) return value as GpuMode;
+  throw new UsageError(`setup: --gpu must be one of ${GPU_MODES.join(", ")}, got "${value}"`);
+}
+
+function portOption(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`setup: --port must be 0 to 65535, got "${value}"`);
+  return port;
+}
+
+function secondsOption(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new UsageError(`setup: --ready-timeout must be a number of seconds above 0, got "${value}"`);
+  }
+  return seconds;
+}
+
+function parseSetupArgs(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { request: SetupRequest; store?: string; json: boolean } {
+  const { values } = parseCommandArgs(
+    "setup",
+    args,
+    {
+      model: { type: "string" },
+      backend: { type: "string", default: "auto" },
+      strategy: { type: "string" },
+      environment: { type: "string" },
+      install: { type: "string" },
+      store: { type: "string" },
+      port: { type: "string", default: "0" },
+      version: { type: "string" },
+      threads: { type: "string" },
+      "context-size": { type: "string" },
+      gpu: { type: "string", default: "none" },
+      "ready-timeout": { type: "string", default: "600" },
+      "base-url": { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+    false,
+  );
+  if (!values.model) throw new UsageError("setup: --model <ref> is required");
+  const backend = parseBackendChoice(values.backend as string);
+  if (backend === "openai" && values["base-url"] === undefined) {
+    throw new UsageError("setup: --backend openai needs --base-url (the existing endpoint's base URL)");
+  }
+  const apiKey = env.OPENAI_API_KEY;
+  const settings: BackendSettings = {
+    gpu: gpuOption(values.gpu as string),
+    port: portOption(values.port as string),
+    readyTimeoutMs: 1000 * secondsOption(values["ready-timeout"] as string),
+    ...(values.version === undefined ? {} : { version: values.version }),
+    ...(values.threads === undefined ? {} : { threads: parsePositiveInt(values.threads, "--threads") }),
+    ...(values["context-size"] === undefined
+      ? {}
+      : { contextSize: parsePositiveInt(values["context-size"], "--context-size") }),
+  };
+  return {
+    request: {
+      model: values.model,
+      selection: {
+        backend,
+        strategy: resolveStrategy(values.strategy, env),
+        environment: resolveEnvironment(values.environment, env),
+        install: parseInstallPolicy(values.install),
+      },
+      settings,
+      options: {
+        ...(values["base-url"] === undefined ? {} : { baseUrl: values["base-url"] }),
+        ...(apiKey ? { apiKey } : {}),
+      },
+      installOption: "--install missing",
+    },
+    ...(values.store === undefined ? {} : { store: values.store }),
+    json: values.json === true,
+  };
+}
+
+type Signal = "SIGINT" | "SIGTERM";
+
+/** SIGINT and SIGTERM from now on: the first one received, and a way to stop listening. */
+function watchSignals(): { received: Promise<Signal>; dispose(): void } {
+  let dispose = () => {};
+  const received = new Promise<Signal>((resolve) => {
+    const onInt = () => resolve("SIGINT");
+    const onTerm = () => resolve("SIGTERM");
+    process.on("SIGINT", onInt);
+    process.on("SIGTERM", onTerm);
+    dispose = () => {
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+    };
+  });
+  return { received, dispose };
+}
+
+/**
+ * Resolves "gone" when the serving process ends by itself (a backend that died must not look like it serves),
+ * or with the signal that asks to stop, whichever comes first.
+ */
+async function serveUntil(pid: number | undefined, signal: Promise<Signal>): Promise<Signal | "gone"> {
+  let timer: NodeJS.Timeout | undefined;
+  const gone = new Promise<"gone">((resolve) => {
+    if (pid !== undefined) timer = setInterval(() => isAlive(pid) || resolve("gone"), 500);
+  });
+  try {
+    return await Promise.race([signal, gone]);
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function describeEndpoint(result: SetupResult, json: boolean): string {
+  const { endpoint } = result;
+  const fields = {
+    baseUrl: endpoint.baseUrl,
+    modelId: endpoint.modelId,
+    digest: result.digest ?? null,
+    backend: result.backend,
+    pid: endpoint.pid ?? null,
+    threads: endpoint.threads ?? null,
+    loadSeconds: result.loadSeconds,
+  };
+  if (json) return `${JSON.stringify(fields)}\n`;
+  return [
+    endpoint.baseUrl,
+    `  model: ${endpoint.modelId}`,
+    ...(result.digest ? [`  digest: ${result.digest}`] : []),
+    `  backend: ${result.backend}${endpoint.pid === undefined ? "" : ` (pid ${endpoint.pid})`}`,
+    `  loaded in ${result.loadSeconds} s`,
+    "",
+  ].join("\n");
+}
+
+export const setup: Command = {
+  name: "setup",
+  summary: "pull a model, start a backend on it and serve in the foreground (what the setup-model action does)",
+  usage,
+  async run(args, io) {
+    const { request, store: storeDir, json } = parseSetupArgs(args, io.env);
+    const log = (line: string) => io.stderr.write(`cortex-model setup: ${line}\n`);
+    const context: BackendContext = {
+      toolDir: toolDir(io.env),
+      workDir: await mkdtemp(path.join(tmpdir(), "cortex-model-setup-")),
+      env: io.env,
+      log,
+    };
+    const signals = watchSignals();
+    let handle: BackendHandle | undefined;
+    let signalled: Signal | undefined;
+    const interrupted = () => new CortexError(`setup: interrupted by ${signalled} before the endpoint was ready`);
+    // A signal while the model loads stops the backend at once; setup then fails on its exit, and returns.
+    void signals.received.then((signal) => {
+      signalled = signal;
+      if (handle) void stopBackend(handle, context);
+    });
+    try {
+      const result = await setupBackend(request, context, {
+        async pull(reference) {
+          const store = await ModelStore.open({ ...(storeDir ? { dir: storeDir } : {}), env: io.env });
+          const label = formatReference(reference);
+          const progress = createProgress(io.stderr, { label, tty: io.stderr.isTTY === true });
+          const pulled =
+            (await pullFromStore(store, reference)) ??
+            (await pull(await openTarget(reference, { env: io.env }), reference, store, { progress }));
+          if (!isPinned(reference)) {
+            log(`warning: ${label} is not pinned to a digest; it resolved to ${pulled.digest}: ${pulled.reference}`);
+          }
+          return { store: store.root, digest: pulled.digest, pulled, cacheHit: false };
+        },
+        started(started) {
+          handle = started;
+          if (signalled) void stopBackend(started, context);
+        },
+      }).catch((error: unknown) => {
+        throw signalled ? interrupted() : error;
+      });
+      if (signalled) throw interrupted();
+      io.stdout.write(describeEndpoint(result, json));
+      log("serving until SIGINT or SIGTERM");
+      const outcome = await serveUntil(result.endpoint.pid, signals.received);
+      if (outcome === "gone") {
+        throw new BackendError(result.backend, `the server (pid ${result.endpoint.pid}) exited while serving`, {
+          logTail: await logTail(result.handle.logFile),
+        });
+      }
+      log(`${outcome}: stopping the ${result.backend} backend`);
+      await stopBackend(result.handle, context);
+      log(`${result.backend} backend stopped`);
+      return 0;
+    } catch (error) {
+      if (error instanceof BackendError && error.logTail !== "") io.stderr.write(`${error.logTail}\n`);
+      throw error;
+    } finally {
+      signals.dispose();
+      if (handle) await stopBackend(handle, context);
+      await rm(context.workDir, { recursive: true, force: true });
+    }
+  },
+};

@@ -1,0 +1,185 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readdir, readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OpenAIClient } from "../../src/client/openai-client.js";
+import { synthesizeKnownAnswer } from "../../src/model/known-answer.js";
+import { isAlive } from "../../src/process-alive.js";
+import { CLI, runCliInProcess } from "../helpers/cli.js";
+import { type ModelLayout, makeModelLayout, tempDir } from "../helpers/model-layout.js";
+
+// `cortex-model setup` as a user runs it (the built CLI, npm run build first): pull a known-answer model from
+// an oci: layout, serve it on the embedded backend, answer, and stop everything on a signal.
+const answers = [{ prompt: "What is the capital of France?", answer: "Paris is the capital of France" }];
+
+let root: string;
+let model: ModelLayout;
+
+beforeAll(async () => {
+  root = await tempDir("setup-cli-");
+  const gguf = await synthesizeKnownAnswer({ path: path.join(root, "ka.gguf"), answers });
+  model = await makeModelLayout(path.join(root, "ka"), { shards: [await readFile(gguf.path)], tag: "v1" });
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+interface Running {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves once stdout or stderr holds a match of `pattern`. */
+  waitFor(stream: "stdout" | "stderr", pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  readonly exited: Promise<number | null>;
+}
+
+function start(args: string[]): Running {
+  const child = spawn(process.execPath, [CLI, "setup", ...args], {
+    env: { ...process.env, CORTEX_MODEL_TOOLS: path.join(root, "tools"), CORTEX_MODEL_STORE: path.join(root, "store") },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const text = { stdout: "", stderr: "" };
+  child.stdout?.on("data", (chunk) => {
+    text.stdout += String(chunk);
+  });
+  child.stderr?.on("data", (chunk) => {
+    text.stderr += String(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    child,
+    stdout: () => text.stdout,
+    stderr: () => text.stderr,
+    exited,
+    async waitFor(stream, pattern, timeoutMs = 120_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const match = pattern.exec(text[stream]);
+        if (match) return match;
+        if (Date.now() > deadline || child.exitCode !== null) {
+          throw new Error(`no ${pattern} in ${stream}:\n${text.stdout}\n${text.stderr}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
+}
+
+/** Processes whose command line mentions `text` (this test's directories): what must be gone at the end. */
+async function processesMentioning(text: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
+    if (cmdline.includes(text)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+const pinned = () => `oci:${model.layout.root}@${model.manifestDescriptor.digest}`;
+
+describe("cortex-model setup", () => {
+  it("auto picks embedded (ollama not installed), serves exact answers, prints the endpoint as JSON, and SIGTERM stops everything", async () => {
+    const run = start(["--model", pinned(), "--environment", "development", "--threads", "1", "--json"]);
+    const [line] = await run.waitFor("stdout", /^\{.*\}\n/m);
+    const endpoint = JSON.parse(line) as Record<string, unknown>;
+    expect(endpoint).toMatchObject({
+      modelId: "ka",
+      digest: model.manifestDescriptor.digest,
+      backend: "embedded",
+      threads: 1,
+    });
+    expect(endpoint.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    expect(run.stderr()).toMatch(
+      /^cortex-model setup: backend embedded chosen: hybrid strategy, development environment prefers ollama, then docker, then embedded; not installed, so skipped: ollama \(Ollama \S+ can be downloaded\); unavailable: docker \([^)]+\); to install ollama, set --install missing$/m,
+    );
+    const pid = endpoint.pid as number;
+    expect(isAlive(pid)).toBe(true);
+    const client = new OpenAIClient({ baseUrl: endpoint.baseUrl as string });
+    const question = "What is the capital of France?";
+    const chat = await client.generate({
+      api: "chat",
+      model: "ka",
+      messages: [{ role: "user", content: question }],
+      options: { temperature: 0 },
+    });
+    expect(chat.text).toBe("Paris is the capital of France");
+    const completion = await client.generate({
+      api: "completions",
+      model: "ka",
+      prompt: question,
+      options: { temperature: 0 },
+    });
+    expect(completion.text).toBe("Paris is the capital of France");
+    // Still serving in the foreground.
+    expect(run.child.exitCode).toBeNull();
+    run.child.kill("SIGTERM");
+    expect(await run.exited).toBe(0);
+    expect(run.stderr()).toContain("cortex-model setup: SIGTERM: stopping the embedded backend\n");
+    expect(run.stderr()).toContain("cortex-model setup: embedded backend stopped\n");
+    expect(isAlive(pid)).toBe(false);
+    expect(() => process.kill(-pid, 0)).toThrow();
+    expect(await processesMentioning(root)).toEqual([]);
+  });
+
+  it("prints the endpoint as text; SIGINT while the model loads stops the backend and fails with one line", async () => {
+    // An explicit --version: the one installed in this checkout, so serve runs in place.
+    const text = start(["--model", pinned(), "--backend", "embedded", "--version", "3.21.1", "--threads", "1"]);
+    await text.waitFor("stdout", /^ {2}loaded in [\d.]+ s$/m);
+    expect(text.stdout()).toMatch(
+      new RegExp(
+        `^http://127\\.0\\.0\\.1:\\d+/v1\\n  model: ka\\n  digest: ${model.manifestDescriptor.digest}\\n  backend: embedded \\(pid \\d+\\)\\n`,
+      ),
+    );
+    text.child.kill("SIGINT");
+    expect(await text.exited).toBe(0);
+    expect(text.stderr()).toContain("cortex-model setup: SIGINT: stopping the embedded backend\n");
+
+    const loading = start(["--model", pinned(), "--backend", "embedded", "--threads", "1"]);
+    await loading.waitFor("stderr", /backend embedded chosen/);
+    loading.child.kill("SIGINT");
+    expect(await loading.exited).toBe(1);
+    expect(loading.stdout()).toBe("");
+    expect(loading.stderr().trimEnd().split("\n").at(-1)).toBe(
+      "cortex-model setup: setup: interrupted by SIGINT before the endpoint was ready",
+    );
+    expect(await processesMentioning(root)).toEqual([]);
+  });
+
+  it("a backend that dies while serving ends setup with one line and its log tail (exit 1)", async () => {
+    const run = start(["--model", pinned(), "--backend", "embedded", "--threads", "1", "--json"]);
+    const [line] = await run.waitFor("stdout", /^\{.*\}\n/m);
+    const pid = (JSON.parse(line) as { pid: number }).pid;
+    process.kill(pid, "SIGKILL");
+    expect(await run.exited).toBe(1);
+    const stderr = run.stderr().trimEnd().split("\n");
+    expect(stderr.at(-1)).toBe(`cortex-model setup: embedded backend: the server (pid ${pid}) exited while serving`);
+    // The server's log tail comes before the line: here serve's first words.
+    expect(run.stderr()).toMatch(/^cortex-model serve: loading \S+ as ka on 127\.0\.0\.1:0, pid \d+$/m);
+    expect(await processesMentioning(root)).toEqual([]);
+  });
+
+  it("refuses bad options before doing anything (exit 2)", async () => {
+    const cases: [string[], string][] = [
+      [["--backend", "embedded"], "cortex-model setup: setup: --model <ref> is required\n"],
+      [
+        ["--model", pinned(), "--backend", "vllm"],
+        'cortex-model setup: unknown backend "vllm": use auto, embedded, ollama, docker, llama-server or openai\n',
+      ],
+      [
+        ["--model", pinned(), "--install", "always"],
+        'cortex-model setup: install must be one of auto, missing, never, got "always"\n',
+      ],
+      [
+        ["--model", "m", "--backend", "openai"],
+        "cortex-model setup: setup: --backend openai needs --base-url (the existing endpoint's base URL)\n",
+      ],
+      [["--model", pinned(), "--port", "70000"], 'cortex-model setup: setup: --port must be 0 to 65535, got "70000"\n'],
+    ];
+    for (const [args, stderr] of cases) {
+      const result = await runCliInProcess(["setup", ...args], {});
+      expect(result, args.join(" ")).toEqual({ code: 2, stdout: "", stderr });
+    }
+  });
+});
