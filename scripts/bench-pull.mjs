@@ -222,12 +222,16 @@ async function freshStore(fn) {
   }
 }
 
-async function curlOnce(label, host, model) {
+/** `curl -o`, optionally followed by OpenSSL hashing the file: what "download, then verify" costs. */
+async function curlOnce(label, host, model, verify = false) {
   const out = path.join(work, "curl.out");
   try {
-    return await timed(() =>
-      run(label, "curl", ["-sf", "-o", out, `http://${host}/v2/${model.repository}/blobs/${model.layer.digest}`]),
-    );
+    return await timed(async () => {
+      await run(label, "curl", ["-sf", "-o", out, `http://${host}/v2/${model.repository}/blobs/${model.layer.digest}`]);
+      if (!verify) return;
+      const digest = (await run(`${label} hash`, "openssl", ["dgst", "-sha256", "-r", out])).split(" ")[0];
+      if (`sha256:${digest}` !== model.layer.digest) throw new Error(`curl fetched ${digest}`);
+    });
   } finally {
     await fs.rm(out, { force: true });
   }
@@ -244,6 +248,7 @@ const nginx = await startNginx(registry);
 const load = os.loadavg()[0];
 const ours = await repeat("ours", () => freshStore((store) => oursPull("ours", registry, big, store)));
 const curl = await repeat("curl -o", () => curlOnce("curl", registry, big));
+const curlVerified = await repeat("curl -o, then openssl dgst", () => curlOnce("curl verified", registry, big, true));
 const skopeo = await repeat("skopeo copy", async () => {
   const dest = await fs.mkdtemp(path.join(work, "skopeo-"));
   try {
@@ -271,7 +276,8 @@ await oursPull("warm setup", registry, big, warmStore);
 const deadHost = `127.0.0.1:${await freePort()}`;
 const warm = await repeat("warm pinned pull", () => timed(() => oursPull("warm", deadHost, big, warmStore)));
 const loadAfter = os.loadavg()[0];
-const cpu = (label) => `${median(cpuSeconds.get(label) ?? [Number.NaN]).toFixed(2)} s`;
+const cpu = (...labels) =>
+  `${labels.reduce((sum, label) => sum + median(cpuSeconds.get(label) ?? [Number.NaN]), 0).toFixed(2)} s`;
 
 for (const child of children) child.kill("SIGTERM");
 await fs.rm(work, { recursive: true, force: true });
@@ -283,6 +289,7 @@ console.log(`### Pull (\`npm run bench:pull\`, ${os.cpus().length} cores, ${mode
 | --- | ---: | ---: | ---: | ---: |
 | ${SIZE / MiB} MiB from local docker-registry: ours (8 x 16 MiB parts, sha256 verified) | ${ours.toFixed(2)} s | ${mibps(SIZE, ours)} | ${cpu("ours")} | 1.00 |
 | same: \`curl -o\` alone (no verification) | ${curl.toFixed(2)} s | ${mibps(SIZE, curl)} | ${cpu("curl")} | ours = ${(curl / ours).toFixed(2)} x curl's throughput |
+| same: \`curl -o\`, then \`openssl dgst -sha256\` (download, then verify) | ${curlVerified.toFixed(2)} s | ${mibps(SIZE, curlVerified)} | ${cpu("curl verified", "curl verified hash")} | ours ${(curlVerified / ours).toFixed(2)} x its speed |
 | same: \`skopeo copy docker:// oci:\` | ${skopeo.toFixed(2)} s | ${mibps(SIZE, skopeo)} | ${cpu("skopeo")} | ours ${(skopeo / ours).toFixed(2)} x skopeo's speed |
 | ${CAPPED_SIZE / MiB} MiB behind nginx \`limit_rate ${RATE}\` per connection: ours | ${cappedOurs.toFixed(2)} s | ${mibps(CAPPED_SIZE, cappedOurs)} | ${cpu("capped ours")} | 1.00 |
 | same: one stream (\`curl -o\`) | ${cappedCurl.toFixed(2)} s | ${mibps(CAPPED_SIZE, cappedCurl)} | ${cpu("capped curl")} | ours ${(cappedCurl / cappedOurs).toFixed(2)} x one stream's speed |

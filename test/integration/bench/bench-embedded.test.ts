@@ -134,8 +134,11 @@ describe("cortex-model bench against the embedded llama.cpp backend", () => {
       [...sideArgs("", small as Served), "--baseline-file", join(dir, "aa.json")],
       6,
     );
-    expect(stored.code).toBe(0);
+    // Measured minutes apart on a shared machine, so the verdict may go either way (that is why interleaved
+    // A/B is the default): what must hold is that the run compared against the file's samples.
+    expect([0, 1]).toContain(stored.code);
     expect(stored.results?.baseline).toMatchObject({ source: "file", modelRef: "small-twin" });
+    expect(stored.results?.scenarios[0]?.baseline.samples.ttft).toEqual(scenarioResult?.candidate.samples.ttft);
   });
 
   it("flags a slower, heavier candidate on the per-token metrics and memory", async () => {

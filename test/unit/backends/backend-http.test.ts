@@ -200,10 +200,14 @@ describe("faults: ports and backend processes", () => {
       args: [script, String(port)],
       logFile: path.join(temp(), "llama-server.log"),
     });
-    const error = await waitForLlamaServer(`http://127.0.0.1:${port}`, 1_500, spawned).catch((e) => e);
-    expect(error.message).toBe("llama-server backend: not ready after 1.5 s: waiting for GET /health to answer 200");
-    expect(error.logTail).toBe("still loading");
-    await stopProcessGroup(spawned.pid, 500);
+    try {
+      const error = await waitForLlamaServer(`http://127.0.0.1:${port}`, 1_500, spawned).catch((e) => e);
+      expect(error.message).toBe("llama-server backend: not ready after 1.5 s: waiting for GET /health to answer 200");
+      expect(error.logTail).toBe("still loading");
+    } finally {
+      // Even when an expectation fails: the server ignores SIGTERM and its child would outlive the run.
+      await stopProcessGroup(spawned.pid, 500);
+    }
     expect(isAlive(spawned.pid)).toBe(false);
     expect(() => process.kill(-spawned.pid, 0)).toThrow();
   });
