@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { execa } from "execa";
 import { CortexError } from "../errors.js";
 import { DOCKER_HUB } from "../ref.js";
 import type { Credential } from "./credentials.js";
@@ -86,6 +85,9 @@ export async function runCredentialHelper(
   env: NodeJS.ProcessEnv,
 ): Promise<Credential | undefined> {
   const program = `docker-credential-${name}`;
+  // Loaded here, not at the top: execa's import costs over 100 ms, and every registry command would pay it
+  // although most never run a helper.
+  const { execa } = await import("execa");
   const result = await execa(program, ["get"], { input: serverUrl, env, reject: false, timeout: 30_000 });
   if (result.failed) {
     const said = `${result.stdout} ${result.stderr}`;

@@ -102,8 +102,8 @@ class RegistryClient {
     }
 }
 
-// EXTERNAL MODULE: ./src/registry/credentials.ts + 140 modules
-var credentials = __webpack_require__(8638);
+// EXTERNAL MODULE: ./src/registry/credentials.ts + 2 modules
+var credentials = __webpack_require__(6661);
 // EXTERNAL MODULE: ./src/registry/origin.ts
 var origin = __webpack_require__(5685);
 ;// CONCATENATED MODULE: ./src/registry/redact.ts

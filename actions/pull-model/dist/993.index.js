@@ -712,7 +712,7 @@ which.sync = whichSync
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  Ho: () => (/* binding */ execa)
+  execa: () => (/* binding */ execa)
 });
 
 // UNUSED EXPORTS: $, ExecaError, ExecaSyncError, execaCommand, execaCommandSync, execaNode, execaSync, getCancelSignal, getEachMessage, getOneMessage, parseCommandString, sendMessage

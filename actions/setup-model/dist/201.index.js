@@ -81,14 +81,11 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./node_modules/execa/index.js + 134 modules
-var execa = __webpack_require__(7148);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/ref.ts
 var ref = __webpack_require__(1666);
 ;// CONCATENATED MODULE: ./src/registry/docker-config.ts
-
 
 
 
@@ -155,7 +152,10 @@ function credentialFromEntry(entry, file) {
  */
 async function runCredentialHelper(name, serverUrl, env) {
     const program = `docker-credential-${name}`;
-    const result = await (0,execa/* execa */.Ho)(program, ["get"], { input: serverUrl, env, reject: false, timeout: 30_000 });
+    // Loaded here, not at the top: execa's import costs over 100 ms, and every registry command would pay it
+    // although most never run a helper.
+    const { execa } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 7148));
+    const result = await execa(program, ["get"], { input: serverUrl, env, reject: false, timeout: 30_000 });
     if (result.failed) {
         const said = `${result.stdout} ${result.stderr}`;
         if (/not found|no credentials/i.test(said))

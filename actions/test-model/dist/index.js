@@ -78607,7 +78607,7 @@ async function targets_openTarget(ref, options = {}) {
         return OciLayout.open(ref.path, options.create ? { create: true } : {});
     const { create: _create, ...registryOptions } = options;
     // Loaded on demand: the HTTP stack costs a third of a second of start-up that offline work never needs.
-    const { openRepository } = await Promise.all(/* import() */[__nccwpck_require__.e(993), __nccwpck_require__.e(906)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6906));
+    const { openRepository } = await __nccwpck_require__.e(/* import() */ 906).then(__nccwpck_require__.bind(__nccwpck_require__, 6906));
     return openRepository(ref, registryOptions);
 }
 
