@@ -129,16 +129,7 @@ class Connection {
   }
 
   /** Sends the request and waits for the head of the response (skipping informational 1xx heads). */
-  request(
-    url: URL,
-    headers: Readonly<Record<string, string>>,
-    signal: AbortSignal | undefined,
-  ): Promise<DirectResponse> {
-    const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`];
-    for (const [name, value] of Object.entries(headers)) {
-      if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) throw new Error(`header ${name} holds a line break`);
-      lines.push(`${name}: ${value}`);
-    }
+  request(url: URL, requestHead: string, signal: AbortSignal | undefined): Promise<DirectResponse> {
     return new Promise<DirectResponse>((resolve, reject) => {
       let head: Buffer[] = [];
       let headBytes = 0;
@@ -181,7 +172,7 @@ class Connection {
         return true;
       };
       this.socket.ref();
-      this.socket.write(`${lines.join("\r\n")}\r\n\r\n`);
+      this.socket.write(requestHead);
       // A reused connection was left paused when its last body ended.
       this.socket.resume();
     });
@@ -336,13 +327,19 @@ export async function directGet(
   headers: Readonly<Record<string, string>>,
   signal?: AbortSignal,
 ): Promise<DirectResponse> {
+  const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`];
+  for (const [name, value] of Object.entries(headers)) {
+    if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) throw new Error(`header ${name} holds a line break`);
+    lines.push(`${name}: ${value}`);
+  }
+  const requestHead = `${lines.join("\r\n")}\r\n\r\n`;
   const reused = take(url);
   if (reused) {
     try {
-      return await reused.request(url, headers, signal);
+      return await reused.request(url, requestHead, signal);
     } catch (error) {
       if (!(error as { beforeResponse?: boolean }).beforeResponse || signal?.aborted) throw error;
     }
   }
-  return new Connection(url).request(url, headers, signal);
+  return new Connection(url).request(url, requestHead, signal);
 }

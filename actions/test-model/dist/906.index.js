@@ -600,13 +600,7 @@ class Connection {
         });
     }
     /** Sends the request and waits for the head of the response (skipping informational 1xx heads). */
-    request(url, headers, signal) {
-        const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`];
-        for (const [name, value] of Object.entries(headers)) {
-            if (/[\r\n]/.test(name) || /[\r\n]/.test(value))
-                throw new Error(`header ${name} holds a line break`);
-            lines.push(`${name}: ${value}`);
-        }
+    request(url, requestHead, signal) {
         return new Promise((resolve, reject) => {
             let head = [];
             let headBytes = 0;
@@ -651,7 +645,7 @@ class Connection {
                 return true;
             };
             this.socket.ref();
-            this.socket.write(`${lines.join("\r\n")}\r\n\r\n`);
+            this.socket.write(requestHead);
             // A reused connection was left paused when its last body ended.
             this.socket.resume();
         });
@@ -809,17 +803,24 @@ function take(url) {
  * server had closed it meanwhile (nothing came back), the request goes once more on a new connection.
  */
 async function directGet(url, headers, signal) {
+    const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`];
+    for (const [name, value] of Object.entries(headers)) {
+        if (/[\r\n]/.test(name) || /[\r\n]/.test(value))
+            throw new Error(`header ${name} holds a line break`);
+        lines.push(`${name}: ${value}`);
+    }
+    const requestHead = `${lines.join("\r\n")}\r\n\r\n`;
     const reused = take(url);
     if (reused) {
         try {
-            return await reused.request(url, headers, signal);
+            return await reused.request(url, requestHead, signal);
         }
         catch (error) {
             if (!error.beforeResponse || signal?.aborted)
                 throw error;
         }
     }
-    return new Connection(url).request(url, headers, signal);
+    return new Connection(url).request(url, requestHead, signal);
 }
 
 ;// CONCATENATED MODULE: ./src/registry/origin.ts
