@@ -1,4 +1,4 @@
-import { Readable } from "node:stream";
+import { addAbortSignal, Readable } from "node:stream";
 import { type BodySink, sinkReadable } from "../body-sink.js";
 import { CortexError } from "../errors.js";
 import type { BlobRange } from "../target.js";
@@ -104,7 +104,11 @@ export async function pumpWindow(
         failures = 0;
         return sink(bytes);
       }, signal);
-      if (position >= window.end) return;
+      if (position >= window.end) {
+        // A caller that gave up while the last bytes were on their way still sees the abort.
+        signal?.throwIfAborted();
+        return;
+      }
       failure = new TransientTransferError(`body ended at byte ${position} of ${window.end}`);
     } catch (error) {
       if (error instanceof WindowFull) return;
@@ -140,7 +144,9 @@ export async function readWindow(
     opened = true;
     return first;
   };
-  return sinkReadable((sink, stop) =>
+  const stream = sinkReadable((sink, stop) =>
     pumpWindow(window, reopen, policy, what, sink, signal ? AbortSignal.any([signal, stop]) : stop),
   );
+  // An abort ends the stream even when every byte has already arrived and waits in its buffer.
+  return signal ? addAbortSignal(signal, stream) : stream;
 }

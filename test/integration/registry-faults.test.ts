@@ -19,6 +19,8 @@ describe("registry client through a fault-injecting proxy (basic auth)", () => {
   let registry: TestRegistry;
   let proxy: FaultProxy;
   const layer = blob(pseudoRandomBytes(400_000, "faulty-layer"));
+  // Larger than one read (1 MiB), so an abort can land in the middle of the body.
+  const large = blob(pseudoRandomBytes(6 << 20, "large-layer"));
   const config = jsonContent({ config: { format: "gguf" } }, MediaType.dmrConfigV01);
   const manifest = imageManifest(config.descriptor, [layer.descriptor]);
   // One client for all tests, authenticated before any fault is queued, so that no fault lands on a 401.
@@ -29,6 +31,7 @@ describe("registry client through a fault-injecting proxy (basic auth)", () => {
     registry = await startRegistry({ auth: "basic" });
     const direct = testRepository(registry, "faults/model");
     await direct.pushBlob(layer.descriptor, layer.bytes);
+    await direct.pushBlob(large.descriptor, large.bytes);
     await direct.pushBlob(config.descriptor, config.bytes);
     await direct.pushManifest(manifest.descriptor, manifest.bytes, { tag: "v1" });
     proxy = await startFaultProxy(registry.host);
@@ -119,7 +122,7 @@ describe("registry client through a fault-injecting proxy (basic auth)", () => {
     before.abort();
     await expect(repo().resolve("v1", { signal: before.signal })).rejects.toThrow(/abort/i);
     const during = new AbortController();
-    const stream = await repo().fetchBlob(layer.descriptor, { signal: during.signal });
+    const stream = await repo().fetchBlob(large.descriptor, { signal: during.signal });
     let received = 0;
     const reading = (async () => {
       for await (const chunk of stream) {
@@ -128,7 +131,7 @@ describe("registry client through a fault-injecting proxy (basic auth)", () => {
       }
     })();
     await expect(reading).rejects.toThrow(/abort/i);
-    expect(received).toBeLessThan(layer.descriptor.size);
+    expect(received).toBeLessThan(large.descriptor.size);
   });
 
   it("refuses streamed content shorter than its descriptor says, leaving nothing behind", async () => {

@@ -34338,8 +34338,11 @@ async function pumpWindow(window, open, policy, what, sink, signal) {
                 failures = 0;
                 return sink(bytes);
             }, signal);
-            if (position >= window.end)
+            if (position >= window.end) {
+                // A caller that gave up while the last bytes were on their way still sees the abort.
+                signal?.throwIfAborted();
                 return;
+            }
             failure = new retry/* TransientTransferError */.C6(`body ended at byte ${position} of ${window.end}`);
         }
         catch (error) {
@@ -34369,7 +34372,9 @@ async function readWindow(window, open, policy, what, signal) {
         opened = true;
         return first;
     };
-    return (0,body_sink/* sinkReadable */.u)((sink, stop) => pumpWindow(window, reopen, policy, what, sink, signal ? AbortSignal.any([signal, stop]) : stop));
+    const stream = (0,body_sink/* sinkReadable */.u)((sink, stop) => pumpWindow(window, reopen, policy, what, sink, signal ? AbortSignal.any([signal, stop]) : stop));
+    // An abort ends the stream even when every byte has already arrived and waits in its buffer.
+    return signal ? (0,external_node_stream_.addAbortSignal)(signal, stream) : stream;
 }
 
 // EXTERNAL MODULE: ./src/registry/manifest.ts
