@@ -3,6 +3,12 @@ import { CortexError, NotFoundError } from "../errors.js";
 import { MediaType } from "../media-types.js";
 import type { Descriptor, FetchedManifest, ImageIndex, Target } from "../target.js";
 import { manifestArtifactType } from "./manifest.js";
+import { wait } from "./retry.js";
+
+/** How many times an attach writes the fallback index before giving up on concurrent writers. */
+const ATTACH_WRITES = 8;
+/** The pause between the two reads that confirm an attached entry stayed in the fallback index. */
+const ATTACH_RECHECK_MS = 100;
 
 type Signal = { signal?: AbortSignal | undefined };
 
@@ -66,8 +72,6 @@ export async function attachReferrer(
   await target.pushManifest(descriptor, bytes, options);
   if ((await target.referrersApi?.(subject, options)) !== undefined) return;
 
-  const index = await fallbackIndex(target, subject, options);
-  if (index.manifests.some((d) => d.digest === descriptor.digest)) return;
   const artifactType = manifestArtifactType(bytes);
   const entry: Descriptor = {
     mediaType: descriptor.mediaType,
@@ -76,17 +80,36 @@ export async function attachReferrer(
     ...(artifactType ? { artifactType } : {}),
     ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
   };
-  const updated: ImageIndex = {
-    ...index,
-    schemaVersion: 2,
-    mediaType: MediaType.ociIndex,
-    manifests: [...index.manifests, entry],
-  };
-  const updatedBytes = new Uint8Array(Buffer.from(JSON.stringify(updated)));
-  const updatedDescriptor: Descriptor = {
-    mediaType: MediaType.ociIndex,
-    digest: sha256Digest(updatedBytes),
-    size: updatedBytes.length,
-  };
-  await target.pushManifest(updatedDescriptor, updatedBytes, { ...options, tag: referrersTag(subject.digest) });
+  // The fallback index is read, extended and written back with no compare-and-swap, so a writer attaching
+  // to the same subject at the same time can replace it. Each write is followed by reads until the entry is
+  // seen twice, a moment apart; an entry lost to a concurrent writer is added again.
+  let seen = 0;
+  for (let writes = 0; seen < 2; ) {
+    const index = await fallbackIndex(target, subject, options);
+    if (index.manifests.some((d) => d.digest === descriptor.digest)) {
+      seen++;
+      if (seen < 2) await wait(ATTACH_RECHECK_MS * (0.5 + Math.random()), options.signal);
+      continue;
+    }
+    if (writes >= ATTACH_WRITES) {
+      throw new CortexError(
+        `${target.name}: referrer ${descriptor.digest} kept disappearing from the fallback index at tag ${referrersTag(subject.digest)}: other writers replace it`,
+      );
+    }
+    seen = 0;
+    const updated: ImageIndex = {
+      ...index,
+      schemaVersion: 2,
+      mediaType: MediaType.ociIndex,
+      manifests: [...index.manifests, entry],
+    };
+    const updatedBytes = new Uint8Array(Buffer.from(JSON.stringify(updated)));
+    const updatedDescriptor: Descriptor = {
+      mediaType: MediaType.ociIndex,
+      digest: sha256Digest(updatedBytes),
+      size: updatedBytes.length,
+    };
+    await target.pushManifest(updatedDescriptor, updatedBytes, { ...options, tag: referrersTag(subject.digest) });
+    writes++;
+  }
 }

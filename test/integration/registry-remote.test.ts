@@ -128,5 +128,28 @@ describe.each<RegistryAuth>(["none", "basic", "token"])(
       expect(await repo.referrers(manifest.descriptor, { artifactType: "application/other" })).toEqual([]);
       expect(await repo.tags()).toContain(referrersTag(manifest.descriptor.digest));
     });
+
+    it("keeps every referrer when several are attached to one subject at once (no referrers API)", async () => {
+      const repo = testRepository(registry, "models/one");
+      const empty = jsonContent({}, MediaType.ociEmpty);
+      await repo.pushBlob(empty.descriptor, empty.bytes);
+      const referrers = await Promise.all(
+        Array.from({ length: 6 }, async (_, i) => {
+          const result = jsonContent({ run: i }, MediaType.cortexResult);
+          await repo.pushBlob(result.descriptor, result.bytes);
+          return imageManifest(empty.descriptor, [result.descriptor], {
+            subject: manifest.descriptor,
+            artifactType: "application/vnd.cortex.concurrent.v1",
+          });
+        }),
+      );
+      await Promise.all(
+        referrers.map((r) => attachReferrer(testRepository(registry, "models/one"), r.descriptor, r.bytes)),
+      );
+      const listed = await repo.referrers(manifest.descriptor, {
+        artifactType: "application/vnd.cortex.concurrent.v1",
+      });
+      expect(listed.map((d) => d.digest).sort()).toEqual(referrers.map((r) => r.descriptor.digest).sort());
+    });
   },
 );

@@ -34161,10 +34161,16 @@ function assertTransportAllowed(url, options = {}) {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
 /* harmony import */ var _media_types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9243);
 /* harmony import */ var _manifest_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(506);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1521);
 
 
 
 
+
+/** How many times an attach writes the fallback index before giving up on concurrent writers. */
+const ATTACH_WRITES = 8;
+/** The pause between the two reads that confirm an attached entry stayed in the fallback index. */
+const ATTACH_RECHECK_MS = 100;
 /** The tag the OCI fallback schema keeps a subject's referrers index under: `sha256-<hex>`. */
 function referrersTag(subject) {
     return `sha256-${(0,_digest_js__WEBPACK_IMPORTED_MODULE_0__/* .digestHex */ .sU)(subject)}`;
@@ -34205,9 +34211,6 @@ async function attachReferrer(target, descriptor, bytes, options = {}) {
     await target.pushManifest(descriptor, bytes, options);
     if ((await target.referrersApi?.(subject, options)) !== undefined)
         return;
-    const index = await fallbackIndex(target, subject, options);
-    if (index.manifests.some((d) => d.digest === descriptor.digest))
-        return;
     const artifactType = manifestArtifactType(bytes);
     const entry = {
         mediaType: descriptor.mediaType,
@@ -34216,19 +34219,37 @@ async function attachReferrer(target, descriptor, bytes, options = {}) {
         ...(artifactType ? { artifactType } : {}),
         ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
     };
-    const updated = {
-        ...index,
-        schemaVersion: 2,
-        mediaType: MediaType.ociIndex,
-        manifests: [...index.manifests, entry],
-    };
-    const updatedBytes = new Uint8Array(Buffer.from(JSON.stringify(updated)));
-    const updatedDescriptor = {
-        mediaType: MediaType.ociIndex,
-        digest: sha256Digest(updatedBytes),
-        size: updatedBytes.length,
-    };
-    await target.pushManifest(updatedDescriptor, updatedBytes, { ...options, tag: referrersTag(subject.digest) });
+    // The fallback index is read, extended and written back with no compare-and-swap, so a writer attaching
+    // to the same subject at the same time can replace it. Each write is followed by reads until the entry is
+    // seen twice, a moment apart; an entry lost to a concurrent writer is added again.
+    let seen = 0;
+    for (let writes = 0; seen < 2;) {
+        const index = await fallbackIndex(target, subject, options);
+        if (index.manifests.some((d) => d.digest === descriptor.digest)) {
+            seen++;
+            if (seen < 2)
+                await wait(ATTACH_RECHECK_MS * (0.5 + Math.random()), options.signal);
+            continue;
+        }
+        if (writes >= ATTACH_WRITES) {
+            throw new CortexError(`${target.name}: referrer ${descriptor.digest} kept disappearing from the fallback index at tag ${referrersTag(subject.digest)}: other writers replace it`);
+        }
+        seen = 0;
+        const updated = {
+            ...index,
+            schemaVersion: 2,
+            mediaType: MediaType.ociIndex,
+            manifests: [...index.manifests, entry],
+        };
+        const updatedBytes = new Uint8Array(Buffer.from(JSON.stringify(updated)));
+        const updatedDescriptor = {
+            mediaType: MediaType.ociIndex,
+            digest: sha256Digest(updatedBytes),
+            size: updatedBytes.length,
+        };
+        await target.pushManifest(updatedDescriptor, updatedBytes, { ...options, tag: referrersTag(subject.digest) });
+        writes++;
+    }
 }
 
 

@@ -340,7 +340,7 @@ function isRetryableNetworkError(error) {
 class TransientTransferError extends Error {
     name = "TransientTransferError";
 }
-async function wait(ms, signal) {
+async function retry_wait(ms, signal) {
     if (ms <= 0) {
         signal?.throwIfAborted();
         return;
@@ -377,7 +377,7 @@ async function withRetries(policy, signal, attempt) {
             const tooLong = later?.retryAfterMs !== undefined && later.retryAfterMs > policy.maxRetryAfterMs;
             if (last || tooLong)
                 throw later ? later.finalError : error;
-            await wait(later?.retryAfterMs ?? backoffDelay(n, policy), signal);
+            await retry_wait(later?.retryAfterMs ?? backoffDelay(n, policy), signal);
         }
     }
 }
@@ -1433,7 +1433,7 @@ async function pumpWindow(window, open, policy, what, sink, signal) {
                 throw failure;
             throw new RegistryError(`${what}: transfer failed at byte ${position}: ${failure.message}`, {}, { cause: failure });
         }
-        await wait(backoffDelay(failures - 1, policy), signal);
+        await retry_wait(backoffDelay(failures - 1, policy), signal);
     }
 }
 /** The bytes of a window as one stream, with the same resumption as pumpWindow. */
@@ -1531,6 +1531,11 @@ function manifest_manifestArtifactType(bytes) {
 
 
 
+
+/** How many times an attach writes the fallback index before giving up on concurrent writers. */
+const ATTACH_WRITES = 8;
+/** The pause between the two reads that confirm an attached entry stayed in the fallback index. */
+const ATTACH_RECHECK_MS = 100;
 /** The tag the OCI fallback schema keeps a subject's referrers index under: `sha256-<hex>`. */
 function referrersTag(subject) {
     return `sha256-${(0,src_digest/* digestHex */.sU)(subject)}`;
@@ -1571,9 +1576,6 @@ async function attachReferrer(target, descriptor, bytes, options = {}) {
     await target.pushManifest(descriptor, bytes, options);
     if ((await target.referrersApi?.(subject, options)) !== undefined)
         return;
-    const index = await fallbackIndex(target, subject, options);
-    if (index.manifests.some((d) => d.digest === descriptor.digest))
-        return;
     const artifactType = manifestArtifactType(bytes);
     const entry = {
         mediaType: descriptor.mediaType,
@@ -1582,19 +1584,37 @@ async function attachReferrer(target, descriptor, bytes, options = {}) {
         ...(artifactType ? { artifactType } : {}),
         ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
     };
-    const updated = {
-        ...index,
-        schemaVersion: 2,
-        mediaType: MediaType.ociIndex,
-        manifests: [...index.manifests, entry],
-    };
-    const updatedBytes = new Uint8Array(Buffer.from(JSON.stringify(updated)));
-    const updatedDescriptor = {
-        mediaType: MediaType.ociIndex,
-        digest: sha256Digest(updatedBytes),
-        size: updatedBytes.length,
-    };
-    await target.pushManifest(updatedDescriptor, updatedBytes, { ...options, tag: referrersTag(subject.digest) });
+    // The fallback index is read, extended and written back with no compare-and-swap, so a writer attaching
+    // to the same subject at the same time can replace it. Each write is followed by reads until the entry is
+    // seen twice, a moment apart; an entry lost to a concurrent writer is added again.
+    let seen = 0;
+    for (let writes = 0; seen < 2;) {
+        const index = await fallbackIndex(target, subject, options);
+        if (index.manifests.some((d) => d.digest === descriptor.digest)) {
+            seen++;
+            if (seen < 2)
+                await wait(ATTACH_RECHECK_MS * (0.5 + Math.random()), options.signal);
+            continue;
+        }
+        if (writes >= ATTACH_WRITES) {
+            throw new CortexError(`${target.name}: referrer ${descriptor.digest} kept disappearing from the fallback index at tag ${referrersTag(subject.digest)}: other writers replace it`);
+        }
+        seen = 0;
+        const updated = {
+            ...index,
+            schemaVersion: 2,
+            mediaType: MediaType.ociIndex,
+            manifests: [...index.manifests, entry],
+        };
+        const updatedBytes = new Uint8Array(Buffer.from(JSON.stringify(updated)));
+        const updatedDescriptor = {
+            mediaType: MediaType.ociIndex,
+            digest: sha256Digest(updatedBytes),
+            size: updatedBytes.length,
+        };
+        await target.pushManifest(updatedDescriptor, updatedBytes, { ...options, tag: referrersTag(subject.digest) });
+        writes++;
+    }
 }
 
 // EXTERNAL MODULE: external "node:crypto"

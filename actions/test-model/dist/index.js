@@ -78607,7 +78607,7 @@ async function targets_openTarget(ref, options = {}) {
         return OciLayout.open(ref.path, options.create ? { create: true } : {});
     const { create: _create, ...registryOptions } = options;
     // Loaded on demand: the HTTP stack costs a third of a second of start-up that offline work never needs.
-    const { openRepository } = await __nccwpck_require__.e(/* import() */ 906).then(__nccwpck_require__.bind(__nccwpck_require__, 6906));
+    const { openRepository } = await __nccwpck_require__.e(/* import() */ 841).then(__nccwpck_require__.bind(__nccwpck_require__, 8841));
     return openRepository(ref, registryOptions);
 }
 
@@ -79642,10 +79642,16 @@ function manifestArtifactType(bytes) {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
 /* harmony import */ var _media_types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9243);
 /* harmony import */ var _manifest_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(506);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1521);
 
 
 
 
+
+/** How many times an attach writes the fallback index before giving up on concurrent writers. */
+const ATTACH_WRITES = 8;
+/** The pause between the two reads that confirm an attached entry stayed in the fallback index. */
+const ATTACH_RECHECK_MS = 100;
 /** The tag the OCI fallback schema keeps a subject's referrers index under: `sha256-<hex>`. */
 function referrersTag(subject) {
     return `sha256-${(0,_digest_js__WEBPACK_IMPORTED_MODULE_0__/* .digestHex */ .sU)(subject)}`;
@@ -79686,9 +79692,6 @@ async function attachReferrer(target, descriptor, bytes, options = {}) {
     await target.pushManifest(descriptor, bytes, options);
     if ((await target.referrersApi?.(subject, options)) !== undefined)
         return;
-    const index = await fallbackIndex(target, subject, options);
-    if (index.manifests.some((d) => d.digest === descriptor.digest))
-        return;
     const artifactType = (0,_manifest_js__WEBPACK_IMPORTED_MODULE_3__/* .manifestArtifactType */ .UY)(bytes);
     const entry = {
         mediaType: descriptor.mediaType,
@@ -79697,19 +79700,154 @@ async function attachReferrer(target, descriptor, bytes, options = {}) {
         ...(artifactType ? { artifactType } : {}),
         ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
     };
-    const updated = {
-        ...index,
-        schemaVersion: 2,
-        mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_2__/* .MediaType */ .zu.ociIndex,
-        manifests: [...index.manifests, entry],
-    };
-    const updatedBytes = new Uint8Array(Buffer.from(JSON.stringify(updated)));
-    const updatedDescriptor = {
-        mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_2__/* .MediaType */ .zu.ociIndex,
-        digest: (0,_digest_js__WEBPACK_IMPORTED_MODULE_0__/* .sha256Digest */ .sI)(updatedBytes),
-        size: updatedBytes.length,
-    };
-    await target.pushManifest(updatedDescriptor, updatedBytes, { ...options, tag: referrersTag(subject.digest) });
+    // The fallback index is read, extended and written back with no compare-and-swap, so a writer attaching
+    // to the same subject at the same time can replace it. Each write is followed by reads until the entry is
+    // seen twice, a moment apart; an entry lost to a concurrent writer is added again.
+    let seen = 0;
+    for (let writes = 0; seen < 2;) {
+        const index = await fallbackIndex(target, subject, options);
+        if (index.manifests.some((d) => d.digest === descriptor.digest)) {
+            seen++;
+            if (seen < 2)
+                await (0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .wait */ .uk)(ATTACH_RECHECK_MS * (0.5 + Math.random()), options.signal);
+            continue;
+        }
+        if (writes >= ATTACH_WRITES) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CortexError */ .G1(`${target.name}: referrer ${descriptor.digest} kept disappearing from the fallback index at tag ${referrersTag(subject.digest)}: other writers replace it`);
+        }
+        seen = 0;
+        const updated = {
+            ...index,
+            schemaVersion: 2,
+            mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_2__/* .MediaType */ .zu.ociIndex,
+            manifests: [...index.manifests, entry],
+        };
+        const updatedBytes = new Uint8Array(Buffer.from(JSON.stringify(updated)));
+        const updatedDescriptor = {
+            mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_2__/* .MediaType */ .zu.ociIndex,
+            digest: (0,_digest_js__WEBPACK_IMPORTED_MODULE_0__/* .sha256Digest */ .sI)(updatedBytes),
+            size: updatedBytes.length,
+        };
+        await target.pushManifest(updatedDescriptor, updatedBytes, { ...options, tag: referrersTag(subject.digest) });
+        writes++;
+    }
+}
+
+
+/***/ }),
+
+/***/ 1521:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C6: () => (/* binding */ TransientTransferError),
+/* harmony export */   EY: () => (/* binding */ backoffDelay),
+/* harmony export */   Hr: () => (/* binding */ isRetryableNetworkError),
+/* harmony export */   LH: () => (/* binding */ withRetries),
+/* harmony export */   PS: () => (/* binding */ isRetryableStatus),
+/* harmony export */   cO: () => (/* binding */ DEFAULT_RETRY_POLICY),
+/* harmony export */   mu: () => (/* binding */ parseRetryAfter),
+/* harmony export */   uk: () => (/* binding */ wait),
+/* harmony export */   vR: () => (/* binding */ RetryLater)
+/* harmony export */ });
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
+
+const DEFAULT_RETRY_POLICY = {
+    attempts: 5,
+    baseDelayMs: 200,
+    maxDelayMs: 10_000,
+    maxRetryAfterMs: 60_000,
+};
+/** 408 and 429 say "later"; 5xx other than 501 (a permanent "not implemented") may pass on a new attempt. */
+function isRetryableStatus(status) {
+    return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+/** `Retry-After` as milliseconds to wait: delta seconds or an HTTP date; undefined when absent or malformed. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (value === undefined)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    // HTTP dates always name a weekday or month; Date.parse alone would also accept bare numbers like "1.5".
+    if (!/[a-z]/i.test(text))
+        return undefined;
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+/** Exponential backoff with full jitter: uniform in [0, min(max, base * 2^retry)]. */
+function backoffDelay(retry, policy, random = Math.random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
+    return Math.floor(random() * ceiling);
+}
+const RETRYABLE_CODES = new Set([
+    "ECONNRESET",
+    "ECONNREFUSED",
+    "EPIPE",
+    "ETIMEDOUT",
+    "EAI_AGAIN",
+    "ERR_STREAM_PREMATURE_CLOSE",
+]);
+/** Whether an error (or one of its causes) is a broken or refused connection that a new attempt may fix. */
+function isRetryableNetworkError(error) {
+    let current = error;
+    for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+        const code = current.code;
+        if (typeof code === "string" && RETRYABLE_CODES.has(code))
+            return true;
+        if (current.name === "TransientTransferError")
+            return true;
+        current = current.cause;
+    }
+    return false;
+}
+/** Content that came out wrong in transit (cut short, corrupted): worth another attempt. */
+class TransientTransferError extends Error {
+    name = "TransientTransferError";
+}
+async function wait(ms, signal) {
+    if (ms <= 0) {
+        signal?.throwIfAborted();
+        return;
+    }
+    await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(ms, undefined, signal ? { signal } : undefined);
+}
+/** Thrown by an attempt whose answer says "try again": carries the error to report if no attempt is left. */
+class RetryLater extends Error {
+    finalError;
+    retryAfterMs;
+    name = "RetryLater";
+    constructor(finalError, retryAfterMs) {
+        super(finalError.message);
+        this.finalError = finalError;
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+/**
+ * Runs `attempt` until it succeeds, fails for good, or the policy's attempts are spent. Broken connections
+ * and RetryLater are retried after a jittered backoff, or after the server's Retry-After when it gave one.
+ */
+async function withRetries(policy, signal, attempt) {
+    for (let n = 0;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw signal.reason ?? error;
+            const later = error instanceof RetryLater ? error : undefined;
+            if (!later && !isRetryableNetworkError(error))
+                throw error;
+            const last = n + 1 >= policy.attempts;
+            const tooLong = later?.retryAfterMs !== undefined && later.retryAfterMs > policy.maxRetryAfterMs;
+            if (last || tooLong)
+                throw later ? later.finalError : error;
+            await wait(later?.retryAfterMs ?? backoffDelay(n, policy), signal);
+        }
+    }
 }
 
 
