@@ -1,4 +1,4 @@
-import type { Readable } from "node:stream";
+import { pipeline, type Readable, Transform } from "node:stream";
 import type { BodySink } from "../../src/body-sink.js";
 import type { BlobRange, Descriptor, FetchedManifest, ReadOnlyTarget } from "../../src/target.js";
 
@@ -31,10 +31,15 @@ export class CountingTarget implements ReadOnlyTarget {
     this.calls++;
     if (options.range) this.ranged++;
     const stream = await this.inner.fetchBlob(descriptor, options);
-    stream.on("data", (chunk: Buffer) => {
-      this.blobBytes += chunk.byteLength;
+    // Counted on the way through: a "data" listener on the stream itself would start it flowing before the
+    // caller reads, and the bytes would be gone.
+    const counter = new Transform({
+      transform: (chunk: Buffer, _encoding, callback) => {
+        this.blobBytes += chunk.byteLength;
+        callback(null, chunk);
+      },
     });
-    return stream;
+    return pipeline(stream, counter, () => {});
   }
 
   pumpBlob(
