@@ -130,7 +130,11 @@ export class OciLayout implements Target {
     return createReadStream(file, { fd, start, ...(end === undefined ? {} : { end }), highWaterMark: 1 << 20 });
   }
 
-  async pumpBlob(descriptor: Descriptor, sink: BodySink, options: { range?: BlobRange } = {}): Promise<void> {
+  async pumpBlob(
+    descriptor: Descriptor,
+    sink: BodySink,
+    options: { range?: BlobRange; signal?: AbortSignal } = {},
+  ): Promise<void> {
     const handle = await fs.open(this.blobPath(descriptor.digest), "r").catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") throw new NotFoundError(`blob ${descriptor.digest} not found in ${this.name}`);
       throw error;
@@ -140,6 +144,7 @@ export class OciLayout implements Target {
       const end = options.range?.length === undefined ? Number.POSITIVE_INFINITY : start + options.range.length;
       const buffer = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, end - start)));
       for (let position = start; position < end; ) {
+        options.signal?.throwIfAborted();
         const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - position), position);
         if (bytesRead === 0) break;
         position += bytesRead;

@@ -78422,6 +78422,7 @@ class OciLayout {
             const end = options.range?.length === undefined ? Number.POSITIVE_INFINITY : start + options.range.length;
             const buffer = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, end - start)));
             for (let position = start; position < end;) {
+                options.signal?.throwIfAborted();
                 const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - position), position);
                 if (bytesRead === 0)
                     break;

@@ -65,6 +65,32 @@ describe("OciLayout", () => {
     await expect(layout.tag(absent, "nope")).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it("pumps ranges of a blob into a sink, waits for it, and stops when aborted", async () => {
+    const layout = await OciLayout.open(await tempDir(), { create: true });
+    const blob = Buffer.alloc(3 << 20, 7);
+    const blobDescriptor = descriptorOf("application/octet-stream", blob);
+    await layout.pushBlob(blobDescriptor, blob);
+    const collect = async (options: Parameters<OciLayout["pumpBlob"]>[2], sink?: () => void) => {
+      const chunks: Buffer[] = [];
+      await layout.pumpBlob(
+        blobDescriptor,
+        async (chunk) => {
+          chunks.push(Buffer.from(chunk));
+          sink?.();
+          await new Promise((resolve) => setImmediate(resolve));
+        },
+        options,
+      );
+      return Buffer.concat(chunks);
+    };
+    expect((await collect({ range: { offset: 5, length: 10 } })).length).toBe(10);
+    expect(Buffer.compare(await collect({}), blob)).toBe(0);
+    const controller = new AbortController();
+    await expect(collect({ signal: controller.signal }, () => controller.abort())).rejects.toThrow(/abort/i);
+    const absent = descriptorOf("application/octet-stream", encode("absent"));
+    await expect(layout.pumpBlob(absent, () => {})).rejects.toBeInstanceOf(NotFoundError);
+  });
+
   it("moves a tag to another manifest and keeps every update made concurrently", async () => {
     const layout = await OciLayout.open(await tempDir(), { create: true });
     const manifests = await Promise.all(
