@@ -8,15 +8,11 @@ import { ModelStore } from "../store/model-store.js";
 import type { Descriptor } from "../target.js";
 import { openTarget } from "../targets.js";
 import { PullModel } from "./constants.js";
-import { booleanInput, InputError, maskSecret, optionalInput, requiredInput, secretInput } from "./inputs.js";
+import { booleanInput, InputError, maskSecret, optionalInput, requiredInput } from "./inputs.js";
 import { type CachedModel, restoreModel, saveModel } from "./model-cache.js";
 import { setOutputs } from "./outputs.js";
+import { credentialInputs, type RegistryCredentials } from "./registry-inputs.js";
 import { runAction } from "./run.js";
-
-export interface RegistryCredentials {
-  readonly username: string;
-  readonly password: string;
-}
 
 export interface PullModelInputs {
   readonly model: Reference;
@@ -59,23 +55,13 @@ export async function savePendingModel(pending: PendingSave): Promise<void> {
 
 export function getInputs(env: NodeJS.ProcessEnv = process.env): PullModelInputs {
   const { inputs } = PullModel;
-  const credentials = credentialsInput(inputs.registryUsername, inputs.registryPassword);
+  const credentials = credentialInputs(inputs.registryUsername, inputs.registryPassword);
   return {
     model: parseReference(requiredInput(inputs.model)),
     store: path.resolve(optionalInput(inputs.store) ?? defaultStore(env)),
     cache: booleanInput(inputs.cache, true),
     ...(credentials ? { credentials } : {}),
   };
-}
-
-/** Registry user name and password inputs, both or neither; the password is masked at once. */
-export function credentialsInput(usernameInput: string, passwordInput: string): RegistryCredentials | undefined {
-  const username = optionalInput(usernameInput);
-  const password = secretInput(passwordInput);
-  if ((username === undefined) !== (password === undefined)) {
-    throw new InputError(`inputs "${usernameInput}" and "${passwordInput}" go together`);
-  }
-  return username !== undefined && password !== undefined ? { username, password } : undefined;
 }
 
 /** In actions the store lives in the runner's tool cache, which self-hosted runners keep between jobs. */

@@ -25,14 +25,8 @@ import { type SetupResult, setupBackend, stopBackend } from "../backends/setup.j
 import { SetupModel } from "./constants.js";
 import { booleanInput, InputError, numberInput, optionalInput, requiredInput, secretInput } from "./inputs.js";
 import { setOutputs } from "./outputs.js";
-import {
-  credentialsInput,
-  defaultStore,
-  type PendingSave,
-  type PullModelInputs,
-  pullModel,
-  savePendingModel,
-} from "./pull-model.js";
+import { defaultStore, type PendingSave, type PullModelInputs, pullModel, savePendingModel } from "./pull-model.js";
+import { credentialInputs } from "./registry-inputs.js";
 import { runAction } from "./run.js";
 import { runnerState, type StateProvider } from "./state.js";
 
@@ -72,7 +66,7 @@ function optionalInteger(name: string, min: number, max: number): number | undef
 export function getInputs(env: NodeJS.ProcessEnv = process.env, serveEntry?: ServeEntry): SetupModelInputs {
   const { inputs } = SetupModel;
   const backend: BackendChoice = parseBackendChoice(optionalInput(inputs.backend) ?? "auto");
-  const credentials = credentialsInput(inputs.registryUsername, inputs.registryPassword);
+  const credentials = credentialInputs(inputs.registryUsername, inputs.registryPassword);
   const apiKey = secretInput(inputs.apiKey);
   const baseUrl = optionalInput(inputs.baseUrl);
   if (backend === "openai" && baseUrl === undefined) {

@@ -31,6 +31,11 @@ function networkError(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
+/** The error a connection silent for IDLE_TIMEOUT_MS is given up with: retryable, like a broken one. */
+export function idleTimeoutError(origin: string): Error {
+  return networkError(`no data from ${origin} for ${IDLE_TIMEOUT_MS / 1000} s`, "ETIMEDOUT");
+}
+
 /** Returns false to pause reading. */
 type Receiver = (bytes: Buffer) => boolean;
 
@@ -111,9 +116,7 @@ class Connection {
       ...(net.isIP(host) === 0 ? { servername: host } : {}),
     };
     this.socket = url.protocol === "https:" ? tls.connect(secure) : net.connect({ host, port, onread });
-    this.socket.setTimeout(IDLE_TIMEOUT_MS, () =>
-      this.socket.destroy(networkError(`no data from ${url.origin} for ${IDLE_TIMEOUT_MS / 1000} s`, "ETIMEDOUT")),
-    );
+    this.socket.setTimeout(IDLE_TIMEOUT_MS, () => this.socket.destroy(idleTimeoutError(url.origin)));
     const closed = (error?: Error) => {
       const onClose = this.#onClose;
       this.#onClose = undefined;

@@ -2,7 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import { pipeline, type Readable, Transform, type TransformCallback } from "node:stream";
 import { type BodySink, sinkReadable } from "../body-sink.js";
-import { type DirectResponse, directGet, IDLE_TIMEOUT_MS } from "./direct-get.js";
+import { type DirectResponse, directGet, IDLE_TIMEOUT_MS, idleTimeoutError } from "./direct-get.js";
 import { assertTransportAllowed } from "./origin.js";
 
 export type HttpMethod = "GET" | "HEAD" | "PUT" | "POST" | "PATCH" | "DELETE";
@@ -109,11 +109,7 @@ function send(
     request.once("response", resolve);
     // Errors after the response (a body that fails to upload) must still find a listener.
     request.on("error", reject);
-    request.setTimeout(IDLE_TIMEOUT_MS, () => {
-      request.destroy(
-        Object.assign(new Error(`no data from ${url.origin} for ${IDLE_TIMEOUT_MS / 1000} s`), { code: "ETIMEDOUT" }),
-      );
-    });
+    request.setTimeout(IDLE_TIMEOUT_MS, () => request.destroy(idleTimeoutError(url.origin)));
     if (body === undefined) request.end();
     else if (body instanceof Uint8Array) request.end(body);
     else {

@@ -517,6 +517,10 @@ const IDLE_TIMEOUT_MS = 60_000;
 function networkError(message, code) {
     return Object.assign(new Error(message), { code });
 }
+/** The error a connection silent for IDLE_TIMEOUT_MS is given up with: retryable, like a broken one. */
+function idleTimeoutError(origin) {
+    return networkError(`no data from ${origin} for ${IDLE_TIMEOUT_MS / 1000} s`, "ETIMEDOUT");
+}
 function parseHead(text) {
     const [statusLine = "", ...fields] = text.split("\r\n");
     const status = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: |$)/.exec(statusLine);
@@ -585,7 +589,7 @@ class Connection {
             ...(external_node_net_default().isIP(host) === 0 ? { servername: host } : {}),
         };
         this.socket = url.protocol === "https:" ? external_node_tls_default().connect(secure) : external_node_net_default().connect({ host, port, onread });
-        this.socket.setTimeout(IDLE_TIMEOUT_MS, () => this.socket.destroy(networkError(`no data from ${url.origin} for ${IDLE_TIMEOUT_MS / 1000} s`, "ETIMEDOUT")));
+        this.socket.setTimeout(IDLE_TIMEOUT_MS, () => this.socket.destroy(idleTimeoutError(url.origin)));
         const closed = (error) => {
             const onClose = this.#onClose;
             this.#onClose = undefined;
@@ -937,9 +941,7 @@ function send(url, method, headers, body, signal) {
         request.once("response", resolve);
         // Errors after the response (a body that fails to upload) must still find a listener.
         request.on("error", reject);
-        request.setTimeout(IDLE_TIMEOUT_MS, () => {
-            request.destroy(Object.assign(new Error(`no data from ${url.origin} for ${IDLE_TIMEOUT_MS / 1000} s`), { code: "ETIMEDOUT" }));
-        });
+        request.setTimeout(IDLE_TIMEOUT_MS, () => request.destroy(idleTimeoutError(url.origin)));
         if (body === undefined)
             request.end();
         else if (body instanceof Uint8Array)
