@@ -33584,9 +33584,11 @@ function pinReference(ref, digest) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  k: () => (/* binding */ Authenticator),
-  F: () => (/* binding */ repositoryScope)
+  kD: () => (/* binding */ Authenticator),
+  F7: () => (/* binding */ repositoryScope)
 });
+
+// UNUSED EXPORTS: mergeScopes
 
 ;// CONCATENATED MODULE: ./src/registry/challenge.ts
 /**
@@ -33793,12 +33795,25 @@ function refreshTokenRequest(realm, service, scopes, token) {
 function scopeKey(scopes) {
     return [...scopes].sort().join(" ");
 }
+/**
+ * Our scopes joined with the challenge's, one entry per resource with its actions united. The registry
+ * names actions in no fixed order (docker-registry says `push,pull` on one run and `pull,push` on the
+ * next), so scopes are merged by resource, never compared as strings.
+ */
 function mergeScopes(scopes, challenged) {
-    const all = new Set(scopes);
-    for (const scope of (challenged ?? "").split(" "))
-        if (scope)
-            all.add(scope);
-    return [...all];
+    const actions = new Map();
+    const extra = (challenged ?? "").split(" ").filter((scope) => scope !== "");
+    for (const scope of [...scopes, ...extra]) {
+        const split = scope.lastIndexOf(":");
+        const resource = split > 0 ? scope.slice(0, split) : scope;
+        const listed = split > 0 ? scope.slice(split + 1).split(",") : [];
+        const known = actions.get(resource) ?? new Set();
+        for (const action of listed)
+            if (action)
+                known.add(action);
+        actions.set(resource, known);
+    }
+    return [...actions].map(([resource, known]) => (known.size > 0 ? `${resource}:${[...known].join(",")}` : resource));
 }
 /** Token scope for an operation on a repository. */
 function repositoryScope(repository, access) {
@@ -34470,10 +34485,10 @@ class RemoteRepository {
         this.#tagPageSize = options.tagPageSize;
     }
     #pull() {
-        return [(0,auth/* repositoryScope */.F)(this.repository, "pull")];
+        return [(0,auth/* repositoryScope */.F7)(this.repository, "pull")];
     }
     #push() {
-        return [(0,auth/* repositoryScope */.F)(this.repository, "pull,push")];
+        return [(0,auth/* repositoryScope */.F7)(this.repository, "pull,push")];
     }
     #send(req, consume) {
         return this.#client.send(this.#where, req, consume);
@@ -34655,7 +34670,7 @@ class RemoteRepository {
      * cancelled, so the caller can push the blob normally).
      */
     async mountBlob(descriptor, fromRepository, options = {}) {
-        const ctx = this.#uploadContext(options.signal, [(0,auth/* repositoryScope */.F)(fromRepository, "pull")]);
+        const ctx = this.#uploadContext(options.signal, [(0,auth/* repositoryScope */.F7)(fromRepository, "pull")]);
         const result = await (0,upload/* startUpload */.aH)(ctx, `mount of blob ${descriptor.digest} from ${fromRepository}`, {
             digest: descriptor.digest,
             from: fromRepository,
@@ -34712,7 +34727,7 @@ class RemoteRepository {
             method: "DELETE",
             path: this.#path("manifests", descriptor.digest),
             signal: options.signal,
-            scopes: [(0,auth/* repositoryScope */.F)(this.repository, "delete")],
+            scopes: [(0,auth/* repositoryScope */.F7)(this.repository, "delete")],
             what,
         }, async (response) => {
             if (response.status !== 202 && response.status !== 200)

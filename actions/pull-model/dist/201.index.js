@@ -1210,12 +1210,25 @@ function refreshTokenRequest(realm, service, scopes, token) {
 function scopeKey(scopes) {
     return [...scopes].sort().join(" ");
 }
+/**
+ * Our scopes joined with the challenge's, one entry per resource with its actions united. The registry
+ * names actions in no fixed order (docker-registry says `push,pull` on one run and `pull,push` on the
+ * next), so scopes are merged by resource, never compared as strings.
+ */
 function mergeScopes(scopes, challenged) {
-    const all = new Set(scopes);
-    for (const scope of (challenged ?? "").split(" "))
-        if (scope)
-            all.add(scope);
-    return [...all];
+    const actions = new Map();
+    const extra = (challenged ?? "").split(" ").filter((scope) => scope !== "");
+    for (const scope of [...scopes, ...extra]) {
+        const split = scope.lastIndexOf(":");
+        const resource = split > 0 ? scope.slice(0, split) : scope;
+        const listed = split > 0 ? scope.slice(split + 1).split(",") : [];
+        const known = actions.get(resource) ?? new Set();
+        for (const action of listed)
+            if (action)
+                known.add(action);
+        actions.set(resource, known);
+    }
+    return [...actions].map(([resource, known]) => (known.size > 0 ? `${resource}:${[...known].join(",")}` : resource));
 }
 /** Token scope for an operation on a repository. */
 function repositoryScope(repository, access) {

@@ -159,7 +159,7 @@ var referrers = __webpack_require__(9191);
 function openRepository(ref, options = {}) {
     const retry = { ...registry_retry/* DEFAULT_RETRY_POLICY */.cO, ...options.retry };
     const redactor = new Redactor(options.onSecret);
-    const authenticator = new auth/* Authenticator */.k({
+    const authenticator = new auth/* Authenticator */.kD({
         registry: ref.registry,
         credential: () => (0,credentials/* resolveCredential */.S)(ref.registry, options),
         redactor,
