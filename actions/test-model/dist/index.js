@@ -79651,8 +79651,14 @@ function manifestArtifactType(bytes) {
 
 /** How many times an attach writes the fallback index before giving up on concurrent writers. */
 const ATTACH_WRITES = 8;
-/** The pause between the two reads that confirm an attached entry stayed in the fallback index. */
+/** The shortest pause between the two reads that confirm an attached entry stayed in the fallback index. */
 const ATTACH_RECHECK_MS = 100;
+/**
+ * The pause is also this many times our own last read-and-write: a concurrent writer that read the index
+ * before our write lands its stale copy within about its own read-and-write time, which on a loaded
+ * registry or machine is far beyond a fixed pause.
+ */
+const ATTACH_RECHECK_ROUND_TRIPS = 3;
 /** The tag the OCI fallback schema keeps a subject's referrers index under: `sha256-<hex>`. */
 function referrersTag(subject) {
     return `sha256-${(0,_digest_js__WEBPACK_IMPORTED_MODULE_0__/* .digestHex */ .sU)(subject)}`;
@@ -79705,12 +79711,15 @@ async function attachReferrer(target, descriptor, bytes, options = {}) {
     // to the same subject at the same time can replace it. Each write is followed by reads until the entry is
     // seen twice, a moment apart; an entry lost to a concurrent writer is added again.
     let seen = 0;
+    let roundTripMs = 0;
     for (let writes = 0; seen < 2;) {
+        const readAt = performance.now();
         const index = await fallbackIndex(target, subject, options);
         if (index.manifests.some((d) => d.digest === descriptor.digest)) {
             seen++;
+            const pause = Math.max(ATTACH_RECHECK_MS, ATTACH_RECHECK_ROUND_TRIPS * roundTripMs);
             if (seen < 2)
-                await (0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .wait */ .uk)(ATTACH_RECHECK_MS * (0.5 + Math.random()), options.signal);
+                await (0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .wait */ .uk)(pause * (1 + Math.random() / 2), options.signal);
             continue;
         }
         if (writes >= ATTACH_WRITES) {
@@ -79730,6 +79739,7 @@ async function attachReferrer(target, descriptor, bytes, options = {}) {
             size: updatedBytes.length,
         };
         await target.pushManifest(updatedDescriptor, updatedBytes, { ...options, tag: referrersTag(subject.digest) });
+        roundTripMs = performance.now() - readAt;
         writes++;
     }
 }
