@@ -2,6 +2,7 @@ import net from "node:net";
 import tls from "node:tls";
 import type { BodySink } from "../body-sink.js";
 import { ChunkedDecoder } from "./chunked-decoder.js";
+import { connectThrough, type ProxyServer, tunnelTarget } from "./proxy.js";
 
 /*
  * HTTP/1.1 GET for blob bodies over a socket that reads into one reused buffer (net's `onread`). Node's
@@ -90,8 +91,9 @@ class Connection {
   /** Called once when the connection ends: with the socket's error, or without one at a clean end. */
   #onClose: ((error: Error | undefined) => void) | undefined;
 
-  constructor(url: URL) {
-    this.key = url.origin;
+  /** `open` makes the socket, reading into `onread`; `key` names where it leads (and through which proxy). */
+  constructor(key: string, origin: string, open: (onread: net.OnReadOpts) => net.Socket) {
+    this.key = key;
     const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
     const onread = {
       buffer,
@@ -105,18 +107,8 @@ class Connection {
         return receiver(read.subarray(0, length));
       },
     };
-    const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-    const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
-    // TLS sockets honour `onread` too (a test reads through TLS); @types/node only declares it for net.
-    const secure: tls.ConnectionOptions & { onread: net.OnReadOpts } = {
-      host,
-      port,
-      onread,
-      ALPNProtocols: ["http/1.1"],
-      ...(net.isIP(host) === 0 ? { servername: host } : {}),
-    };
-    this.socket = url.protocol === "https:" ? tls.connect(secure) : net.connect({ host, port, onread });
-    this.socket.setTimeout(IDLE_TIMEOUT_MS, () => this.socket.destroy(idleTimeoutError(url.origin)));
+    this.socket = open(onread);
+    this.socket.setTimeout(IDLE_TIMEOUT_MS, () => this.socket.destroy(idleTimeoutError(origin)));
     const closed = (error?: Error) => {
       const onClose = this.#onClose;
       this.#onClose = undefined;
@@ -284,6 +276,36 @@ class Connection {
   }
 }
 
+const HTTP_1_1 = ["http/1.1"];
+
+function connectDirect(url: URL, onread: net.OnReadOpts): net.Socket {
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+  // TLS sockets honour `onread` too (a test reads through TLS); @types/node only declares it for net.
+  const secure: tls.ConnectionOptions & { onread: net.OnReadOpts } = {
+    host,
+    port,
+    onread,
+    ALPNProtocols: HTTP_1_1,
+    ...(net.isIP(host) === 0 ? { servername: host } : {}),
+  };
+  return url.protocol === "https:" ? tls.connect(secure) : net.connect({ host, port, onread });
+}
+
+/**
+ * A new connection to `url`, through `proxy` when there is one. TLS inside a tunnel cannot take `onread`
+ * (Node ignores it over an existing socket), so a tunnel's chunks are handed to the same callback instead.
+ */
+async function connect(url: URL, key: string, proxy: ProxyServer | undefined, signal?: AbortSignal) {
+  if (proxy === undefined) return new Connection(key, url.origin, (onread) => connectDirect(url, onread));
+  const socket = await connectThrough(proxy, tunnelTarget(url), { ALPNProtocols: HTTP_1_1 }, signal);
+  return new Connection(key, url.origin, ({ callback }) =>
+    socket.on("data", (chunk: Buffer) => {
+      if (!callback(chunk.length, chunk)) socket.pause();
+    }),
+  );
+}
+
 /** Destroys the socket with the signal's reason when it aborts; returns the function that stops watching. */
 function watch(signal: AbortSignal | undefined, socket: net.Socket): () => void {
   if (signal === undefined) return () => {};
@@ -313,8 +335,8 @@ function forget(connection: Connection): void {
   if (list && at >= 0) list.splice(at, 1);
 }
 
-function take(url: URL): Connection | undefined {
-  const list = idle.get(url.origin);
+function take(key: string): Connection | undefined {
+  const list = idle.get(key);
   for (let connection = list?.pop(); connection; connection = list?.pop()) {
     if (!connection.socket.destroyed) return connection;
   }
@@ -329,6 +351,7 @@ export async function directGet(
   url: URL,
   headers: Readonly<Record<string, string>>,
   signal?: AbortSignal,
+  proxy?: ProxyServer,
 ): Promise<DirectResponse> {
   const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`];
   for (const [name, value] of Object.entries(headers)) {
@@ -336,7 +359,9 @@ export async function directGet(
     lines.push(`${name}: ${value}`);
   }
   const requestHead = `${lines.join("\r\n")}\r\n\r\n`;
-  const reused = take(url);
+  // A tunnel is reused only for the target it leads to, through the same proxy.
+  const key = proxy ? `${url.origin} via ${proxy.key}` : url.origin;
+  const reused = take(key);
   if (reused) {
     try {
       return await reused.request(url, requestHead, signal);
@@ -344,5 +369,5 @@ export async function directGet(
       if (!(error as { beforeResponse?: boolean }).beforeResponse || signal?.aborted) throw error;
     }
   }
-  return new Connection(url).request(url, requestHead, signal);
+  return (await connect(url, key, proxy, signal)).request(url, requestHead, signal);
 }

@@ -1,0 +1,227 @@
+import { writeFile } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pull } from "../../src/pull/pull.js";
+import { parseReference } from "../../src/ref.js";
+import { proxyEnv } from "../../src/registry/proxy.js";
+import { exchange } from "../../src/registry/transport.js";
+import { ModelStore } from "../../src/store/model-store.js";
+import { type BlobRedirect, startBlobRedirect } from "../helpers/blob-redirect.js";
+import { runCliInProcess } from "../helpers/cli.js";
+import { pushTestModel } from "../helpers/model-fixture.js";
+import { tempDir } from "../helpers/model-layout.js";
+import { freePort } from "../helpers/ports.js";
+import { startRegistry, type TestRegistry } from "../helpers/registry.js";
+import { testRepository } from "../helpers/registry-client.js";
+import { startTinyproxy, type TestProxy } from "../helpers/tinyproxy.js";
+
+const MiB = 1024 * 1024;
+const NO_DOCKER_CONFIG = { DOCKER_CONFIG: "/nonexistent-docker-config" };
+
+function portOf(host: string): number {
+  return Number(host.split(":")[1]);
+}
+
+/** Pulls `repository@digest` from `registry` into a fresh store with `env` as the process environment. */
+async function pullWith(registry: TestRegistry, repository: string, digest: string, env: NodeJS.ProcessEnv) {
+  const store = await ModelStore.open({ dir: await tempDir() });
+  const ref = parseReference(`${registry.host}/${repository}@${digest}`);
+  const source = testRepository(registry, repository, { env: { ...NO_DOCKER_CONFIG, ...env } });
+  return pull(source, ref, store, { partSize: MiB, concurrency: 4 });
+}
+
+async function pullFailure(registry: TestRegistry, repository: string, digest: string, env: NodeJS.ProcessEnv) {
+  try {
+    await pullWith(registry, repository, digest, env);
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("the pull was expected to fail");
+}
+
+describe("registry traffic through an HTTP proxy (tinyproxy)", () => {
+  let registry: TestRegistry;
+  let other: TestRegistry;
+  let proxy: TestProxy;
+  let digest: string;
+
+  beforeAll(async () => {
+    [registry, other] = await Promise.all([startRegistry(), startRegistry()]);
+    digest = (await pushTestModel(testRepository(registry, "proxied/model"), "proxied", 6 * MiB + 3)).descriptor.digest;
+    proxy = await startTinyproxy({ connectPorts: [portOf(registry.host), portOf(other.host)] });
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    await Promise.all([registry?.stop(), other?.stop()]);
+  });
+
+  it("pulls a multi-MB model with every connection tunnelled through the proxy", async () => {
+    const before = proxy.heads.length;
+    const result = await pullWith(registry, "proxied/model", digest, { http_proxy: proxy.url });
+    expect(result.digest).toBe(digest);
+    expect(result.downloadedBytes).toBeGreaterThan(6 * MiB);
+    const heads = proxy.heads.slice(before);
+    // Resolve and manifest on node:http, seven ranged parts on the direct reader, several at once.
+    expect(heads.length).toBeGreaterThanOrEqual(2);
+    for (const head of heads) expect(head.split("\r\n")[0]).toBe(`CONNECT ${registry.host} HTTP/1.1`);
+    expect((await proxy.connects()).filter((target) => target === registry.host).length).toBe(heads.length);
+  });
+
+  it("reuses a tunnel only for the same target through the same proxy", async () => {
+    const proxies = proxyEnv({ http_proxy: proxy.url });
+    const get = async (url: string, bulk: boolean, through = proxies) => {
+      const response = await exchange({ method: "GET", url: new URL(url), bulk }, { proxies: through });
+      await response.text();
+      return response.status;
+    };
+    for (const bulk of [true, false]) {
+      expect(await get(`${registry.url}/v2/`, bulk)).toBe(200);
+      const before = proxy.heads.length;
+      expect(await get(`${registry.url}/v2/`, bulk)).toBe(200);
+      expect(proxy.heads.length).toBe(before);
+      expect(await get(`${other.url}/v2/`, bulk)).toBe(200);
+      const withCredentials = proxyEnv({ http_proxy: proxy.url.replace("//", "//someone:else@") });
+      expect(await get(`${registry.url}/v2/`, bulk, withCredentials)).toBe(200);
+      const lines = proxy.heads.slice(before).map((head) => head.split("\r\n")[0]);
+      expect(lines).toEqual([`CONNECT ${other.host} HTTP/1.1`, `CONNECT ${registry.host} HTTP/1.1`]);
+      expect(proxy.heads.at(-1)).toMatch(/\r\nproxy-authorization: Basic /);
+    }
+  });
+
+  it("bypasses the proxy for NO_PROXY hosts: a dead proxy does not matter", async () => {
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    for (const env of [
+      { http_proxy: dead, no_proxy: "example.com, 127.0.0.1" },
+      { HTTP_PROXY: dead, NO_PROXY: `.example.com,${registry.host}` },
+      { http_proxy: dead, NO_PROXY: "*" },
+    ]) {
+      const before = proxy.heads.length;
+      expect((await pullWith(registry, "proxied/model", digest, env)).digest).toBe(digest);
+      expect(proxy.heads.length).toBe(before);
+    }
+  });
+
+  it("fails with one line naming the proxy when it cannot be reached, its credentials nowhere", async () => {
+    const port = await freePort();
+    const env = { http_proxy: `http://someone:proxy-secret-1@127.0.0.1:${port}` };
+    const error = await pullFailure(registry, "proxied/model", digest, env);
+    expect(error.message).toMatch(
+      new RegExp(`^cannot reach proxy http://127\\.0\\.0\\.1:${port} \\(for ${registry.host}\\): .*ECONNREFUSED`),
+    );
+    expect(error.message).not.toContain("\n");
+    expect(error.message).not.toMatch(/proxy-secret-1|someone/);
+  });
+
+  it("reports a proxy that refuses CONNECT to a port with its status", async () => {
+    const refusing = await startTinyproxy({ connectPorts: [portOf(other.host)] });
+    try {
+      const error = await pullFailure(registry, "proxied/model", digest, { http_proxy: refusing.url });
+      expect(error.message).toBe(
+        `proxy ${refusing.url} refused CONNECT to ${registry.host}: HTTP 403 Access violation`,
+      );
+    } finally {
+      await refusing.stop();
+    }
+  });
+});
+
+describe("a proxy that wants credentials", () => {
+  let registry: TestRegistry;
+  let proxy: TestProxy;
+  let digest: string;
+
+  beforeAll(async () => {
+    registry = await startRegistry({ auth: "basic" });
+    digest = (await pushTestModel(testRepository(registry, "auth/model"), "auth", 3 * MiB)).descriptor.digest;
+    proxy = await startTinyproxy({ connectPorts: [portOf(registry.host)], credentials: true });
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    await registry?.stop();
+  });
+
+  /** `cortex-model pull` as a user runs it, with registry credentials from a docker config. */
+  async function cliPull(proxyUrl: string) {
+    const config = await tempDir("cortex-docker-config-");
+    const auth = Buffer.from(`${registry.username}:${registry.password}`).toString("base64");
+    await writeFile(`${config}/config.json`, JSON.stringify({ auths: { [registry.host]: { auth } } }));
+    const ref = `${registry.host}/auth/model@${digest}`;
+    return runCliInProcess(["pull", ref, "--store", await tempDir(), "--json"], {
+      DOCKER_CONFIG: config,
+      http_proxy: proxyUrl,
+    });
+  }
+
+  it("without credentials: exit 1 and one line with the proxy's 407", async () => {
+    const result = await cliPull(proxy.url);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `cortex-model pull: proxy ${proxy.url} refused CONNECT to ${registry.host}: HTTP 407 Proxy Authentication Required; the proxy wants credentials: give them in the proxy URL (http://user:password@host:port)\n`,
+    );
+  });
+
+  it("with a wrong password: the refusal, and the password in no message", async () => {
+    const result = await cliPull(proxy.url.replace("//", "//proxy-user:wrong-proxy-password@"));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /refused CONNECT to .*: HTTP 401 Unauthorized; the proxy rejected the credentials in the proxy URL\n$/,
+    );
+    expect(result.stderr.trim()).not.toContain("\n");
+    expect(result.stderr + result.stdout).not.toMatch(/wrong-proxy-password|proxy-user/);
+  });
+
+  it("with its credentials: the pull works, and the registry's Authorization never goes to the proxy", async () => {
+    const before = proxy.heads.length;
+    const result = await cliPull(proxy.urlWithCredentials);
+    expect(result.stderr).not.toContain(proxy.password ?? "?");
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).digest).toBe(digest);
+    const heads = proxy.heads.slice(before);
+    expect(heads.length).toBeGreaterThanOrEqual(2);
+    const basic = Buffer.from(`proxy-user:${proxy.password}`).toString("base64");
+    for (const head of heads) {
+      expect(head).toContain(`\r\nproxy-authorization: Basic ${basic}`);
+      expect(head).not.toMatch(/^authorization:/im);
+      expect(head).not.toContain(registry.password ?? "?");
+    }
+  });
+});
+
+describe("token realm and blob redirects through the proxy", () => {
+  let registry: TestRegistry;
+  let redirect: BlobRedirect;
+  let proxy: TestProxy;
+  let digest: string;
+
+  beforeAll(async () => {
+    registry = await startRegistry({ auth: "token" });
+    digest = (await pushTestModel(testRepository(registry, "cdn/model"), "cdn", 2 * MiB)).descriptor.digest;
+    redirect = await startBlobRedirect(registry);
+    const realmPort = Number(new URL(registry.tokenIssuer?.realm ?? "").port);
+    const blobPort = Number(new URL(redirect.blobOrigin).port);
+    proxy = await startTinyproxy({ connectPorts: [portOf(redirect.host), realmPort, blobPort] });
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    await redirect?.close();
+    await registry?.stop();
+  });
+
+  it("sends the token request and the redirected blob GETs through the proxy unless NO_PROXY names them", async () => {
+    const front = { ...registry, host: redirect.host };
+    const realm = new URL(registry.tokenIssuer?.realm ?? "").host;
+    const blobHost = new URL(redirect.blobOrigin).host;
+
+    let before = proxy.heads.length;
+    expect((await pullWith(front, "cdn/model", digest, { http_proxy: proxy.url })).digest).toBe(digest);
+    let targets = new Set(proxy.heads.slice(before).map((head) => head.split(" ")[1]));
+    for (const host of [redirect.host, realm, blobHost]) expect(targets).toContain(host);
+
+    before = proxy.heads.length;
+    const bypass = { http_proxy: proxy.url, no_proxy: `${realm},${blobHost}` };
+    expect((await pullWith(front, "cdn/model", digest, bypass)).digest).toBe(digest);
+    // Tunnels to the registry's front may be reused from the first pull; nothing else went through the proxy.
+    targets = new Set(proxy.heads.slice(before).map((head) => head.split(" ")[1]));
+    expect([...targets].filter((host) => host !== redirect.host)).toEqual([]);
+    expect(redirect.blobRequests.length).toBeGreaterThanOrEqual(2);
+  });
+});
