@@ -5,6 +5,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { CortexError, UsageError } from "../errors.js";
 import { hostName } from "./origin.js";
+import { isRetryableStatus } from "./retry.js";
 
 /*
  * HTTP proxies as curl reads them from the environment: `https_proxy` for https URLs and `http_proxy` for
@@ -180,10 +181,12 @@ function refusal(proxy: ProxyServer, authority: string, status: number, reason: 
         ? "; the proxy rejected the credentials in the proxy URL"
         : "; the proxy wants credentials: give them in the proxy URL (http://user:password@host:port)";
   const phrase = reason ? ` ${printable(reason)}` : "";
-  return new ProxyError(
-    `proxy ${proxy.origin} refused CONNECT to ${authority}: HTTP ${status}${phrase}${hint}`,
-    status,
-  );
+  // A proxy that could not reach the target (5xx) is as worth another attempt as a refused direct connection.
+  const retryable = isRetryableStatus(status)
+    ? { cause: Object.assign(new Error(`HTTP ${status}`), { code: "ECONNREFUSED" }) }
+    : {};
+  const message = `proxy ${proxy.origin} refused CONNECT to ${authority}: HTTP ${status}${phrase}${hint}`;
+  return new ProxyError(message, status, retryable);
 }
 
 /**

@@ -1,5 +1,12 @@
-import { writeFile } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFile } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import type { TLSSocket } from "node:tls";
+import { promisify } from "node:util";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pull } from "../../src/pull/pull.js";
 import { parseReference } from "../../src/ref.js";
 import { proxyEnv } from "../../src/registry/proxy.js";
@@ -11,10 +18,14 @@ import { pushTestModel } from "../helpers/model-fixture.js";
 import { tempDir } from "../helpers/model-layout.js";
 import { freePort } from "../helpers/ports.js";
 import { startRegistry, type TestRegistry } from "../helpers/registry.js";
-import { testRepository } from "../helpers/registry-client.js";
+import { FAST_RETRY, testRepository } from "../helpers/registry-client.js";
+import { useTempDir } from "../helpers/temp-dir.js";
 import { startTinyproxy, type TestProxy } from "../helpers/tinyproxy.js";
+import { localhostCertificate } from "../helpers/tls-cert.js";
 
 const MiB = 1024 * 1024;
+const root = path.resolve(import.meta.dirname, "../..");
+const execFileAsync = promisify(execFile);
 const NO_DOCKER_CONFIG = { DOCKER_CONFIG: "/nonexistent-docker-config" };
 
 function portOf(host: string): number {
@@ -111,13 +122,22 @@ describe("registry traffic through an HTTP proxy (tinyproxy)", () => {
     expect(error.message).not.toMatch(/proxy-secret-1|someone/);
   });
 
-  it("reports a proxy that refuses CONNECT to a port with its status", async () => {
-    const refusing = await startTinyproxy({ connectPorts: [portOf(other.host)] });
+  it("reports a proxy that refuses CONNECT with its status, retrying only when it could not reach the target", async () => {
+    const dead = await freePort();
+    const refusing = await startTinyproxy({ connectPorts: [dead] });
     try {
-      const error = await pullFailure(registry, "proxied/model", digest, { http_proxy: refusing.url });
-      expect(error.message).toBe(
+      const forbidden = await pullFailure(registry, "proxied/model", digest, { http_proxy: refusing.url });
+      expect(forbidden.message).toBe(
         `proxy ${refusing.url} refused CONNECT to ${registry.host}: HTTP 403 Access violation`,
       );
+      expect(refusing.heads.length).toBe(1);
+      const gone = await pullFailure({ ...registry, host: `127.0.0.1:${dead}` }, "proxied/model", digest, {
+        http_proxy: refusing.url,
+      });
+      expect(gone.message).toBe(
+        `proxy ${refusing.url} refused CONNECT to 127.0.0.1:${dead}: HTTP 500 Unable to connect`,
+      );
+      expect(refusing.heads.length).toBe(1 + FAST_RETRY.attempts);
     } finally {
       await refusing.stop();
     }
@@ -223,5 +243,70 @@ describe("token realm and blob redirects through the proxy", () => {
     targets = new Set(proxy.heads.slice(before).map((head) => head.split(" ")[1]));
     expect([...targets].filter((host) => host !== redirect.host)).toEqual([]);
     expect(redirect.blobRequests.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("TLS to the registry inside the tunnel", () => {
+  const dir = useTempDir();
+  let proxy: TestProxy | undefined;
+  let server: https.Server | undefined;
+  afterEach(async () => {
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+    await proxy?.stop();
+  });
+
+  // NODE_EXTRA_CA_CERTS is read at start-up only, hence a child process on the built code (npm run build).
+  const script = `
+    const { exchange } = await import(${JSON.stringify(path.join(root, "lib/registry/transport.js"))});
+    const { proxyEnv } = await import(${JSON.stringify(path.join(root, "lib/registry/proxy.js"))});
+    const { createHash } = await import("node:crypto");
+    const response = await exchange({ method: "GET", url: new URL(process.argv[1]), bulk: process.argv[2] === "bulk" },
+      { proxies: proxyEnv() });
+    const hash = createHash("sha256");
+    await response.readInto((chunk) => { hash.update(chunk); });
+    console.log(response.status, hash.digest("hex"));`;
+
+  it("checks the certificate against the registry host, on both transports, and keeps proxy credentials out", async () => {
+    const { key, cert } = await localhostCertificate(dir());
+    const data = randomBytes(3 * MiB);
+    const seen: { servername: unknown; proxyAuthorization: unknown }[] = [];
+    server = https.createServer({ key: await readFile(key), cert: await readFile(cert) }, (req, res) => {
+      seen.push({
+        servername: (req.socket as TLSSocket).servername,
+        proxyAuthorization: req.headers["proxy-authorization"],
+      });
+      res.end(data);
+    });
+    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    proxy = await startTinyproxy({ connectPorts: [port], credentials: true });
+    const env = { ...process.env, https_proxy: proxy.urlWithCredentials, NODE_EXTRA_CA_CERTS: cert };
+    const child = (url: string, transport: string, childEnv: NodeJS.ProcessEnv = env) =>
+      execFileAsync(process.execPath, ["--input-type=module", "-e", script, url, transport], { env: childEnv });
+
+    for (const transport of ["bulk", "agent"]) {
+      const ok = await child(`https://localhost:${port}/`, transport);
+      expect(ok.stdout.trim()).toBe(`200 ${createHash("sha256").update(data).digest("hex")}`);
+      // The proxy is on 127.0.0.1, which the certificate does not name: the check is against the target.
+      await expect(child(`https://127.0.0.1:${port}/`, transport)).rejects.toThrow(
+        /IP: 127\.0\.0\.1 is not in the cert/,
+      );
+      const { NODE_EXTRA_CA_CERTS: _, ...untrusted } = env;
+      await expect(child(`https://localhost:${port}/`, transport, untrusted)).rejects.toThrow(/self[- ]signed/);
+    }
+    expect(seen).toEqual([
+      { servername: "localhost", proxyAuthorization: undefined },
+      { servername: "localhost", proxyAuthorization: undefined },
+    ]);
+    const localhost = `localhost:${port}`;
+    expect(await proxy.connects()).toEqual([
+      localhost,
+      `127.0.0.1:${port}`,
+      localhost,
+      localhost,
+      `127.0.0.1:${port}`,
+      localhost,
+    ]);
   });
 });
