@@ -62,6 +62,15 @@ function variable(env: NodeJS.ProcessEnv, lower: string): { readonly name: strin
   return { name, value: (env[name] ?? "").trim() };
 }
 
+/** Percent-decoded user info; text that is not valid percent-encoding is taken as it is. */
+function decodeUserInfo(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 export function parseProxyUrl(value: string, name: string): ProxyServer {
   let url: URL;
   try {
@@ -76,8 +85,8 @@ export function parseProxyUrl(value: string, name: string): ProxyServer {
   if (url.hostname === "") throw new UsageError(`${name} names no proxy host`);
   const port = url.port === "" ? DEFAULT_PROXY_PORT : Number(url.port);
   const origin = `http://${url.hostname}:${port}`;
-  const user = decodeURIComponent(url.username);
-  const password = decodeURIComponent(url.password);
+  const user = decodeUserInfo(url.username);
+  const password = decodeUserInfo(url.password);
   if (user === "" && password === "") return { origin, host: hostName(url.hostname), port, key: origin };
   const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
   const fingerprint = createHash("sha256").update(authorization).digest("hex").slice(0, 16);
@@ -89,7 +98,7 @@ export function parseProxyUrl(value: string, name: string): ProxyServer {
  * leading `.` or `*.` changes nothing); an IP address or CIDR block (matched against IP literals only, no
  * name is resolved); any of them with `:port` to bypass only that port.
  */
-function parseNoProxyEntry(entry: string): NoProxyRule {
+function parseNoProxyEntry(entry: string, variableName: string): NoProxyRule {
   if (entry === "*") return { kind: "any" };
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
   const hostPort = /^([^:]+):(\d+)$/.exec(entry);
@@ -107,7 +116,7 @@ function parseNoProxyEntry(entry: string): NoProxyRule {
     if (bits === undefined) addresses.addAddress(address, type);
     else if (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128))
       addresses.addSubnet(address, Number(bits), type);
-    else throw new UsageError(`NO_PROXY entry "${entry}" is not a valid CIDR block`);
+    else throw new UsageError(`${variableName} entry "${entry}" is not a valid CIDR block`);
     return { kind: "ip", addresses, ...port };
   }
   const name = host
@@ -117,20 +126,23 @@ function parseNoProxyEntry(entry: string): NoProxyRule {
   return { kind: "name", name, ...port };
 }
 
-export function parseNoProxy(value: string): NoProxyRule[] {
+export function parseNoProxy(value: string, variableName = "NO_PROXY"): NoProxyRule[] {
   return value
     .split(/[\s,]+/)
     .filter((entry) => entry !== "")
-    .map(parseNoProxyEntry);
+    .map((entry) => parseNoProxyEntry(entry, variableName));
 }
 
 /** Reads the proxy variables; a malformed proxy URL is a UsageError naming the variable (never its value). */
 export function proxyEnv(env: NodeJS.ProcessEnv = process.env): ProxyEnv {
   const server = (lower: string) => {
     const { name, value } = variable(env, lower);
-    return value === "" ? {} : { [lower === "https_proxy" ? "https" : "http"]: parseProxyUrl(value, name) };
+    return value === "" ? undefined : parseProxyUrl(value, name);
   };
-  return { ...server("http_proxy"), ...server("https_proxy"), noProxy: parseNoProxy(variable(env, "no_proxy").value) };
+  const http = server("http_proxy");
+  const https = server("https_proxy");
+  const noProxy = variable(env, "no_proxy");
+  return { ...(http ? { http } : {}), ...(https ? { https } : {}), noProxy: parseNoProxy(noProxy.value, noProxy.name) };
 }
 
 function defaultPort(url: URL): number {

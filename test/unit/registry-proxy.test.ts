@@ -15,6 +15,9 @@ describe("proxy URLs", () => {
     expect(proxy.key).not.toContain("p:ss");
     expect(proxy.key).not.toBe(parseProxyUrl("http://us%40er:other@proxy.corp:3128", "x").key);
     expect(parseProxyUrl("http://proxy.corp:3128", "x").authorization).toBeUndefined();
+    expect(parseProxyUrl("http://user:100%@proxy.corp:3128", "x").authorization).toBe(
+      `Basic ${Buffer.from("user:100%").toString("base64")}`,
+    );
   });
 
   it("takes a URL without a scheme as http, and curl's port 1080 when none is given", () => {
@@ -94,7 +97,7 @@ describe("NO_PROXY", () => {
     expect(bypassed("https://[::1]/", "::1")).toBe(true);
     expect(bypassed("https://[fd00::5]/", "fd00::/8")).toBe(true);
     expect(bypassed("https://localhost/", "127.0.0.1")).toBe(false);
-    expect(() => proxyEnv({ no_proxy: "10.0.0.0/40" })).toThrow(/NO_PROXY entry "10.0.0.0\/40" is not a valid CIDR/);
+    expect(() => proxyEnv({ no_proxy: "10.0.0.0/40" })).toThrow(/^no_proxy entry "10.0.0.0\/40" is not a valid CIDR/);
   });
 
   it("with a port, bypasses only that port (the scheme's default when the URL names none)", () => {
