@@ -26,6 +26,8 @@ export function openRepository(ref: RegistryReference, options: RepositoryOption
   const redactor = new Redactor(options.onSecret);
   // The proxy variables of the environment the credentials come from (a command's own env in the CLI).
   const proxies = proxyEnv(options.env ?? process.env);
+  redactor.add(proxies.http?.password);
+  redactor.add(proxies.https?.password);
   const authenticator = new Authenticator({
     registry: ref.registry,
     credential: () => resolveCredential(ref.registry, options),

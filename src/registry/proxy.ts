@@ -34,6 +34,8 @@ export interface ProxyServer {
   readonly port: number;
   /** `Basic …` from the proxy URL's user info; sent to the proxy only. */
   readonly authorization?: string;
+  /** The password alone, so the Actions layer can mask it; never sent or printed. */
+  readonly password?: string;
   /** Tells proxies (and their credentials) apart for connection pools, without holding the secret itself. */
   readonly key: string;
 }
@@ -90,7 +92,8 @@ export function parseProxyUrl(value: string, name: string): ProxyServer {
   if (user === "" && password === "") return { origin, host: hostName(url.hostname), port, key: origin };
   const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
   const fingerprint = createHash("sha256").update(authorization).digest("hex").slice(0, 16);
-  return { origin, host: hostName(url.hostname), port, authorization, key: `${origin} ${fingerprint}` };
+  const key = `${origin} ${fingerprint}`;
+  return { origin, host: hostName(url.hostname), port, authorization, ...(password ? { password } : {}), key };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
+import { openRepository } from "../../src/registry/index.js";
 import { parseProxyUrl, proxyEnv, proxyFor } from "../../src/registry/proxy.js";
 
 /** The origin of the proxy `url` goes through under `env`, or "direct". */
@@ -108,5 +109,22 @@ describe("NO_PROXY", () => {
     expect(bypassed("https://127.0.0.1:5001/", "127.0.0.1:5000")).toBe(false);
     expect(bypassed("https://[::1]:5000/", "[::1]:5000")).toBe(true);
     expect(bypassed("https://[::1]:5001/", "[::1]:5000")).toBe(false);
+  });
+});
+
+describe("repositories and the proxy variables", () => {
+  const ref = { kind: "registry", registry: "registry.example", repository: "ai/model" } as const;
+
+  it("hands a proxy password to the host's masking as soon as the repository is opened", () => {
+    const secrets: string[] = [];
+    openRepository(ref, {
+      env: { https_proxy: "http://me:proxy-pass-1@proxy:3128", HTTP_PROXY: "http://me:proxy-pass-2@proxy:3128" },
+      onSecret: (secret) => secrets.push(secret),
+    });
+    expect(secrets).toEqual(["proxy-pass-2", "proxy-pass-1"]);
+  });
+
+  it("refuses a malformed proxy variable with a usage error", () => {
+    expect(() => openRepository(ref, { env: { HTTPS_PROXY: "socks5://proxy:1080" } })).toThrow(UsageError);
   });
 });
