@@ -91,8 +91,8 @@ class Connection {
   /** Called once when the connection ends: with the socket's error, or without one at a clean end. */
   #onClose: ((error: Error | undefined) => void) | undefined;
 
-  /** `open` makes the socket, reading into `onread`; `key` names where it leads (and through which proxy). */
-  constructor(key: string, origin: string, open: (onread: net.OnReadOpts) => net.Socket) {
+  /** `tunnel`: a connection to `url` through a proxy, already open; `key` then names the proxy too. */
+  constructor(url: URL, key = url.origin, tunnel?: net.Socket) {
     this.key = key;
     const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
     const onread = {
@@ -107,8 +107,22 @@ class Connection {
         return receiver(read.subarray(0, length));
       },
     };
-    this.socket = open(onread);
-    this.socket.setTimeout(IDLE_TIMEOUT_MS, () => this.socket.destroy(idleTimeoutError(origin)));
+    const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+    const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+    // TLS sockets honour `onread` too (a test reads through TLS); @types/node only declares it for net.
+    const secure: tls.ConnectionOptions & { onread: net.OnReadOpts } = {
+      host,
+      port,
+      onread,
+      ALPNProtocols: ["http/1.1"],
+      ...(net.isIP(host) === 0 ? { servername: host } : {}),
+    };
+    this.socket = tunnel
+      ? readThrough(tunnel, onread)
+      : url.protocol === "https:"
+        ? tls.connect(secure)
+        : net.connect({ host, port, onread });
+    this.socket.setTimeout(IDLE_TIMEOUT_MS, () => this.socket.destroy(idleTimeoutError(url.origin)));
     const closed = (error?: Error) => {
       const onClose = this.#onClose;
       this.#onClose = undefined;
@@ -276,34 +290,14 @@ class Connection {
   }
 }
 
-const HTTP_1_1 = ["http/1.1"];
-
-function connectDirect(url: URL, onread: net.OnReadOpts): net.Socket {
-  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
-  // TLS sockets honour `onread` too (a test reads through TLS); @types/node only declares it for net.
-  const secure: tls.ConnectionOptions & { onread: net.OnReadOpts } = {
-    host,
-    port,
-    onread,
-    ALPNProtocols: HTTP_1_1,
-    ...(net.isIP(host) === 0 ? { servername: host } : {}),
-  };
-  return url.protocol === "https:" ? tls.connect(secure) : net.connect({ host, port, onread });
-}
-
 /**
- * A new connection to `url`, through `proxy` when there is one. TLS inside a tunnel cannot take `onread`
- * (Node ignores it over an existing socket), so a tunnel's chunks are handed to the same callback instead.
+ * TLS inside a tunnel cannot take `onread` (Node ignores it over an existing socket), so a tunnel's chunks
+ * go to the same callback, and reading pauses when it says so.
  */
-async function connect(url: URL, key: string, proxy: ProxyServer | undefined, signal?: AbortSignal) {
-  if (proxy === undefined) return new Connection(key, url.origin, (onread) => connectDirect(url, onread));
-  const socket = await connectThrough(proxy, tunnelTarget(url), { ALPNProtocols: HTTP_1_1 }, signal);
-  return new Connection(key, url.origin, ({ callback }) =>
-    socket.on("data", (chunk: Buffer) => {
-      if (!callback(chunk.length, chunk)) socket.pause();
-    }),
-  );
+function readThrough(socket: net.Socket, { callback }: net.OnReadOpts): net.Socket {
+  return socket.on("data", (chunk: Buffer) => {
+    if (!callback(chunk.length, chunk)) socket.pause();
+  });
 }
 
 /** Destroys the socket with the signal's reason when it aborts; returns the function that stops watching. */
@@ -369,5 +363,6 @@ export async function directGet(
       if (!(error as { beforeResponse?: boolean }).beforeResponse || signal?.aborted) throw error;
     }
   }
-  return (await connect(url, key, proxy, signal)).request(url, requestHead, signal);
+  const tunnel = proxy && (await connectThrough(proxy, tunnelTarget(url), { ALPNProtocols: ["http/1.1"] }, signal));
+  return new Connection(url, key, tunnel).request(url, requestHead, signal);
 }
