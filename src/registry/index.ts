@@ -54,5 +54,6 @@ export function openRepository(ref: RegistryReference, options: RepositoryOption
 
 export type { Credential, ExplicitCredentials } from "./credentials.js";
 export { RegistryAuthError, RegistryError, RegistryNotFoundError } from "./errors.js";
+export { ProxyError } from "./proxy.js";
 export { attachReferrer, listReferrers, referrersTag } from "./referrers.js";
 export { RemoteRepository } from "./remote-repository.js";
