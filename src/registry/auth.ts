@@ -1,6 +1,7 @@
 import { type Challenge, parseChallenges } from "./challenge.js";
 import { type Credential, credentialSecrets } from "./credentials.js";
 import { errorForResponse, RegistryAuthError } from "./errors.js";
+import type { ProxyEnv } from "./proxy.js";
 import type { Redactor } from "./redact.js";
 import { isRetryableStatus, parseRetryAfter, RetryLater, type RetryPolicy, withRetries } from "./retry.js";
 import { exchange } from "./transport.js";
@@ -13,6 +14,7 @@ export interface AuthenticatorOptions {
   readonly redactor: Redactor;
   readonly retry: RetryPolicy;
   readonly insecure?: boolean;
+  readonly proxies?: ProxyEnv;
 }
 
 interface CachedToken {
@@ -109,7 +111,7 @@ export class Authenticator {
           : tokenRequest(realm, service, wanted, credential);
       const response = await exchange(
         { ...request, ...(signal ? { signal } : {}) },
-        { insecure: this.#options.insecure },
+        { insecure: this.#options.insecure, ...(this.#options.proxies ? { proxies: this.#options.proxies } : {}) },
       );
       if (response.status !== 200) {
         const text = this.#options.redactor.redact(await response.text());

@@ -1,6 +1,7 @@
 import { CortexError } from "../errors.js";
 import type { Authenticator } from "./auth.js";
 import { errorForResponse, RegistryError } from "./errors.js";
+import type { ProxyEnv } from "./proxy.js";
 import type { Redactor } from "./redact.js";
 import { isRetryableStatus, parseRetryAfter, RetryLater, type RetryPolicy, withRetries } from "./retry.js";
 import { exchange, type HttpMethod, type HttpResponse, type RequestBody } from "./transport.js";
@@ -27,6 +28,7 @@ export interface RegistryClientOptions {
   readonly redactor: Redactor;
   readonly retry: RetryPolicy;
   readonly insecure?: boolean;
+  readonly proxies?: ProxyEnv;
 }
 
 /**
@@ -70,6 +72,7 @@ export class RegistryClient {
             {
               ...(value ? { authorization: { origin: this.baseUrl.origin, value } } : {}),
               insecure: this.#options.insecure,
+              ...(this.#options.proxies ? { proxies: this.#options.proxies } : {}),
             },
           );
           if (response.status === 401 && !challenged) {

@@ -2,6 +2,7 @@ import net from "node:net";
 import tls from "node:tls";
 import type { BodySink } from "../body-sink.js";
 import { ChunkedDecoder } from "./chunked-decoder.js";
+import { connectThrough, type ProxyServer, tunnelTarget } from "./proxy.js";
 
 /*
  * HTTP/1.1 GET for blob bodies over a socket that reads into one reused buffer (net's `onread`). Node's
@@ -90,8 +91,9 @@ class Connection {
   /** Called once when the connection ends: with the socket's error, or without one at a clean end. */
   #onClose: ((error: Error | undefined) => void) | undefined;
 
-  constructor(url: URL) {
-    this.key = url.origin;
+  /** `tunnel`: a connection to `url` through a proxy, already open; `key` then names the proxy too. */
+  constructor(url: URL, key = url.origin, tunnel?: net.Socket) {
+    this.key = key;
     const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
     const onread = {
       buffer,
@@ -115,7 +117,11 @@ class Connection {
       ALPNProtocols: ["http/1.1"],
       ...(net.isIP(host) === 0 ? { servername: host } : {}),
     };
-    this.socket = url.protocol === "https:" ? tls.connect(secure) : net.connect({ host, port, onread });
+    this.socket = tunnel
+      ? readThrough(tunnel, onread)
+      : url.protocol === "https:"
+        ? tls.connect(secure)
+        : net.connect({ host, port, onread });
     this.socket.setTimeout(IDLE_TIMEOUT_MS, () => this.socket.destroy(idleTimeoutError(url.origin)));
     const closed = (error?: Error) => {
       const onClose = this.#onClose;
@@ -284,6 +290,16 @@ class Connection {
   }
 }
 
+/**
+ * TLS inside a tunnel cannot take `onread` (Node ignores it over an existing socket), so a tunnel's chunks
+ * go to the same callback, and reading pauses when it says so.
+ */
+function readThrough(socket: net.Socket, { callback }: net.OnReadOpts): net.Socket {
+  return socket.on("data", (chunk: Buffer) => {
+    if (!callback(chunk.length, chunk)) socket.pause();
+  });
+}
+
 /** Destroys the socket with the signal's reason when it aborts; returns the function that stops watching. */
 function watch(signal: AbortSignal | undefined, socket: net.Socket): () => void {
   if (signal === undefined) return () => {};
@@ -313,8 +329,8 @@ function forget(connection: Connection): void {
   if (list && at >= 0) list.splice(at, 1);
 }
 
-function take(url: URL): Connection | undefined {
-  const list = idle.get(url.origin);
+function take(key: string): Connection | undefined {
+  const list = idle.get(key);
   for (let connection = list?.pop(); connection; connection = list?.pop()) {
     if (!connection.socket.destroyed) return connection;
   }
@@ -329,6 +345,7 @@ export async function directGet(
   url: URL,
   headers: Readonly<Record<string, string>>,
   signal?: AbortSignal,
+  proxy?: ProxyServer,
 ): Promise<DirectResponse> {
   const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`];
   for (const [name, value] of Object.entries(headers)) {
@@ -336,7 +353,9 @@ export async function directGet(
     lines.push(`${name}: ${value}`);
   }
   const requestHead = `${lines.join("\r\n")}\r\n\r\n`;
-  const reused = take(url);
+  // A tunnel is reused only for the target it leads to, through the same proxy.
+  const key = proxy ? `${url.origin} via ${proxy.key}` : url.origin;
+  const reused = take(key);
   if (reused) {
     try {
       return await reused.request(url, requestHead, signal);
@@ -344,5 +363,6 @@ export async function directGet(
       if (!(error as { beforeResponse?: boolean }).beforeResponse || signal?.aborted) throw error;
     }
   }
-  return new Connection(url).request(url, requestHead, signal);
+  const tunnel = proxy && (await connectThrough(proxy, tunnelTarget(url), { ALPNProtocols: ["http/1.1"] }, signal));
+  return new Connection(url, key, tunnel).request(url, requestHead, signal);
 }

@@ -3,6 +3,7 @@ import { Authenticator } from "./auth.js";
 import { RegistryClient } from "./client.js";
 import { type CredentialOptions, resolveCredential } from "./credentials.js";
 import { registryBaseUrl } from "./origin.js";
+import { proxyEnv } from "./proxy.js";
 import { Redactor } from "./redact.js";
 import { RemoteRepository } from "./remote-repository.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
@@ -23,11 +24,16 @@ export interface RepositoryOptions extends CredentialOptions {
 export function openRepository(ref: RegistryReference, options: RepositoryOptions = {}): RemoteRepository {
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const redactor = new Redactor(options.onSecret);
+  // The proxy variables of the environment the credentials come from (a command's own env in the CLI).
+  const proxies = proxyEnv(options.env ?? process.env);
+  redactor.add(proxies.http?.password);
+  redactor.add(proxies.https?.password);
   const authenticator = new Authenticator({
     registry: ref.registry,
     credential: () => resolveCredential(ref.registry, options),
     redactor,
     retry,
+    proxies,
     ...(options.insecure !== undefined ? { insecure: options.insecure } : {}),
   });
   const client = new RegistryClient({
@@ -36,6 +42,7 @@ export function openRepository(ref: RegistryReference, options: RepositoryOption
     authenticator,
     redactor,
     retry,
+    proxies,
     ...(options.insecure !== undefined ? { insecure: options.insecure } : {}),
   });
   return new RemoteRepository(client, ref.registry, ref.repository, {
@@ -47,5 +54,6 @@ export function openRepository(ref: RegistryReference, options: RepositoryOption
 
 export type { Credential, ExplicitCredentials } from "./credentials.js";
 export { RegistryAuthError, RegistryError, RegistryNotFoundError } from "./errors.js";
+export { ProxyError } from "./proxy.js";
 export { attachReferrer, listReferrers, referrersTag } from "./referrers.js";
 export { RemoteRepository } from "./remote-repository.js";

@@ -4,6 +4,7 @@ import { pipeline, type Readable, Transform, type TransformCallback } from "node
 import { type BodySink, sinkReadable } from "../body-sink.js";
 import { type DirectResponse, directGet, IDLE_TIMEOUT_MS, idleTimeoutError } from "./direct-get.js";
 import { assertTransportAllowed } from "./origin.js";
+import { type ProxyEnv, type ProxyServer, proxyAgent, proxyFor } from "./proxy.js";
 
 export type HttpMethod = "GET" | "HEAD" | "PUT" | "POST" | "PATCH" | "DELETE";
 
@@ -38,6 +39,8 @@ export interface ExchangeOptions {
   /** Sent only to this origin, and never again in a chain once a redirect has left it. */
   readonly authorization?: { readonly origin: string; readonly value: string };
   readonly insecure?: boolean;
+  /** Proxies from the environment; every hop (token realm, a redirect elsewhere) picks its own. */
+  readonly proxies?: ProxyEnv;
 }
 
 /** A streamed request body whose length is not the Content-Length it was sent with. */
@@ -74,10 +77,11 @@ export async function exchange(req: HttpRequest, options: ExchangeOptions = {}):
     const headers: Record<string, string> = { ...req.headers };
     if (authorized && options.authorization) headers.authorization = options.authorization.value;
     if (body === undefined && (method === "GET" || method === "HEAD")) delete headers["content-length"];
+    const proxy = options.proxies && proxyFor(url, options.proxies);
     const response =
       req.bulk && method === "GET"
-        ? wrapDirect(url, await directGet(url, headers, req.signal))
-        : wrapIncoming(url, await send(url, method, headers, body, req.signal));
+        ? wrapDirect(url, await directGet(url, headers, req.signal, proxy))
+        : wrapIncoming(url, await send(url, method, headers, body, req.signal, proxy));
     const location = response.header("location");
     if (!REDIRECT_STATUSES.has(response.status) || location === undefined) return response;
     await response.discard();
@@ -97,13 +101,14 @@ function send(
   headers: Record<string, string>,
   body: RequestBody | undefined,
   signal: AbortSignal | undefined,
+  proxy: ProxyServer | undefined,
 ): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     const secure = url.protocol === "https:";
     const request = (secure ? https : http).request(url, {
       method,
       headers,
-      agent: agents[secure ? "https:" : "http:"],
+      agent: proxy ? proxyAgent(proxy, secure) : agents[secure ? "https:" : "http:"],
       ...(signal ? { signal } : {}),
     });
     request.once("response", resolve);

@@ -11,6 +11,8 @@ const REQUIRED: readonly { readonly program: string; readonly pkg: string }[] = 
   { program: "zip", pkg: "zip" },
   { program: "unzip", pkg: "unzip" },
   { program: "zstd", pkg: "zstd" },
+  // The proxy tests tunnel registry traffic through a real HTTP proxy.
+  { program: "tinyproxy", pkg: "tinyproxy" },
 ];
 
 function installed(program: string): boolean {
@@ -63,10 +65,10 @@ export default async function setup(): Promise<void> {
   run(["apt-get", "install", "-y", "--no-install-recommends", ...missing]);
   const still = REQUIRED.filter(({ program }) => !installed(program)).map(({ pkg }) => pkg);
   if (still.length > 0) throw new Error(`installing did not provide ${still.join(", ")}; install with: ${command}`);
-  if (missing.includes("docker-registry")) {
-    // The package's own service listens on all interfaces with its default config; the tests start their own.
+  // These packages' own services listen with their default configs; the tests start their own.
+  for (const service of missing.filter((pkg) => pkg === "docker-registry" || pkg === "tinyproxy")) {
     try {
-      run(["systemctl", "disable", "--now", "docker-registry"]);
+      run(["systemctl", "disable", "--now", service]);
     } catch {
       // No systemd (containers): the service never started.
     }

@@ -51,7 +51,8 @@ export interface StartRegistryOptions {
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
-function killOnExit(child: ChildProcess): void {
+/** Kills `child` when the test process exits, whatever the test did. */
+export function killOnExit(child: ChildProcess): void {
   running.add(child);
   if (exitHookInstalled) return;
   exitHookInstalled = true;

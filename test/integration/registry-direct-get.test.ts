@@ -9,6 +9,7 @@ import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { directGet } from "../../src/registry/direct-get.js";
 import { useTempDir } from "../helpers/temp-dir.js";
+import { localhostCertificate } from "../helpers/tls-cert.js";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
@@ -127,12 +128,7 @@ describe("direct GET reader", () => {
 
   const dir = useTempDir();
   it("reads through TLS, verifying the server against the trusted CAs", async () => {
-    const key = path.join(dir(), "key.pem");
-    const cert = path.join(dir(), "cert.pem");
-    await run("openssl", [
-      ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"],
-      ...["-addext", "subjectAltName=DNS:localhost", "-keyout", key, "-out", cert],
-    ]);
+    const { key, cert } = await localhostCertificate(dir());
     const data = randomBytes(2 << 20);
     const server = track(
       createServer({ key: await readFile(key), cert: await readFile(cert) }, (_, res) => res.end(data)),
