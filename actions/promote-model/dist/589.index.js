@@ -11,7 +11,7 @@ __webpack_require__.d(__webpack_exports__, {
   openRepository: () => (/* binding */ openRepository)
 });
 
-// UNUSED EXPORTS: RegistryAuthError, RegistryError, RegistryNotFoundError, RemoteRepository, attachReferrer, listReferrers, referrersTag
+// UNUSED EXPORTS: ProxyError, RegistryAuthError, RegistryError, RegistryNotFoundError, RemoteRepository, attachReferrer, listReferrers, referrersTag
 
 // EXTERNAL MODULE: ./src/registry/auth.ts + 1 modules
 var auth = __webpack_require__(8403);
@@ -21,8 +21,8 @@ var errors = __webpack_require__(3916);
 var registry_errors = __webpack_require__(6764);
 // EXTERNAL MODULE: ./src/registry/retry.ts
 var registry_retry = __webpack_require__(1521);
-// EXTERNAL MODULE: ./src/registry/transport.ts + 3 modules
-var transport = __webpack_require__(8089);
+// EXTERNAL MODULE: ./src/registry/transport.ts + 2 modules
+var transport = __webpack_require__(6061);
 ;// CONCATENATED MODULE: ./src/registry/client.ts
 
 
@@ -65,6 +65,7 @@ class RegistryClient {
                     }, {
                         ...(value ? { authorization: { origin: this.baseUrl.origin, value } } : {}),
                         insecure: this.#options.insecure,
+                        ...(this.#options.proxies ? { proxies: this.#options.proxies } : {}),
                     });
                     if (response.status === 401 && !challenged) {
                         const header = response.header("www-authenticate");
@@ -106,6 +107,8 @@ class RegistryClient {
 var credentials = __webpack_require__(6661);
 // EXTERNAL MODULE: ./src/registry/origin.ts
 var origin = __webpack_require__(5685);
+// EXTERNAL MODULE: ./src/registry/proxy.ts
+var proxy = __webpack_require__(4263);
 ;// CONCATENATED MODULE: ./src/registry/redact.ts
 /**
  * Secrets (passwords, tokens) must never reach a message or a log. Every credential the registry client
@@ -155,15 +158,21 @@ var referrers = __webpack_require__(9191);
 
 
 
+
 /** A registry repository as a Target; nothing is sent until the first operation. */
 function openRepository(ref, options = {}) {
     const retry = { ...registry_retry/* DEFAULT_RETRY_POLICY */.cO, ...options.retry };
     const redactor = new Redactor(options.onSecret);
+    // The proxy variables of the environment the credentials come from (a command's own env in the CLI).
+    const proxies = (0,proxy/* proxyEnv */.cS)(options.env ?? process.env);
+    redactor.add(proxies.http?.password);
+    redactor.add(proxies.https?.password);
     const authenticator = new auth/* Authenticator */.kD({
         registry: ref.registry,
         credential: () => (0,credentials/* resolveCredential */.S)(ref.registry, options),
         redactor,
         retry,
+        proxies,
         ...(options.insecure !== undefined ? { insecure: options.insecure } : {}),
     });
     const client = new RegistryClient({
@@ -172,6 +181,7 @@ function openRepository(ref, options = {}) {
         authenticator,
         redactor,
         retry,
+        proxies,
         ...(options.insecure !== undefined ? { insecure: options.insecure } : {}),
     });
     return new remote_repository/* RemoteRepository */.N(client, ref.registry, ref.repository, {
@@ -180,6 +190,7 @@ function openRepository(ref, options = {}) {
         tagPageSize: options.tagPageSize ?? 1000,
     });
 }
+
 
 
 

@@ -33625,8 +33625,8 @@ var credentials = __nccwpck_require__(6661);
 var errors = __nccwpck_require__(6764);
 // EXTERNAL MODULE: ./src/registry/retry.ts
 var retry = __nccwpck_require__(1521);
-// EXTERNAL MODULE: ./src/registry/transport.ts + 3 modules
-var transport = __nccwpck_require__(8089);
+// EXTERNAL MODULE: ./src/registry/transport.ts + 2 modules
+var transport = __nccwpck_require__(6061);
 ;// CONCATENATED MODULE: ./src/registry/auth.ts
 
 
@@ -33714,7 +33714,7 @@ class Authenticator {
             const request = credential?.kind === "identityToken"
                 ? refreshTokenRequest(realm, service, wanted, credential.token)
                 : tokenRequest(realm, service, wanted, credential);
-            const response = await (0,transport/* exchange */.c)({ ...request, ...(signal ? { signal } : {}) }, { insecure: this.#options.insecure });
+            const response = await (0,transport/* exchange */.c)({ ...request, ...(signal ? { signal } : {}) }, { insecure: this.#options.insecure, ...(this.#options.proxies ? { proxies: this.#options.proxies } : {}) });
             if (response.status !== 200) {
                 const text = this.#options.redactor.redact(await response.text());
                 const error = (0,errors/* errorForResponse */.vw)(where, `token request for ${wanted.join(" ")}`, response.status, text, {
@@ -34114,10 +34114,11 @@ function manifestArtifactType(bytes) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Sm: () => (/* binding */ hostName),
 /* harmony export */   cT: () => (/* binding */ assertTransportAllowed),
 /* harmony export */   mO: () => (/* binding */ registryBaseUrl)
 /* harmony export */ });
-/* unused harmony exports hostName, isLoopbackHost */
+/* unused harmony export isLoopbackHost */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _ref_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1666);
 
@@ -34158,6 +34159,294 @@ function assertTransportAllowed(url, options = {}) {
     if (options.insecure || isLoopbackHost(url.host))
         return;
     throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .eb(`refusing plain HTTP to ${url.host}: only loopback hosts or registries marked insecure may use http`);
+}
+
+
+/***/ }),
+
+/***/ 4263:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Aw: () => (/* binding */ tunnelTarget),
+/* harmony export */   EM: () => (/* binding */ connectThrough),
+/* harmony export */   QT: () => (/* binding */ proxyAgent),
+/* harmony export */   cS: () => (/* binding */ proxyEnv),
+/* harmony export */   iJ: () => (/* binding */ proxyFor)
+/* harmony export */ });
+/* unused harmony exports ProxyError, parseProxyUrl, parseNoProxy, openTunnel */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7067);
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_http__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4708);
+/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_https__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1692);
+/* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_tls__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3916);
+/* harmony import */ var _origin_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5685);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1521);
+
+
+
+
+
+
+
+
+/*
+ * HTTP proxies as curl reads them from the environment: `https_proxy` for https URLs and `http_proxy` for
+ * http ones (the lower-case name wins where both are set), `no_proxy` for the hosts that bypass them, and no
+ * implicit bypass of loopback. Every target, https or plain http, goes through a CONNECT tunnel: the proxy
+ * sees a host and port and never a request, so it can neither cache a tag's manifest nor read the
+ * registry's Authorization out of a request it parses, and both transports share one way of connecting.
+ */
+/** A proxy was unreachable or refused the tunnel. Messages name it by origin, never with its credentials. */
+class ProxyError extends _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .CortexError */ .G1 {
+    /** The proxy's answer to CONNECT; 0 when it gave none. */
+    status;
+    constructor(message, status, options) {
+        super(message, options);
+        this.status = status;
+    }
+}
+/** curl's default proxy port, used when the proxy URL names none. */
+const DEFAULT_PROXY_PORT = 1080;
+const CONNECT_TIMEOUT_MS = 30_000;
+const MAX_CONNECT_HEAD_BYTES = 16 << 10;
+/** The lower-case variable when it is set at all (even empty), else the upper-case one. */
+function variable(env, lower) {
+    const upper = lower.toUpperCase();
+    const name = env[lower] !== undefined ? lower : upper;
+    return { name, value: (env[name] ?? "").trim() };
+}
+/** Percent-decoded user info; text that is not valid percent-encoding is taken as it is. */
+function decodeUserInfo(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+function parseProxyUrl(value, name) {
+    let url;
+    try {
+        url = new URL(value.includes("://") ? value : `http://${value}`);
+    }
+    catch {
+        // The value is not quoted: it may hold a password.
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UsageError */ .eb(`${name} is not a proxy URL (expected http://[user:password@]host[:port])`);
+    }
+    if (url.protocol !== "http:") {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UsageError */ .eb(`${name}: ${url.protocol.slice(0, -1)} proxies are not supported; give an http:// proxy`);
+    }
+    if (url.hostname === "")
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UsageError */ .eb(`${name} names no proxy host`);
+    const port = url.port === "" ? DEFAULT_PROXY_PORT : Number(url.port);
+    const origin = `http://${url.hostname}:${port}`;
+    const user = decodeUserInfo(url.username);
+    const password = decodeUserInfo(url.password);
+    if (user === "" && password === "")
+        return { origin, host: (0,_origin_js__WEBPACK_IMPORTED_MODULE_6__/* .hostName */ .Sm)(url.hostname), port, key: origin };
+    const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+    const fingerprint = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)("sha256").update(authorization).digest("hex").slice(0, 16);
+    const key = `${origin} ${fingerprint}`;
+    return { origin, host: (0,_origin_js__WEBPACK_IMPORTED_MODULE_6__/* .hostName */ .Sm)(url.hostname), port, authorization, ...(password ? { password } : {}), key };
+}
+/**
+ * One NO_PROXY entry: `*`; a host name or a domain suffix (`example.com` matches it and its subdomains, a
+ * leading `.` or `*.` changes nothing); an IP address or CIDR block (matched against IP literals only, no
+ * name is resolved); any of them with `:port` to bypass only that port.
+ */
+function parseNoProxyEntry(entry, variableName) {
+    if (entry === "*")
+        return { kind: "any" };
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+    const hostPort = /^([^:]+):(\d+)$/.exec(entry);
+    const [host, portText] = bracketed
+        ? [bracketed[1] ?? "", bracketed[2]]
+        : hostPort
+            ? [hostPort[1] ?? "", hostPort[2]]
+            : [entry];
+    const port = portText === undefined ? {} : { port: Number(portText) };
+    const [address, bits] = host.split("/");
+    const family = node_net__WEBPACK_IMPORTED_MODULE_3___default().isIP(address);
+    if (family !== 0) {
+        const addresses = new (node_net__WEBPACK_IMPORTED_MODULE_3___default().BlockList)();
+        const type = family === 4 ? "ipv4" : "ipv6";
+        if (bits === undefined)
+            addresses.addAddress(address, type);
+        else if (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128))
+            addresses.addSubnet(address, Number(bits), type);
+        else
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UsageError */ .eb(`${variableName} entry "${entry}" is not a valid CIDR block`);
+        return { kind: "ip", addresses, ...port };
+    }
+    const name = host
+        .toLowerCase()
+        .replace(/^\*?\.+/, "")
+        .replace(/\.+$/, "");
+    return { kind: "name", name, ...port };
+}
+function parseNoProxy(value, variableName = "NO_PROXY") {
+    return value
+        .split(/[\s,]+/)
+        .filter((entry) => entry !== "")
+        .map((entry) => parseNoProxyEntry(entry, variableName));
+}
+/** Reads the proxy variables; a malformed proxy URL is a UsageError naming the variable (never its value). */
+function proxyEnv(env = process.env) {
+    const server = (lower) => {
+        const { name, value } = variable(env, lower);
+        return value === "" ? undefined : parseProxyUrl(value, name);
+    };
+    const http = server("http_proxy");
+    const https = server("https_proxy");
+    const noProxy = variable(env, "no_proxy");
+    return { ...(http ? { http } : {}), ...(https ? { https } : {}), noProxy: parseNoProxy(noProxy.value, noProxy.name) };
+}
+function defaultPort(url) {
+    return Number(url.port || (url.protocol === "https:" ? 443 : 80));
+}
+function bypasses(rule, host, port) {
+    if (rule.kind === "any")
+        return true;
+    if (rule.port !== undefined && rule.port !== port)
+        return false;
+    if (rule.kind === "ip") {
+        const family = node_net__WEBPACK_IMPORTED_MODULE_3___default().isIP(host);
+        return family !== 0 && rule.addresses.check(host, family === 4 ? "ipv4" : "ipv6");
+    }
+    return rule.name !== "" && (host === rule.name || host.endsWith(`.${rule.name}`));
+}
+/** The proxy a request to `url` goes through, or undefined to connect directly. */
+function proxyFor(url, proxies) {
+    const proxy = url.protocol === "https:" ? proxies.https : url.protocol === "http:" ? proxies.http : undefined;
+    if (proxy === undefined)
+        return undefined;
+    const host = (0,_origin_js__WEBPACK_IMPORTED_MODULE_6__/* .hostName */ .Sm)(url.hostname).replace(/\.$/, "");
+    const port = defaultPort(url);
+    return proxies.noProxy.some((rule) => bypasses(rule, host, port)) ? undefined : proxy;
+}
+function tunnelTarget(url) {
+    return { host: (0,_origin_js__WEBPACK_IMPORTED_MODULE_6__/* .hostName */ .Sm)(url.hostname), port: defaultPort(url), secure: url.protocol === "https:" };
+}
+/** Printable text from a peer (a reason phrase): one line, bounded. */
+function printable(text) {
+    return text.replace(/[^\x20-\x7e]/g, "?").slice(0, 80);
+}
+function refusal(proxy, authority, status, reason) {
+    // 407 is the standard answer; tinyproxy says 401 to credentials it does not accept.
+    const hint = status !== 407 && status !== 401
+        ? ""
+        : proxy.authorization
+            ? "; the proxy rejected the credentials in the proxy URL"
+            : "; the proxy wants credentials: give them in the proxy URL (http://user:password@host:port)";
+    const phrase = reason ? ` ${printable(reason)}` : "";
+    // A proxy that could not reach the target (5xx) is as worth another attempt as a refused direct connection.
+    const retryable = (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .isRetryableStatus */ .PS)(status)
+        ? { cause: Object.assign(new Error(`HTTP ${status}`), { code: "ECONNREFUSED" }) }
+        : {};
+    const message = `proxy ${proxy.origin} refused CONNECT to ${authority}: HTTP ${status}${phrase}${hint}`;
+    return new ProxyError(message, status, retryable);
+}
+/**
+ * Opens a CONNECT tunnel to `target` through `proxy`; resolves with the socket once the proxy has said 2xx.
+ * Only the proxy's own Proxy-Authorization goes into the CONNECT request.
+ */
+function openTunnel(proxy, target, signal) {
+    const authority = node_net__WEBPACK_IMPORTED_MODULE_3___default().isIPv6(target.host) ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
+    return new Promise((resolve, reject) => {
+        const socket = node_net__WEBPACK_IMPORTED_MODULE_3___default().connect({ host: proxy.host, port: proxy.port });
+        let head = Buffer.alloc(0);
+        const settle = (error) => {
+            socket.off("readable", read);
+            socket.off("error", unreachable);
+            socket.off("end", closed);
+            signal?.removeEventListener("abort", abort);
+            socket.setTimeout(0);
+            if (error === undefined)
+                return resolve(socket);
+            socket.destroy();
+            reject(error);
+        };
+        const unreachable = (error) => settle(new ProxyError(`cannot reach proxy ${proxy.origin} (for ${authority}): ${error.message}`, 0, { cause: error }));
+        const closed = () => {
+            const cause = Object.assign(new Error("connection closed"), { code: "ECONNRESET" });
+            settle(new ProxyError(`proxy ${proxy.origin} closed the connection before answering CONNECT`, 0, { cause }));
+        };
+        const abort = () => settle(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
+        const read = () => {
+            for (let chunk = socket.read(); chunk !== null; chunk = socket.read()) {
+                head = Buffer.concat([head, chunk]);
+            }
+            const end = head.indexOf("\r\n\r\n");
+            if (end < 0) {
+                if (head.length > MAX_CONNECT_HEAD_BYTES)
+                    settle(new ProxyError(`proxy ${proxy.origin} sent an endless head`, 0));
+                return;
+            }
+            const statusLine = head.toString("latin1", 0, head.indexOf("\r\n"));
+            const status = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine);
+            if (!status) {
+                return settle(new ProxyError(`proxy ${proxy.origin} answered CONNECT with "${printable(statusLine)}"`, 0));
+            }
+            const code = Number(status[1]);
+            if (code < 200 || code > 299)
+                return settle(refusal(proxy, authority, code, status[2] ?? ""));
+            // The target has not been sent a byte yet, so it cannot have answered: anything more is a broken proxy.
+            if (head.length > end + 4)
+                return settle(new ProxyError(`proxy ${proxy.origin} sent data after CONNECT`, code));
+            settle();
+        };
+        socket.on("readable", read);
+        socket.once("error", unreachable);
+        socket.once("end", closed);
+        socket.setTimeout(CONNECT_TIMEOUT_MS, () => {
+            const cause = Object.assign(new Error("timed out"), { code: "ETIMEDOUT" });
+            settle(new ProxyError(`proxy ${proxy.origin} did not answer CONNECT within ${CONNECT_TIMEOUT_MS / 1000} s`, 0, {
+                cause,
+            }));
+        });
+        if (signal?.aborted)
+            return abort();
+        signal?.addEventListener("abort", abort, { once: true });
+        const credentials = proxy.authorization ? `proxy-authorization: ${proxy.authorization}\r\n` : "";
+        socket.write(`CONNECT ${authority} HTTP/1.1\r\nhost: ${authority}\r\n${credentials}\r\n`);
+    });
+}
+/**
+ * A connection to `target` through `proxy`: the tunnel itself for plain HTTP, or TLS inside it, with the
+ * server name and certificate checked against the target host (never the proxy's).
+ */
+async function connectThrough(proxy, target, options = {}, signal) {
+    const tunnel = await openTunnel(proxy, target, signal);
+    if (!target.secure)
+        return tunnel;
+    const servername = node_net__WEBPACK_IMPORTED_MODULE_3___default().isIP(target.host) === 0 ? { servername: target.host } : {};
+    return node_tls__WEBPACK_IMPORTED_MODULE_4___default().connect({ ...options, socket: tunnel, host: target.host, port: target.port, ...servername });
+}
+const agents = new Map();
+/**
+ * A keep-alive agent whose connections are tunnels through `proxy`. One agent per proxy and scheme, and the
+ * agent pools by target host and port, so a tunnel is only ever reused for the target it leads to.
+ */
+function proxyAgent(proxy, secure) {
+    const key = `${secure ? "https" : "http"} ${proxy.key}`;
+    const known = agents.get(key);
+    if (known)
+        return known;
+    const agent = secure ? new (node_https__WEBPACK_IMPORTED_MODULE_2___default().Agent)({ keepAlive: true }) : new (node_http__WEBPACK_IMPORTED_MODULE_1___default().Agent)({ keepAlive: true });
+    agent.createConnection = (options, callback) => {
+        const target = { host: (0,_origin_js__WEBPACK_IMPORTED_MODULE_6__/* .hostName */ .Sm)(options.host ?? "localhost"), port: Number(options.port), secure };
+        connectThrough(proxy, target, options).then((socket) => callback?.(null, socket), (error) => callback?.(error, undefined));
+        return undefined;
+    };
+    agents.set(key, agent);
+    return agent;
 }
 
 
@@ -34831,7 +35120,7 @@ async function withRetries(policy, signal, attempt) {
 
 /***/ }),
 
-/***/ 8089:
+/***/ 6061:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34844,9 +35133,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 // EXTERNAL MODULE: ./src/body-sink.ts
@@ -34923,7 +35212,10 @@ class ChunkedDecoder {
     }
 }
 
+// EXTERNAL MODULE: ./src/registry/proxy.ts
+var registry_proxy = __nccwpck_require__(4263);
 ;// CONCATENATED MODULE: ./src/registry/direct-get.ts
+
 
 
 
@@ -34988,8 +35280,9 @@ class Connection {
     #receiver;
     /** Called once when the connection ends: with the socket's error, or without one at a clean end. */
     #onClose;
-    constructor(url) {
-        this.key = url.origin;
+    /** `tunnel`: a connection to `url` through a proxy, already open; `key` then names the proxy too. */
+    constructor(url, key = url.origin, tunnel) {
+        this.key = key;
         const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
         const onread = {
             buffer,
@@ -35013,7 +35306,11 @@ class Connection {
             ALPNProtocols: ["http/1.1"],
             ...(external_node_net_default().isIP(host) === 0 ? { servername: host } : {}),
         };
-        this.socket = url.protocol === "https:" ? external_node_tls_default().connect(secure) : external_node_net_default().connect({ host, port, onread });
+        this.socket = tunnel
+            ? readThrough(tunnel, onread)
+            : url.protocol === "https:"
+                ? external_node_tls_default().connect(secure)
+                : external_node_net_default().connect({ host, port, onread });
         this.socket.setTimeout(IDLE_TIMEOUT_MS, () => this.socket.destroy(idleTimeoutError(url.origin)));
         const closed = (error) => {
             const onClose = this.#onClose;
@@ -35191,6 +35488,16 @@ class Connection {
         });
     }
 }
+/**
+ * TLS inside a tunnel cannot take `onread` (Node ignores it over an existing socket), so a tunnel's chunks
+ * go to the same callback, and reading pauses when it says so.
+ */
+function readThrough(socket, { callback }) {
+    return socket.on("data", (chunk) => {
+        if (!callback(chunk.length, chunk))
+            socket.pause();
+    });
+}
 /** Destroys the socket with the signal's reason when it aborts; returns the function that stops watching. */
 function watch(signal, socket) {
     if (signal === undefined)
@@ -35219,8 +35526,8 @@ function forget(connection) {
     if (list && at >= 0)
         list.splice(at, 1);
 }
-function take(url) {
-    const list = idle.get(url.origin);
+function take(key) {
+    const list = idle.get(key);
     for (let connection = list?.pop(); connection; connection = list?.pop()) {
         if (!connection.socket.destroyed)
             return connection;
@@ -35231,7 +35538,7 @@ function take(url) {
  * GET `url` and wait for the response head. A kept-alive connection is reused when one is idle; if the
  * server had closed it meanwhile (nothing came back), the request goes once more on a new connection.
  */
-async function directGet(url, headers, signal) {
+async function directGet(url, headers, signal, proxy) {
     const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`];
     for (const [name, value] of Object.entries(headers)) {
         if (/[\r\n]/.test(name) || /[\r\n]/.test(value))
@@ -35239,7 +35546,9 @@ async function directGet(url, headers, signal) {
         lines.push(`${name}: ${value}`);
     }
     const requestHead = `${lines.join("\r\n")}\r\n\r\n`;
-    const reused = take(url);
+    // A tunnel is reused only for the target it leads to, through the same proxy.
+    const key = proxy ? `${url.origin} via ${proxy.key}` : url.origin;
+    const reused = take(key);
     if (reused) {
         try {
             return await reused.request(url, requestHead, signal);
@@ -35249,12 +35558,14 @@ async function directGet(url, headers, signal) {
                 throw error;
         }
     }
-    return new Connection(url).request(url, requestHead, signal);
+    const tunnel = proxy && (await (0,registry_proxy/* connectThrough */.EM)(proxy, (0,registry_proxy/* tunnelTarget */.Aw)(url), { ALPNProtocols: ["http/1.1"] }, signal));
+    return new Connection(url, key, tunnel).request(url, requestHead, signal);
 }
 
 // EXTERNAL MODULE: ./src/registry/origin.ts
 var origin = __nccwpck_require__(5685);
 ;// CONCATENATED MODULE: ./src/registry/transport.ts
+
 
 
 
@@ -35295,9 +35606,10 @@ async function exchange(req, options = {}) {
             headers.authorization = options.authorization.value;
         if (body === undefined && (method === "GET" || method === "HEAD"))
             delete headers["content-length"];
+        const proxy = options.proxies && (0,registry_proxy/* proxyFor */.iJ)(url, options.proxies);
         const response = req.bulk && method === "GET"
-            ? wrapDirect(url, await directGet(url, headers, req.signal))
-            : wrapIncoming(url, await send(url, method, headers, body, req.signal));
+            ? wrapDirect(url, await directGet(url, headers, req.signal, proxy))
+            : wrapIncoming(url, await send(url, method, headers, body, req.signal, proxy));
         const location = response.header("location");
         if (!REDIRECT_STATUSES.has(response.status) || location === undefined)
             return response;
@@ -35312,13 +35624,13 @@ async function exchange(req, options = {}) {
         url = next;
     }
 }
-function send(url, method, headers, body, signal) {
+function send(url, method, headers, body, signal, proxy) {
     return new Promise((resolve, reject) => {
         const secure = url.protocol === "https:";
         const request = (secure ? (external_node_https_default()) : (external_node_http_default())).request(url, {
             method,
             headers,
-            agent: agents[secure ? "https:" : "http:"],
+            agent: proxy ? (0,registry_proxy/* proxyAgent */.QT)(proxy, secure) : agents[secure ? "https:" : "http:"],
             ...(signal ? { signal } : {}),
         });
         request.once("response", resolve);
@@ -35473,7 +35785,7 @@ function wrapDirect(url, response) {
 /* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2187);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6764);
-/* harmony import */ var _transport_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8089);
+/* harmony import */ var _transport_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6061);
 
 
 
@@ -35804,6 +36116,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 
 /***/ }),
 

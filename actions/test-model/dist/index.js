@@ -78608,7 +78608,7 @@ async function targets_openTarget(ref, options = {}) {
         return OciLayout.open(ref.path, options.create ? { create: true } : {});
     const { create: _create, ...registryOptions } = options;
     // Loaded on demand: the HTTP stack costs a third of a second of start-up that offline work never needs.
-    const { openRepository } = await __nccwpck_require__.e(/* import() */ 841).then(__nccwpck_require__.bind(__nccwpck_require__, 8841));
+    const { openRepository } = await __nccwpck_require__.e(/* import() */ 682).then(__nccwpck_require__.bind(__nccwpck_require__, 1682));
     return openRepository(ref, registryOptions);
 }
 
