@@ -205,6 +205,8 @@ export const setup: Command = {
       workDir: await mkdtemp(path.join(tmpdir(), "cortex-model-setup-")),
       env: io.env,
       log,
+      // A foreground command: the backend ends with it, even when it is killed with SIGKILL.
+      lifetime: "caller",
     };
     const signals = watchSignals();
     let handle: BackendHandle | undefined;
