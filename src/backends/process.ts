@@ -43,6 +43,21 @@ export async function spawnBackendProcess(options: SpawnOptions): Promise<Spawne
     });
     // Tied before anything is awaited: the server exists from here on.
     const tied = options.lifetime === "caller" && child.pid !== undefined ? tieGroup(child.pid) : undefined;
+    // Awaited below; handled now so that a failure before then is not an unhandled rejection.
+    tied?.catch(() => {});
+    // Listened to before anything is awaited too: a server that fails at once may exit during the waits below.
+    let status: number | string | undefined;
+    const exited = new Promise<number | string>((resolve) =>
+      child.once("exit", (code, signal) => {
+        status = code ?? signal ?? "unknown";
+        resolve(status);
+        // A group that has ended by itself needs its watchdog no more; one whose leader alone died still does.
+        void tied?.then(
+          () => groupAlive(child.pid as number) || releaseGroup(child.pid as number),
+          () => {},
+        );
+      }),
+    );
     const spawned = await new Promise<number>((resolve, reject) => {
       child.once("spawn", () => resolve(child.pid as number));
       child.once("error", reject);
@@ -55,13 +70,6 @@ export async function spawnBackendProcess(options: SpawnOptions): Promise<Spawne
         cause: error,
       });
     });
-    let status: number | string | undefined;
-    const exited = new Promise<number | string>((resolve) =>
-      child.once("exit", (code, signal) => {
-        status = code ?? signal ?? "unknown";
-        resolve(status);
-      }),
-    );
     // The action's main step must be able to end while the server keeps running.
     child.unref();
     return { pid: spawned, logFile: options.logFile, exited, exitStatus: () => status };

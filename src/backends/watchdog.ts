@@ -20,6 +20,8 @@ const program = [path.dirname(fileURLToPath(import.meta.url)), "watchdog-main.js
 
 const watchdogs = new Map<number, ChildProcess>();
 
+const ARM_TIMEOUT_MS = 30_000;
+
 /**
  * Starts the watchdog of the group led by `pgid`. The process is created before this returns (no await in
  * between), so the span in which a SIGKILL of this process would leave the group untied is as short as it can
@@ -32,12 +34,23 @@ export function tieGroup(pgid: number): Promise<void> {
     stdio: ["pipe", "pipe", "ignore"],
   });
   return new Promise<void>((resolve, reject) => {
-    const died = (code: number | null, signal: string | null) =>
-      reject(new Error(`the watchdog ${program} exited (${signal ?? `code ${code}`}) before it was armed`));
-    child.once("error", reject);
-    child.once("exit", died);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      child.off("exit", exited);
+      reject(error);
+    };
+    const exited = (code: number | null, signal: string | null) =>
+      fail(new Error(`the watchdog ${program} exited (${signal ?? `code ${code}`}) before it was armed`));
+    // Generous: it is a node start, which takes seconds only on a machine loaded far beyond its cores.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      fail(new Error(`the watchdog ${program} was not armed after ${ARM_TIMEOUT_MS / 1000} s`));
+    }, ARM_TIMEOUT_MS);
+    child.once("error", fail);
+    child.once("exit", exited);
     child.stdout?.once("data", () => {
-      child.off("exit", died);
+      clearTimeout(timer);
+      child.off("exit", exited);
       child.stdout?.destroy();
       // Neither the watchdog nor its pipe may keep this process from exiting: its exit is what they wait for.
       child.unref();

@@ -72,7 +72,7 @@ describe("cortex-model demo", () => {
     expect(await processesMentioning(tmp())).not.toEqual([]);
     demo.kill("SIGKILL");
     await exited;
-    expect(await within(5_000, async () => (await processesMentioning(tmp())).length === 0)).toBeDefined();
+    expect(await within(8_000, async () => (await processesMentioning(tmp())).length === 0)).toBeDefined();
     expect(await portFree(port)).toBe(true);
   });
 });

@@ -126,9 +126,9 @@ describe("cortex-model setup", () => {
     run.child.kill("SIGKILL");
     expect(await run.exited).toBeNull();
     // SIGTERM from the watchdog: serve closes at once (no request in flight), well inside the SIGKILL grace.
-    expect(await within(5_000, async () => (await groupMembers(pid)).length === 0)).toBeDefined();
+    expect(await within(8_000, async () => (await groupMembers(pid)).length === 0)).toBeDefined();
     expect(await portFree(port)).toBe(true);
-    expect(await within(2_000, async () => (await watchdogsOf(pid)).length === 0)).toBeDefined();
+    expect(await within(8_000, async () => (await watchdogsOf(pid)).length === 0)).toBeDefined();
     expect(await processesMentioning(root)).toEqual([]);
   });
 
@@ -141,7 +141,7 @@ describe("cortex-model setup", () => {
     const [pid] = await processesMentioning(root);
     run.child.kill("SIGKILL");
     expect(await run.exited).toBeNull();
-    expect(await within(5_000, async () => (await groupMembers(pid as number)).length === 0)).toBeDefined();
+    expect(await within(8_000, async () => (await groupMembers(pid as number)).length === 0)).toBeDefined();
     expect(await processesMentioning(root)).toEqual([]);
   });
 
