@@ -16,7 +16,8 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     io.stdout.write(topic ? `${(await topic.load()).usage}\n` : await helpText());
     return 0;
   }
-  const entry = commands.find((c) => c.name === name);
+  // `--version` is what scripts probe first; it answers exactly as the version command does.
+  const entry = commands.find((c) => c.name === (name === "--version" || name === "-V" ? "version" : name));
   if (!entry) {
     io.stderr.write(`cortex-model: unknown command "${name}"; run cortex-model help\n`);
     return 2;

@@ -25,10 +25,6 @@ export function registryBaseUrl(registry: string, options: { insecure?: boolean 
   return new URL(`${scheme}://${endpoint}/`);
 }
 
-export function sameOrigin(a: URL, b: URL): boolean {
-  return a.origin === b.origin;
-}
-
 /**
  * Refuses plain HTTP to a host that is neither loopback nor explicitly trusted, wherever the URL came from
  * (configuration, a redirect, a token realm). Other schemes are refused outright.

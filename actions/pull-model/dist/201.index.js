@@ -854,9 +854,6 @@ function registryBaseUrl(registry, options = {}) {
     const scheme = options.insecure || isLoopbackHost(endpoint) ? "http" : "https";
     return new URL(`${scheme}://${endpoint}/`);
 }
-function sameOrigin(a, b) {
-    return a.origin === b.origin;
-}
 /**
  * Refuses plain HTTP to a host that is neither loopback nor explicitly trusted, wherever the URL came from
  * (configuration, a redirect, a token realm). Other schemes are refused outright.

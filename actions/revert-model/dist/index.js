@@ -34117,7 +34117,7 @@ function manifestArtifactType(bytes) {
 /* harmony export */   cT: () => (/* binding */ assertTransportAllowed),
 /* harmony export */   mO: () => (/* binding */ registryBaseUrl)
 /* harmony export */ });
-/* unused harmony exports hostName, isLoopbackHost, sameOrigin */
+/* unused harmony exports hostName, isLoopbackHost */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _ref_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1666);
 
@@ -34145,9 +34145,6 @@ function registryBaseUrl(registry, options = {}) {
     const endpoint = (0,_ref_js__WEBPACK_IMPORTED_MODULE_1__/* .registryEndpoint */ .Fh)(registry);
     const scheme = options.insecure || isLoopbackHost(endpoint) ? "http" : "https";
     return new URL(`${scheme}://${endpoint}/`);
-}
-function sameOrigin(a, b) {
-    return a.origin === b.origin;
 }
 /**
  * Refuses plain HTTP to a host that is neither loopback nor explicitly trusted, wherever the URL came from
