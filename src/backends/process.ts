@@ -53,7 +53,9 @@ export async function spawnBackendProcess(options: SpawnOptions): Promise<Spawne
         resolve(status);
         // A group that has ended by itself needs its watchdog no more; one whose leader alone died still does.
         void tied?.then(
-          () => groupAlive(child.pid as number) || releaseGroup(child.pid as number),
+          () => {
+            if (!groupAlive(child.pid as number)) releaseGroup(child.pid as number);
+          },
           () => {},
         );
       }),
