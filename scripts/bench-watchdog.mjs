@@ -25,6 +25,7 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 const ms = (value) => `${value.toFixed(1)} ms`;
+const mib = (kib) => `${(kib / 1024).toFixed(1)} MiB`;
 
 function groupAlive(pgid) {
   try {
@@ -80,13 +81,15 @@ async function timedSpawn(lifetime) {
     logFile: join(dir, "server.log"),
   });
   const elapsed = performance.now() - start;
-  let rssKiB;
+  let memory;
   if (lifetime === "caller") {
-    const status = await readFile(`/proc/${await watchdogPid(spawned.pid)}/status`, "utf8");
-    rssKiB = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1]);
+    // Most of a node process's resident pages are node's own code, shared with every other node process.
+    const rollup = await readFile(`/proc/${await watchdogPid(spawned.pid)}/smaps_rollup`, "utf8");
+    const kib = (field) => Number(new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(rollup)?.[1]);
+    memory = { rss: kib("Rss"), private: kib("Private_Dirty") + kib("Private_Clean") };
   }
   await stopProcessGroup(spawned.pid);
-  return { elapsed, rssKiB };
+  return { elapsed, memory };
 }
 
 async function watchdogPid(pgid) {
@@ -151,13 +154,13 @@ async function serveStart(lifetime, args, readyFile) {
 
 try {
   const spawnTimes = { detached: [], caller: [] };
-  const rss = [];
+  const memory = [];
   for (let run = 0; run < runs; run++) {
     // Alternate so that drift in the machine hits both alike.
     spawnTimes.detached.push((await timedSpawn("detached")).elapsed);
     const tied = await timedSpawn("caller");
     spawnTimes.caller.push(tied.elapsed);
-    rss.push(tied.rssKiB);
+    memory.push(tied.memory);
   }
   const standIn = [];
   for (let run = 0; run < runs; run++) standIn.push(await killedCommand(idle));
@@ -187,7 +190,7 @@ try {
 | spawnBackendProcess, lifetime detached (the action) | ${ms(detached)} |
 | spawnBackendProcess, lifetime caller (armed watchdog) | ${ms(caller)} (+${ms(caller - detached)}, x${(caller / detached).toFixed(2)}) |
 | \`cortex-model serve\` spawn -> ready, detached / caller (${serveRuns} runs) | ${ms(median(serveStarts.detached))} / ${ms(median(serveStarts.caller))} |
-| watchdog resident memory while it waits | ${(median(rss) / 1024).toFixed(1)} MiB |
+| watchdog memory while it waits: resident / private to it | ${mib(median(memory.map((m) => m.rss)))} / ${mib(median(memory.map((m) => m.private)))} |
 | SIGKILL of the command -> stand-in server stopped / reaped by init | ${ms(median(standIn.map((r) => r.stopped)))} / ${ms(median(standIn.map((r) => r.reaped)))} |
 | SIGKILL of the command -> \`cortex-model serve\` stopped / reaped, port free (${serveRuns} runs) | ${ms(median(serve.map((r) => r.stopped)))} / ${ms(median(serve.map((r) => r.reaped)))} |
 
