@@ -48,14 +48,32 @@ export async function watchdogsOf(pgid: number): Promise<number[]> {
     .map((process) => process.pid);
 }
 
-/** Polls `done` every 50 ms; the milliseconds it took, or undefined when `timeoutMs` passed first. */
-export async function within(timeoutMs: number, done: () => Promise<boolean>): Promise<number | undefined> {
+/** Polls `done` every `intervalMs`; the milliseconds it took, or undefined when `timeoutMs` passed first. */
+export async function within(
+  timeoutMs: number,
+  done: () => Promise<boolean>,
+  intervalMs = 50,
+): Promise<number | undefined> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     if (await done()) return Date.now() - started;
-    await sleep(50);
+    await sleep(intervalMs);
   }
   return undefined;
+}
+
+/** The children of `pid` now (of any of its threads): cheap enough to poll every few milliseconds. */
+export async function childrenOf(pid: number): Promise<number[]> {
+  const children: number[] = [];
+  try {
+    for (const task of await readdir(`/proc/${pid}/task`)) {
+      const text = await readFile(`/proc/${pid}/task/${task}/children`, "utf8").catch(() => "");
+      children.push(...text.split(" ").filter(Boolean).map(Number));
+    }
+  } catch {
+    // The process has ended.
+  }
+  return children;
 }
 
 /** True when something can listen on `port` of 127.0.0.1 right now. */
