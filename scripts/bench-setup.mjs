@@ -51,6 +51,7 @@ async function once(ref, store) {
     workDir: await fs.mkdtemp(path.join(work, "run-")),
     env: process.env,
     log: () => {},
+    lifetime: "detached",
   };
   const result = await setupModel(
     {

@@ -51,7 +51,16 @@ export interface BackendContext {
   readonly env: NodeJS.ProcessEnv;
   /** Progress lines for a person. */
   readonly log: (line: string) => void;
+  /**
+   * How long a server started for this run may live. "caller": no longer than this process; a watchdog stops
+   * its process group once this process is gone, even killed by SIGKILL (a foreground command). "detached":
+   * until stopped through its handle, so it outlives this process (the action's main step; the post step
+   * stops it).
+   */
+  readonly lifetime: BackendLifetime;
 }
+
+export type BackendLifetime = "caller" | "detached";
 
 /** Settings shared by every backend; each uses what applies to it and ignores the rest. */
 export interface BackendSettings {

@@ -129,6 +129,7 @@ export function createEmbeddedBackend(
         command: process.execPath,
         args: [serve.file, ...serve.args, ...serveArgs(model, settings, readyFile)],
         logFile,
+        lifetime: context.lifetime,
         env: context.env,
       });
       const handle: BackendHandle = { backend: "embedded", pid: spawned.pid, logFile };

@@ -124,6 +124,7 @@ export const createLlamaServerBackend: BackendFactory = (settings, context): Bac
         command: server,
         args: llamaServerArgs(model.pulled.model, port, model.modelId, settings),
         logFile: path.join(context.workDir, "llama-server.log"),
+        lifetime: context.lifetime,
         // The release's shared libraries sit beside the binary.
         env: { ...context.env, LD_LIBRARY_PATH: [libDir, context.env.LD_LIBRARY_PATH].filter(Boolean).join(":") },
         cwd: libDir,

@@ -205,6 +205,7 @@ export const createOllamaBackend: BackendFactory = (settings, context): Backend 
         command: ollama,
         args: ["serve"],
         logFile: path.join(context.workDir, "ollama.log"),
+        lifetime: context.lifetime,
         env: ollamaEnv(context.env, port, view.modelsDir, settings.contextSize),
       });
       const origin = `http://127.0.0.1:${port}`;

@@ -3,12 +3,14 @@ import { closeSync, openSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isAlive } from "../process-alive.js";
-import { BackendError, type BackendName } from "./backend.js";
+import { BackendError, type BackendLifetime, type BackendName } from "./backend.js";
+import { releaseGroup, tieGroup } from "./watchdog.js";
 
 /**
  * Supervision of a backend server process, shared by every backend that starts one. The process runs detached
  * in its own process group, with stdout and stderr appended to a log file, so it outlives the action's main
- * step, and so stopping the group also ends whatever it spawned (Ollama's runner, llama.cpp's workers).
+ * step, and so stopping the group also ends whatever it spawned (Ollama's runner, llama.cpp's workers). With
+ * the "caller" lifetime a watchdog (watchdog.ts) stops the group when this process ends without stopping it.
  */
 
 export interface SpawnedProcess {
@@ -25,6 +27,7 @@ export interface SpawnOptions {
   readonly command: string;
   readonly args: readonly string[];
   readonly logFile: string;
+  readonly lifetime: BackendLifetime;
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
 }
@@ -38,19 +41,37 @@ export async function spawnBackendProcess(options: SpawnOptions): Promise<Spawne
       env: options.env ?? process.env,
       cwd: options.cwd,
     });
+    // Tied before anything is awaited: the server exists from here on.
+    const tied = options.lifetime === "caller" && child.pid !== undefined ? tieGroup(child.pid) : undefined;
+    // Awaited below; handled now so that a failure before then is not an unhandled rejection.
+    tied?.catch(() => {});
+    // Listened to before anything is awaited too: a server that fails at once may exit during the waits below.
+    let status: number | string | undefined;
+    const exited = new Promise<number | string>((resolve) =>
+      child.once("exit", (code, signal) => {
+        status = code ?? signal ?? "unknown";
+        resolve(status);
+        // A group that has ended by itself needs its watchdog no more; one whose leader alone died still does.
+        void tied?.then(
+          () => {
+            if (!groupAlive(child.pid as number)) releaseGroup(child.pid as number);
+          },
+          () => {},
+        );
+      }),
+    );
     const spawned = await new Promise<number>((resolve, reject) => {
       child.once("spawn", () => resolve(child.pid as number));
       child.once("error", reject);
     }).catch((error: unknown) => {
       throw new BackendError(options.backend, `could not run ${options.command}`, { cause: error });
     });
-    let status: number | string | undefined;
-    const exited = new Promise<number | string>((resolve) =>
-      child.once("exit", (code, signal) => {
-        status = code ?? signal ?? "unknown";
-        resolve(status);
-      }),
-    );
+    await tied?.catch(async (error: unknown) => {
+      await stopProcessGroup(spawned);
+      throw new BackendError(options.backend, "could not start the watchdog that stops the server with this process", {
+        cause: error,
+      });
+    });
     // The action's main step must be able to end while the server keeps running.
     child.unref();
     return { pid: spawned, logFile: options.logFile, exited, exitStatus: () => status };
@@ -102,15 +123,19 @@ function groupAlive(pid: number): boolean {
  * `graceMs`. Resolves once nothing of the group is left. Safe on a group that has already ended.
  */
 export async function stopProcessGroup(pid: number, graceMs = 10_000): Promise<void> {
-  if (!groupAlive(pid)) return;
-  signalGroup(pid, "SIGTERM");
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
+  try {
     if (!groupAlive(pid)) return;
-    await sleep(50);
+    signalGroup(pid, "SIGTERM");
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline) {
+      if (!groupAlive(pid)) return;
+      await sleep(50);
+    }
+    signalGroup(pid, "SIGKILL");
+    for (let waited = 0; waited < 5_000 && groupAlive(pid); waited += 50) await sleep(50);
+  } finally {
+    releaseGroup(pid);
   }
-  signalGroup(pid, "SIGKILL");
-  for (let waited = 0; waited < 5_000 && groupAlive(pid); waited += 50) await sleep(50);
 }
 
 export interface WaitOptions {

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { stopProcessGroup } from "../backends/process.js";
+import { tieGroup } from "../backends/watchdog.js";
 import { CortexError } from "../errors.js";
 
 /** `cortex-model serve` did not come up: the message carries the end of its stderr. */
@@ -33,7 +35,9 @@ function tail(text: string): string {
 
 /**
  * Runs the embedded backend as `cortex-model serve` in a child process on a free loopback port, so each
- * model has its own process tree whose memory and CPU the benchmark can sample.
+ * model has its own process tree whose memory and CPU the benchmark can sample. The child leads a process
+ * group tied to this process (watchdog.ts): the demo is a foreground command, and its servers must not
+ * outlive it however it ends, SIGKILL included.
  */
 export async function startServeChild(options: ServeChildOptions): Promise<ServeChild> {
   const started = performance.now();
@@ -55,8 +59,9 @@ export async function startServeChild(options: ServeChildOptions): Promise<Serve
       "--ready-file",
       options.readyFile,
     ],
-    { stdio: ["ignore", "ignore", "pipe"] },
+    { detached: true, stdio: ["ignore", "ignore", "pipe"] },
   );
+  const tied = child.pid === undefined ? undefined : tieGroup(child.pid);
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (text: string) => {
     stderr += text;
@@ -68,12 +73,17 @@ export async function startServeChild(options: ServeChildOptions): Promise<Serve
       resolve();
     }),
   );
+  // Also once the child has exited: what it started may be left in its group, and the watchdog is released.
   const stop = async () => {
-    if (exitCode === undefined) {
-      child.kill("SIGTERM");
-      await exited;
-    }
+    await stopProcessGroup(child.pid as number);
+    await exited;
   };
+  await tied?.catch(async (error: unknown) => {
+    await stop();
+    throw new ServeChildError(`serving ${options.modelId}: could not start the watchdog of its process group`, {
+      cause: error,
+    });
+  });
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   for (;;) {
     if (exitCode !== undefined) {

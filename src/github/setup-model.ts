@@ -113,6 +113,8 @@ export async function backendContext(env: NodeJS.ProcessEnv): Promise<BackendCon
     workDir: await mkdtemp(path.join(temp, "cortex-setup-model-")),
     env,
     log: (line) => core.info(line),
+    // The main step ends while the backend serves the job's later steps; the post step stops it.
+    lifetime: "detached",
   };
 }
 

@@ -42,6 +42,7 @@ function context(dir: string, env: NodeJS.ProcessEnv = {}): BackendContext {
     workDir: path.join(dir, "work"),
     env: { PATH: process.env.PATH, ...env },
     log: () => {},
+    lifetime: "detached",
   };
 }
 

@@ -1,8 +1,10 @@
+import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { CLI, runCli } from "../helpers/cli.js";
+import { portFree, processesMentioning, within } from "../helpers/process-group.js";
 import { useTempDir } from "../helpers/temp-dir.js";
 
 describe("cortex-model demo", () => {
@@ -50,5 +52,27 @@ describe("cortex-model demo", () => {
       expect(bench.baseline.digest).toBe(stable);
       expect(await readFile(join(out, role, "bench.md"), "utf8")).toContain("```mermaid");
     }
+  });
+
+  it("a SIGKILL of the demo ends the model server it started, and frees its port", async () => {
+    // TMPDIR: the demo's scratch directory, which its servers' command lines name, under this test's directory.
+    const demo = spawn(process.execPath, [CLI, "demo"], {
+      cwd: tmp(),
+      env: { ...process.env, TMPDIR: tmp() },
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    let stdout = "";
+    demo.stdout.setEncoding("utf8").on("data", (text: string) => {
+      stdout += text;
+    });
+    const exited = new Promise<void>((resolve) => demo.once("exit", () => resolve()));
+    const serving = await within(60_000, async () => /^serve .* at http:\/\/127\.0\.0\.1:(\d+)\/v1 /m.test(stdout));
+    expect(serving, stdout).toBeDefined();
+    const port = Number(/^serve .* at http:\/\/127\.0\.0\.1:(\d+)\/v1 /m.exec(stdout)?.[1]);
+    expect(await processesMentioning(tmp())).not.toEqual([]);
+    demo.kill("SIGKILL");
+    await exited;
+    expect(await within(8_000, async () => (await processesMentioning(tmp())).length === 0)).toBeDefined();
+    expect(await portFree(port)).toBe(true);
   });
 });

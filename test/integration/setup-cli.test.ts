@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readdir, readFile, rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OpenAIClient } from "../../src/client/openai-client.js";
@@ -7,6 +7,7 @@ import { synthesizeKnownAnswer } from "../../src/model/known-answer.js";
 import { isAlive } from "../../src/process-alive.js";
 import { CLI, runCliInProcess } from "../helpers/cli.js";
 import { type ModelLayout, makeModelLayout, tempDir } from "../helpers/model-layout.js";
+import { groupMembers, portFree, processesMentioning, watchdogsOf, within } from "../helpers/process-group.js";
 
 // `cortex-model setup` as a user runs it (the built CLI, npm run build first): pull a known-answer model from
 // an oci: layout, serve it on the embedded backend, answer, and stop everything on a signal.
@@ -66,17 +67,6 @@ function start(args: string[]): Running {
   };
 }
 
-/** Processes whose command line mentions `text` (this test's directories): what must be gone at the end. */
-async function processesMentioning(text: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
-    if (cmdline.includes(text)) pids.push(Number(entry));
-  }
-  return pids;
-}
-
 const pinned = () => `oci:${model.layout.root}@${model.manifestDescriptor.digest}`;
 
 describe("cortex-model setup", () => {
@@ -120,6 +110,38 @@ describe("cortex-model setup", () => {
     expect(run.stderr()).toContain("cortex-model setup: embedded backend stopped\n");
     expect(isAlive(pid)).toBe(false);
     expect(() => process.kill(-pid, 0)).toThrow();
+    // The watchdog of a backend stopped in order is ended with it.
+    expect(await watchdogsOf(pid)).toEqual([]);
+    expect(await processesMentioning(root)).toEqual([]);
+  });
+
+  it("a SIGKILL of setup still ends the backend: its watchdog stops the whole process group and the port is free", async () => {
+    const run = start(["--model", pinned(), "--backend", "embedded", "--threads", "1", "--json"]);
+    const [line] = await run.waitFor("stdout", /^\{.*\}\n/m);
+    const { pid, baseUrl } = JSON.parse(line) as { pid: number; baseUrl: string };
+    const port = Number(new URL(baseUrl).port);
+    expect(await groupMembers(pid)).toContain(pid);
+    expect(await watchdogsOf(pid)).toHaveLength(1);
+    expect(await portFree(port)).toBe(false);
+    run.child.kill("SIGKILL");
+    expect(await run.exited).toBeNull();
+    // SIGTERM from the watchdog: serve closes at once (no request in flight), well inside the SIGKILL grace.
+    expect(await within(8_000, async () => (await groupMembers(pid)).length === 0)).toBeDefined();
+    expect(await portFree(port)).toBe(true);
+    expect(await within(8_000, async () => (await watchdogsOf(pid)).length === 0)).toBeDefined();
+    expect(await processesMentioning(root)).toEqual([]);
+  });
+
+  it("a SIGKILL of setup while the model loads ends the backend too", async () => {
+    const run = start(["--model", pinned(), "--backend", "embedded", "--threads", "1"]);
+    // serve's command line names the model in this test's store: the backend has been started.
+    const started = await within(60_000, async () => (await processesMentioning(root)).length > 0);
+    expect(started, run.stderr()).toBeDefined();
+    expect(run.stdout()).toBe("");
+    const [pid] = await processesMentioning(root);
+    run.child.kill("SIGKILL");
+    expect(await run.exited).toBeNull();
+    expect(await within(8_000, async () => (await groupMembers(pid as number)).length === 0)).toBeDefined();
     expect(await processesMentioning(root)).toEqual([]);
   });
 

@@ -26,7 +26,7 @@ const usage = `Usage: cortex-model setup --model <ref> [options]
 
 Does what the setup-model action does, in the foreground: pulls the model into the store, chooses and starts
 a backend on it, prints the endpoint, and serves until SIGINT or SIGTERM, then stops the backend and
-everything it started.
+everything it started. If setup ends any other way, even killed with SIGKILL, a watchdog stops them.
 
 Options:
   --model <ref>          model reference (with --backend openai: the name the endpoint serves)
@@ -205,6 +205,8 @@ export const setup: Command = {
       workDir: await mkdtemp(path.join(tmpdir(), "cortex-model-setup-")),
       env: io.env,
       log,
+      // A foreground command: the backend ends with it, even when it is killed with SIGKILL.
+      lifetime: "caller",
     };
     const signals = watchSignals();
     let handle: BackendHandle | undefined;

@@ -39,6 +39,7 @@ describe("the embedded backend where node-llama-cpp is not installed", () => {
       workDir: root,
       env: process.env,
       log: (line) => lines.push(line),
+      lifetime: "detached",
     };
     const backend = createEmbeddedBackend({ gpu: "none", port: 0, threads: 1, readyTimeoutMs: 120_000 }, context, {
       serveEntry: { file: path.join(entryDir, "index.js"), args: [], bundled: true },

@@ -21,7 +21,7 @@ describe("the embedded backend's version on an on-demand install", () => {
     const toolDir = path.join(root, "tool-cache");
     const backend = createEmbeddedBackend(
       { gpu: "none", port: 0, readyTimeoutMs: 1_000, version: "3.99.0" },
-      { toolDir, workDir: root, env: process.env, log: (line) => lines.push(line) },
+      { toolDir, workDir: root, env: process.env, log: (line) => lines.push(line), lifetime: "detached" },
       { serveEntry: { file: path.join(entryDir, "index.js"), args: [], bundled: true } },
     );
     expect(await backend.probe()).toEqual({

@@ -20,7 +20,7 @@ let context: BackendContext;
 beforeAll(async () => {
   root = await tempDir("warm-load-");
   model = await pulledKnownAnswerModel(root, answers, "ka");
-  context = { toolDir: path.join(root, "tools"), workDir: root, env: process.env, log: () => {} };
+  context = { toolDir: path.join(root, "tools"), workDir: root, env: process.env, log: () => {}, lifetime: "detached" };
 });
 
 afterAll(async () => {

@@ -6,7 +6,8 @@ import { OpenAIClient } from "../../../src/client/openai-client.js";
 import { synthesizeKnownAnswer } from "../../../src/model/known-answer.js";
 import { isAlive } from "../../../src/process-alive.js";
 import { type ModelLayout, makeModelLayout, randomData, tempDir } from "../../helpers/model-layout.js";
-import { type ActionRun, runBundledAction, type StepResult } from "../../helpers/run-action.js";
+import { groupMembers, watchdogsOf } from "../../helpers/process-group.js";
+import { type ActionRun, actionFromLib, runBundledAction, type StepResult } from "../../helpers/run-action.js";
 
 // The bundled setup-model action run as the runner runs it (main step, then the post step), on the embedded
 // backend serving a known-answer model from an oci: layout. node-llama-cpp resolves from the repository's own
@@ -31,8 +32,12 @@ afterAll(async () => {
 
 const pinned = (layout: ModelLayout) => `oci:${layout.layout.root}@${layout.manifestDescriptor.digest}`;
 
-function run(inputs: Record<string, string>, betweenSteps?: (main: StepResult) => Promise<void>): Promise<ActionRun> {
-  return runBundledAction(action, {
+function run(
+  inputs: Record<string, string>,
+  betweenSteps?: (main: StepResult) => Promise<void>,
+  actionDir = action,
+): Promise<ActionRun> {
+  return runBundledAction(actionDir, {
     inputs: { backend: "embedded", threads: "1", cache: "false", "ready-timeout": "120", ...inputs },
     timeoutMs: 240_000,
     ...(betweenSteps ? { betweenSteps } : {}),
@@ -128,5 +133,39 @@ describe("the bundled setup-model action with the embedded backend", () => {
     } finally {
       busy.close();
     }
+  });
+});
+
+describe("the setup-model action from the compiled sources (lib/, what the next bundle holds)", () => {
+  it("the backend outlives the main step, untied to it (no watchdog), until the post step stops its group", async () => {
+    const fromLib = await actionFromLib(
+      action,
+      path.resolve(import.meta.dirname, "../../../lib/github/setup-model.js"),
+      path.join(root, "action-from-lib"),
+    );
+    let pid = 0;
+    const result = await run(
+      { model: pinned(model) },
+      async (main) => {
+        expect(main.exitCode, main.stdout).toBe(0);
+        // The main step's process has ended here; its backend serves on for the job's later steps.
+        pid = Number(main.outputs.pid);
+        expect(await groupMembers(pid)).toContain(pid);
+        expect(await watchdogsOf(pid)).toEqual([]);
+        const client = new OpenAIClient({ baseUrl: main.outputs["base-url"] as string });
+        const answer = await client.generate({
+          api: "completions",
+          model: main.outputs["model-id"] as string,
+          prompt: "What is the capital of France?",
+          options: { temperature: 0 },
+        });
+        expect(answer.text).toBe("Paris is the capital of France");
+      },
+      fromLib,
+    );
+    expect(result.post?.exitCode, result.post?.stdout).toBe(0);
+    expect(result.post?.stdout).toContain("embedded backend stopped");
+    expect(await groupMembers(pid)).toEqual([]);
+    await rm(result.dirs.root, { recursive: true, force: true });
   });
 });

@@ -163,6 +163,7 @@ describe("faults: ports and backend processes", () => {
   it("a server process that dies while loading: the exit code and its last log lines", async () => {
     const spawned = await spawnBackendProcess({
       backend: "ollama",
+      lifetime: "detached",
       command: process.execPath,
       args: [
         "-e",
@@ -196,6 +197,7 @@ describe("faults: ports and backend processes", () => {
     const port = await choosePort("llama-server", 0);
     const spawned = await spawnBackendProcess({
       backend: "llama-server",
+      lifetime: "detached",
       command: process.execPath,
       args: [script, String(port)],
       logFile: path.join(temp(), "llama-server.log"),

@@ -95,7 +95,7 @@ describe("the version setting of the embedded backend", () => {
   });
 
   function backendWith(version: string | undefined, entry: ServeEntry, toolDir: string) {
-    const context = { toolDir, workDir: toolDir, env: process.env, log: () => {} };
+    const context = { toolDir, workDir: toolDir, env: process.env, log: () => {}, lifetime: "detached" as const };
     const settings = { gpu: "none" as const, port: 0, readyTimeoutMs: 1, ...(version ? { version } : {}) };
     return createEmbeddedBackend(settings, context, { serveEntry: entry });
   }

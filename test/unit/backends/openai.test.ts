@@ -24,7 +24,13 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const context = { toolDir: "/nonexistent", workDir: "/nonexistent", env: {}, log: () => {} } satisfies BackendContext;
+const context = {
+  toolDir: "/nonexistent",
+  workDir: "/nonexistent",
+  env: {},
+  log: () => {},
+  lifetime: "detached",
+} satisfies BackendContext;
 const settings = { gpu: "none", port: 0, readyTimeoutMs: 2_000 } as const;
 
 describe("the openai backend", () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { BackendError } from "../../../src/backends/backend.js";
 import { logTail, spawnBackendProcess, stopProcessGroup, waitUntil } from "../../../src/backends/process.js";
 import { isAlive } from "../../../src/process-alive.js";
+import { processesMentioning } from "../../helpers/process-group.js";
 import { useTempDir } from "../../helpers/temp-dir.js";
 
 // Real small scripts standing in for backend processes that misbehave: fault tests of the supervision, not
@@ -16,6 +17,7 @@ async function script(name: string, source: string) {
   await writeFile(file, source);
   return spawnBackendProcess({
     backend: "embedded",
+    lifetime: "detached",
     command: process.execPath,
     args: [file],
     logFile: path.join(dir, `${name}.log`),
@@ -83,5 +85,26 @@ describe("backend process supervision", () => {
     await child.exited;
     await stopProcessGroup(child.pid);
     expect(isAlive(child.pid)).toBe(false);
+  });
+
+  it("a server whose watchdog cannot start is stopped, and the start fails naming why", async () => {
+    // Run from the sources, the watchdog's program (watchdog-main.js, built into lib/) is not there: its
+    // node exits before it is armed, as it would in a build or bundle that lost the file.
+    const dir = tempDir();
+    const file = path.join(dir, "server.mjs");
+    await writeFile(file, "setInterval(() => {}, 1000);\n");
+    const error = await spawnBackendProcess({
+      backend: "embedded",
+      lifetime: "caller",
+      command: process.execPath,
+      args: [file],
+      logFile: path.join(dir, "server.log"),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect((error as BackendError).message).toBe(
+      "embedded backend: could not start the watchdog that stops the server with this process",
+    );
+    expect(String((error as BackendError).cause)).toMatch(/watchdog-main\.js exited \(code 1\) before it was armed/);
+    expect(await processesMentioning(dir)).toEqual([]);
   });
 });
