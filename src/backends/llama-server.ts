@@ -59,6 +59,8 @@ export async function installLlamaServer(options: {
   toolDir: string;
   tag: string;
   url: string;
+  /** The backend's environment: its proxy variables route the download. */
+  env: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }): Promise<string> {
   const dir = await installTool({
@@ -69,6 +71,7 @@ export async function installLlamaServer(options: {
     arch: "x64",
     url: options.url,
     format: "zip",
+    env: options.env,
     ...(options.log ? { log: options.log } : {}),
     validate: async (unpacked) => {
       if (!(await findFile(unpacked, "llama-server"))) {
@@ -110,6 +113,7 @@ export const createLlamaServerBackend: BackendFactory = (settings, context): Bac
         toolDir: context.toolDir,
         tag,
         url: llamaServerRelease(tag).url,
+        env: context.env,
         log: context.log,
       });
     },

@@ -66,6 +66,8 @@ export async function installOllama(options: {
   toolDir: string;
   version: string;
   release: OllamaRelease;
+  /** The backend's environment: its proxy variables route the download. */
+  env: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }): Promise<string> {
   const dir = await installTool({
@@ -76,6 +78,7 @@ export async function installOllama(options: {
     arch: options.release.arch,
     url: options.release.url,
     format: options.release.format,
+    env: options.env,
     ...(options.log ? { log: options.log } : {}),
     validate: async (unpacked) => {
       if (!(await fs.stat(path.join(unpacked, "bin", "ollama")).catch(() => undefined))) {
@@ -184,6 +187,7 @@ export const createOllamaBackend: BackendFactory = (settings, context): Backend 
         toolDir: context.toolDir,
         version,
         release: ollamaRelease(version),
+        env: context.env,
         log: context.log,
       });
       const check = await execa(binary, ["--version"], { reject: false, all: true, timeout: 30_000 });

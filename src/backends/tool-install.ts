@@ -1,8 +1,9 @@
 import { createWriteStream, promises as fs } from "node:fs";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { execa } from "execa";
+import { type ProxyEnv, proxyEnv } from "../registry/proxy.js";
+import { exchange, type HttpResponse } from "../registry/transport.js";
 import { tempPath } from "../store/files.js";
 import { BackendError, type BackendName } from "./backend.js";
 
@@ -11,6 +12,8 @@ import { BackendError, type BackendName } from "./backend.js";
  * (`<toolDir>/<name>/<version>/<arch>` plus a `<arch>.complete` marker), so a runner's tool cache and
  * `tc.find` see the same entries, while this module stays free of @actions/*. The archive is unpacked into a
  * temporary directory and renamed into place: an interrupted install leaves nothing that looks complete.
+ * Downloads go through the registry's transport, so they honour the same proxy variables as pulls (a runner
+ * behind a corporate proxy) and every redirect hop (GitHub to its object store) picks its own route.
  */
 
 export type ArchiveFormat = "tgz" | "tar.zst" | "zip";
@@ -23,6 +26,8 @@ export interface ToolInstall {
   readonly arch: string;
   readonly url: string;
   readonly format: ArchiveFormat;
+  /** The environment the backend runs with: its proxy variables route the download. */
+  readonly env: NodeJS.ProcessEnv;
   readonly log?: (line: string) => void;
   /** Throws when the unpacked tree lacks what the backend needs; checked before the install is marked complete. */
   readonly validate?: (dir: string) => Promise<void>;
@@ -47,6 +52,7 @@ export async function findTool(
 export async function installTool(install: ToolInstall): Promise<string> {
   const cached = await findTool(install.toolDir, install.name, install.version, install.arch);
   if (cached) return cached;
+  const proxies = proxyEnv(install.env);
   const dir = toolPath(install.toolDir, install.name, install.version, install.arch);
   const parent = path.dirname(dir);
   await fs.mkdir(parent, { recursive: true });
@@ -54,7 +60,7 @@ export async function installTool(install: ToolInstall): Promise<string> {
   const unpacked = tempPath(parent, ".unpack");
   try {
     install.log?.(`Downloading ${install.url}`);
-    await download(install, archive);
+    await download(install, proxies, archive);
     await fs.mkdir(unpacked);
     await unpack(install, archive, unpacked);
     await install.validate?.(unpacked);
@@ -68,17 +74,29 @@ export async function installTool(install: ToolInstall): Promise<string> {
   }
 }
 
-async function download(install: ToolInstall, file: string): Promise<void> {
-  let response: Response;
+async function download(install: ToolInstall, proxies: ProxyEnv, file: string): Promise<void> {
+  const failed = (detail: unknown) =>
+    new BackendError(
+      install.backend,
+      `could not download ${install.url}: ${detail instanceof Error ? detail.message : String(detail)}`,
+      detail instanceof Error ? { cause: detail } : {},
+    );
+  let response: HttpResponse;
   try {
-    response = await fetch(install.url, { redirect: "follow" });
+    // bulk: release archives run to gigabytes, and the direct reader receives them at a fraction of the CPU.
+    response = await exchange({ method: "GET", url: new URL(install.url), bulk: true }, { proxies });
   } catch (error) {
-    throw new BackendError(install.backend, `could not download ${install.url}`, { cause: error });
+    throw failed(error);
   }
-  if (!response.ok || !response.body) {
-    throw new BackendError(install.backend, `could not download ${install.url}: HTTP ${response.status}`);
+  if (response.status < 200 || response.status > 299) {
+    await response.discard();
+    throw failed(`HTTP ${response.status}`);
   }
-  await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), createWriteStream(file));
+  try {
+    await pipeline(response.body, createWriteStream(file));
+  } catch (error) {
+    throw failed(error);
+  }
 }
 
 /** argv that unpacks `archive` into `dir`; zstd needs GNU tar's --zstd (tar 1.31+, as on ubuntu runners). */

@@ -105,7 +105,7 @@ describe("installing release archives into the tool cache", () => {
       try {
         const toolDir = path.join(temp(), "tools");
         const release = { url: `${server.origin}/ollama.${format}`, format, arch: "amd64" };
-        const binary = await installOllama({ toolDir, version: "0.13.3", release });
+        const binary = await installOllama({ toolDir, version: "0.13.3", release, env: {} });
         expect(binary).toBe(path.join(toolDir, "ollama", "0.13.3", "amd64", "bin", "ollama"));
         expect((await execa(binary, ["--version"])).stdout).toBe("ollama version is 0.0.0");
         expect(
@@ -115,7 +115,7 @@ describe("installing release archives into the tool cache", () => {
           ),
         ).toBe("gpu");
         expect(await fs.stat(path.join(toolDir, "ollama", "0.13.3", "amd64.complete"))).toBeTruthy();
-        expect(await installOllama({ toolDir, version: "0.13.3", release })).toBe(binary);
+        expect(await installOllama({ toolDir, version: "0.13.3", release, env: {} })).toBe(binary);
         expect(server.hits).toEqual([`/ollama.${format}`]);
         expect((await fs.readdir(path.join(toolDir, "ollama", "0.13.3"))).sort()).toEqual(["amd64", "amd64.complete"]);
       } finally {
@@ -134,7 +134,7 @@ describe("installing release archives into the tool cache", () => {
     const server = await serveFiles({ "/llama.zip": archive });
     try {
       const toolDir = path.join(temp(), "tools");
-      const binary = await installLlamaServer({ toolDir, tag: "b6987", url: `${server.origin}/llama.zip` });
+      const binary = await installLlamaServer({ toolDir, tag: "b6987", url: `${server.origin}/llama.zip`, env: {} });
       expect(binary).toBe(path.join(toolDir, "llama-server", "b6987", "x64", "build", "bin", "llama-server"));
     } finally {
       await server.close();
@@ -153,6 +153,7 @@ describe("installing release archives into the tool cache", () => {
       const missing = await installOllama({
         toolDir,
         version: "0.13.3",
+        env: {},
         release: { url: `${server.origin}/nope.tgz`, format: "tgz", arch: "amd64" },
       }).catch((e) => e);
       expect(missing).toBeInstanceOf(BackendError);
@@ -163,6 +164,7 @@ describe("installing release archives into the tool cache", () => {
       const layout = await installOllama({
         toolDir,
         version: "0.13.2",
+        env: {},
         release: { url: `${server.origin}/bad.tgz`, format: "tgz", arch: "amd64" },
       }).catch((e) => e);
       expect(layout.message).toMatch(/has no bin\/ollama/);
