@@ -2,14 +2,18 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 export interface TestHttpServer {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://<host>:<port>` */
   readonly origin: string;
   close(): Promise<void>;
 }
 
-/** A node:http server on a free loopback port, for speaking a protocol to a client under test. */
+/**
+ * A node:http server on a free loopback port, for speaking a protocol to a client under test; `host` another
+ * loopback address (127.0.0.2) when a test needs a second origin.
+ */
 export async function startHttpServer(
   handler: (request: IncomingMessage, response: ServerResponse, body: string) => void | Promise<void>,
+  host = "127.0.0.1",
 ): Promise<TestHttpServer> {
   const server = createServer((request, response) => {
     let body = "";
@@ -23,10 +27,10 @@ export async function startHttpServer(
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://${host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -6,29 +6,8 @@ import { BackendError } from "../../../src/backends/backend.js";
 import { installLlamaServer, llamaServerArgs, llamaServerRelease } from "../../../src/backends/llama-server.js";
 import { installOllama, ollamaEnv, ollamaRelease } from "../../../src/backends/ollama.js";
 import { startHttpServer } from "../../helpers/http-server.js";
+import { ollamaArchive, serveFiles } from "../../helpers/release-archives.js";
 import { useTempDir } from "../../helpers/temp-dir.js";
-
-/** Archives built here with tar and zip, served over loopback HTTP, installed as a runner would. */
-async function serveFiles(files: Record<string, string>) {
-  const hits: string[] = [];
-  const server = await startHttpServer(async (req, res) => {
-    hits.push(req.url ?? "");
-    const file = files[req.url ?? ""];
-    if (!file) return void res.writeHead(404).end();
-    res.writeHead(200).end(await fs.readFile(file));
-  });
-  return Object.assign(server, { hits });
-}
-
-async function ollamaTree(dir: string): Promise<string> {
-  const root = path.join(dir, "tree");
-  await fs.mkdir(path.join(root, "bin"), { recursive: true });
-  await fs.mkdir(path.join(root, "lib", "ollama", "cuda_v12"), { recursive: true });
-  await fs.writeFile(path.join(root, "bin", "ollama"), "#!/bin/sh\necho 'ollama version is 0.0.0'\n", { mode: 0o755 });
-  await fs.writeFile(path.join(root, "lib", "ollama", "libggml-base.so"), "lib");
-  await fs.writeFile(path.join(root, "lib", "ollama", "cuda_v12", "libggml-cuda.so"), "gpu");
-  return root;
-}
 
 describe("release URLs and command lines", () => {
   it("picks .tgz before 0.14.0 and .tar.zst from it, per architecture", () => {
@@ -90,17 +69,7 @@ describe("installing release archives into the tool cache", () => {
 
   for (const format of ["tgz", "tar.zst"] as const) {
     it(`unpacks an Ollama ${format} keeping bin/ and lib/ollama/, once`, async () => {
-      const root = await ollamaTree(temp());
-      const archive = path.join(temp(), `ollama.${format}`);
-      await execa("tar", [
-        format === "tgz" ? "-czf" : "--zstd",
-        ...(format === "tgz" ? [] : ["-cf"]),
-        archive,
-        "-C",
-        root,
-        "bin",
-        "lib",
-      ]);
+      const archive = await ollamaArchive(temp(), format);
       const server = await serveFiles({ [`/ollama.${format}`]: archive });
       try {
         const toolDir = path.join(temp(), "tools");
@@ -136,6 +105,54 @@ describe("installing release archives into the tool cache", () => {
       const toolDir = path.join(temp(), "tools");
       const binary = await installLlamaServer({ toolDir, tag: "b6987", url: `${server.origin}/llama.zip`, env: {} });
       expect(binary).toBe(path.join(toolDir, "llama-server", "b6987", "x64", "build", "bin", "llama-server"));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("follows a release URL's redirect to another origin, as GitHub's go to its object store", async () => {
+    const archive = await ollamaArchive(temp(), "tgz");
+    const objects = await serveFiles({ "/objects/ollama.tgz": archive }, "127.0.0.2");
+    const releases = await startHttpServer((_req, res) => {
+      res.writeHead(302, { location: `${objects.origin}/objects/ollama.tgz` }).end();
+    });
+    try {
+      const toolDir = path.join(temp(), "tools");
+      const release = { url: `${releases.origin}/download/ollama.tgz`, format: "tgz" as const, arch: "amd64" };
+      const binary = await installOllama({ toolDir, version: "0.13.3", release, env: {} });
+      expect((await execa(binary, ["--version"])).stdout).toBe("ollama version is 0.0.0");
+      expect(objects.hits).toEqual(["/objects/ollama.tgz"]);
+    } finally {
+      await Promise.all([releases.close(), objects.close()]);
+    }
+  });
+
+  it("fails on a body cut short and on a redirect to plain HTTP elsewhere, leaving nothing marked complete", async () => {
+    const server = await startHttpServer((req, res) => {
+      if (req.url === "/downgrade.tgz") return void res.writeHead(302, { location: "http://example.com/o.tgz" }).end();
+      res.writeHead(200, { "content-length": "1000" });
+      res.write(Buffer.alloc(300));
+      setTimeout(() => res.destroy(), 20);
+    });
+    try {
+      const toolDir = path.join(temp(), "tools");
+      const install = (name: string) =>
+        installOllama({
+          toolDir,
+          version: "0.13.3",
+          env: {},
+          release: { url: `${server.origin}/${name}`, format: "tgz", arch: "amd64" },
+        }).catch((e) => e);
+      const cut = await install("cut.tgz");
+      expect(cut).toBeInstanceOf(BackendError);
+      expect(cut.message).toMatch(
+        new RegExp(`^ollama backend: could not download ${server.origin}/cut.tgz: .* after 300 body bytes$`),
+      );
+      const downgrade = await install("downgrade.tgz");
+      expect(downgrade.message).toBe(
+        `ollama backend: could not download ${server.origin}/downgrade.tgz: refusing plain HTTP to example.com: only loopback hosts or registries marked insecure may use http`,
+      );
+      expect(await fs.readdir(path.join(toolDir, "ollama", "0.13.3"))).toEqual([]);
     } finally {
       await server.close();
     }
