@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { BackendError } from "../../../src/backends/backend.js";
 import { installLlamaServer, llamaServerArgs, llamaServerRelease } from "../../../src/backends/llama-server.js";
 import { installOllama, ollamaEnv, ollamaRelease } from "../../../src/backends/ollama.js";
+import { UsageError } from "../../../src/errors.js";
 import { startHttpServer } from "../../helpers/http-server.js";
 import { ollamaArchive, serveFiles } from "../../helpers/release-archives.js";
 import { useTempDir } from "../../helpers/temp-dir.js";
@@ -156,6 +157,17 @@ describe("installing release archives into the tool cache", () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("refuses a proxy variable it cannot use instead of going around the proxy", async () => {
+    const error = await installOllama({
+      toolDir: path.join(temp(), "tools"),
+      version: "0.13.3",
+      env: { HTTPS_PROXY: "socks5://user:pw-secret@proxy.example:1080" },
+      release: { url: "https://github.com/o/o/releases/download/v0.13.3/o.tgz", format: "tgz", arch: "amd64" },
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toBe("HTTPS_PROXY: socks5 proxies are not supported; give an http:// proxy");
   });
 
   it("fails clearly on a missing download and on an archive without the binary, leaving nothing marked complete", async () => {
