@@ -124,6 +124,7 @@ const median = (values) => {
 let report;
 try {
   const began = performance.now();
+  const loadAverage = os.loadavg()[0];
   const models = [];
   for (const mb of SIZES_MB) models.push(await prepareModel(mb));
   const prepared = (performance.now() - began) / 1000;
@@ -149,9 +150,16 @@ try {
     }
   }
   const f = (seconds) => seconds.toFixed(2);
+  const medians = new Map(
+    models.map((model) => [
+      model,
+      Object.fromEntries(Object.entries(samples.get(model)).map(([key, values]) => [key, median(values)])),
+    ]),
+  );
+  const smallest = medians.get(models[0]);
+  const largest = medians.get(models.at(-1));
   const rows = models.map((model) => {
-    const s = samples.get(model);
-    const m = Object.fromEntries(Object.entries(s).map(([key, values]) => [key, median(values)]));
+    const m = medians.get(model);
     return `| ${(model.bytes / 1e6).toFixed(0)} MB | ${f(m.cold)} | ${f(m.coldAnswer)} | ${f(m.cached)} | ${f(m.warm)} | ${f(m.warmAnswer)} | ${(m.cold / m.warm).toFixed(2)}x | ${(m.coldAnswer / m.warmAnswer).toFixed(2)}x |`;
   });
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
@@ -167,7 +175,9 @@ try {
     "by `fincore`); the node-llama-cpp runtime stays cached. Warm: setup-model's `warm-load`, a restart right",
     "after a load. Start to ready is what setup-model reports as `load-seconds` / `warm-load-seconds`; the first",
     "answer adds one 1-token completion. Fresh process, file cached: `load-seconds` right after a pull.",
-    `Machine: ${os.cpus().length} CPUs (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, threads ${THREADS}; models made and pulled in ${prepared.toFixed(0)} s.`,
+    `The smallest model's warm load (${f(smallest.warm)} s) is nearly all the runtime's own start (node, the`,
+    `node-llama-cpp import and binding); reading the largest model's file cold adds ${f(largest.coldAnswer - largest.warmAnswer)} s up to its first answer.`,
+    `Machine: ${os.cpus().length} CPUs (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, threads ${THREADS}, load average ${loadAverage.toFixed(1)} at the start; models made and pulled in ${prepared.toFixed(0)} s, whole run ${((performance.now() - began) / 1000).toFixed(0)} s.`,
     `Reproduce: \`BENCH_RUNS=${RUNS} BENCH_SIZES_MB=${SIZES_MB.join(",")} npm run bench:load\``,
   ].join("\n");
 } finally {
