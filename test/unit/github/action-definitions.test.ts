@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -16,7 +17,15 @@ interface ActionFile {
   runs: {
     using: string;
     main?: string;
-    steps?: { id?: string; uses?: string; run?: string; shell?: string; with?: Record<string, unknown>; if?: string }[];
+    steps?: {
+      id?: string;
+      uses?: string;
+      run?: string;
+      shell?: string;
+      env?: Record<string, string>;
+      with?: Record<string, unknown>;
+      if?: string;
+    }[];
   };
 }
 
@@ -61,8 +70,21 @@ describe("actions/model-gate composite steps", () => {
   const steps = gate.runs.steps ?? [];
   const declaredInputs = Object.keys(gate.inputs ?? {});
 
-  it("use sibling actions of this repository, pinned to the release, that exist here", () => {
-    const siblings = steps.map((step) => {
+  const siblingOf = (step: (typeof steps)[number]) => /actions\/([a-z-]+)@/.exec(step.uses ?? "")?.[1];
+  const siblingInputs = (step: (typeof steps)[number]) => {
+    const sibling = siblingOf(step);
+    return sibling !== undefined && existsSync(path.join(actionsDir, sibling, "action.yml"))
+      ? Object.keys(load(sibling).inputs ?? {})
+      : undefined;
+  };
+  /** The `inputs.<name>` an expression, or every expression of a step, reads. */
+  const inputsIn = (text: string) => [...text.matchAll(/inputs\.([a-z-]+)/g)].map((m) => m[1] as string);
+  const stepText = (step: (typeof steps)[number]) =>
+    [...Object.values(step.with ?? {}), ...Object.values(step.env ?? {}), step.if ?? ""].map(String).join("\n");
+
+  it("check the baseline inputs in a script first, then use sibling actions of this repository, pinned to the release", () => {
+    expect(steps[0]).toMatchObject({ id: "check", shell: "bash" });
+    const siblings = steps.slice(1).map((step) => {
       const match = new RegExp(`^${REPOSITORY}/actions/([a-z-]+)@v1$`).exec(step.uses ?? "");
       expect(match, step.uses).not.toBeNull();
       return match?.[1] as string;
@@ -88,16 +110,120 @@ describe("actions/model-gate composite steps", () => {
       }
     };
     for (const step of steps) {
-      const sibling = /actions\/([a-z-]+)@/.exec(step.uses ?? "")?.[1] as string;
-      const siblingInputs = existsSync(path.join(actionsDir, sibling, "action.yml"))
-        ? Object.keys(load(sibling).inputs ?? {})
-        : undefined;
-      for (const [input, value] of Object.entries(step.with ?? {})) {
-        if (siblingInputs) expect(siblingInputs, `${step.id}: ${input}`).toContain(input);
-        for (const expression of referenced(String(value))) check(expression);
+      const declared = siblingInputs(step);
+      for (const input of Object.keys(step.with ?? {})) {
+        if (declared) expect(declared, `${step.id}: ${input}`).toContain(input);
       }
-      if (step.if) check(step.if);
+      for (const expression of referenced(stepText(step))) check(expression);
     }
     for (const output of Object.values(gate.outputs ?? {})) for (const e of referenced(output.value ?? "")) check(e);
+  });
+
+  it("forward every input the gate declares to a step", () => {
+    const used = new Set(steps.flatMap((step) => inputsIn(stepText(step))));
+    expect(declaredInputs.filter((input) => !used.has(input))).toEqual([]);
+  });
+
+  // A sibling's input the gate does not pass is a decision, written down here: bench-model's baseline-ref and
+  // baseline-cache were once declared there and silently missing here. A new input of a sibling fails this
+  // test until it is passed on or added to this list.
+  const leftToDefaults: Record<string, readonly string[]> = {
+    // The gate picks backends by `backend` alone and serves from the store setup-model chooses.
+    "setup-model": [
+      "version",
+      "strategy",
+      "environment",
+      "install",
+      "cache",
+      "gpu",
+      "context-size",
+      "port",
+      "ready-timeout",
+      "base-url",
+      "api-key",
+    ],
+    // "baseline" there is a golden outputs file, not a model; no comparison endpoint, reports at their defaults.
+    "test-model": ["baseline", "compare-base-url", "compare-model", "concurrency", "json", "junit"],
+    // Warm-up from the scenario; the gate comments on pull requests (auto); a results file in the repository is not
+    // offered as a gate baseline (baseline-ref or baseline-cache carry stored results).
+    "bench-model": ["warmup", "comment", "baseline-file"],
+  };
+  it.each(steps.filter((step) => step.uses).map((step) => [step.id, step] as const))(
+    "step %s passes every input of its sibling but those deliberately left to their defaults",
+    (_, step) => {
+      const sibling = siblingOf(step) as string;
+      const unset = (siblingInputs(step) ?? []).filter((input) => !(input in (step.with ?? {})));
+      expect(unset.sort()).toEqual([...(leftToDefaults[sibling] ?? [])].sort());
+    },
+  );
+
+  it("pass the stored-baseline inputs to bench-model as they are, and serve a baseline only when one is named", () => {
+    const step = (id: string) => steps.find((s) => s.id === id);
+    const expression = (body: string) => `\${{ ${body} }}`;
+    expect(step("bench")?.with).toMatchObject({
+      "baseline-ref": expression("inputs.baseline-ref"),
+      "baseline-cache": expression("inputs.baseline-cache"),
+      "baseline-base-url": expression("steps.baseline.outputs.base-url"),
+    });
+    expect(step("baseline")?.if).toBe(expression("inputs.baseline != ''"));
+    expect(step("bench")?.if).toContain("steps.baseline.outcome == 'skipped'");
+    expect(gate.inputs?.baseline?.required).toBeFalsy();
+  });
+});
+
+describe("actions/model-gate baseline check", () => {
+  const script = load("model-gate").runs.steps?.find((step) => step.id === "check")?.run as string;
+  // What bench-model would refuse after minutes of pulling and serving is refused before the first pull.
+  const check = (env: { BASELINE?: string; BASELINE_REF?: string; BASELINE_CACHE?: string; EVENT_NAME: string }) => {
+    const run = spawnSync("bash", ["-e", "-c", script], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, BASELINE: "", BASELINE_REF: "", BASELINE_CACHE: "false", ...env },
+    });
+    return { code: run.status, stdout: run.stdout };
+  };
+  const stable = "ghcr.io/acme/model:stable";
+
+  it("reads the inputs only from its environment (no expression pasted into the script)", () => {
+    expect(script).not.toContain("${{");
+  });
+
+  it.each([
+    ["a served baseline", { BASELINE: stable, EVENT_NAME: "pull_request" }],
+    ["stored results in the registry", { BASELINE_REF: stable, EVENT_NAME: "pull_request" }],
+    ["the base branch's cached results on a pull request", { BASELINE_CACHE: "true", EVENT_NAME: "pull_request" }],
+    [
+      "a push that compares with a served baseline and saves",
+      { BASELINE: stable, BASELINE_CACHE: "True", EVENT_NAME: "push" },
+    ],
+    [
+      "a push that compares with stored results and saves",
+      { BASELINE_REF: stable, BASELINE_CACHE: "true", EVENT_NAME: "push" },
+    ],
+  ])("accepts %s", (_, env) => {
+    expect(check(env)).toEqual({ code: 0, stdout: "" });
+  });
+
+  it.each([
+    ["both baselines", { BASELINE: stable, BASELINE_REF: stable, EVENT_NAME: "pull_request" }, /not both/],
+    [
+      "no baseline",
+      { EVENT_NAME: "pull_request" },
+      /give a baseline: "baseline" .*"baseline-ref" .*"baseline-cache: true"/,
+    ],
+    [
+      "the cache alone on a push",
+      { BASELINE_CACHE: "true", EVENT_NAME: "push" },
+      /only on a pull request; this push run needs "baseline" or "baseline-ref"/,
+    ],
+    [
+      "a baseline-cache that is not a boolean",
+      { BASELINE: stable, BASELINE_CACHE: "yes", EVENT_NAME: "push" },
+      /"baseline-cache" must be true or false/,
+    ],
+  ])("refuses %s with one error annotation", (_, env, message) => {
+    const { code, stdout } = check(env);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^::error title=model-gate::.+\n$/);
+    expect(stdout).toMatch(message);
   });
 });
