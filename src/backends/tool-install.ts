@@ -3,7 +3,14 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { execa } from "execa";
 import { type ProxyEnv, proxyEnv } from "../registry/proxy.js";
-import { exchange, type HttpResponse } from "../registry/transport.js";
+import {
+  DEFAULT_RETRY_POLICY,
+  isRetryableStatus,
+  parseRetryAfter,
+  RetryLater,
+  withRetries,
+} from "../registry/retry.js";
+import { exchange } from "../registry/transport.js";
 import { tempPath } from "../store/files.js";
 import { BackendError, type BackendName } from "./backend.js";
 
@@ -74,6 +81,11 @@ export async function installTool(install: ToolInstall): Promise<string> {
   }
 }
 
+/**
+ * Downloads the archive, retried as registry requests are (broken connections, a body cut short, 408, 429
+ * with its Retry-After, 5xx): release downloads from GitHub fail now and then, and one failure would fail the
+ * whole setup step.
+ */
 async function download(install: ToolInstall, proxies: ProxyEnv, file: string): Promise<void> {
   const failed = (detail: unknown) =>
     new BackendError(
@@ -81,21 +93,20 @@ async function download(install: ToolInstall, proxies: ProxyEnv, file: string): 
       `could not download ${install.url}: ${detail instanceof Error ? detail.message : String(detail)}`,
       detail instanceof Error ? { cause: detail } : {},
     );
-  let response: HttpResponse;
   try {
-    // bulk: release archives run to gigabytes, and the direct reader receives them at a fraction of the CPU.
-    response = await exchange({ method: "GET", url: new URL(install.url), bulk: true }, { proxies });
+    await withRetries(DEFAULT_RETRY_POLICY, undefined, async () => {
+      // bulk: release archives run to gigabytes, and the direct reader receives them at a fraction of the CPU.
+      const response = await exchange({ method: "GET", url: new URL(install.url), bulk: true }, { proxies });
+      if (response.status < 200 || response.status > 299) {
+        await response.discard();
+        const error = failed(`HTTP ${response.status}`);
+        if (!isRetryableStatus(response.status)) throw error;
+        throw new RetryLater(error, parseRetryAfter(response.header("retry-after")));
+      }
+      await pipeline(response.body, createWriteStream(file));
+    });
   } catch (error) {
-    throw failed(error);
-  }
-  if (response.status < 200 || response.status > 299) {
-    await response.discard();
-    throw failed(`HTTP ${response.status}`);
-  }
-  try {
-    await pipeline(response.body, createWriteStream(file));
-  } catch (error) {
-    throw failed(error);
+    throw error instanceof BackendError ? error : failed(error);
   }
 }
 

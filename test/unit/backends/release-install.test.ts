@@ -128,6 +128,29 @@ describe("installing release archives into the tool cache", () => {
     }
   });
 
+  it("retries a download that failed on the way (a 503, then a body cut short) and installs on the third try", async () => {
+    const archive = await fs.readFile(await ollamaArchive(temp(), "tgz"));
+    let hits = 0;
+    const server = await startHttpServer((_req, res) => {
+      hits++;
+      if (hits === 1) return void res.writeHead(503, { "retry-after": "0" }).end();
+      res.writeHead(200, { "content-length": String(archive.length) });
+      if (hits === 2) {
+        res.write(archive.subarray(0, 100));
+        return void setTimeout(() => res.destroy(), 20);
+      }
+      res.end(archive);
+    });
+    try {
+      const release = { url: `${server.origin}/ollama.tgz`, format: "tgz" as const, arch: "amd64" };
+      const binary = await installOllama({ toolDir: path.join(temp(), "tools"), version: "0.13.3", release, env: {} });
+      expect((await execa(binary, ["--version"])).stdout).toBe("ollama version is 0.0.0");
+      expect(hits).toBe(3);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("fails on a body cut short and on a redirect to plain HTTP elsewhere, leaving nothing marked complete", async () => {
     const server = await startHttpServer((req, res) => {
       if (req.url === "/downgrade.tgz") return void res.writeHead(302, { location: "http://example.com/o.tgz" }).end();
