@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Digest } from "../digest.js";
 import { DigestMismatchError } from "../errors.js";
 import { isIndexMediaType } from "../media-types.js";
@@ -80,6 +81,8 @@ export async function pull(
   // One failed blob cancels the others, and the pull ends only once they have stopped writing.
   const failure = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, failure.signal]) : failure.signal;
+  // Every request in flight listens to it: as many listeners as the concurrency, past Node's warning at 10.
+  setMaxListeners(0, signal);
   let firstError: unknown;
   try {
     await Promise.all(

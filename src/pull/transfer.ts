@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { promises as fs, writeSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CortexError, DigestMismatchError, NotFoundError } from "../errors.js";
@@ -101,6 +102,8 @@ async function downloadInto(descriptor: Descriptor, ctx: TransferContext, resume
     const parts = splitRanges(missingRanges(done, descriptor.size), ctx.partSize);
     const failure = new AbortController();
     const signal = ctx.signal ? AbortSignal.any([ctx.signal, failure.signal]) : failure.signal;
+    // Every request in flight listens to it: as many listeners as the concurrency, past Node's warning at 10.
+    setMaxListeners(0, signal);
     let firstError: unknown;
     await Promise.allSettled(
       parts.map((part) =>

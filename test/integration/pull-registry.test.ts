@@ -81,6 +81,27 @@ describe("pull from a real registry", () => {
     expect(result.downloadedBytes).toBe(6 * MiB + 5 + model.config.size);
   });
 
+  it("runs 16 parts at once without Node's listener-leak warning (one abort listener per request in flight)", async () => {
+    const model = await pushModel("pull/wide", [randomData(16 * MiB)]);
+    const store = await ModelStore.open({ dir: await tempDir() });
+    const ref = parseReference(`${registry.host}/${model.repository}:latest`);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      const result = await pull(testRepository(registry, model.repository), ref, store, {
+        partSize: MiB,
+        concurrency: 16,
+      });
+      expect(result.digest).toBe(model.digest);
+      // Warnings are emitted on the next tick.
+      await sleep(10);
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it("resumes after SIGKILL, downloading less than half the second time", async () => {
     const size = 64 * MiB;
     const model = await pushModel("pull/resume", [randomData(size)]);
