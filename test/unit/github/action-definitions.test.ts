@@ -144,9 +144,8 @@ describe("actions/model-gate composite steps", () => {
     ],
     // "baseline" there is a golden outputs file, not a model; no comparison endpoint, reports at their defaults.
     "test-model": ["baseline", "compare-base-url", "compare-model", "concurrency", "json", "junit"],
-    // Warm-up from the scenario; the gate comments on pull requests (auto); a results file in the repository is not
-    // offered as a gate baseline (baseline-ref or baseline-cache carry stored results).
-    "bench-model": ["warmup", "comment", "baseline-file"],
+    // Warm-up from the scenario; the gate comments on pull requests (auto).
+    "bench-model": ["warmup", "comment"],
   };
   it.each(steps.filter((step) => step.uses).map((step) => [step.id, step] as const))(
     "step %s passes every input of its sibling but those deliberately left to their defaults",
@@ -163,6 +162,7 @@ describe("actions/model-gate composite steps", () => {
     expect(step("bench")?.with).toMatchObject({
       "baseline-ref": expression("inputs.baseline-ref"),
       "baseline-cache": expression("inputs.baseline-cache"),
+      "baseline-file": expression("inputs.baseline-file"),
       "baseline-base-url": expression("steps.baseline.outputs.base-url"),
     });
     expect(step("baseline")?.if).toBe(expression("inputs.baseline != ''"));
@@ -174,10 +174,23 @@ describe("actions/model-gate composite steps", () => {
 describe("actions/model-gate baseline check", () => {
   const script = load("model-gate").runs.steps?.find((step) => step.id === "check")?.run as string;
   // What bench-model would refuse after minutes of pulling and serving is refused before the first pull.
-  const check = (env: { BASELINE?: string; BASELINE_REF?: string; BASELINE_CACHE?: string; EVENT_NAME: string }) => {
+  const check = (env: {
+    BASELINE?: string;
+    BASELINE_REF?: string;
+    BASELINE_FILE?: string;
+    BASELINE_CACHE?: string;
+    EVENT_NAME: string;
+  }) => {
     const run = spawnSync("bash", ["-e", "-c", script], {
       encoding: "utf8",
-      env: { PATH: process.env.PATH, BASELINE: "", BASELINE_REF: "", BASELINE_CACHE: "false", ...env },
+      env: {
+        PATH: process.env.PATH,
+        BASELINE: "",
+        BASELINE_REF: "",
+        BASELINE_FILE: "",
+        BASELINE_CACHE: "false",
+        ...env,
+      },
     });
     return { code: run.status, stdout: run.stdout };
   };
@@ -190,6 +203,7 @@ describe("actions/model-gate baseline check", () => {
   it.each([
     ["a served baseline", { BASELINE: stable, EVENT_NAME: "pull_request" }],
     ["stored results in the registry", { BASELINE_REF: stable, EVENT_NAME: "pull_request" }],
+    ["a results file in the repository", { BASELINE_FILE: "bench/stable.json", EVENT_NAME: "push" }],
     ["the base branch's cached results on a pull request", { BASELINE_CACHE: "true", EVENT_NAME: "pull_request" }],
     [
       "a push that compares with a served baseline and saves",
@@ -204,7 +218,12 @@ describe("actions/model-gate baseline check", () => {
   });
 
   it.each([
-    ["both baselines", { BASELINE: stable, BASELINE_REF: stable, EVENT_NAME: "pull_request" }, /not both/],
+    ["both baselines", { BASELINE: stable, BASELINE_REF: stable, EVENT_NAME: "pull_request" }, /not more than one/],
+    [
+      "a served baseline and a results file",
+      { BASELINE: stable, BASELINE_FILE: "bench/stable.json", EVENT_NAME: "push" },
+      /not more than one/,
+    ],
     [
       "no baseline",
       { EVENT_NAME: "pull_request" },
@@ -213,7 +232,7 @@ describe("actions/model-gate baseline check", () => {
     [
       "the cache alone on a push",
       { BASELINE_CACHE: "true", EVENT_NAME: "push" },
-      /only on a pull request; this push run needs "baseline" or "baseline-ref"/,
+      /only on a pull request; this push run needs "baseline", "baseline-ref" or "baseline-file"/,
     ],
     [
       "a baseline-cache that is not a boolean",
