@@ -3,13 +3,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { execa } from "execa";
 import { type ProxyEnv, proxyEnv } from "../registry/proxy.js";
-import {
-  DEFAULT_RETRY_POLICY,
-  isRetryableStatus,
-  parseRetryAfter,
-  RetryLater,
-  withRetries,
-} from "../registry/retry.js";
+import { DEFAULT_RETRY_POLICY, statusFailure, withRetries } from "../registry/retry.js";
 import { exchange } from "../registry/transport.js";
 import { tempPath } from "../store/files.js";
 import { BackendError, type BackendName } from "./backend.js";
@@ -99,9 +93,7 @@ async function download(install: ToolInstall, proxies: ProxyEnv, file: string): 
       const response = await exchange({ method: "GET", url: new URL(install.url), bulk: true }, { proxies });
       if (response.status < 200 || response.status > 299) {
         await response.discard();
-        const error = failed(`HTTP ${response.status}`);
-        if (!isRetryableStatus(response.status)) throw error;
-        throw new RetryLater(error, parseRetryAfter(response.header("retry-after")));
+        throw statusFailure(response, failed(`HTTP ${response.status}`));
       }
       await pipeline(response.body, createWriteStream(file));
     });

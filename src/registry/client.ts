@@ -3,7 +3,7 @@ import type { Authenticator } from "./auth.js";
 import { errorForResponse, RegistryError } from "./errors.js";
 import type { ProxyEnv } from "./proxy.js";
 import type { Redactor } from "./redact.js";
-import { isRetryableStatus, parseRetryAfter, RetryLater, type RetryPolicy, withRetries } from "./retry.js";
+import { isRetryableStatus, type RetryPolicy, statusFailure, withRetries } from "./retry.js";
 import { exchange, type HttpMethod, type HttpResponse, type RequestBody } from "./transport.js";
 
 export interface ClientRequest {
@@ -83,10 +83,9 @@ export class RegistryClient {
             }
           }
           if (response.status === 401 || response.status === 403) throw await this.failure(where, req.what, response);
-          if (isRetryableStatus(response.status)) {
-            const retryAfter = parseRetryAfter(response.header("retry-after"));
-            throw new RetryLater(await this.failure(where, req.what, response), retryAfter);
-          }
+          // The body is read for the message only when the status is one to retry; `consume` handles the rest.
+          if (isRetryableStatus(response.status))
+            throw statusFailure(response, await this.failure(where, req.what, response));
           return await consume(response);
         }
       });

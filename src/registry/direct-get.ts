@@ -3,6 +3,7 @@ import tls from "node:tls";
 import type { BodySink } from "../body-sink.js";
 import { ChunkedDecoder } from "./chunked-decoder.js";
 import { connectThrough, type ProxyServer, tunnelTarget } from "./proxy.js";
+import { networkError } from "./retry.js";
 
 /*
  * HTTP/1.1 GET for blob bodies over a socket that reads into one reused buffer (net's `onread`). Node's
@@ -26,10 +27,6 @@ export interface DirectResponse {
   readInto(sink: BodySink, signal?: AbortSignal): Promise<void>;
   /** Drops the body (and the connection with it). */
   discard(): void;
-}
-
-function networkError(message: string, code: string): Error {
-  return Object.assign(new Error(message), { code });
 }
 
 /** The error a connection silent for IDLE_TIMEOUT_MS is given up with: retryable, like a broken one. */
@@ -278,7 +275,7 @@ class Connection {
         else if (error === undefined && frame.kind === "close") settle();
         else {
           const message = `${error?.message ?? "the connection closed"} after ${received} body bytes`;
-          settle(Object.assign(new Error(message, { cause: error }), { code: "ECONNRESET" }));
+          settle(networkError(message, "ECONNRESET", error));
         }
       };
       this.#onClose = closed;

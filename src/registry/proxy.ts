@@ -5,7 +5,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { CortexError, UsageError } from "../errors.js";
 import { hostName } from "./origin.js";
-import { isRetryableStatus } from "./retry.js";
+import { isRetryableStatus, networkError } from "./retry.js";
 
 /*
  * HTTP proxies as curl reads them from the environment: `https_proxy` for https URLs and `http_proxy` for
@@ -197,9 +197,7 @@ function refusal(proxy: ProxyServer, authority: string, status: number, reason: 
         : "; the proxy wants credentials: give them in the proxy URL (http://user:password@host:port)";
   const phrase = reason ? ` ${printable(reason)}` : "";
   // A proxy that could not reach the target (5xx) is as worth another attempt as a refused direct connection.
-  const retryable = isRetryableStatus(status)
-    ? { cause: Object.assign(new Error(`HTTP ${status}`), { code: "ECONNREFUSED" }) }
-    : {};
+  const retryable = isRetryableStatus(status) ? { cause: networkError(`HTTP ${status}`, "ECONNREFUSED") } : {};
   const message = `proxy ${proxy.origin} refused CONNECT to ${authority}: HTTP ${status}${phrase}${hint}`;
   return new ProxyError(message, status, retryable);
 }
@@ -228,7 +226,7 @@ export function openTunnel(proxy: ProxyServer, target: TunnelTarget, signal?: Ab
         new ProxyError(`cannot reach proxy ${proxy.origin} (for ${authority}): ${error.message}`, 0, { cause: error }),
       );
     const closed = () => {
-      const cause = Object.assign(new Error("connection closed"), { code: "ECONNRESET" });
+      const cause = networkError("connection closed", "ECONNRESET");
       settle(new ProxyError(`proxy ${proxy.origin} closed the connection before answering CONNECT`, 0, { cause }));
     };
     const abort = () => settle(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
@@ -257,7 +255,7 @@ export function openTunnel(proxy: ProxyServer, target: TunnelTarget, signal?: Ab
     socket.once("error", unreachable);
     socket.once("end", closed);
     socket.setTimeout(CONNECT_TIMEOUT_MS, () => {
-      const cause = Object.assign(new Error("timed out"), { code: "ETIMEDOUT" });
+      const cause = networkError("timed out", "ETIMEDOUT");
       settle(
         new ProxyError(`proxy ${proxy.origin} did not answer CONNECT within ${CONNECT_TIMEOUT_MS / 1000} s`, 0, {
           cause,

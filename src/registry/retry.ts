@@ -61,6 +61,11 @@ export function isRetryableNetworkError(error: unknown): boolean {
   return false;
 }
 
+/** A connection-level error with the code that marks it as one a new attempt may fix (see RETRYABLE_CODES). */
+export function networkError(message: string, code: string, cause?: unknown): Error {
+  return Object.assign(new Error(message, cause === undefined ? {} : { cause }), { code });
+}
+
 /** Content that came out wrong in transit (cut short, corrupted): worth another attempt. */
 export class TransientTransferError extends Error {
   override readonly name = "TransientTransferError";
@@ -83,6 +88,15 @@ export class RetryLater extends Error {
   ) {
     super(finalError.message);
   }
+}
+
+/**
+ * What to throw for a response whose status failed the request: `error` itself, or wrapped in RetryLater
+ * (with the response's Retry-After) when the status is worth another attempt.
+ */
+export function statusFailure(response: { status: number; header(name: string): string | undefined }, error: Error) {
+  if (!isRetryableStatus(response.status)) return error;
+  return new RetryLater(error, parseRetryAfter(response.header("retry-after")));
 }
 
 /**

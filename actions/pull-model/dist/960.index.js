@@ -336,6 +336,10 @@ function isRetryableNetworkError(error) {
     }
     return false;
 }
+/** A connection-level error with the code that marks it as one a new attempt may fix (see RETRYABLE_CODES). */
+function networkError(message, code, cause) {
+    return Object.assign(new Error(message, cause === undefined ? {} : { cause }), { code });
+}
 /** Content that came out wrong in transit (cut short, corrupted): worth another attempt. */
 class TransientTransferError extends Error {
     name = "TransientTransferError";
@@ -357,6 +361,15 @@ class RetryLater extends Error {
         this.finalError = finalError;
         this.retryAfterMs = retryAfterMs;
     }
+}
+/**
+ * What to throw for a response whose status failed the request: `error` itself, or wrapped in RetryLater
+ * (with the response's Retry-After) when the status is worth another attempt.
+ */
+function statusFailure(response, error) {
+    if (!isRetryableStatus(response.status))
+        return error;
+    return new RetryLater(error, parseRetryAfter(response.header("retry-after")));
 }
 /**
  * Runs `attempt` until it succeeds, fails for good, or the policy's attempts are spent. Broken connections
@@ -701,9 +714,7 @@ function refusal(proxy, authority, status, reason) {
             : "; the proxy wants credentials: give them in the proxy URL (http://user:password@host:port)";
     const phrase = reason ? ` ${printable(reason)}` : "";
     // A proxy that could not reach the target (5xx) is as worth another attempt as a refused direct connection.
-    const retryable = isRetryableStatus(status)
-        ? { cause: Object.assign(new Error(`HTTP ${status}`), { code: "ECONNREFUSED" }) }
-        : {};
+    const retryable = isRetryableStatus(status) ? { cause: networkError(`HTTP ${status}`, "ECONNREFUSED") } : {};
     const message = `proxy ${proxy.origin} refused CONNECT to ${authority}: HTTP ${status}${phrase}${hint}`;
     return new ProxyError(message, status, retryable);
 }
@@ -729,7 +740,7 @@ function openTunnel(proxy, target, signal) {
         };
         const unreachable = (error) => settle(new ProxyError(`cannot reach proxy ${proxy.origin} (for ${authority}): ${error.message}`, 0, { cause: error }));
         const closed = () => {
-            const cause = Object.assign(new Error("connection closed"), { code: "ECONNRESET" });
+            const cause = networkError("connection closed", "ECONNRESET");
             settle(new ProxyError(`proxy ${proxy.origin} closed the connection before answering CONNECT`, 0, { cause }));
         };
         const abort = () => settle(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
@@ -760,7 +771,7 @@ function openTunnel(proxy, target, signal) {
         socket.once("error", unreachable);
         socket.once("end", closed);
         socket.setTimeout(CONNECT_TIMEOUT_MS, () => {
-            const cause = Object.assign(new Error("timed out"), { code: "ETIMEDOUT" });
+            const cause = networkError("timed out", "ETIMEDOUT");
             settle(new ProxyError(`proxy ${proxy.origin} did not answer CONNECT within ${CONNECT_TIMEOUT_MS / 1000} s`, 0, {
                 cause,
             }));
@@ -808,6 +819,7 @@ function proxyAgent(proxy, secure) {
 
 
 
+
 /*
  * HTTP/1.1 GET for blob bodies over a socket that reads into one reused buffer (net's `onread`). Node's
  * usual read path allocates a 64 KiB buffer per read and pushes it through the stream machinery; for a
@@ -820,9 +832,6 @@ const MAX_HEAD_BYTES = 64 << 10;
 const MAX_IDLE_PER_ORIGIN = 16;
 /** A connection that stayed silent this long is given up (and retried, like a broken one). */
 const IDLE_TIMEOUT_MS = 60_000;
-function networkError(message, code) {
-    return Object.assign(new Error(message), { code });
-}
 /** The error a connection silent for IDLE_TIMEOUT_MS is given up with: retryable, like a broken one. */
 function idleTimeoutError(origin) {
     return networkError(`no data from ${origin} for ${IDLE_TIMEOUT_MS / 1000} s`, "ETIMEDOUT");
@@ -1063,7 +1072,7 @@ class Connection {
                     settle();
                 else {
                     const message = `${error?.message ?? "the connection closed"} after ${received} body bytes`;
-                    settle(Object.assign(new Error(message, { cause: error }), { code: "ECONNRESET" }));
+                    settle(networkError(message, "ECONNRESET", error));
                 }
             };
             this.#onClose = closed;
@@ -1570,10 +1579,9 @@ class RegistryClient {
                     }
                     if (response.status === 401 || response.status === 403)
                         throw await this.failure(where, req.what, response);
-                    if (isRetryableStatus(response.status)) {
-                        const retryAfter = parseRetryAfter(response.header("retry-after"));
-                        throw new RetryLater(await this.failure(where, req.what, response), retryAfter);
-                    }
+                    // The body is read for the message only when the status is one to retry; `consume` handles the rest.
+                    if (isRetryableStatus(response.status))
+                        throw statusFailure(response, await this.failure(where, req.what, response));
                     return await consume(response);
                 }
             });

@@ -34347,9 +34347,7 @@ function refusal(proxy, authority, status, reason) {
             : "; the proxy wants credentials: give them in the proxy URL (http://user:password@host:port)";
     const phrase = reason ? ` ${printable(reason)}` : "";
     // A proxy that could not reach the target (5xx) is as worth another attempt as a refused direct connection.
-    const retryable = (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .isRetryableStatus */ .PS)(status)
-        ? { cause: Object.assign(new Error(`HTTP ${status}`), { code: "ECONNREFUSED" }) }
-        : {};
+    const retryable = (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .isRetryableStatus */ .PS)(status) ? { cause: (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .networkError */ .x6)(`HTTP ${status}`, "ECONNREFUSED") } : {};
     const message = `proxy ${proxy.origin} refused CONNECT to ${authority}: HTTP ${status}${phrase}${hint}`;
     return new ProxyError(message, status, retryable);
 }
@@ -34375,7 +34373,7 @@ function openTunnel(proxy, target, signal) {
         };
         const unreachable = (error) => settle(new ProxyError(`cannot reach proxy ${proxy.origin} (for ${authority}): ${error.message}`, 0, { cause: error }));
         const closed = () => {
-            const cause = Object.assign(new Error("connection closed"), { code: "ECONNRESET" });
+            const cause = (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .networkError */ .x6)("connection closed", "ECONNRESET");
             settle(new ProxyError(`proxy ${proxy.origin} closed the connection before answering CONNECT`, 0, { cause }));
         };
         const abort = () => settle(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
@@ -34406,7 +34404,7 @@ function openTunnel(proxy, target, signal) {
         socket.once("error", unreachable);
         socket.once("end", closed);
         socket.setTimeout(CONNECT_TIMEOUT_MS, () => {
-            const cause = Object.assign(new Error("timed out"), { code: "ETIMEDOUT" });
+            const cause = (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .networkError */ .x6)("timed out", "ETIMEDOUT");
             settle(new ProxyError(`proxy ${proxy.origin} did not answer CONNECT within ${CONNECT_TIMEOUT_MS / 1000} s`, 0, {
                 cause,
             }));
@@ -35009,13 +35007,15 @@ class RemoteRepository {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   C6: () => (/* binding */ TransientTransferError),
 /* harmony export */   EY: () => (/* binding */ backoffDelay),
+/* harmony export */   FP: () => (/* binding */ statusFailure),
 /* harmony export */   Hr: () => (/* binding */ isRetryableNetworkError),
 /* harmony export */   LH: () => (/* binding */ withRetries),
 /* harmony export */   PS: () => (/* binding */ isRetryableStatus),
 /* harmony export */   cO: () => (/* binding */ DEFAULT_RETRY_POLICY),
 /* harmony export */   mu: () => (/* binding */ parseRetryAfter),
 /* harmony export */   uk: () => (/* binding */ wait),
-/* harmony export */   vR: () => (/* binding */ RetryLater)
+/* harmony export */   vR: () => (/* binding */ RetryLater),
+/* harmony export */   x6: () => (/* binding */ networkError)
 /* harmony export */ });
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
@@ -35071,6 +35071,10 @@ function isRetryableNetworkError(error) {
     }
     return false;
 }
+/** A connection-level error with the code that marks it as one a new attempt may fix (see RETRYABLE_CODES). */
+function networkError(message, code, cause) {
+    return Object.assign(new Error(message, cause === undefined ? {} : { cause }), { code });
+}
 /** Content that came out wrong in transit (cut short, corrupted): worth another attempt. */
 class TransientTransferError extends Error {
     name = "TransientTransferError";
@@ -35092,6 +35096,15 @@ class RetryLater extends Error {
         this.finalError = finalError;
         this.retryAfterMs = retryAfterMs;
     }
+}
+/**
+ * What to throw for a response whose status failed the request: `error` itself, or wrapped in RetryLater
+ * (with the response's Retry-After) when the status is worth another attempt.
+ */
+function statusFailure(response, error) {
+    if (!isRetryableStatus(response.status))
+        return error;
+    return new RetryLater(error, parseRetryAfter(response.header("retry-after")));
 }
 /**
  * Runs `attempt` until it succeeds, fails for good, or the policy's attempts are spent. Broken connections
@@ -35214,7 +35227,10 @@ class ChunkedDecoder {
 
 // EXTERNAL MODULE: ./src/registry/proxy.ts
 var registry_proxy = __nccwpck_require__(4263);
+// EXTERNAL MODULE: ./src/registry/retry.ts
+var retry = __nccwpck_require__(1521);
 ;// CONCATENATED MODULE: ./src/registry/direct-get.ts
+
 
 
 
@@ -35231,12 +35247,9 @@ const MAX_HEAD_BYTES = 64 << 10;
 const MAX_IDLE_PER_ORIGIN = 16;
 /** A connection that stayed silent this long is given up (and retried, like a broken one). */
 const IDLE_TIMEOUT_MS = 60_000;
-function networkError(message, code) {
-    return Object.assign(new Error(message), { code });
-}
 /** The error a connection silent for IDLE_TIMEOUT_MS is given up with: retryable, like a broken one. */
 function idleTimeoutError(origin) {
-    return networkError(`no data from ${origin} for ${IDLE_TIMEOUT_MS / 1000} s`, "ETIMEDOUT");
+    return (0,retry/* networkError */.x6)(`no data from ${origin} for ${IDLE_TIMEOUT_MS / 1000} s`, "ETIMEDOUT");
 }
 function parseHead(text) {
     const [statusLine = "", ...fields] = text.split("\r\n");
@@ -35334,7 +35347,7 @@ class Connection {
             const stopWatching = watch(signal, this.socket);
             this.#onClose = (error) => {
                 stopWatching();
-                const cause = error ?? networkError(`${url.origin} closed the connection`, "ECONNRESET");
+                const cause = error ?? (0,retry/* networkError */.x6)(`${url.origin} closed the connection`, "ECONNRESET");
                 reject(answered ? cause : Object.assign(cause, { beforeResponse: true }));
             };
             this.#receiver = (bytes) => {
@@ -35474,7 +35487,7 @@ class Connection {
                     settle();
                 else {
                     const message = `${error?.message ?? "the connection closed"} after ${received} body bytes`;
-                    settle(Object.assign(new Error(message, { cause: error }), { code: "ECONNRESET" }));
+                    settle((0,retry/* networkError */.x6)(message, "ECONNRESET", error));
                 }
             };
             this.#onClose = closed;

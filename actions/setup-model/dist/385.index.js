@@ -500,10 +500,9 @@ class RegistryClient {
                     }
                     if (response.status === 401 || response.status === 403)
                         throw await this.failure(where, req.what, response);
-                    if ((0,registry_retry/* isRetryableStatus */.PS)(response.status)) {
-                        const retryAfter = (0,registry_retry/* parseRetryAfter */.mu)(response.header("retry-after"));
-                        throw new registry_retry/* RetryLater */.vR(await this.failure(where, req.what, response), retryAfter);
-                    }
+                    // The body is read for the message only when the status is one to retry; `consume` handles the rest.
+                    if ((0,registry_retry/* isRetryableStatus */.PS)(response.status))
+                        throw (0,registry_retry/* statusFailure */.FP)(response, await this.failure(where, req.what, response));
                     return await consume(response);
                 }
             });

@@ -602,9 +602,7 @@ function refusal(proxy, authority, status, reason) {
             : "; the proxy wants credentials: give them in the proxy URL (http://user:password@host:port)";
     const phrase = reason ? ` ${printable(reason)}` : "";
     // A proxy that could not reach the target (5xx) is as worth another attempt as a refused direct connection.
-    const retryable = (0,registry_retry/* isRetryableStatus */.PS)(status)
-        ? { cause: Object.assign(new Error(`HTTP ${status}`), { code: "ECONNREFUSED" }) }
-        : {};
+    const retryable = (0,registry_retry/* isRetryableStatus */.PS)(status) ? { cause: (0,registry_retry/* networkError */.x6)(`HTTP ${status}`, "ECONNREFUSED") } : {};
     const message = `proxy ${proxy.origin} refused CONNECT to ${authority}: HTTP ${status}${phrase}${hint}`;
     return new ProxyError(message, status, retryable);
 }
@@ -630,7 +628,7 @@ function openTunnel(proxy, target, signal) {
         };
         const unreachable = (error) => settle(new ProxyError(`cannot reach proxy ${proxy.origin} (for ${authority}): ${error.message}`, 0, { cause: error }));
         const closed = () => {
-            const cause = Object.assign(new Error("connection closed"), { code: "ECONNRESET" });
+            const cause = (0,registry_retry/* networkError */.x6)("connection closed", "ECONNRESET");
             settle(new ProxyError(`proxy ${proxy.origin} closed the connection before answering CONNECT`, 0, { cause }));
         };
         const abort = () => settle(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
@@ -661,7 +659,7 @@ function openTunnel(proxy, target, signal) {
         socket.once("error", unreachable);
         socket.once("end", closed);
         socket.setTimeout(CONNECT_TIMEOUT_MS, () => {
-            const cause = Object.assign(new Error("timed out"), { code: "ETIMEDOUT" });
+            const cause = (0,registry_retry/* networkError */.x6)("timed out", "ETIMEDOUT");
             settle(new ProxyError(`proxy ${proxy.origin} did not answer CONNECT within ${CONNECT_TIMEOUT_MS / 1000} s`, 0, {
                 cause,
             }));
@@ -709,6 +707,7 @@ function proxyAgent(proxy, secure) {
 
 
 
+
 /*
  * HTTP/1.1 GET for blob bodies over a socket that reads into one reused buffer (net's `onread`). Node's
  * usual read path allocates a 64 KiB buffer per read and pushes it through the stream machinery; for a
@@ -721,12 +720,9 @@ const MAX_HEAD_BYTES = 64 << 10;
 const MAX_IDLE_PER_ORIGIN = 16;
 /** A connection that stayed silent this long is given up (and retried, like a broken one). */
 const IDLE_TIMEOUT_MS = 60_000;
-function networkError(message, code) {
-    return Object.assign(new Error(message), { code });
-}
 /** The error a connection silent for IDLE_TIMEOUT_MS is given up with: retryable, like a broken one. */
 function idleTimeoutError(origin) {
-    return networkError(`no data from ${origin} for ${IDLE_TIMEOUT_MS / 1000} s`, "ETIMEDOUT");
+    return (0,registry_retry/* networkError */.x6)(`no data from ${origin} for ${IDLE_TIMEOUT_MS / 1000} s`, "ETIMEDOUT");
 }
 function parseHead(text) {
     const [statusLine = "", ...fields] = text.split("\r\n");
@@ -824,7 +820,7 @@ class Connection {
             const stopWatching = watch(signal, this.socket);
             this.#onClose = (error) => {
                 stopWatching();
-                const cause = error ?? networkError(`${url.origin} closed the connection`, "ECONNRESET");
+                const cause = error ?? (0,registry_retry/* networkError */.x6)(`${url.origin} closed the connection`, "ECONNRESET");
                 reject(answered ? cause : Object.assign(cause, { beforeResponse: true }));
             };
             this.#receiver = (bytes) => {
@@ -964,7 +960,7 @@ class Connection {
                     settle();
                 else {
                     const message = `${error?.message ?? "the connection closed"} after ${received} body bytes`;
-                    settle(Object.assign(new Error(message, { cause: error }), { code: "ECONNRESET" }));
+                    settle((0,registry_retry/* networkError */.x6)(message, "ECONNRESET", error));
                 }
             };
             this.#onClose = closed;
@@ -1471,10 +1467,9 @@ class RegistryClient {
                     }
                     if (response.status === 401 || response.status === 403)
                         throw await this.failure(where, req.what, response);
-                    if ((0,registry_retry/* isRetryableStatus */.PS)(response.status)) {
-                        const retryAfter = (0,registry_retry/* parseRetryAfter */.mu)(response.header("retry-after"));
-                        throw new registry_retry/* RetryLater */.vR(await this.failure(where, req.what, response), retryAfter);
-                    }
+                    // The body is read for the message only when the status is one to retry; `consume` handles the rest.
+                    if ((0,registry_retry/* isRetryableStatus */.PS)(response.status))
+                        throw (0,registry_retry/* statusFailure */.FP)(response, await this.failure(where, req.what, response));
                     return await consume(response);
                 }
             });

@@ -79753,13 +79753,15 @@ async function attachReferrer(target, descriptor, bytes, options = {}) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   C6: () => (/* binding */ TransientTransferError),
 /* harmony export */   EY: () => (/* binding */ backoffDelay),
+/* harmony export */   FP: () => (/* binding */ statusFailure),
 /* harmony export */   Hr: () => (/* binding */ isRetryableNetworkError),
 /* harmony export */   LH: () => (/* binding */ withRetries),
 /* harmony export */   PS: () => (/* binding */ isRetryableStatus),
 /* harmony export */   cO: () => (/* binding */ DEFAULT_RETRY_POLICY),
 /* harmony export */   mu: () => (/* binding */ parseRetryAfter),
 /* harmony export */   uk: () => (/* binding */ wait),
-/* harmony export */   vR: () => (/* binding */ RetryLater)
+/* harmony export */   vR: () => (/* binding */ RetryLater),
+/* harmony export */   x6: () => (/* binding */ networkError)
 /* harmony export */ });
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
@@ -79815,6 +79817,10 @@ function isRetryableNetworkError(error) {
     }
     return false;
 }
+/** A connection-level error with the code that marks it as one a new attempt may fix (see RETRYABLE_CODES). */
+function networkError(message, code, cause) {
+    return Object.assign(new Error(message, cause === undefined ? {} : { cause }), { code });
+}
 /** Content that came out wrong in transit (cut short, corrupted): worth another attempt. */
 class TransientTransferError extends Error {
     name = "TransientTransferError";
@@ -79836,6 +79842,15 @@ class RetryLater extends Error {
         this.finalError = finalError;
         this.retryAfterMs = retryAfterMs;
     }
+}
+/**
+ * What to throw for a response whose status failed the request: `error` itself, or wrapped in RetryLater
+ * (with the response's Retry-After) when the status is worth another attempt.
+ */
+function statusFailure(response, error) {
+    if (!isRetryableStatus(response.status))
+        return error;
+    return new RetryLater(error, parseRetryAfter(response.header("retry-after")));
 }
 /**
  * Runs `attempt` until it succeeds, fails for good, or the policy's attempts are spent. Broken connections
