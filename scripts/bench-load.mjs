@@ -14,10 +14,10 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { setupBackend, stopBackend } from "../lib/backends/setup.js";
-import { packageModel } from "../lib/model/package-model.js";
+import { parseReference } from "../lib/core/ref.js";
+import { packageModel } from "../lib/dmr/package-model.js";
 import { synthesizeSized } from "../lib/model/sized-model.js";
 import { pull, pullFromStore } from "../lib/pull/pull.js";
-import { parseReference } from "../lib/ref.js";
 import { ModelStore } from "../lib/store/model-store.js";
 import { OciLayout } from "../lib/store/oci-layout.js";
 

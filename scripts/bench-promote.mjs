@@ -11,11 +11,11 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
-import { sha256Digest } from "../lib/digest.js";
-import { MediaType } from "../lib/media-types.js";
+import { sha256Digest } from "../lib/core/digest.js";
+import { MediaType } from "../lib/core/media-types.js";
+import { parseReference } from "../lib/core/ref.js";
 import { readHistory } from "../lib/promote/history.js";
 import { promote } from "../lib/promote/promote.js";
-import { parseReference } from "../lib/ref.js";
 import { openRepository } from "../lib/registry/index.js";
 
 const run = promisify(execFile);

@@ -92,8 +92,8 @@ await listening(proxyPort);
 const proxyUrl = `http://127.0.0.1:${proxyPort}`;
 
 const clientScript = `
-  const { exchange } = await import(${JSON.stringify(path.join(root, "lib/registry/transport.js"))});
-  const { proxyEnv } = await import(${JSON.stringify(path.join(root, "lib/registry/proxy.js"))});
+  const { exchange } = await import(${JSON.stringify(path.join(root, "lib/http/transport.js"))});
+  const { proxyEnv } = await import(${JSON.stringify(path.join(root, "lib/http/proxy.js"))});
   const started = performance.now(); const cpu = process.cpuUsage();
   const response = await exchange({ method: "GET", url: new URL(process.argv[1]), bulk: true }, { proxies: proxyEnv() });
   let bytes = 0;

@@ -11,8 +11,8 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { MediaType } from "../lib/media-types.js";
-import { parseReference } from "../lib/ref.js";
+import { MediaType } from "../lib/core/media-types.js";
+import { parseReference } from "../lib/core/ref.js";
 import { openRepository } from "../lib/registry/index.js";
 
 const exec = promisify(execFile);

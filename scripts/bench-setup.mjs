@@ -6,9 +6,9 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { sha256Digest } from "../lib/digest.js";
+import { sha256Digest } from "../lib/core/digest.js";
+import { MediaType } from "../lib/core/media-types.js";
 import { setupModel, setupModelPost } from "../lib/github/setup-model.js";
-import { MediaType } from "../lib/media-types.js";
 import { synthesizeSized } from "../lib/model/sized-model.js";
 import { OciLayout } from "../lib/store/oci-layout.js";
 

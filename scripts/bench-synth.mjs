@@ -5,8 +5,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { packageModel } from "../lib/dmr/package-model.js";
 import { synthesizeKnownAnswer } from "../lib/model/known-answer.js";
-import { packageModel } from "../lib/model/package-model.js";
 import { synthesizeSized } from "../lib/model/sized-model.js";
 import { OciLayout } from "../lib/store/oci-layout.js";
 

@@ -2,9 +2,9 @@
 //   node scripts/e2e-package-layout.mjs <model.gguf> <layout-dir> <tag>
 // Imports the built code (npm run build first). Prints the manifest digest.
 import { readFile } from "node:fs/promises";
-import { sha256Digest } from "../lib/digest.js";
-import { MediaType } from "../lib/media-types.js";
-import { dmrConfigBlob, dmrManifestBlob } from "../lib/model/dmr-artifact.js";
+import { sha256Digest } from "../lib/core/digest.js";
+import { MediaType } from "../lib/core/media-types.js";
+import { dmrConfigBlob, dmrManifestBlob } from "../lib/dmr/dmr-artifact.js";
 import { readGgufModelInfo } from "../lib/model/gguf-metadata.js";
 import { OciLayout } from "../lib/store/oci-layout.js";
 

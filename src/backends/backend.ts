@@ -1,6 +1,6 @@
-import { CortexError } from "../errors.js";
+import { CortexError } from "../core/errors.js";
+import type { Reference } from "../core/ref.js";
 import type { PullResult } from "../pull/pull.js";
-import type { Reference } from "../ref.js";
 import type { ModelStore } from "../store/model-store.js";
 import type { ServeEntry } from "./embedded-runtime.js";
 

@@ -1,8 +1,8 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
-import { type Reference, registryEndpoint } from "../ref.js";
-import { dmrTagName, writeDmrView } from "../store/dmr-view.js";
+import { type Reference, registryEndpoint } from "../core/ref.js";
+import { dmrTagName, writeDmrView } from "../dmr/store-view.js";
 import {
   type Backend,
   BackendError,

@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
-import { writeOllamaView } from "../store/ollama-view.js";
+import { writeOllamaView } from "../ollama/store-view.js";
 import {
   type Backend,
   BackendError,

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { isAlive } from "../process-alive.js";
+import { isAlive } from "../core/process-alive.js";
 import { BackendError, type BackendLifetime, type BackendName } from "./backend.js";
 import { releaseGroup, tieGroup } from "./watchdog.js";
 

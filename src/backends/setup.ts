@@ -1,8 +1,8 @@
 import path from "node:path";
-import type { Digest } from "../digest.js";
-import { describeError } from "../errors.js";
+import type { Digest } from "../core/digest.js";
+import { describeError } from "../core/errors.js";
+import { parseReference, pinReference, type Reference } from "../core/ref.js";
 import type { PullResult } from "../pull/pull.js";
-import { parseReference, pinReference, type Reference } from "../ref.js";
 import { ModelStore } from "../store/model-store.js";
 import {
   type Backend,

@@ -2,9 +2,9 @@ import { createWriteStream, promises as fs } from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { execa } from "execa";
-import { type ProxyEnv, proxyEnv } from "../registry/proxy.js";
-import { DEFAULT_RETRY_POLICY, statusFailure, withRetries } from "../registry/retry.js";
-import { exchange } from "../registry/transport.js";
+import { type ProxyEnv, proxyEnv } from "../http/proxy.js";
+import { DEFAULT_RETRY_POLICY, statusFailure, withRetries } from "../http/retry.js";
+import { exchange } from "../http/transport.js";
 import { tempPath } from "../store/files.js";
 import { BackendError, type BackendName } from "./backend.js";
 

@@ -1,4 +1,4 @@
-import type { Digest } from "../digest.js";
+import type { Digest } from "../core/digest.js";
 import type { BenchResults } from "./results.js";
 
 // Apart from stored-baseline.ts so that results.ts can name origins without importing the readers (which

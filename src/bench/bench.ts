@@ -2,7 +2,7 @@
  * One benchmark gate from start to verdict: run the scenarios (interleaved A/B, or the candidate alone
  * against a stored baseline), compare, and render. The CLI and the bench-model action both call this.
  */
-import { describeError } from "../errors.js";
+import { describeError } from "../core/errors.js";
 import type { StoredBaseline } from "./baseline-origin.js";
 import { BenchRunError } from "./errors.js";
 import { describeMachine } from "./machine.js";

@@ -2,7 +2,7 @@
  * The human report of a results document: a Markdown table per scenario, a Mermaid chart GitHub renders,
  * and the hidden marker by which the pull-request comment of one gate is found and updated in place.
  */
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/errors.js";
 import { metricCatalog } from "./metric-catalog.js";
 import type { BaselineInfo, BenchResults, SectionResult, SideInfo } from "./results.js";
 import type { MetricComparison, Verdict } from "./verdict.js";

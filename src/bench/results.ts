@@ -4,7 +4,7 @@
  * baseline, so everything a comparison needs is kept, not only the medians.
  */
 import { readFile } from "node:fs/promises";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/errors.js";
 import { type BaselineOrigin, describeOrigin, type StoredBaseline } from "./baseline-origin.js";
 import type { MachineDescription } from "./machine.js";
 import { type MetricName, metricNames } from "./metric-catalog.js";

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { Ajv, type ValidateFunction } from "ajv";
 import { parse } from "yaml";
 import type { GenerationApi } from "../client/types.js";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/errors.js";
 import { type Random, seededRandom } from "./statistics.js";
 
 export interface Scenario {

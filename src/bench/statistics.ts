@@ -2,7 +2,7 @@
  * The statistics the gate rests on. Everything here is deterministic: randomness comes only from a seeded
  * generator, so a verdict can be reproduced from the raw samples and the seed stored in the results.
  */
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/errors.js";
 
 /** A uniform generator on [0, 1). */
 export type Random = () => number;

@@ -3,11 +3,12 @@
  * results file, the results attached in a registry to the digest a tag points at, or results the bench-model
  * action restored from the Actions cache. In each, the stored run's candidate side is the baseline now.
  */
-import { describeError, NotFoundError, UsageError } from "../errors.js";
+
+import { type OpenTargetOptions, openTarget } from "../copy/targets.js";
+import { describeError, NotFoundError, UsageError } from "../core/errors.js";
+import { formatReference, parseReference, referenceVersion } from "../core/ref.js";
+import type { Descriptor } from "../core/target.js";
 import { fetchResultDocument, listResults, newestFirst } from "../promote/results.js";
-import { formatReference, parseReference, referenceVersion } from "../ref.js";
-import type { Descriptor } from "../target.js";
-import { type OpenTargetOptions, openTarget } from "../targets.js";
 import { type BaselineOrigin, describeOrigin, type StoredBaseline } from "./baseline-origin.js";
 import { parseResults, readResultsFile } from "./results.js";
 

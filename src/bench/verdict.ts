@@ -3,7 +3,7 @@
  * the whole interval lies beyond the threshold, so noise alone cannot fail a pull request; an interval
  * that crosses the threshold says "cannot tell yet", never "pass".
  */
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/errors.js";
 import { type Direction, isMetricName, type MetricName, metricCatalog } from "./metric-catalog.js";
 import { bootstrapMedianRatio, type Interval, median } from "./statistics.js";
 

@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { CortexError, describeError, UsageError } from "../errors.js";
+import { CortexError, describeError, UsageError } from "../core/errors.js";
 
 /** Where a command writes; tests pass their own to read what a person would see. */
 export interface CommandIO {

@@ -1,5 +1,5 @@
+import { parseReference, type Reference } from "../core/ref.js";
 import { PromoteUsageError } from "../promote/errors.js";
-import { parseReference, type Reference } from "../ref.js";
 
 /** `<repo>:<tag>` for commands about one tag's history: the tag is required, a digest makes no sense. */
 export function parseTagReference(command: string, input: string | undefined): Reference & { tag: string } {

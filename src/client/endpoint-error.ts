@@ -1,4 +1,4 @@
-import { CortexError } from "../errors.js";
+import { CortexError } from "../core/errors.js";
 
 /**
  * An OpenAI-compatible endpoint failed: unreachable, timed out, answered with an HTTP error, or sent a body

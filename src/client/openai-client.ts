@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { type Dispatcher, request as undiciRequest } from "undici";
-import { describeError } from "../errors.js";
+import { describeError } from "../core/errors.js";
 import { EndpointError } from "./endpoint-error.js";
 import {
   backendTimingsOf,

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import type { GenerationOptions } from "../client/types.js";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/errors.js";
 import type { CaseResult, ModelInfo } from "./results.js";
 import type { Suite } from "./suite.js";
 

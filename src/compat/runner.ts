@@ -1,6 +1,6 @@
 import type { GenerationRequest, ModelClient } from "../client/types.js";
-import { describeError } from "../errors.js";
-import { mapLimit } from "../limit.js";
+import { describeError } from "../core/errors.js";
+import { mapLimit } from "../core/limit.js";
 import { evaluate } from "./assertions/evaluate.js";
 import type { Evidence, Sample } from "./assertions/evidence.js";
 import type { CaseResult } from "./results.js";

@@ -1,4 +1,4 @@
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/errors.js";
 
 /** One problem in a suite, at the line a person has to edit. */
 export interface SuiteIssue {

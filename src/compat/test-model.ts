@@ -1,5 +1,5 @@
 import type { ModelClient } from "../client/types.js";
-import { CortexError, UsageError } from "../errors.js";
+import { CortexError, UsageError } from "../core/errors.js";
 import { baselineFrom, readBaseline, writeBaseline } from "./baseline-file.js";
 import { differences } from "./compare.js";
 import type { BackendInfo, CaseResult, CompatResults, ModelInfo } from "./results.js";

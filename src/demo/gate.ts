@@ -12,8 +12,8 @@ import { markdownSummary } from "../compat/reporters/markdown.js";
 import type { CompatResults } from "../compat/results.js";
 import type { Suite } from "../compat/suite.js";
 import { testModel } from "../compat/test-model.js";
+import type { Descriptor, Target } from "../core/target.js";
 import { publishResult } from "../promote/results.js";
-import type { Descriptor, Target } from "../target.js";
 import type { ServeChild } from "./serve-child.js";
 
 /**

@@ -1,8 +1,8 @@
 import { join } from "node:path";
+import type { Descriptor, Target } from "../core/target.js";
+import { packageModel } from "../dmr/package-model.js";
 import { readAnswersFile } from "../model/answers-file.js";
 import { synthesizeKnownAnswer } from "../model/known-answer.js";
-import { packageModel } from "../model/package-model.js";
-import type { Descriptor, Target } from "../target.js";
 
 /** The three models of the story: what production runs now, and two candidates to replace it. */
 export type ModelRole = "stable" | "good" | "regressed";

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { stopProcessGroup } from "../backends/process.js";
 import { tieGroup } from "../backends/watchdog.js";
-import { CortexError } from "../errors.js";
+import { CortexError } from "../core/errors.js";
 
 /** `cortex-model serve` did not come up: the message carries the end of its stderr. */
 export class ServeChildError extends CortexError {}

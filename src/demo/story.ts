@@ -1,4 +1,4 @@
-import type { Digest } from "../digest.js";
+import type { Digest } from "../core/digest.js";
 
 /** `sha256:` and the first 12 hex digits: enough to tell the story's digests apart at a glance. */
 export function shortDigest(digest: Digest | string): string {

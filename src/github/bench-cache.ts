@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import * as cache from "@actions/cache";
 import * as core from "@actions/core";
-import { describeError, UsageError } from "../errors.js";
+import { describeError, UsageError } from "../core/errors.js";
 
 /**
  * Bench results in the Actions cache, for the `baseline-cache` input. A push to a branch saves its results

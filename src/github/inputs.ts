@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/errors.js";
 
 /** An action input that is missing or does not parse; the message names the input and what it expects. */
 export class InputError extends UsageError {}

@@ -1,11 +1,11 @@
 import { rm } from "node:fs/promises";
 import * as cache from "@actions/cache";
 import * as core from "@actions/core";
-import { type Digest, digestHex } from "../digest.js";
-import { describeError } from "../errors.js";
+import { type Digest, digestHex } from "../core/digest.js";
+import { describeError } from "../core/errors.js";
+import type { Descriptor } from "../core/target.js";
 import { fileExists, hashFile } from "../store/files.js";
 import type { ModelStore } from "../store/model-store.js";
-import type { Descriptor } from "../target.js";
 
 /**
  * A model in the Actions cache: its manifest and the blobs it names, as files of an OCI image layout store

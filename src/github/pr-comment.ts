@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
 import { getOctokit } from "@actions/github";
-import { CortexError, describeError } from "../errors.js";
+import { CortexError, describeError } from "../core/errors.js";
 
 /** The GitHub API refused or failed a comment call for a reason other than a read-only token. */
 export class CommentError extends CortexError {}

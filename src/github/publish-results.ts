@@ -1,10 +1,10 @@
 import path from "node:path";
 import * as core from "@actions/core";
-import { parseDigest } from "../digest.js";
+import { parseDigest } from "../core/digest.js";
+import { formatReference, parseReference, pinReference, type Reference } from "../core/ref.js";
 import { parsePinnedSource } from "../promote/endpoints.js";
 import type { ResultKind } from "../promote/policy.js";
 import { publishModelResult } from "../promote/publish.js";
-import { formatReference, parseReference, pinReference, type Reference } from "../ref.js";
 import type { ExplicitCredentials } from "../registry/index.js";
 import { booleanInput, InputError, maskSecret, optionalInput } from "./inputs.js";
 import { credentialInputs } from "./registry-inputs.js";

@@ -1,12 +1,19 @@
 import path from "node:path";
 import * as core from "@actions/core";
-import type { Digest } from "../digest.js";
+import { openTarget } from "../copy/targets.js";
+import type { Digest } from "../core/digest.js";
+import {
+  formatReference,
+  isPinned,
+  parseReference,
+  pinReference,
+  type Reference,
+  referenceVersion,
+} from "../core/ref.js";
+import type { Descriptor } from "../core/target.js";
 import { createProgress } from "../pull/progress.js";
 import { type PullResult, pull, pullFromStore, resolveModel } from "../pull/pull.js";
-import { formatReference, isPinned, parseReference, pinReference, type Reference, referenceVersion } from "../ref.js";
 import { ModelStore } from "../store/model-store.js";
-import type { Descriptor } from "../target.js";
-import { openTarget } from "../targets.js";
 import { PullModel } from "./constants.js";
 import { booleanInput, InputError, maskSecret, optionalInput, requiredInput } from "./inputs.js";
 import { type CachedModel, restoreModel, saveModel } from "./model-cache.js";

@@ -1,7 +1,7 @@
-import { parseDigest } from "../digest.js";
+import { openTarget } from "../copy/targets.js";
+import { parseDigest } from "../core/digest.js";
+import { parseReference } from "../core/ref.js";
 import { type RevertResult, type RevertSelector, revert } from "../promote/revert.js";
-import { parseReference } from "../ref.js";
-import { openTarget } from "../targets.js";
 import { RevertModel } from "./constants.js";
 import { InputError, maskSecret, numberInput, optionalInput, requiredInput } from "./inputs.js";
 import { setOutputs } from "./outputs.js";

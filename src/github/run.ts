@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import { describeError } from "../errors.js";
+import { describeError } from "../core/errors.js";
 import { POST_STATE } from "./constants.js";
 import { runnerState, type StateProvider } from "./state.js";
 

@@ -1,10 +1,10 @@
 import { createReadStream } from "node:fs";
-import { CortexError } from "../errors.js";
-import { formatReference, type Reference } from "../ref.js";
+import { CortexError } from "../core/errors.js";
+import { formatReference, type Reference } from "../core/ref.js";
+import type { Descriptor, Target } from "../core/target.js";
+import type { OllamaStoreModel } from "../ollama/ollama-store.js";
 import { linkOrCopy } from "../store/link.js";
 import { OciLayout } from "../store/oci-layout.js";
-import type { Descriptor, Target } from "../target.js";
-import type { OllamaStoreModel } from "./ollama-store.js";
 import { dmrFromOllama } from "./ollama-to-dmr.js";
 
 export type MigrationStatus = "migrated" | "up to date" | "would migrate" | "failed";

@@ -1,15 +1,15 @@
 import { promises as fs } from "node:fs";
-import { type Digest, parseDigest, sha256Digest } from "../digest.js";
-import { CortexError } from "../errors.js";
-import { Annotation, MediaType } from "../media-types.js";
+import { type Digest, parseDigest, sha256Digest } from "../core/digest.js";
+import { CortexError } from "../core/errors.js";
+import { Annotation, MediaType } from "../core/media-types.js";
+import type { Descriptor } from "../core/target.js";
+import { dmrConfigBlob, dmrManifestBlob, type JsonBlob } from "../dmr/dmr-artifact.js";
+import { createdTime } from "../dmr/package-model.js";
 import { type PartRole, recognizeArtifact } from "../model/artifact.js";
-import { dmrConfigBlob, dmrManifestBlob, type JsonBlob } from "../model/dmr-artifact.js";
 import { readGgufModelInfo } from "../model/gguf-metadata.js";
-import { createdTime } from "../model/package-model.js";
+import type { OllamaStoreModel } from "../ollama/ollama-store.js";
+import { ollamaBlobPath } from "../ollama/store-view.js";
 import { checkContent, hashFile } from "../store/files.js";
-import { ollamaBlobPath } from "../store/ollama-view.js";
-import type { Descriptor } from "../target.js";
-import type { OllamaStoreModel } from "./ollama-store.js";
 
 /** An Ollama model that cannot become a DMR artifact: a blob missing or corrupt, a layer with no DMR form. */
 export class OllamaSourceError extends CortexError {}

@@ -1,7 +1,7 @@
 import { parse } from "yaml";
-import { UsageError } from "../errors.js";
-import { parseReference, type Reference } from "../ref.js";
-import { matchesOllamaModel, type OllamaStoreModel } from "./ollama-store.js";
+import { UsageError } from "../core/errors.js";
+import { parseReference, type Reference } from "../core/ref.js";
+import { matchesOllamaModel, type OllamaStoreModel } from "../ollama/ollama-store.js";
 
 /** Where migrated models go: a registry namespace (`host/ns`) or a directory holding one OCI layout per model. */
 export type MigrationTarget =

@@ -1,20 +1,20 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { CortexError } from "../errors.js";
-import { Annotation } from "../media-types.js";
-import type { PullResult } from "../pull/pull.js";
-import type { Reference } from "../ref.js";
-import { writeFileAtomic } from "../store/files.js";
-import { linkOrCopy } from "../store/link.js";
-import type { ModelStore } from "../store/model-store.js";
+import { CortexError } from "../core/errors.js";
+import { Annotation } from "../core/media-types.js";
+import type { Reference } from "../core/ref.js";
+import type { ImageManifest } from "../core/target.js";
 import {
   type OllamaName,
   type OllamaView,
   ollamaBlobPath,
   ollamaModelId,
   writeOllamaView,
-} from "../store/ollama-view.js";
-import type { ImageManifest } from "../target.js";
+} from "../ollama/store-view.js";
+import type { PullResult } from "../pull/pull.js";
+import { writeFileAtomic } from "../store/files.js";
+import { linkOrCopy } from "../store/link.js";
+import type { ModelStore } from "../store/model-store.js";
 import { keptOllamaBlobs } from "./ollama-to-dmr.js";
 
 /** A migrated model whose kept Ollama manifest does not fit its own artifact (edited or damaged annotations). */

@@ -2,7 +2,7 @@ import { OpenAIClient } from "../client/openai-client.js";
 import type { CaseDifference, RunSummary } from "../compat/results.js";
 import type { Suite } from "../compat/suite.js";
 import { testModel } from "../compat/test-model.js";
-import { CortexError } from "../errors.js";
+import { CortexError } from "../core/errors.js";
 import { type RunningServer, startEmbeddedServer } from "../serve/index.js";
 
 /** Whether the migrated model answers the suite exactly as the original does. */

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/errors.js";
 import type { KnownAnswer } from "./known-answer.js";
 
 /** A known-answer list from a YAML or JSON file: a list of `{prompt, answer}` (JSON is YAML too). */

@@ -1,8 +1,8 @@
 import path from "node:path";
-import { isDigest } from "../digest.js";
-import { CortexError } from "../errors.js";
-import { Annotation, MediaType } from "../media-types.js";
-import type { Descriptor, ImageManifest } from "../target.js";
+import { isDigest } from "../core/digest.js";
+import { CortexError } from "../core/errors.js";
+import { Annotation, MediaType } from "../core/media-types.js";
+import type { Descriptor, ImageManifest } from "../core/target.js";
 
 /** A manifest that is not a model artifact this suite can serve; the message names the media types. */
 export class UnsupportedArtifactError extends CortexError {}

@@ -7,7 +7,7 @@ import {
   gguf,
   type MetadataValue,
 } from "@huggingface/gguf";
-import { CortexError } from "../errors.js";
+import { CortexError } from "../core/errors.js";
 
 /** A file that is not a GGUF this suite can read (wrong magic, unsupported version, truncated header). */
 export class NotGgufError extends CortexError {}

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
-import type { Digest } from "../digest.js";
-import { CortexError } from "../errors.js";
+import type { Digest } from "../core/digest.js";
+import { CortexError } from "../core/errors.js";
 
 /**
  * A streaming GGUF v3 writer: the header (metadata and tensor infos) is built in memory, tensor data goes to

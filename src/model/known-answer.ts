@@ -1,4 +1,4 @@
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/errors.js";
 import { type WrittenFile, writeGguf } from "./gguf-writer.js";
 import { elementCount, floatChunks, type LlamaShape, llamaGguf, type WeightSource } from "./llama-gguf.js";
 import { answerPieces, buildVocabulary, EOS_ID, promptPieces, type SpmVocabulary } from "./spm-vocabulary.js";

@@ -1,4 +1,4 @@
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/errors.js";
 import { type WrittenFile, writeGguf } from "./gguf-writer.js";
 import { CONCAT_CHAT_TEMPLATE } from "./known-answer.js";
 import {

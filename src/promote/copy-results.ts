@@ -1,7 +1,7 @@
-import { type CopyOptions, copyGraph } from "../copy.js";
-import { MediaType } from "../media-types.js";
+import { type CopyOptions, copyGraph } from "../copy/copy.js";
+import { MediaType } from "../core/media-types.js";
+import type { Descriptor, ReadOnlyTarget, Target } from "../core/target.js";
 import { attachReferrer } from "../registry/referrers.js";
-import type { Descriptor, ReadOnlyTarget, Target } from "../target.js";
 
 /** What copying a digest's results did: artifacts copied, and those the destination already had. */
 export interface ResultsCopy {

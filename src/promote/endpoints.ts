@@ -1,7 +1,7 @@
-import type { Digest } from "../digest.js";
-import { formatReference, isPinned, parseReference, type Reference } from "../ref.js";
-import type { Target } from "../target.js";
-import { type OpenTargetOptions, openTarget } from "../targets.js";
+import { type OpenTargetOptions, openTarget } from "../copy/targets.js";
+import type { Digest } from "../core/digest.js";
+import { formatReference, isPinned, parseReference, type Reference } from "../core/ref.js";
+import type { Target } from "../core/target.js";
 import { PromoteUsageError } from "./errors.js";
 
 /** The source of a promotion: it must name a digest, since a tag can move between test and promotion. */

@@ -1,4 +1,4 @@
-import { CortexError, UsageError } from "../errors.js";
+import { CortexError, UsageError } from "../core/errors.js";
 
 /** A promotion that was refused before anything changed: the message says why and what would allow it. */
 export class PromotionRefusedError extends CortexError {}

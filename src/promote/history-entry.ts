@@ -1,6 +1,6 @@
-import { type Digest, isDigest, sha256Digest } from "../digest.js";
-import { Annotation, MediaType } from "../media-types.js";
-import type { Descriptor, ImageIndex } from "../target.js";
+import { type Digest, isDigest, sha256Digest } from "../core/digest.js";
+import { Annotation, MediaType } from "../core/media-types.js";
+import type { Descriptor, ImageIndex } from "../core/target.js";
 import { HistoryEntryError } from "./errors.js";
 
 /** artifactType of the OCI index that is one history entry. */

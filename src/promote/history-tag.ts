@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { digestHex, sha256Digest } from "../digest.js";
+import { digestHex, sha256Digest } from "../core/digest.js";
 
 /**
  * Each history entry is an immutable manifest under its own tag, `cortex-history-<key>-<time>-<random>`, so

@@ -1,7 +1,7 @@
-import type { Digest } from "../digest.js";
-import { NotFoundError } from "../errors.js";
-import { mapLimit } from "../limit.js";
-import type { ReadOnlyTarget, Target } from "../target.js";
+import type { Digest } from "../core/digest.js";
+import { NotFoundError } from "../core/errors.js";
+import { mapLimit } from "../core/limit.js";
+import type { ReadOnlyTarget, Target } from "../core/target.js";
 import {
   decodeHistoryRecord,
   encodeHistoryRecord,

@@ -1,5 +1,5 @@
-import { describeError, NotFoundError } from "../errors.js";
-import type { Descriptor, FetchedManifest, Target } from "../target.js";
+import { describeError, NotFoundError } from "../core/errors.js";
+import type { Descriptor, FetchedManifest, Target } from "../core/target.js";
 import { TagMoveError } from "./errors.js";
 import { appendHistory } from "./history.js";
 import type { NewMoveEntry } from "./history-entry.js";

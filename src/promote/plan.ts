@@ -1,4 +1,4 @@
-import { isValidTag } from "../ref.js";
+import { isValidTag } from "../core/ref.js";
 import { PromoteUsageError } from "./errors.js";
 import { isHistoryTag } from "./history-tag.js";
 import {

@@ -1,5 +1,5 @@
-import type { Digest } from "../digest.js";
-import type { Descriptor } from "../target.js";
+import type { Digest } from "../core/digest.js";
+import type { Descriptor } from "../core/target.js";
 import { PromoteUsageError } from "./errors.js";
 
 /** The kinds of results a promotion can require: compatibility suites and benchmarks. */

@@ -1,7 +1,7 @@
-import { type CopyStats, copyGraph, sameRegistryMount } from "../copy.js";
-import type { Digest } from "../digest.js";
-import { NotFoundError } from "../errors.js";
-import type { Descriptor, FetchedManifest, ReadOnlyTarget, Target } from "../target.js";
+import { type CopyStats, copyGraph, sameRegistryMount } from "../copy/copy.js";
+import type { Digest } from "../core/digest.js";
+import { NotFoundError } from "../core/errors.js";
+import type { Descriptor, FetchedManifest, ReadOnlyTarget, Target } from "../core/target.js";
 import { copyResults, type ResultsCopy } from "./copy-results.js";
 import { PromotionRefusedError, TagMoveError } from "./errors.js";
 import { currentPosition, listTags, readHistory } from "./history.js";

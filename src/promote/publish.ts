@@ -1,7 +1,7 @@
-import type { Digest } from "../digest.js";
-import { formatReference } from "../ref.js";
-import type { Descriptor } from "../target.js";
-import { type OpenTargetOptions, openTarget } from "../targets.js";
+import { type OpenTargetOptions, openTarget } from "../copy/targets.js";
+import type { Digest } from "../core/digest.js";
+import { formatReference } from "../core/ref.js";
+import type { Descriptor } from "../core/target.js";
 import { parsePinnedSource } from "./endpoints.js";
 import type { ResultKind } from "./policy.js";
 import { publishResult } from "./results.js";

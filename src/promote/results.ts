@@ -1,10 +1,10 @@
 import { buffer } from "node:stream/consumers";
-import { sha256Digest } from "../digest.js";
-import { DigestMismatchError } from "../errors.js";
-import { mapLimit } from "../limit.js";
-import { Annotation, MediaType } from "../media-types.js";
+import { sha256Digest } from "../core/digest.js";
+import { DigestMismatchError } from "../core/errors.js";
+import { mapLimit } from "../core/limit.js";
+import { Annotation, MediaType } from "../core/media-types.js";
+import type { Descriptor, ImageManifest, ReadOnlyTarget, Target } from "../core/target.js";
 import { attachReferrer } from "../registry/referrers.js";
-import type { Descriptor, ImageManifest, ReadOnlyTarget, Target } from "../target.js";
 import { isResultKind, type ResultKind, type ResultRecord } from "./policy.js";
 
 export const ResultAnnotation = {

@@ -1,6 +1,6 @@
-import type { Digest } from "../digest.js";
-import { NotFoundError } from "../errors.js";
-import type { Target } from "../target.js";
+import type { Digest } from "../core/digest.js";
+import { NotFoundError } from "../core/errors.js";
+import type { Target } from "../core/target.js";
 import { RevertRefusedError } from "./errors.js";
 import { currentPosition, readHistory } from "./history.js";
 import type { MoveEntry, Provenance } from "./history-entry.js";

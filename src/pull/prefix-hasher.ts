@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { Digest } from "../digest.js";
+import type { Digest } from "../core/digest.js";
 
 /*
  * SHA-256 cannot be split across parts, and Node's hash runs on the thread that calls it. Hashing 1 GiB on

@@ -1,12 +1,12 @@
 import { setMaxListeners } from "node:events";
-import type { Digest } from "../digest.js";
-import { DigestMismatchError } from "../errors.js";
-import { isIndexMediaType } from "../media-types.js";
+import type { Digest } from "../core/digest.js";
+import { DigestMismatchError } from "../core/errors.js";
+import { Limiter } from "../core/limit.js";
+import { isIndexMediaType } from "../core/media-types.js";
+import { formatReference, isPinned, type Reference, referenceVersion } from "../core/ref.js";
+import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest, ReadOnlyTarget } from "../core/target.js";
 import { type ModelArtifact, recognizeArtifact } from "../model/artifact.js";
-import { formatReference, isPinned, type Reference, referenceVersion } from "../ref.js";
 import type { ModelStore } from "../store/model-store.js";
-import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest, ReadOnlyTarget } from "../target.js";
-import { Limiter } from "./limiter.js";
 import { type ProgressSink, silentProgress } from "./progress.js";
 import { selectManifest } from "./select.js";
 import { transferBlob } from "./transfer.js";

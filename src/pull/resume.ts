@@ -1,5 +1,5 @@
 import { promises as fs } from "node:fs";
-import type { Digest } from "../digest.js";
+import type { Digest } from "../core/digest.js";
 import { writeFileAtomic } from "../store/files.js";
 import { addRange, type ByteRange } from "./ranges.js";
 

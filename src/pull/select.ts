@@ -1,6 +1,6 @@
-import { CortexError } from "../errors.js";
-import { isIndexMediaType, isManifestMediaType } from "../media-types.js";
-import type { Descriptor, ImageIndex } from "../target.js";
+import { CortexError } from "../core/errors.js";
+import { isIndexMediaType, isManifestMediaType } from "../core/media-types.js";
+import type { Descriptor, ImageIndex } from "../core/target.js";
 
 /** An index that holds no manifest a model can be pulled from. */
 export class NoModelManifestError extends CortexError {}

@@ -1,12 +1,12 @@
 import { setMaxListeners } from "node:events";
 import { promises as fs, writeSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CortexError, DigestMismatchError, NotFoundError } from "../errors.js";
+import { CortexError, DigestMismatchError, NotFoundError } from "../core/errors.js";
+import type { Limiter } from "../core/limit.js";
+import type { Descriptor, ReadOnlyTarget } from "../core/target.js";
 import { checkContent, writeVerified } from "../store/files.js";
 import { withLock } from "../store/lock.js";
 import type { ModelStore } from "../store/model-store.js";
-import type { Descriptor, ReadOnlyTarget } from "../target.js";
-import type { Limiter } from "./limiter.js";
 import { PrefixHasher } from "./prefix-hasher.js";
 import { addRange, type ByteRange, contiguousPrefix, coveredBytes, missingRanges, splitRanges } from "./ranges.js";
 import { loadProgress, ProgressWriter } from "./resume.js";

@@ -1,10 +1,10 @@
+import type { ProxyEnv } from "../http/proxy.js";
+import { isRetryableStatus, parseRetryAfter, RetryLater, type RetryPolicy, withRetries } from "../http/retry.js";
+import { exchange } from "../http/transport.js";
 import { type Challenge, parseChallenges } from "./challenge.js";
 import { type Credential, credentialSecrets } from "./credentials.js";
 import { errorForResponse, RegistryAuthError } from "./errors.js";
-import type { ProxyEnv } from "./proxy.js";
 import type { Redactor } from "./redact.js";
-import { isRetryableStatus, parseRetryAfter, RetryLater, type RetryPolicy, withRetries } from "./retry.js";
-import { exchange } from "./transport.js";
 
 export interface AuthenticatorOptions {
   /** Registry host as written in references, for messages. */

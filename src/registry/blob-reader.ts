@@ -1,10 +1,16 @@
 import { addAbortSignal, Readable } from "node:stream";
-import { type BodySink, sinkReadable } from "../body-sink.js";
-import { CortexError } from "../errors.js";
-import type { BlobRange } from "../target.js";
+import { type BodySink, sinkReadable } from "../core/body-sink.js";
+import { CortexError } from "../core/errors.js";
+import type { BlobRange } from "../core/target.js";
+import {
+  backoffDelay,
+  isRetryableNetworkError,
+  type RetryPolicy,
+  TransientTransferError,
+  wait,
+} from "../http/retry.js";
+import type { HttpResponse } from "../http/transport.js";
 import { RegistryError } from "./errors.js";
-import { backoffDelay, isRetryableNetworkError, type RetryPolicy, TransientTransferError, wait } from "./retry.js";
-import type { HttpResponse } from "./transport.js";
 
 /** A byte window of a blob: [start, end). */
 export interface ByteWindow {

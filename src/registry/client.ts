@@ -1,10 +1,10 @@
-import { CortexError } from "../errors.js";
+import { CortexError } from "../core/errors.js";
+import type { ProxyEnv } from "../http/proxy.js";
+import { isRetryableStatus, type RetryPolicy, statusFailure, withRetries } from "../http/retry.js";
+import { exchange, type HttpMethod, type HttpResponse, type RequestBody } from "../http/transport.js";
 import type { Authenticator } from "./auth.js";
 import { errorForResponse, RegistryError } from "./errors.js";
-import type { ProxyEnv } from "./proxy.js";
 import type { Redactor } from "./redact.js";
-import { isRetryableStatus, type RetryPolicy, statusFailure, withRetries } from "./retry.js";
-import { exchange, type HttpMethod, type HttpResponse, type RequestBody } from "./transport.js";
 
 export interface ClientRequest {
   readonly method: HttpMethod;

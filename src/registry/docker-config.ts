@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { CortexError } from "../errors.js";
-import { DOCKER_HUB } from "../ref.js";
+import { CortexError } from "../core/errors.js";
+import { DOCKER_HUB } from "../core/ref.js";
 import type { Credential } from "./credentials.js";
 
 /** The parts of ~/.docker/config.json that name credentials. */

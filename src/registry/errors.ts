@@ -1,4 +1,4 @@
-import { CortexError, NotFoundError } from "../errors.js";
+import { CortexError, NotFoundError } from "../core/errors.js";
 
 /** What a registry said about a failure: HTTP status and the error codes of its JSON body. */
 export interface RegistryFailure {

@@ -1,12 +1,12 @@
-import type { RegistryReference } from "../ref.js";
+import type { RegistryReference } from "../core/ref.js";
+import { registryBaseUrl } from "../http/origin.js";
+import { proxyEnv } from "../http/proxy.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../http/retry.js";
 import { Authenticator } from "./auth.js";
 import { RegistryClient } from "./client.js";
 import { type CredentialOptions, resolveCredential } from "./credentials.js";
-import { registryBaseUrl } from "./origin.js";
-import { proxyEnv } from "./proxy.js";
 import { Redactor } from "./redact.js";
 import { RemoteRepository } from "./remote-repository.js";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
 import { DEFAULT_UPLOAD_OPTIONS, type UploadOptions } from "./upload.js";
 
 export interface RepositoryOptions extends CredentialOptions {
@@ -52,8 +52,8 @@ export function openRepository(ref: RegistryReference, options: RepositoryOption
   });
 }
 
+export { ProxyError } from "../http/proxy.js";
 export type { Credential, ExplicitCredentials } from "./credentials.js";
 export { RegistryAuthError, RegistryError, RegistryNotFoundError } from "./errors.js";
-export { ProxyError } from "./proxy.js";
 export { attachReferrer, listReferrers, referrersTag } from "./referrers.js";
 export { RemoteRepository } from "./remote-repository.js";

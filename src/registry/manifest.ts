@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
-import { CortexError } from "../errors.js";
-import { isManifestMediaType, MediaType } from "../media-types.js";
+import { CortexError } from "../core/errors.js";
+import { isManifestMediaType, MediaType } from "../core/media-types.js";
 
 /** Registries (distribution among them) cap manifests at 4 MiB; larger ones are refused unread. */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;

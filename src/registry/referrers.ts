@@ -1,9 +1,9 @@
-import { type Digest, digestHex, sha256Digest } from "../digest.js";
-import { CortexError, NotFoundError } from "../errors.js";
-import { MediaType } from "../media-types.js";
-import type { Descriptor, FetchedManifest, ImageIndex, Target } from "../target.js";
+import { type Digest, digestHex, sha256Digest } from "../core/digest.js";
+import { CortexError, NotFoundError } from "../core/errors.js";
+import { MediaType } from "../core/media-types.js";
+import type { Descriptor, FetchedManifest, ImageIndex, Target } from "../core/target.js";
+import { wait } from "../http/retry.js";
 import { manifestArtifactType } from "./manifest.js";
-import { wait } from "./retry.js";
 
 /** How many times an attach writes the fallback index before giving up on concurrent writers. */
 const ATTACH_WRITES = 8;

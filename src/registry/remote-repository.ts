@@ -1,17 +1,17 @@
 import type { Readable } from "node:stream";
-import type { BodySink } from "../body-sink.js";
-import { type Digest, isDigest, parseDigest, sha256Digest } from "../digest.js";
-import { DigestMismatchError } from "../errors.js";
-import { isManifestMediaType, MANIFEST_MEDIA_TYPES } from "../media-types.js";
-import type { BlobContent, BlobRange, Descriptor, FetchedManifest, Target } from "../target.js";
+import type { BodySink } from "../core/body-sink.js";
+import { type Digest, isDigest, parseDigest, sha256Digest } from "../core/digest.js";
+import { DigestMismatchError } from "../core/errors.js";
+import { isManifestMediaType, MANIFEST_MEDIA_TYPES } from "../core/media-types.js";
+import type { BlobContent, BlobRange, Descriptor, FetchedManifest, Target } from "../core/target.js";
+import type { RetryPolicy } from "../http/retry.js";
+import { RetryLater } from "../http/retry.js";
+import type { HttpResponse } from "../http/transport.js";
 import { repositoryScope } from "./auth.js";
 import { blobWindow, checkRangeResponse, type OpenAt, pumpWindow, readWindow } from "./blob-reader.js";
 import type { ClientRequest, RegistryClient } from "./client.js";
 import { MAX_MANIFEST_BYTES, ManifestTooLargeError, manifestMediaType, readLimited } from "./manifest.js";
 import { listReferrers, type ReferrersSource } from "./referrers.js";
-import type { RetryPolicy } from "./retry.js";
-import { RetryLater } from "./retry.js";
-import type { HttpResponse } from "./transport.js";
 import { cancelUpload, startUpload, type UploadContext, type UploadOptions, uploadBlob } from "./upload.js";
 
 const MANIFEST_ACCEPT = MANIFEST_MEDIA_TYPES.join(", ");

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
-import { sha256Digest } from "../digest.js";
-import { DigestMismatchError } from "../errors.js";
-import type { BlobContent, Descriptor } from "../target.js";
+import { sha256Digest } from "../core/digest.js";
+import { DigestMismatchError } from "../core/errors.js";
+import type { BlobContent, Descriptor } from "../core/target.js";
+import { BodyLengthError, type HttpResponse } from "../http/transport.js";
 import type { ClientRequest, RegistryClient } from "./client.js";
 import { RegistryError, type RegistryFailure } from "./errors.js";
-import { BodyLengthError, type HttpResponse } from "./transport.js";
 
 export interface UploadOptions {
   /** Content larger than this goes up in PATCH chunks; smaller content in one PUT. */

@@ -1,4 +1,4 @@
-import { CortexError } from "../errors.js";
+import { CortexError } from "../core/errors.js";
 
 export type ApiErrorType = "invalid_request_error" | "not_found_error" | "server_error";
 

@@ -11,7 +11,7 @@ import type {
   LlamaText,
   Token,
 } from "node-llama-cpp";
-import { CortexError } from "../errors.js";
+import { CortexError } from "../core/errors.js";
 import { ApiError } from "./api-error.js";
 import { chatHistory } from "./chat-history.js";
 import type { GenerationInput, SamplingParams } from "./openai-request.js";

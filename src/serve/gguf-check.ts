@@ -1,5 +1,5 @@
 import { open } from "node:fs/promises";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/errors.js";
 
 /** Every GGUF file starts with these four bytes. */
 const GGUF_MAGIC = Buffer.from("GGUF", "latin1");

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import { CortexError, describeError } from "../errors.js";
+import { CortexError, describeError } from "../core/errors.js";
 import { ApiError } from "./api-error.js";
 import type { Engine, GenerationOutcome } from "./engine.js";
 import {

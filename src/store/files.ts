@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { DigestMismatchError } from "../errors.js";
-import { isAlive } from "../process-alive.js";
-import type { Descriptor } from "../target.js";
+import { DigestMismatchError } from "../core/errors.js";
+import { isAlive } from "../core/process-alive.js";
+import type { Descriptor } from "../core/target.js";
 
 /** A unique file name in `dir`, for content that becomes visible only by a rename. */
 export function tempPath(dir: string, prefix: string): string {

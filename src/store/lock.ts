@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CortexError } from "../errors.js";
-import { isAlive } from "../process-alive.js";
+import { CortexError } from "../core/errors.js";
+import { isAlive } from "../core/process-alive.js";
 
 /** A lock could not be taken in time: another process holds it and keeps it alive. */
 export class LockTimeoutError extends CortexError {}

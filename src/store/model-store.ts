@@ -1,9 +1,9 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type Digest, digestHex, isDigest } from "../digest.js";
-import { Annotation } from "../media-types.js";
-import type { Descriptor } from "../target.js";
+import { type Digest, digestHex, isDigest } from "../core/digest.js";
+import { Annotation } from "../core/media-types.js";
+import type { Descriptor } from "../core/target.js";
 import { hashFile, removeOrphanTemps } from "./files.js";
 import { OciLayout } from "./oci-layout.js";
 

@@ -1,10 +1,10 @@
 import { close, createReadStream, promises as fs, open } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
-import type { BodySink } from "../body-sink.js";
-import { type Digest, digestHex, isDigest, parseDigest, sha256Digest } from "../digest.js";
-import { CortexError, NotFoundError } from "../errors.js";
-import { Annotation, MediaType } from "../media-types.js";
+import type { BodySink } from "../core/body-sink.js";
+import { type Digest, digestHex, isDigest, parseDigest, sha256Digest } from "../core/digest.js";
+import { CortexError, NotFoundError } from "../core/errors.js";
+import { Annotation, MediaType } from "../core/media-types.js";
 import type {
   BlobContent,
   BlobRange,
@@ -13,7 +13,7 @@ import type {
   ImageIndex,
   ImageManifest,
   Target,
-} from "../target.js";
+} from "../core/target.js";
 import { checkContent, writeFileAtomic, writeVerified } from "./files.js";
 import { withLock } from "./lock.js";
 

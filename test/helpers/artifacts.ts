@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { sha256Digest } from "../../src/digest.js";
-import { MediaType } from "../../src/media-types.js";
-import type { Descriptor } from "../../src/target.js";
+import { sha256Digest } from "../../src/core/digest.js";
+import { MediaType } from "../../src/core/media-types.js";
+import type { Descriptor } from "../../src/core/target.js";
 
 /** Test content with its descriptor. */
 export interface Content {

@@ -1,6 +1,6 @@
 import { pipeline, type Readable, Transform } from "node:stream";
-import type { BodySink } from "../../src/body-sink.js";
-import type { BlobRange, Descriptor, FetchedManifest, ReadOnlyTarget } from "../../src/target.js";
+import type { BodySink } from "../../src/core/body-sink.js";
+import type { BlobRange, Descriptor, FetchedManifest, ReadOnlyTarget } from "../../src/core/target.js";
 
 /** Wraps a real target and counts what passes through it: calls, ranged requests and blob bytes. */
 export class CountingTarget implements ReadOnlyTarget {

@@ -1,5 +1,5 @@
-import { MediaType } from "../../src/media-types.js";
-import type { FetchedManifest, Target } from "../../src/target.js";
+import { MediaType } from "../../src/core/media-types.js";
+import type { FetchedManifest, Target } from "../../src/core/target.js";
 import { blob, imageManifest, jsonContent, pseudoRandomBytes } from "./artifacts.js";
 
 /**

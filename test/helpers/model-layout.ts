@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type Digest, sha256Digest } from "../../src/digest.js";
-import { MediaType } from "../../src/media-types.js";
+import { type Digest, sha256Digest } from "../../src/core/digest.js";
+import { MediaType } from "../../src/core/media-types.js";
+import type { Descriptor, ImageManifest } from "../../src/core/target.js";
 import { OciLayout } from "../../src/store/oci-layout.js";
-import type { Descriptor, ImageManifest } from "../../src/target.js";
 
 export async function tempDir(prefix = "cortex-store-"): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix));

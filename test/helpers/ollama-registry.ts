@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { sha256Digest } from "../../src/digest.js";
+import { sha256Digest } from "../../src/core/digest.js";
 import type { RecordedRequest } from "./fault-proxy.js";
 
 /**

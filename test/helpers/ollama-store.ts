@@ -1,9 +1,9 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { sha256Digest } from "../../src/digest.js";
-import { MediaType } from "../../src/media-types.js";
-import { goJson } from "../../src/model/dmr-artifact.js";
-import type { Descriptor } from "../../src/target.js";
+import { sha256Digest } from "../../src/core/digest.js";
+import { MediaType } from "../../src/core/media-types.js";
+import type { Descriptor } from "../../src/core/target.js";
+import { goJson } from "../../src/dmr/dmr-artifact.js";
 
 /** What an Ollama model is made of, as `ollama create` would write it. */
 export interface OllamaModelSpec {

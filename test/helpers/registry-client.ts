@@ -1,4 +1,4 @@
-import type { RegistryReference } from "../../src/ref.js";
+import type { RegistryReference } from "../../src/core/ref.js";
 import type { RepositoryOptions } from "../../src/registry/index.js";
 import { openRepository, type RemoteRepository } from "../../src/registry/index.js";
 import type { TestRegistry } from "./registry.js";

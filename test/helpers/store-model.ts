@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { StoreModel } from "../../src/backends/backend.js";
+import { openTarget } from "../../src/copy/targets.js";
+import { parseReference, pinReference } from "../../src/core/ref.js";
 import { type KnownAnswer, synthesizeKnownAnswer } from "../../src/model/known-answer.js";
 import { pull } from "../../src/pull/pull.js";
-import { parseReference, pinReference } from "../../src/ref.js";
 import { ModelStore } from "../../src/store/model-store.js";
-import { openTarget } from "../../src/targets.js";
 import { makeModelLayout } from "./model-layout.js";
 
 /** A known-answer model packed in an oci: layout under `root` and pulled into a store there, as backends get it. */

@@ -1,11 +1,11 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sha256Digest } from "../../src/digest.js";
-import { MediaType } from "../../src/media-types.js";
+import { sha256Digest } from "../../src/core/digest.js";
+import { MediaType } from "../../src/core/media-types.js";
+import type { ImageManifest } from "../../src/core/target.js";
+import { packageModel } from "../../src/dmr/package-model.js";
 import { synthesizeKnownAnswer } from "../../src/model/known-answer.js";
-import { packageModel } from "../../src/model/package-model.js";
-import type { ImageManifest } from "../../src/target.js";
 import { runCli } from "../helpers/cli.js";
 import { startRegistry, type TestRegistry } from "../helpers/registry.js";
 import { testRepository } from "../helpers/registry-client.js";

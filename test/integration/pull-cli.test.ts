@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { MediaType } from "../../src/media-types.js";
+import { MediaType } from "../../src/core/media-types.js";
 import { runCli } from "../helpers/cli.js";
 import { makeModelLayout, randomData, tempDir, tinyGguf } from "../helpers/model-layout.js";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MediaType } from "../../src/media-types.js";
+import { MediaType } from "../../src/core/media-types.js";
 import { openRepository, RegistryAuthError } from "../../src/registry/index.js";
 import { blob, pseudoRandomBytes } from "../helpers/artifacts.js";
 import { dockerConfigDir } from "../helpers/docker-config.js";

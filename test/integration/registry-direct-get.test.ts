@@ -7,7 +7,7 @@ import net from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { directGet } from "../../src/registry/direct-get.js";
+import { directGet } from "../../src/http/direct-get.js";
 import { useTempDir } from "../helpers/temp-dir.js";
 import { localhostCertificate } from "../helpers/tls-cert.js";
 
@@ -137,7 +137,7 @@ describe("direct GET reader", () => {
     const { port } = server.address() as net.AddressInfo;
     // NODE_EXTRA_CA_CERTS is read at start-up only, hence a child process on the built code.
     const script = `
-      const { directGet } = await import(${JSON.stringify(path.join(root, "lib/registry/direct-get.js"))});
+      const { directGet } = await import(${JSON.stringify(path.join(root, "lib/http/direct-get.js"))});
       const { createHash } = await import("node:crypto");
       const hash = createHash("sha256");
       const response = await directGet(new URL(process.argv[1]), {});

@@ -1,6 +1,6 @@
 import { buffer } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MediaType } from "../../src/media-types.js";
+import { MediaType } from "../../src/core/media-types.js";
 import { openRepository } from "../../src/registry/index.js";
 import { blob, jsonContent, pseudoRandomBytes } from "../helpers/artifacts.js";
 import { type OllamaLikeRegistry, startOllamaLikeRegistry } from "../helpers/ollama-registry.js";

@@ -7,10 +7,10 @@ import path from "node:path";
 import type { TLSSocket } from "node:tls";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { parseReference } from "../../src/core/ref.js";
+import { proxyEnv } from "../../src/http/proxy.js";
+import { exchange } from "../../src/http/transport.js";
 import { pull } from "../../src/pull/pull.js";
-import { parseReference } from "../../src/ref.js";
-import { proxyEnv } from "../../src/registry/proxy.js";
-import { exchange } from "../../src/registry/transport.js";
 import { ModelStore } from "../../src/store/model-store.js";
 import { type BlobRedirect, startBlobRedirect } from "../helpers/blob-redirect.js";
 import { runCliInProcess } from "../helpers/cli.js";
@@ -259,8 +259,8 @@ describe("TLS to the registry inside the tunnel", () => {
 
   // NODE_EXTRA_CA_CERTS is read at start-up only, hence a child process on the built code (npm run build).
   const script = `
-    const { exchange } = await import(${JSON.stringify(path.join(root, "lib/registry/transport.js"))});
-    const { proxyEnv } = await import(${JSON.stringify(path.join(root, "lib/registry/proxy.js"))});
+    const { exchange } = await import(${JSON.stringify(path.join(root, "lib/http/transport.js"))});
+    const { proxyEnv } = await import(${JSON.stringify(path.join(root, "lib/http/proxy.js"))});
     const { createHash } = await import("node:crypto");
     const response = await exchange({ method: "GET", url: new URL(process.argv[1]), bulk: process.argv[2] === "bulk" },
       { proxies: proxyEnv() });

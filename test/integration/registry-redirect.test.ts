@@ -1,6 +1,6 @@
 import { buffer } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MediaType } from "../../src/media-types.js";
+import { MediaType } from "../../src/core/media-types.js";
 import { blob, imageManifest, jsonContent, pseudoRandomBytes } from "../helpers/artifacts.js";
 import { type BlobRedirect, startBlobRedirect } from "../helpers/blob-redirect.js";
 import { startRegistry, type TestRegistry } from "../helpers/registry.js";

@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NotFoundError } from "../../src/errors.js";
-import { MediaType } from "../../src/media-types.js";
+import { NotFoundError } from "../../src/core/errors.js";
+import { MediaType } from "../../src/core/media-types.js";
 import { attachReferrer, referrersTag } from "../../src/registry/index.js";
 import { blob, imageManifest, jsonContent, pseudoRandomBytes } from "../helpers/artifacts.js";
 import { type RegistryAuth, startRegistry, type TestRegistry } from "../helpers/registry.js";

@@ -4,7 +4,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { CommandIO } from "../../src/cli/command.js";
 import { main } from "../../src/cli/main.js";
-import { sha256Digest } from "../../src/digest.js";
+import { sha256Digest } from "../../src/core/digest.js";
 import { useTempDir } from "../helpers/temp-dir.js";
 
 async function run(args: string[], cwd: string) {

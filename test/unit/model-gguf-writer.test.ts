@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gguf } from "@huggingface/gguf";
 import { describe, expect, it } from "vitest";
-import { sha256Digest } from "../../src/digest.js";
+import { sha256Digest } from "../../src/core/digest.js";
 import { type GgufFile, GgufWriteError, layoutGguf, writeGguf } from "../../src/model/gguf-writer.js";
 import { useTempDir } from "../helpers/temp-dir.js";
 

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MediaType } from "../../src/media-types.js";
+import { MediaType } from "../../src/core/media-types.js";
 import { attachReferrer, openRepository } from "../../src/registry/index.js";
 import { imageManifest, jsonContent } from "../helpers/artifacts.js";
 

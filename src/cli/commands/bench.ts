@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import type { GateSide } from "../../bench/bench.js";
-import { UsageError } from "../../errors.js";
+import { UsageError } from "../../core/errors.js";
 import { type Command, parseCommandArgs } from "../command.js";
 
 const usage = `Usage: cortex-model bench --base-url URL --model NAME

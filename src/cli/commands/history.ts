@@ -1,8 +1,8 @@
-import type { Digest } from "../../digest.js";
-import { NotFoundError } from "../../errors.js";
+import { openTarget } from "../../copy/targets.js";
+import type { Digest } from "../../core/digest.js";
+import { NotFoundError } from "../../core/errors.js";
 import { currentPosition, readHistory } from "../../promote/history.js";
 import type { MoveEntry } from "../../promote/history-entry.js";
-import { openTarget } from "../../targets.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
 import { parseTagReference } from "../tag-ref.js";
 

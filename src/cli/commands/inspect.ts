@@ -1,11 +1,11 @@
-import { UsageError } from "../../errors.js";
+import { openTarget } from "../../copy/targets.js";
+import { UsageError } from "../../core/errors.js";
+import { isPinned, parseReference, referenceVersion } from "../../core/ref.js";
+import type { ReadOnlyTarget } from "../../core/target.js";
 import { recognizeArtifact } from "../../model/artifact.js";
 import { type GgufSummary, summarizeGguf } from "../../model/gguf-metadata.js";
 import { resolveModel } from "../../pull/pull.js";
-import { isPinned, parseReference, referenceVersion } from "../../ref.js";
 import { ModelStore } from "../../store/model-store.js";
-import type { ReadOnlyTarget } from "../../target.js";
-import { openTarget } from "../../targets.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
 import { formatMiB } from "../sizes.js";
 

@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
-import { UsageError } from "../../errors.js";
-import { createdTime, packageModel } from "../../model/package-model.js";
-import { DEFAULT_TAG, formatReference, parseReference, pinReference } from "../../ref.js";
-import { openTarget } from "../../targets.js";
+import { openTarget } from "../../copy/targets.js";
+import { UsageError } from "../../core/errors.js";
+import { DEFAULT_TAG, formatReference, parseReference, pinReference } from "../../core/ref.js";
+import { createdTime, packageModel } from "../../dmr/package-model.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
 import { parsePositiveInt } from "../sizes.js";
 

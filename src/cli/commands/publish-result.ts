@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { openTarget } from "../../copy/targets.js";
 import { parsePinnedSource } from "../../promote/endpoints.js";
 import { PromoteUsageError } from "../../promote/errors.js";
 import { isResultKind, RESULT_KINDS } from "../../promote/policy.js";
 import { documentPassed, publishResult } from "../../promote/results.js";
-import { openTarget } from "../../targets.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
 
 const usage = `Usage: cortex-model publish-result <repo@sha256:...> --kind compat|bench --file <results.json> [options]

@@ -1,8 +1,8 @@
 import path from "node:path";
-import { UsageError } from "../../errors.js";
+import { UsageError } from "../../core/errors.js";
+import { formatReference, isPinned, parseReference } from "../../core/ref.js";
 import { createProgress } from "../../pull/progress.js";
 import { pull, pullFromStore } from "../../pull/pull.js";
-import { formatReference, isPinned, parseReference } from "../../ref.js";
 import { ModelStore } from "../../store/model-store.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
 import { formatMiB, parseByteSize, parsePositiveInt } from "../sizes.js";
@@ -27,7 +27,7 @@ export const pullCommand: Command = {
     // Modules only some pulls need are loaded when needed: the Ollama layout brings the GGUF parser, the
     // transports bring http, https and tls, and together they were a third of a warm pull's time.
     const ollamaDir = args.includes("--into-ollama")
-      ? (await import("../../migrate/ollama-store.js")).userOllamaDir(io.env)
+      ? (await import("../../ollama/ollama-store.js")).userOllamaDir(io.env)
       : undefined;
     // A bare --into-ollama takes the default directory; a directory is given as --into-ollama=DIR.
     const expanded = args.map((a) => (a === "--into-ollama" ? `--into-ollama=${ollamaDir}` : a));
@@ -45,7 +45,7 @@ export const pullCommand: Command = {
     // A pinned reference already in the store is answered before any transport exists: no network at all.
     const result =
       (await pullFromStore(store, ref)) ??
-      (await pull(await (await import("../../targets.js")).openTarget(ref, { env: io.env }), ref, store, {
+      (await pull(await (await import("../../copy/targets.js")).openTarget(ref, { env: io.env }), ref, store, {
         ...(values["part-size"] ? { partSize: parseByteSize(values["part-size"], "--part-size") } : {}),
         ...(values.concurrency ? { concurrency: parsePositiveInt(values.concurrency, "--concurrency") } : {}),
         progress: createProgress(io.stderr, { label, tty: io.stderr.isTTY === true }),

@@ -1,7 +1,7 @@
-import { parseDigest } from "../../digest.js";
+import { openTarget } from "../../copy/targets.js";
+import { parseDigest } from "../../core/digest.js";
 import { PromoteUsageError } from "../../promote/errors.js";
 import { type RevertSelector, revert } from "../../promote/revert.js";
-import { openTarget } from "../../targets.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
 import { provenanceFrom, provenanceOptions } from "../provenance.js";
 import { parseTagReference } from "../tag-ref.js";

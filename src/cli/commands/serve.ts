@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { UsageError } from "../../errors.js";
+import { UsageError } from "../../core/errors.js";
 import { type Command, parseCommandArgs } from "../command.js";
 
 const usage = `Usage: cortex-model serve --model <path.gguf> [options]

@@ -12,13 +12,13 @@ import {
 import { logTail } from "../../backends/process.js";
 import { parseBackendChoice, parseInstallPolicy, resolveEnvironment, resolveStrategy } from "../../backends/select.js";
 import { type SetupRequest, type SetupResult, setupBackend, stopBackend } from "../../backends/setup.js";
-import { CortexError, UsageError } from "../../errors.js";
-import { isAlive } from "../../process-alive.js";
+import { openTarget } from "../../copy/targets.js";
+import { CortexError, UsageError } from "../../core/errors.js";
+import { isAlive } from "../../core/process-alive.js";
+import { formatReference, isPinned } from "../../core/ref.js";
 import { createProgress } from "../../pull/progress.js";
 import { pull, pullFromStore } from "../../pull/pull.js";
-import { formatReference, isPinned } from "../../ref.js";
 import { ModelStore } from "../../store/model-store.js";
-import { openTarget } from "../../targets.js";
 import { type Command, parseCommandArgs } from "../command.js";
 import { parsePositiveInt } from "../sizes.js";
 

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { UsageError } from "../../errors.js";
+import { UsageError } from "../../core/errors.js";
 import { readAnswersFile } from "../../model/answers-file.js";
 import { synthesizeKnownAnswer } from "../../model/known-answer.js";
 import { synthesizeSized } from "../../model/sized-model.js";

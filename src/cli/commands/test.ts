@@ -9,7 +9,7 @@ import { exitCodeFor, parseFailOn } from "../../compat/results.js";
 import { formatIssue, SuiteError } from "../../compat/suite-error.js";
 import { loadSuite } from "../../compat/suite-load.js";
 import { type Endpoint, testModel } from "../../compat/test-model.js";
-import { UsageError } from "../../errors.js";
+import { UsageError } from "../../core/errors.js";
 import { parsePinnedSource } from "../../promote/endpoints.js";
 import { type Command, parseCommandArgs } from "../command.js";
 

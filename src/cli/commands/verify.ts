@@ -1,4 +1,4 @@
-import { UsageError } from "../../errors.js";
+import { UsageError } from "../../core/errors.js";
 import { ModelStore } from "../../store/model-store.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
 import { formatMiB } from "../sizes.js";

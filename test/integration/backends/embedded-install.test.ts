@@ -5,7 +5,7 @@ import type { BackendContext, StoreModel } from "../../../src/backends/backend.j
 import { createEmbeddedBackend } from "../../../src/backends/embedded.js";
 import { findPackage, installPrefix } from "../../../src/backends/embedded-runtime.js";
 import { OpenAIClient } from "../../../src/client/openai-client.js";
-import { isAlive } from "../../../src/process-alive.js";
+import { isAlive } from "../../../src/core/process-alive.js";
 import { tempDir } from "../../helpers/model-layout.js";
 import { pulledKnownAnswerModel } from "../../helpers/store-model.js";
 

@@ -6,7 +6,7 @@ import { createEmbeddedBackend } from "../../../src/backends/embedded.js";
 import { createOpenAiBackend } from "../../../src/backends/openai.js";
 import { measureWarmLoad } from "../../../src/backends/warm-load.js";
 import { OpenAIClient } from "../../../src/client/openai-client.js";
-import { isAlive } from "../../../src/process-alive.js";
+import { isAlive } from "../../../src/core/process-alive.js";
 import { tempDir } from "../../helpers/model-layout.js";
 import { pulledKnownAnswerModel } from "../../helpers/store-model.js";
 

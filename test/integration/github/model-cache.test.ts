@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { sha256Digest } from "../../../src/digest.js";
+import { sha256Digest } from "../../../src/core/digest.js";
 import {
   type CachedModel,
   modelCacheKey,

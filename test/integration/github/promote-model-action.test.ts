@@ -1,7 +1,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseReference, type RegistryReference } from "../../../src/core/ref.js";
 import { readHistory } from "../../../src/promote/history.js";
-import { parseReference, type RegistryReference } from "../../../src/ref.js";
 import { openRepository, type RemoteRepository } from "../../../src/registry/index.js";
 import { pushTestModel } from "../../helpers/model-fixture.js";
 import { startRegistry, type TestRegistry } from "../../helpers/registry.js";

@@ -1,8 +1,8 @@
 import { readFile, rm, truncate } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isAlive } from "../../../src/core/process-alive.js";
 import { synthesizeKnownAnswer } from "../../../src/model/known-answer.js";
-import { isAlive } from "../../../src/process-alive.js";
 import { type ModelLayout, makeModelLayout, tempDir } from "../../helpers/model-layout.js";
 import { type ActionRun, actionFromLib, runBundledAction, type StepResult } from "../../helpers/run-action.js";
 

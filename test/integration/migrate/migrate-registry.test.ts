@@ -1,13 +1,13 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sha256Digest } from "../../../src/digest.js";
-import { MediaType } from "../../../src/media-types.js";
+import { openTarget } from "../../../src/copy/targets.js";
+import { sha256Digest } from "../../../src/core/digest.js";
+import { MediaType } from "../../../src/core/media-types.js";
+import { parseReference } from "../../../src/core/ref.js";
 import { synthesizeKnownAnswer } from "../../../src/model/known-answer.js";
 import { pull } from "../../../src/pull/pull.js";
-import { parseReference } from "../../../src/ref.js";
 import { ModelStore } from "../../../src/store/model-store.js";
-import { openTarget } from "../../../src/targets.js";
 import { runCliInProcess } from "../../helpers/cli.js";
 import { type FaultProxy, startFaultProxy } from "../../helpers/fault-proxy.js";
 import { writeOllamaStoreModel } from "../../helpers/ollama-store.js";

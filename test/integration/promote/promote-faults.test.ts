@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseReference, type RegistryReference } from "../../../src/core/ref.js";
+import type { FetchedManifest } from "../../../src/core/target.js";
 import { TagMoveError } from "../../../src/promote/errors.js";
 import { readHistory, readHistoryRecords } from "../../../src/promote/history.js";
 import { promote } from "../../../src/promote/promote.js";
-import { parseReference, type RegistryReference } from "../../../src/ref.js";
 import { openRepository, type RemoteRepository } from "../../../src/registry/index.js";
-import type { FetchedManifest } from "../../../src/target.js";
 import { type FaultProxy, startFaultProxy } from "../../helpers/fault-proxy.js";
 import { pushTestModel } from "../../helpers/model-fixture.js";
 import { startRegistry, type TestRegistry } from "../../helpers/registry.js";

@@ -3,14 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import { buffer } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseReference, type RegistryReference } from "../../../src/core/ref.js";
+import type { FetchedManifest, ImageManifest } from "../../../src/core/target.js";
 import { readHistory } from "../../../src/promote/history.js";
 import { promote } from "../../../src/promote/promote.js";
 import { listResults, publishResult } from "../../../src/promote/results.js";
 import { revert } from "../../../src/promote/revert.js";
-import { parseReference, type RegistryReference } from "../../../src/ref.js";
 import { openRepository, type RemoteRepository } from "../../../src/registry/index.js";
 import { OciLayout } from "../../../src/store/oci-layout.js";
-import type { FetchedManifest, ImageManifest } from "../../../src/target.js";
 import { pushTestModel } from "../../helpers/model-fixture.js";
 import { startRegistry, type TestRegistry } from "../../helpers/registry.js";
 

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Digest, sha256Digest } from "../../../src/digest.js";
+import { type Digest, sha256Digest } from "../../../src/core/digest.js";
+import { parseReference, type RegistryReference } from "../../../src/core/ref.js";
+import type { FetchedManifest } from "../../../src/core/target.js";
 import { PromoteUsageError, PromotionRefusedError, RevertRefusedError } from "../../../src/promote/errors.js";
 import { readHistory } from "../../../src/promote/history.js";
 import { promote } from "../../../src/promote/promote.js";
 import { listResults, publishResult } from "../../../src/promote/results.js";
 import { revert } from "../../../src/promote/revert.js";
-import { parseReference, type RegistryReference } from "../../../src/ref.js";
 import { openRepository, type RemoteRepository, referrersTag } from "../../../src/registry/index.js";
-import type { FetchedManifest } from "../../../src/target.js";
 import { type FaultProxy, startFaultProxy } from "../../helpers/fault-proxy.js";
 import { pushTestModel } from "../../helpers/model-fixture.js";
 import { startRegistry, type TestRegistry } from "../../helpers/registry.js";

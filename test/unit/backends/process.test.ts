@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BackendError } from "../../../src/backends/backend.js";
 import { logTail, spawnBackendProcess, stopProcessGroup, waitUntil } from "../../../src/backends/process.js";
-import { isAlive } from "../../../src/process-alive.js";
+import { isAlive } from "../../../src/core/process-alive.js";
 import { processesMentioning } from "../../helpers/process-group.js";
 import { useTempDir } from "../../helpers/temp-dir.js";
 

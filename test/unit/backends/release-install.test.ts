@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { BackendError } from "../../../src/backends/backend.js";
 import { installLlamaServer, llamaServerArgs, llamaServerRelease } from "../../../src/backends/llama-server.js";
 import { installOllama, ollamaEnv, ollamaRelease } from "../../../src/backends/ollama.js";
-import { UsageError } from "../../../src/errors.js";
+import { UsageError } from "../../../src/core/errors.js";
 import { startHttpServer } from "../../helpers/http-server.js";
 import { ollamaArchive, serveFiles } from "../../helpers/release-archives.js";
 import { useTempDir } from "../../helpers/temp-dir.js";

@@ -7,7 +7,7 @@ import { formatChange, gateMarker, markdownTable, mermaidChart, renderMarkdown }
 import { type BenchResults, buildResults } from "../../../src/bench/results.js";
 import { defaultScenario } from "../../../src/bench/scenario.js";
 import { defaultComparisonSettings } from "../../../src/bench/verdict.js";
-import { parseDigest } from "../../../src/digest.js";
+import { parseDigest } from "../../../src/core/digest.js";
 
 const machine: MachineDescription = {
   cpuModel: "Test CPU @ 3.0GHz",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { Digest } from "../../../src/core/digest.js";
 import { type DemoFacts, storyHeld } from "../../../src/demo/demo.js";
 import { Story, shortDigest, shortenDigests } from "../../../src/demo/story.js";
-import type { Digest } from "../../../src/digest.js";
 
 const digest = (c: string) => `sha256:${c.repeat(64)}` as Digest;
 const [v1, v2, rc1] = [digest("1"), digest("2"), digest("3")];

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { InvalidReferenceError } from "../../../src/errors.js";
+import { InvalidReferenceError } from "../../../src/core/errors.js";
 import { PullModel } from "../../../src/github/constants.js";
 import { InputError } from "../../../src/github/inputs.js";
 import { getInputs } from "../../../src/github/pull-model.js";

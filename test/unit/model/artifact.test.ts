@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type Digest, sha256Digest } from "../../../src/digest.js";
-import { MediaType } from "../../../src/media-types.js";
+import { type Digest, sha256Digest } from "../../../src/core/digest.js";
+import { MediaType } from "../../../src/core/media-types.js";
+import type { Descriptor, ImageManifest } from "../../../src/core/target.js";
 import { recognizeArtifact, UnsafePathError, UnsupportedArtifactError } from "../../../src/model/artifact.js";
-import type { Descriptor, ImageManifest } from "../../../src/target.js";
 
 function d(mediaType: string, name: string, annotations?: Record<string, string>): Descriptor {
   return {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type Digest, sha256Digest } from "../../../src/digest.js";
-import { MediaType } from "../../../src/media-types.js";
+import { type Digest, sha256Digest } from "../../../src/core/digest.js";
+import { MediaType } from "../../../src/core/media-types.js";
+import type { ImageIndex } from "../../../src/core/target.js";
 import { HistoryEntryError } from "../../../src/promote/errors.js";
 import { currentPosition, effectiveEntries } from "../../../src/promote/history.js";
 import {
@@ -10,7 +11,6 @@ import {
   type HistoryRecord,
   type MoveEntry,
 } from "../../../src/promote/history-entry.js";
-import type { ImageIndex } from "../../../src/target.js";
 
 const A = sha256Digest("a");
 const B = sha256Digest("b");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isValidTag } from "../../../src/core/ref.js";
 import {
   HISTORY_TAG_PREFIX,
   historyKey,
@@ -7,7 +8,6 @@ import {
   parseHistoryTag,
   sortableTime,
 } from "../../../src/promote/history-tag.js";
-import { isValidTag } from "../../../src/ref.js";
 
 const T = new Date("2026-11-28T02:35:37.123Z");
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { sha256Digest } from "../../../src/digest.js";
-import { MediaType } from "../../../src/media-types.js";
+import { sha256Digest } from "../../../src/core/digest.js";
+import { MediaType } from "../../../src/core/media-types.js";
 import { PromoteUsageError } from "../../../src/promote/errors.js";
 import { aliasHoldReason, type PlannedTag, planTags } from "../../../src/promote/plan.js";
 import { describeVerdict, evaluatePolicy, parseResultKinds, type ResultRecord } from "../../../src/promote/policy.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { provenanceFrom } from "../../../src/cli/provenance.js";
-import { sha256Digest } from "../../../src/digest.js";
+import { sha256Digest } from "../../../src/core/digest.js";
 import { promotionSummary, revertSummary } from "../../../src/github/promotion-summary.js";
 import { runContext } from "../../../src/github/run-context.js";
 

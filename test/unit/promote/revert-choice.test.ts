@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type Digest, sha256Digest } from "../../../src/digest.js";
-import { MediaType } from "../../../src/media-types.js";
+import { type Digest, sha256Digest } from "../../../src/core/digest.js";
+import { MediaType } from "../../../src/core/media-types.js";
 import { RevertRefusedError } from "../../../src/promote/errors.js";
 import type { MoveEntry } from "../../../src/promote/history-entry.js";
 import { chooseRevertDigest } from "../../../src/promote/revert.js";

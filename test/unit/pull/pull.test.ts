@@ -1,13 +1,13 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DigestMismatchError } from "../../../src/errors.js";
-import { MediaType } from "../../../src/media-types.js";
+import { DigestMismatchError } from "../../../src/core/errors.js";
+import { MediaType } from "../../../src/core/media-types.js";
+import { parseReference } from "../../../src/core/ref.js";
+import type { ReadOnlyTarget } from "../../../src/core/target.js";
 import { UnsafePathError } from "../../../src/model/artifact.js";
 import { pull } from "../../../src/pull/pull.js";
-import { parseReference } from "../../../src/ref.js";
 import { ModelStore } from "../../../src/store/model-store.js";
-import type { ReadOnlyTarget } from "../../../src/target.js";
 import { CountingTarget } from "../../helpers/counting-target.js";
 import { descriptorOf, makeModelLayout, randomData, tempDir } from "../../helpers/model-layout.js";
 

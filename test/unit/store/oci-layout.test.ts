@@ -2,9 +2,9 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { text } from "node:stream/consumers";
 import { describe, expect, it } from "vitest";
-import { sha256Digest } from "../../../src/digest.js";
-import { DigestMismatchError, NotFoundError } from "../../../src/errors.js";
-import { Annotation, MediaType } from "../../../src/media-types.js";
+import { sha256Digest } from "../../../src/core/digest.js";
+import { DigestMismatchError, NotFoundError } from "../../../src/core/errors.js";
+import { Annotation, MediaType } from "../../../src/core/media-types.js";
 import { OciLayout } from "../../../src/store/oci-layout.js";
 import { descriptorOf, tempDir } from "../../helpers/model-layout.js";
 

@@ -1,16 +1,16 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { sha256Digest } from "../../../src/digest.js";
-import { isGoTemplate, ollamaHumanNumber } from "../../../src/migrate/ollama-manifest.js";
+import { sha256Digest } from "../../../src/core/digest.js";
+import { parseReference } from "../../../src/core/ref.js";
+import { DmrViewError, dmrTagName, writeDmrView } from "../../../src/dmr/store-view.js";
 import { readGgufModelInfo } from "../../../src/model/gguf-metadata.js";
 import { synthesizeKnownAnswer } from "../../../src/model/known-answer.js";
+import { isGoTemplate, ollamaHumanNumber } from "../../../src/ollama/ollama-manifest.js";
+import { ollamaName, writeOllamaView } from "../../../src/ollama/store-view.js";
 import { pull } from "../../../src/pull/pull.js";
-import { parseReference } from "../../../src/ref.js";
-import { DmrViewError, dmrTagName, writeDmrView } from "../../../src/store/dmr-view.js";
 import { ModelStore } from "../../../src/store/model-store.js";
 import { OciLayout } from "../../../src/store/oci-layout.js";
-import { ollamaName, writeOllamaView } from "../../../src/store/ollama-view.js";
 import { descriptorOf, makeModelLayout } from "../../helpers/model-layout.js";
 import { useTempDir } from "../../helpers/temp-dir.js";
 

@@ -1,13 +1,13 @@
 import { createReadStream } from "node:fs";
 import { access } from "node:fs/promises";
 import { parseGgufShardFilename } from "@huggingface/gguf";
-import { parseDigest } from "../digest.js";
-import { CortexError, UsageError } from "../errors.js";
-import { MediaType } from "../media-types.js";
+import { parseDigest } from "../core/digest.js";
+import { CortexError, UsageError } from "../core/errors.js";
+import { MediaType } from "../core/media-types.js";
+import type { Descriptor, Target } from "../core/target.js";
+import { readGgufModelInfo } from "../model/gguf-metadata.js";
 import { hashFile } from "../store/files.js";
-import type { Descriptor, Target } from "../target.js";
 import { dmrConfigBlob, dmrManifestBlob } from "./dmr-artifact.js";
-import { readGgufModelInfo } from "./gguf-metadata.js";
 
 /** Packaging that could not finish (a file unreadable, a push refused); the cause says more. */
 export class PackageError extends CortexError {}

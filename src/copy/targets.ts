@@ -1,7 +1,7 @@
-import type { Reference } from "./ref.js";
-import type { RepositoryOptions } from "./registry/index.js";
-import { OciLayout } from "./store/oci-layout.js";
-import type { Target } from "./target.js";
+import type { Reference } from "../core/ref.js";
+import type { Target } from "../core/target.js";
+import type { RepositoryOptions } from "../registry/index.js";
+import { OciLayout } from "../store/oci-layout.js";
 
 export interface OpenTargetOptions extends RepositoryOptions {
   /** Make a layout directory that does not exist yet (for packaging and promotion into `oci:` layouts). */
@@ -16,6 +16,6 @@ export async function openTarget(ref: Reference, options: OpenTargetOptions = {}
   if (ref.kind === "layout") return OciLayout.open(ref.path, options.create ? { create: true } : {});
   const { create: _create, ...registryOptions } = options;
   // Loaded on demand: the HTTP stack costs a third of a second of start-up that offline work never needs.
-  const { openRepository } = await import("./registry/index.js");
+  const { openRepository } = await import("../registry/index.js");
   return openRepository(ref, registryOptions);
 }

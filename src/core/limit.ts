@@ -1,4 +1,4 @@
-/** Caps how many tasks run at once; shared by every blob of a pull, so parts of several blobs interleave. */
+/** Caps how many tasks run at once; one limiter shared by several callers interleaves their tasks. */
 export class Limiter {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
@@ -16,4 +16,10 @@ export class Limiter {
       else this.running -= 1;
     }
   }
+}
+
+/** Maps over items with at most `limit` calls in flight; results keep the items' order. */
+export function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const limiter = new Limiter(Math.max(1, limit));
+  return Promise.all(items.map((item) => limiter.run(() => fn(item))));
 }

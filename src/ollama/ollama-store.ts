@@ -1,9 +1,9 @@
 import { existsSync, promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { CortexError } from "../errors.js";
-import { type OllamaName, ollamaModelId } from "../store/ollama-view.js";
-import type { ImageManifest } from "../target.js";
+import { CortexError } from "../core/errors.js";
+import type { ImageManifest } from "../core/target.js";
+import { type OllamaName, ollamaModelId } from "./store-view.js";
 
 /** An Ollama models directory that cannot be read (missing, no manifests/ folder). */
 export class OllamaStoreError extends CortexError {}

@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
-import { mapLimit } from "./limit.js";
-import { isIndexMediaType } from "./media-types.js";
-import { RemoteRepository } from "./registry/remote-repository.js";
-import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest, ReadOnlyTarget, Target } from "./target.js";
+import { mapLimit } from "../core/limit.js";
+import { isIndexMediaType } from "../core/media-types.js";
+import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest, ReadOnlyTarget, Target } from "../core/target.js";
+import { RemoteRepository } from "../registry/remote-repository.js";
 
 /** Mounts a blob into the destination from a repository of the same registry; false when the registry declined. */
 export type MountBlob = (descriptor: Descriptor, signal?: AbortSignal) => Promise<boolean>;

@@ -1,5 +1,5 @@
-import { UsageError } from "../errors.js";
-import { registryEndpoint } from "../ref.js";
+import { UsageError } from "../core/errors.js";
+import { registryEndpoint } from "../core/ref.js";
 
 /** Host name without port or IPv6 brackets: `127.0.0.1:5000` -> `127.0.0.1`, `[::1]:5000` -> `::1`. */
 export function hostName(host: string): string {

@@ -1,13 +1,13 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { type Digest, digestHex } from "../digest.js";
-import { CortexError } from "../errors.js";
-import { goJsonIndent } from "../model/dmr-artifact.js";
+import { type Digest, digestHex } from "../core/digest.js";
+import { CortexError } from "../core/errors.js";
+import { DOCKER_HUB, type Reference } from "../core/ref.js";
 import type { PullResult } from "../pull/pull.js";
-import { DOCKER_HUB, type Reference } from "../ref.js";
-import { writeFileAtomic } from "./files.js";
-import { linkOrCopy } from "./link.js";
-import type { ModelStore } from "./model-store.js";
+import { writeFileAtomic } from "../store/files.js";
+import { linkOrCopy } from "../store/link.js";
+import type { ModelStore } from "../store/model-store.js";
+import { goJsonIndent } from "./dmr-artifact.js";
 
 /**
  * A pulled model placed into a Docker Model Runner store (MODELS_PATH; /models in the runner container), byte

@@ -1,11 +1,11 @@
-import { sha256Digest } from "../digest.js";
-import { CortexError } from "../errors.js";
-import { MediaType } from "../media-types.js";
+import { sha256Digest } from "../core/digest.js";
+import { CortexError } from "../core/errors.js";
+import { MediaType } from "../core/media-types.js";
+import type { Descriptor } from "../core/target.js";
+import { goJson } from "../dmr/dmr-artifact.js";
 import type { ModelArtifact } from "../model/artifact.js";
-import { goJson } from "../model/dmr-artifact.js";
 import type { GgufModelInfo } from "../model/gguf-metadata.js";
 import { formatFixed } from "../model/human-units.js";
-import type { Descriptor } from "../target.js";
 
 /**
  * Docker Model Runner artifact -> Ollama model, the one place this conversion lives (the store view and the

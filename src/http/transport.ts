@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { pipeline, type Readable, Transform, type TransformCallback } from "node:stream";
-import { type BodySink, sinkReadable } from "../body-sink.js";
+import { type BodySink, sinkReadable } from "../core/body-sink.js";
 import { type DirectResponse, directGet, IDLE_TIMEOUT_MS, idleTimeoutError } from "./direct-get.js";
 import { assertTransportAllowed } from "./origin.js";
 import { type ProxyEnv, type ProxyServer, proxyAgent, proxyFor } from "./proxy.js";

@@ -1,6 +1,6 @@
 import net from "node:net";
 import tls from "node:tls";
-import type { BodySink } from "../body-sink.js";
+import type { BodySink } from "../core/body-sink.js";
 import { ChunkedDecoder } from "./chunked-decoder.js";
 import { connectThrough, type ProxyServer, tunnelTarget } from "./proxy.js";
 import { networkError } from "./retry.js";

@@ -1,15 +1,15 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { type Digest, digestHex } from "../digest.js";
-import { type OllamaPlatform, ollamaModelFromDmr } from "../migrate/ollama-manifest.js";
+import { type Digest, digestHex } from "../core/digest.js";
+import { OLLAMA_REGISTRY, type Reference } from "../core/ref.js";
+import type { Descriptor } from "../core/target.js";
 import { recognizeArtifact } from "../model/artifact.js";
 import { readGgufModelInfo } from "../model/gguf-metadata.js";
 import type { PullResult } from "../pull/pull.js";
-import { OLLAMA_REGISTRY, type Reference } from "../ref.js";
-import type { Descriptor } from "../target.js";
-import { writeFileAtomic } from "./files.js";
-import { linkOrCopy } from "./link.js";
-import type { ModelStore } from "./model-store.js";
+import { writeFileAtomic } from "../store/files.js";
+import { linkOrCopy } from "../store/link.js";
+import type { ModelStore } from "../store/model-store.js";
+import { type OllamaPlatform, ollamaModelFromDmr } from "./ollama-manifest.js";
 
 /**
  * A pulled model placed into Ollama's models directory ($OLLAMA_MODELS), so `ollama serve` lists and loads it

@@ -1,9 +1,9 @@
 import { GGUFValueType, type MetadataValue } from "@huggingface/gguf";
-import { type Digest, sha256Digest } from "../digest.js";
-import { MediaType } from "../media-types.js";
-import type { Descriptor } from "../target.js";
-import type { GgufModelInfo, TypedValue } from "./gguf-metadata.js";
-import { formatBytes, formatFixed, formatParameters, formatRfc3339Nano } from "./human-units.js";
+import { type Digest, sha256Digest } from "../core/digest.js";
+import { MediaType } from "../core/media-types.js";
+import type { Descriptor } from "../core/target.js";
+import type { GgufModelInfo, TypedValue } from "../model/gguf-metadata.js";
+import { formatBytes, formatFixed, formatParameters, formatRfc3339Nano } from "../model/human-units.js";
 
 /**
  * The pure part of packaging a GGUF as a Docker Model Runner artifact (design guide, section 3): the config

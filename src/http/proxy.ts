@@ -3,7 +3,7 @@ import http from "node:http";
 import https from "node:https";
 import net from "node:net";
 import tls from "node:tls";
-import { CortexError, UsageError } from "../errors.js";
+import { CortexError, UsageError } from "../core/errors.js";
 import { hostName } from "./origin.js";
 import { isRetryableStatus, networkError } from "./retry.js";
 
