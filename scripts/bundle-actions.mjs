@@ -1,60 +1,151 @@
 #!/usr/bin/env node
-// Bundles every actions/<name>/main.ts into actions/<name>/dist with ncc, and every other actions/<name>/<x>.ts
-// (a runtime the action runs as a child process, like setup-model's serve) into actions/<name>/dist/<x>.
+// Bundles every action in one esbuild pass. Entries: each actions/<name>/main.ts, and every other
+// actions/<name>/<x>.ts (a runtime the action starts as a child process, like setup-model's serve) as <name>-<x>.
+// The output is one flat directory, dist/ at the repository root: an ES module per entry plus the chunks the
+// entries share, the files the code opens beside itself (schemas), and licenses.txt for the bundled packages.
+// Each action keeps actions/<name>/dist/index.js, one import of its entry, so action.yml paths stay inside the
+// action; the runner downloads the whole repository, so the shared directory is always there.
+// Everything ends in .mjs: the files are ES modules wherever they are copied (serve's runtime is copied into the
+// tool cache, where no package.json says "type": "module").
 // node-llama-cpp is always external: it is installed on demand where it runs, never shipped in a bundle.
-// With --check, bundles into a temporary directory instead and fails when the committed bundle differs.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+// With --check, builds in memory and fails listing the files that differ from the committed ones.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { build } from "esbuild";
 
 const root = path.resolve(import.meta.dirname, "..");
 const check = process.argv.includes("--check");
 const actionsDir = path.join(root, "actions");
-const names = readdirSync(actionsDir).filter((name) => existsSync(path.join(actionsDir, name, "main.ts")));
-const ncc = path.join(root, "node_modules", "@vercel", "ncc", "dist", "ncc", "cli.js");
+const sharedDir = path.join(root, "dist");
 
-function listFiles(dir, prefix = "") {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? listFiles(path.join(dir, entry.name), `${prefix}${entry.name}/`) : [`${prefix}${entry.name}`],
+const names = readdirSync(actionsDir)
+  .filter((name) => existsSync(path.join(actionsDir, name, "main.ts")))
+  .sort();
+const entryPoints = names.flatMap((name) => [
+  { in: path.join(actionsDir, name, "main.ts"), out: name },
+  ...readdirSync(path.join(actionsDir, name))
+    .filter((file) => file.endsWith(".ts") && file !== "main.ts")
+    .sort()
+    .map((file) => ({ in: path.join(actionsDir, name, file), out: `${name}-${file.replace(/\.ts$/, "")}` })),
+]);
+
+/**
+ * Files a module opens beside itself (`new URL("../../schemas/x.json", import.meta.url)`) are copied into the
+ * output and the URL pointed at the copy; esbuild leaves such URLs alone, and from dist/ they would point
+ * nowhere. Only URLs naming an existing file are moved; directories (the demo's examples) are left as written.
+ */
+function assets(found) {
+  return {
+    name: "assets",
+    setup(esbuild) {
+      esbuild.onLoad({ filter: /[/\\]src[/\\].*\.ts$/ }, (args) => {
+        const source = readFileSync(args.path, "utf8");
+        if (!source.includes("import.meta.url")) return undefined;
+        const contents = source.replace(/new URL\("(\.\.\/[^"]+)", import\.meta\.url\)/g, (literal, relative) => {
+          const file = path.resolve(path.dirname(args.path), relative);
+          if (relative.endsWith("/") || !existsSync(file)) return literal;
+          const name = path.basename(file);
+          if (found.has(name) && found.get(name) !== file) throw new Error(`two assets named ${name}`);
+          found.set(name, file);
+          return `new URL("./${name}", import.meta.url)`;
+        });
+        return { contents, loader: "ts" };
+      });
+    },
+  };
+}
+
+/** The licence of every package the bundle holds code from, with its licence file's text, sorted by name. */
+function licenses(inputs) {
+  const packages = new Map();
+  for (const input of Object.keys(inputs)) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match) packages.set(match[1], path.join(root, match[1]));
+  }
+  const sections = [...packages.values()].map((dir) => {
+    const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
+    const file = readdirSync(dir)
+      .sort()
+      .find((name) => /^(licen[cs]e|copying)(\.|$)/i.test(name));
+    const text = file ? readFileSync(path.join(dir, file), "utf8").trim() : "";
+    return { key: `${pkg.name}@${pkg.version}`, text: [`${pkg.name}@${pkg.version}`, pkg.license ?? "", text] };
+  });
+  const unique = new Map(sections.map((section) => [section.key, section.text.filter(Boolean).join("\n")]));
+  return `${[...unique.keys()]
+    .sort()
+    .map((key) => unique.get(key))
+    .join("\n\n")}\n`;
+}
+
+const found = new Map();
+const started = performance.now();
+const result = await build({
+  absWorkingDir: root,
+  entryPoints,
+  outdir: sharedDir,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  outExtension: { ".js": ".mjs" },
+  chunkNames: "chunk-[hash]",
+  external: ["node-llama-cpp"],
+  // Error classes name themselves after their constructor; esbuild would otherwise rename clashing classes.
+  keepNames: true,
+  legalComments: "none",
+  // CommonJS dependencies require Node's built-in modules; an ES module has no require of its own.
+  banner: {
+    js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',
+  },
+  metafile: true,
+  write: false,
+  logLevel: "warning",
+  plugins: [assets(found)],
+});
+
+/** Every file the build makes, by path relative to the repository root. */
+const files = new Map(result.outputFiles.map((file) => [path.relative(root, file.path), Buffer.from(file.contents)]));
+for (const [name, file] of found) files.set(path.join("dist", name), readFileSync(file));
+files.set(path.join("dist", "licenses.txt"), Buffer.from(licenses(result.metafile.inputs)));
+for (const name of names) {
+  files.set(
+    path.join("actions", name, "dist", "index.js"),
+    Buffer.from(
+      `// Generated by npm run bundle: the action's code is in the repository's shared dist/.\nimport "../../../dist/${name}.mjs";\n`,
+    ),
   );
 }
 
-let stale = 0;
-for (const name of names) {
-  const entry = path.join(actionsDir, name, "main.ts");
-  const committed = path.join(actionsDir, name, "dist");
-  const out = check ? mkdtempSync(path.join(tmpdir(), `bundle-${name}-`)) : committed;
-  if (!check) rmSync(committed, { recursive: true, force: true });
-  const extras = readdirSync(path.join(actionsDir, name)).filter((file) => file.endsWith(".ts") && file !== "main.ts");
-  for (const [source, dir] of [
-    [entry, out],
-    ...extras.map((file) => [path.join(actionsDir, name, file), path.join(out, file.replace(/\.ts$/, ""))]),
-  ]) {
-    execFileSync(
-      process.execPath,
-      [ncc, "build", source, "-o", dir, "--quiet", "--license", "licenses.txt", "-e", "node-llama-cpp"],
-      { cwd: root, stdio: "inherit" },
-    );
-  }
-  if (check) {
-    const fresh = listFiles(out);
-    const old = listFiles(committed);
-    const differing = [...new Set([...fresh, ...old])].filter((file) => {
-      const a = path.join(out, file);
-      const b = path.join(committed, file);
-      return !existsSync(a) || !existsSync(b) || !readFileSync(a).equals(readFileSync(b));
-    });
-    if (differing.length > 0) {
-      stale++;
-      console.error(`actions/${name}/dist differs from a fresh build: ${differing.join(", ")}`);
-    }
-    rmSync(out, { recursive: true, force: true });
-  }
-  console.log(`${check ? "checked" : "bundled"} actions/${name}`);
+function listFiles(dir) {
+  if (!existsSync(path.join(root, dir))) return [];
+  return readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? listFiles(path.join(dir, entry.name)) : [path.join(dir, entry.name)],
+  );
 }
-if (stale > 0) {
-  console.error(`${stale} action bundle(s) are stale: run npm run bundle and commit actions/*/dist`);
-  process.exit(1);
+const committed = ["dist", ...names.map((name) => path.join("actions", name, "dist"))].flatMap(listFiles);
+
+if (check) {
+  const differing = [...new Set([...files.keys(), ...committed])]
+    .filter(
+      (file) =>
+        !files.has(file) || !committed.includes(file) || !files.get(file).equals(readFileSync(path.join(root, file))),
+    )
+    .sort();
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (differing.length > 0) {
+    console.error(`these bundle files differ from a fresh build:\n  ${differing.join("\n  ")}`);
+    console.error("run npm run bundle and commit dist/ and actions/*/dist");
+    process.exit(1);
+  }
+  console.log(`checked ${files.size} bundle files of ${names.length} actions in ${seconds} s`);
+} else {
+  for (const dir of ["dist", ...names.map((name) => path.join("actions", name, "dist"))]) {
+    rmSync(path.join(root, dir), { recursive: true, force: true });
+  }
+  for (const [file, contents] of files) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), contents);
+  }
+  console.log(`bundled ${names.length} actions into ${files.size} files`);
 }

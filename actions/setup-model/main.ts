@@ -2,6 +2,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { run } from "../../src/github/setup-model.js";
 
-// Joined at run time rather than written as new URL(..., import.meta.url), which ncc would take for an asset.
+// The bundle puts this entry and serve's (actions/setup-model/serve.ts) side by side in the shared dist/.
 const here = path.dirname(fileURLToPath(import.meta.url));
-await run({ file: [here, "serve", "index.js"].join(path.sep), args: [], bundled: true });
+await run({ file: path.join(here, "setup-model-serve.mjs"), args: [], bundled: true });

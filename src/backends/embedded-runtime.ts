@@ -129,7 +129,7 @@ export async function resolveServeCommand(options: ResolveOptions): Promise<Serv
   } else {
     await npmInstall(prefix, version, options);
   }
-  // The entry's directory is copied whole (its chunks and package.json with "type": "module").
+  // The entry's directory is copied whole: a bundled entry imports the chunks it shares with the actions from there.
   const runtimeDir = path.join(prefix, "serve");
   await rm(runtimeDir, { recursive: true, force: true });
   await cp(path.dirname(options.entry.file), runtimeDir, { recursive: true });

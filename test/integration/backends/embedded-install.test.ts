@@ -12,7 +12,7 @@ import { pulledKnownAnswerModel } from "../../helpers/store-model.js";
 // The on-demand install of node-llama-cpp from the npm registry (reachable here), as on a runner where the
 // action's dist has no node_modules: the bundled serve runtime is copied to a directory nothing resolves
 // node-llama-cpp from, so the backend must install it into the tool cache and run serve from there.
-const bundled = path.resolve(import.meta.dirname, "../../../actions/setup-model/dist/serve");
+const bundled = path.resolve(import.meta.dirname, "../../../dist");
 const answers = [{ prompt: "Say hello", answer: "hello from the tool cache" }];
 
 let root: string;
@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe("the embedded backend where node-llama-cpp is not installed", () => {
   it("installs it into the tool cache, serves from there, and stops without leaving a process", async () => {
-    const entryDir = path.join(root, "action", "dist", "serve");
+    const entryDir = path.join(root, "action", "dist");
     await mkdir(path.dirname(entryDir), { recursive: true });
     await cp(bundled, entryDir, { recursive: true });
     expect(await findPackage("node-llama-cpp", entryDir)).toBeUndefined();
@@ -42,7 +42,7 @@ describe("the embedded backend where node-llama-cpp is not installed", () => {
       lifetime: "detached",
     };
     const backend = createEmbeddedBackend({ gpu: "none", port: 0, threads: 1, readyTimeoutMs: 120_000 }, context, {
-      serveEntry: { file: path.join(entryDir, "index.js"), args: [], bundled: true },
+      serveEntry: { file: path.join(entryDir, "setup-model-serve.mjs"), args: [], bundled: true },
     });
     await backend.prepare();
     const prefix = installPrefix(context.toolDir, "none");
@@ -53,7 +53,7 @@ describe("the embedded backend where node-llama-cpp is not installed", () => {
     const started = await backend.start(model);
     // The server process runs the copy inside the prefix: the only place node-llama-cpp resolves from.
     expect((await readFile(`/proc/${started.handle.pid}/cmdline`, "utf8")).split("\0")[1]).toBe(
-      path.join(prefix, "serve", "index.js"),
+      path.join(prefix, "serve", "setup-model-serve.mjs"),
     );
     try {
       const endpoint = await started.ready();

@@ -37,10 +37,16 @@ const constants: Record<string, { inputs: Record<string, string>; outputs: Recor
   "bench-model": BenchModel,
 };
 
+function nearestPackageType(dir: string): string | undefined {
+  const file = path.join(dir, "package.json");
+  if (existsSync(file)) return (JSON.parse(readFileSync(file, "utf8")) as { type?: string }).type;
+  return path.dirname(dir) === dir ? undefined : nearestPackageType(path.dirname(dir));
+}
+
 describe.each(names)("actions/%s/action.yml", (name) => {
   const action = load(name);
 
-  it("has a name, a description, described inputs and outputs, and a runnable entry", () => {
+  it("has a name, a description, described inputs and outputs, and a runnable entry into the shared bundle", () => {
     expect(action.name).toEqual(expect.any(String));
     expect(action.description).toEqual(expect.any(String));
     for (const spec of [...Object.values(action.inputs ?? {}), ...Object.values(action.outputs ?? {})]) {
@@ -51,7 +57,13 @@ describe.each(names)("actions/%s/action.yml", (name) => {
       for (const output of Object.values(action.outputs ?? {})) expect(output.value).toMatch(/^\$\{\{ .+ \}\}$/);
     } else {
       expect(action.runs.using).toBe("node24");
-      expect(existsSync(path.join(actionsDir, name, action.runs.main as string))).toBe(true);
+      const entry = path.join(actionsDir, name, action.runs.main as string);
+      // The entry is one import of the action's module in the shared bundle at the repository root.
+      const imported = /^import "(.+)";$/m.exec(readFileSync(entry, "utf8"))?.[1];
+      expect(imported).toMatch(/^(\.\.\/)+dist\/[a-z-]+\.mjs$/);
+      expect(existsSync(path.resolve(path.dirname(entry), imported as string))).toBe(true);
+      // A .js file is an ES module only when the nearest package.json says so: here, the repository's own.
+      expect(nearestPackageType(path.dirname(entry))).toBe("module");
     }
   });
 });
