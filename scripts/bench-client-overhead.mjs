@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Output tokens per second of the embedded backend, measured two ways in the same run: through our
-// streaming client (output tokens / (E2E - TTFT), the design guide's section 4) and by the server's own
+// streaming client (output tokens / (E2E - TTFT), as docs/bench.md defines it) and by the server's own
 // llama.cpp-style `timings` for the same generation. Then the same by thread count (1, 2, 4 and the
 // measured default), with the servers up side by side and requests alternated between them so load
 // elsewhere on the machine hits every thread count alike. Prints a Markdown block for BENCHMARKS.md.

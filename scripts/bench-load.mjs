@@ -5,8 +5,8 @@
 // machine-wide drop_caches would also work as root but would disturb everything else running here). The
 // node-llama-cpp runtime itself stays cached, as on a runner whose tool cache was just restored. Warm:
 // setupBackend's warm-load, a restart right after the first load, the file resident. Both as setup-model
-// reports them (start to ready) and up to the first answer (design guide, section 4). Also the fresh process
-// on a cached file: load-seconds as a gate sees it right after a pull. Threads 1 (no thread trial at start).
+// reports them (start to ready) and up to the first answer (docs/bench.md's cold load). Also the fresh
+// process on a cached file: load-seconds as a gate sees it right after a pull. Threads 1 (no thread trial at start).
 // Runs are interleaved across sizes (BENCH_RUNS rounds, default 5); imports the built code from lib/.
 import { execFile } from "node:child_process";
 import { promises as fs } from "node:fs";

@@ -1,6 +1,5 @@
 /**
- * Per-request metrics derived from one streamed generation, by the definitions of the design guide's
- * section 4 (vLLM's): TTFT to the first content chunk, TPOT = (E2E - TTFT) / (out - 1), ITL the gaps
+ * Per-request metrics derived from one streamed generation, by vLLM's definitions (docs/bench.md): TTFT to the first content chunk, TPOT = (E2E - TTFT) / (out - 1), ITL the gaps
  * between content chunks, output tok/s = out / (E2E - TTFT).
  */
 import type { GenerationResult } from "../client/types.js";

@@ -52,7 +52,7 @@ interface Sent {
 /**
  * A client for OpenAI-compatible endpoints (our embedded server, llama.cpp's server, Ollama, Docker Model
  * Runner) that measures as it reads: the clock is read just before the request is sent, TTFT at the first
- * streamed chunk carrying generated content, E2E at the last chunk (the design guide's section 4).
+ * streamed chunk carrying generated content, E2E at the last chunk (docs/bench.md defines them).
  */
 export class OpenAIClient implements ModelClient {
   readonly baseUrl: string;

@@ -1,6 +1,6 @@
 /**
  * The contract between the OpenAI-compatible client and its users (compatibility suites, benchmarks).
- * Times are milliseconds measured from just before the request was sent (the design guide's section 4).
+ * Times are milliseconds measured from just before the request was sent (docs/bench.md defines each).
  */
 export type GenerationApi = "chat" | "completions";
 

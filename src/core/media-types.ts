@@ -1,4 +1,4 @@
-/** Media types the suite reads and writes; the design guide's section 3 lists where each comes from. */
+/** Media types the suite reads and writes: OCI, Docker Model Runner, Ollama and CNCF ModelPack. */
 export const MediaType = {
   ociManifest: "application/vnd.oci.image.manifest.v1+json",
   ociIndex: "application/vnd.oci.image.index.v1+json",

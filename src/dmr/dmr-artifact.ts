@@ -6,7 +6,7 @@ import type { GgufModelInfo, TypedValue } from "../model/gguf-metadata.js";
 import { formatBytes, formatFixed, formatParameters, formatRfc3339Nano } from "../model/human-units.js";
 
 /**
- * The pure part of packaging a GGUF as a Docker Model Runner artifact (design guide, section 3): the config
+ * The pure part of packaging a GGUF as a Docker Model Runner artifact: the config
  * v0.1 and the OCI manifest, byte for byte as docker/model-distribution writes them (Go's encoding/json:
  * struct field order, sorted map keys, `<`, `>` and `&` escaped, no spaces).
  */

@@ -28,7 +28,7 @@ const registryCredentialInputs = {
   registryPassword: "registry-password",
 } as const;
 
-/** Inputs every action that can attach its results to the model digest shares (issue 6 §4). */
+/** Inputs every action that can attach its results to the model digest shares. */
 const publishInputs = {
   publish: "publish",
   modelRef: "model-ref",

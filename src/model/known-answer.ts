@@ -4,7 +4,7 @@ import { elementCount, floatChunks, type LlamaShape, llamaGguf, type WeightSourc
 import { answerPieces, buildVocabulary, EOS_ID, promptPieces, type SpmVocabulary } from "./spm-vocabulary.js";
 
 /**
- * Known-answer models (design guide, section 6): a one-block llama whose residual stream stays the current
+ * Known-answer models: a one-block llama whose residual stream stays the current
  * token's one-hot vector (one-hot embeddings, zero attention output and FFN down projections), so the output
  * matrix alone decides the next token: greedy decoding follows a table next(token). The table sends each
  * prompt's last token to its answer's first token, each answer token to the next, the last one to `</s>`,

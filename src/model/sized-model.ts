@@ -13,7 +13,7 @@ import { mixSeed, randomFloatFiller } from "./random-weights.js";
 import { buildVocabulary, SPACE } from "./spm-vocabulary.js";
 
 /**
- * Sized random models (design guide, section 6): the known-answer models' llama architecture scaled to about
+ * Sized random models: the known-answer models' llama architecture scaled to about
  * a requested file size, with deterministic pseudo-random weights streamed to disk. They load and generate
  * in llama.cpp, for pull, cache, load-time and throughput work; what they say means nothing.
  */

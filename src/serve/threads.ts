@@ -4,7 +4,7 @@ import { availableParallelism } from "node:os";
 /**
  * How many CPU threads llama.cpp should use. Its evaluation threads spin at a barrier after every step,
  * so more threads than cores that are really free is catastrophic: on a shared 2-core machine the
- * library's default of 4 threads ran 70 times slower than 1 thread (the design guide's section 5).
+ * library's default of 4 threads ran 70 times slower than 1 thread (BENCHMARKS.md has the figures).
  * The default is therefore measured, not assumed: each candidate up to the usable core count decodes a
  * few tokens, and the fastest wins, preferring fewer threads unless more are clearly faster.
  */

@@ -4,7 +4,7 @@ import { sha256Digest } from "../../src/core/digest.js";
 import type { RecordedRequest } from "./fault-proxy.js";
 
 /**
- * A loopback stand-in for registry.ollama.ai with its quirks (design guide, section 3): `GET /v2/` answers
+ * A loopback stand-in for registry.ollama.ai with its quirks: `GET /v2/` answers
  * 404, manifests come back as `text/plain` without Docker-Content-Digest (HEAD included), and blob GETs are
  * redirected to a blob server on another origin. Content is whatever the test puts in:
  *

@@ -38,7 +38,7 @@ describe("SentencePiece vocabulary", () => {
 describe("known-answer synthesis", () => {
   const temp = useTempDir();
 
-  it("writes the design guide's recipe: llama, one block, F32, n_embd >= vocabulary, concat chat template", async () => {
+  it("writes the known-answer recipe: llama, one block, F32, n_embd >= vocabulary, concat chat template", async () => {
     const { path, size } = await synthesizeKnownAnswer({ path: join(temp(), "m.gguf"), answers });
     const parsed = await gguf(path, { allowLocalFile: true });
     const metadata = parsed.metadata as unknown as Record<string, unknown>;

