@@ -74,15 +74,21 @@ function fields(schema, raw, prefix, expanded) {
     const field = `${prefix}${name}`;
     const { node: own, ref } = resolve(schema, property);
     out.push({ field, property, own, required: requirement(node, name) });
-    if (ref && expanded.has(ref)) continue;
-    if (ref) expanded.add(ref);
-    const items = own.type === "array" && own.items ? resolve(schema, own.items) : undefined;
-    if (items?.ref && expanded.has(items.ref)) continue;
-    if (items?.ref) expanded.add(items.ref);
-    if (items?.node.properties) out.push(...fields(schema, items.node, `${field}[].`, expanded));
-    else if (own.properties) out.push(...fields(schema, own, `${field}.`, expanded));
+    out.push(...children(schema, field, { own, ref }, expanded));
   }
   return out;
+}
+
+/** The rows under one field: its object's properties, or its array items'; a shared definition only once. */
+function children(schema, field, { own, ref }, expanded) {
+  if (ref && expanded.has(ref)) return [];
+  if (ref) expanded.add(ref);
+  const items = own.type === "array" && own.items ? resolve(schema, own.items) : undefined;
+  if (items?.ref && expanded.has(items.ref)) return [];
+  if (items?.ref) expanded.add(items.ref);
+  if (items?.node.properties) return fields(schema, items.node, `${field}[].`, expanded);
+  if (own.properties) return fields(schema, own, `${field}.`, expanded);
+  return [];
 }
 
 /** The fields table; enumerations too long for a cell follow it, one line each. */

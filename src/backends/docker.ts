@@ -106,14 +106,7 @@ export async function dmrCreateModel(
   if (!response.ok)
     throw new BackendError("docker", `pulling ${from} failed: HTTP ${response.status} ${bodyLine(text)}`);
   let succeeded = false;
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    let event: { type?: string; message?: string };
-    try {
-      event = JSON.parse(line) as typeof event;
-    } catch {
-      continue;
-    }
+  for (const event of progressEvents(text)) {
     if (event.type === "error") {
       throw new BackendError("docker", `pulling ${from} failed: ${event.message ?? "no message"}`, {
         logTail: text.trim(),
@@ -123,6 +116,18 @@ export async function dmrCreateModel(
     if (event.type === "progress" && event.message) log(event.message);
   }
   if (!succeeded) throw new BackendError("docker", `pulling ${from} ended without success`, { logTail: text.trim() });
+}
+
+/** The NDJSON lines of a create stream that parse; anything else DMR writes there is skipped. */
+function progressEvents(text: string): { type?: string; message?: string }[] {
+  return text.split("\n").flatMap((line) => {
+    if (line.trim() === "") return [];
+    try {
+      return [JSON.parse(line) as { type?: string; message?: string }];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /**

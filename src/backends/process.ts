@@ -157,14 +157,7 @@ export async function waitUntil<T>(check: () => Promise<T | undefined>, options:
   let lastError: unknown;
   for (;;) {
     const status = options.process?.exitStatus();
-    if (status !== undefined) {
-      const tail = await logTail(options.process?.logFile);
-      throw new BackendError(
-        options.backend,
-        `the server exited (${typeof status === "number" ? `code ${status}` : status}) while waiting for ${options.what}${lastLine(tail)}`,
-        { logTail: tail },
-      );
-    }
+    if (status !== undefined) throw await exitedError(status, options);
     try {
       const value = await check();
       if (value !== undefined) return value;
@@ -184,6 +177,15 @@ export async function waitUntil<T>(check: () => Promise<T | undefined>, options:
     }
     await Promise.race([sleep(options.intervalMs ?? 100), options.process?.exited]);
   }
+}
+
+async function exitedError(status: number | string, options: WaitOptions): Promise<BackendError> {
+  const tail = await logTail(options.process?.logFile);
+  return new BackendError(
+    options.backend,
+    `the server exited (${typeof status === "number" ? `code ${status}` : status}) while waiting for ${options.what}${lastLine(tail)}`,
+    { logTail: tail },
+  );
 }
 
 /** The log's last line as the cause in a one-line message: usually the server's own reason for failing. */

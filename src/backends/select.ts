@@ -138,6 +138,18 @@ function present(probe: Probe | undefined): boolean {
   return probe?.availability === "running" || probe?.availability === "installed";
 }
 
+/** Why a backend of the order is not a candidate, or undefined when it is one. */
+function skipReason(
+  request: SelectionRequest,
+  name: BackendName,
+  probe: Probe | undefined,
+): Skipped["why"] | undefined {
+  if (present(probe)) return undefined;
+  if (probe?.availability === "installable") return mayInstall(request, name) ? undefined : "missing";
+  // A backend named explicitly is tried even when it looks unusable: its own error says what is wrong.
+  return request.backend === "auto" ? "unavailable" : undefined;
+}
+
 /**
  * `installOption` is how the caller's user asks for installs ("install: missing" in the action, "--install
  * missing" in the CLI), for the hint in the log line and in the error when nothing is present.
@@ -148,14 +160,9 @@ export function selectBackends(request: SelectionRequest, probes: Probes, instal
   const candidates: BackendName[] = [];
   const skipped: Skipped[] = [];
   for (const name of order) {
-    const probe = probes[name];
-    const detail = probe?.detail ?? "is not part of this build";
-    if (present(probe)) candidates.push(name);
-    else if (probe?.availability === "installable" && !mayInstall(request, name))
-      skipped.push({ backend: name, why: "missing", detail });
-    // A backend named explicitly is tried even when it looks unusable: its own error says what is wrong.
-    else if (probe?.availability === "installable" || request.backend !== "auto") candidates.push(name);
-    else skipped.push({ backend: name, why: "unavailable", detail });
+    const why = skipReason(request, name, probes[name]);
+    if (why === undefined) candidates.push(name);
+    else skipped.push({ backend: name, why, detail: probes[name]?.detail ?? "is not part of this build" });
   }
   const missing = skipped.find((skip) => skip.why === "missing");
   // Nothing is skipped as missing under install: missing, so a hint always names a policy that would help.

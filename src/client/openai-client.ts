@@ -206,46 +206,10 @@ function generationBody(request: GenerationRequest): Json {
 
 async function readStream(sent: Sent, api: GenerationRequest["api"]): Promise<GenerationResult> {
   const { startedAt, url } = sent;
-  const parts: string[] = [];
-  const chunkTimesMs: number[] = [];
-  let ttftMs: number | undefined;
-  let lastEventMs: number | undefined;
-  let finishReason: string | null = null;
-  let usage: Usage | undefined;
-  let backendTimings: Record<string, number> | undefined;
-  let sawDone = false;
+  const stream = new StreamedGeneration(url, api);
   // One clock read per network read: every event it completes arrived at that moment.
   let arrivedMs = 0;
-  const parser = new SseParser((data) => {
-    if (data === "[DONE]") {
-      sawDone = true;
-      return;
-    }
-    const chunk = parseJsonObject(data);
-    if (!chunk) throw badBody(url, `sent a stream event that is not a JSON object: ${data.slice(0, 200)}`);
-    if (chunk.error !== undefined) {
-      const error = serverErrorOf(chunk);
-      throw new EndpointError(`${url} reported an error while streaming: ${error?.message ?? data.slice(0, 200)}`, {
-        url,
-        serverMessage: error?.message,
-        errorType: error?.type,
-        errorCode: error?.code,
-      });
-    }
-    lastEventMs = arrivedMs;
-    const choice = firstChoice(chunk);
-    if (choice) {
-      const content = choiceContent(choice, api);
-      if (content.generated) {
-        ttftMs ??= arrivedMs;
-        chunkTimesMs.push(arrivedMs);
-      }
-      if (content.text !== "") parts.push(content.text);
-      finishReason = finishReasonOf(choice) ?? finishReason;
-    }
-    usage = usageOf(chunk) ?? usage;
-    backendTimings = backendTimingsOf(chunk) ?? backendTimings;
-  });
+  const parser = new SseParser((data) => stream.event(data, arrivedMs));
   const decoder = new TextDecoder();
   for await (const bytes of sent.response.body) {
     arrivedMs = performance.now() - startedAt;
@@ -253,14 +217,75 @@ async function readStream(sent: Sent, api: GenerationRequest["api"]): Promise<Ge
   }
   parser.push(decoder.decode());
   parser.end();
-  if (!sawDone && finishReason === null) throw badBody(url, "stream ended before the generation finished");
+  if (!stream.sawDone && stream.finishReason === null) {
+    throw badBody(url, "stream ended before the generation finished");
+  }
   return {
-    text: parts.join(""),
-    finishReason,
-    usage,
-    timing: { ttftMs, e2eMs: lastEventMs ?? performance.now() - startedAt, chunkTimesMs },
-    backendTimings,
+    text: stream.parts.join(""),
+    finishReason: stream.finishReason,
+    usage: stream.usage,
+    timing: {
+      ttftMs: stream.ttftMs,
+      e2eMs: stream.lastEventMs ?? performance.now() - startedAt,
+      chunkTimesMs: stream.chunkTimesMs,
+    },
+    backendTimings: stream.backendTimings,
   };
+}
+
+/** What the events of a streamed generation have said so far. */
+class StreamedGeneration {
+  readonly parts: string[] = [];
+  readonly chunkTimesMs: number[] = [];
+  ttftMs: number | undefined;
+  lastEventMs: number | undefined;
+  finishReason: string | null = null;
+  usage: Usage | undefined;
+  backendTimings: Record<string, number> | undefined;
+  sawDone = false;
+  readonly #url: string;
+  readonly #api: GenerationRequest["api"];
+
+  constructor(url: string, api: GenerationRequest["api"]) {
+    this.#url = url;
+    this.#api = api;
+  }
+
+  /** One event's data, arrived `arrivedMs` after the request was sent. */
+  event(data: string, arrivedMs: number): void {
+    if (data === "[DONE]") {
+      this.sawDone = true;
+      return;
+    }
+    const chunk = parseJsonObject(data);
+    if (!chunk) throw badBody(this.#url, `sent a stream event that is not a JSON object: ${data.slice(0, 200)}`);
+    if (chunk.error !== undefined) throw streamedError(this.#url, chunk, data);
+    this.lastEventMs = arrivedMs;
+    const choice = firstChoice(chunk);
+    if (choice) this.#choice(choice, arrivedMs);
+    this.usage = usageOf(chunk) ?? this.usage;
+    this.backendTimings = backendTimingsOf(chunk) ?? this.backendTimings;
+  }
+
+  #choice(choice: Json, arrivedMs: number): void {
+    const content = choiceContent(choice, this.#api);
+    if (content.generated) {
+      this.ttftMs ??= arrivedMs;
+      this.chunkTimesMs.push(arrivedMs);
+    }
+    if (content.text !== "") this.parts.push(content.text);
+    this.finishReason = finishReasonOf(choice) ?? this.finishReason;
+  }
+}
+
+function streamedError(url: string, chunk: Json, data: string): EndpointError {
+  const error = serverErrorOf(chunk);
+  return new EndpointError(`${url} reported an error while streaming: ${error?.message ?? data.slice(0, 200)}`, {
+    url,
+    serverMessage: error?.message,
+    errorType: error?.type,
+    errorCode: error?.code,
+  });
 }
 
 async function readJson(sent: Sent): Promise<Json> {

@@ -32,13 +32,18 @@ export class SseParser {
       const code = buffer.charCodeAt(i);
       if (code !== LF && code !== CR) continue;
       this.#line(buffer, lineStart, i);
-      if (code === CR) {
-        if (i + 1 === length) this.#afterCr = true;
-        else if (buffer.charCodeAt(i + 1) === LF) i++;
-      }
+      i = this.#breakEnd(buffer, i);
       lineStart = i + 1;
     }
     if (lineStart < length) this.#pending = buffer.slice(lineStart);
+  }
+
+  /** The last character of the line break at `i`: CR LF is one break, and a CR ending the text may be too. */
+  #breakEnd(buffer: string, i: number): number {
+    if (buffer.charCodeAt(i) !== CR) return i;
+    if (i + 1 === buffer.length) this.#afterCr = true;
+    else if (buffer.charCodeAt(i + 1) === LF) return i + 1;
+    return i;
   }
 
   /** The stream ended: an event still missing its blank line is dispatched rather than lost. */

@@ -101,6 +101,9 @@ export async function parseSuite(file: string, text: string, dir: string): Promi
   };
 }
 
+/** The case field that holds each API's input. */
+const inputField: Record<CaseRequest["api"], string> = { chat: "messages", completions: "prompt", embeddings: "input" };
+
 class SuiteBuilder {
   readonly issues: SuiteIssue[] = [];
 
@@ -161,18 +164,9 @@ class SuiteBuilder {
     const api = raw.api ?? given;
     // Messages and a prompt convert into each other; embeddings input does not.
     if ((api === "embeddings") !== (given === "embeddings")) {
-      const field = api === "chat" ? "messages" : api === "completions" ? "prompt" : "input";
-      this.report([...path, "api"], `api ${api} needs "${field}"`);
+      this.report([...path, "api"], `api ${api} needs "${inputField[api]}"`);
     }
-    if (raw.messages) {
-      const messages = raw.messages.map((m, i) => ({
-        role: m.role,
-        content: this.fill(m.content, vars, [...path, "messages", i, "content"]),
-      }));
-      return api === "completions"
-        ? { api, prompt: messages.map((m) => m.content).join("\n") }
-        : { api: "chat", messages };
-    }
+    if (raw.messages) return this.messagesRequest(raw.messages, api, vars, path);
     if (raw.prompt !== undefined) {
       const prompt = this.fill(raw.prompt, vars, [...path, "prompt"]);
       return api === "chat" ? { api, messages: [{ role: "user", content: prompt }] } : { api: "completions", prompt };
@@ -185,6 +179,22 @@ class SuiteBuilder {
           ? this.fill(input, vars, [...path, "input"])
           : input.map((item, i) => this.fill(item, vars, [...path, "input", i])),
     };
+  }
+
+  /** A chat case, or a completions case whose prompt is the messages' contents, one per line. */
+  private messagesRequest(
+    raw: NonNullable<RawCase["messages"]>,
+    api: CaseRequest["api"],
+    vars: Vars,
+    path: readonly (string | number)[],
+  ): CaseRequest {
+    const messages = raw.map((m, i) => ({
+      role: m.role,
+      content: this.fill(m.content, vars, [...path, "messages", i, "content"]),
+    }));
+    return api === "completions"
+      ? { api, prompt: messages.map((m) => m.content).join("\n") }
+      : { api: "chat", messages };
   }
 
   private async buildAssertion(

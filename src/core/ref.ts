@@ -79,38 +79,47 @@ function checkTag(tag: string, input: string): string {
 
 function parseRegistryReference(value: string, input: string): RegistryReference {
   const { rest, digest } = splitDigest(value, input);
-  const slash = rest.indexOf("/");
-  const first = slash < 0 ? "" : rest.slice(0, slash);
-  const hasDomain =
-    slash >= 0 && (first.includes(".") || first.includes(":") || first === "localhost" || /^\[/.test(first));
-  let registry = hasDomain ? first : DOCKER_HUB;
-  let remainder = hasDomain ? rest.slice(slash + 1) : rest;
-  if (hasDomain && !DOMAIN.test(registry)) {
-    throw new InvalidReferenceError(
-      `invalid reference "${input}": registry host "${registry}" is not a valid host[:port]`,
-    );
-  }
-  if (registry === "index.docker.io" || registry === DOCKER_HUB_ENDPOINT) registry = DOCKER_HUB;
-
+  const { registry, path } = splitRegistry(rest, input);
+  let remainder = path;
   let tag: string | undefined;
   const colon = remainder.lastIndexOf(":");
   if (colon >= 0) {
     tag = checkTag(remainder.slice(colon + 1), input);
     remainder = remainder.slice(0, colon);
   }
-  if (remainder === "") throw new InvalidReferenceError(`invalid reference "${input}": repository name is empty`);
-  for (const component of remainder.split("/")) {
+  checkRepository(remainder, input);
+  const defaultNamespace = registry === DOCKER_HUB || registry === OLLAMA_REGISTRY;
+  const repository = defaultNamespace && !remainder.includes("/") ? `library/${remainder}` : remainder;
+  return withVersion({ kind: "registry", registry, repository }, tag, digest);
+}
+
+/** The registry host (Docker Hub when the first component is not a host) and the path after it. */
+function splitRegistry(rest: string, input: string): { registry: string; path: string } {
+  const slash = rest.indexOf("/");
+  const first = slash < 0 ? "" : rest.slice(0, slash);
+  const hasDomain =
+    slash >= 0 && (first.includes(".") || first.includes(":") || first === "localhost" || /^\[/.test(first));
+  if (!hasDomain) return { registry: DOCKER_HUB, path: rest };
+  if (!DOMAIN.test(first)) {
+    throw new InvalidReferenceError(
+      `invalid reference "${input}": registry host "${first}" is not a valid host[:port]`,
+    );
+  }
+  const registry = first === "index.docker.io" || first === DOCKER_HUB_ENDPOINT ? DOCKER_HUB : first;
+  return { registry, path: rest.slice(slash + 1) };
+}
+
+function checkRepository(repository: string, input: string): void {
+  if (repository === "") throw new InvalidReferenceError(`invalid reference "${input}": repository name is empty`);
+  for (const component of repository.split("/")) {
     if (!PATH_COMPONENT.test(component)) {
       throw new InvalidReferenceError(
         `invalid reference "${input}": repository component "${component}" must be lowercase letters and digits separated by . _ __ or -`,
       );
     }
   }
-  if (remainder.length > 255)
+  if (repository.length > 255)
     throw new InvalidReferenceError(`invalid reference "${input}": repository name is longer than 255 characters`);
-  const defaultNamespace = registry === DOCKER_HUB || registry === OLLAMA_REGISTRY;
-  const repository = defaultNamespace && !remainder.includes("/") ? `library/${remainder}` : remainder;
-  return withVersion({ kind: "registry", registry, repository }, tag, digest);
 }
 
 function parseOllamaReference(value: string): RegistryReference {

@@ -32,13 +32,19 @@ export interface TestModelInputs {
   readonly publish?: PublishTarget;
 }
 
-export function getInputs(env: NodeJS.ProcessEnv = process.env): TestModelInputs {
-  const { inputs } = TestModel;
-  const failOn = optionalInput(inputs.failOn);
+/** The pass rate a `fail-on` input asks for: "any" (every case) or a rate; undefined for the suite's own. */
+function failOnInput(name: string): number | undefined {
+  const failOn = optionalInput(name);
   const threshold = failOn === undefined ? undefined : parseFailOn(failOn);
   if (failOn !== undefined && threshold === undefined) {
-    throw new InputError(`input "${inputs.failOn}" must be "any" or a pass rate (0.9 or 90%), got "${failOn}"`);
+    throw new InputError(`input "${name}" must be "any" or a pass rate (0.9 or 90%), got "${failOn}"`);
   }
+  return threshold;
+}
+
+export function getInputs(env: NodeJS.ProcessEnv = process.env): TestModelInputs {
+  const { inputs } = TestModel;
+  const threshold = failOnInput(inputs.failOn);
   const compareBaseUrl = optionalInput(inputs.compareBaseUrl);
   const compareModel = optionalInput(inputs.compareModel);
   if (compareModel !== undefined && compareBaseUrl === undefined) {

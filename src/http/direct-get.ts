@@ -81,6 +81,142 @@ function framing(head: Head): Framing {
   return { kind: "length", left: Number(declared) };
 }
 
+interface FinalHead {
+  readonly head: Head;
+  readonly frame: Framing;
+  /** Body bytes that arrived with the head. */
+  readonly body: Buffer;
+}
+
+/** The first final (not 1xx) response head in `bytes`, or the bytes left to complete with the next read. */
+function finalHead(bytes: Buffer): FinalHead | { readonly rest: Buffer } {
+  let rest = bytes;
+  for (let end = rest.indexOf("\r\n\r\n"); end >= 0; end = rest.indexOf("\r\n\r\n")) {
+    const head = parseHead(rest.toString("latin1", 0, end));
+    rest = rest.subarray(end + 4);
+    if (head.status >= 200) return { head, frame: framing(head), body: rest };
+  }
+  return { rest };
+}
+
+/**
+ * The body bytes in `bytes` from `offset` under `frame` (chunked coding takes one run at a time), and where
+ * to continue; throws when the server sends more than its framing allows.
+ */
+function bodyStep(frame: Framing, bytes: Buffer, offset: number): { offset: number; data?: Buffer } {
+  if (frame.kind === "chunked") {
+    const step = frame.decoder.step(bytes, offset);
+    if (frame.decoder.done && step.offset < bytes.length) throw new Error("bytes after the end of a chunked body");
+    return step;
+  }
+  const data = bytes.subarray(offset);
+  if (frame.kind === "length") {
+    if (data.length > frame.left) throw new Error("the server sent more bytes than its Content-Length");
+    frame.left -= data.length;
+  }
+  return { offset: bytes.length, data };
+}
+
+function bodyEnded(frame: Framing): boolean {
+  return frame.kind === "length" ? frame.left === 0 : frame.kind === "chunked" && frame.decoder.done;
+}
+
+/** A response head arriving over several reads, held until it is whole; MAX_HEAD_BYTES at most. */
+class HeadBuffer {
+  #held: Buffer | undefined;
+  #bytes = 0;
+
+  /** The final head once `bytes` completes it, or undefined to read on; throws on a malformed or huge head. */
+  add(bytes: Buffer): FinalHead | undefined {
+    this.#bytes += bytes.length;
+    const found = finalHead(this.#held === undefined ? bytes : Buffer.concat([this.#held, bytes]));
+    if ("head" in found) return found;
+    // A copy: the read buffer is overwritten by the next read.
+    this.#held = found.rest.length === 0 ? undefined : Buffer.from(found.rest);
+    if (this.#bytes > MAX_HEAD_BYTES) throw new Error(`response head over ${MAX_HEAD_BYTES} bytes`);
+    return undefined;
+  }
+}
+
+/**
+ * One response body on its way into a sink: each read is cut by the body's framing and handed on, reading
+ * pauses while the sink is busy, and `end` is called once, with the error when the body did not arrive whole.
+ */
+class BodyRead {
+  readonly #frame: Framing;
+  readonly #sink: BodySink;
+  readonly #signal: AbortSignal | undefined;
+  readonly #resume: () => void;
+  readonly #end: (error?: unknown) => void;
+  #received = 0;
+  #ended = false;
+
+  constructor(
+    frame: Framing,
+    sink: BodySink,
+    signal: AbortSignal | undefined,
+    calls: { readonly resume: () => void; readonly end: (error?: unknown) => void },
+  ) {
+    this.#frame = frame;
+    this.#sink = sink;
+    this.#signal = signal;
+    this.#resume = calls.resume;
+    this.#end = calls.end;
+  }
+
+  /** Hands `bytes` from `offset` on; false when reading must pause (a pending sink, or the end). */
+  consume(bytes: Buffer, offset: number): boolean {
+    for (let at = offset; ; ) {
+      let pending: ReturnType<BodySink> | undefined;
+      try {
+        const step = bodyStep(this.#frame, bytes, at);
+        at = step.offset;
+        this.#received += step.data?.length ?? 0;
+        pending = step.data && step.data.length > 0 ? this.#sink(step.data) : undefined;
+      } catch (error) {
+        this.#finish(error);
+        return false;
+      }
+      if (pending) {
+        this.#continueAfter(pending, bytes, at);
+        return false;
+      }
+      if (bodyEnded(this.#frame)) {
+        this.#finish();
+        return false;
+      }
+      if (at >= bytes.length) return true;
+    }
+  }
+
+  /** The connection ended: the body's end when the close frames it, otherwise a retryable network error. */
+  closed(error: Error | undefined): void {
+    if (this.#signal?.aborted) this.#finish(this.#signal.reason);
+    else if (error === undefined && this.#frame.kind === "close") this.#finish();
+    else {
+      const message = `${error?.message ?? "the connection closed"} after ${this.#received} body bytes`;
+      this.#finish(networkError(message, "ECONNRESET", error));
+    }
+  }
+
+  /** Once the sink has taken its bytes: the rest of this read, then reading resumes. */
+  #continueAfter(pending: Promise<void>, bytes: Buffer, next: number): void {
+    pending.then(
+      () => {
+        if (bodyEnded(this.#frame)) this.#finish();
+        else if (this.consume(bytes, next)) this.#resume();
+      },
+      (error: unknown) => this.#finish(error),
+    );
+  }
+
+  #finish(error?: unknown): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#end(error);
+  }
+}
+
 class Connection {
   readonly key: string;
   readonly socket: net.Socket;
@@ -137,8 +273,7 @@ class Connection {
   /** Sends the request and waits for the head of the response (skipping informational 1xx heads). */
   request(url: URL, requestHead: string, signal: AbortSignal | undefined): Promise<DirectResponse> {
     return new Promise<DirectResponse>((resolve, reject) => {
-      let head: Buffer[] = [];
-      let headBytes = 0;
+      const heads = new HeadBuffer();
       let answered = false;
       const stopWatching = watch(signal, this.socket);
       this.#onClose = (error) => {
@@ -148,34 +283,22 @@ class Connection {
       };
       this.#receiver = (bytes) => {
         answered = true;
-        headBytes += bytes.length;
-        let rest = head.length === 0 ? bytes : Buffer.concat([...head, bytes]);
-        for (let end = rest.indexOf("\r\n\r\n"); end >= 0; end = rest.indexOf("\r\n\r\n")) {
-          let parsed: Head;
-          let frame: Framing;
-          try {
-            parsed = parseHead(rest.toString("latin1", 0, end));
-            if (parsed.status < 200) {
-              rest = rest.subarray(end + 4);
-              continue;
-            }
-            frame = framing(parsed);
-          } catch (error) {
-            this.socket.destroy();
-            reject(error);
-            return false;
-          }
-          stopWatching();
-          this.#receiver = undefined;
-          this.#onClose = undefined;
-          // Body bytes that came with the head stay in the read buffer: the socket pauses (false below)
-          // until the body is read, so nothing overwrites them.
-          resolve(this.#response(parsed, frame, rest.subarray(end + 4)));
+        let found: FinalHead | undefined;
+        try {
+          found = heads.add(bytes);
+        } catch (error) {
+          this.socket.destroy();
+          reject(error);
           return false;
         }
-        head = rest.length === 0 ? [] : [Buffer.from(rest)];
-        if (headBytes > MAX_HEAD_BYTES) this.socket.destroy(new Error(`response head over ${MAX_HEAD_BYTES} bytes`));
-        return true;
+        if (found === undefined) return true;
+        stopWatching();
+        this.#receiver = undefined;
+        this.#onClose = undefined;
+        // Body bytes that came with the head stay in the read buffer: the socket pauses (false below) until
+        // the body is read, so nothing overwrites them.
+        resolve(this.#response(found.head, found.frame, found.body));
+        return false;
       };
       this.socket.ref();
       this.socket.write(requestHead);
@@ -212,76 +335,26 @@ class Connection {
     signal: AbortSignal | undefined,
   ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      let received = 0;
-      let settled = false;
       const stopWatching = watch(signal, this.socket);
-      const settle = (error?: unknown) => {
-        if (settled) return;
-        settled = true;
-        stopWatching();
-        this.#receiver = undefined;
-        this.#onClose = undefined;
-        if (error === undefined) {
-          release(this, keepAlive);
-          resolve();
-        } else {
-          this.socket.destroy();
-          reject(error);
-        }
-      };
-      const finished = () =>
-        frame.kind === "length" ? frame.left === 0 : frame.kind === "chunked" && frame.decoder.done;
-      /** Hands `bytes` from `offset` on; false when reading must pause (a pending sink, or the end). */
-      const consume = (bytes: Buffer, offset: number): boolean => {
-        for (let at = offset; ; ) {
-          let data: Buffer | undefined;
-          try {
-            if (frame.kind === "chunked") {
-              const step = frame.decoder.step(bytes, at);
-              at = step.offset;
-              data = step.data;
-              if (frame.decoder.done && at < bytes.length) throw new Error("bytes after the end of a chunked body");
-            } else {
-              data = bytes.subarray(at);
-              at = bytes.length;
-              if (frame.kind === "length") {
-                if (data.length > frame.left) throw new Error("the server sent more bytes than its Content-Length");
-                frame.left -= data.length;
-              }
-            }
-            received += data?.length ?? 0;
-            const pending = data && data.length > 0 ? sink(data) : undefined;
-            if (pending) {
-              const next = at;
-              pending.then(() => {
-                if (finished()) settle();
-                else if (consume(bytes, next)) this.socket.resume();
-              }, settle);
-              return false;
-            }
-          } catch (error) {
-            settle(error);
-            return false;
+      const read = new BodyRead(frame, sink, signal, {
+        resume: () => this.socket.resume(),
+        end: (error) => {
+          stopWatching();
+          this.#receiver = undefined;
+          this.#onClose = undefined;
+          if (error === undefined) {
+            release(this, keepAlive);
+            resolve();
+          } else {
+            this.socket.destroy();
+            reject(error);
           }
-          if (finished()) {
-            settle();
-            return false;
-          }
-          if (at >= bytes.length) return true;
-        }
-      };
-      const closed = (error: Error | undefined) => {
-        if (signal?.aborted) settle(signal.reason);
-        else if (error === undefined && frame.kind === "close") settle();
-        else {
-          const message = `${error?.message ?? "the connection closed"} after ${received} body bytes`;
-          settle(networkError(message, "ECONNRESET", error));
-        }
-      };
-      this.#onClose = closed;
-      this.#receiver = (bytes) => consume(bytes, 0);
-      if (!consume(early, 0)) return;
-      if (this.socket.destroyed) closed(undefined);
+        },
+      });
+      this.#onClose = (error) => read.closed(error);
+      this.#receiver = (bytes) => read.consume(bytes, 0);
+      if (!read.consume(early, 0)) return;
+      if (this.socket.destroyed) read.closed(undefined);
       else this.socket.resume();
     });
   }

@@ -103,13 +103,7 @@ export function parseProxyUrl(value: string, name: string): ProxyServer {
  */
 function parseNoProxyEntry(entry: string, variableName: string): NoProxyRule {
   if (entry === "*") return { kind: "any" };
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-  const hostPort = /^([^:]+):(\d+)$/.exec(entry);
-  const [host, portText] = bracketed
-    ? [bracketed[1] ?? "", bracketed[2]]
-    : hostPort
-      ? [hostPort[1] ?? "", hostPort[2]]
-      : [entry];
+  const [host, portText] = splitPort(entry);
   const port = portText === undefined ? {} : { port: Number(portText) };
   const [address, bits] = host.split("/") as [string, string | undefined];
   const family = net.isIP(address);
@@ -127,6 +121,14 @@ function parseNoProxyEntry(entry: string, variableName: string): NoProxyRule {
     .replace(/^\*?\.+/, "")
     .replace(/\.+$/, "");
   return { kind: "name", name, ...port };
+}
+
+/** `[v6]:port`, `host:port` or a bare host (an IPv6 address alone has colons but no port). */
+function splitPort(entry: string): [string, string | undefined] {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+  if (bracketed) return [bracketed[1] ?? "", bracketed[2]];
+  const hostPort = /^([^:]+):(\d+)$/.exec(entry);
+  return hostPort ? [hostPort[1] ?? "", hostPort[2]] : [entry, undefined];
 }
 
 export function parseNoProxy(value: string, variableName = "NO_PROXY"): NoProxyRule[] {
@@ -202,6 +204,24 @@ function refusal(proxy: ProxyServer, authority: string, status: number, reason: 
   return new ProxyError(message, status, retryable);
 }
 
+/** What the proxy's answer to CONNECT so far says: the tunnel is open, more is to come, or why it failed. */
+function connectAnswer(head: Buffer, proxy: ProxyServer, authority: string): "open" | "incomplete" | ProxyError {
+  const end = head.indexOf("\r\n\r\n");
+  if (end < 0) {
+    return head.length > MAX_CONNECT_HEAD_BYTES
+      ? new ProxyError(`proxy ${proxy.origin} sent an endless head`, 0)
+      : "incomplete";
+  }
+  const statusLine = head.toString("latin1", 0, head.indexOf("\r\n"));
+  const status = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine);
+  if (!status) return new ProxyError(`proxy ${proxy.origin} answered CONNECT with "${printable(statusLine)}"`, 0);
+  const code = Number(status[1]);
+  if (code < 200 || code > 299) return refusal(proxy, authority, code, status[2] ?? "");
+  // The target has not been sent a byte yet, so it cannot have answered: anything more is a broken proxy.
+  if (head.length > end + 4) return new ProxyError(`proxy ${proxy.origin} sent data after CONNECT`, code);
+  return "open";
+}
+
 /**
  * Opens a CONNECT tunnel to `target` through `proxy`; resolves with the socket once the proxy has said 2xx.
  * Only the proxy's own Proxy-Authorization goes into the CONNECT request.
@@ -234,22 +254,9 @@ export function openTunnel(proxy: ProxyServer, target: TunnelTarget, signal?: Ab
       for (let chunk = socket.read() as Buffer | null; chunk !== null; chunk = socket.read() as Buffer | null) {
         head = Buffer.concat([head, chunk]);
       }
-      const end = head.indexOf("\r\n\r\n");
-      if (end < 0) {
-        if (head.length > MAX_CONNECT_HEAD_BYTES)
-          settle(new ProxyError(`proxy ${proxy.origin} sent an endless head`, 0));
-        return;
-      }
-      const statusLine = head.toString("latin1", 0, head.indexOf("\r\n"));
-      const status = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine);
-      if (!status) {
-        return settle(new ProxyError(`proxy ${proxy.origin} answered CONNECT with "${printable(statusLine)}"`, 0));
-      }
-      const code = Number(status[1]);
-      if (code < 200 || code > 299) return settle(refusal(proxy, authority, code, status[2] ?? ""));
-      // The target has not been sent a byte yet, so it cannot have answered: anything more is a broken proxy.
-      if (head.length > end + 4) return settle(new ProxyError(`proxy ${proxy.origin} sent data after CONNECT`, code));
-      settle();
+      const answer = connectAnswer(head, proxy, authority);
+      if (answer === "open") settle();
+      else if (answer !== "incomplete") settle(answer);
     };
     socket.on("readable", read);
     socket.once("error", unreachable);

@@ -113,12 +113,17 @@ export async function withRetries<T>(
       return await attempt(n);
     } catch (error) {
       if (signal?.aborted) throw signal.reason ?? error;
-      const later = error instanceof RetryLater ? error : undefined;
-      if (!later && !isRetryableNetworkError(error)) throw error;
-      const last = n + 1 >= policy.attempts;
-      const tooLong = later?.retryAfterMs !== undefined && later.retryAfterMs > policy.maxRetryAfterMs;
-      if (last || tooLong) throw later ? later.finalError : error;
-      await wait(later?.retryAfterMs ?? backoffDelay(n, policy), signal);
+      await wait(retryDelay(policy, n, error), signal);
     }
   }
+}
+
+/** How long to wait after attempt `n` failed with `error`; throws what to report when no retry is left. */
+function retryDelay(policy: RetryPolicy, n: number, error: unknown): number {
+  const later = error instanceof RetryLater ? error : undefined;
+  if (!later && !isRetryableNetworkError(error)) throw error;
+  const last = n + 1 >= policy.attempts;
+  const tooLong = later?.retryAfterMs !== undefined && later.retryAfterMs > policy.maxRetryAfterMs;
+  if (last || tooLong) throw later ? later.finalError : error;
+  return later?.retryAfterMs ?? backoffDelay(n, policy);
 }

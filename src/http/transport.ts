@@ -73,26 +73,43 @@ export async function exchange(req: HttpRequest, options: ExchangeOptions = {}):
   let authorized = options.authorization !== undefined;
   for (let hop = 0; ; hop++) {
     assertTransportAllowed(url, { insecure: options.insecure });
-    if (authorized && options.authorization && url.origin !== options.authorization.origin) authorized = false;
-    const headers: Record<string, string> = { ...req.headers };
-    if (authorized && options.authorization) headers.authorization = options.authorization.value;
-    if (body === undefined && (method === "GET" || method === "HEAD")) delete headers["content-length"];
+    authorized &&= url.origin === options.authorization?.origin;
+    const headers = hopHeaders(req.headers, method, body, authorized ? options.authorization?.value : undefined);
     const proxy = options.proxies && proxyFor(url, options.proxies);
-    const response =
-      req.bulk && method === "GET"
-        ? wrapDirect(url, await directGet(url, headers, req.signal, proxy))
-        : wrapIncoming(url, await send(url, method, headers, body, req.signal, proxy));
+    const response = await sendHop({ ...req, url, method, headers, body }, proxy);
     const location = response.header("location");
     if (!REDIRECT_STATUSES.has(response.status) || location === undefined) return response;
     await response.discard();
     if (hop >= MAX_REDIRECTS) throw new Error(`too many redirects (more than ${MAX_REDIRECTS}) from ${req.url.origin}`);
-    const next = new URL(location, url);
+    url = new URL(location, url);
     if (response.status === 303 || (response.status <= 302 && method === "POST")) {
       method = "GET";
       body = undefined;
     }
-    url = next;
   }
+}
+
+/** One hop: a bulk GET through the direct reader, anything else through node:http. */
+async function sendHop(
+  hop: HttpRequest & { readonly headers: Record<string, string> },
+  proxy: ProxyServer | undefined,
+): Promise<HttpResponse> {
+  if (hop.bulk && hop.method === "GET")
+    return wrapDirect(hop.url, await directGet(hop.url, hop.headers, hop.signal, proxy));
+  return wrapIncoming(hop.url, await send(hop.url, hop.method, hop.headers, hop.body, hop.signal, proxy));
+}
+
+/** The headers of one hop: the request's, the authorization when this hop may carry it, no length on a GET. */
+function hopHeaders(
+  given: Readonly<Record<string, string>> | undefined,
+  method: HttpMethod,
+  body: RequestBody | undefined,
+  authorization: string | undefined,
+): Record<string, string> {
+  const headers: Record<string, string> = { ...given };
+  if (authorization !== undefined) headers.authorization = authorization;
+  if (body === undefined && (method === "GET" || method === "HEAD")) delete headers["content-length"];
+  return headers;
 }
 
 function send(
@@ -115,17 +132,21 @@ function send(
     // Errors after the response (a body that fails to upload) must still find a listener.
     request.on("error", reject);
     request.setTimeout(IDLE_TIMEOUT_MS, () => request.destroy(idleTimeoutError(url.origin)));
-    if (body === undefined) request.end();
-    else if (body instanceof Uint8Array) request.end(body);
-    else {
-      const declared = headers["content-length"];
-      const source = declared === undefined ? body() : pipeline(body(), new LengthCheck(Number(declared)), () => {});
-      // Not pipeline() into the request: it aborts a request it tears down, and the cause would read
-      // "socket hang up" instead of what went wrong with the body.
-      source.once("error", (error) => request.destroy(error));
-      source.pipe(request);
-    }
+    writeBody(request, body, headers["content-length"]);
   });
+}
+
+/** Sends the body (a streamed one checked against its declared length) and ends the request. */
+function writeBody(request: http.ClientRequest, body: RequestBody | undefined, declared: string | undefined): void {
+  if (body === undefined) request.end();
+  else if (body instanceof Uint8Array) request.end(body);
+  else {
+    const source = declared === undefined ? body() : pipeline(body(), new LengthCheck(Number(declared)), () => {});
+    // Not pipeline() into the request: it aborts a request it tears down, and the cause would read
+    // "socket hang up" instead of what went wrong with the body.
+    source.once("error", (error) => request.destroy(error));
+    source.pipe(request);
+  }
 }
 
 /** Passes a body through and fails it when it is longer or shorter than the length it was declared with. */

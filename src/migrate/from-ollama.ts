@@ -5,7 +5,7 @@ import type { Descriptor, Target } from "../core/target.js";
 import type { OllamaStoreModel } from "../ollama/ollama-store.js";
 import { linkOrCopy } from "../store/link.js";
 import { OciLayout } from "../store/oci-layout.js";
-import { dmrFromOllama } from "./ollama-to-dmr.js";
+import { type DmrFromOllama, dmrFromOllama } from "./ollama-to-dmr.js";
 
 export type MigrationStatus = "migrated" | "up to date" | "would migrate" | "failed";
 
@@ -61,23 +61,8 @@ export async function migrateOllamaModel(
     };
     if (options.dryRun) return { ...row, status: "would migrate" };
     const target = await openTarget(reference);
-    const blobs: BlobCounts = { pushed: 0, linked: 0, copied: 0, skipped: 0 };
+    const blobs = await pushBlobs(built, target, options.signal);
     const signal = options.signal;
-    for (const { descriptor, file } of built.layers) {
-      if (await target.exists(descriptor, { signal })) blobs.skipped++;
-      else if (target instanceof OciLayout) {
-        // The Ollama blob was just hashed: a layout on the same file system takes it as a hard link, no copy.
-        blobs[await placeInLayout(file, target, descriptor)]++;
-      } else {
-        await target.pushBlob(descriptor, () => createReadStream(file, { highWaterMark: 1 << 20 }), { signal });
-        blobs.pushed++;
-      }
-    }
-    if (await target.exists(built.config.descriptor, { signal })) blobs.skipped++;
-    else {
-      await target.pushBlob(built.config.descriptor, built.config.bytes, { signal });
-      blobs.pushed++;
-    }
     const present = await target.exists(built.manifest.descriptor, { signal });
     if (present) await target.tag(built.manifest.descriptor, tagOf(reference), { signal });
     else await target.pushManifest(built.manifest.descriptor, built.manifest.bytes, { tag: tagOf(reference), signal });
@@ -87,6 +72,27 @@ export async function migrateOllamaModel(
     if (!(error instanceof CortexError) && !isFileError(error)) throw error;
     return { ollama: model.id, target: targetName, status: "failed", reason: (error as Error).message };
   }
+}
+
+/** The artifact's layers and config into `target`, each unless it is there already. */
+async function pushBlobs(built: DmrFromOllama, target: Target, signal: AbortSignal | undefined): Promise<BlobCounts> {
+  const blobs: BlobCounts = { pushed: 0, linked: 0, copied: 0, skipped: 0 };
+  for (const { descriptor, file } of built.layers) {
+    if (await target.exists(descriptor, { signal })) blobs.skipped++;
+    else if (target instanceof OciLayout) {
+      // The Ollama blob was just hashed: a layout on the same file system takes it as a hard link, no copy.
+      blobs[await placeInLayout(file, target, descriptor)]++;
+    } else {
+      await target.pushBlob(descriptor, () => createReadStream(file, { highWaterMark: 1 << 20 }), { signal });
+      blobs.pushed++;
+    }
+  }
+  if (await target.exists(built.config.descriptor, { signal })) blobs.skipped++;
+  else {
+    await target.pushBlob(built.config.descriptor, built.config.bytes, { signal });
+    blobs.pushed++;
+  }
+  return blobs;
 }
 
 async function placeInLayout(file: string, layout: OciLayout, descriptor: Descriptor): Promise<"linked" | "copied"> {

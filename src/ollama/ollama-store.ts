@@ -52,26 +52,33 @@ export async function listOllamaModels(modelsDirs: readonly string[]): Promise<O
     for (const host of hosts) {
       for (const namespace of await readDirs(path.join(root, host))) {
         for (const model of await readDirs(path.join(root, host, namespace))) {
-          const modelDir = path.join(root, host, namespace, model);
-          for (const entry of await fs.readdir(modelDir, { withFileTypes: true })) {
-            if (!entry.isFile()) continue;
-            const name: OllamaName = { host, namespace, model, tag: entry.name };
-            const manifestPath = path.join(modelDir, entry.name);
-            const manifestBytes = await fs.readFile(manifestPath);
-            models.push({
-              modelsDir,
-              name,
-              id: ollamaModelId(name),
-              manifestPath,
-              manifestBytes,
-              ...parseManifest(manifestBytes),
-            });
-          }
+          models.push(...(await readModelTags(modelsDir, { host, namespace, model })));
         }
       }
     }
   }
   return models.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** One model's tags: each file in `manifests/<host>/<namespace>/<model>/` is a tag's manifest. */
+async function readModelTags(modelsDir: string, model: Omit<OllamaName, "tag">): Promise<OllamaStoreModel[]> {
+  const modelDir = path.join(modelsDir, "manifests", model.host, model.namespace, model.model);
+  const found: OllamaStoreModel[] = [];
+  for (const entry of await fs.readdir(modelDir, { withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const name: OllamaName = { ...model, tag: entry.name };
+    const manifestPath = path.join(modelDir, entry.name);
+    const manifestBytes = await fs.readFile(manifestPath);
+    found.push({
+      modelsDir,
+      name,
+      id: ollamaModelId(name),
+      manifestPath,
+      manifestBytes,
+      ...parseManifest(manifestBytes),
+    });
+  }
+  return found;
 }
 
 async function readDirs(dir: string): Promise<string[]> {

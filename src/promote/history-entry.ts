@@ -130,8 +130,7 @@ function optionalDigest(value: string | undefined, id: string, what: string): Di
   return value;
 }
 
-/** Reads a record back from its index bytes; anything malformed is an error naming the entry. */
-export function decodeHistoryRecord(id: string, bytes: Uint8Array): HistoryRecord {
+function historyIndex(id: string, bytes: Uint8Array): ImageIndex {
   let index: ImageIndex;
   try {
     index = JSON.parse(new TextDecoder().decode(bytes)) as ImageIndex;
@@ -141,6 +140,12 @@ export function decodeHistoryRecord(id: string, bytes: Uint8Array): HistoryRecor
   if (index?.artifactType !== HISTORY_ARTIFACT_TYPE || !Array.isArray(index.manifests)) {
     throw new HistoryEntryError(`history entry ${id} is not a ${HISTORY_ARTIFACT_TYPE} index`);
   }
+  return index;
+}
+
+/** Reads a record back from its index bytes; anything malformed is an error naming the entry. */
+export function decodeHistoryRecord(id: string, bytes: Uint8Array): HistoryRecord {
+  const index = historyIndex(id, bytes);
   const a = index.annotations ?? {};
   const tag = a[HistoryAnnotation.tag];
   const time = a[Annotation.created];

@@ -26,15 +26,7 @@ function reservedReason(tag: string): string | undefined {
 export function planTags(requested: readonly string[], semverAliases: boolean): PlannedTag[] {
   const tags = [...new Set(requested.map((t) => t.trim()).filter((t) => t !== ""))];
   if (tags.length === 0) throw new PromoteUsageError("no tag to promote to: give --to <tag>[,<tag>...]");
-  for (const tag of tags) {
-    if (!isValidTag(tag)) {
-      throw new PromoteUsageError(
-        `invalid tag "${tag}": a tag is 1-128 characters of letters, digits, _ . - and does not start with . or -`,
-      );
-    }
-    const reserved = reservedReason(tag);
-    if (reserved) throw new PromoteUsageError(`tag "${tag}" cannot be promoted to: ${reserved}`);
-  }
+  for (const tag of tags) checkRequestedTag(tag);
   const planned: PlannedTag[] = tags.map((tag) => {
     const version = parseVersionTag(tag);
     return version ? { kind: "explicit", tag, version } : { kind: "explicit", tag };
@@ -45,17 +37,37 @@ export function planTags(requested: readonly string[], semverAliases: boolean): 
   if (versions.length === 0) {
     throw new PromoteUsageError(`--semver-aliases needs a version tag such as v1.4.2 among: ${tags.join(", ")}`);
   }
+  for (const [tag, { version, alias }] of highestAliases(versions, tags)) {
+    planned.push({ kind: "alias", tag, version, alias });
+  }
+  return planned;
+}
+
+function checkRequestedTag(tag: string): void {
+  if (!isValidTag(tag)) {
+    throw new PromoteUsageError(
+      `invalid tag "${tag}": a tag is 1-128 characters of letters, digits, _ . - and does not start with . or -`,
+    );
+  }
+  const reserved = reservedReason(tag);
+  if (reserved) throw new PromoteUsageError(`tag "${tag}" cannot be promoted to: ${reserved}`);
+}
+
+/** Each alias of the versions, for the highest version it covers; none named by an explicit tag. */
+function highestAliases(
+  versions: readonly VersionTag[],
+  explicit: readonly string[],
+): Map<string, { version: VersionTag; alias: AliasTag }> {
   const aliases = new Map<string, { version: VersionTag; alias: AliasTag }>();
   for (const version of versions) {
     for (const alias of aliasTags(version)) {
       const known = aliases.get(alias.tag);
-      if (!tags.includes(alias.tag) && (!known || compareVersions(version, known.version) > 0)) {
+      if (!explicit.includes(alias.tag) && (!known || compareVersions(version, known.version) > 0)) {
         aliases.set(alias.tag, { version, alias });
       }
     }
   }
-  for (const [tag, { version, alias }] of aliases) planned.push({ kind: "alias", tag, version, alias });
-  return planned;
+  return aliases;
 }
 
 /**

@@ -128,18 +128,9 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
     dryRun: options.dryRun ?? false,
   };
 
-  const outcomeOf = (plan: TagPlan, changed: boolean, entry?: string): TagOutcome => ({
-    tag: plan.planned.tag,
-    previous: plan.previous?.digest ?? null,
-    digest: changed || !plan.hold ? options.digest : (plan.previous?.digest ?? options.digest),
-    changed,
-    alias: plan.planned.kind === "alias",
-    ...(plan.hold ? { note: plan.hold } : {}),
-    ...(entry ? { entry } : {}),
-  });
-  const moves = (plan: TagPlan) => !plan.hold && plan.previous?.digest !== options.digest;
-
-  if (options.dryRun) return { ...base, tags: plans.map((plan) => outcomeOf(plan, moves(plan))) };
+  if (options.dryRun) {
+    return { ...base, tags: plans.map((plan) => tagOutcome(plan, options.digest, tagMoves(plan, options.digest))) };
+  }
 
   const mount = sameRegistryMount(options.source, options.destination);
   const copyOptions = { ...(mount ? { mount } : {}), ...(options.signal ? { signal: options.signal } : {}) };
@@ -152,36 +143,62 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   const now = options.now ?? (() => new Date());
   const outcomes: TagOutcome[] = [];
   for (const plan of plans) {
-    if (!moves(plan)) {
-      outcomes.push(outcomeOf(plan, false));
+    if (!tagMoves(plan, options.digest)) {
+      outcomes.push(tagOutcome(plan, options.digest, false));
       continue;
     }
-    const { previous } = plan;
-    const { version } = plan.planned;
-    const record = {
-      action: "promote",
-      tag: plan.planned.tag,
-      time: now(),
-      digest: options.digest,
-      descriptor: manifest.descriptor,
-      ...(previous ? { previous: previous.digest, previousDescriptor: previous } : {}),
-      ...(version ? { version: version.tag } : {}),
-      source: `${options.source.name}@${options.digest}`,
-      ...provenance(options),
-    } as const;
     try {
-      outcomes.push(
-        outcomeOf(plan, true, await recordAndMoveTag(options.destination, manifest, record, options.signal)),
-      );
+      const record = promotionRecord(options, manifest, plan, now());
+      const entry = await recordAndMoveTag(options.destination, manifest, record, options.signal);
+      outcomes.push(tagOutcome(plan, options.digest, true, entry));
     } catch (error) {
-      const moved = outcomes.filter((o) => o.changed).map((o) => o.tag);
-      if (!(error instanceof TagMoveError) || moved.length === 0) throw error;
-      throw new TagMoveError(`${error.message}; already moved: ${moved.join(", ")}`, error.tag, error.state, {
-        cause: error,
-      });
+      throw withMovedTags(error, outcomes);
     }
   }
   return { ...base, tags: outcomes, copy, ...(results ? { results } : {}) };
+}
+
+/** A tag moves unless an alias is held back or it already points at the digest. */
+function tagMoves(plan: TagPlan, digest: Digest): boolean {
+  return !plan.hold && plan.previous?.digest !== digest;
+}
+
+function tagOutcome(plan: TagPlan, digest: Digest, changed: boolean, entry?: string): TagOutcome {
+  return {
+    tag: plan.planned.tag,
+    previous: plan.previous?.digest ?? null,
+    digest: changed || !plan.hold ? digest : (plan.previous?.digest ?? digest),
+    changed,
+    alias: plan.planned.kind === "alias",
+    ...(plan.hold ? { note: plan.hold } : {}),
+    ...(entry ? { entry } : {}),
+  };
+}
+
+/** The history entry of one tag's move. */
+function promotionRecord(options: PromoteOptions, manifest: FetchedManifest, plan: TagPlan, time: Date) {
+  const { previous } = plan;
+  const { version } = plan.planned;
+  return {
+    action: "promote",
+    tag: plan.planned.tag,
+    time,
+    digest: options.digest,
+    descriptor: manifest.descriptor,
+    ...(previous ? { previous: previous.digest, previousDescriptor: previous } : {}),
+    ...(version ? { version: version.tag } : {}),
+    source: `${options.source.name}@${options.digest}`,
+    ...provenance(options),
+  } as const;
+}
+
+/** A failed tag move's error, naming the tags this promotion had already moved. */
+function withMovedTags(error: unknown, outcomes: readonly TagOutcome[]): unknown {
+  const moved = outcomes.filter((o) => o.changed).map((o) => o.tag);
+  if (!(error instanceof TagMoveError) || moved.length === 0) return error;
+  return new TagMoveError(`${error.message}; already moved: ${moved.join(", ")}`, error.tag, error.state, {
+    cause: error,
+  });
 }
 
 /** Only the provenance fields that were given. */

@@ -12,46 +12,67 @@ export interface Challenge {
  */
 export function parseChallenges(header: string): Challenge[] {
   const challenges: { scheme: string; params: Record<string, string> }[] = [];
-  let i = 0;
-  const n = header.length;
-  const skipSpace = () => {
-    while (i < n && /[\s,]/.test(header[i] ?? "")) i++;
-  };
-  const readToken = (): string => {
-    const start = i;
-    while (i < n && /[!#$%&'*+.^_`|~0-9A-Za-z-]/.test(header[i] ?? "")) i++;
-    return header.slice(start, i);
-  };
-  while (i < n) {
-    skipSpace();
-    const word = readToken();
+  const cursor = new Cursor(header);
+  while (!cursor.done) {
+    cursor.skip(/[\s,]/);
+    const word = cursor.token();
     if (word === "") {
-      i++;
+      cursor.at++;
       continue;
     }
-    while (i < n && header[i] === " ") i++;
-    if (header[i] === "=" && challenges.length > 0) {
-      i++;
-      while (i < n && header[i] === " ") i++;
-      let value = "";
-      if (header[i] === '"') {
-        i++;
-        while (i < n && header[i] !== '"') {
-          if (header[i] === "\\" && i + 1 < n) i++;
-          value += header[i];
-          i++;
-        }
-        i++;
-      } else {
-        const start = i;
-        while (i < n && header[i] !== "," && header[i] !== " ") i++;
-        value = header.slice(start, i);
-      }
-      const current = challenges[challenges.length - 1];
-      if (current) current.params[word.toLowerCase()] = value;
+    cursor.skip(/ /);
+    const current = challenges.at(-1);
+    if (cursor.next === "=" && current) {
+      cursor.at++;
+      cursor.skip(/ /);
+      current.params[word.toLowerCase()] = cursor.value();
     } else {
       challenges.push({ scheme: word.toLowerCase(), params: {} });
     }
   }
   return challenges;
+}
+
+/** A position in a header value, and the steps of its grammar. */
+class Cursor {
+  at = 0;
+  readonly #text: string;
+
+  constructor(text: string) {
+    this.#text = text;
+  }
+
+  get done(): boolean {
+    return this.at >= this.#text.length;
+  }
+
+  get next(): string | undefined {
+    return this.#text[this.at];
+  }
+
+  skip(char: RegExp): void {
+    while (!this.done && char.test(this.#text[this.at] as string)) this.at++;
+  }
+
+  token(): string {
+    const start = this.at;
+    this.skip(/[!#$%&'*+.^_`|~0-9A-Za-z-]/);
+    return this.#text.slice(start, this.at);
+  }
+
+  /** A quoted string (backslash escapes a character) or a bare value up to a comma or a space. */
+  value(): string {
+    if (this.next !== '"') {
+      const start = this.at;
+      this.skip(/[^, ]/);
+      return this.#text.slice(start, this.at);
+    }
+    let value = "";
+    for (this.at++; !this.done && this.next !== '"'; this.at++) {
+      if (this.next === "\\" && this.at + 1 < this.#text.length) this.at++;
+      value += this.next;
+    }
+    this.at++;
+    return value;
+  }
 }

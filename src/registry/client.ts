@@ -55,43 +55,58 @@ export class RegistryClient {
    */
   async send<T>(where: string, req: ClientRequest, consume: (response: HttpResponse) => Promise<T>): Promise<T> {
     const url = typeof req.path === "string" ? new URL(req.path, this.baseUrl) : req.path;
-    const { authenticator } = this.#options;
     try {
-      return await withRetries(this.#options.retry, req.signal, async () => {
-        for (let challenged = false; ; challenged = true) {
-          const value = authenticator.authorization(req.scopes);
-          const response = await exchange(
-            {
-              method: req.method,
-              url,
-              ...(req.headers ? { headers: req.headers } : {}),
-              ...(req.body !== undefined ? { body: req.body } : {}),
-              ...(req.signal ? { signal: req.signal } : {}),
-              ...(req.bulk ? { bulk: true } : {}),
-            },
-            {
-              ...(value ? { authorization: { origin: this.baseUrl.origin, value } } : {}),
-              insecure: this.#options.insecure,
-              ...(this.#options.proxies ? { proxies: this.#options.proxies } : {}),
-            },
-          );
-          if (response.status === 401 && !challenged) {
-            const header = response.header("www-authenticate");
-            if (await authenticator.respond(header, req.scopes, req.signal ?? undefined)) {
-              await response.discard();
-              continue;
-            }
-          }
-          if (response.status === 401 || response.status === 403) throw await this.failure(where, req.what, response);
-          // The body is read for the message only when the status is one to retry; `consume` handles the rest.
-          if (isRetryableStatus(response.status))
-            throw statusFailure(response, await this.failure(where, req.what, response));
-          return await consume(response);
-        }
-      });
+      return await withRetries(this.#options.retry, req.signal, () => this.#attempt(where, url, req, consume));
     } catch (error) {
       throw this.#clean(where, req, error);
     }
+  }
+
+  /** One try of a request: answers one authentication challenge; failing statuses become errors. */
+  async #attempt<T>(
+    where: string,
+    url: URL,
+    req: ClientRequest,
+    consume: (response: HttpResponse) => Promise<T>,
+  ): Promise<T> {
+    const { authenticator } = this.#options;
+    for (let challenged = false; ; challenged = true) {
+      const response = await this.#exchange(url, req);
+      if (
+        response.status === 401 &&
+        !challenged &&
+        (await authenticator.respond(response.header("www-authenticate"), req.scopes, req.signal ?? undefined))
+      ) {
+        await response.discard();
+        continue;
+      }
+      if (response.status === 401 || response.status === 403) throw await this.failure(where, req.what, response);
+      // The body is read for the message only when the status is one to retry; `consume` handles the rest.
+      if (isRetryableStatus(response.status)) {
+        throw statusFailure(response, await this.failure(where, req.what, response));
+      }
+      return await consume(response);
+    }
+  }
+
+  /** The request sent once, with the authorization the authenticator holds for its scopes now. */
+  #exchange(url: URL, req: ClientRequest): Promise<HttpResponse> {
+    const value = this.#options.authenticator.authorization(req.scopes);
+    return exchange(
+      {
+        method: req.method,
+        url,
+        ...(req.headers ? { headers: req.headers } : {}),
+        ...(req.body !== undefined ? { body: req.body } : {}),
+        ...(req.signal ? { signal: req.signal } : {}),
+        ...(req.bulk ? { bulk: true } : {}),
+      },
+      {
+        ...(value ? { authorization: { origin: this.baseUrl.origin, value } } : {}),
+        insecure: this.#options.insecure,
+        ...(this.#options.proxies ? { proxies: this.#options.proxies } : {}),
+      },
+    );
   }
 
   /** The error for a response that is not what the operation needed; reads (and redacts) the error body. */

@@ -70,28 +70,25 @@ export function errorForResponse(
   options: { anonymous?: boolean } = {},
 ): CortexError {
   const { codes, messages } = parseErrorBody(bodyText);
-  // A body without the spec's error list (a proxy's HTML page, plain text) is quoted by its first line.
-  const detail = codes.length > 0 || messages.length > 0 ? messages.join("; ") : firstLine(bodyText);
-  const codeText = codes.length > 0 ? ` ${codes.join(",")}` : "";
+  const said = statusText(status, codes, messages, bodyText);
   const failure = { status, codes };
   if (status === 404 || codes.some((c) => NOT_FOUND_CODES.has(c))) {
-    return new RegistryNotFoundError(
-      `${where}: ${what} not found (HTTP ${status}${codeText}${detail ? `: ${detail}` : ""})`,
-      failure,
-    );
+    return new RegistryNotFoundError(`${where}: ${what} not found (${said})`, failure);
   }
   if (status === 401 || status === 403) {
     const reason = status === 401 ? "authentication failed" : "access denied";
     const hint = options.anonymous
       ? "no credentials were found for this registry (options, docker config, GITHUB_TOKEN for ghcr.io)"
       : "check the credentials for this registry";
-    return new RegistryAuthError(
-      `${where}: ${reason} for ${what} (HTTP ${status}${codeText}${detail ? `: ${detail}` : ""}); ${hint}`,
-      failure,
-    );
+    return new RegistryAuthError(`${where}: ${reason} for ${what} (${said}); ${hint}`, failure);
   }
-  return new RegistryError(
-    `${where}: ${what} failed with HTTP ${status}${codeText}${detail ? `: ${detail}` : ""}`,
-    failure,
-  );
+  return new RegistryError(`${where}: ${what} failed with ${said}`, failure);
+}
+
+/** `HTTP 404 NAME_UNKNOWN: repository name not known`: the status, the spec's error codes and messages. */
+function statusText(status: number, codes: readonly string[], messages: readonly string[], bodyText: string): string {
+  // A body without the spec's error list (a proxy's HTML page, plain text) is quoted by its first line.
+  const detail = codes.length > 0 || messages.length > 0 ? messages.join("; ") : firstLine(bodyText);
+  const codeText = codes.length > 0 ? ` ${codes.join(",")}` : "";
+  return `HTTP ${status}${codeText}${detail ? `: ${detail}` : ""}`;
 }

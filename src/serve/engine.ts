@@ -7,6 +7,7 @@ import type {
   LlamaContextSequence,
   LlamaEmbeddingContext,
   LlamaGrammar,
+  LlamaLogLevel,
   LlamaModel,
   LlamaText,
   Token,
@@ -84,6 +85,65 @@ const TRIAL_TOKENS = 24;
 const TRIAL_BUDGET_MS = 400;
 const TRIAL_ROUNDS = 2;
 
+async function importNodeLlamaCpp(): Promise<NodeLlamaCpp> {
+  try {
+    return await import("node-llama-cpp");
+  } catch (error) {
+    throw new EngineError("node-llama-cpp is not installed; install node-llama-cpp@3.21.1 to serve models", {
+      cause: error,
+    });
+  }
+}
+
+function modelFacts(path: string, model: LlamaModel, hasTemplate: boolean): ModelFacts {
+  return {
+    path,
+    architecture: String(model.fileInfo.metadata.general?.architecture ?? "unknown"),
+    sizeBytes: model.size,
+    trainContextSize: model.trainContextSize,
+    embeddingSize: model.embeddingVectorSize,
+    vocabularySize: model.fileInfo.metadata.tokenizer?.ggml?.tokens?.length ?? 0,
+    chatTemplate: hasTemplate ? "gguf" : "builtin",
+  };
+}
+
+/** Passes llama.cpp's log lines on, keeping its errors: the only place it says why a load failed. */
+function llamaLogger(lib: NodeLlamaCpp, log: (line: string) => void, errors: string[]) {
+  return (level: LlamaLogLevel, message: string): void => {
+    const text = message.trim();
+    if (!text) return;
+    log(`llama.cpp ${level}: ${text}`);
+    if (level === lib.LlamaLogLevel.error) errors.push(text);
+  };
+}
+
+/** llama.cpp's rates from the counts and times of one generation; a rate of nothing is 0, not NaN. */
+function llamaTimings(counts: {
+  promptN: number;
+  promptMs: number;
+  predictedN: number;
+  predictedMs: number;
+  cacheN: number;
+}): LlamaTimings {
+  const { promptN, promptMs, predictedN, predictedMs } = counts;
+  return {
+    prompt_n: promptN,
+    prompt_ms: promptMs,
+    prompt_per_token_ms: promptN > 0 ? promptMs / promptN : 0,
+    prompt_per_second: promptMs > 0 ? (promptN * 1000) / promptMs : 0,
+    predicted_n: predictedN,
+    predicted_ms: predictedMs,
+    predicted_per_token_ms: predictedN > 0 ? predictedMs / predictedN : 0,
+    predicted_per_second: predictedMs > 0 ? (predictedN * 1000) / predictedMs : 0,
+    cache_n: counts.cacheN,
+  };
+}
+
+function repeatPenalty(params: SamplingParams): { frequencyPenalty?: number; presencePenalty?: number } | false {
+  if (!params.frequencyPenalty && !params.presencePenalty) return false;
+  return { frequencyPenalty: params.frequencyPenalty, presencePenalty: params.presencePenalty };
+}
+
 /** The model could not be loaded or used; names the file. */
 export class EngineError extends CortexError {}
 
@@ -130,14 +190,7 @@ export class Engine {
 
   static async load(options: EngineOptions): Promise<Engine> {
     const log = options.log ?? (() => undefined);
-    let lib: NodeLlamaCpp;
-    try {
-      lib = await import("node-llama-cpp");
-    } catch (error) {
-      throw new EngineError("node-llama-cpp is not installed; install node-llama-cpp@3.21.1 to serve models", {
-        cause: error,
-      });
-    }
+    const lib = await importNodeLlamaCpp();
     const budget = await cpuBudget();
     // llama.cpp says why a load failed only in its log; node-llama-cpp's error is a bare "Failed to load model".
     const errors: string[] = [];
@@ -147,12 +200,7 @@ export class Engine {
       // The splitter caps any context's threads; let an explicit count above the core count through.
       maxThreads: Math.max(budget.cores, options.threads ?? 0, 1),
       logLevel: lib.LlamaLogLevel.warn,
-      logger: (level, message) => {
-        const text = message.trim();
-        if (!text) return;
-        log(`llama.cpp ${level}: ${text}`);
-        if (level === lib.LlamaLogLevel.error) errors.push(text);
-      },
+      logger: llamaLogger(lib, log, errors),
     });
     let model: LlamaModel;
     try {
@@ -179,19 +227,11 @@ export class Engine {
         return { sequence, completion: new lib.LlamaCompletion({ contextSequence: sequence }) };
       });
       const template = model.fileInfo.metadata.tokenizer?.chat_template;
+      const facts = modelFacts(options.modelPath, model, typeof template === "string" && template !== "");
       const chatWrapper =
-        typeof template === "string" && template !== ""
+        typeof template === "string" && facts.chatTemplate === "gguf"
           ? new lib.JinjaTemplateChatWrapper({ template, tokenizer: model.tokenizer })
           : lib.resolveChatWrapper(model);
-      const facts: ModelFacts = {
-        path: options.modelPath,
-        architecture: String(model.fileInfo.metadata.general?.architecture ?? "unknown"),
-        sizeBytes: model.size,
-        trainContextSize: model.trainContextSize,
-        embeddingSize: model.embeddingVectorSize,
-        vocabularySize: model.fileInfo.metadata.tokenizer?.ggml?.tokens?.length ?? 0,
-        chatTemplate: typeof template === "string" && template !== "" ? "gguf" : "builtin",
-      };
       return new Engine({ llama, model, context, slots, chatWrapper, facts, threads });
     } catch (error) {
       await model.dispose();
@@ -266,10 +306,7 @@ export class Engine {
         temperature: params.temperature,
         topP: params.topP,
         seed: params.seed,
-        repeatPenalty:
-          params.frequencyPenalty || params.presencePenalty
-            ? { frequencyPenalty: params.frequencyPenalty, presencePenalty: params.presencePenalty }
-            : false,
+        repeatPenalty: repeatPenalty(params),
         grammar,
         customStopTriggers: stopTriggers,
       });
@@ -282,17 +319,7 @@ export class Engine {
         finishReason: result.metadata.stopReason === "maxTokens" && !stops.stopped ? "length" : "stop",
         promptTokens,
         completionTokens: generated,
-        timings: {
-          prompt_n: promptN,
-          prompt_ms: promptMs,
-          prompt_per_token_ms: promptN > 0 ? promptMs / promptN : 0,
-          prompt_per_second: promptMs > 0 ? (promptN * 1000) / promptMs : 0,
-          predicted_n: generated,
-          predicted_ms: predictedMs,
-          predicted_per_token_ms: generated > 0 ? predictedMs / generated : 0,
-          predicted_per_second: predictedMs > 0 ? (generated * 1000) / predictedMs : 0,
-          cache_n: cacheN,
-        },
+        timings: llamaTimings({ promptN, promptMs, predictedN: generated, predictedMs, cacheN }),
       };
     });
   }

@@ -176,24 +176,31 @@ export class OciLayout implements Target {
     for (const entry of await this.entries()) {
       if (seen.has(entry.digest) || entry.digest === subject.digest) continue;
       seen.add(entry.digest);
-      let manifest: ImageManifest | ImageIndex;
-      try {
-        manifest = JSON.parse(Buffer.from(await this.readBlob(entry.digest)).toString("utf8"));
-      } catch {
-        continue;
+      const referrer = await this.#referrer(entry, subject);
+      if (referrer && (options.artifactType === undefined || referrer.artifactType === options.artifactType)) {
+        found.push(referrer);
       }
-      if (manifest.subject?.digest !== subject.digest) continue;
-      const artifactType = manifest.artifactType ?? ("config" in manifest ? manifest.config.mediaType : undefined);
-      if (options.artifactType !== undefined && artifactType !== options.artifactType) continue;
-      found.push({
-        mediaType: entry.mediaType,
-        digest: entry.digest,
-        size: entry.size,
-        ...(artifactType ? { artifactType } : {}),
-        ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
-      });
     }
     return found;
+  }
+
+  /** The descriptor of the manifest `entry` names when its subject is `subject`, as the referrers API lists it. */
+  async #referrer(entry: Descriptor, subject: Descriptor): Promise<Descriptor | undefined> {
+    let manifest: ImageManifest | ImageIndex;
+    try {
+      manifest = JSON.parse(Buffer.from(await this.readBlob(entry.digest)).toString("utf8"));
+    } catch {
+      return undefined;
+    }
+    if (manifest.subject?.digest !== subject.digest) return undefined;
+    const artifactType = manifest.artifactType ?? ("config" in manifest ? manifest.config.mediaType : undefined);
+    return {
+      mediaType: entry.mediaType,
+      digest: entry.digest,
+      size: entry.size,
+      ...(artifactType ? { artifactType } : {}),
+      ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
+    };
   }
 
   async pushBlob(descriptor: Descriptor, content: BlobContent): Promise<void> {

@@ -90,49 +90,63 @@ export async function startActionsCacheServer(): Promise<ActionsCacheServer> {
 
   async function handleV1(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const resource = url.pathname.slice(V1_PREFIX.length);
-    if (request.method === "GET" && resource === "cache") {
-      const keys = (url.searchParams.get("keys") ?? "").split(",");
-      const entry = lookup(keys, url.searchParams.get("version") ?? "");
-      if (!entry) return void response.writeHead(204).end();
-      return json(response, 200, { cacheKey: entry.key, scope: "refs/heads/main", archiveLocation: blobUrl(entry) });
-    }
-    if (request.method === "GET" && resource === "caches") {
-      const key = url.searchParams.get("key") ?? "";
-      const matching = committed().filter((entry) => entry.key.startsWith(key));
-      return json(response, 200, {
-        totalCount: matching.length,
-        artifactCaches: matching.map((entry) => ({ cacheKey: entry.key, cacheVersion: entry.version })),
-      });
-    }
-    if (request.method === "POST" && resource === "caches") {
-      const body = JSON.parse((await readBody(request)).toString("utf8")) as { key: string; version: string };
-      const entry = reserve(body.key, body.version);
-      if (!entry) return json(response, 409, { message: `cache entry ${body.key} already exists` });
-      return json(response, 201, { cacheId: entry.id });
-    }
-    const idMatch = /^caches\/(\d+)$/.exec(resource);
-    const entry = idMatch ? stored.find((candidate) => candidate.id === Number(idMatch[1])) : undefined;
-    if (!entry || entry.committed) return json(response, 404, { message: `no open cache entry ${resource}` });
-    if (request.method === "PATCH") {
-      const range = /^bytes (\d+)-(\d+)\/\*$/.exec(request.headers["content-range"] ?? "");
-      const chunk = await readBody(request);
-      if (!range || Number(range[2]) - Number(range[1]) + 1 !== chunk.length) {
-        return json(response, 400, { message: "Content-Range does not match the chunk" });
-      }
-      entry.chunks.set(Number(range[1]), chunk);
-      return void response.writeHead(204).end();
-    }
-    if (request.method === "POST") {
-      const { size } = JSON.parse((await readBody(request)).toString("utf8")) as { size: number };
-      const archive = Buffer.concat([...entry.chunks.entries()].sort(([a], [b]) => a - b).map(([, chunk]) => chunk));
-      if (archive.length !== size) {
-        return json(response, 400, { message: `committed size ${size} but ${archive.length} bytes were uploaded` });
-      }
-      entry.archive = archive;
-      entry.committed = true;
-      return void response.writeHead(204).end();
-    }
+    const route = `${request.method} ${resource}`;
+    if (route === "GET cache") return lookupV1(response, url.searchParams);
+    if (route === "GET caches") return listV1(response, url.searchParams.get("key") ?? "");
+    if (route === "POST caches") return reserveV1(request, response);
+    const entry = openEntry(resource);
+    if (!entry) return json(response, 404, { message: `no open cache entry ${resource}` });
+    if (request.method === "PATCH") return uploadV1Chunk(request, response, entry);
+    if (request.method === "POST") return commitV1(request, response, entry);
     return json(response, 405, { message: `${request.method} not allowed on ${resource}` });
+  }
+
+  /** The uncommitted entry `caches/<id>` names. */
+  function openEntry(resource: string): Stored | undefined {
+    const id = /^caches\/(\d+)$/.exec(resource)?.[1];
+    return stored.find((candidate) => String(candidate.id) === id && !candidate.committed);
+  }
+
+  function lookupV1(response: ServerResponse, params: URLSearchParams): void {
+    const entry = lookup((params.get("keys") ?? "").split(","), params.get("version") ?? "");
+    if (!entry) return void response.writeHead(204).end();
+    json(response, 200, { cacheKey: entry.key, scope: "refs/heads/main", archiveLocation: blobUrl(entry) });
+  }
+
+  function listV1(response: ServerResponse, prefix: string): void {
+    const matching = committed().filter((entry) => entry.key.startsWith(prefix));
+    json(response, 200, {
+      totalCount: matching.length,
+      artifactCaches: matching.map((entry) => ({ cacheKey: entry.key, cacheVersion: entry.version })),
+    });
+  }
+
+  async function reserveV1(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = JSON.parse((await readBody(request)).toString("utf8")) as { key: string; version: string };
+    const entry = reserve(body.key, body.version);
+    if (!entry) return json(response, 409, { message: `cache entry ${body.key} already exists` });
+    json(response, 201, { cacheId: entry.id });
+  }
+
+  async function uploadV1Chunk(request: IncomingMessage, response: ServerResponse, entry: Stored): Promise<void> {
+    const range = /^bytes (\d+)-(\d+)\/\*$/.exec(request.headers["content-range"] ?? "");
+    const chunk = await readBody(request);
+    if (!range || Number(range[2]) - Number(range[1]) + 1 !== chunk.length) {
+      return json(response, 400, { message: "Content-Range does not match the chunk" });
+    }
+    entry.chunks.set(Number(range[1]), chunk);
+    response.writeHead(204).end();
+  }
+
+  async function commitV1(request: IncomingMessage, response: ServerResponse, entry: Stored): Promise<void> {
+    const { size } = JSON.parse((await readBody(request)).toString("utf8")) as { size: number };
+    const archive = Buffer.concat([...entry.chunks.entries()].sort(([a], [b]) => a - b).map(([, chunk]) => chunk));
+    if (archive.length !== size) {
+      return json(response, 400, { message: `committed size ${size} but ${archive.length} bytes were uploaded` });
+    }
+    entry.archive = archive;
+    entry.committed = true;
+    response.writeHead(204).end();
   }
 
   async function handleTwirp(request: IncomingMessage, response: ServerResponse, method: string): Promise<void> {
@@ -141,24 +155,31 @@ export async function startActionsCacheServer(): Promise<ActionsCacheServer> {
     const version = String(body.version ?? "");
     if (method === "GetCacheEntryDownloadURL") {
       const restoreKeys = Array.isArray(body.restore_keys) ? body.restore_keys.map(String) : [];
-      const entry = lookup([key, ...restoreKeys], version);
-      if (!entry) return json(response, 200, { ok: false, signed_download_url: "", matched_key: "" });
-      return json(response, 200, { ok: true, signed_download_url: blobUrl(entry), matched_key: entry.key });
+      return downloadTwirp(response, [key, ...restoreKeys], version);
     }
     if (method === "CreateCacheEntry") {
       const entry = reserve(key, version);
       if (!entry) return json(response, 409, { code: "already_exists", msg: `cache entry ${key} already exists` });
       return json(response, 200, { ok: true, signed_upload_url: blobUrl(entry) });
     }
-    if (method === "FinalizeCacheEntryUpload") {
-      const entry = stored.find((candidate) => candidate.key === key && candidate.version === version);
-      if (!entry?.archive || entry.archive.length !== Number(body.size_bytes)) {
-        return json(response, 200, { ok: false, entry_id: "0", message: `no complete upload for ${key}` });
-      }
-      entry.committed = true;
-      return json(response, 200, { ok: true, entry_id: String(entry.id) });
-    }
+    if (method === "FinalizeCacheEntryUpload") return finalizeTwirp(response, key, version, Number(body.size_bytes));
     return json(response, 404, { code: "bad_route", msg: `no method ${method}` });
+  }
+
+  function downloadTwirp(response: ServerResponse, keys: string[], version: string): void {
+    const entry = lookup(keys, version);
+    if (!entry) json(response, 200, { ok: false, signed_download_url: "", matched_key: "" });
+    else json(response, 200, { ok: true, signed_download_url: blobUrl(entry), matched_key: entry.key });
+  }
+
+  function finalizeTwirp(response: ServerResponse, key: string, version: string, size: number): void {
+    const entry = stored.find((candidate) => candidate.key === key && candidate.version === version);
+    if (!entry?.archive || entry.archive.length !== size) {
+      json(response, 200, { ok: false, entry_id: "0", message: `no complete upload for ${key}` });
+    } else {
+      entry.committed = true;
+      json(response, 200, { ok: true, entry_id: String(entry.id) });
+    }
   }
 
   /** Azure Blob Storage, the subset @azure/storage-blob's uploadFile and a plain ranged GET use. */
@@ -173,39 +194,58 @@ export async function startActionsCacheServer(): Promise<ActionsCacheServer> {
       "x-ms-version": "2025-01-05",
       "x-ms-request-server-encrypted": "true",
     };
-    if (request.method === "PUT") {
-      const body = await readBody(request);
-      const comp = url.searchParams.get("comp");
-      if (comp === "block") {
-        entry.blocks.set(url.searchParams.get("blockid") ?? "", body);
-      } else if (comp === "blocklist") {
-        const ids = [...body.toString("utf8").matchAll(/<(?:Latest|Uncommitted|Committed)>([^<]*)</g)].map((m) => m[1]);
-        const parts = ids.map((id) => entry.blocks.get(id ?? ""));
-        if (parts.some((part) => part === undefined)) return void response.writeHead(400).end("unknown block id");
-        entry.archive = Buffer.concat(parts as Buffer[]);
-      } else if (request.headers["x-ms-blob-type"] === "BlockBlob") {
-        entry.archive = body;
-      } else {
-        return void response.writeHead(400).end("unsupported blob operation");
-      }
-      return void response.writeHead(201, { ...azureHeaders, "Content-Length": "0" }).end();
-    }
+    if (request.method === "PUT") return putBlob(request, response, url, entry, azureHeaders);
     if (request.method === "GET" && entry.archive && entry.committed) {
-      const range = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? "");
-      if (!range) {
-        response.writeHead(200, { ...azureHeaders, "Content-Length": String(entry.archive.length) });
-        return void response.end(entry.archive);
-      }
-      const start = Number(range[1]);
-      const end = range[2] ? Math.min(Number(range[2]), entry.archive.length - 1) : entry.archive.length - 1;
-      response.writeHead(206, {
-        ...azureHeaders,
-        "Content-Length": String(end - start + 1),
-        "Content-Range": `bytes ${start}-${end}/${entry.archive.length}`,
-      });
-      return void response.end(entry.archive.subarray(start, end + 1));
+      return getBlob(request, response, entry.archive, azureHeaders);
     }
     return void response.writeHead(404).end();
+  }
+
+  /** A whole blob, a block of it, or the block list that puts the blocks together. */
+  async function putBlob(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    entry: Stored,
+    azureHeaders: Record<string, string>,
+  ): Promise<void> {
+    const body = await readBody(request);
+    const comp = url.searchParams.get("comp");
+    if (comp === "block") {
+      entry.blocks.set(url.searchParams.get("blockid") ?? "", body);
+    } else if (comp === "blocklist") {
+      const ids = [...body.toString("utf8").matchAll(/<(?:Latest|Uncommitted|Committed)>([^<]*)</g)].map((m) => m[1]);
+      const parts = ids.map((id) => entry.blocks.get(id ?? ""));
+      if (parts.some((part) => part === undefined)) return void response.writeHead(400).end("unknown block id");
+      entry.archive = Buffer.concat(parts as Buffer[]);
+    } else if (request.headers["x-ms-blob-type"] === "BlockBlob") {
+      entry.archive = body;
+    } else {
+      return void response.writeHead(400).end("unsupported blob operation");
+    }
+    response.writeHead(201, { ...azureHeaders, "Content-Length": "0" }).end();
+  }
+
+  /** The archive, or the byte range asked for. */
+  function getBlob(
+    request: IncomingMessage,
+    response: ServerResponse,
+    archive: Buffer,
+    azureHeaders: Record<string, string>,
+  ): void {
+    const range = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? "");
+    if (!range) {
+      response.writeHead(200, { ...azureHeaders, "Content-Length": String(archive.length) });
+      return void response.end(archive);
+    }
+    const start = Number(range[1]);
+    const end = range[2] ? Math.min(Number(range[2]), archive.length - 1) : archive.length - 1;
+    response.writeHead(206, {
+      ...azureHeaders,
+      "Content-Length": String(end - start + 1),
+      "Content-Range": `bytes ${start}-${end}/${archive.length}`,
+    });
+    response.end(archive.subarray(start, end + 1));
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

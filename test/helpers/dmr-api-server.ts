@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import type { ServerResponse } from "node:http";
 import { join } from "node:path";
 import { startHttpServer, type TestHttpServer } from "./http-server.js";
 
@@ -28,24 +29,24 @@ export async function startDmrApiServer(options: { storeDir?: string } = {}): Pr
     const index = await readFile(join(options.storeDir, "models.json"), "utf8").catch(() => '{"models":[]}');
     return [...models, ...(JSON.parse(index) as { models: DmrApiServer["models"] }).models];
   };
+  /** POST /models/create: a progress line, then success (the model is listed from then on) or a refusal. */
+  const create = (res: ServerResponse, body: string) => {
+    const { from } = JSON.parse(body) as { from: string };
+    res.writeHead(200, { "content-type": "application/x-ndjson" });
+    res.write(`${JSON.stringify({ type: "progress", message: "Downloaded: 1.00 MB", total: 1, pulled: 1 })}\n`);
+    if (refuse.has(from)) return void res.end(`${JSON.stringify({ type: "error", message: "unauthorized" })}\n`);
+    models.push({ id: from.slice(from.indexOf("@") + 1), tags: [] });
+    res.end(`${JSON.stringify({ type: "success", message: `Model pulled successfully: ${from}` })}\n`);
+  };
   const server = await startHttpServer(async (req, res, body) => {
     requests.push({ method: req.method ?? "", path: req.url ?? "", body });
-    if (req.method === "POST" && req.url === "/models/create") {
-      const { from } = JSON.parse(body) as { from: string };
-      res.writeHead(200, { "content-type": "application/x-ndjson" });
-      res.write(`${JSON.stringify({ type: "progress", message: "Downloaded: 1.00 MB", total: 1, pulled: 1 })}\n`);
-      if (refuse.has(from)) return void res.end(`${JSON.stringify({ type: "error", message: "unauthorized" })}\n`);
-      models.push({ id: from.slice(from.indexOf("@") + 1), tags: [] });
-      return void res.end(`${JSON.stringify({ type: "success", message: `Model pulled successfully: ${from}` })}\n`);
-    }
+    if (req.method === "POST" && req.url === "/models/create") return create(res, body);
     if (req.method === "GET" && req.url === "/models") {
       return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(await listed()));
     }
     if (req.method === "POST" && req.url === "/engines/v1/chat/completions") {
       const { model } = JSON.parse(body) as { model: string };
-      const known = (await listed()).some(
-        (m) => m.id === model || (m.tags ?? []).includes(model) || model.endsWith(`@${m.id}`),
-      );
+      const known = (await listed()).some((m) => servesAs(m, model));
       if (!known) return void res.writeHead(404).end(`{"error":{"message":"model not found: ${model}"}}`);
       return void res.writeHead(200, { "content-type": "application/json" }).end(
         JSON.stringify({
@@ -58,4 +59,9 @@ export async function startDmrApiServer(options: { storeDir?: string } = {}): Pr
     res.writeHead(404).end();
   });
   return Object.assign(server, { requests, models, refuse });
+}
+
+/** A model answers by its id, any of its tags, or a reference pinned to its id. */
+function servesAs(model: { id: string; tags?: string[] }, name: string): boolean {
+  return model.id === name || (model.tags ?? []).includes(name) || name.endsWith(`@${model.id}`);
 }

@@ -37,12 +37,43 @@ export async function startGitHubApiServer(tokens: Record<string, "read" | "writ
     url: `${base}/repos/${comment.repo}/issues/comments/${comment.id}`,
   });
 
+  /** An issue's comments: listed a page at a time, or one more posted. */
+  function onList(
+    repo: string,
+    issueNumber: number,
+    method: string,
+    body: Record<string, unknown>,
+    url: URL,
+    response: ServerResponse,
+  ): void {
+    if (method === "GET") {
+      const all = comments.filter((comment) => comment.repo === repo && comment.issueNumber === issueNumber);
+      const { items, headers } = paginate(all, url);
+      json(response, 200, items.map(render), headers);
+    } else if (method !== "POST" || typeof body.body !== "string") {
+      json(response, 404, { message: "Not Found" });
+    } else {
+      postComment(repo, issueNumber, body.body, response);
+    }
+  }
+
+  function postComment(repo: string, issueNumber: number, text: string, response: ServerResponse): void {
+    const comment: IssueComment = {
+      id: nextId++,
+      body: text,
+      issueNumber,
+      repo,
+      user: { login: "github-actions[bot]" },
+    };
+    comments.push(comment);
+    json(response, 201, render(comment));
+  }
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", base);
     const method = request.method ?? "GET";
     requests.push({ method, path: url.pathname });
-    const token = /^(?:token|bearer) (.+)$/i.exec(request.headers.authorization ?? "")?.[1];
-    const access = token === undefined ? undefined : tokens[token];
+    const access = accessOf(request, tokens);
     if (!access) return json(response, 401, { message: "Bad credentials" });
     const body = await readJson(request);
     const list = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
@@ -50,32 +81,7 @@ export async function startGitHubApiServer(tokens: Record<string, "read" | "writ
     if (method !== "GET" && access !== "write") {
       return json(response, 403, { message: "Resource not accessible by integration", status: "403" });
     }
-    if (list && method === "GET") {
-      const [, repo, issue] = list;
-      const perPage = Math.min(Number(url.searchParams.get("per_page") ?? 30), 100);
-      const page = Number(url.searchParams.get("page") ?? 1);
-      const all = comments.filter((comment) => comment.repo === repo && comment.issueNumber === Number(issue));
-      const headers: Record<string, string> = {};
-      if (page * perPage < all.length) {
-        const next = new URL(url);
-        next.searchParams.set("page", String(page + 1));
-        next.searchParams.set("per_page", String(perPage));
-        headers.Link = `<${next.href}>; rel="next"`;
-      }
-      return json(response, 200, all.slice((page - 1) * perPage, page * perPage).map(render), headers);
-    }
-    if (list && method === "POST" && typeof body.body === "string") {
-      const [, repo, issue] = list;
-      const comment: IssueComment = {
-        id: nextId++,
-        body: body.body,
-        issueNumber: Number(issue),
-        repo: repo as string,
-        user: { login: "github-actions[bot]" },
-      };
-      comments.push(comment);
-      return json(response, 201, render(comment));
-    }
+    if (list) return onList(list[1] as string, Number(list[2]), method, body, url, response);
     if (single && method === "PATCH" && typeof body.body === "string") {
       const comment = comments.find((candidate) => candidate.repo === single[1] && candidate.id === Number(single[2]));
       if (!comment) return json(response, 404, { message: "Not Found" });
@@ -100,6 +106,23 @@ export async function startGitHubApiServer(tokens: Record<string, "read" | "writ
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+function accessOf(request: IncomingMessage, tokens: Record<string, "read" | "write">): "read" | "write" | undefined {
+  const token = /^(?:token|bearer) (.+)$/i.exec(request.headers.authorization ?? "")?.[1];
+  return token === undefined ? undefined : tokens[token];
+}
+
+/** One page of `all` as the REST API pages, with a Link header to the next page when there is one. */
+function paginate<T>(all: readonly T[], url: URL): { items: T[]; headers: Record<string, string> } {
+  const perPage = Math.min(Number(url.searchParams.get("per_page") ?? 30), 100);
+  const page = Number(url.searchParams.get("page") ?? 1);
+  const items = all.slice((page - 1) * perPage, page * perPage);
+  if (page * perPage >= all.length) return { items, headers: {} };
+  const next = new URL(url);
+  next.searchParams.set("page", String(page + 1));
+  next.searchParams.set("per_page", String(perPage));
+  return { items, headers: { Link: `<${next.href}>; rel="next"` } };
 }
 
 function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

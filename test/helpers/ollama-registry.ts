@@ -46,9 +46,8 @@ export async function startOllamaLikeRegistry(): Promise<OllamaLikeRegistry> {
     blobRequests.push(record(req));
     const bytes = blobs.get(new URL(req.url ?? "/", "http://x").pathname.slice(1));
     if (!bytes) return void res.writeHead(404).end();
-    const range = registry.rangeMode === "ignore" ? null : /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "");
-    const start = range ? Number(range[1]) + (registry.rangeMode === "wrong" ? 1 : 0) : 0;
-    const end = range?.[2] ? Number(range[2]) : bytes.length - 1;
+    const range = servedRange(req.headers.range, bytes.length, registry.rangeMode);
+    const { start, end } = range ?? { start: 0, end: bytes.length - 1 };
     res.writeHead(range ? 206 : 200, {
       "content-length": String(end - start + 1),
       ...(range ? { "content-range": `bytes ${start}-${end}/${bytes.length}` } : {}),
@@ -102,4 +101,15 @@ export async function startOllamaLikeRegistry(): Promise<OllamaLikeRegistry> {
     },
   };
   return registry;
+}
+
+/** The byte range the CDN answers a Range header with: as asked, off by one ("wrong"), or none ("ignore"). */
+function servedRange(
+  header: string | undefined,
+  length: number,
+  mode: OllamaLikeRegistry["rangeMode"],
+): { start: number; end: number } | undefined {
+  const range = mode === "ignore" ? null : /^bytes=(\d+)-(\d*)$/.exec(header ?? "");
+  if (!range) return undefined;
+  return { start: Number(range[1]) + (mode === "wrong" ? 1 : 0), end: range[2] ? Number(range[2]) : length - 1 };
 }

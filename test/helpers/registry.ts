@@ -66,6 +66,41 @@ export function registryBlobPath(rootDirectory: string, hex: string): string {
   return path.join(rootDirectory, "docker/registry/v2/blobs/sha256", hex.slice(0, 2), hex, "data");
 }
 
+function registryConfig(port: number, rootDirectory: string, authConfig: Record<string, unknown>) {
+  return {
+    version: 0.1,
+    log: { level: "error", accesslog: { disabled: true } },
+    storage: {
+      filesystem: { rootdirectory: rootDirectory },
+      delete: { enabled: true },
+      maintenance: { uploadpurging: { enabled: false } },
+    },
+    http: { addr: `127.0.0.1:${port}`, secret: randomBytes(16).toString("hex") },
+    ...(Object.keys(authConfig).length > 0 ? { auth: authConfig } : {}),
+  };
+}
+
+/** The registry's `auth` section for the mode, with the htpasswd file or the token service it names. */
+async function authSetup(
+  auth: NonNullable<StartRegistryOptions["auth"]>,
+  credentials: { directory: string; username: string; password: string; identityToken: string },
+): Promise<{ authConfig: Record<string, unknown>; tokenIssuer?: TokenIssuer }> {
+  if (auth === "basic") {
+    const htpasswd = path.join(credentials.directory, "htpasswd");
+    await writeFile(htpasswd, `${credentials.username}:${bcryptHash(credentials.password)}\n`);
+    return { authConfig: { htpasswd: { realm: "cortex-test", path: htpasswd } } };
+  }
+  if (auth !== "token") return { authConfig: {} };
+  const tokenIssuer = await startTokenIssuer(credentials);
+  const token = {
+    realm: tokenIssuer.realm,
+    service: tokenIssuer.service,
+    issuer: tokenIssuer.issuer,
+    rootcertbundle: tokenIssuer.certificatePath,
+  };
+  return { authConfig: { token }, tokenIssuer };
+}
+
 export async function startRegistry(options: StartRegistryOptions = {}): Promise<TestRegistry> {
   const auth = options.auth ?? "none";
   const directory = await mkdtemp(path.join(os.tmpdir(), "cortex-registry-"));
@@ -73,37 +108,12 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   const username = "cortex-tester";
   const password = `pw-${randomBytes(12).toString("hex")}`;
   const identityToken = `idt-${randomBytes(12).toString("hex")}`;
-  let tokenIssuer: TokenIssuer | undefined;
-  const authConfig: Record<string, unknown> = {};
-  if (auth === "basic") {
-    const htpasswd = path.join(directory, "htpasswd");
-    await writeFile(htpasswd, `${username}:${bcryptHash(password)}\n`);
-    authConfig.htpasswd = { realm: "cortex-test", path: htpasswd };
-  } else if (auth === "token") {
-    tokenIssuer = await startTokenIssuer({ directory, username, password, identityToken });
-    authConfig.token = {
-      realm: tokenIssuer.realm,
-      service: tokenIssuer.service,
-      issuer: tokenIssuer.issuer,
-      rootcertbundle: tokenIssuer.certificatePath,
-    };
-  }
+  const { authConfig, tokenIssuer } = await authSetup(auth, { directory, username, password, identityToken });
 
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const configPath = path.join(directory, "config.yml");
-    const config = {
-      version: 0.1,
-      log: { level: "error", accesslog: { disabled: true } },
-      storage: {
-        filesystem: { rootdirectory: rootDirectory },
-        delete: { enabled: true },
-        maintenance: { uploadpurging: { enabled: false } },
-      },
-      http: { addr: `127.0.0.1:${port}`, secret: randomBytes(16).toString("hex") },
-      ...(Object.keys(authConfig).length > 0 ? { auth: authConfig } : {}),
-    };
-    await writeFile(configPath, YAML.stringify(config));
+    await writeFile(configPath, YAML.stringify(registryConfig(port, rootDirectory, authConfig)));
     const child = spawn(REGISTRY_BINARY, ["serve", configPath], { stdio: ["ignore", "ignore", "pipe"] });
     killOnExit(child);
     let stderr = "";

@@ -79,6 +79,24 @@ function parseScope(scope: string): { type: string; name: string; actions: strin
   return { type: scope.slice(0, first), name: scope.slice(first + 1, last), actions: scope.slice(last + 1).split(",") };
 }
 
+/** The scopes asked for: in the form of an OAuth2 POST, as query parameters of a GET. */
+function scopesOf(method: string | undefined, form: URLSearchParams, url: URL): string[] {
+  return method === "POST" ? (form.get("scope") ?? "").split(" ").filter(Boolean) : url.searchParams.getAll("scope");
+}
+
+/**
+ * Who a token request is from: the user for the right identity token (POST, OAuth2) or Basic credentials
+ * (GET), "" for an anonymous GET, undefined for wrong credentials.
+ */
+function subjectOf(req: http.IncomingMessage, form: URLSearchParams, options: TokenIssuerOptions): string | undefined {
+  if (req.method === "POST") {
+    return options.identityToken && form.get("refresh_token") === options.identityToken ? options.username : undefined;
+  }
+  if (!req.headers.authorization) return "";
+  const expected = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString("base64")}`;
+  return req.headers.authorization === expected ? options.username : undefined;
+}
+
 export async function startTokenIssuer(options: TokenIssuerOptions): Promise<TokenIssuer> {
   const { keyPem, certPem, certPath } = await makeCertificate(options.directory);
   const key = createPrivateKey(keyPem);
@@ -112,17 +130,9 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Tok
     req.on("end", () => {
       const url = new URL(req.url ?? "/", "http://issuer");
       const form = new URLSearchParams(req.method === "POST" ? Buffer.concat(chunks).toString("utf8") : "");
-      const scopes =
-        req.method === "POST" ? (form.get("scope") ?? "").split(" ").filter(Boolean) : url.searchParams.getAll("scope");
+      const scopes = scopesOf(req.method, form, url);
       requests.push({ method: req.method ?? "", url: req.url ?? "", authorization: req.headers.authorization, scopes });
-      let subject: string | undefined = "";
-      if (req.method === "POST") {
-        subject =
-          options.identityToken && form.get("refresh_token") === options.identityToken ? options.username : undefined;
-      } else if (req.headers.authorization) {
-        const expected = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString("base64")}`;
-        subject = req.headers.authorization === expected ? options.username : undefined;
-      }
+      const subject = subjectOf(req, form, options);
       if (subject === undefined) {
         res.writeHead(401, { "content-type": "application/json" });
         res.end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "invalid credentials" }] }));

@@ -42,6 +42,7 @@ function cycles(edges: Map<string, Map<string, string>>): string[][] {
   const stack: string[] = [];
   const onStack = new Set<string>();
   const found: string[][] = [];
+  // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: Tarjan's algorithm, kept in its textbook shape so it can be checked against the textbook
   const visit = (node: string) => {
     index.set(node, index.size);
     low.set(node, index.get(node) as number);

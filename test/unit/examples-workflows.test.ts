@@ -74,42 +74,54 @@ async function localAction(uses: string): Promise<{ name: string; inputs: string
   return { name, inputs: Object.keys(meta.inputs ?? {}), outputs: Object.keys(meta.outputs ?? {}) };
 }
 
+interface Job {
+  strategy?: { matrix?: Record<string, unknown> };
+  steps?: Step[];
+}
+
+interface Step {
+  id?: string;
+  uses?: string;
+  with?: Record<string, unknown>;
+}
+
+/** What is wrong with one step that uses an action of this repository: unknown inputs or backend names. */
+function stepProblems(step: Step, action: { name: string; inputs: string[] }, job: Job): string[] {
+  const problems = Object.keys(step.with ?? {})
+    .filter((key) => !action.inputs.includes(key))
+    .map((key) => `${step.uses} has no input "${key}"`);
+  // setup-model and model-gate choose a backend by this name (bench-model's only records it).
+  if (action.name !== "bench-model" && step.with?.backend !== undefined) {
+    for (const backend of backendValues(String(step.with.backend), job.strategy?.matrix)) {
+      if (!["auto", ...BACKEND_NAMES].includes(backend)) problems.push(`${step.uses}: no backend "${backend}"`);
+    }
+  }
+  return problems;
+}
+
+async function jobProblems(job: Job): Promise<string[]> {
+  const problems: string[] = [];
+  const outputsById = new Map<string, string[]>();
+  for (const step of job.steps ?? []) {
+    const action = step.uses ? await localAction(step.uses) : undefined;
+    if (!action) continue;
+    problems.push(...stepProblems(step, action, job));
+    if (step.id) outputsById.set(step.id, action.outputs);
+  }
+  for (const [, id, output] of JSON.stringify(job).matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+    const known = outputsById.get(id as string);
+    if (known && !known.includes(output as string)) problems.push(`step ${id} has no output "${output}"`);
+  }
+  return problems;
+}
+
 describe("example workflows against this repository's actions", () => {
   it.each(examples)(
     "%s passes only declared inputs, names only known backends, and reads only declared outputs",
     async (name) => {
-      const text = await readFile(join(dir, name), "utf8");
-      const workflow = parse(text) as {
-        jobs: Record<
-          string,
-          {
-            strategy?: { matrix?: Record<string, unknown> };
-            steps?: { id?: string; uses?: string; with?: Record<string, unknown> }[];
-          }
-        >;
-      };
+      const workflow = parse(await readFile(join(dir, name), "utf8")) as { jobs: Record<string, Job> };
       const problems: string[] = [];
-      for (const job of Object.values(workflow.jobs)) {
-        const outputsById = new Map<string, string[]>();
-        for (const step of job.steps ?? []) {
-          const action = step.uses ? await localAction(step.uses) : undefined;
-          if (!action) continue;
-          for (const key of Object.keys(step.with ?? {})) {
-            if (!action.inputs.includes(key)) problems.push(`${step.uses} has no input "${key}"`);
-          }
-          // setup-model and model-gate choose a backend by this name (bench-model's only records it).
-          if (action.name !== "bench-model" && step.with?.backend !== undefined) {
-            for (const backend of backendValues(String(step.with.backend), job.strategy?.matrix)) {
-              if (!["auto", ...BACKEND_NAMES].includes(backend)) problems.push(`${step.uses}: no backend "${backend}"`);
-            }
-          }
-          if (step.id) outputsById.set(step.id, action.outputs);
-        }
-        for (const [, id, output] of JSON.stringify(job).matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
-          const known = outputsById.get(id as string);
-          if (known && !known.includes(output as string)) problems.push(`step ${id} has no output "${output}"`);
-        }
-      }
+      for (const job of Object.values(workflow.jobs)) problems.push(...(await jobProblems(job)));
       expect(problems).toEqual([]);
     },
   );

@@ -99,6 +99,29 @@ async function side(values: Values, prefix: "" | "baseline-"): Promise<GateSide>
   });
 }
 
+function checkOneBaseline(v: Values): void {
+  const given = [
+    v["baseline-base-url"] !== undefined || v["baseline-model"] !== undefined,
+    v["baseline-file"] !== undefined,
+    v["baseline-ref"] !== undefined,
+  ];
+  if (given.filter(Boolean).length !== 1) {
+    throw new UsageError(
+      "bench: give exactly one baseline: --baseline-base-url with --baseline-model, --baseline-file, or --baseline-ref",
+    );
+  }
+}
+
+/** The baseline the flags name: results from a file or a registry, or a served endpoint to measure. */
+async function readBaseline(v: Values) {
+  const stored = await import("../../bench/stored-baseline.js");
+  const file = v["baseline-file"] as string | undefined;
+  const ref = v["baseline-ref"] as string | undefined;
+  if (file !== undefined) return { kind: "stored" as const, stored: await stored.baselineFromFile(file) };
+  if (ref !== undefined) return { kind: "stored" as const, stored: await stored.baselineFromRegistry(ref) };
+  return { kind: "served" as const, side: await side(v, "baseline-") };
+}
+
 export const bench: Command = {
   name: "bench",
   summary: "benchmark a served model against a baseline and gate on regressions",
@@ -127,14 +150,7 @@ export const bench: Command = {
       false,
     );
     const v = values as Values;
-    const servedBaseline = v["baseline-base-url"] !== undefined || v["baseline-model"] !== undefined;
-    const baselineFile = v["baseline-file"] as string | undefined;
-    const baselineRef = v["baseline-ref"] as string | undefined;
-    if ([servedBaseline, baselineFile !== undefined, baselineRef !== undefined].filter(Boolean).length !== 1) {
-      throw new UsageError(
-        "bench: give exactly one baseline: --baseline-base-url with --baseline-model, --baseline-file, or --baseline-ref",
-      );
-    }
+    checkOneBaseline(v);
     if (v.publish) {
       // Checked before minutes of measuring: a result must name the exact digest it is about.
       const { parsePinnedSource } = await import("../../promote/endpoints.js");
@@ -156,14 +172,8 @@ export const bench: Command = {
       confidence: defaultComparisonSettings.confidence,
     };
     const candidate = await side(v, "");
-    const stored = await import("../../bench/stored-baseline.js");
     // A stored baseline is read before minutes of measuring, so a missing one fails at once.
-    const baseline =
-      baselineFile !== undefined
-        ? { kind: "stored" as const, stored: await stored.baselineFromFile(baselineFile) }
-        : baselineRef !== undefined
-          ? { kind: "stored" as const, stored: await stored.baselineFromRegistry(baselineRef) }
-          : { kind: "served" as const, side: await side(v, "baseline-") };
+    const baseline = await readBaseline(v);
     const { results, markdown } = await runBench({
       scenarios,
       candidate,

@@ -9,7 +9,12 @@ import { type MigrationRow, migrateOllamaModel } from "../../migrate/from-ollama
 import { parseMigrationTarget, parseNameMapping, targetReference } from "../../migrate/target-name.js";
 import { writeIntoOllama } from "../../migrate/to-ollama.js";
 import { verifyMigration } from "../../migrate/verify.js";
-import { defaultOllamaDirs, listOllamaModels, matchesOllamaModel } from "../../ollama/ollama-store.js";
+import {
+  defaultOllamaDirs,
+  listOllamaModels,
+  matchesOllamaModel,
+  type OllamaStoreModel,
+} from "../../ollama/ollama-store.js";
 import { ollamaBlobPath } from "../../ollama/store-view.js";
 import { pull, pullFromStore } from "../../pull/pull.js";
 import { ModelStore } from "../../store/model-store.js";
@@ -35,22 +40,26 @@ the GGUF bytes and digest unchanged.
   --store DIR          store directory for --to-ollama and --verify-suite (default: $CORTEX_MODEL_STORE, else ~/.cache/cortex-model)
   --json               print the rows as JSON`;
 
+const options = {
+  "from-ollama": { type: "boolean" },
+  to: { type: "string" },
+  models: { type: "string" },
+  mapping: { type: "string" },
+  "dry-run": { type: "boolean" },
+  json: { type: "boolean" },
+  "to-ollama": { type: "string" },
+  store: { type: "string" },
+  "verify-suite": { type: "string" },
+} as const;
+
+type Values = ReturnType<typeof parseCommandArgs<typeof options>>["values"];
+
 export const migrateCommand: Command = {
   name: "migrate",
   summary: "migrate models between Ollama and OCI registries or layouts (Docker Model Runner format)",
   usage,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs("migrate", args, {
-      "from-ollama": { type: "boolean" },
-      to: { type: "string" },
-      models: { type: "string" },
-      mapping: { type: "string" },
-      "dry-run": { type: "boolean" },
-      json: { type: "boolean" },
-      "to-ollama": { type: "string" },
-      store: { type: "string" },
-      "verify-suite": { type: "string" },
-    });
+    const { values, positionals } = parseCommandArgs("migrate", args, options);
     if (values["from-ollama"] === (values["to-ollama"] !== undefined)) {
       throw new UsageError(`migrate: give exactly one of --from-ollama and --to-ollama\n${usage}`);
     }
@@ -59,39 +68,52 @@ export const migrateCommand: Command = {
         throw new UsageError(`migrate --to-ollama: name at least one model reference\n${usage}`);
       return toOllama(positionals, path.resolve(io.cwd, values["to-ollama"]), values.store, values.json === true, io);
     }
-    if (!values.to) throw new UsageError(`migrate --from-ollama: --to is required\n${usage}`);
-    if (positionals.length > 1) throw new UsageError(`migrate --from-ollama: at most one Ollama directory\n${usage}`);
-    const target = parseMigrationTarget(values.to);
-    const mapping = values.mapping
-      ? parseNameMapping(await readText(path.resolve(io.cwd, values.mapping)), values.mapping)
-      : undefined;
-    const dirs = positionals[0] ? [path.resolve(io.cwd, positionals[0])] : defaultOllamaDirs(io.env);
-    const selectors = values.models?.split(",").filter((s) => s !== "") ?? [];
-    const all = await listOllamaModels(dirs);
-    const unknown = selectors.filter((s) => !all.some((m) => matchesOllamaModel(m, s)));
-    if (unknown.length > 0)
-      throw new UsageError(`migrate: no Ollama model named ${unknown.join(", ")} in ${dirs.join(", ")}`);
-    const models = selectors.length === 0 ? all : all.filter((m) => selectors.some((s) => matchesOllamaModel(m, s)));
-    const suite = values["verify-suite"] ? await loadSuite(values["verify-suite"], io.cwd) : undefined;
-    const store = suite
-      ? await ModelStore.open({ ...(values.store ? { dir: values.store } : {}), env: io.env })
-      : undefined;
-    const rows: MigrationRow[] = [];
-    for (const model of models) {
-      const row = await migrateOllamaModel(
-        model,
-        targetReference(model, target, mapping),
-        (ref) => openTarget(ref, { env: io.env, create: true }),
-        { dryRun: values["dry-run"] === true },
-      );
-      const verifiable = row.status === "migrated" || row.status === "up to date";
-      rows.push(suite && store && verifiable ? await verifyRow(row, model.modelsDir, suite, store, io) : row);
-    }
-    if (values.json) writeJson(io, rows);
-    else io.stdout.write(migrationTable(rows));
-    return rows.some((r) => r.status === "failed" || r.verify?.identical === false) ? 1 : 0;
+    return fromOllama(values, positionals, io);
   },
 };
+
+async function fromOllama(values: Values, positionals: string[], io: CommandIO): Promise<number> {
+  if (!values.to) throw new UsageError(`migrate --from-ollama: --to is required\n${usage}`);
+  if (positionals.length > 1) throw new UsageError(`migrate --from-ollama: at most one Ollama directory\n${usage}`);
+  const target = parseMigrationTarget(values.to);
+  const mapping = values.mapping
+    ? parseNameMapping(await readText(path.resolve(io.cwd, values.mapping)), values.mapping)
+    : undefined;
+  const dirs = positionals[0] ? [path.resolve(io.cwd, positionals[0])] : defaultOllamaDirs(io.env);
+  const models = await selectOllamaModels(dirs, values.models?.split(",").filter((s) => s !== "") ?? []);
+  const verify = await verification(values, io);
+  const rows: MigrationRow[] = [];
+  for (const model of models) {
+    const row = await migrateOllamaModel(
+      model,
+      targetReference(model, target, mapping),
+      (ref) => openTarget(ref, { env: io.env, create: true }),
+      { dryRun: values["dry-run"] === true },
+    );
+    const verifiable = row.status === "migrated" || row.status === "up to date";
+    rows.push(verify && verifiable ? await verifyRow(row, model.modelsDir, verify.suite, verify.store, io) : row);
+  }
+  if (values.json) writeJson(io, rows);
+  else io.stdout.write(migrationTable(rows));
+  return rows.some((r) => r.status === "failed" || r.verify?.identical === false) ? 1 : 0;
+}
+
+/** The suite and the store --verify-suite needs, or undefined without it. */
+async function verification(values: Values, io: CommandIO): Promise<{ suite: Suite; store: ModelStore } | undefined> {
+  if (!values["verify-suite"]) return undefined;
+  const suite = await loadSuite(values["verify-suite"], io.cwd);
+  const store = await ModelStore.open({ ...(values.store ? { dir: values.store } : {}), env: io.env });
+  return { suite, store };
+}
+
+/** The models the selectors name (all without one); a selector that names none is an error. */
+async function selectOllamaModels(dirs: string[], selectors: readonly string[]): Promise<OllamaStoreModel[]> {
+  const all = await listOllamaModels(dirs);
+  const unknown = selectors.filter((s) => !all.some((m) => matchesOllamaModel(m, s)));
+  if (unknown.length > 0)
+    throw new UsageError(`migrate: no Ollama model named ${unknown.join(", ")} in ${dirs.join(", ")}`);
+  return selectors.length === 0 ? all : all.filter((m) => selectors.some((s) => matchesOllamaModel(m, s)));
+}
 
 /** Pulls the migrated model back by digest and runs the suite on it and on the Ollama original side by side. */
 async function verifyRow(row: MigrationRow, modelsDir: string, suite: Suite, store: ModelStore, io: CommandIO) {

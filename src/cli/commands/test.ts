@@ -5,13 +5,13 @@ import { caseReport, comparisonReport, summaryLine } from "../../compat/reporter
 import { resultsJson } from "../../compat/reporters/json.js";
 import { junitXml } from "../../compat/reporters/junit.js";
 import { markdownSummary } from "../../compat/reporters/markdown.js";
-import { exitCodeFor, parseFailOn } from "../../compat/results.js";
+import { type CompatResults, exitCodeFor, parseFailOn } from "../../compat/results.js";
 import { formatIssue, SuiteError } from "../../compat/suite-error.js";
 import { loadSuite } from "../../compat/suite-load.js";
 import { type Endpoint, testModel } from "../../compat/test-model.js";
 import { UsageError } from "../../core/errors.js";
 import { parsePinnedSource } from "../../promote/endpoints.js";
-import { type Command, parseCommandArgs } from "../command.js";
+import { type Command, type CommandIO, parseCommandArgs } from "../command.js";
 
 const usage = `Usage: cortex-model test --suite FILE --base-url URL --model NAME [options]
 
@@ -63,6 +63,65 @@ function required(values: Record<string, unknown>, name: string): string {
   return value;
 }
 
+type Values = ReturnType<typeof parseCommandArgs<typeof options>>["values"];
+
+/** --concurrency and --fail-on, checked; --compare-model only with an endpoint to compare. */
+function runSettings(values: Values): { concurrency: number; threshold: number | undefined } {
+  const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new UsageError(`test: --concurrency must be a positive integer, got "${values.concurrency}"`);
+  }
+  const failOn = values["fail-on"];
+  const threshold = failOn === undefined ? undefined : parseFailOn(failOn);
+  if (failOn !== undefined && threshold === undefined) {
+    throw new UsageError(`test: --fail-on must be "any" or a pass rate from 0 to 1 (or 0% to 100%), got "${failOn}"`);
+  }
+  if (values["compare-model"] !== undefined && values["compare-base-url"] === undefined) {
+    throw new UsageError("test: --compare-model needs --compare-base-url");
+  }
+  return { concurrency, threshold };
+}
+
+/** The endpoint under test, with what the results record about its model, and the one compared with it. */
+function endpoints(values: Values, baseUrl: string, model: string): { endpoint: Endpoint; compare?: Endpoint } {
+  const publishRef = values.publish === undefined ? undefined : parsePinnedSource(values.publish);
+  const reference = values.ref ?? values.publish;
+  const digest = values.digest ?? publishRef?.digest;
+  const endpoint: Endpoint = {
+    client: new OpenAIClient({ baseUrl }),
+    model: {
+      name: model,
+      ...(reference !== undefined && { reference }),
+      ...(digest !== undefined && { digest }),
+    },
+    ...(values.backend !== undefined && { backend: values.backend }),
+  };
+  const compareUrl = values["compare-base-url"];
+  if (!compareUrl) return { endpoint };
+  const compare = {
+    client: new OpenAIClient({ baseUrl: compareUrl }),
+    model: { name: values["compare-model"] ?? model },
+  };
+  return { endpoint, compare };
+}
+
+/** The report files asked for, and the results attached to the model when --publish names it. */
+async function writeOutputs(results: CompatResults, values: Values, io: CommandIO): Promise<void> {
+  const path = (file: string | undefined) => (file === undefined ? undefined : resolve(io.cwd, file));
+  const jsonPath = path(values.json);
+  const junitPath = path(values.junit);
+  const summaryPath = path(values.summary);
+  if (jsonPath) await writeFile(jsonPath, resultsJson(results));
+  if (junitPath) await writeFile(junitPath, junitXml(results));
+  if (summaryPath) await writeFile(summaryPath, markdownSummary(results));
+  if (values.publish !== undefined) {
+    const { publishModelResult } = await import("../../promote/publish.js");
+    const passed = results.summary.verdict === "pass";
+    const published = await publishModelResult(values.publish, "compat", resultsJson(results), passed);
+    io.stderr.write(`cortex-model test: results attached to ${published.model} as ${published.artifact.digest}\n`);
+  }
+}
+
 export const test: Command = {
   name: "test",
   summary: "run a compatibility suite against an OpenAI-compatible endpoint",
@@ -72,19 +131,8 @@ export const test: Command = {
     const suitePath = required(values, "suite");
     const baseUrl = required(values, "base-url");
     const model = required(values, "model");
-    const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new UsageError(`test: --concurrency must be a positive integer, got "${values.concurrency}"`);
-    }
-    const failOn = values["fail-on"];
-    const threshold = failOn === undefined ? undefined : parseFailOn(failOn);
-    if (failOn !== undefined && threshold === undefined) {
-      throw new UsageError(`test: --fail-on must be "any" or a pass rate from 0 to 1 (or 0% to 100%), got "${failOn}"`);
-    }
-    if (values["compare-model"] !== undefined && values["compare-base-url"] === undefined) {
-      throw new UsageError("test: --compare-model needs --compare-base-url");
-    }
-    const publishRef = values.publish === undefined ? undefined : parsePinnedSource(values.publish);
+    const { concurrency, threshold } = runSettings(values);
+    const { endpoint, compare } = endpoints(values, baseUrl, model);
     const path = (file: string | undefined) => (file === undefined ? undefined : resolve(io.cwd, file));
 
     let suite: Awaited<ReturnType<typeof loadSuite>>;
@@ -96,24 +144,8 @@ export const test: Command = {
       return error.exitCode;
     }
 
-    const reference = values.ref ?? values.publish;
-    const digest = values.digest ?? publishRef?.digest;
-    const endpoint: Endpoint = {
-      client: new OpenAIClient({ baseUrl }),
-      model: {
-        name: model,
-        ...(reference !== undefined && { reference }),
-        ...(digest !== undefined && { digest }),
-      },
-      ...(values.backend !== undefined && { backend: values.backend }),
-    };
-    const compareUrl = values["compare-base-url"];
-    const compare: Endpoint | undefined = compareUrl
-      ? { client: new OpenAIClient({ baseUrl: compareUrl }), model: { name: values["compare-model"] ?? model } }
-      : undefined;
     const baselinePath = path(values.baseline);
     const recordPath = path(values.record);
-
     const results = await testModel({
       suite,
       endpoint,
@@ -128,18 +160,7 @@ export const test: Command = {
     const comparison = comparisonReport(results);
     if (comparison.length > 0) io.stdout.write(`\n${comparison.join("\n")}\n`);
     io.stdout.write(`\n${summaryLine(results.summary)}\n`);
-    const jsonPath = path(values.json);
-    const junitPath = path(values.junit);
-    const summaryPath = path(values.summary);
-    if (jsonPath) await writeFile(jsonPath, resultsJson(results));
-    if (junitPath) await writeFile(junitPath, junitXml(results));
-    if (summaryPath) await writeFile(summaryPath, markdownSummary(results));
-    if (values.publish !== undefined) {
-      const { publishModelResult } = await import("../../promote/publish.js");
-      const passed = results.summary.verdict === "pass";
-      const published = await publishModelResult(values.publish, "compat", resultsJson(results), passed);
-      io.stderr.write(`cortex-model test: results attached to ${published.model} as ${published.artifact.digest}\n`);
-    }
+    await writeOutputs(results, values, io);
     return exitCodeFor(results.summary);
   },
 };

@@ -17,8 +17,8 @@ function inlineDiff(expected: string, actual: string): string[] {
   return [`expected: ${left}`, `actual:   ${right}`, `${" ".repeat(10 + at)}^ first difference`];
 }
 
-function lineDiff(expected: readonly string[], actual: readonly string[]): string[] {
-  // Longest common subsequence table; answers are short enough for the quadratic table.
+/** Lengths of the longest common subsequences of every pair of suffixes; answers are short enough for it. */
+function lcsTable(expected: readonly string[], actual: readonly string[]): number[][] {
   const rows = expected.length;
   const cols = actual.length;
   const lcs: number[][] = Array.from({ length: rows + 1 }, () => new Array<number>(cols + 1).fill(0));
@@ -29,6 +29,13 @@ function lineDiff(expected: readonly string[], actual: readonly string[]): strin
         expected[i] === actual[j] ? (lcs[i + 1]?.[j + 1] ?? 0) + 1 : Math.max(lcs[i + 1]?.[j] ?? 0, row[j + 1] ?? 0);
     }
   }
+  return lcs;
+}
+
+function lineDiff(expected: readonly string[], actual: readonly string[]): string[] {
+  const rows = expected.length;
+  const cols = actual.length;
+  const lcs = lcsTable(expected, actual);
   const out = ["--- expected", "+++ actual"];
   let i = 0;
   let j = 0;

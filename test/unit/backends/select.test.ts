@@ -109,7 +109,6 @@ describe("selectBackends: the decision table", () => {
   // Every strategy, environment and install policy against every combination of what ollama, docker and
   // embedded can be: the rules the table above spells out for some, checked for all.
   const availabilities: Availability[] = ["running", "installed", "installable", "unavailable"];
-  const present = (a: Availability | undefined) => a === "running" || a === "installed";
   const combinations = availabilities.flatMap((ollama) =>
     availabilities.flatMap((docker) => availabilities.map((embedded) => probes({ ollama, docker, embedded }))),
   );
@@ -118,54 +117,74 @@ describe("selectBackends: the decision table", () => {
   );
   it(`holds its rules over all ${requests.length} requests x ${combinations.length} presences`, () => {
     for (const request of requests) {
-      const order: BackendName[] =
-        request.strategy === "hybrid"
-          ? request.environment === "development"
-            ? ["ollama", "docker", "embedded"]
-            : ["docker", "ollama", "embedded"]
-          : [request.strategy.replace("-only", "") as BackendName];
-      for (const found of combinations) {
-        const availability = (name: BackendName) => found[name]?.availability;
-        let candidates: readonly BackendName[];
-        try {
-          candidates = selectBackends(request, found, HINT).candidates;
-        } catch (error) {
-          // Refused only when nothing in the order is present and something was skipped for being missing.
-          expect(error).toBeInstanceOf(SelectionError);
-          expect(order.some((name) => present(availability(name)))).toBe(false);
-          expect(order.some((name) => availability(name) === "installable")).toBe(true);
-          continue;
-        }
-        const context = `${JSON.stringify(request)} ${JSON.stringify(found)} -> ${candidates.join(",")}`;
-        expect(candidates.length, context).toBeGreaterThan(0);
-        // Never outside the preference order, and in its order.
-        expect(candidates, context).toEqual(order.filter((name) => candidates.includes(name)));
-        // Every present backend of the order is a candidate.
-        for (const name of order) if (present(availability(name))) expect(candidates, context).toContain(name);
-        const installs = candidates.filter((name) => availability(name) === "installable");
-        if (request.install === "never") expect(installs, context).toEqual([]);
-        if (request.install === "auto" && request.strategy === "hybrid") {
-          // Only embedded is ever installed by hybrid auto: no 1 GB Ollama download nobody asked for.
-          expect(
-            installs.filter((name) => name !== "embedded"),
-            context,
-          ).toEqual([]);
-        }
-        if (request.install !== "never") {
-          const allowed = request.install === "missing" || request.strategy !== "hybrid";
-          for (const name of order) {
-            if (availability(name) === "installable" && (allowed || name === "embedded")) {
-              expect(candidates, context).toContain(name);
-            }
-          }
-        }
-        // An unavailable backend is only tried when nothing else is (so its own error explains).
-        const unavailable = candidates.filter((name) => availability(name) === "unavailable");
-        if (unavailable.length > 0) expect(candidates, context).toEqual([order[0]]);
-      }
+      const order = preferenceOf(request);
+      for (const found of combinations) checkSelection(request, order, found);
     }
   });
 });
+
+/** The preference order the strategy and environment call for, as the documented table has it. */
+function preferenceOf(request: SelectionRequest): BackendName[] {
+  if (request.strategy !== "hybrid") return [request.strategy.replace("-only", "") as BackendName];
+  return request.environment === "development" ? ["ollama", "docker", "embedded"] : ["docker", "ollama", "embedded"];
+}
+
+function present(availability: Availability | undefined): boolean {
+  return availability === "running" || availability === "installed";
+}
+
+/** The rules one selection must keep, given what each backend's probe found. */
+function checkSelection(request: SelectionRequest, order: readonly BackendName[], found: ReturnType<typeof probes>) {
+  const availability = (name: BackendName) => found[name]?.availability;
+  let candidates: readonly BackendName[];
+  try {
+    candidates = selectBackends(request, found, HINT).candidates;
+  } catch (error) {
+    // Refused only when nothing in the order is present and something was skipped for being missing.
+    expect(error).toBeInstanceOf(SelectionError);
+    expect(order.some((name) => present(availability(name)))).toBe(false);
+    expect(order.some((name) => availability(name) === "installable")).toBe(true);
+    return;
+  }
+  const context = `${JSON.stringify(request)} ${JSON.stringify(found)} -> ${candidates.join(",")}`;
+  expect(candidates.length, context).toBeGreaterThan(0);
+  // Never outside the preference order, and in its order.
+  expect(candidates, context).toEqual(order.filter((name) => candidates.includes(name)));
+  // Every present backend of the order is a candidate.
+  for (const name of order) if (present(availability(name))) expect(candidates, context).toContain(name);
+  checkInstalls(request, order, availability, candidates, context);
+  // An unavailable backend is only tried when nothing else is (so its own error explains).
+  const unavailable = candidates.filter((name) => availability(name) === "unavailable");
+  if (unavailable.length > 0) expect(candidates, context).toEqual([order[0]]);
+}
+
+/** Installable backends are candidates exactly as the install policy allows. */
+function checkInstalls(
+  request: SelectionRequest,
+  order: readonly BackendName[],
+  availability: (name: BackendName) => Availability | undefined,
+  candidates: readonly BackendName[],
+  context: string,
+): void {
+  const installs = candidates.filter((name) => availability(name) === "installable");
+  if (request.install === "never") {
+    expect(installs, context).toEqual([]);
+    return;
+  }
+  if (request.install === "auto" && request.strategy === "hybrid") {
+    // Only embedded is ever installed by hybrid auto: no 1 GB Ollama download nobody asked for.
+    expect(
+      installs.filter((name) => name !== "embedded"),
+      context,
+    ).toEqual([]);
+  }
+  const allowed = request.install === "missing" || request.strategy !== "hybrid";
+  for (const name of order) {
+    if (availability(name) === "installable" && (allowed || name === "embedded")) {
+      expect(candidates, context).toContain(name);
+    }
+  }
+}
 
 describe("the one log line", () => {
   it("names the choice, the order, what was skipped as not installed or unavailable, failures, and the install hint", () => {

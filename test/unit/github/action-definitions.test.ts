@@ -77,6 +77,23 @@ describe.each(Object.keys(constants))("actions/%s/action.yml against src/github/
   });
 });
 
+/** An expression of a composite step reads only declared inputs and outputs its siblings declare. */
+function checkExpression(
+  expression: string,
+  declaredInputs: readonly string[],
+  ids: ReadonlyMap<string | undefined, { uses?: string }>,
+): void {
+  for (const m of expression.matchAll(/inputs\.([a-z-]+)/g)) expect(declaredInputs, m[0]).toContain(m[1]);
+  for (const [reference, id, output] of expression.matchAll(/steps\.([a-z-]+)\.outputs\.([a-z-]+)/g)) {
+    const step = ids.get(id);
+    expect(step, reference).toBeDefined();
+    const sibling = /actions\/([a-z-]+)@/.exec(step?.uses ?? "")?.[1] as string;
+    if (existsSync(path.join(actionsDir, sibling, "action.yml"))) {
+      expect(Object.keys(load(sibling).outputs ?? {}), reference).toContain(output);
+    }
+  }
+}
+
 describe("actions/model-gate composite steps", () => {
   const gate = load("model-gate");
   const steps = gate.runs.steps ?? [];
@@ -110,25 +127,13 @@ describe("actions/model-gate composite steps", () => {
   it("pass only inputs the sibling declares, and reference only declared inputs and step outputs", () => {
     const ids = new Map(steps.map((step) => [step.id, step]));
     const referenced = (text: string) => [...text.matchAll(/\$\{\{([^}]*)\}\}/g)].map((m) => m[1] as string);
-    const check = (expression: string) => {
-      for (const m of expression.matchAll(/inputs\.([a-z-]+)/g)) expect(declaredInputs, m[0]).toContain(m[1]);
-      for (const m of expression.matchAll(/steps\.([a-z-]+)\.outputs\.([a-z-]+)/g)) {
-        const step = ids.get(m[1]);
-        expect(step, m[0]).toBeDefined();
-        const sibling = /actions\/([a-z-]+)@/.exec(step?.uses ?? "")?.[1] as string;
-        if (existsSync(path.join(actionsDir, sibling, "action.yml"))) {
-          expect(Object.keys(load(sibling).outputs ?? {}), m[0]).toContain(m[2]);
-        }
-      }
-    };
     for (const step of steps) {
       const declared = siblingInputs(step);
-      for (const input of Object.keys(step.with ?? {})) {
-        if (declared) expect(declared, `${step.id}: ${input}`).toContain(input);
-      }
-      for (const expression of referenced(stepText(step))) check(expression);
+      const given = Object.keys(step.with ?? {});
+      expect(declared ? given.filter((input) => !declared.includes(input)) : [], step.id).toEqual([]);
     }
-    for (const output of Object.values(gate.outputs ?? {})) for (const e of referenced(output.value ?? "")) check(e);
+    const texts = [...steps.map(stepText), ...Object.values(gate.outputs ?? {}).map((output) => output.value ?? "")];
+    for (const expression of texts.flatMap(referenced)) checkExpression(expression, declaredInputs, ids);
   });
 
   it("forward every input the gate declares to a step", () => {
