@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 const SRC = path.resolve(import.meta.dirname, "../../src");
+const UNIT = import.meta.dirname;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -99,5 +100,16 @@ describe("source folders", () => {
 
   it("keep the core a leaf", () => {
     expect([...(edges.get("core")?.values() ?? [])]).toEqual([]);
+  });
+});
+
+describe("unit test folders", () => {
+  it("each name the src/ folder whose modules they test", () => {
+    const folders = (dir: string) =>
+      readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name);
+    const sources = new Set(folders(SRC));
+    expect(folders(UNIT).filter((name) => !sources.has(name))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCliInProcess } from "../helpers/cli.js";
+import { runCliInProcess } from "../../helpers/cli.js";
 
 describe("cortex-model", () => {
   it("answers --version and -V as the version command does", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../src/core/errors.js";
-import { parseProxyUrl, proxyEnv, proxyFor } from "../../src/http/proxy.js";
-import { openRepository } from "../../src/registry/index.js";
+import { UsageError } from "../../../src/core/errors.js";
+import { parseProxyUrl, proxyEnv, proxyFor } from "../../../src/http/proxy.js";
+import { openRepository } from "../../../src/registry/index.js";
 
 /** The origin of the proxy `url` goes through under `env`, or "direct". */
 function route(url: string, env: NodeJS.ProcessEnv): string {

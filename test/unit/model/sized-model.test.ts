@@ -3,10 +3,10 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gguf } from "@huggingface/gguf";
 import { describe, expect, it } from "vitest";
-import { layoutGguf } from "../../src/model/gguf-writer.js";
-import { randomFloatFiller } from "../../src/model/random-weights.js";
-import { sizedModel, synthesizeSized } from "../../src/model/sized-model.js";
-import { useTempDir } from "../helpers/temp-dir.js";
+import { layoutGguf } from "../../../src/model/gguf-writer.js";
+import { randomFloatFiller } from "../../../src/model/random-weights.js";
+import { sizedModel, synthesizeSized } from "../../../src/model/sized-model.js";
+import { useTempDir } from "../../helpers/temp-dir.js";
 
 async function sha256(path: string): Promise<string> {
   return createHash("sha256")

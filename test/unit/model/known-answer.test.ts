@@ -3,10 +3,14 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gguf } from "@huggingface/gguf";
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../src/core/errors.js";
-import { CONCAT_CHAT_TEMPLATE, KnownAnswerConflictError, synthesizeKnownAnswer } from "../../src/model/known-answer.js";
-import { answerPieces, buildVocabulary, promptPieces } from "../../src/model/spm-vocabulary.js";
-import { useTempDir } from "../helpers/temp-dir.js";
+import { UsageError } from "../../../src/core/errors.js";
+import {
+  CONCAT_CHAT_TEMPLATE,
+  KnownAnswerConflictError,
+  synthesizeKnownAnswer,
+} from "../../../src/model/known-answer.js";
+import { answerPieces, buildVocabulary, promptPieces } from "../../../src/model/spm-vocabulary.js";
+import { useTempDir } from "../../helpers/temp-dir.js";
 
 const answers = [
   { prompt: "What is the capital of France?", answer: "Paris" },

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openRepository } from "../../src/registry/index.js";
+import { openRepository } from "../../../src/registry/index.js";
 
 // Distribution 2.8 ignores `n` on tag lists (pagination came in 3.0), so paging is checked against a
 // loopback server that pages the way the distribution spec and ghcr.io do: a Link header, relative or not.

@@ -2,9 +2,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gguf } from "@huggingface/gguf";
 import { describe, expect, it } from "vitest";
-import { sha256Digest } from "../../src/core/digest.js";
-import { type GgufFile, GgufWriteError, layoutGguf, writeGguf } from "../../src/model/gguf-writer.js";
-import { useTempDir } from "../helpers/temp-dir.js";
+import { sha256Digest } from "../../../src/core/digest.js";
+import { type GgufFile, GgufWriteError, layoutGguf, writeGguf } from "../../../src/model/gguf-writer.js";
+import { useTempDir } from "../../helpers/temp-dir.js";
 
 const f32 = (values: number[]) => [new Uint8Array(new Float32Array(values).buffer)];
 

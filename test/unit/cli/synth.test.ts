@@ -2,10 +2,10 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import type { CommandIO } from "../../src/cli/command.js";
-import { main } from "../../src/cli/main.js";
-import { sha256Digest } from "../../src/core/digest.js";
-import { useTempDir } from "../helpers/temp-dir.js";
+import type { CommandIO } from "../../../src/cli/command.js";
+import { main } from "../../../src/cli/main.js";
+import { sha256Digest } from "../../../src/core/digest.js";
+import { useTempDir } from "../../helpers/temp-dir.js";
 
 async function run(args: string[], cwd: string) {
   const stdout = new PassThrough();

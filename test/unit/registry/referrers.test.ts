@@ -1,9 +1,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MediaType } from "../../src/core/media-types.js";
-import { attachReferrer, openRepository } from "../../src/registry/index.js";
-import { imageManifest, jsonContent } from "../helpers/artifacts.js";
+import { MediaType } from "../../../src/core/media-types.js";
+import { attachReferrer, openRepository } from "../../../src/registry/index.js";
+import { imageManifest, jsonContent } from "../../helpers/artifacts.js";
 
 // Distribution 2.8 has no referrers API (the integration tests cover the fallback tag schema against it);
 // this loopback registry has one, as registries implementing distribution-spec 1.1 do.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ChunkedDecoder, ChunkedEncodingError } from "../../src/http/chunked-decoder.js";
+import { ChunkedDecoder, ChunkedEncodingError } from "../../../src/http/chunked-decoder.js";
 
 /** Feeds `wire` to a decoder in pieces of `piece` bytes and returns the decoded body and whether it ended. */
 function decode(wire: string, piece: number): { body: string; done: boolean } {

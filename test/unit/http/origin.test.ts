@@ -1,8 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertTransportAllowed, hostName, isLoopbackHost, registryBaseUrl } from "../../src/http/origin.js";
-import { exchange } from "../../src/http/transport.js";
+import { assertTransportAllowed, hostName, isLoopbackHost, registryBaseUrl } from "../../../src/http/origin.js";
+import { exchange } from "../../../src/http/transport.js";
 
 describe("loopback and insecure rules", () => {
   it("recognises loopback hosts with and without ports", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { credentialSecrets, resolveCredential } from "../../src/registry/credentials.js";
-import { Redactor } from "../../src/registry/redact.js";
-import { dockerConfigDir } from "../helpers/docker-config.js";
+import { credentialSecrets, resolveCredential } from "../../../src/registry/credentials.js";
+import { Redactor } from "../../../src/registry/redact.js";
+import { dockerConfigDir } from "../../helpers/docker-config.js";
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 

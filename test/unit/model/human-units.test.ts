@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatFixed, formatParameters, formatRfc3339Nano } from "../../src/model/human-units.js";
+import { formatBytes, formatFixed, formatParameters, formatRfc3339Nano } from "../../../src/model/human-units.js";
 
 describe("human units as docker model package writes them", () => {
   it("formats parameter counts like gguf-parser-go", () => {

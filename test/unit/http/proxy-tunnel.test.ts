@@ -1,7 +1,7 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { openTunnel, ProxyError, parseProxyUrl } from "../../src/http/proxy.js";
-import { isRetryableNetworkError } from "../../src/http/retry.js";
+import { openTunnel, ProxyError, parseProxyUrl } from "../../../src/http/proxy.js";
+import { isRetryableNetworkError } from "../../../src/http/retry.js";
 
 const servers: net.Server[] = [];
 afterEach(async () => {

@@ -7,7 +7,7 @@ import {
   parseRetryAfter,
   RetryLater,
   withRetries,
-} from "../../src/http/retry.js";
+} from "../../../src/http/retry.js";
 
 const FAST = { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 50 };
 

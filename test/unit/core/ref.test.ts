@@ -1,7 +1,13 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { InvalidReferenceError } from "../../src/core/errors.js";
-import { formatReference, isPinned, parseReference, referenceVersion, registryEndpoint } from "../../src/core/ref.js";
+import { InvalidReferenceError } from "../../../src/core/errors.js";
+import {
+  formatReference,
+  isPinned,
+  parseReference,
+  referenceVersion,
+  registryEndpoint,
+} from "../../../src/core/ref.js";
 
 const HEX = "a".repeat(64);
 

@@ -1,15 +1,15 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseDigest, sha256Digest } from "../../src/core/digest.js";
-import { MediaType } from "../../src/core/media-types.js";
-import type { ImageManifest } from "../../src/core/target.js";
-import { createdTime, packageModel } from "../../src/dmr/package-model.js";
-import { recognizeArtifact } from "../../src/model/artifact.js";
-import { type GgufFile, writeGguf } from "../../src/model/gguf-writer.js";
-import { synthesizeKnownAnswer } from "../../src/model/known-answer.js";
-import { OciLayout } from "../../src/store/oci-layout.js";
-import { useTempDir } from "../helpers/temp-dir.js";
+import { parseDigest, sha256Digest } from "../../../src/core/digest.js";
+import { MediaType } from "../../../src/core/media-types.js";
+import type { ImageManifest } from "../../../src/core/target.js";
+import { createdTime, packageModel } from "../../../src/dmr/package-model.js";
+import { recognizeArtifact } from "../../../src/model/artifact.js";
+import { type GgufFile, writeGguf } from "../../../src/model/gguf-writer.js";
+import { synthesizeKnownAnswer } from "../../../src/model/known-answer.js";
+import { OciLayout } from "../../../src/store/oci-layout.js";
+import { useTempDir } from "../../helpers/temp-dir.js";
 
 async function readJson(layout: OciLayout, digest: string): Promise<Record<string, unknown>> {
   const stream = await layout.fetchBlob({ mediaType: "", digest: parseDigest(digest), size: 0 });

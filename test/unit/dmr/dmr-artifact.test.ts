@@ -1,13 +1,13 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseDigest, sha256Digest } from "../../src/core/digest.js";
-import { MediaType } from "../../src/core/media-types.js";
-import { dmrConfigBlob, dmrManifestBlob, goJson } from "../../src/dmr/dmr-artifact.js";
-import { readGgufModelInfo } from "../../src/model/gguf-metadata.js";
-import { type GgufFile, writeGguf } from "../../src/model/gguf-writer.js";
-import { synthesizeKnownAnswer } from "../../src/model/known-answer.js";
-import { useTempDir } from "../helpers/temp-dir.js";
+import { parseDigest, sha256Digest } from "../../../src/core/digest.js";
+import { MediaType } from "../../../src/core/media-types.js";
+import { dmrConfigBlob, dmrManifestBlob, goJson } from "../../../src/dmr/dmr-artifact.js";
+import { readGgufModelInfo } from "../../../src/model/gguf-metadata.js";
+import { type GgufFile, writeGguf } from "../../../src/model/gguf-writer.js";
+import { synthesizeKnownAnswer } from "../../../src/model/known-answer.js";
+import { useTempDir } from "../../helpers/temp-dir.js";
 
 const f16 = (count: number) => () => [new Uint8Array(count * 2)];
 

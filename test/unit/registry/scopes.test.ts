@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeScopes } from "../../src/registry/auth.js";
+import { mergeScopes } from "../../../src/registry/auth.js";
 
 describe("mergeScopes", () => {
   it("unites the actions of one resource whatever order the challenge names them in", () => {

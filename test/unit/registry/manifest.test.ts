@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { NotFoundError } from "../../src/core/errors.js";
-import { MediaType } from "../../src/core/media-types.js";
-import { errorForResponse, RegistryAuthError, RegistryError } from "../../src/registry/errors.js";
-import { manifestMediaType, readLimited } from "../../src/registry/manifest.js";
+import { NotFoundError } from "../../../src/core/errors.js";
+import { MediaType } from "../../../src/core/media-types.js";
+import { errorForResponse, RegistryAuthError, RegistryError } from "../../../src/registry/errors.js";
+import { manifestMediaType, readLimited } from "../../../src/registry/manifest.js";
 
 const bytes = (value: unknown) => new Uint8Array(Buffer.from(JSON.stringify(value)));
 
