@@ -60,7 +60,8 @@ export function parsePrivateKey(pem: string, options: { password?: string; sourc
         : encrypted
           ? "the password does not open it"
           : "it is not a PEM private key";
-    throw new TrustUsageError(`cannot read ${what}: ${reason}`, { cause: error });
+    // OpenSSL's own words add nothing to a missing or wrong password.
+    throw new TrustUsageError(`cannot read ${what}: ${reason}`, encrypted ? {} : { cause: error });
   }
   requireP256(privateKey, what);
   return { privateKey, ...describe(createPublicKey(privateKey)) };
