@@ -63,8 +63,10 @@ export function dsseBuilder(identity: SigningIdentity): BundleBuilder {
     identityProvider,
     fulcioBaseURL: identity.fulcioUrl ?? SIGSTORE_PUBLIC_GOOD.fulcio,
   });
+  // Rekor "intoto" entries are what actions/attest wrote for years: every verifier reads them, including
+  // older ones and @sigstore/mock's log, which keeps proposed entries as they are.
   const witnesses: Witness[] = [
-    new RekorWitness({ rekorBaseURL: identity.rekorUrl ?? SIGSTORE_PUBLIC_GOOD.rekor, entryType: "dsse" }),
+    new RekorWitness({ rekorBaseURL: identity.rekorUrl ?? SIGSTORE_PUBLIC_GOOD.rekor, entryType: "intoto" }),
   ];
   if (identity.tsaUrl) witnesses.push(new TSAWitness({ tsaBaseURL: identity.tsaUrl }));
   return new DSSEBundleBuilder({ signer, witnesses });
