@@ -3,7 +3,8 @@ import type { Digest } from "../core/digest.js";
 import { NotFoundError } from "../core/errors.js";
 import type { Descriptor, FetchedManifest, ReadOnlyTarget, Target } from "../core/target.js";
 import { SignatureError } from "../trust/errors.js";
-import { requireSignature } from "../trust/evidence.js";
+import { requireSignature, type SignedDigest, signDigest } from "../trust/evidence.js";
+import type { SigningIdentity } from "../trust/signer.js";
 import { describeSigner, type TrustPolicy } from "../trust/verify.js";
 import { copyResults, type ResultsCopy } from "./copy-results.js";
 import { PromotionRefusedError, TagMoveError } from "./errors.js";
@@ -32,6 +33,8 @@ export interface PromoteOptions extends Provenance {
    * only by a signed attestation from one; unsigned results do not count.
    */
   readonly trust?: TrustPolicy;
+  /** Sign the digest where it is promoted, before any tag moves; `legacy: false` writes the bundle only. */
+  readonly sign?: { readonly identity: SigningIdentity; readonly legacy?: boolean };
   readonly now?: () => Date;
   readonly signal?: AbortSignal;
 }
@@ -63,6 +66,8 @@ export interface PromoteResult {
   readonly results?: ResultsCopy;
   /** Who signed the digest, when a trust policy was checked. */
   readonly signedBy?: readonly string[];
+  /** The signature written at the destination, when asked to sign. */
+  readonly signature?: SignedDigest;
 }
 
 async function resolveOrNone(target: ReadOnlyTarget, tag: string, signal?: AbortSignal) {
@@ -188,6 +193,12 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
     options.source === options.destination
       ? undefined
       : await copyResults(options.source, options.destination, manifest.descriptor, copyOptions);
+  const signature = options.sign
+    ? await signDigest(options.destination, manifest.descriptor, options.destination.name, options.sign.identity, {
+        ...(options.sign.legacy === false ? { legacy: false } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      })
+    : undefined;
   const now = options.now ?? (() => new Date());
   const outcomes: TagOutcome[] = [];
   for (const plan of plans) {
@@ -220,7 +231,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
       });
     }
   }
-  return { ...base, tags: outcomes, copy, ...(results ? { results } : {}) };
+  return { ...base, tags: outcomes, copy, ...(results ? { results } : {}), ...(signature ? { signature } : {}) };
 }
 
 /** Only the provenance fields that were given. */

@@ -52,11 +52,23 @@ export async function resolveSigning(
   request: SigningRequest,
   lookups: TrustLookups,
 ): Promise<SigningIdentity | undefined> {
+  const pem = request.key !== undefined ? await pemFrom(request.key, "signing key", lookups) : undefined;
+  return signingIdentity(request, pem, lookups);
+}
+
+/**
+ * The signing identity from a request whose key (when it names one) was already read as `pem`: for shells
+ * that read files synchronously while parsing their inputs.
+ */
+export function signingIdentity(
+  request: SigningRequest,
+  pem: string | undefined,
+  lookups: Pick<TrustLookups, "env" | "onSecret">,
+): SigningIdentity | undefined {
   if (request.key !== undefined && request.keyless) {
     throw new TrustUsageError("sign with a key or keyless, not both");
   }
-  if (request.key !== undefined) {
-    const pem = await pemFrom(request.key, "signing key", lookups);
+  if (request.key !== undefined && pem !== undefined) {
     lookups.onSecret?.(pem);
     const password = request.keyPassword ?? lookups.env.COSIGN_PASSWORD;
     if (password) lookups.onSecret?.(password);

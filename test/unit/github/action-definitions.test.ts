@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { BenchModel, PullModel, TestModel } from "../../../src/github/constants.js";
+import { BenchModel, PromoteModel, PullModel, TestModel } from "../../../src/github/constants.js";
 
 // actionlint lints workflows, not action.yml: this checks what the runner would refuse or silently ignore.
 const actionsDir = path.resolve(import.meta.dirname, "../../../actions");
@@ -35,6 +35,7 @@ const constants: Record<string, { inputs: Record<string, string>; outputs: Recor
   "pull-model": PullModel,
   "test-model": TestModel,
   "bench-model": BenchModel,
+  "promote-model": PromoteModel,
 };
 
 describe.each(names)("actions/%s/action.yml", (name) => {
