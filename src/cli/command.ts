@@ -62,15 +62,12 @@ export async function runCommand(name: string, io: CommandIO, body: () => Promis
 }
 
 /** Parsed flags as a setting source: a setting is read from the flag of the same name. */
-export function flagSource(
-  command: string,
-  values: Readonly<Record<string, string | boolean | undefined>>,
-): SettingSource {
+export function flagSource(values: Readonly<Record<string, string | boolean | undefined>>): SettingSource {
   return {
     value(name) {
       const value = values[name];
       return value === undefined || value === "" ? undefined : String(value);
     },
-    label: (name) => `${command}: --${name}`,
+    label: (name) => `--${name}`,
   };
 }

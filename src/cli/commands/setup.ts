@@ -75,7 +75,7 @@ function parseSetupArgs(
     },
     false,
   );
-  const { baseUrl, ...parsed } = parseSetupSettings(flagSource("setup", values), env);
+  const { baseUrl, ...parsed } = parseSetupSettings(flagSource(values), env);
   const apiKey = env.OPENAI_API_KEY;
   return {
     request: {

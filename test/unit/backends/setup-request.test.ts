@@ -1,36 +1,17 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseSetupSettings } from "../../../src/backends/setup-request.js";
-import { flagSource, parseCommandArgs } from "../../../src/cli/command.js";
-import { SetupModel } from "../../../src/github/constants.js";
-import { actionInputs } from "../../../src/github/inputs.js";
+import { bothShells, clearInputs } from "../../helpers/setting-sources.js";
 
-const inputVariables = Object.values(SetupModel.inputs).map((name) => `INPUT_${name.toUpperCase()}`);
+afterEach(clearInputs);
 
-afterEach(() => {
-  for (const variable of inputVariables) delete process.env[variable];
-});
-
-/** The same settings as CLI flags and as action inputs (INPUT_* variables, as the runner sets them). */
-function bothShells(settings: Record<string, string | true>) {
-  const args = Object.entries(settings).flatMap(([name, value]) =>
-    value === true ? [`--${name}`] : [`--${name}=${value}`],
-  );
-  const options = Object.fromEntries(
-    ["model", "backend", "port", "threads", "context-size", "gpu", "ready-timeout", "base-url", "version"].map(
-      (name) => [name, { type: "string" as const }],
-    ),
-  );
-  const { values } = parseCommandArgs("setup", args, { ...options, "warm-load": { type: "boolean" } }, false);
-  for (const [name, value] of Object.entries(settings)) process.env[`INPUT_${name.toUpperCase()}`] = String(value);
-  return {
-    cli: () => parseSetupSettings(flagSource("setup", values), {}),
-    action: () => parseSetupSettings(actionInputs, {}),
-  };
+function parsed(settings: Record<string, string | true>) {
+  const { cli, action } = bothShells("setup", settings, ["warm-load"]);
+  return { cli: () => parseSetupSettings(cli, {}), action: () => parseSetupSettings(action, {}) };
 }
 
 describe("setup settings, parsed once for the CLI and the action", () => {
   it("give the same request from flags and from inputs", () => {
-    const { cli, action } = bothShells({
+    const { cli, action } = parsed({
       model: "oci:/m:v1",
       port: "8080",
       threads: "2",
@@ -39,9 +20,8 @@ describe("setup settings, parsed once for the CLI and the action", () => {
       "ready-timeout": "1.5",
       "warm-load": true,
     });
-    const parsed = cli();
-    expect(parsed).toEqual(action());
-    expect(parsed).toMatchObject({
+    expect(cli()).toEqual(action());
+    expect(cli()).toMatchObject({
       model: "oci:/m:v1",
       settings: { port: 8080, threads: 2, contextSize: 512, gpu: "auto", readyTimeoutMs: 1500 },
       warmLoad: true,
@@ -49,7 +29,7 @@ describe("setup settings, parsed once for the CLI and the action", () => {
   });
 
   it("default the same way", () => {
-    const { cli, action } = bothShells({ model: "oci:/m:v1" });
+    const { cli, action } = parsed({ model: "oci:/m:v1" });
     expect(cli()).toEqual(action());
     expect(cli()).toMatchObject({ settings: { port: 0, gpu: "none", readyTimeoutMs: 600_000 }, warmLoad: false });
   });
@@ -62,14 +42,16 @@ describe("setup settings, parsed once for the CLI and the action", () => {
     ["ready-timeout", "0", 'must be a number from 0.001 to 86400, got "0"'],
     ["gpu", "metal", 'must be one of none, auto, cuda, got "metal"'],
   ])("refuse %s %s, each shell naming the setting its own way", (name, value, reason) => {
-    const { cli, action } = bothShells({ model: "oci:/m:v1", [name]: value });
-    expect(cli).toThrow(`setup: --${name} ${reason}`);
+    const { cli, action } = parsed({ model: "oci:/m:v1", [name]: value });
+    expect(cli).toThrow(`--${name} ${reason}`);
     expect(action).toThrow(`input "${name}" ${reason}`);
   });
 
-  it("need the model", () => {
-    const { cli, action } = bothShells({});
-    expect(cli).toThrow("setup: --model is required");
-    expect(action).toThrow('input "model" is required');
+  it("need the model, and a base URL for the openai backend", () => {
+    expect(parsed({}).cli).toThrow("--model is required");
+    expect(parsed({}).action).toThrow('input "model" is required');
+    expect(parsed({ model: "m", backend: "openai" }).action).toThrow(
+      'input "base-url" is required with backend openai',
+    );
   });
 });
