@@ -106,8 +106,8 @@ class RegistryClient {
     }
 }
 
-// EXTERNAL MODULE: ./src/registry/credentials.ts + 1 modules
-var credentials = __webpack_require__(7284);
+// EXTERNAL MODULE: ./src/registry/credentials.ts + 2 modules
+var credentials = __webpack_require__(6661);
 ;// CONCATENATED MODULE: ./src/registry/redact.ts
 /**
  * Secrets (passwords, tokens) must never reach a message or a log. Every credential the registry client

@@ -2,7 +2,7 @@ export const id = 816;
 export const ids = [816];
 export const modules = {
 
-/***/ 76816:
+/***/ 6816:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,9 +14,9 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: ProxyError, RegistryAuthError, RegistryError, RegistryNotFoundError, RemoteRepository, attachReferrer, listReferrers, referrersTag
 
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(74296);
+var errors = __webpack_require__(1915);
 // EXTERNAL MODULE: ./src/core/ref.ts
-var ref = __webpack_require__(14950);
+var ref = __webpack_require__(4950);
 ;// CONCATENATED MODULE: ./src/http/origin.ts
 
 
@@ -59,21 +59,21 @@ function assertTransportAllowed(url, options = {}) {
 }
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(77598);
+var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __webpack_require__(37067);
+var external_node_http_ = __webpack_require__(7067);
 var external_node_http_default = /*#__PURE__*/__webpack_require__.n(external_node_http_);
 // EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __webpack_require__(44708);
+var external_node_https_ = __webpack_require__(4708);
 var external_node_https_default = /*#__PURE__*/__webpack_require__.n(external_node_https_);
 // EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __webpack_require__(77030);
+var external_node_net_ = __webpack_require__(7030);
 var external_node_net_default = /*#__PURE__*/__webpack_require__.n(external_node_net_);
 // EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __webpack_require__(41692);
+var external_node_tls_ = __webpack_require__(1692);
 var external_node_tls_default = /*#__PURE__*/__webpack_require__.n(external_node_tls_);
 // EXTERNAL MODULE: ./src/http/retry.ts
-var http_retry = __webpack_require__(28902);
+var http_retry = __webpack_require__(8902);
 ;// CONCATENATED MODULE: ./src/http/proxy.ts
 
 
@@ -335,7 +335,7 @@ function proxyAgent(proxy, secure) {
 }
 
 // EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __webpack_require__(57075);
+var external_node_stream_ = __webpack_require__(7075);
 ;// CONCATENATED MODULE: ./src/core/body-sink.ts
 
 /**
@@ -1049,12 +1049,12 @@ function parseChallenges(header) {
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(51455);
+var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(48161);
+var external_node_os_ = __webpack_require__(8161);
 var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(76760);
+var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/registry/docker-config.ts
 
@@ -1125,7 +1125,7 @@ async function runCredentialHelper(name, serverUrl, env) {
     const program = `docker-credential-${name}`;
     // Loaded here, not at the top: execa's import costs over 100 ms, and every registry command would pay it
     // although most never run a helper.
-    const { execa } = await __webpack_require__.e(/* import() */ 993).then(__webpack_require__.bind(__webpack_require__, 16993));
+    const { execa } = await __webpack_require__.e(/* import() */ 993).then(__webpack_require__.bind(__webpack_require__, 6993));
     const result = await execa(program, ["get"], { input: serverUrl, env, reject: false, timeout: 30_000 });
     if (result.failed) {
         const said = `${result.stdout} ${result.stderr}`;
@@ -1528,9 +1528,9 @@ function redactCommonSecrets(text) {
 }
 
 // EXTERNAL MODULE: ./src/core/digest.ts
-var core_digest = __webpack_require__(55543);
+var core_digest = __webpack_require__(5543);
 // EXTERNAL MODULE: ./src/core/media-types.ts
-var media_types = __webpack_require__(37407);
+var media_types = __webpack_require__(7407);
 ;// CONCATENATED MODULE: ./src/registry/blob-reader.ts
 
 
@@ -1650,7 +1650,7 @@ async function readWindow(window, open, policy, what, signal) {
 }
 
 // EXTERNAL MODULE: ./src/registry/manifest.ts
-var manifest = __webpack_require__(10506);
+var manifest = __webpack_require__(506);
 // EXTERNAL MODULE: ./src/registry/referrers.ts
 var referrers = __webpack_require__(9191);
 ;// CONCATENATED MODULE: ./src/registry/upload.ts
