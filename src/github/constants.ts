@@ -166,6 +166,7 @@ export const SetupModel = {
     ...registryCredentialInputs,
     baseUrl: "base-url",
     apiKey: "api-key",
+    ...verificationInputs,
   },
   outputs: {
     baseUrl: "base-url",

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { TrustUsageError } from "../trust/errors.js";
-import { resolvePolicy, signingIdentity } from "../trust/request.js";
+import { resolvePolicy, signingIdentity, type VerificationRequest } from "../trust/request.js";
 import type { SigningIdentity } from "../trust/signer.js";
 import type { TrustPolicy } from "../trust/verify.js";
 import { signingInputs as signingInputNames, verificationInputs as verificationInputNames } from "./constants.js";
@@ -35,20 +35,33 @@ export function signingInput(env: NodeJS.ProcessEnv = process.env): SigningIdent
   return signingIdentity(request, pem, { env, onSecret: maskSecret });
 }
 
-/** Whom to trust, from `verify-key`, `certificate-identity-regexp`, `certificate-oidc-issuer`, `trusted-root`. */
-export function verificationInput(env: NodeJS.ProcessEnv = process.env): Promise<TrustPolicy | undefined> {
+/**
+ * Whom to trust, from `verify-key`, `certificate-identity-regexp`, `certificate-oidc-issuer` and `trusted-root`;
+ * read with the other inputs, resolved (files read, trusted root fetched) by `verificationInput` or later.
+ */
+export function verificationRequestInput(): VerificationRequest {
   const issuer = optionalInput(verificationInputNames.certificateOidcIssuer);
   const trustedRoot = optionalInput(verificationInputNames.trustedRoot);
-  return resolvePolicy(
-    {
-      // Keys are given whole (newlines inside a PEM) or as file names, one per line or comma.
-      keys: keysFrom(optionalInput(verificationInputNames.verifyKey)),
-      identityRegexps: listInput(verificationInputNames.certificateIdentityRegexp),
-      ...(issuer ? { issuer } : {}),
-      ...(trustedRoot ? { trustedRoot } : {}),
-    },
-    { readFile: (file) => readFile(path.resolve(file), "utf8"), env },
-  );
+  return {
+    // Keys are given whole (newlines inside a PEM) or as file names, one per line or comma.
+    keys: keysFrom(optionalInput(verificationInputNames.verifyKey)),
+    identityRegexps: listInput(verificationInputNames.certificateIdentityRegexp),
+    ...(issuer ? { issuer } : {}),
+    ...(trustedRoot ? { trustedRoot } : {}),
+  };
+}
+
+/** The trust policy a verification request names; undefined when it names no key and no identity. */
+export function resolveVerification(
+  request: VerificationRequest,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TrustPolicy | undefined> {
+  return resolvePolicy(request, { readFile: (file) => readFile(path.resolve(file), "utf8"), env });
+}
+
+/** Whom to trust, from the verification inputs. */
+export function verificationInput(env: NodeJS.ProcessEnv = process.env): Promise<TrustPolicy | undefined> {
+  return resolveVerification(verificationRequestInput(), env);
 }
 
 function keysFrom(value: string | undefined): string[] {
