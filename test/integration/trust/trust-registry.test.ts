@@ -1,4 +1,5 @@
 import { rmSync, writeFileSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { bundleFromJSON } from "@sigstore/bundle";
 import { toSignedEntity, toTrustMaterial, Verifier } from "@sigstore/verify";
@@ -148,6 +149,28 @@ describe("signing, attesting and verifying on a registry without the referrers A
       "compat",
     ]);
     expect(again).toMatchObject({ code: 0, stderr: "" });
+  });
+
+  it("setup --verify-key refuses an unsigned digest before downloading a blob, and serves nothing", async () => {
+    const model = await pushTestModel(models, "unsigned-setup");
+    const store = path.join(keys.dir, "store");
+    const refused = await cli([
+      "setup",
+      "--model",
+      `${repo}@${model.descriptor.digest}`,
+      "--backend",
+      "embedded",
+      "--store",
+      store,
+      "--verify-key",
+      keys.publicPath,
+    ]);
+    expect(refused).toMatchObject({ code: 1, stdout: "" });
+    expect(refused.stderr.split("\n").at(-2)).toBe(
+      `cortex-model setup: ${model.descriptor.digest} in ${repo} has no valid signature from a trusted signer: nothing is attached`,
+    );
+    const blobs = await readdir(path.join(store, "blobs", "sha256")).catch(() => []);
+    expect(blobs).toEqual([]);
   });
 
   it("refuses bad trust input with exit 2 and one line", async () => {
