@@ -32,7 +32,7 @@ export function tinyModel(
 }
 
 /** Offset just past the first occurrence of `text` (a key or tensor name) in the header. */
-export function after(bytes: Buffer, text: string): number {
+export function endOf(bytes: Buffer, text: string): number {
   const at = bytes.indexOf(Buffer.from(text, "utf8"));
   if (at < 0) throw new Error(`"${text}" is not in the file`);
   return at + Buffer.byteLength(text);
@@ -40,7 +40,7 @@ export function after(bytes: Buffer, text: string): number {
 
 /** Field offsets of a tensor's info: the dimension count, each dimension, the type and the data offset. */
 export function tensorFields(bytes: Buffer, name: string) {
-  const dims = after(bytes, name);
+  const dims = endOf(bytes, name);
   const count = bytes.readUInt32LE(dims);
   const type = dims + 4 + 8 * count;
   return { dims, dim: (i: number) => dims + 4 + 8 * i, type, offset: type + 4 };

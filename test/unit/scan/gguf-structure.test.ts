@@ -3,7 +3,7 @@ import { layoutGguf } from "../../../src/model/gguf-writer.js";
 import { knownAnswerModel } from "../../../src/model/known-answer.js";
 import { sizedModel } from "../../../src/model/sized-model.js";
 import { DEFAULT_LIMITS, headerQuantization, scanGgufStructure } from "../../../src/scan/gguf-structure.js";
-import { after, countingChunks, f32Tensor, ggufBytes, tensorFields, tinyModel } from "../../helpers/crafted-gguf.js";
+import { countingChunks, endOf, f32Tensor, ggufBytes, tensorFields, tinyModel } from "../../helpers/crafted-gguf.js";
 
 async function scan(bytes: Buffer, limits = DEFAULT_LIMITS) {
   return scanGgufStructure([bytes], bytes.length, "model.gguf", limits);
@@ -65,10 +65,10 @@ describe("GGUF structure scan", () => {
     key.writeBigUInt64LE(2n ** 50n, 24);
     expect(await rules(key)).toEqual(["gguf/length-limit"]);
     const array = ggufBytes(tinyModel());
-    array.writeBigUInt64LE(2n ** 33n, after(array, "tokenizer.ggml.scores") + 8);
+    array.writeBigUInt64LE(2n ** 33n, endOf(array, "tokenizer.ggml.scores") + 8);
     expect(await rules(array)).toEqual(["gguf/count-limit"]);
     const token = ggufBytes(tinyModel());
-    token.writeBigUInt64LE(2n ** 20n, after(token, "tokenizer.ggml.tokens") + 16);
+    token.writeBigUInt64LE(2n ** 20n, endOf(token, "tokenizer.ggml.tokens") + 16);
     expect(await rules(token)).toEqual(["gguf/length-limit"]);
   });
 
@@ -87,7 +87,7 @@ describe("GGUF structure scan", () => {
 
   it("reports unknown value types and well-known keys of the wrong type", async () => {
     const unknown = ggufBytes(tinyModel());
-    unknown.writeUInt32LE(99, after(unknown, "general.name"));
+    unknown.writeUInt32LE(99, endOf(unknown, "general.name"));
     expect(await rules(unknown)).toEqual(["gguf/value-type"]);
     const wrong = ggufBytes(tinyModel([["tokenizer.chat_template", { type: "uint32", value: 7 }]]));
     expect(await rules(wrong)).toEqual(["gguf/value-type"]);
@@ -95,12 +95,12 @@ describe("GGUF structure scan", () => {
 
   it("reports duplicate keys and duplicate tensor names", async () => {
     const keys = ggufBytes(tinyModel([["general.nama", { type: "string", value: "other" }]]));
-    keys.write("general.name", after(keys, "general.nama") - 12, "utf8");
+    keys.write("general.name", endOf(keys, "general.nama") - 12, "utf8");
     const duplicate = await scan(keys);
     expect(duplicate.findings.map((f) => [f.ruleId, f.name])).toEqual([["gguf/duplicate-key", "general.name"]]);
     expect(duplicate.header.metadata.get("general.name")?.value).toBe("crafted");
     const tensors = ggufBytes(tinyModel([], [f32Tensor("a.weight", [4]), f32Tensor("b.weight", [4])]));
-    tensors.write("a", after(tensors, "b.weight") - 8, "utf8");
+    tensors.write("a", endOf(tensors, "b.weight") - 8, "utf8");
     expect(await rules(tensors)).toEqual(["gguf/duplicate-tensor"]);
   });
 
@@ -179,7 +179,7 @@ describe("GGUF structure scan", () => {
 
   it("quotes names read from the file, so a crafted name cannot forge a console line", async () => {
     const control = ggufBytes(tinyModel([["x.\u001b[31m", { type: "uint8", value: 1 }]]));
-    control.writeUInt32LE(99, after(control, "x.\u001b[31m"));
+    control.writeUInt32LE(99, endOf(control, "x.\u001b[31m"));
     expect((await scan(control)).findings[0]?.message).toContain('"x.\\u001b[31m"');
   });
 });
