@@ -73,7 +73,7 @@ function children(node: Node): Node[] {
   const collect = (value: unknown) => {
     if (isNode(value)) found.push(value);
     else if (Array.isArray(value)) for (const item of value) collect(item);
-    else if (value instanceof Map) for (const [key, item] of value) collect(key), collect(item);
+    else if (value instanceof Map) for (const entry of value) collect(entry);
   };
   for (const [field, value] of Object.entries(node)) if (field !== "type") collect(value);
   return found;

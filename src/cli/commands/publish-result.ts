@@ -7,21 +7,21 @@ import { isResultKind, RESULT_KINDS } from "../../promote/policy.js";
 import { documentPassed, publishResult } from "../../promote/results.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
 
-const usage = `Usage: cortex-model publish-result <repo@sha256:...> --kind compat|bench --file <results.json> [options]
+const usage = `Usage: cortex-model publish-result <repo@sha256:...> --kind compat|bench|scan --file <results.json> [options]
 
 Attaches a results document to a model digest in its registry (an OCI artifact whose subject is the model),
 where promote --require finds it.
 
 Options:
-  --kind <kind>     compat or bench
-  --file <path>     the results JSON (cortex-model test --json, cortex-model bench --json)
+  --kind <kind>     compat, bench or scan
+  --file <path>     the results JSON (cortex-model test --json, bench --json, scan --json FILE)
   --passed          record it as passing, whatever the document says
   --failed          record it as failing, whatever the document says
   --json            print the attached artifact's descriptor as JSON`;
 
 export const publishResultCommand: Command = {
   name: "publish-result",
-  summary: "attach compat or bench results to a model digest, for promote --require",
+  summary: "attach compat, bench or scan results to a model digest, for promote --require",
   usage,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs("publish-result", args, {
