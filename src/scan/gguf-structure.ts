@@ -272,6 +272,7 @@ class StructureReader {
     const items = Number(length);
     if (itemType === STRING) {
       for (let i = 0; i < items; i++) {
+        if (this.reader.skipBufferedString(this.limits.maxStringBytes)) continue;
         await this.reader.skip(await this.length(`item ${i} of ${quoted(key)}`, this.limits.maxStringBytes));
       }
     } else if (itemType === ARRAY) {

@@ -119,6 +119,20 @@ export class HeaderReader {
     }
   }
 
+  /**
+   * Skips one length-prefixed string without awaiting when it is already buffered and within `max`, which is
+   * most of a 256k-token vocabulary; false leaves the position unchanged for the checked, awaited path.
+   */
+  skipBufferedString(max: number): boolean {
+    if (this.buffered < 8) return false;
+    // Two 32-bit halves rather than a BigInt: a vocabulary's half a million lengths would feed the collector.
+    const high = this.buffer.readUInt32LE(this.at + 4);
+    const length = this.buffer.readUInt32LE(this.at);
+    if (high !== 0 || length > max || this.buffered < 8 + length) return false;
+    this.advance(8 + length);
+    return true;
+  }
+
   /** Stops the underlying stream: nothing past the header is read. */
   async close(): Promise<void> {
     await this.chunks.return?.();
