@@ -35,7 +35,7 @@ export const DEFAULT_LIMITS: ScanLimits = {
   maxTemplateBytes: 2 ** 20,
 };
 
-const STRING = 8;
+export const STRING = 8;
 const ARRAY = 9;
 const TYPE_NAMES = [
   "uint8",
@@ -110,7 +110,7 @@ function typeName(type: number): string {
 }
 
 function wantsString(key: string): boolean {
-  return key.startsWith("general.") || key.startsWith("tokenizer.chat_template");
+  return key.startsWith("general.");
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -220,8 +220,7 @@ class StructureReader {
     const at = this.reader.position;
     const length = await this.length(`the value of ${quoted(key)}`, this.limits.maxStringBytes);
     const template = key.startsWith("tokenizer.chat_template");
-    const wanted =
-      length <= SMALL_STRING || (wantsString(key) && (!template || length <= this.limits.maxTemplateBytes));
+    const wanted = template ? length <= this.limits.maxTemplateBytes : length <= SMALL_STRING || wantsString(key);
     if (wanted && this.retained + length > this.limits.retainedBytes) {
       if (!this.budgetReported) {
         this.findings.add(

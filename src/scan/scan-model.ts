@@ -18,6 +18,7 @@ import {
   type GgufHeader,
   headerQuantization,
   type ScanLimits,
+  STRING,
   scanGgufStructure,
 } from "./gguf-structure.js";
 import { checkPolicy, identifyLicenseText, type ScanPolicy } from "./policy.js";
@@ -125,17 +126,17 @@ class ScanBuilder {
     for (const [key, entry] of header.metadata) {
       if (!key.startsWith("tokenizer.chat_template")) continue;
       if (typeof entry.value === "string") this.findings.push(...scanChatTemplate(entry.value, key, file.name));
-      else if (entry.type === 8 && (entry.length ?? 0) > limits.maxTemplateBytes) this.templateTooLarge(key, file.name);
+      else if (entry.type === STRING && (entry.length ?? 0) > limits.maxTemplateBytes) {
+        this.templateTooLarge(key, file.name, limits);
+      }
     }
     const license = text(header, "general.license");
     if (license) this.licenses.push(license);
   }
 
-  templateTooLarge(name: string, artifact: string): void {
+  templateTooLarge(name: string, artifact: string, limits: ScanLimits): void {
     const list = new FindingList(artifact);
-    list.add(RULES.templateSize, `${name}: the template is larger than ${DEFAULT_LIMITS.maxTemplateBytes} bytes`, {
-      name,
-    });
+    list.add(RULES.templateSize, `${name}: the template is larger than ${limits.maxTemplateBytes} bytes`, { name });
     this.findings.push(...list.list());
   }
 
@@ -147,15 +148,15 @@ class ScanBuilder {
   ): ScanReport {
     const first = this.headers[0];
     const architecture = first && text(first, "general.architecture");
+    const name = first && text(first, "general.name");
+    const contextLength = first && architecture ? number(first, `${architecture}.context_length`) : undefined;
     const model: ModelSummary = {
       format,
       ...(architecture && { architecture }),
-      ...(first && text(first, "general.name") && { name: text(first, "general.name") }),
+      ...(name && { name }),
       ...(first?.complete && { quantization: headerQuantization(first) }),
       ...(this.headers.length > 0 && { parameters: parameterCount(this.headers) }),
-      ...(first && architecture && number(first, `${architecture}.context_length`) !== undefined
-        ? { contextLength: number(first, `${architecture}.context_length`) }
-        : {}),
+      ...(contextLength !== undefined && { contextLength }),
       licenses: [...new Set(this.licenses)],
       size: sizeOfAll,
     };
@@ -221,7 +222,7 @@ export async function scanReference(ref: Reference, options: ScanOptions = {}): 
     if (jinja) {
       builder.files.push({ role: "chat-template", ...file });
       const name = part.filePath ?? "chat template layer";
-      if (descriptor.size > limits.maxTemplateBytes) builder.templateTooLarge(name, descriptor.digest);
+      if (descriptor.size > limits.maxTemplateBytes) builder.templateTooLarge(name, descriptor.digest, limits);
       else builder.findings.push(...scanChatTemplate(await readSmallBlob(target, descriptor, signal), name, file.name));
     }
     if (part.role === "license") {

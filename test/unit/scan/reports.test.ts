@@ -7,7 +7,9 @@ import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { type GgufFile, writeGguf } from "../../../src/model/gguf-writer.js";
 import { knownAnswerModel } from "../../../src/model/known-answer.js";
+import { DEFAULT_LIMITS } from "../../../src/scan/gguf-structure.js";
 import { runScan } from "../../../src/scan/run-scan.js";
+import { scanGgufFiles } from "../../../src/scan/scan-model.js";
 import { runCliInProcess } from "../../helpers/cli.js";
 import { tensorFields } from "../../helpers/crafted-gguf.js";
 import { useTempDir } from "../../helpers/temp-dir.js";
@@ -127,6 +129,21 @@ describe("scan reports", () => {
     ]);
     await writeFile(policy, "licences: [MIT]\n");
     await expect(runScan({ model: file, policyFile: policy })).rejects.toThrow(/must NOT have additional properties/);
+  });
+
+  it("reports a template larger than the scanner reads instead of parsing it, and scans named template variants", async () => {
+    const file = path.join(temp(), "templates.gguf");
+    await writeGguf(
+      file,
+      model("{{ messages[0]['content'] }}", [["tokenizer.chat_template.tool_use", { type: "string", value: INJECTION }]]),
+    );
+    const full = await scanGgufFiles([file]);
+    expect(new Set(full.findings.map((f) => f.name))).toEqual(new Set(["tokenizer.chat_template.tool_use"]));
+    const small = await scanGgufFiles([file], { limits: { ...DEFAULT_LIMITS, maxTemplateBytes: 40 } });
+    expect(small.findings.map((f) => [f.ruleId, f.level, f.name])).toEqual([
+      ["template/size", "warning", "tokenizer.chat_template.tool_use"],
+    ]);
+    expect(small.verdict).toBe("pass");
   });
 
   it("runs as cortex-model scan: one line per finding, exit 1 on errors, 0 when clean, 2 when it cannot scan", async () => {
