@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { Ajv, type ValidateFunction } from "ajv";
 import { parse } from "yaml";
@@ -29,19 +30,15 @@ interface PolicyFile {
   "required-keys"?: string[];
 }
 
-const names = { type: "array", items: { type: "string", minLength: 1 } } as const;
-const POLICY_SCHEMA = {
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    licenses: names,
-    architectures: names,
-    "max-size": { type: ["string", "integer"], minimum: 1 },
-    "required-keys": names,
-  },
-} as const;
-
+/** The published schema is the one enforced; compiled on first use. */
 let validator: ValidateFunction<PolicyFile> | undefined;
+function validate(document: unknown): document is PolicyFile {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(new URL("../../schemas/scan-policy.schema.json", import.meta.url), "utf8"));
+    validator = new Ajv({ allErrors: true }).compile<PolicyFile>(schema);
+  }
+  return validator(document);
+}
 
 export function parseScanPolicy(text: string, file: string): ScanPolicy {
   let document: unknown;
@@ -50,9 +47,8 @@ export function parseScanPolicy(text: string, file: string): ScanPolicy {
   } catch (error) {
     throw new ScanPolicyError(`${file} is not YAML or JSON: ${(error as Error).message}`, { cause: error });
   }
-  validator ??= new Ajv({ allErrors: true }).compile<PolicyFile>(POLICY_SCHEMA);
-  if (!validator(document)) {
-    const problems = (validator.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ");
+  if (!validate(document)) {
+    const problems = (validator?.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ");
     throw new ScanPolicyError(`${file}: ${problems} (fields: licenses, architectures, max-size, required-keys)`);
   }
   const size = document["max-size"];

@@ -135,7 +135,9 @@ describe("scan reports", () => {
     const file = path.join(temp(), "templates.gguf");
     await writeGguf(
       file,
-      model("{{ messages[0]['content'] }}", [["tokenizer.chat_template.tool_use", { type: "string", value: INJECTION }]]),
+      model("{{ messages[0]['content'] }}", [
+        ["tokenizer.chat_template.tool_use", { type: "string", value: INJECTION }],
+      ]),
     );
     const full = await scanGgufFiles([file]);
     expect(new Set(full.findings.map((f) => f.name))).toEqual(new Set(["tokenizer.chat_template.tool_use"]));
