@@ -1,4 +1,10 @@
-import { Enums, Models, Serialize, SPDX, Spec } from "@cyclonedx/cyclonedx-library";
+// Subpath imports: the package's main entry also loads its validators, which locate their schema files
+// through __dirname, and that breaks once the code is bundled into an ES module.
+import * as Enums from "@cyclonedx/cyclonedx-library/Enums";
+import * as Models from "@cyclonedx/cyclonedx-library/Models";
+import * as Serialize from "@cyclonedx/cyclonedx-library/Serialize";
+import * as SPDX from "@cyclonedx/cyclonedx-library/SPDX";
+import * as Spec from "@cyclonedx/cyclonedx-library/Spec";
 import type { ScanReport } from "./scan-model.js";
 
 /**

@@ -35,7 +35,7 @@ let validator: ValidateFunction<PolicyFile> | undefined;
 function validate(document: unknown): document is PolicyFile {
   if (!validator) {
     const schema = JSON.parse(readFileSync(new URL("../../schemas/scan-policy.schema.json", import.meta.url), "utf8"));
-    validator = new Ajv({ allErrors: true }).compile<PolicyFile>(schema);
+    validator = new Ajv({ allErrors: true, allowUnionTypes: true }).compile<PolicyFile>(schema);
   }
   return validator(document);
 }
