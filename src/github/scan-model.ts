@@ -2,11 +2,11 @@ import path from "node:path";
 import * as core from "@actions/core";
 import type { ExplicitCredentials } from "../registry/index.js";
 import { findingLine, summaryLine } from "../scan/console.js";
-import { runScan, type ScanRequest } from "../scan/run-scan.js";
+import { parseScanSettings, runScan, type ScanRequest } from "../scan/run-scan.js";
 import type { ScanReport } from "../scan/scan-model.js";
 import { annotate } from "./annotate.js";
 import { ScanModel } from "./constants.js";
-import { booleanInput, maskSecret, optionalInput, requiredInput } from "./inputs.js";
+import { actionInputs, booleanInput, maskSecret } from "./inputs.js";
 import { setOutputs } from "./outputs.js";
 import { reportPath } from "./publish-results.js";
 import { credentialInputs } from "./registry-inputs.js";
@@ -20,23 +20,17 @@ export interface ScanModelInputs {
 
 export function getInputs(env: NodeJS.ProcessEnv = process.env): ScanModelInputs {
   const { inputs } = ScanModel;
-  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const inWorkspace = (file: string | undefined) => (file === undefined ? undefined : path.resolve(workspace, file));
-  const policy = inWorkspace(optionalInput(inputs.policy));
-  const cyclonedx = inWorkspace(optionalInput(inputs.cyclonedx));
+  const settings = parseScanSettings(actionInputs, env.GITHUB_WORKSPACE ?? process.cwd());
   const credentials: ExplicitCredentials | undefined = credentialInputs(
     inputs.registryUsername,
     inputs.registryPassword,
   );
   return {
     request: {
-      model: requiredInput(inputs.model),
-      cwd: workspace,
-      ...(policy && { policyFile: policy }),
-      sarifFile: reportPath(inWorkspace(optionalInput(inputs.sarif)), "scan.sarif", env),
-      jsonFile: reportPath(inWorkspace(optionalInput(inputs.json)), "scan.json", env),
-      ...(cyclonedx && { cycloneDxFile: cyclonedx }),
-      publish: booleanInput(inputs.publish, false),
+      ...settings,
+      // Code scanning needs the SARIF and a later step may want the report: both are always written.
+      sarifFile: reportPath(settings.sarifFile, "scan.sarif", env),
+      jsonFile: reportPath(settings.jsonFile, "scan.json", env),
       target: { ...(credentials && { credentials }), onSecret: maskSecret, env },
     },
     failOnFindings: booleanInput(inputs.failOnFindings, true),

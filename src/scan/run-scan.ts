@@ -3,6 +3,7 @@ import path from "node:path";
 import type { OpenTargetOptions } from "../copy/targets.js";
 import { CortexError } from "../core/errors.js";
 import { formatReference, parseReference, pinReference } from "../core/ref.js";
+import { booleanSetting, requiredSetting, type SettingSource } from "../core/settings.js";
 import { type PublishedResult, publishModelResult } from "../promote/publish.js";
 import { cycloneDxBom } from "./cyclonedx.js";
 import { loadScanPolicy } from "./policy.js";
@@ -34,6 +35,28 @@ export interface ScanRequest {
   readonly target?: OpenTargetOptions;
   readonly scannerVersion?: string;
   readonly signal?: AbortSignal;
+}
+
+/**
+ * Parses scan's settings from either shell: the same names (`model`, `policy`, `sarif`, `json`, `cyclonedx`,
+ * `publish`). Files are resolved against `directory` (the working directory for the CLI, the workspace for
+ * the action), which is also where a local model is looked for and what report paths are relative to.
+ */
+export function parseScanSettings(source: SettingSource, directory: string): ScanRequest {
+  const file = (setting: string) => {
+    const value = source.value(setting);
+    return value === undefined ? undefined : path.resolve(directory, value);
+  };
+  const [policyFile, sarifFile, jsonFile, cycloneDxFile] = ["policy", "sarif", "json", "cyclonedx"].map(file);
+  return {
+    model: requiredSetting(source, "model"),
+    cwd: directory,
+    ...(policyFile && { policyFile }),
+    ...(sarifFile && { sarifFile }),
+    ...(jsonFile && { jsonFile }),
+    ...(cycloneDxFile && { cycloneDxFile }),
+    publish: booleanSetting(source, "publish", false),
+  };
 }
 
 export interface ScanOutcome {

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { UsageError } from "../../core/errors.js";
 import { findingLine, summaryLine } from "../../scan/console.js";
-import { runScan } from "../../scan/run-scan.js";
-import { type Command, parseCommandArgs } from "../command.js";
+import { parseScanSettings, runScan } from "../../scan/run-scan.js";
+import { type Command, flagSource, parseCommandArgs } from "../command.js";
 
 const usage = `Usage: cortex-model scan <ref | file.gguf> [options]
 
@@ -38,15 +37,9 @@ export const scanCommand: Command = {
       publish: { type: "boolean" },
     });
     if (positionals.length !== 1) throw new UsageError(`scan: expected one model reference or GGUF file\n${usage}`);
-    const resolve = (file: string | undefined) => (file === undefined ? undefined : path.resolve(io.cwd, file));
+    const settings = parseScanSettings(flagSource({ ...values, model: positionals[0] }), io.cwd);
     const { report, published } = await runScan({
-      model: positionals[0] as string,
-      cwd: io.cwd,
-      ...(values.policy && { policyFile: resolve(values.policy) }),
-      ...(values.sarif && { sarifFile: resolve(values.sarif) }),
-      ...(values.json && { jsonFile: resolve(values.json) }),
-      ...(values.cyclonedx && { cycloneDxFile: resolve(values.cyclonedx) }),
-      ...(values.publish && { publish: true }),
+      ...settings,
       target: { env: io.env },
       scannerVersion: packageVersion(),
     });
