@@ -1,9 +1,12 @@
 import { rm } from "node:fs/promises";
+import path from "node:path";
 import { buffer } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MediaType } from "../../../src/core/media-types.js";
 import { parseReference, type RegistryReference } from "../../../src/core/ref.js";
+import { packageModel } from "../../../src/dmr/package-model.js";
 import { knownAnswerModel } from "../../../src/model/known-answer.js";
+import { synthesizeSized } from "../../../src/model/sized-model.js";
 import { promote } from "../../../src/promote/promote.js";
 import { listResults } from "../../../src/promote/results.js";
 import { openRepository } from "../../../src/registry/index.js";
@@ -11,6 +14,7 @@ import { runScan } from "../../../src/scan/run-scan.js";
 import { ggufBytes } from "../../helpers/crafted-gguf.js";
 import { makeModelLayout, tempDir } from "../../helpers/model-layout.js";
 import { startRegistry, type TestRegistry } from "../../helpers/registry.js";
+import { startThrottleProxy } from "../../helpers/throttle-proxy.js";
 
 const gguf = ggufBytes(knownAnswerModel({ answers: [{ prompt: "say hi", answer: "hello" }] }));
 const text = (value: string) => new TextEncoder().encode(value);
@@ -81,6 +85,26 @@ describe("scanning a model by reference, publishing the result, and promotion re
       require: ["scan"],
     });
     expect(promoted.digest).toBe(good.manifestDescriptor.digest);
+  });
+
+  it("fetches only the header of a registry blob: a 64 MB model costs a few megabytes of transfer", async () => {
+    const file = path.join(dir, "sized.gguf");
+    const written = await synthesizeSized({ path: file, bytes: 64e6 });
+    const credentials = { username: registry.username ?? "", password: registry.password ?? "" };
+    const repo = parseReference(`${registry.host}/ai/sized`) as RegistryReference;
+    await packageModel({ gguf: file }, openRepository(repo, { credentials, env: {} }), "v1");
+    // Paced, so the proxy sends only what the scanner's reads pull through it (backpressure stops the rest).
+    const proxy = await startThrottleProxy(registry.host, 32 * 2 ** 20);
+    try {
+      const { report } = await runScan({ model: `${proxy.host}/ai/sized:v1`, target: { credentials, env: {} } });
+      expect(report.verdict).toBe("pass");
+      expect(report.files).toEqual([
+        { role: "gguf", name: written.digest, size: written.size, digest: written.digest },
+      ]);
+      expect(proxy.bytes).toBeLessThan(16 * 2 ** 20);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it("scans a model in a registry by tag and attaches the result to the digest the tag resolved to", async () => {
