@@ -54,7 +54,11 @@ export interface ModelSummary {
   readonly size: number;
 }
 
+/** The report's shape (schemas/scan-report.schema.json), named in the document. */
+export const SCAN_REPORT_FORMAT = "cortex-model.scan-report.v1";
+
 export interface ScanReport {
+  readonly format: typeof SCAN_REPORT_FORMAT;
   readonly scanner: { readonly name: string; readonly version?: string };
   readonly created: string;
   /** What was scanned: the reference and the manifest digest it resolved to, or the local file. */
@@ -169,6 +173,7 @@ class ScanBuilder {
     const count = (level: Finding["level"]) => this.findings.filter((f) => f.level === level).length;
     const summary = { error: count("error"), warning: count("warning"), note: count("note") };
     return {
+      format: SCAN_REPORT_FORMAT,
       scanner: { name: "cortex-model", ...(options.scannerVersion && { version: options.scannerVersion }) },
       created: (options.now ?? new Date()).toISOString(),
       subject,

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Spec, Validation } from "@cyclonedx/cyclonedx-library";
+import { Ajv } from "ajv";
 import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
@@ -164,6 +165,11 @@ describe("scan reports", () => {
       /^scan fail: crafted\.gguf: \d+ error\(s\), 0 warning\(s\), 0 note\(s\) in 1 file\(s\)$/,
     );
     const document = JSON.parse(await readFile(path.join(temp(), "out/scan.json"), "utf8"));
+    const reportSchema = JSON.parse(
+      readFileSync(new URL("../../../schemas/scan-report.schema.json", import.meta.url), "utf8"),
+    );
+    const validateReport = new Ajv({ allErrors: true }).compile(reportSchema);
+    expect(validateReport(document), JSON.stringify(validateReport.errors)).toBe(true);
     expect(document).toMatchObject({
       verdict: "fail",
       subject: { file: "crafted.gguf" },
