@@ -81,7 +81,8 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
   const cwd = request.cwd ?? process.cwd();
   const file = path.resolve(cwd, request.model);
   const local = await isFile(file);
-  if (local && request.publish) throw new ScanFailedError("--publish needs a model reference, not a local file");
+  if (local && request.publish)
+    throw new ScanFailedError("publishing a scan needs a model reference, not a local file");
   try {
     const policy = request.policyFile ? await loadScanPolicy(request.policyFile) : undefined;
     const options = {

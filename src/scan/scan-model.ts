@@ -195,7 +195,9 @@ export async function scanGgufFiles(files: readonly string[], options: ScanOptio
     const { size } = await stat(file);
     total += size;
     const digest = options.hashFiles ? await sha256File(file) : undefined;
-    const name = path.relative(options.baseDir ?? process.cwd(), path.resolve(file)) || file;
+    // Relative to the repository, code scanning shows a finding beside the file; outside it, the full path.
+    const relative = path.relative(options.baseDir ?? process.cwd(), path.resolve(file));
+    const name = relative.startsWith("..") || path.isAbsolute(relative) ? path.resolve(file) : relative;
     const stream = createReadStream(file, { highWaterMark: 1 << 20 });
     await builder.gguf(stream, { role: "gguf", name, size, ...(digest && { digest }) }, limits);
   }

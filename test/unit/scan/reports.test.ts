@@ -190,7 +190,7 @@ describe("scan reports", () => {
     const publishFile = await runCliInProcess(["scan", clean, "--publish"], {}, temp());
     expect([publishFile.code, publishFile.stderr]).toEqual([
       2,
-      "cortex-model scan: --publish needs a model reference, not a local file\n",
+      "cortex-model scan: publishing a scan needs a model reference, not a local file\n",
     ]);
   });
 });
