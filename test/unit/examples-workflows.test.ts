@@ -65,7 +65,7 @@ function backendValues(value: string, matrix: Record<string, unknown> | undefine
 async function localAction(uses: string): Promise<{ name: string; inputs: string[]; outputs: string[] } | undefined> {
   const name = uses.startsWith("cortex/setup-model@")
     ? "setup-model"
-    : /^cortex\/cortex-model-ci\/actions\/([\w-]+)@/.exec(uses)?.[1];
+    : /^cortex\/setup-model\/actions\/([\w-]+)@/.exec(uses)?.[1];
   if (!name) return undefined;
   const meta = parse(await readFile(join(dir, "..", "..", "actions", name, "action.yml"), "utf8")) as {
     inputs?: Record<string, unknown>;
