@@ -14,6 +14,7 @@ import {
   requireStoreModel,
   type StartedBackend,
   type StoreModel,
+  storeModelFiles,
 } from "./backend.js";
 import {
   locateServeRuntime,
@@ -49,10 +50,15 @@ function parseReady(text: string): ReadyFile | undefined {
   return { url: ready.url, pid: ready.pid, model: ready.model, threads: Number(ready.threads) };
 }
 
-export function serveArgs(model: StoreModel, settings: BackendSettings, readyFile: string): string[] {
+export function serveArgs(
+  model: StoreModel,
+  settings: BackendSettings,
+  readyFile: string,
+  modelFile: string = model.pulled.model,
+): string[] {
   return [
     "--model",
-    model.pulled.model,
+    modelFile,
     "--model-id",
     model.modelId,
     "--host",
@@ -124,10 +130,14 @@ export function createEmbeddedBackend(
       const readyFile = path.join(context.workDir, "embedded.ready.json");
       const logFile = path.join(context.workDir, "embedded.log");
       await rm(readyFile, { force: true });
+      const files = await storeModelFiles(model, context);
+      if (files.mmproj) {
+        context.log(`embedded serves text only: the model's multimodal projector ${files.mmproj} is not loaded`);
+      }
       const spawned = await spawnBackendProcess({
         backend: "embedded",
         command: process.execPath,
-        args: [serve.file, ...serve.args, ...serveArgs(model, settings, readyFile)],
+        args: [serve.file, ...serve.args, ...serveArgs(model, settings, readyFile, files.model)],
         logFile,
         lifetime: context.lifetime,
         env: context.env,

@@ -9,6 +9,7 @@ import {
   type ModelRequest,
   type Probe,
   requireStoreModel,
+  storeModelFiles,
 } from "./backend.js";
 import { request } from "./http-probe.js";
 import { choosePort } from "./port.js";
@@ -17,7 +18,8 @@ import { findFile, findTool, installTool } from "./tool-install.js";
 
 /**
  * llama.cpp's own `llama-server`, from a pinned build of ggml-org/llama.cpp's GitHub releases (the ubuntu x64
- * CPU zip), tool-cached, run directly on the GGUF file in our store: no copy, no view.
+ * CPU zip), tool-cached, run on the model's files view: hard links to our store named as the artifact names
+ * them, so shards find each other and the projector is passed with --mmproj.
  */
 
 export const LLAMA_SERVER_DEFAULT_TAG = "b6987";
@@ -32,16 +34,21 @@ export function llamaServerRelease(tag: string, nodeArch: string = process.arch)
   };
 }
 
-/** The server's argv: the model file, our host and port, the chat template from the GGUF (--jinja). */
+/**
+ * The server's argv: the model file (further shards are found beside it by name), the multimodal projector
+ * when the model has one, our host and port, the chat template from the GGUF (--jinja).
+ */
 export function llamaServerArgs(
   model: string,
   port: number,
   modelId: string,
   settings: Pick<BackendSettings, "contextSize" | "threads">,
+  mmproj?: string,
 ): string[] {
   return [
     "-m",
     model,
+    ...(mmproj !== undefined ? ["--mmproj", mmproj] : []),
     "--host",
     "127.0.0.1",
     "--port",
@@ -122,11 +129,12 @@ export const createLlamaServerBackend: BackendFactory = (settings, context): Bac
       const server = binary ?? (await cachedBinary());
       if (!server) throw new BackendError("llama-server", "start() before prepare(): llama-server is not installed");
       const port = await choosePort("llama-server", settings.port);
+      const files = await storeModelFiles(model, context);
       const libDir = path.dirname(server);
       const spawned = await spawnBackendProcess({
         backend: "llama-server",
         command: server,
-        args: llamaServerArgs(model.pulled.model, port, model.modelId, settings),
+        args: llamaServerArgs(files.model, port, model.modelId, settings, files.mmproj),
         logFile: path.join(context.workDir, "llama-server.log"),
         lifetime: context.lifetime,
         // The release's shared libraries sit beside the binary.
