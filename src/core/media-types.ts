@@ -65,6 +65,7 @@ export const Annotation = {
   title: "org.opencontainers.image.title",
   modelFilepath: "org.cncf.model.filepath",
   modelFileMetadata: "org.cncf.model.file.metadata+json",
+  modelMediaTypeUntested: "org.cncf.model.file.mediatype.untested",
   /** On a model migrated from Ollama: its Ollama name, `host/namespace/model:tag`. */
   ollamaName: "ai.cortex.ollama.name",
   /** On a model migrated from Ollama: the original Ollama manifest bytes, base64, restored exactly on the way back. */

@@ -103,7 +103,8 @@ describe("migrate --from-ollama to oci: layouts", () => {
     const config = JSON.parse(await fs.readFile(layout.blobPath(manifest.config.digest), "utf8"));
     expect(config.config.context_size).toBe(4096);
     expect(config.config.format).toBe("gguf");
-    expect(config.rootfs.diff_ids).toEqual([tiny.gguf.digest]);
+    expect(config.rootfs.diff_ids).toEqual(manifest.layers.map((l) => l.digest));
+    expect(config.rootfs.diff_ids[0]).toBe(tiny.gguf.digest);
 
     const store = await ModelStore.open({ dir: path.join(temp(), "store") });
     const ref = parseReference(`oci:${path.join(out, "library", "tiny")}@${row.manifestDigest}`);
