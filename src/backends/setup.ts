@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Digest } from "../core/digest.js";
-import { CortexError, describeError } from "../core/errors.js";
+import { describeError, UsageError } from "../core/errors.js";
 import { parseReference, pinReference, type Reference } from "../core/ref.js";
 import type { PullResult } from "../pull/pull.js";
 import { ModelStore } from "../store/model-store.js";
@@ -126,7 +126,7 @@ async function withFinalLog(error: unknown, handle: BackendHandle): Promise<unkn
 }
 
 /** A model whose weights no backend here can serve (safetensors, DDUF): it can be pulled and promoted, not served. */
-export class UnservableModelError extends CortexError {}
+export class UnservableModelError extends UsageError {}
 
 function requireServableWeights(pulled: PullResult): void {
   if (pulled.weights === "gguf") return;

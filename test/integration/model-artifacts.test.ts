@@ -155,7 +155,7 @@ describe("Docker Model Runner config v0.2 artifacts", () => {
     const pulled = await runCliInProcess(["pull", model, "--json"], env);
     expect(pulled.code).toBe(0);
     const served = await runCliInProcess(["setup", "--model", model, "--backend", "embedded"], env);
-    expect(served.code).toBe(1);
+    expect(served.code).toBe(2);
     expect(served.stderr.trimEnd().split("\n").at(-1)).toBe(
       `cortex-model setup: no backend here serves this format: ${model} holds safetensors weights; embedded, llama-server, Ollama and Docker Model Runner (llama.cpp) here serve GGUF models (pull, promote and revert work on any format)`,
     );
