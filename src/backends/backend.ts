@@ -59,6 +59,11 @@ export interface BackendContext {
    * stops it).
    */
   readonly lifetime: BackendLifetime;
+  /**
+   * workDir was made for this run alone (a temporary directory): with the "caller" lifetime, the watchdog that
+   * stops the server once this process is gone removes it too, so a SIGKILL leaves nothing behind.
+   */
+  readonly ownsWorkDir?: boolean;
 }
 
 export type BackendLifetime = "caller" | "detached";

@@ -25,7 +25,7 @@ import {
   type ServeCommand,
   type ServeEntry,
 } from "./embedded-runtime.js";
-import { spawnBackendProcess, stopProcessGroup, waitUntil } from "./process.js";
+import { spawnBackendProcess, spawnLifetime, stopProcessGroup, waitUntil } from "./process.js";
 
 /**
  * llama.cpp through node-llama-cpp, behind our own OpenAI-compatible server (`cortex-model serve`) run as a
@@ -139,7 +139,7 @@ export function createEmbeddedBackend(
         command: process.execPath,
         args: [serve.file, ...serve.args, ...serveArgs(model, settings, readyFile, files.model)],
         logFile,
-        lifetime: context.lifetime,
+        ...spawnLifetime(context),
         env: context.env,
       });
       const handle: BackendHandle = { backend: "embedded", pid: spawned.pid, logFile };

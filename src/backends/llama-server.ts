@@ -13,7 +13,7 @@ import {
 } from "./backend.js";
 import { request } from "./http-probe.js";
 import { choosePort } from "./port.js";
-import { type SpawnedProcess, spawnBackendProcess, stopProcessGroup, waitUntil } from "./process.js";
+import { type SpawnedProcess, spawnBackendProcess, spawnLifetime, stopProcessGroup, waitUntil } from "./process.js";
 import { findFile, findTool, installTool } from "./tool-install.js";
 
 /**
@@ -136,7 +136,7 @@ export const createLlamaServerBackend: BackendFactory = (settings, context): Bac
         command: server,
         args: llamaServerArgs(files.model, port, model.modelId, settings, files.mmproj),
         logFile: path.join(context.workDir, "llama-server.log"),
-        lifetime: context.lifetime,
+        ...spawnLifetime(context),
         // The release's shared libraries sit beside the binary.
         env: { ...context.env, LD_LIBRARY_PATH: [libDir, context.env.LD_LIBRARY_PATH].filter(Boolean).join(":") },
         cwd: libDir,

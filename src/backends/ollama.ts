@@ -14,7 +14,14 @@ import {
 } from "./backend.js";
 import { bodyLine, request } from "./http-probe.js";
 import { choosePort } from "./port.js";
-import { logTail, type SpawnedProcess, spawnBackendProcess, stopProcessGroup, waitUntil } from "./process.js";
+import {
+  logTail,
+  type SpawnedProcess,
+  spawnBackendProcess,
+  spawnLifetime,
+  stopProcessGroup,
+  waitUntil,
+} from "./process.js";
 import { type ArchiveFormat, findTool, installTool } from "./tool-install.js";
 
 /**
@@ -209,7 +216,7 @@ export const createOllamaBackend: BackendFactory = (settings, context): Backend 
         command: ollama,
         args: ["serve"],
         logFile: path.join(context.workDir, "ollama.log"),
-        lifetime: context.lifetime,
+        ...spawnLifetime(context),
         env: ollamaEnv(context.env, port, view.modelsDir, settings.contextSize),
       });
       const origin = `http://127.0.0.1:${port}`;
