@@ -23,7 +23,12 @@ export function storeEntryName(reference: string): string {
   if (ref.kind !== "layout") return reference;
   const parts = ref.path
     .split(/[\\/]+/)
-    .map((part) => part.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, ""))
+    .map((part) =>
+      part
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-+|-+$/g, ""),
+    )
     .filter((part) => part !== "");
   const version = `${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
   return `localhost/oci/${parts.join("/") || "root"}${version}`;
