@@ -66,7 +66,7 @@ export function serveArgs(
     "--port",
     String(settings.port),
     "--gpu",
-    settings.gpu === "none" ? "off" : "auto",
+    settings.gpu,
     "--ready-file",
     readyFile,
     ...(settings.threads === undefined ? [] : ["--threads", String(settings.threads)]),
