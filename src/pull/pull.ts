@@ -2,10 +2,10 @@ import { setMaxListeners } from "node:events";
 import type { Digest } from "../core/digest.js";
 import { DigestMismatchError } from "../core/errors.js";
 import { Limiter } from "../core/limit.js";
-import { isIndexMediaType } from "../core/media-types.js";
+import { decodeImageManifest, decodeManifest } from "../core/manifest-document.js";
 import { formatReference, isPinned, type Reference, referenceVersion } from "../core/ref.js";
-import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest, ReadOnlyTarget } from "../core/target.js";
-import { type ModelArtifact, recognizeArtifact } from "../model/artifact.js";
+import type { Descriptor, FetchedManifest, ImageManifest, ReadOnlyTarget } from "../core/target.js";
+import { type ModelArtifact, recognizeArtifact, weightFiles } from "../model/artifact.js";
 import type { ModelStore } from "../store/model-store.js";
 import { type ProgressSink, silentProgress } from "./progress.js";
 import { selectManifest } from "./select.js";
@@ -28,10 +28,12 @@ export interface PullResult {
   readonly digest: Digest;
   /** The reference pinned to that digest. */
   readonly reference: string;
-  /** Absolute path of the first GGUF file in the store. */
+  /** Absolute path of the first weight file in the store (the first GGUF file of a GGUF model). */
   readonly model: string;
-  /** Every GGUF file of the model, in order (shards). */
+  /** Every weight file of the model in the store, in order (GGUF shards). */
   readonly files: readonly string[];
+  /** The weights' format: only GGUF has a backend here. */
+  readonly weights: ModelArtifact["weights"];
   readonly downloadedBytes: number;
   readonly reusedBytes: number;
   /** Digest of the model manifest itself (differs from `digest` when an index was resolved). */
@@ -146,14 +148,13 @@ export async function resolveModel(
   fetch: (descriptor: Descriptor) => Promise<FetchedManifest>,
 ): Promise<Resolved> {
   const fetched = await fetch(top);
-  const document = JSON.parse(Buffer.from(fetched.bytes).toString("utf8")) as ImageManifest | ImageIndex;
-  if (isIndexMediaType(fetched.descriptor.mediaType) || "manifests" in document) {
-    const child = selectManifest(document as ImageIndex, top.digest);
+  const document = decodeManifest(fetched.bytes, `manifest ${top.digest}`, fetched.descriptor.mediaType);
+  if (document.kind === "index") {
+    const child = selectManifest(document.index, top.digest);
     const manifest = await fetch(child);
-    const parsed = JSON.parse(Buffer.from(manifest.bytes).toString("utf8")) as ImageManifest;
-    return { top: fetched, manifest, parsed };
+    return { top: fetched, manifest, parsed: decodeImageManifest(manifest.bytes, `manifest ${child.digest}`) };
   }
-  return { top: fetched, manifest: fetched, parsed: document as ImageManifest };
+  return { top: fetched, manifest: fetched, parsed: document.manifest };
 }
 
 function uniqueBlobs(descriptors: readonly Descriptor[]): Descriptor[] {
@@ -170,12 +171,13 @@ function result(
   downloadedBytes: number,
   reusedBytes: number,
 ): PullResult {
-  const files = artifact.gguf.map((d) => store.blobPath(d.digest));
+  const files = weightFiles(artifact).map((d) => store.blobPath(d.digest));
   return {
     digest: resolved.top.descriptor.digest,
     reference: formatReference({ ...ref, digest: resolved.top.descriptor.digest }),
     model: files[0] as string,
     files,
+    weights: artifact.weights,
     downloadedBytes,
     reusedBytes,
     manifestDigest: resolved.manifest.descriptor.digest,

@@ -29,18 +29,23 @@ describe("the embedded backend's serve command", () => {
       "--port",
       "0",
       "--gpu",
-      "off",
+      "none",
       "--ready-file",
       "/w/ready.json",
     ]);
     expect(
       serveArgs(model, { gpu: "cuda", port: 8080, threads: 2, contextSize: 512, readyTimeoutMs: 1 }, "/r").slice(7),
-    ).toEqual(["8080", "--gpu", "auto", "--ready-file", "/r", "--threads", "2", "--context-size", "512"]);
+    ).toEqual(["8080", "--gpu", "cuda", "--ready-file", "/r", "--threads", "2", "--context-size", "512"]);
   });
 
   it("picks node-llama-cpp's platform package for the OS, CPU and gpu input", () => {
     expect(platformPackage("none", "linux", "x64")).toBe("@node-llama-cpp/linux-x64");
-    expect(platformPackage("auto", "darwin", "arm64")).toBe("@node-llama-cpp/darwin-arm64");
+    expect(platformPackage("auto", "darwin", "arm64")).toBe("@node-llama-cpp/mac-arm64-metal");
+    expect(platformPackage("none", "win32", "x64")).toBe("@node-llama-cpp/win-x64");
+    expect(platformPackage("cuda", "win32", "x64")).toBe("@node-llama-cpp/win-x64-cuda");
+    expect(platformPackage("none", "linux", "arm64")).toBe("@node-llama-cpp/linux-arm64");
+    expect(() => platformPackage("cuda", "linux", "arm64")).toThrow("no CUDA build for linux/arm64");
+    expect(() => platformPackage("none", "freebsd", "x64")).toThrow("no build for freebsd/x64");
     expect(platformPackage("cuda", "linux", "x64")).toBe("@node-llama-cpp/linux-x64-cuda");
     expect(installPrefix("/tc", "none")).toBe(
       `/tc/cortex-model/node-llama-cpp/3.21.1/${process.platform}-${process.arch}`,
