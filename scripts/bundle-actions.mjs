@@ -55,6 +55,41 @@ function assets(found) {
   };
 }
 
+/**
+ * An optional peer dependency that is not installed stays a runtime import: the library that names it tries
+ * it and does without (CycloneDX's XML and validation plugins). Any other import that does not resolve fails
+ * the build.
+ */
+function optionalPeers() {
+  return {
+    name: "optional-peers",
+    setup(esbuild) {
+      esbuild.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === "resolving") return undefined;
+        const { kind, resolveDir, importer } = args;
+        const result = await esbuild.resolve(args.path, { kind, resolveDir, importer, pluginData: "resolving" });
+        if (result.errors.length === 0) return result;
+        return isOptionalPeer(importer, args.path) ? { path: args.path, external: true } : undefined;
+      });
+    },
+  };
+}
+
+function isOptionalPeer(importer, specifier) {
+  const name = specifier
+    .split("/")
+    .slice(0, specifier.startsWith("@") ? 2 : 1)
+    .join("/");
+  for (let dir = path.dirname(importer); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, "package.json");
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, "utf8"));
+    if (pkg.name === undefined) continue;
+    return pkg.peerDependenciesMeta?.[name]?.optional === true;
+  }
+  return false;
+}
+
 /** The licence of every package the bundle holds code from, with its licence file's text, sorted by name. */
 function licenses(inputs) {
   const packages = new Map();
@@ -101,7 +136,7 @@ const result = await build({
   metafile: true,
   write: false,
   logLevel: "warning",
-  plugins: [assets(found)],
+  plugins: [assets(found), optionalPeers()],
 });
 
 /** Every file the build makes, by path relative to the repository root. */

@@ -184,12 +184,25 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
     options.source === options.destination
       ? undefined
       : await copyResults(options.source, options.destination, manifest.descriptor, copyOptions);
-  const signature = options.sign
-    ? await signDigest(options.destination, manifest.descriptor, options.destination.name, options.sign.identity, {
-        ...(options.sign.legacy === false ? { legacy: false } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-      })
-    : undefined;
+  const signature = options.sign ? await signPromoted(options, options.sign, manifest) : undefined;
+  const outcomes = await moveTags(options, manifest, plans);
+  return { ...base, tags: outcomes, copy, ...(results ? { results } : {}), ...(signature ? { signature } : {}) };
+}
+
+/** Signs the digest in the destination, before any tag points at it there. */
+function signPromoted(
+  options: PromoteOptions,
+  sign: NonNullable<PromoteOptions["sign"]>,
+  manifest: FetchedManifest,
+): ReturnType<typeof signDigest> {
+  return signDigest(options.destination, manifest.descriptor, options.destination.name, sign.identity, {
+    ...(sign.legacy === false ? { legacy: false } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
+
+/** Each planned tag recorded in its history and moved, one after another. */
+async function moveTags(options: PromoteOptions, manifest: FetchedManifest, plans: readonly TagPlan[]) {
   const now = options.now ?? (() => new Date());
   const outcomes: TagOutcome[] = [];
   for (const plan of plans) {
@@ -205,7 +218,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
       throw withMovedTags(error, outcomes);
     }
   }
-  return { ...base, tags: outcomes, copy, ...(results ? { results } : {}), ...(signature ? { signature } : {}) };
+  return outcomes;
 }
 
 /** A tag moves unless an alias is held back or it already points at the digest. */

@@ -145,34 +145,12 @@ class TemplateWalker {
   /** Walks a node; returns whether it reaches an escape route (so a call on it is an escape call). */
   walk(node: Node): boolean {
     switch (node.type) {
-      case "Identifier": {
-        const name = node.value as string;
-        if (GADGET_GLOBALS.has(name) || DUNDER.test(name)) {
-          this.report(RULES.templateGadget, name, `names ${quoted(name)}, a known injection gadget`);
-          return true;
-        }
-        return false;
-      }
-      case "MemberExpression": {
-        const reached = this.walk(node.object as Node);
-        const property = node.property as Node;
-        const name = node.computed ? stringValue(property) : identifier(property);
-        if (name !== undefined) return this.attribute(name) || reached;
-        if (isConcatenation(property)) {
-          this.report(RULES.templateObfuscation, "[", "looks an item up by a name built from strings");
-        }
-        return this.walk(property) || reached;
-      }
-      case "FilterExpression": {
-        const reached = this.walk(node.operand as Node);
-        const { name, args } = filterParts(node);
-        if (name !== "attr") return args.filter(isNode).reduce((r, arg) => this.walk(arg) || r, reached);
-        const attribute = stringValue(args[0]);
-        if (attribute !== undefined) return this.attribute(attribute) || reached;
-        this.report(RULES.templateObfuscation, "attr", "reads an attribute through attr() with a computed name");
-        for (const arg of args) if (isNode(arg)) this.walk(arg);
-        return true;
-      }
+      case "Identifier":
+        return this.#identifier(node.value as string);
+      case "MemberExpression":
+        return this.#member(node);
+      case "FilterExpression":
+        return this.#filter(node);
       case "CallExpression": {
         const reached = this.walk(node.callee as Node);
         if (reached) {
@@ -181,16 +159,46 @@ class TemplateWalker {
         for (const arg of node.args as Node[]) this.walk(arg);
         return reached;
       }
-      case "StringLiteral": {
-        const value = node.value as string;
-        const dunder = DUNDER_INSIDE.exec(value)?.[0];
-        if (dunder !== undefined) {
-          this.report(RULES.templateObfuscation, dunder, `holds the string ${quoted(dunder)}, a dunder name`);
-        }
+      case "StringLiteral":
+        this.#string(node.value as string);
         return false;
-      }
       default:
         return children(node).reduce((reached, child) => this.walk(child) || reached, false);
+    }
+  }
+
+  #identifier(name: string): boolean {
+    if (!GADGET_GLOBALS.has(name) && !DUNDER.test(name)) return false;
+    this.report(RULES.templateGadget, name, `names ${quoted(name)}, a known injection gadget`);
+    return true;
+  }
+
+  #member(node: Node): boolean {
+    const reached = this.walk(node.object as Node);
+    const property = node.property as Node;
+    const name = node.computed ? stringValue(property) : identifier(property);
+    if (name !== undefined) return this.attribute(name) || reached;
+    if (isConcatenation(property)) {
+      this.report(RULES.templateObfuscation, "[", "looks an item up by a name built from strings");
+    }
+    return this.walk(property) || reached;
+  }
+
+  #filter(node: Node): boolean {
+    const reached = this.walk(node.operand as Node);
+    const { name, args } = filterParts(node);
+    if (name !== "attr") return args.filter(isNode).reduce((r, arg) => this.walk(arg) || r, reached);
+    const attribute = stringValue(args[0]);
+    if (attribute !== undefined) return this.attribute(attribute) || reached;
+    this.report(RULES.templateObfuscation, "attr", "reads an attribute through attr() with a computed name");
+    for (const arg of args) if (isNode(arg)) this.walk(arg);
+    return true;
+  }
+
+  #string(value: string): void {
+    const dunder = DUNDER_INSIDE.exec(value)?.[0];
+    if (dunder !== undefined) {
+      this.report(RULES.templateObfuscation, dunder, `holds the string ${quoted(dunder)}, a dunder name`);
     }
   }
 }

@@ -269,17 +269,26 @@ class StructureReader {
       throw new Stop(RULES.countLimit, `array ${quoted(key)} declares ${length} items; ${bound}`, countAt);
     }
     const items = Number(length);
-    if (itemType === STRING) {
-      for (let i = 0; i < items; i++) {
-        if (this.reader.skipBufferedString(this.limits.maxStringBytes)) continue;
-        await this.reader.skip(await this.length(`item ${i} of ${quoted(key)}`, this.limits.maxStringBytes));
-      }
-    } else if (itemType === ARRAY) {
-      for (let i = 0; i < items; i++) await this.array(key, depth + 1);
-    } else {
-      await this.reader.skip(items * itemBytes);
-    }
+    await this.skipItems(key, depth, { itemType, itemBytes, items });
     return { itemType, length: items };
+  }
+
+  /** Consumes an array's elements: strings one by one, nested arrays recursively, scalars in one skip. */
+  private async skipItems(
+    key: string,
+    depth: number,
+    array: { itemType: number; itemBytes: number; items: number },
+  ): Promise<void> {
+    const { itemType, itemBytes, items } = array;
+    if (itemType === ARRAY) {
+      for (let i = 0; i < items; i++) await this.array(key, depth + 1);
+      return;
+    }
+    if (itemType !== STRING) return this.reader.skip(items * itemBytes);
+    for (let i = 0; i < items; i++) {
+      if (this.reader.skipBufferedString(this.limits.maxStringBytes)) continue;
+      await this.reader.skip(await this.length(`item ${i} of ${quoted(key)}`, this.limits.maxStringBytes));
+    }
   }
 
   private async tensorInfo(): Promise<void> {
@@ -413,11 +422,8 @@ function tensorBytes(
 
 const TOKEN_ID = /^tokenizer\.ggml\.[a-z_]+_token_id$/;
 
-/** Every declared vocabulary size agrees, and special token ids fall inside the vocabulary. */
-function checkVocabulary(header: GgufHeader, findings: FindingList): void {
-  const tokens = header.metadata.get("tokenizer.ggml.tokens");
-  if (tokens === undefined || tokens.type !== ARRAY) return;
-  const size = tokens.length ?? 0;
+/** The vocabulary sizes a header declares besides its token list: score and type lists, the model's, tensors'. */
+function declaredVocabularySizes(header: GgufHeader): [string, number | undefined][] {
   const sizes: [string, number | undefined][] = [
     ["tokenizer.ggml.scores", header.metadata.get("tokenizer.ggml.scores")?.length],
     ["tokenizer.ggml.token_type", header.metadata.get("tokenizer.ggml.token_type")?.length],
@@ -431,7 +437,15 @@ function checkVocabulary(header: GgufHeader, findings: FindingList): void {
     const tensor = header.tensors.find((t) => t.name === name);
     if (tensor?.shape[1] !== undefined) sizes.push([`tensor ${name} rows`, Number(tensor.shape[1])]);
   }
-  for (const [what, declared] of sizes) {
+  return sizes;
+}
+
+/** Every declared vocabulary size agrees, and special token ids fall inside the vocabulary. */
+function checkVocabulary(header: GgufHeader, findings: FindingList): void {
+  const tokens = header.metadata.get("tokenizer.ggml.tokens");
+  if (tokens === undefined || tokens.type !== ARRAY) return;
+  const size = tokens.length ?? 0;
+  for (const [what, declared] of declaredVocabularySizes(header)) {
     if (declared !== undefined && declared !== size) {
       findings.add(RULES.vocabulary, `${what} is ${declared}, but tokenizer.ggml.tokens holds ${size} tokens`, {
         name: what,
@@ -462,13 +476,23 @@ const EXPECTED_TYPES: Readonly<Record<string, number>> = {
   "tokenizer.ggml.merges": ARRAY,
 };
 
+/** The type a key has and the type runtimes assume for it, when the two differ. */
+function wrongType(
+  key: string,
+  entry: { type: number; itemType?: number },
+): { actual: string; expected: string } | undefined {
+  const expected = key.startsWith("tokenizer.chat_template") ? STRING : EXPECTED_TYPES[key];
+  const wrongItems = key === "tokenizer.ggml.tokens" && entry.type === ARRAY && entry.itemType !== STRING;
+  if (!wrongItems && (expected === undefined || entry.type === expected)) return undefined;
+  const actual = entry.type === ARRAY ? `array of ${typeName(entry.itemType ?? -1)}` : typeName(entry.type);
+  return { actual, expected: typeName(expected ?? STRING) };
+}
+
 function checkKeyTypes(header: GgufHeader, findings: FindingList): void {
   for (const [key, entry] of header.metadata) {
-    const expected = key.startsWith("tokenizer.chat_template") ? STRING : EXPECTED_TYPES[key];
-    const wrongItems = key === "tokenizer.ggml.tokens" && entry.type === ARRAY && entry.itemType !== STRING;
-    if ((expected !== undefined && entry.type !== expected) || wrongItems) {
-      const actual = entry.type === ARRAY ? `array of ${typeName(entry.itemType ?? -1)}` : typeName(entry.type);
-      findings.add(RULES.valueType, `${key} is a ${actual}, not a ${typeName(expected ?? STRING)}`, {
+    const wrong = wrongType(key, entry);
+    if (wrong !== undefined) {
+      findings.add(RULES.valueType, `${key} is a ${wrong.actual}, not a ${wrong.expected}`, {
         byteOffset: entry.offset,
         name: key,
       });

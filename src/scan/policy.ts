@@ -85,29 +85,8 @@ function licenseAllowed(expression: string, allowed: ReadonlySet<string>): boole
 }
 
 export function checkPolicy(policy: ScanPolicy, facts: PolicyFacts, findings: FindingList): void {
-  if (policy.licenses) {
-    const allowed = new Set(policy.licenses.map((l) => l.toLowerCase()));
-    if (facts.licenses.length === 0) {
-      findings.add(RULES.policyLicense, "the model declares no licence (general.license or a licence file)");
-    }
-    for (const license of facts.licenses) {
-      if (!licenseAllowed(license, allowed)) {
-        findings.add(RULES.policyLicense, `licence ${quoted(license)} is not allowed by the policy`, {
-          name: license,
-        });
-      }
-    }
-  }
-  if (policy.architectures) {
-    const allowed = new Set(policy.architectures.map((a) => a.toLowerCase()));
-    const architecture = facts.architecture;
-    if (architecture === undefined || !allowed.has(architecture.toLowerCase())) {
-      const what = architecture === undefined ? "no architecture" : `architecture ${quoted(architecture)}`;
-      findings.add(RULES.policyArchitecture, `${what} is not allowed by the policy`, {
-        name: architecture ?? "general.architecture",
-      });
-    }
-  }
+  if (policy.licenses) checkLicenses(policy.licenses, facts.licenses, findings);
+  if (policy.architectures) checkArchitecture(policy.architectures, facts.architecture, findings);
   if (policy.maxSize !== undefined && facts.size > policy.maxSize) {
     findings.add(RULES.policySize, `the model is ${facts.size} bytes, more than the policy's ${policy.maxSize}`);
   }
@@ -116,6 +95,33 @@ export function checkPolicy(policy: ScanPolicy, facts: PolicyFacts, findings: Fi
       findings.add(RULES.policyRequiredKey, `metadata key ${quoted(key)} is required by the policy`, { name: key });
     }
   }
+}
+
+function checkLicenses(allowedLicenses: readonly string[], licenses: readonly string[], findings: FindingList): void {
+  const allowed = new Set(allowedLicenses.map((l) => l.toLowerCase()));
+  if (licenses.length === 0) {
+    findings.add(RULES.policyLicense, "the model declares no licence (general.license or a licence file)");
+  }
+  for (const license of licenses) {
+    if (!licenseAllowed(license, allowed)) {
+      findings.add(RULES.policyLicense, `licence ${quoted(license)} is not allowed by the policy`, {
+        name: license,
+      });
+    }
+  }
+}
+
+function checkArchitecture(
+  architectures: readonly string[],
+  architecture: string | undefined,
+  findings: FindingList,
+): void {
+  const allowed = new Set(architectures.map((a) => a.toLowerCase()));
+  if (architecture !== undefined && allowed.has(architecture.toLowerCase())) return;
+  const what = architecture === undefined ? "no architecture" : `architecture ${quoted(architecture)}`;
+  findings.add(RULES.policyArchitecture, `${what} is not allowed by the policy`, {
+    name: architecture ?? "general.architecture",
+  });
 }
 
 const SPDX_LINE = /SPDX-License-Identifier:\s*([^\s*#]+(?:\s+(?:OR|AND)\s+[^\s*#]+)*)/i;

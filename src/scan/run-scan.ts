@@ -77,7 +77,19 @@ async function write(file: string, text: string): Promise<void> {
 }
 
 export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
-  let report: ScanReport;
+  const report = await scanOf(request);
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  if (request.jsonFile) await write(request.jsonFile, json);
+  if (request.sarifFile) await write(request.sarifFile, `${JSON.stringify(sarifLog(report), null, 2)}\n`);
+  if (request.cycloneDxFile) await write(request.cycloneDxFile, cycloneDxBom(report));
+  if (!request.publish || report.subject.digest === undefined) return { report };
+  const pinned = formatReference(pinReference(parseReference(request.model), report.subject.digest));
+  const published = await publishModelResult(pinned, "scan", json, report.verdict === "pass", request.target);
+  return { report, published };
+}
+
+/** The report on a local GGUF file or on a model reference; any failure to read it is a ScanFailedError. */
+async function scanOf(request: ScanRequest): Promise<ScanReport> {
   const cwd = request.cwd ?? process.cwd();
   const file = path.resolve(cwd, request.model);
   const local = await isFile(file);
@@ -93,18 +105,10 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
       ...(request.signal && { signal: request.signal }),
       baseDir: cwd,
     };
-    report = local ? await scanGgufFiles([file], options) : await scanReference(parseReference(request.model), options);
+    return local ? await scanGgufFiles([file], options) : await scanReference(parseReference(request.model), options);
   } catch (error) {
     if (error instanceof ScanFailedError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new ScanFailedError(`could not scan ${request.model}: ${reason}`, { cause: error });
   }
-  const json = `${JSON.stringify(report, null, 2)}\n`;
-  if (request.jsonFile) await write(request.jsonFile, json);
-  if (request.sarifFile) await write(request.sarifFile, `${JSON.stringify(sarifLog(report), null, 2)}\n`);
-  if (request.cycloneDxFile) await write(request.cycloneDxFile, cycloneDxBom(report));
-  if (!request.publish || report.subject.digest === undefined) return { report };
-  const pinned = formatReference(pinReference(parseReference(request.model), report.subject.digest));
-  const published = await publishModelResult(pinned, "scan", json, report.verdict === "pass", request.target);
-  return { report, published };
 }

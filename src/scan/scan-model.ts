@@ -144,17 +144,13 @@ class ScanBuilder {
     this.findings.push(...list.list());
   }
 
-  report(
-    subject: ScanReport["subject"],
-    format: ModelSummary["format"],
-    options: ScanOptions,
-    sizeOfAll: number,
-  ): ScanReport {
+  /** What the first file's header says about the model, with the licences found and the total size. */
+  #summary(format: ModelSummary["format"], sizeOfAll: number): ModelSummary {
     const first = this.headers[0];
     const architecture = first && text(first, "general.architecture");
     const name = first && text(first, "general.name");
     const contextLength = first && architecture ? number(first, `${architecture}.context_length`) : undefined;
-    const model: ModelSummary = {
+    return {
       format,
       ...(architecture && { architecture }),
       ...(name && { name }),
@@ -164,6 +160,16 @@ class ScanBuilder {
       licenses: [...new Set(this.licenses)],
       size: sizeOfAll,
     };
+  }
+
+  report(
+    subject: ScanReport["subject"],
+    format: ModelSummary["format"],
+    options: ScanOptions,
+    sizeOfAll: number,
+  ): ScanReport {
+    const first = this.headers[0];
+    const model = this.#summary(format, sizeOfAll);
     if (options.policy) {
       const list = new FindingList(subject.reference ?? subject.file ?? "model");
       const metadataKeys = new Set(first ? first.metadata.keys() : []);
@@ -208,6 +214,31 @@ async function readSmallBlob(target: ReadOnlyTarget, descriptor: Descriptor, sig
   return (await buffer(await target.fetchBlob(descriptor, { ...(signal && { signal }) }))).toString("utf8");
 }
 
+/** A chat template layer is scanned, a licence layer identified; other layers are not fetched. */
+async function scanPart(
+  part: ReturnType<typeof recognizeArtifact>["parts"][number],
+  builder: ScanBuilder,
+  from: { target: ReadOnlyTarget; limits: ScanLimits; signal: AbortSignal | undefined },
+): Promise<void> {
+  const { descriptor } = part;
+  const { target, limits, signal } = from;
+  const file = { name: descriptor.digest, size: descriptor.size, digest: descriptor.digest };
+  if (part.role === "chat-template" && descriptor.mediaType === MediaType.dmrChatTemplate) {
+    builder.files.push({ role: "chat-template", ...file });
+    const name = part.filePath ?? "chat template layer";
+    if (descriptor.size > limits.maxTemplateBytes) builder.templateTooLarge(name, descriptor.digest, limits);
+    else builder.findings.push(...scanChatTemplate(await readSmallBlob(target, descriptor, signal), name, file.name));
+  }
+  if (part.role === "license") {
+    builder.files.push({ role: "license", ...file });
+    const stated =
+      descriptor.size <= MAX_TEXT_LAYER
+        ? identifyLicenseText(await readSmallBlob(target, descriptor, signal))
+        : undefined;
+    builder.licenses.push(stated ?? "LicenseRef-unidentified");
+  }
+}
+
 /** Scans the model a reference names, in a registry or an `oci:` layout; only GGUF headers are fetched. */
 export async function scanReference(ref: Reference, options: ScanOptions = {}): Promise<ScanReport> {
   const limits = options.limits ?? DEFAULT_LIMITS;
@@ -222,25 +253,7 @@ export async function scanReference(ref: Reference, options: ScanOptions = {}): 
     const file = { role: "gguf", name: descriptor.digest, size: descriptor.size, digest: descriptor.digest } as const;
     await builder.gguf(stream, file, limits);
   }
-  for (const part of artifact.parts) {
-    const { descriptor } = part;
-    const file = { name: descriptor.digest, size: descriptor.size, digest: descriptor.digest };
-    const jinja = part.role === "chat-template" && descriptor.mediaType === MediaType.dmrChatTemplate;
-    if (jinja) {
-      builder.files.push({ role: "chat-template", ...file });
-      const name = part.filePath ?? "chat template layer";
-      if (descriptor.size > limits.maxTemplateBytes) builder.templateTooLarge(name, descriptor.digest, limits);
-      else builder.findings.push(...scanChatTemplate(await readSmallBlob(target, descriptor, signal), name, file.name));
-    }
-    if (part.role === "license") {
-      builder.files.push({ role: "license", ...file });
-      const stated =
-        descriptor.size <= MAX_TEXT_LAYER
-          ? identifyLicenseText(await readSmallBlob(target, descriptor, signal))
-          : undefined;
-      builder.licenses.push(stated ?? "LicenseRef-unidentified");
-    }
-  }
+  for (const part of artifact.parts) await scanPart(part, builder, { target, limits, signal });
   const size = resolved.parsed.layers.reduce((sum, layer) => sum + layer.size, 0);
   const subject = { reference: formatReference(ref), digest: resolved.top.descriptor.digest };
   return builder.report(subject, artifact.format, options, size);

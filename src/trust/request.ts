@@ -68,15 +68,27 @@ export function signingIdentity(
   if (request.key !== undefined && request.keyless) {
     throw new TrustUsageError("sign with a key or keyless, not both");
   }
-  if (request.key !== undefined && pem !== undefined) {
-    lookups.onSecret?.(pem);
-    const password = request.keyPassword ?? lookups.env.COSIGN_PASSWORD;
-    if (password) lookups.onSecret?.(password);
-    const source = request.key.includes("-----BEGIN") ? "the signing key" : request.key;
-    const key = parsePrivateKey(pem, { ...(password ? { password } : {}), source });
-    return { kind: "key", key };
-  }
+  if (request.key !== undefined && pem !== undefined) return keyIdentity(request.key, pem, request, lookups);
   if (!request.keyless) return undefined;
+  return keylessIdentity(request, lookups);
+}
+
+function keyIdentity(
+  keyRequest: string,
+  pem: string,
+  request: SigningRequest,
+  lookups: Pick<TrustLookups, "env" | "onSecret">,
+): SigningIdentity {
+  lookups.onSecret?.(pem);
+  const password = request.keyPassword ?? lookups.env.COSIGN_PASSWORD;
+  if (password) lookups.onSecret?.(password);
+  const source = keyRequest.includes("-----BEGIN") ? "the signing key" : keyRequest;
+  const key = parsePrivateKey(pem, { ...(password ? { password } : {}), source });
+  return { kind: "key", key };
+}
+
+/** Keyless through Sigstore: an ambient OIDC token (SIGSTORE_ID_TOKEN) when given, and the instance's URLs. */
+function keylessIdentity(request: SigningRequest, lookups: Pick<TrustLookups, "env" | "onSecret">): SigningIdentity {
   const token = lookups.env.SIGSTORE_ID_TOKEN;
   if (token) lookups.onSecret?.(token);
   return {

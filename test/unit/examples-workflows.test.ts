@@ -130,27 +130,28 @@ describe("example workflows against this repository's actions", () => {
   );
 });
 
+/** Why a step that may publish results to a digest would fail to: no packages: write, or no credentials. */
+async function publishProblems(jobName: string, step: Step, permissions: Record<string, string>): Promise<string[]> {
+  const action = step.uses ? await localAction(step.uses) : undefined;
+  if (!action?.inputs.includes("publish")) return [];
+  const publish = String(step.with?.publish ?? action.defaults.publish ?? "false");
+  if (publish === "false") return [];
+  const problems: string[] = [];
+  if (permissions.packages !== "write") problems.push(`${jobName}: ${step.uses} publishes without packages: write`);
+  if (!step.with?.["registry-password"]) problems.push(`${jobName}: ${step.uses} publishes without credentials`);
+  return problems;
+}
+
 describe("example workflows that attach results to a digest", () => {
   it.each(examples)("%s grants packages: write and passes registry credentials wherever it publishes", async (name) => {
     const workflow = parse(await readFile(join(dir, name), "utf8")) as {
       permissions?: Record<string, string>;
-      jobs: Record<
-        string,
-        { permissions?: Record<string, string>; steps?: { uses?: string; with?: Record<string, unknown> }[] }
-      >;
+      jobs: Record<string, { permissions?: Record<string, string>; steps?: Step[] }>;
     };
     const problems: string[] = [];
     for (const [jobName, job] of Object.entries(workflow.jobs)) {
-      for (const step of job.steps ?? []) {
-        const action = step.uses ? await localAction(step.uses) : undefined;
-        if (!action?.inputs.includes("publish")) continue;
-        const publish = String(step.with?.publish ?? action.defaults.publish ?? "false");
-        if (publish === "false") continue;
-        const permissions = job.permissions ?? workflow.permissions ?? {};
-        if (permissions.packages !== "write")
-          problems.push(`${jobName}: ${step.uses} publishes without packages: write`);
-        if (!step.with?.["registry-password"]) problems.push(`${jobName}: ${step.uses} publishes without credentials`);
-      }
+      const permissions = job.permissions ?? workflow.permissions ?? {};
+      for (const step of job.steps ?? []) problems.push(...(await publishProblems(jobName, step, permissions)));
     }
     expect(problems).toEqual([]);
   });

@@ -7,7 +7,7 @@ import { PromoteUsageError } from "../../promote/errors.js";
 import { isResultKind, RESULT_KINDS } from "../../promote/policy.js";
 import { publishToTarget } from "../../promote/publish.js";
 import { documentPassed } from "../../promote/results.js";
-import { type Command, parseCommandArgs, writeJson } from "../command.js";
+import { type Command, type CommandIO, parseCommandArgs, writeJson } from "../command.js";
 import { publishSigning } from "../publish-signing.js";
 import { signingOptions, signingUsage } from "../trust-flags.js";
 
@@ -46,15 +46,7 @@ export const publishResultCommand: Command = {
     if (!values.file) throw new PromoteUsageError("--file <results.json> is required");
     if (values.passed && values.failed) throw new PromoteUsageError("give --passed or --failed, not both");
     const file = path.resolve(io.cwd, values.file);
-    const bytes = await readFile(file).catch((error: unknown) => {
-      throw new PromoteUsageError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
-    });
-    let document: unknown;
-    try {
-      document = JSON.parse(bytes.toString("utf8"));
-    } catch (error) {
-      throw new PromoteUsageError(`${file} is not JSON`, { cause: error });
-    }
+    const { bytes, document } = await readResults(file);
     const passed = values.passed ? true : values.failed ? false : documentPassed(kind, document);
     if (passed === undefined) {
       throw new PromoteUsageError(`${file} does not say whether the ${kind} run passed: give --passed or --failed`);
@@ -74,12 +66,28 @@ export const publishResultCommand: Command = {
     );
     if (values.json)
       writeJson(io, { subject: ref.digest, kind, passed, descriptor, ...(attestation ? { attestation } : {}) });
-    else {
-      io.stdout.write(
-        `attached ${kind} result (${passed ? "passed" : "failed"}) ${descriptor.digest} to ${ref.digest}\n`,
-      );
-      if (attestation) io.stdout.write(`attached signed ${kind} attestation ${attestation.digest}\n`);
-    }
+    else report(io, { kind, passed, subject: ref.digest, artifact: descriptor.digest, attestation });
     return 0;
   },
 };
+
+/** The results file's bytes, as given, and the JSON document they hold. */
+async function readResults(file: string): Promise<{ bytes: Buffer; document: unknown }> {
+  const bytes = await readFile(file).catch((error: unknown) => {
+    throw new PromoteUsageError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
+  });
+  try {
+    return { bytes, document: JSON.parse(bytes.toString("utf8")) };
+  } catch (error) {
+    throw new PromoteUsageError(`${file} is not JSON`, { cause: error });
+  }
+}
+
+function report(
+  io: CommandIO,
+  attached: { kind: string; passed: boolean; subject: string; artifact: string; attestation?: { digest: string } },
+): void {
+  const { kind, passed, subject, artifact, attestation } = attached;
+  io.stdout.write(`attached ${kind} result (${passed ? "passed" : "failed"}) ${artifact} to ${subject}\n`);
+  if (attestation) io.stdout.write(`attached signed ${kind} attestation ${attestation.digest}\n`);
+}

@@ -5,13 +5,13 @@ import { caseReport, comparisonReport, summaryLine } from "../../compat/reporter
 import { resultsJson } from "../../compat/reporters/json.js";
 import { junitXml } from "../../compat/reporters/junit.js";
 import { markdownSummary } from "../../compat/reporters/markdown.js";
-import { exitCodeFor } from "../../compat/results.js";
+import { type CompatResults, exitCodeFor } from "../../compat/results.js";
 import { formatIssue, SuiteError } from "../../compat/suite-error.js";
 import { loadSuite } from "../../compat/suite-load.js";
 import { type Endpoint, testModel } from "../../compat/test-model.js";
 import { parseTestSettings } from "../../compat/test-request.js";
 import { parsePinnedSource } from "../../promote/endpoints.js";
-import { type Command, flagSource, parseCommandArgs } from "../command.js";
+import { type Command, type CommandIO, flagSource, parseCommandArgs } from "../command.js";
 import { publishSigning } from "../publish-signing.js";
 import { signingOptions, signingUsage } from "../trust-flags.js";
 
@@ -62,6 +62,56 @@ const options = {
   ...signingOptions,
 } as const;
 
+type Values = ReturnType<typeof parseCommandArgs<typeof options>>["values"];
+type TestSettings = ReturnType<typeof parseTestSettings>;
+
+/** The endpoint under test, with what the results record about its model, and the one compared with it. */
+function endpoints(
+  settings: TestSettings,
+  reference: string | undefined,
+  pinned: string | undefined,
+): { endpoint: Endpoint; compare?: Endpoint } {
+  const digest = settings.digest ?? pinned;
+  const endpoint: Endpoint = {
+    client: new OpenAIClient({ baseUrl: settings.baseUrl }),
+    model: {
+      name: settings.model,
+      ...(reference !== undefined && { reference }),
+      ...(digest !== undefined && { digest }),
+    },
+    ...(settings.backend !== undefined && { backend: settings.backend }),
+  };
+  if (!settings.compare) return { endpoint };
+  const compare = {
+    client: new OpenAIClient({ baseUrl: settings.compare.baseUrl }),
+    model: { name: settings.compare.model },
+  };
+  return { endpoint, compare };
+}
+
+/** The report files asked for, and the results attached (and signed) when --publish names the model. */
+async function writeOutputs(
+  results: CompatResults,
+  run: { values: Values; settings: TestSettings; signing: Awaited<ReturnType<typeof publishSigning>> | undefined },
+  io: CommandIO,
+): Promise<void> {
+  const { values, settings, signing } = run;
+  const path = (file: string | undefined) => (file === undefined ? undefined : resolve(io.cwd, file));
+  const jsonPath = path(values.json);
+  const summaryPath = path(values.summary);
+  if (jsonPath) await writeFile(jsonPath, resultsJson(results));
+  if (settings.junit) await writeFile(settings.junit, junitXml(results));
+  if (summaryPath) await writeFile(summaryPath, markdownSummary(results));
+  if (values.publish === undefined) return;
+  const { publishModelResult } = await import("../../promote/publish.js");
+  const passed = results.summary.verdict === "pass";
+  const published = await publishModelResult(values.publish, "compat", resultsJson(results), passed, signing);
+  io.stderr.write(`cortex-model test: results attached to ${published.model} as ${published.artifact.digest}\n`);
+  if (published.attestation) {
+    io.stderr.write(`cortex-model test: signed attestation attached as ${published.attestation.digest}\n`);
+  }
+}
+
 export const test: Command = {
   name: "test",
   summary: "run a compatibility suite against an OpenAI-compatible endpoint",
@@ -82,21 +132,7 @@ export const test: Command = {
       return error.exitCode;
     }
 
-    const reference = values.ref ?? values.publish;
-    const digest = settings.digest ?? publishRef?.digest;
-    const endpoint: Endpoint = {
-      client: new OpenAIClient({ baseUrl: settings.baseUrl }),
-      model: {
-        name: settings.model,
-        ...(reference !== undefined && { reference }),
-        ...(digest !== undefined && { digest }),
-      },
-      ...(settings.backend !== undefined && { backend: settings.backend }),
-    };
-    const compare: Endpoint | undefined = settings.compare && {
-      client: new OpenAIClient({ baseUrl: settings.compare.baseUrl }),
-      model: { name: settings.compare.model },
-    };
+    const { endpoint, compare } = endpoints(settings, values.ref ?? values.publish, publishRef?.digest);
     const recordPath = path(values.record);
 
     const results = await testModel({
@@ -114,20 +150,7 @@ export const test: Command = {
     const comparison = comparisonReport(results);
     if (comparison.length > 0) io.stdout.write(`\n${comparison.join("\n")}\n`);
     io.stdout.write(`\n${summaryLine(results.summary)}\n`);
-    const jsonPath = path(values.json);
-    const summaryPath = path(values.summary);
-    if (jsonPath) await writeFile(jsonPath, resultsJson(results));
-    if (settings.junit) await writeFile(settings.junit, junitXml(results));
-    if (summaryPath) await writeFile(summaryPath, markdownSummary(results));
-    if (values.publish !== undefined) {
-      const { publishModelResult } = await import("../../promote/publish.js");
-      const passed = results.summary.verdict === "pass";
-      const published = await publishModelResult(values.publish, "compat", resultsJson(results), passed, signing);
-      io.stderr.write(`cortex-model test: results attached to ${published.model} as ${published.artifact.digest}\n`);
-      if (published.attestation) {
-        io.stderr.write(`cortex-model test: signed attestation attached as ${published.attestation.digest}\n`);
-      }
-    }
+    await writeOutputs(results, { values, settings, signing }, io);
     return exitCodeFor(results.summary);
   },
 };
