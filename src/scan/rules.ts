@@ -138,6 +138,14 @@ export const RULES = {
     "Declared vocabulary sizes disagree (tokens, scores, token types, embedding rows) or a special token id is outside the vocabulary.",
     "Token ids index these arrays and the embedding matrix; a mismatch reads out of bounds at inference time.",
   ),
+  shards: rule(
+    "gguf/shards",
+    "GgufShards",
+    "error",
+    6,
+    "The shards of a split model disagree: split.no out of order, split.count or split.tensors.count not matching, or a tensor in two shards.",
+    "Runtimes load split models by these keys; a shard set that disagrees with itself loads the wrong tensors or reads past a shard.",
+  ),
   headerLimit: rule(
     "gguf/header-limit",
     "GgufHeaderLimit",

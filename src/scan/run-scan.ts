@@ -4,6 +4,7 @@ import type { OpenTargetOptions } from "../copy/targets.js";
 import { CortexError } from "../core/errors.js";
 import { formatReference, parseReference, pinReference } from "../core/ref.js";
 import { booleanSetting, requiredSetting, type SettingSource } from "../core/settings.js";
+import { ggufFiles } from "../model/gguf-shards.js";
 import { type PublishedResult, publishModelResult } from "../promote/publish.js";
 import { cycloneDxBom } from "./cyclonedx.js";
 import { loadScanPolicy } from "./policy.js";
@@ -93,7 +94,9 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
       ...(request.signal && { signal: request.signal }),
       baseDir: cwd,
     };
-    report = local ? await scanGgufFiles([file], options) : await scanReference(parseReference(request.model), options);
+    report = local
+      ? await scanGgufFiles(await ggufFiles(file), options)
+      : await scanReference(parseReference(request.model), options);
   } catch (error) {
     if (error instanceof ScanFailedError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
