@@ -209,9 +209,14 @@ export function scanChatTemplate(source: string, templateName: string, artifact:
     findings.add(RULES.templateParse, `${templateName}: does not parse (${(error as Error).message})`, {
       name: templateName,
     });
-    // A template the parser refuses may still render elsewhere: its dunder names are found in the text.
+    // A template the parser refuses may still render elsewhere: its dunder names and its loads of other
+    // templates (which reach the renderer's file system when it has a loader) are found in the text.
     for (const match of source.matchAll(/__[A-Za-z]\w*__/g)) {
       walker.report(RULES.templateDunder, match[0], `names the dunder attribute ${quoted(match[0])}`);
+    }
+    for (const match of source.matchAll(/\{%[-+]?\s*(include|import|extends|from)\b/g)) {
+      const statement = match[1] as string;
+      walker.report(RULES.templateGadget, match[0], `loads another template with ${quoted(statement)}`);
     }
     return findings.list();
   }

@@ -175,8 +175,8 @@ export const RULES = {
     "ChatTemplateGadget",
     "error",
     9,
-    "A chat template names a known template-injection gadget (lipsum, cycler, joiner, self, request, config, os, popen, import, eval, ...).",
-    "These names lead from a Jinja template to Python's globals and to command execution; chat templates never need them.",
+    "A chat template names a known template-injection gadget (lipsum, cycler, joiner, self, request, config, os, popen, eval, ...) or loads another template (include, import, extends).",
+    "These names lead from a Jinja template to Python's globals and to command execution, and loads reach the renderer's file system; chat templates never need them.",
   ),
   templateCall: rule(
     "template/escape-call",

@@ -68,6 +68,11 @@ describe("chat template scan", () => {
     expect([...new Set(rules(template))]).toEqual(expected);
   });
 
+  it("reports templates that load other templates, which a renderer with a loader reads from its file system", () => {
+    expect(rules("{% include '/etc/passwd' %}")).toEqual(["template/parse", "template/gadget"]);
+    expect(rules("{%- from 'x' import y %}{{ y }}")).toEqual(["template/parse", "template/gadget"]);
+  });
+
   it("reports a template the parser refuses, and still finds the dunder names in it (CVE-2024-34359's payload)", () => {
     const payload =
       "{% for x in ().__class__.__base__.__subclasses__() %}{% if \"warning\" in x.__name__ %}{{x()._module.__builtins__['__import__']('os').popen(\"touch /tmp/pwned\")}}{%endif%}{% endfor %}";
