@@ -62,6 +62,7 @@ describe("chat template scan", () => {
       ["template/obfuscated-name", "template/escape-call"],
     ],
     ["{{ request.application }}", ["template/gadget"]],
+    ["{{ '{0.__init__.__globals__}'.format(messages) }}", ["template/dunder", "template/escape-call"]],
     ["{{ config.items() }}", ["template/gadget", "template/escape-call"]],
     ["{% set x = '\\x5f\\x5fglobals\\x5f\\x5f' %}{{ x }}", ["template/obfuscated-name"]],
   ])("reports %s", (template, expected) => {
