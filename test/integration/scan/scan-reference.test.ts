@@ -11,8 +11,10 @@ import { promote } from "../../../src/promote/promote.js";
 import { listResults } from "../../../src/promote/results.js";
 import { openRepository } from "../../../src/registry/index.js";
 import { runScan } from "../../../src/scan/run-scan.js";
+import { blob, jsonContent } from "../../helpers/artifacts.js";
 import { ggufBytes } from "../../helpers/crafted-gguf.js";
 import { makeModelLayout, tempDir } from "../../helpers/model-layout.js";
+import { startOllamaLikeRegistry } from "../../helpers/ollama-registry.js";
 import { startRegistry, type TestRegistry } from "../../helpers/registry.js";
 import { startThrottleProxy } from "../../helpers/throttle-proxy.js";
 
@@ -104,6 +106,44 @@ describe("scanning a model by reference, publishing the result, and promotion re
       expect(proxy.bytes).toBeLessThan(16 * 2 ** 20);
     } finally {
       await proxy.stop();
+    }
+  });
+
+  it("scans an Ollama model (blobs behind a redirect): the GGUF's template is checked, the Go template layer is not Jinja", async () => {
+    const base = knownAnswerModel({ answers: [{ prompt: "say hi", answer: "hello" }] });
+    const injected = ggufBytes({
+      ...base,
+      metadata: [
+        ...base.metadata.filter(([key]) => key !== "tokenizer.chat_template"),
+        ["tokenizer.chat_template", { type: "string", value: "{{ joiner.__init__.__globals__ }}" }],
+      ],
+    });
+    const model = blob(injected, MediaType.ollamaModel);
+    const template = blob(text("{{ .Prompt }}{{ range .Messages }}{{ .Content }}{{ end }}"), MediaType.ollamaTemplate);
+    const license = blob(text("MIT License\n\nCopyright (c) 2026"), MediaType.ollamaLicense);
+    const config = jsonContent({ model_format: "gguf" }, MediaType.dockerContainerConfig);
+    const manifest = jsonContent(
+      {
+        schemaVersion: 2,
+        mediaType: MediaType.dockerManifest,
+        config: config.descriptor,
+        layers: [model.descriptor, template.descriptor, license.descriptor],
+      },
+      MediaType.dockerManifest,
+    );
+    const ollama = await startOllamaLikeRegistry();
+    try {
+      for (const part of [model, template, license, config]) ollama.putBlob(part.bytes);
+      ollama.putManifest("library/tiny", "1b", manifest.bytes);
+      const { report } = await runScan({ model: `${ollama.host}/library/tiny:1b`, target: { env: {} } });
+      expect(report.model).toMatchObject({ format: "ollama", architecture: "llama", licenses: ["MIT"] });
+      expect(report.files.map((f) => f.role)).toEqual(["gguf", "license"]);
+      expect([...new Set(report.findings.map((f) => [f.ruleId, f.artifact].join(" ")))]).toEqual([
+        `template/gadget ${model.descriptor.digest}`,
+        `template/dunder ${model.descriptor.digest}`,
+      ]);
+    } finally {
+      await ollama.close();
     }
   });
 
