@@ -1,9 +1,10 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { type Digest, isDigest, sha256Digest } from "../core/digest.js";
 import { CortexError } from "../core/errors.js";
 import { Annotation } from "../core/media-types.js";
 import type { Reference } from "../core/ref.js";
-import type { ImageManifest } from "../core/target.js";
+import type { Descriptor, ImageManifest } from "../core/target.js";
 import {
   type OllamaName,
   type OllamaView,
@@ -12,10 +13,9 @@ import {
   writeOllamaView,
 } from "../ollama/store-view.js";
 import type { PullResult } from "../pull/pull.js";
-import { writeFileAtomic } from "../store/files.js";
+import { checkContent, writeFileAtomic } from "../store/files.js";
 import { linkOrCopy } from "../store/link.js";
 import type { ModelStore } from "../store/model-store.js";
-import { keptOllamaBlobs } from "./ollama-to-dmr.js";
 
 /** A migrated model whose kept Ollama manifest does not fit its own artifact (edited or damaged annotations). */
 export class OllamaRestoreError extends CortexError {}
@@ -47,13 +47,8 @@ export async function writeIntoOllama(options: IntoOllamaOptions): Promise<IntoO
   }
   const manifestBytes = Buffer.from(original, "base64");
   const ollamaName = parseOllamaName(name);
-  let manifest: ImageManifest;
-  try {
-    manifest = JSON.parse(manifestBytes.toString("utf8")) as ImageManifest;
-  } catch (error) {
-    throw new OllamaRestoreError(`${options.pulled.reference}: the kept Ollama manifest is not JSON`, { cause: error });
-  }
-  const kept = keptOllamaBlobs(annotations);
+  const manifest = keptManifest(manifestBytes, options.pulled.reference);
+  const kept = keptOllamaBlobs(annotations, options.pulled.reference);
   const blobsDir = path.join(options.modelsDir, "blobs");
   await fs.mkdir(blobsDir, { recursive: true });
   for (const descriptor of [manifest.config, ...manifest.layers]) {
@@ -90,4 +85,75 @@ function parseOllamaName(text: string): OllamaName {
   }
   const [host, namespace, model, tag] = parts as [string, string, string, string];
   return { host, namespace, model, tag };
+}
+
+function keptJson(text: string, annotation: string, reference: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new OllamaRestoreError(`${reference}: annotation ${annotation} is not JSON`, { cause: error });
+  }
+}
+
+function isDescriptor(value: unknown): value is Descriptor {
+  const d = value as Descriptor | null;
+  return (
+    typeof d === "object" &&
+    d !== null &&
+    typeof d.mediaType === "string" &&
+    typeof d.digest === "string" &&
+    isDigest(d.digest) &&
+    Number.isSafeInteger(d.size) &&
+    d.size >= 0
+  );
+}
+
+/** The Ollama manifest kept in the artifact, checked to have a config and layers that are descriptors. */
+function keptManifest(bytes: Uint8Array, reference: string): ImageManifest {
+  const annotation = Annotation.ollamaManifest;
+  const manifest = keptJson(Buffer.from(bytes).toString("utf8"), annotation, reference) as ImageManifest | null;
+  const ok =
+    typeof manifest === "object" &&
+    manifest !== null &&
+    isDescriptor(manifest.config) &&
+    Array.isArray(manifest.layers) &&
+    manifest.layers.every(isDescriptor);
+  if (!ok) {
+    throw new OllamaRestoreError(
+      `${reference}: annotation ${annotation} is not an Ollama manifest (a config and a list of layers with digests and sizes)`,
+    );
+  }
+  return manifest;
+}
+
+/** The kept Ollama blobs of a migrated manifest (digest -> base64), each checked against its digest. */
+function keptOllamaBlobs(annotations: Readonly<Record<string, string>>, reference: string): Map<Digest, Uint8Array> {
+  const annotation = Annotation.ollamaBlobs;
+  const text = annotations[annotation];
+  const blobs = new Map<Digest, Uint8Array>();
+  if (text === undefined) return blobs;
+  const parsed = keptJson(text, annotation, reference);
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new OllamaRestoreError(`${reference}: annotation ${annotation} is not an object of digests to base64 bytes`);
+  }
+  for (const [digest, base64] of Object.entries(parsed)) {
+    if (!isDigest(digest) || typeof base64 !== "string") {
+      throw new OllamaRestoreError(
+        `${reference}: annotation ${annotation} maps ${JSON.stringify(digest).slice(0, 80)} to something other than base64 bytes of a sha256 digest`,
+      );
+    }
+    const bytes = Buffer.from(base64, "base64");
+    try {
+      checkContent({ mediaType: "", digest, size: bytes.byteLength }, bytes.byteLength, sha256Digest(bytes), digest);
+    } catch (error) {
+      throw new OllamaRestoreError(
+        `${reference}: annotation ${annotation} holds content that does not match ${digest}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    blobs.set(digest, bytes);
+  }
+  return blobs;
 }

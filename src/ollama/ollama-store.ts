@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { CortexError } from "../core/errors.js";
 import type { ImageManifest } from "../core/target.js";
-import { type OllamaName, ollamaModelId } from "./store-view.js";
+import { type OllamaName, ollamaBlobPath, ollamaModelId } from "./store-view.js";
 
 /** An Ollama models directory that cannot be read (missing, no manifests/ folder). */
 export class OllamaStoreError extends CortexError {}
@@ -98,4 +98,19 @@ export function matchesOllamaModel(model: OllamaStoreModel, selector: string): b
   return [model.id, `${base}:${tag}`, `${namespace}/${base}:${tag}`, `${host}/${namespace}/${base}:${tag}`].includes(
     withTag,
   );
+}
+
+/**
+ * The file holding a blob of an Ollama models directory, with symbolic links resolved. A link that leads out
+ * of the directory is refused: migration reads and hard-links what it finds, and must not carry a file from
+ * elsewhere on the machine into its output under a digest the directory merely claims.
+ */
+export async function ollamaBlobFile(modelsDir: string, digest: string): Promise<string> {
+  const file = ollamaBlobPath(modelsDir, digest);
+  const [root, real] = await Promise.all([fs.realpath(modelsDir), fs.realpath(file)]);
+  const relative = path.relative(root, real);
+  if (relative === "" || relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+    throw new OllamaStoreError(`blob ${digest} of ${modelsDir} is a link to ${real}, outside the models directory`);
+  }
+  return real;
 }

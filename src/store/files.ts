@@ -84,20 +84,27 @@ export async function writeVerified(
   }
 }
 
-/** sha256 of a file, streamed. */
-export async function hashFile(file: string): Promise<{ digest: string; size: number }> {
+/** Which file on which file system: a hard link to the same content has the same identity. */
+export interface FileIdentity {
+  readonly dev: number;
+  readonly ino: number;
+}
+
+/** sha256 of a file, streamed, and the identity of the file that was read (a path may be replaced meanwhile). */
+export async function hashFile(file: string): Promise<{ digest: string; size: number; identity: FileIdentity }> {
   const hash = createHash("sha256");
   let size = 0;
   const handle = await fs.open(file, "r");
   try {
-    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20 })) {
+    const { dev, ino } = await handle.stat();
+    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false })) {
       hash.update(chunk as Buffer);
       size += (chunk as Buffer).byteLength;
     }
+    return { digest: `sha256:${hash.digest("hex")}`, size, identity: { dev, ino } };
   } finally {
     await handle.close();
   }
-  return { digest: `sha256:${hash.digest("hex")}`, size };
 }
 
 export async function fileExists(file: string): Promise<boolean> {

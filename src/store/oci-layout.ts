@@ -155,9 +155,10 @@ export class OciLayout implements Target {
     }
   }
 
+  /** A regular file of the right size; a symbolic link is not content this layout holds, wherever it points. */
   async exists(descriptor: Descriptor): Promise<boolean> {
     try {
-      const stat = await fs.stat(this.blobPath(descriptor.digest));
+      const stat = await fs.lstat(this.blobPath(descriptor.digest));
       return stat.isFile() && stat.size === descriptor.size;
     } catch {
       return false;
