@@ -12,7 +12,7 @@ import {
 } from "../core/ref.js";
 import type { Descriptor } from "../core/target.js";
 import { createProgress } from "../pull/progress.js";
-import { type PullResult, pull, pullFromStore, resolveModel } from "../pull/pull.js";
+import { damagedBlobWarning, type PullResult, pull, pullFromStore, resolveModel } from "../pull/pull.js";
 import { ModelStore } from "../store/model-store.js";
 import { PullModel } from "./constants.js";
 import { booleanInput, InputError, maskSecret, optionalInput, requiredInput } from "./inputs.js";
@@ -87,7 +87,8 @@ export function defaultStore(env: NodeJS.ProcessEnv): string {
 export async function pullModel(inputs: PullModelInputs, options: PullModelOptions = {}): Promise<PullModelOutputs> {
   const store = await ModelStore.open({ dir: inputs.store });
   // A pinned model already in the store (a self-hosted runner's tool cache) needs neither the network nor the cache.
-  const local = await pullFromStore(store, inputs.model);
+  const onDamaged = (blob: Descriptor) => core.warning(damagedBlobWarning(store, blob));
+  const local = await pullFromStore(store, inputs.model, { onDamaged });
   if (local) {
     return {
       digest: local.digest,
@@ -125,6 +126,7 @@ export async function pullModel(inputs: PullModelInputs, options: PullModelOptio
   const restored = inputs.cache ? await restoreModel(cached) : undefined;
   const pulled = await pull(source, pinned, store, {
     progress: createProgress(process.stdout, { label: formatReference(pinned), tty: false }),
+    onDamaged,
   });
   const mustSave = inputs.cache && !restored?.hit;
   if (mustSave && options.save !== "defer") await saveModel(cached);

@@ -99,7 +99,7 @@ async function placeInLayout(layer: DmrFromOllama["layers"][number], layout: Oci
   await fs.rm(target, { force: true });
   try {
     await fs.link(layer.file, target);
-    const placed = await fs.lstat(target);
+    const placed = await fs.lstat(target, { bigint: true });
     if (placed.isFile() && placed.ino === layer.identity.ino && placed.dev === layer.identity.dev) return "linked";
     await fs.rm(target, { force: true });
     throw new OllamaSourceError(`${layer.file} changed after it was checked against ${layer.descriptor.digest}`);

@@ -139,7 +139,7 @@ async function checkBlob(model: OllamaStoreModel, descriptor: Descriptor): Promi
       cause: error,
     });
   }
-  return { file, identity: actual.identity };
+  return { file, identity: { dev: actual.stat.dev, ino: actual.stat.ino } };
 }
 
 /** Ollama's `num_ctx` parameter, which is what DMR calls context_size. */

@@ -14,7 +14,7 @@ import type {
   ImageManifest,
   Target,
 } from "../core/target.js";
-import { checkContent, writeFileAtomic, writeVerified } from "./files.js";
+import { checkContent, isReadOnlyError, writeFileAtomic, writeVerified } from "./files.js";
 import { withLock } from "./lock.js";
 
 /** A directory that is not a usable OCI image layout. */
@@ -66,8 +66,13 @@ export class OciLayout implements Target {
         );
       }
     }
-    await fs.mkdir(path.join(root, "blobs", "sha256"), { recursive: true });
-    await fs.mkdir(path.join(root, INGEST_DIR), { recursive: true });
+    try {
+      await fs.mkdir(path.join(root, "blobs", "sha256"), { recursive: true });
+      await fs.mkdir(path.join(root, INGEST_DIR), { recursive: true });
+    } catch (error) {
+      // A layout on a read-only file system is read as it is; writing to it fails where it is tried.
+      if (marker === undefined || !isReadOnlyError(error)) throw error;
+    }
     if (marker === undefined) {
       await createIfMissing(path.join(root, INDEX_FILE), `${JSON.stringify(emptyIndex())}\n`);
       await createIfMissing(path.join(root, LAYOUT_FILE), `${JSON.stringify({ imageLayoutVersion: "1.0.0" })}\n`);

@@ -16,8 +16,9 @@ import { openTarget } from "../../copy/targets.js";
 import { CortexError, UsageError } from "../../core/errors.js";
 import { isAlive } from "../../core/process-alive.js";
 import { formatReference, isPinned } from "../../core/ref.js";
+import type { Descriptor } from "../../core/target.js";
 import { createProgress } from "../../pull/progress.js";
-import { pull, pullFromStore } from "../../pull/pull.js";
+import { damagedBlobWarning, pull, pullFromStore } from "../../pull/pull.js";
 import { ModelStore } from "../../store/model-store.js";
 import { type Command, parseCommandArgs } from "../command.js";
 import { parsePositiveInt } from "../sizes.js";
@@ -223,9 +224,10 @@ export const setup: Command = {
           const store = await ModelStore.open({ ...(storeDir ? { dir: storeDir } : {}), env: io.env });
           const label = formatReference(reference);
           const progress = createProgress(io.stderr, { label, tty: io.stderr.isTTY === true });
+          const onDamaged = (blob: Descriptor) => log(`warning: ${damagedBlobWarning(store, blob)}`);
           const pulled =
-            (await pullFromStore(store, reference)) ??
-            (await pull(await openTarget(reference, { env: io.env }), reference, store, { progress }));
+            (await pullFromStore(store, reference, { onDamaged })) ??
+            (await pull(await openTarget(reference, { env: io.env }), reference, store, { progress, onDamaged }));
           if (!isPinned(reference)) {
             log(`warning: ${label} is not pinned to a digest; it resolved to ${pulled.digest}: ${pulled.reference}`);
           }
