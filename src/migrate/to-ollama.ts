@@ -1,4 +1,3 @@
-import { promises as fs } from "node:fs";
 import path from "node:path";
 import { type Digest, isDigest, sha256Digest } from "../core/digest.js";
 import { CortexError } from "../core/errors.js";
@@ -6,6 +5,7 @@ import { Annotation } from "../core/media-types.js";
 import type { Reference } from "../core/ref.js";
 import type { Descriptor, ImageManifest } from "../core/target.js";
 import {
+  makeDirInside,
   type OllamaName,
   type OllamaView,
   ollamaBlobPath,
@@ -50,7 +50,7 @@ export async function writeIntoOllama(options: IntoOllamaOptions): Promise<IntoO
   const manifest = keptManifest(manifestBytes, options.pulled.reference);
   const kept = keptOllamaBlobs(annotations, options.pulled.reference);
   const blobsDir = path.join(options.modelsDir, "blobs");
-  await fs.mkdir(blobsDir, { recursive: true });
+  await makeDirInside(options.modelsDir, blobsDir);
   for (const descriptor of [manifest.config, ...manifest.layers]) {
     const target = ollamaBlobPath(options.modelsDir, descriptor.digest);
     const bytes = kept.get(descriptor.digest);
@@ -64,7 +64,7 @@ export async function writeIntoOllama(options: IntoOllamaOptions): Promise<IntoO
   }
   const { host, namespace, model, tag } = ollamaName;
   const manifestPath = path.join(options.modelsDir, "manifests", host, namespace, model, tag);
-  await fs.mkdir(path.dirname(manifestPath), { recursive: true });
+  await makeDirInside(options.modelsDir, path.dirname(manifestPath));
   await writeFileAtomic(manifestPath, manifestBytes, path.dirname(manifestPath));
   return {
     modelsDir: options.modelsDir,

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { CortexError } from "../core/errors.js";
 import type { ImageManifest } from "../core/target.js";
-import { type OllamaName, ollamaBlobPath, ollamaModelId } from "./store-view.js";
+import { type OllamaName, ollamaBlobPath, ollamaModelId, realPathInside } from "./store-view.js";
 
 /** An Ollama models directory that cannot be read (missing, no manifests/ folder). */
 export class OllamaStoreError extends CortexError {}
@@ -107,10 +107,11 @@ export function matchesOllamaModel(model: OllamaStoreModel, selector: string): b
  */
 export async function ollamaBlobFile(modelsDir: string, digest: string): Promise<string> {
   const file = ollamaBlobPath(modelsDir, digest);
-  const [root, real] = await Promise.all([fs.realpath(modelsDir), fs.realpath(file)]);
-  const relative = path.relative(root, real);
-  if (relative === "" || relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
-    throw new OllamaStoreError(`blob ${digest} of ${modelsDir} is a link to ${real}, outside the models directory`);
+  const real = await realPathInside(modelsDir, file);
+  if (real === undefined) {
+    throw new OllamaStoreError(
+      `blob ${digest} of ${modelsDir} is a link to ${await fs.realpath(file)}, outside the models directory`,
+    );
   }
   return real;
 }

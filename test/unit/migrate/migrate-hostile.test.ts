@@ -121,6 +121,26 @@ describe("pull --into-ollama with damaged kept annotations", () => {
     ]);
   }
 
+  it("writes nothing through a folder of the Ollama directory that links elsewhere", async () => {
+    const modelsDir = path.join(temp(), "ollama");
+    const elsewhere = path.join(temp(), "elsewhere");
+    await fs.mkdir(elsewhere);
+    await fs.mkdir(modelsDir);
+    await fs.symlink(elsewhere, path.join(modelsDir, "manifests"));
+    const dir = path.join(temp(), "layout");
+    const model = await makeModelLayout(dir, { shards: [await gguf(temp(), "pong")] });
+    const result = await runCliInProcess([
+      "pull",
+      `oci:${dir}@${model.manifestDescriptor.digest}`,
+      "--store",
+      path.join(temp(), "store"),
+      `--into-ollama=${modelsDir}`,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("leads out of the models directory");
+    expect(await fs.readdir(elsewhere)).toEqual([]);
+  });
+
   const name = { [Annotation.ollamaName]: "registry.ollama.ai/library/tiny:latest" };
   const base64 = (text: string) => Buffer.from(text).toString("base64");
   const manifest = base64(
