@@ -229,6 +229,7 @@ async function startVerified(backend: Backend, model: ModelRequest, hooks: Setup
   readying.catch(() => {});
   let damaged: Descriptor[];
   try {
+    // Even a load that fails first waits for the hash: damaged bytes explain a failed load, and are repaired.
     damaged = await checking;
   } catch (error) {
     await backend.stop(running.handle);

@@ -138,13 +138,11 @@ export class ModelStore {
    * instead of a failure on its first lock file.
    */
   async assertWritable(what: string): Promise<void> {
-    try {
-      await fs.access(this.layout.ingestDir, fsConstants.W_OK);
-    } catch (error) {
-      if (!isReadOnlyError(error) && (error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    const refused = await writeRefusal(this.layout.ingestDir);
+    if (refused) {
       throw new ReadOnlyStoreError(
         `the store ${this.root} is read-only and ${what}; pull into a writable --store or $${STORE_ENV} first`,
-        { cause: error },
+        { cause: refused },
       );
     }
   }
