@@ -220,7 +220,11 @@ function servedBlobs(model: StoreModel): Descriptor[] {
  * backend before anyone is told it is ready; the damaged files are removed from the store and returned.
  */
 async function startVerified(backend: Backend, model: ModelRequest, hooks: SetupHooks): Promise<Loaded> {
-  const checking = model.kind === "store" ? model.store.verifyBlobs(servedBlobs(model)) : Promise.resolve([]);
+  // What this setup's pull just downloaded was hashed seconds ago on its way in: its stamp vouches for it.
+  const checking =
+    model.kind === "store"
+      ? model.store.verifyBlobs(servedBlobs(model), new Set(model.pulled.fetched))
+      : Promise.resolve([]);
   // Settled even when the start fails first, so its rejection is never left unhandled.
   checking.catch(() => {});
   const running = await backend.start(model);

@@ -36,6 +36,8 @@ export interface PullResult {
   readonly files: readonly string[];
   readonly downloadedBytes: number;
   readonly reusedBytes: number;
+  /** Blobs this pull wrote, each hashed on its way in (their stamps say whether they changed since). */
+  readonly fetched: readonly Digest[];
   /** Digest of the model manifest itself (differs from `digest` when an index was resolved). */
   readonly manifestDigest: Digest;
   readonly manifest: ImageManifest;
@@ -124,7 +126,7 @@ export async function pull(
   await store.addManifest(resolved.manifest);
   if (resolved.top !== resolved.manifest) await store.addManifest(resolved.top);
   await store.record(resolved.top.descriptor, formatReference(ref));
-  return result(store, ref, resolved, artifact, downloadedBytes, reusedBytes);
+  return result(store, ref, resolved, artifact, downloadedBytes, reusedBytes, missing);
 }
 
 /**
@@ -150,7 +152,7 @@ export async function pullFromStore(
   const artifact = recognizeArtifact(resolved.parsed);
   await store.record(resolved.top.descriptor, formatReference(ref));
   const reused = blobs.reduce((sum, b) => sum + b.size, 0);
-  return result(store, ref, resolved, artifact, 0, reused);
+  return result(store, ref, resolved, artifact, 0, reused, []);
 }
 
 /** Reads the manifest a descriptor names and, for an index, the model manifest it selects. */
@@ -211,6 +213,7 @@ function result(
   artifact: ModelArtifact,
   downloadedBytes: number,
   reusedBytes: number,
+  fetched: readonly Descriptor[],
 ): PullResult {
   const files = artifact.gguf.map((d) => store.blobPath(d.digest));
   return {
@@ -220,6 +223,7 @@ function result(
     files,
     downloadedBytes,
     reusedBytes,
+    fetched: fetched.map((d) => d.digest),
     manifestDigest: resolved.manifest.descriptor.digest,
     manifest: resolved.parsed,
     format: artifact.format,

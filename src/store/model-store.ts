@@ -120,10 +120,19 @@ export class ModelStore {
     return false;
   }
 
-  /** Hashes each blob (see verifyBlob); the ones that did not match, removed from the store. */
-  async verifyBlobs(descriptors: readonly Descriptor[]): Promise<Descriptor[]> {
+  /**
+   * Hashes each blob (see verifyBlob); the ones that did not match, removed from the store. Blobs this process
+   * has just written (hashed on their way in) are hashed again only when their stamp says they changed since.
+   */
+  async verifyBlobs(
+    descriptors: readonly Descriptor[],
+    justWritten: ReadonlySet<string> = new Set(),
+  ): Promise<Descriptor[]> {
     const damaged: Descriptor[] = [];
-    for (const descriptor of descriptors) if (!(await this.verifyBlob(descriptor))) damaged.push(descriptor);
+    for (const descriptor of descriptors) {
+      const ok = justWritten.has(descriptor.digest) ? await this.holds(descriptor) : await this.verifyBlob(descriptor);
+      if (!ok) damaged.push(descriptor);
+    }
     return damaged;
   }
 
