@@ -1,11 +1,9 @@
-import { createReadStream, promises as fs } from "node:fs";
+import { createReadStream } from "node:fs";
 import { CortexError } from "../core/errors.js";
 import { formatReference, type Reference } from "../core/ref.js";
-import type { Target } from "../core/target.js";
+import { canAdoptFile, type Target } from "../core/target.js";
 import type { OllamaStoreModel } from "../ollama/ollama-store.js";
-import { writeVerified } from "../store/files.js";
-import { OciLayout } from "../store/oci-layout.js";
-import { type DmrFromOllama, dmrFromOllama, OllamaSourceError } from "./ollama-to-dmr.js";
+import { dmrFromOllama } from "./ollama-to-dmr.js";
 
 export type MigrationStatus = "migrated" | "up to date" | "would migrate" | "failed";
 
@@ -66,9 +64,9 @@ export async function migrateOllamaModel(
     for (const layer of built.layers) {
       const { descriptor, file } = layer;
       if (await target.exists(descriptor, { signal })) blobs.skipped++;
-      else if (target instanceof OciLayout) {
+      else if (canAdoptFile(target)) {
         // The Ollama blob was just hashed: a layout on the same file system takes it as a hard link, no copy.
-        blobs[await placeInLayout(layer, target)]++;
+        blobs[await target.adoptBlobFile(descriptor, file, layer.identity)]++;
       } else {
         await target.pushBlob(descriptor, () => createReadStream(file, { highWaterMark: 1 << 20 }), { signal });
         blobs.pushed++;
@@ -88,28 +86,6 @@ export async function migrateOllamaModel(
     if (!(error instanceof CortexError) && !isFileError(error)) throw error;
     return { ollama: model.id, target: targetName, status: "failed", reason: (error as Error).message };
   }
-}
-
-/**
- * Puts a checked Ollama blob into a layout as a hard link to the very inode that was hashed, or else as a
- * copy verified again on the way: whatever replaced the file since (a swap for a link, other bytes) is refused.
- */
-async function placeInLayout(layer: DmrFromOllama["layers"][number], layout: OciLayout): Promise<"linked" | "copied"> {
-  const target = layout.blobPath(layer.descriptor.digest);
-  await fs.rm(target, { force: true });
-  try {
-    await fs.link(layer.file, target);
-    const placed = await fs.lstat(target, { bigint: true });
-    if (placed.isFile() && placed.ino === layer.identity.ino && placed.dev === layer.identity.dev) return "linked";
-    await fs.rm(target, { force: true });
-    throw new OllamaSourceError(`${layer.file} changed after it was checked against ${layer.descriptor.digest}`);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "EXDEV" && code !== "EPERM" && code !== "EMLINK") throw error;
-  }
-  const chunks = createReadStream(layer.file, { highWaterMark: 1 << 20 });
-  await writeVerified(target, layer.descriptor, chunks, layout.ingestDir, layer.file);
-  return "copied";
 }
 
 function tagOf(reference: Reference): string {

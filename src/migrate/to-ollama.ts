@@ -1,9 +1,10 @@
 import path from "node:path";
 import { type Digest, isDigest, sha256Digest } from "../core/digest.js";
-import { CortexError } from "../core/errors.js";
+import { CortexError, describeError } from "../core/errors.js";
+import { decodeImageManifest } from "../core/manifest-document.js";
 import { Annotation } from "../core/media-types.js";
 import type { Reference } from "../core/ref.js";
-import type { Descriptor, ImageManifest } from "../core/target.js";
+import type { ImageManifest } from "../core/target.js";
 import {
   makeDirInside,
   type OllamaName,
@@ -95,35 +96,13 @@ function keptJson(text: string, annotation: string, reference: string): unknown 
   }
 }
 
-function isDescriptor(value: unknown): value is Descriptor {
-  const d = value as Descriptor | null;
-  return (
-    typeof d === "object" &&
-    d !== null &&
-    typeof d.mediaType === "string" &&
-    typeof d.digest === "string" &&
-    isDigest(d.digest) &&
-    Number.isSafeInteger(d.size) &&
-    d.size >= 0
-  );
-}
-
-/** The Ollama manifest kept in the artifact, checked to have a config and layers that are descriptors. */
+/** The Ollama manifest kept in the artifact, checked to be a manifest whose descriptors are sound. */
 function keptManifest(bytes: Uint8Array, reference: string): ImageManifest {
-  const annotation = Annotation.ollamaManifest;
-  const manifest = keptJson(Buffer.from(bytes).toString("utf8"), annotation, reference) as ImageManifest | null;
-  const ok =
-    typeof manifest === "object" &&
-    manifest !== null &&
-    isDescriptor(manifest.config) &&
-    Array.isArray(manifest.layers) &&
-    manifest.layers.every(isDescriptor);
-  if (!ok) {
-    throw new OllamaRestoreError(
-      `${reference}: annotation ${annotation} is not an Ollama manifest (a config and a list of layers with digests and sizes)`,
-    );
+  try {
+    return decodeImageManifest(bytes, `annotation ${Annotation.ollamaManifest}`);
+  } catch (error) {
+    throw new OllamaRestoreError(`${reference}: ${describeError(error)}`, { cause: error });
   }
-  return manifest;
 }
 
 /** The kept Ollama blobs of a migrated manifest (digest -> base64), each checked against its digest. */

@@ -3,13 +3,15 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import type { BodySink } from "../core/body-sink.js";
 import { type Digest, digestHex, isDigest, parseDigest, sha256Digest } from "../core/digest.js";
-import { CortexError, NotFoundError } from "../core/errors.js";
+import { CortexError, DigestMismatchError, NotFoundError } from "../core/errors.js";
+import { decodeManifest } from "../core/manifest-document.js";
 import { Annotation, MediaType } from "../core/media-types.js";
 import type {
   BlobContent,
   BlobRange,
   Descriptor,
   FetchedManifest,
+  FileAdopter,
   ImageIndex,
   ImageManifest,
   Target,
@@ -35,7 +37,7 @@ type MutableIndex = { schemaVersion: 2; mediaType?: string; manifests: Descripto
  * `org.opencontainers.image.ref.name` annotations in index.json. Blobs appear only after their size and digest
  * are checked; index.json is replaced atomically under a lock file, so concurrent processes lose no update.
  */
-export class OciLayout implements Target {
+export class OciLayout implements Target, FileAdopter {
   readonly name: string;
 
   private constructor(readonly root: string) {
@@ -184,7 +186,8 @@ export class OciLayout implements Target {
       seen.add(entry.digest);
       let manifest: ImageManifest | ImageIndex;
       try {
-        manifest = JSON.parse(Buffer.from(await this.readBlob(entry.digest)).toString("utf8"));
+        const document = decodeManifest(await this.readBlob(entry.digest), `manifest ${entry.digest}`);
+        manifest = document.kind === "index" ? document.index : document.manifest;
       } catch {
         continue;
       }
@@ -200,6 +203,32 @@ export class OciLayout implements Target {
       });
     }
     return found;
+  }
+
+  /**
+   * Takes a blob from a file the caller has verified: a hard link to the very inode that was hashed, or else a
+   * copy hashed again on the way. Whatever replaced the file since (a swap for a link, other bytes) is refused.
+   */
+  async adoptBlobFile(
+    descriptor: Descriptor,
+    file: string,
+    hashed: { readonly dev: bigint; readonly ino: bigint },
+  ): Promise<"linked" | "copied"> {
+    const target = this.blobPath(descriptor.digest);
+    await fs.rm(target, { force: true });
+    try {
+      await fs.link(file, target);
+      const placed = await fs.lstat(target, { bigint: true });
+      if (placed.isFile() && placed.ino === hashed.ino && placed.dev === hashed.dev) return "linked";
+      await fs.rm(target, { force: true });
+      throw new DigestMismatchError(`${file} changed after it was checked against ${descriptor.digest}`);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "EXDEV" && code !== "EPERM" && code !== "EMLINK") throw error;
+    }
+    const chunks = createReadStream(file, { highWaterMark: 1 << 20 });
+    await writeVerified(target, descriptor, chunks, this.ingestDir, file);
+    return "copied";
   }
 
   async pushBlob(descriptor: Descriptor, content: BlobContent): Promise<void> {
