@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Digest } from "../core/digest.js";
-import { CortexError, describeError } from "../core/errors.js";
+import { CortexError, describeError, UsageError } from "../core/errors.js";
 import { formatReference, parseReference, pinReference, type Reference } from "../core/ref.js";
 import type { Descriptor } from "../core/target.js";
 import type { PullResult } from "../pull/pull.js";
@@ -128,6 +128,17 @@ async function withFinalLog(error: unknown, handle: BackendHandle): Promise<unkn
   return error.withLogTail(tail === "" ? `(${handle.backend} wrote nothing to ${handle.logFile})` : tail);
 }
 
+/** A model whose weights no backend here can serve (safetensors, DDUF): it can be pulled and promoted, not served. */
+export class UnservableModelError extends UsageError {}
+
+function requireServableWeights(pulled: PullResult): void {
+  if (pulled.weights === "gguf") return;
+  const what = pulled.weights === "unknown" ? "weights of a format it does not name" : `${pulled.weights} weights`;
+  throw new UnservableModelError(
+    `no backend here serves this format: ${pulled.reference} holds ${what}; embedded, llama-server, Ollama and Docker Model Runner (llama.cpp) here serve GGUF models (pull, promote and revert work on any format)`,
+  );
+}
+
 export async function setupBackend(
   request: SetupRequest,
   context: BackendContext,
@@ -142,6 +153,7 @@ export async function setupBackend(
   const backend = await choose(request, context);
   const prepareSeconds = seconds(started);
   let pulled = backend.source === "store" ? await pulling : undefined;
+  if (pulled) requireServableWeights(pulled.pulled);
   const pullSeconds = seconds(started);
   const modelFor = async (stored: StoredModel | undefined): Promise<ModelRequest> =>
     stored

@@ -2,8 +2,8 @@ import type { Digest } from "../core/digest.js";
 import type { Descriptor } from "../core/target.js";
 import { PromoteUsageError } from "./errors.js";
 
-/** The kinds of results a promotion can require: compatibility suites and benchmarks. */
-export const RESULT_KINDS = ["compat", "bench"] as const;
+/** The kinds of results a promotion can require: compatibility suites, benchmarks and model scans. */
+export const RESULT_KINDS = ["compat", "bench", "scan"] as const;
 export type ResultKind = (typeof RESULT_KINDS)[number];
 
 export function isResultKind(value: string): value is ResultKind {
@@ -31,7 +31,7 @@ export function parseResultKinds(values: readonly string[]): ResultKind[] {
   for (const value of values.flatMap((v) => v.split(",")).map((v) => v.trim())) {
     if (value === "") continue;
     if (!isResultKind(value)) {
-      throw new PromoteUsageError(`unknown result kind "${value}" in --require: use ${RESULT_KINDS.join(", ")}`);
+      throw new PromoteUsageError(`unknown result kind "${value}" in require: use ${RESULT_KINDS.join(", ")}`);
     }
     if (!kinds.includes(value)) kinds.push(value);
   }

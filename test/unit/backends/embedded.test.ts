@@ -29,7 +29,7 @@ describe("the embedded backend's serve command", () => {
       "--port",
       "0",
       "--gpu",
-      "off",
+      "none",
       "--ready-file",
       "/w/ready.json",
       "--no-verify",
@@ -39,7 +39,7 @@ describe("the embedded backend's serve command", () => {
     ).toEqual([
       "8080",
       "--gpu",
-      "auto",
+      "cuda",
       "--ready-file",
       "/r",
       "--no-verify",
