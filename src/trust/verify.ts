@@ -22,10 +22,6 @@ export interface TrustPolicy {
   readonly trustedRoot?: TrustedRoot;
 }
 
-export function hasTrustPolicy(policy: TrustPolicy | undefined): policy is TrustPolicy {
-  return policy !== undefined && (policy.keys.length > 0 || policy.identities.length > 0);
-}
-
 /** Who signed a verified bundle. */
 export type SignerInfo =
   | { readonly kind: "key"; readonly hint: string }
