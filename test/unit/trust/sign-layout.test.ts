@@ -169,7 +169,27 @@ describe("signing a digest in an oci: layout", () => {
   });
 });
 
+// A key `cosign generate-key-pair` wrote, with password "hello": the fixture of cosign's pkg/cosign/keys_test.go.
+const COSIGN_KEY = `-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----
+eyJrZGYiOnsibmFtZSI6InNjcnlwdCIsInBhcmFtcyI6eyJOIjozMjc2OCwiciI6
+OCwicCI6MX0sInNhbHQiOiI3T3VGd2VsbWZZNXVId2NoaURSc210anNwZ2ZlZjFG
+Mk5lOGFDTjVLYVpZPSJ9LCJjaXBoZXIiOnsibmFtZSI6Im5hY2wvc2VjcmV0Ym94
+Iiwibm9uY2UiOiJQNHk4OGhCb3ZTa09MbXN0bFVBaGJwdDJ0K2xTNUxQSCJ9LCJj
+aXBoZXJ0ZXh0IjoiMnB1QzdyZldJOWh3bnJlQ2s4aUZDRlVwQlRrSzRJNlIvbFBF
+cnBDekpXUGpJWXl4eGVIL1A2VW52cFJHdVhla1NNb3JMdGhLamdoQ1JlNy82NDVH
+QWtoVm1LRC92eEF0S2EvbE1abENSQ3FlekJGUFd1dzNpeFRtZ2xhb2J1ZFVSbUVs
+bmNGOGlZbzBTMVl6Y1ZOMVFwY2J2c0dNcUlYRzVlbmdteGp5dCtBcXlyZTF0Q0Y0
+V01tU1BlaEljNlBqd2h1Q2xHaVpJUWRvTGc9PSJ9
+-----END ENCRYPTED SIGSTORE PRIVATE KEY-----`;
+
 describe("signing keys", () => {
+  it("opens cosign's encrypted key files with their password", () => {
+    const key = parsePrivateKey(COSIGN_KEY, { password: "hello" });
+    expect(key.publicPem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    expect(() => parsePrivateKey(COSIGN_KEY, { password: "wrong" })).toThrow(/the password does not open it$/);
+    expect(() => parsePrivateKey(COSIGN_KEY)).toThrow(/it is encrypted and no password was given$/);
+  });
+
   it("reads PKCS#8 and encrypted PKCS#8 P-256 keys and refuses others with one line", () => {
     const encrypted = opensslKeyPair({ password: "s3cret" });
     const p384 = opensslKeyPair({ curve: "P-384" });
