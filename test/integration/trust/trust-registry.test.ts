@@ -105,7 +105,7 @@ describe("signing, attesting and verifying on a registry without the referrers A
       /has no valid signature from a trusted signer: nothing is attached; nothing was promoted\n$/,
     );
 
-    expect((await cli(["sign", ref, "--key", keys.privatePath, "--no-legacy"], env)).code).toBe(0);
+    expect((await cli(["sign", ref, "--key", keys.privatePath], env)).code).toBe(0);
     // An unsigned passing result does not count under a verification policy.
     expect((await cli(["publish-result", ref, "--kind", "compat", "--file", resultsFile])).code).toBe(0);
     const noAttestation = await cli(promoteArgs);
@@ -149,6 +149,16 @@ describe("signing, attesting and verifying on a registry without the referrers A
       "compat",
     ]);
     expect(again).toMatchObject({ code: 0, stderr: "" });
+    const prod = openRepository(parseReference(`${registry.host}/prod/model`) as RegistryReference, { env: {} });
+    const legacy = await prod.fetchManifest(legacySignatureTag(model.descriptor.digest));
+    expect(legacy.descriptor.digest).toBe(
+      (await models.fetchManifest(legacySignatureTag(model.descriptor.digest))).descriptor.digest,
+    );
+    expect((await listBundles(prod, model.descriptor)).map((b) => b.predicateType).sort()).toEqual([
+      "https://in-toto.io/attestation/test-result/v0.1",
+      "https://in-toto.io/attestation/test-result/v0.1",
+      "https://sigstore.dev/cosign/sign/v1",
+    ]);
   });
 
   it("setup --verify-key refuses an unsigned digest before downloading a blob, and serves nothing", async () => {
