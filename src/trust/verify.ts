@@ -44,8 +44,11 @@ const EMPTY_ROOT: TrustedRoot = {
   timestampAuthorities: [],
 };
 
-function verifyWithKeys(entity: SignedEntity, policy: TrustPolicy): SignerInfo {
+function verifyWithKeys(signed: SignedEntity, policy: TrustPolicy): SignerInfo {
   if (policy.keys.length === 0) throw new SignatureError("it is signed with a key, and no key is trusted");
+  // A key signature stands on the key; its Rekor entry, when there is one, is checked only against a trusted
+  // root that was given (as cosign's --insecure-ignore-tlog does without one).
+  const entity = policy.trustedRoot ? signed : { ...signed, tlogEntries: [] };
   for (const key of policy.keys) {
     // The bundle's key hint is only a hint (cosign and sigstore-go compute it differently), so each
     // trusted key is tried.
