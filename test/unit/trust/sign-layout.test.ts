@@ -108,7 +108,7 @@ describe("signing a digest in an oci: layout", () => {
     await signDigest(layout, a.descriptor, "r/m", identity, { legacy: false });
     const wrong = { keys: [parsePublicKey(other.publicPem)], identities: [] };
     await expect(requireSignature(layout, a.descriptor, wrong)).rejects.toThrow(
-      /^sha256:\w+ in oci:.* has no valid signature from a trusted signer: 1 bundle refused, sha256:\w+: its signature does not verify with the trusted key$/,
+      /^sha256:\w+ in oci:.* has no valid signature from a trusted signer: 1 bundle refused, sha256:\w+: its signature does not verify with the trusted key: signature verification failed$/,
     );
     await expect(requireSignature(layout, b.descriptor, trustKeys)).rejects.toThrow(/nothing is attached$/);
 
@@ -130,7 +130,7 @@ describe("signing a digest in an oci: layout", () => {
     const evidence = await gatherEvidence(layout, b.descriptor, trustKeys);
     expect(evidence.verified).toEqual([]);
     expect(evidence.refused.map((r) => r.reason).sort()).toEqual([
-      `its signature does not verify with the trusted key`,
+      "its signature does not verify with the trusted key: signature verification failed",
       `its statement is about ${a.descriptor.digest}, not ${b.descriptor.digest}`,
     ]);
     expect((await gatherEvidence(layout, c.descriptor, trustKeys)).refused).toEqual([]);
