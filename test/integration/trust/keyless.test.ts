@@ -117,7 +117,9 @@ describe("keyless signing through Fulcio, Rekor and a TSA (@sigstore/mock over H
       // Another log's key: the entry's inclusion cannot be checked, so the bundle is refused.
       const foreign = await verify("--trusted-root", expiredRootFile);
       expect(foreign.code).toBe(1);
-      expect(foreign.stdout).toMatch(/refused sha256:\w+: its signature does not verify with the trusted key: .*(tlog|checkpoint|inclusion)/i);
+      expect(foreign.stdout).toMatch(
+        /refused sha256:\w+: its signature does not verify with the trusted key: .*(tlog|checkpoint|inclusion)/i,
+      );
     } finally {
       rmSync(keys.dir, { recursive: true, force: true });
     }

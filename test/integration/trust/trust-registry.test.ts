@@ -86,6 +86,15 @@ describe("signing, attesting and verifying on a registry without the referrers A
     const verified = await cli(["verify-signature", `${repo}@${digest}`, "--key", keys.publicPath]);
     expect(verified.code).toBe(0);
     expect(verified.stdout).toContain(`  signed by key ${parsePublicKey(keys.publicPem).hint}\n`);
+    const report = JSON.parse(
+      (await cli(["verify-signature", `${repo}@${digest}`, "--key", keys.publicPath, "--json"])).stdout,
+    );
+    expect(report).toMatchObject({
+      digest,
+      signed: true,
+      verified: [{ predicateType: "https://sigstore.dev/cosign/sign/v1", signer: { kind: "key" } }],
+      refused: [],
+    });
     const refused = await cli(["verify-signature", `${repo}@${digest}`, "--key", stranger.publicPath]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(/refused sha256:\w+: its signature does not verify with the trusted key/);

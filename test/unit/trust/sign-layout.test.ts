@@ -134,6 +134,13 @@ describe("signing a digest in an oci: layout", () => {
       `its statement is about ${a.descriptor.digest}, not ${b.descriptor.digest}`,
     ]);
     expect((await gatherEvidence(layout, c.descriptor, trustKeys)).refused).toEqual([]);
+
+    // A legacy signature over another digest, put at c's .sig tag: valid bytes, the wrong digest inside.
+    await signDigest(layout, a.descriptor, "r/m", identity);
+    const legacyOfA = await layout.fetchManifest(legacySignatureTag(a.descriptor.digest));
+    await layout.tag(legacyOfA.descriptor, legacySignatureTag(c.descriptor.digest));
+    expect((await gatherEvidence(layout, c.descriptor, trustKeys)).legacyKeys).toEqual([]);
+    expect((await gatherEvidence(layout, a.descriptor, trustKeys)).legacyKeys).toEqual([identity.key.hint]);
   });
 
   it("attests compat results with the in-toto test-result predicate", async () => {
