@@ -60,14 +60,15 @@ function firstLine(text: string): string {
 /**
  * The error for a failed response. `where` names host and repository (`registry 127.0.0.1:5000, repository
  * ai/model`), `what` the operation (`manifest latest`). The body text has already been redacted. `anonymous`
- * says no credential was available, which is the likelier cause of a 401 than a wrong one.
+ * says no credential was available, which is the likelier cause of a 401 than a wrong one; `foreignHost`
+ * names the other host a redirect led to, when it is that host that refused.
  */
 export function errorForResponse(
   where: string,
   what: string,
   status: number,
   bodyText: string,
-  options: { anonymous?: boolean } = {},
+  options: { anonymous?: boolean; foreignHost?: string } = {},
 ): CortexError {
   const { codes, messages } = parseErrorBody(bodyText);
   // A body without the spec's error list (a proxy's HTML page, plain text) is quoted by its first line.
@@ -82,9 +83,11 @@ export function errorForResponse(
   }
   if (status === 401 || status === 403) {
     const reason = status === 401 ? "authentication failed" : "access denied";
-    const hint = options.anonymous
-      ? "no credentials were found for this registry (options, docker config, GITHUB_TOKEN for ghcr.io)"
-      : "check the credentials for this registry";
+    const hint = options.foreignHost
+      ? `the registry's credentials are never sent to another origin; ${options.anonymous ? "give" : "check"} ${options.foreignHost} its own in the docker config`
+      : options.anonymous
+        ? "no credentials were found for this registry (options, docker config, GITHUB_TOKEN for ghcr.io)"
+        : "check the credentials for this registry";
     return new RegistryAuthError(
       `${where}: ${reason} for ${what} (HTTP ${status}${codeText}${detail ? `: ${detail}` : ""}); ${hint}`,
       failure,
