@@ -43,6 +43,12 @@ export function parseReference(input: string): Reference {
   const value = input.trim();
   if (value === "") throw new InvalidReferenceError("empty model reference");
   if (value.startsWith("oci:")) return parseLayoutReference(value);
+  if (hasUserInfo(value)) {
+    // Not quoted: the text before such an "@" is a password as often as not.
+    throw new InvalidReferenceError(
+      'invalid reference: an "@" must introduce a digest (sha256:<64 hex>); user info (user:password@host) is refused and not shown: credentials go to docker login (the docker config, or the one DOCKER_CONFIG names) or the action\'s registry-username and registry-password inputs',
+    );
+  }
   if (value.startsWith("ollama://")) return parseOllamaReference(value);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     throw new InvalidReferenceError(
@@ -50,6 +56,14 @@ export function parseReference(input: string): Reference {
     );
   }
   return parseRegistryReference(value, input);
+}
+
+const DIGEST_START = /^(?:sha256|sha384|sha512|blake3):/;
+
+/** An "@" that does not introduce a digest: `user:password@host/repo`, also after a scheme. */
+function hasUserInfo(value: string): boolean {
+  const at = value.indexOf("@");
+  return at >= 0 && !DIGEST_START.test(value.slice(at + 1));
 }
 
 function splitDigest(value: string, input: string): { rest: string; digest?: Digest } {

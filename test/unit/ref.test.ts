@@ -64,7 +64,7 @@ describe("parseReference", () => {
     [`model@sha512:${HEX}`, /unsupported digest algorithm "sha512"/],
     ["model@sha256:abc", /has 3 characters, expected 64/],
     [`model@sha256:${"A".repeat(64)}`, /lowercase/],
-    ["model@nodigest", /expected <algorithm>:<hex>/],
+    ["model@nodigest", /an "@" must introduce a digest/],
     ["https://ghcr.io/org/model", /unknown scheme "https"/],
     ["ghcr.io//model", /repository component ""/],
     ["oci::v1", /layout directory is empty/],
@@ -72,5 +72,27 @@ describe("parseReference", () => {
   ])("rejects %j naming the offending part", (input, message) => {
     expect(() => parseReference(input)).toThrow(InvalidReferenceError);
     expect(() => parseReference(input)).toThrow(message);
+  });
+
+  it.each([
+    "alice:hunter2@ghcr.io/org/model:v1",
+    "alice:hunter2@127.0.0.1:5000/org/model",
+    "alice:hunter2@localhost:5000",
+    "alice:hun/ter2@ghcr.io/org/model",
+    "https://alice:hunter2@ghcr.io/org/model",
+    "ollama://alice:hunter2@llama3.2",
+  ])("refuses user info in %j without echoing it, saying where credentials go", (input) => {
+    const error = (() => {
+      try {
+        parseReference(input);
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error("accepted");
+    })();
+    expect(error).toBeInstanceOf(InvalidReferenceError);
+    expect(error.message).not.toContain("hunter2");
+    expect(error.message).not.toContain("alice");
+    expect(error.message).toMatch(/docker login .* registry-username and registry-password inputs/);
   });
 });
