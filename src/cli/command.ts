@@ -27,6 +27,36 @@ export interface CommandEntry {
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
+/**
+ * `--port -1` as `--port=-1`: parseArgs calls a value that starts with a dash "ambiguous", and the person
+ * should hear that -1 is out of range instead.
+ */
+function joinNegativeValues(args: string[], options: Options): string[] {
+  const takesValue = new Set<string>();
+  for (const [name, option] of Object.entries(options)) {
+    if (option.type !== "string") continue;
+    takesValue.add(`--${name}`);
+    if (option.short) takesValue.add(`-${option.short}`);
+  }
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    if (takesValue.has(arg) && next !== undefined && /^-[\d.]/.test(next)) {
+      joined.push(`${arg.startsWith("--") ? arg : `--${shortName(arg, options)}`}=${next}`);
+      i++;
+    } else if (arg === "--") {
+      joined.push(...args.slice(i));
+      break;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
+function shortName(flag: string, options: Options): string {
+  return Object.entries(options).find(([, option]) => `-${option.short}` === flag)?.[0] ?? flag.slice(1);
+}
+
 /** node:util parseArgs, with its errors turned into UsageError naming the command. */
 export function parseCommandArgs<T extends Options>(
   command: string,
@@ -35,7 +65,7 @@ export function parseCommandArgs<T extends Options>(
   allowPositionals = true,
 ) {
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
+    return parseArgs({ args: joinNegativeValues(args, options), options, allowPositionals, strict: true });
   } catch (error) {
     throw new UsageError(`${command}: ${(error as Error).message}`, { cause: error });
   }

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { BOUNDS, describeBounds, withinBounds } from "./bounds.js";
 import { type Digest, parseDigest } from "./digest.js";
 import { InvalidReferenceError } from "./errors.js";
 
@@ -102,6 +103,12 @@ function parseRegistryReference(value: string, input: string): RegistryReference
   if (hasDomain && !DOMAIN.test(registry)) {
     throw new InvalidReferenceError(
       `invalid reference "${input}": registry host "${registry}" is not a valid host[:port]`,
+    );
+  }
+  const port = hasDomain ? /:(\d+)$/.exec(registry)?.[1] : undefined;
+  if (port !== undefined && (!withinBounds(Number(port), BOUNDS.port) || port.startsWith("0"))) {
+    throw new InvalidReferenceError(
+      `invalid reference "${input}": the port of registry host "${registry}" must be ${describeBounds(BOUNDS.port)} without leading zeros`,
     );
   }
   if (registry === "index.docker.io" || registry === DOCKER_HUB_ENDPOINT) registry = DOCKER_HUB;

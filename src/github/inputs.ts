@@ -1,4 +1,5 @@
 import * as core from "@actions/core";
+import { type Bounds, describeBounds, parseDecimal, withinBounds } from "../core/bounds.js";
 import { UsageError } from "../core/errors.js";
 
 /** An action input that is missing or does not parse; the message names the input and what it expects. */
@@ -36,28 +37,20 @@ export function listInput(name: string): string[] {
     .filter((item) => item !== "");
 }
 
-export interface NumberInputOptions {
-  readonly fallback: number;
-  readonly min?: number;
-  readonly max?: number;
-  readonly integer?: boolean;
-}
-
-export function numberInput(name: string, options: NumberInputOptions): number {
+/** A number input within `bounds` (the CLI's option of the same meaning has the same ones); undefined when empty. */
+export function optionalNumberInput(name: string, bounds: Bounds): number | undefined {
   const value = optionalInput(name);
-  if (value === undefined) return options.fallback;
-  const number = Number(value);
-  const kind = options.integer ? "an integer" : "a number";
-  if (!Number.isFinite(number) || (options.integer && !Number.isInteger(number))) {
-    throw new InputError(`input "${name}" must be ${kind}, got "${value}"`);
-  }
-  if (options.min !== undefined && number < options.min) {
-    throw new InputError(`input "${name}" must be at least ${options.min}, got ${number}`);
-  }
-  if (options.max !== undefined && number > options.max) {
-    throw new InputError(`input "${name}" must be at most ${options.max}, got ${number}`);
+  if (value === undefined) return undefined;
+  const number = parseDecimal(value);
+  if (!withinBounds(number, bounds)) {
+    throw new InputError(`input "${name}" must be ${describeBounds(bounds)}, got "${value}"`);
   }
   return number;
+}
+
+/** As optionalNumberInput, with `fallback` for an empty input. */
+export function numberInput(name: string, bounds: Bounds, fallback: number): number {
+  return optionalNumberInput(name, bounds) ?? fallback;
 }
 
 /** An input holding a password, token or API key: masked in the log before anything can print it. */

@@ -22,8 +22,17 @@ import {
   type SelectionRequest,
 } from "../backends/select.js";
 import { type SetupResult, setupBackend, stopBackend } from "../backends/setup.js";
+import { BOUNDS } from "../core/bounds.js";
 import { SetupModel } from "./constants.js";
-import { booleanInput, InputError, numberInput, optionalInput, requiredInput, secretInput } from "./inputs.js";
+import {
+  booleanInput,
+  InputError,
+  numberInput,
+  optionalInput,
+  optionalNumberInput,
+  requiredInput,
+  secretInput,
+} from "./inputs.js";
 import { setOutputs } from "./outputs.js";
 import { defaultStore, type PendingSave, type PullModelInputs, pullModel, savePendingModel } from "./pull-model.js";
 import { credentialInputs } from "./registry-inputs.js";
@@ -59,10 +68,6 @@ function gpuInput(name: string): GpuMode {
 /** How the log line and errors tell a workflow author to allow installs. */
 const INSTALL_OPTION = `${SetupModel.inputs.install}: missing`;
 
-function optionalInteger(name: string, min: number, max: number): number | undefined {
-  return optionalInput(name) === undefined ? undefined : numberInput(name, { fallback: 0, min, max, integer: true });
-}
-
 export function getInputs(env: NodeJS.ProcessEnv = process.env, serveEntry?: ServeEntry): SetupModelInputs {
   const { inputs } = SetupModel;
   const backend: BackendChoice = parseBackendChoice(optionalInput(inputs.backend) ?? "auto");
@@ -73,8 +78,8 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env, serveEntry?: Ser
     throw new InputError(`backend "openai" needs input "${inputs.baseUrl}" (the existing endpoint's base URL)`);
   }
   const version = optionalInput(inputs.version);
-  const contextSize = optionalInteger(inputs.contextSize, 1, 1 << 24);
-  const threads = optionalInteger(inputs.threads, 1, 1024);
+  const contextSize = optionalNumberInput(inputs.contextSize, BOUNDS.contextSize);
+  const threads = optionalNumberInput(inputs.threads, BOUNDS.threads);
   return {
     model: requiredInput(inputs.model),
     selection: {
@@ -85,8 +90,9 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env, serveEntry?: Ser
     },
     settings: {
       gpu: gpuInput(inputs.gpu),
-      port: numberInput(inputs.port, { fallback: 0, min: 0, max: 65535, integer: true }),
-      readyTimeoutMs: 1000 * numberInput(inputs.readyTimeout, { fallback: DEFAULT_READY_TIMEOUT_SECONDS, min: 0.001 }),
+      port: numberInput(inputs.port, BOUNDS.listenPort, 0),
+      readyTimeoutMs:
+        1000 * numberInput(inputs.readyTimeout, BOUNDS.readyTimeoutSeconds, DEFAULT_READY_TIMEOUT_SECONDS),
       ...(version === undefined ? {} : { version }),
       ...(contextSize === undefined ? {} : { contextSize }),
       ...(threads === undefined ? {} : { threads }),

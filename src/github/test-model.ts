@@ -10,6 +10,7 @@ import { markdownSummary } from "../compat/reporters/markdown.js";
 import { type CompatResults, exitCodeFor, parseFailOn } from "../compat/results.js";
 import { loadSuite } from "../compat/suite-load.js";
 import { type Endpoint, testModel } from "../compat/test-model.js";
+import { BOUNDS } from "../core/bounds.js";
 import { parsePinnedSource } from "../promote/endpoints.js";
 import { annotate } from "./annotate.js";
 import { TestModel } from "./constants.js";
@@ -70,7 +71,7 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): TestModelInputs
     }),
     ...(baseline !== undefined && { baseline: path.resolve(workspace, baseline) }),
     ...(threshold !== undefined && { threshold }),
-    concurrency: numberInput(inputs.concurrency, { fallback: 1, min: 1, integer: true }),
+    concurrency: numberInput(inputs.concurrency, BOUNDS.suiteConcurrency, 1),
     jsonPath: reportPath(optionalInput(inputs.json), "compat-results.json", env),
     reportPath: reportPath(undefined, "compat-report.md", env),
     ...(junit !== undefined && { junitPath: path.resolve(workspace, junit) }),

@@ -197,7 +197,10 @@ describe("cortex-model setup", () => {
         ["--model", "m", "--backend", "openai"],
         "cortex-model setup: setup: --backend openai needs --base-url (the existing endpoint's base URL)\n",
       ],
-      [["--model", pinned(), "--port", "70000"], 'cortex-model setup: setup: --port must be 0 to 65535, got "70000"\n'],
+      [
+        ["--model", pinned(), "--port", "70000"],
+        'cortex-model setup: --port must be a whole number from 0 to 65535, got "70000"\n',
+      ],
     ];
     for (const [args, stderr] of cases) {
       const result = await runCliInProcess(["setup", ...args], {});

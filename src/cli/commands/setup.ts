@@ -13,6 +13,7 @@ import { logTail } from "../../backends/process.js";
 import { parseBackendChoice, parseInstallPolicy, resolveEnvironment, resolveStrategy } from "../../backends/select.js";
 import { type SetupRequest, type SetupResult, setupBackend, stopBackend } from "../../backends/setup.js";
 import { openTarget } from "../../copy/targets.js";
+import { BOUNDS, boundsRange } from "../../core/bounds.js";
 import { CortexError, UsageError } from "../../core/errors.js";
 import { isAlive } from "../../core/process-alive.js";
 import { formatReference, isPinned } from "../../core/ref.js";
@@ -20,7 +21,7 @@ import { createProgress } from "../../pull/progress.js";
 import { pull, pullFromStore } from "../../pull/pull.js";
 import { ModelStore } from "../../store/model-store.js";
 import { type Command, parseCommandArgs } from "../command.js";
-import { parsePositiveInt } from "../sizes.js";
+import { parseNumberOption, storeOption } from "../option-values.js";
 
 const usage = `Usage: cortex-model setup --model <ref> [options]
 
@@ -36,12 +37,13 @@ Options:
   --install <policy>     auto (install what was named; hybrid uses what is present, then embedded), missing
                          (also install the preferred backend) or never (default auto)
   --store <dir>          store directory (default: $CORTEX_MODEL_STORE, else ~/.cache/cortex-model)
-  --port <n>             port to serve on; 0 picks a free one (default 0)
+  --port <n>             port to serve on, ${boundsRange(BOUNDS.listenPort)}; 0 picks a free one (default 0)
   --version <v>          backend version to install (Ollama release, llama.cpp tag, node-llama-cpp 3.x)
-  --threads <n>          CPU threads (default: the backend chooses; embedded measures)
-  --context-size <n>     tokens of context per request
+  --threads <n>          CPU threads, ${boundsRange(BOUNDS.threads)} (default: the backend chooses; embedded measures)
+  --context-size <n>     tokens of context per request, ${boundsRange(BOUNDS.contextSize)}
   --gpu <mode>           none (default), auto or cuda
-  --ready-timeout <s>    seconds to wait for the model to load and answer (default 600)
+  --ready-timeout <s>    seconds to wait for the model to load and answer, ${boundsRange(BOUNDS.readyTimeoutSeconds)}
+                         (default 600)
   --base-url <url>       backend openai: the existing endpoint (its key from $OPENAI_API_KEY)
   --json                 print the endpoint as one line of JSON: baseUrl, modelId, digest, backend, pid,
                          threads, loadSeconds
@@ -59,20 +61,6 @@ function toolDir(env: NodeJS.ProcessEnv): string {
 function gpuOption(value: string): GpuMode {
   if ((GPU_MODES as readonly string[]).includes(value)) return value as GpuMode;
   throw new UsageError(`setup: --gpu must be one of ${GPU_MODES.join(", ")}, got "${value}"`);
-}
-
-function portOption(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`setup: --port must be 0 to 65535, got "${value}"`);
-  return port;
-}
-
-function secondsOption(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new UsageError(`setup: --ready-timeout must be a number of seconds above 0, got "${value}"`);
-  }
-  return seconds;
 }
 
 function parseSetupArgs(
@@ -108,13 +96,16 @@ function parseSetupArgs(
   const apiKey = env.OPENAI_API_KEY;
   const settings: BackendSettings = {
     gpu: gpuOption(values.gpu as string),
-    port: portOption(values.port as string),
-    readyTimeoutMs: 1000 * secondsOption(values["ready-timeout"] as string),
+    port: parseNumberOption(values.port as string, "--port", BOUNDS.listenPort),
+    readyTimeoutMs:
+      1000 * parseNumberOption(values["ready-timeout"] as string, "--ready-timeout", BOUNDS.readyTimeoutSeconds),
     ...(values.version === undefined ? {} : { version: values.version }),
-    ...(values.threads === undefined ? {} : { threads: parsePositiveInt(values.threads, "--threads") }),
+    ...(values.threads === undefined
+      ? {}
+      : { threads: parseNumberOption(values.threads, "--threads", BOUNDS.threads) }),
     ...(values["context-size"] === undefined
       ? {}
-      : { contextSize: parsePositiveInt(values["context-size"], "--context-size") }),
+      : { contextSize: parseNumberOption(values["context-size"], "--context-size", BOUNDS.contextSize) }),
   };
   return {
     request: {
@@ -132,7 +123,7 @@ function parseSetupArgs(
       },
       installOption: "--install missing",
     },
-    ...(values.store === undefined ? {} : { store: values.store }),
+    ...(values.store === undefined ? {} : { store: storeOption(values.store) }),
     json: values.json === true,
   };
 }

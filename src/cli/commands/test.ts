@@ -9,9 +9,11 @@ import { exitCodeFor, parseFailOn } from "../../compat/results.js";
 import { formatIssue, SuiteError } from "../../compat/suite-error.js";
 import { loadSuite } from "../../compat/suite-load.js";
 import { type Endpoint, testModel } from "../../compat/test-model.js";
+import { BOUNDS, boundsRange } from "../../core/bounds.js";
 import { UsageError } from "../../core/errors.js";
 import { parsePinnedSource } from "../../promote/endpoints.js";
 import { type Command, parseCommandArgs } from "../command.js";
+import { parseNumberOption } from "../option-values.js";
 
 const usage = `Usage: cortex-model test --suite FILE --base-url URL --model NAME [options]
 
@@ -31,7 +33,7 @@ Options:
   --summary FILE            write a Markdown summary table
   --compare-base-url URL    also run the suite against this endpoint and list differing answers
   --compare-model NAME      model name on the compared endpoint (default: --model)
-  --concurrency N           cases in flight at once (default 1)
+  --concurrency N           cases in flight at once, ${boundsRange(BOUNDS.suiteConcurrency)} (default 1)
   --fail-on any|RATE        pass rate needed: any (every case), 0.9 or 90% (default: the suite's threshold)
   --publish REF             attach the results JSON to this model (pinned by digest) as an OCI referrer,
                             for promote --require compat; --ref and --digest default to it
@@ -72,10 +74,10 @@ export const test: Command = {
     const suitePath = required(values, "suite");
     const baseUrl = required(values, "base-url");
     const model = required(values, "model");
-    const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new UsageError(`test: --concurrency must be a positive integer, got "${values.concurrency}"`);
-    }
+    const concurrency =
+      values.concurrency === undefined
+        ? 1
+        : parseNumberOption(values.concurrency, "--concurrency", BOUNDS.suiteConcurrency);
     const failOn = values["fail-on"];
     const threshold = failOn === undefined ? undefined : parseFailOn(failOn);
     if (failOn !== undefined && threshold === undefined) {

@@ -1,0 +1,52 @@
+import { type Bounds, describeBounds, parseDecimal, withinBounds } from "../core/bounds.js";
+import { UsageError } from "../core/errors.js";
+
+const UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+
+/** A byte count as people write it on a command line (`16MiB`, `8m`, `1048576`), within `bounds`. */
+export function parseByteSize(value: string, option: string, bounds: Bounds): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = match ? UNITS[(match[2] ?? "").toLowerCase()] : undefined;
+  const bytes = match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : Number.NaN;
+  if (!withinBounds(bytes, bounds)) {
+    throw new UsageError(`${option} must be ${describeBounds(bounds)} (as 16MiB, 8M or 1048576), got "${value}"`);
+  }
+  return bytes;
+}
+
+/** A number option within `bounds`; the message names the option and the range. */
+export function parseNumberOption(value: string, option: string, bounds: Bounds): number {
+  const number = parseDecimal(value);
+  if (!withinBounds(number, bounds))
+    throw new UsageError(`${option} must be ${describeBounds(bounds)}, got "${value}"`);
+  return number;
+}
+
+/** As parseNumberOption, for an option that may be left out. */
+export function optionalNumberOption(value: string | undefined, option: string, bounds: Bounds): number | undefined {
+  return value === undefined ? undefined : parseNumberOption(value, option, bounds);
+}
+
+/** `--store DIR` as given: an empty value is refused rather than taken for "the default store". */
+export function storeOption(value: string | undefined): string | undefined {
+  if (value !== undefined && value.trim() === "") {
+    throw new UsageError("--store must name a directory, got an empty value (leave it out for the default store)");
+  }
+  return value;
+}
+
+export function formatMiB(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
