@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { mapLimit } from "../core/limit.js";
+import { parseManifestDocument } from "../core/manifest-document.js";
 import { isIndexMediaType } from "../core/media-types.js";
 import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest, ReadOnlyTarget, Target } from "../core/target.js";
 import { RemoteRepository } from "../registry/remote-repository.js";
@@ -38,7 +39,7 @@ export interface CopyStats {
 const DEFAULT_CONCURRENCY = 4;
 
 function parseManifest(fetched: FetchedManifest): ImageManifest | ImageIndex {
-  return JSON.parse(new TextDecoder().decode(fetched.bytes)) as ImageManifest | ImageIndex;
+  return parseManifestDocument(fetched.bytes, `manifest ${fetched.descriptor.digest}`);
 }
 
 function isIndex(fetched: FetchedManifest, parsed: ImageManifest | ImageIndex): parsed is ImageIndex {

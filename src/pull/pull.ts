@@ -2,6 +2,7 @@ import { setMaxListeners } from "node:events";
 import type { Digest } from "../core/digest.js";
 import { DigestMismatchError } from "../core/errors.js";
 import { Limiter } from "../core/limit.js";
+import { InvalidManifestError, parseManifestDocument } from "../core/manifest-document.js";
 import { isIndexMediaType } from "../core/media-types.js";
 import { formatReference, isPinned, type Reference, referenceVersion } from "../core/ref.js";
 import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest, ReadOnlyTarget } from "../core/target.js";
@@ -9,6 +10,7 @@ import { type ModelArtifact, recognizeArtifact } from "../model/artifact.js";
 import type { ModelStore } from "../store/model-store.js";
 import { type ProgressSink, silentProgress } from "./progress.js";
 import { selectManifest } from "./select.js";
+import { checkFreeSpace, isNoSpace, spaceRanOut } from "./space.js";
 import { transferBlob } from "./transfer.js";
 
 export const DEFAULT_PART_SIZE = 16 * 1024 * 1024;
@@ -73,6 +75,8 @@ export async function pull(
   );
   const artifact = recognizeArtifact(resolved.parsed);
   const blobs = uniqueBlobs([resolved.parsed.config, ...resolved.parsed.layers]);
+  const label = formatReference(ref);
+  const space = await checkFreeSpace(store, blobs, label);
   progress.start(blobs.reduce((sum, b) => sum + b.size, 0));
   const limiter = new Limiter(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
   const partSize = Math.max(1, options.partSize ?? DEFAULT_PART_SIZE);
@@ -109,12 +113,16 @@ export async function pull(
   } finally {
     progress.finish();
   }
-  if (firstError !== undefined) throw firstError;
-  await store.layout.pushManifest(resolved.manifest.descriptor, resolved.manifest.bytes);
-  if (resolved.top !== resolved.manifest) {
-    await store.layout.pushManifest(resolved.top.descriptor, resolved.top.bytes);
+  try {
+    if (firstError !== undefined) throw firstError;
+    await store.layout.pushManifest(resolved.manifest.descriptor, resolved.manifest.bytes);
+    if (resolved.top !== resolved.manifest) {
+      await store.layout.pushManifest(resolved.top.descriptor, resolved.top.bytes);
+    }
+    await store.record(resolved.top.descriptor, label);
+  } catch (error) {
+    throw isNoSpace(error) ? spaceRanOut(store, label, space, error) : error;
   }
-  await store.record(resolved.top.descriptor, formatReference(ref));
   return result(store, ref, resolved, artifact, downloadedBytes, reusedBytes);
 }
 
@@ -146,11 +154,12 @@ export async function resolveModel(
   fetch: (descriptor: Descriptor) => Promise<FetchedManifest>,
 ): Promise<Resolved> {
   const fetched = await fetch(top);
-  const document = JSON.parse(Buffer.from(fetched.bytes).toString("utf8")) as ImageManifest | ImageIndex;
+  const document = parseManifestDocument(fetched.bytes, `manifest ${top.digest}`);
   if (isIndexMediaType(fetched.descriptor.mediaType) || "manifests" in document) {
     const child = selectManifest(document as ImageIndex, top.digest);
     const manifest = await fetch(child);
-    const parsed = JSON.parse(Buffer.from(manifest.bytes).toString("utf8")) as ImageManifest;
+    const parsed = parseManifestDocument(manifest.bytes, `manifest ${child.digest}`);
+    if ("manifests" in parsed) throw new InvalidManifestError(`manifest ${child.digest}: an index inside an index`);
     return { top: fetched, manifest, parsed };
   }
   return { top: fetched, manifest: fetched, parsed: document as ImageManifest };
