@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import type { BodySink } from "../core/body-sink.js";
 import { type Digest, isDigest, parseDigest, sha256Digest } from "../core/digest.js";
 import { DigestMismatchError } from "../core/errors.js";
+import { isByteCount } from "../core/manifest-document.js";
 import { isManifestMediaType, MANIFEST_MEDIA_TYPES } from "../core/media-types.js";
 import type { BlobContent, BlobRange, Descriptor, FetchedManifest, Target } from "../core/target.js";
 import type { RetryPolicy } from "../http/retry.js";
@@ -78,7 +79,7 @@ export class RemoteRepository implements Target, ReferrersSource {
         const mediaType = (response.header("content-type") ?? "").split(";")[0]?.trim() ?? "";
         const digest = response.header("docker-content-digest");
         const size = Number(response.header("content-length"));
-        if (!isManifestMediaType(mediaType) || !digest || !isDigest(digest) || !Number.isSafeInteger(size))
+        if (!isManifestMediaType(mediaType) || !digest || !isDigest(digest) || !isByteCount(size))
           return undefined;
         if (isDigest(reference) && digest !== reference) return undefined;
         return { mediaType, digest, size } satisfies Descriptor;
