@@ -79,8 +79,7 @@ export class RemoteRepository implements Target, ReferrersSource {
         const mediaType = (response.header("content-type") ?? "").split(";")[0]?.trim() ?? "";
         const digest = response.header("docker-content-digest");
         const size = Number(response.header("content-length"));
-        if (!isManifestMediaType(mediaType) || !digest || !isDigest(digest) || !isByteCount(size))
-          return undefined;
+        if (!isManifestMediaType(mediaType) || !digest || !isDigest(digest) || !isByteCount(size)) return undefined;
         if (isDigest(reference) && digest !== reference) return undefined;
         return { mediaType, digest, size } satisfies Descriptor;
       },
