@@ -123,7 +123,7 @@ export class RegistryClient {
         anonymous: this.#options.authenticator.anonymous,
       });
     }
-    return errorForResponse(where, `${what} at ${origin}, where the registry redirected it`, response.status, text, {
+    return errorForResponse(where, `${what} (redirected to ${origin})`, response.status, text, {
       anonymous: this.#foreign.get(origin)?.anonymous ?? true,
       foreignHost: response.url.host,
     });
