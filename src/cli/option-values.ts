@@ -1,5 +1,6 @@
-import { type Bounds, describeBounds, parseDecimal, withinBounds } from "../core/bounds.js";
+import { type Bounds, describeBounds, withinBounds } from "../core/bounds.js";
 import { UsageError } from "../core/errors.js";
+import { boundedSetting } from "../core/settings.js";
 
 const UNITS: Record<string, number> = {
   "": 1,
@@ -26,17 +27,14 @@ export function parseByteSize(value: string, option: string, bounds: Bounds): nu
   return bytes;
 }
 
-/** A number option within `bounds`; the message names the option and the range. */
-export function parseNumberOption(value: string, option: string, bounds: Bounds): number {
-  const number = parseDecimal(value);
-  if (!withinBounds(number, bounds))
-    throw new UsageError(`${option} must be ${describeBounds(bounds)}, got "${value}"`);
-  return number;
+/** A number option within `bounds`, or undefined when left out; the message names the option and the range. */
+export function optionalNumberOption(value: string | undefined, option: string, bounds: Bounds): number | undefined {
+  return boundedSetting({ value: () => value, label: () => option }, option, bounds);
 }
 
-/** As parseNumberOption, for an option that may be left out. */
-export function optionalNumberOption(value: string | undefined, option: string, bounds: Bounds): number | undefined {
-  return value === undefined ? undefined : parseNumberOption(value, option, bounds);
+/** As optionalNumberOption, for a value that was given. */
+export function parseNumberOption(value: string, option: string, bounds: Bounds): number {
+  return optionalNumberOption(value, option, bounds) as number;
 }
 
 /** `--store DIR` as given: an empty value is refused rather than taken for "the default store". */

@@ -72,9 +72,9 @@ export function boundsRange(bounds: Bounds): string {
   return `${show(bounds.min)} to ${show(bounds.max)}`;
 }
 
-/** "a whole number from 1 to 64", "a size from 1 MiB to 1 GiB". */
+/** "an integer from 1 to 64", "a size from 1 MiB to 1 GiB". */
 export function describeBounds(bounds: Bounds): string {
-  const kind = bounds.bytes ? "a size" : bounds.integer ? "a whole number" : "a number";
+  const kind = bounds.bytes ? "a size" : bounds.integer ? "an integer" : "a number";
   return `${kind} from ${boundsRange(bounds)}`;
 }
 

@@ -1,6 +1,7 @@
 import * as core from "@actions/core";
-import { type Bounds, describeBounds, parseDecimal, withinBounds } from "../core/bounds.js";
+import type { Bounds } from "../core/bounds.js";
 import { UsageError } from "../core/errors.js";
+import { boundedSetting, type SettingSource } from "../core/settings.js";
 
 /** An action input that is missing or does not parse; the message names the input and what it expects. */
 export class InputError extends UsageError {}
@@ -39,13 +40,7 @@ export function listInput(name: string): string[] {
 
 /** A number input within `bounds` (the CLI's option of the same meaning has the same ones); undefined when empty. */
 export function optionalNumberInput(name: string, bounds: Bounds): number | undefined {
-  const value = optionalInput(name);
-  if (value === undefined) return undefined;
-  const number = parseDecimal(value);
-  if (!withinBounds(number, bounds)) {
-    throw new InputError(`input "${name}" must be ${describeBounds(bounds)}, got "${value}"`);
-  }
-  return number;
+  return boundedSetting(actionInputs, name, bounds);
 }
 
 /** As optionalNumberInput, with `fallback` for an empty input. */
@@ -72,3 +67,9 @@ export function maskSecret(value: string): void {
     for (const line of lines) if (line !== "") core.setSecret(line);
   }
 }
+
+/** Action inputs as a setting source: a setting is read from the input of the same name. */
+export const actionInputs: SettingSource = {
+  value: optionalInput,
+  label: (name) => `input "${name}"`,
+};

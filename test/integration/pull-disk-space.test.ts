@@ -97,7 +97,7 @@ describe("a pull into a store on an 8 MiB file system", () => {
     const result = await pull([`oci:${layout}@${digest}`], store);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      `cortex-model pull: manifest ${digest}: layer 1 (${layer.descriptor.digest.slice(0, 19)}…) has size ${shown}; a size is a whole number of bytes from 0 to 9007199254740991\n`,
+      `cortex-model pull: manifest ${digest}: layers[0] has size ${shown}: a size must be a whole number of bytes from 0 to 9007199254740991\n`,
     );
     expect(await ingest(store)).toEqual([]);
     await fs.rm(layout, { recursive: true });

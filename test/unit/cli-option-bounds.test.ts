@@ -28,10 +28,10 @@ const SERVE = ["serve", "--model", "x.gguf"];
 const SYNTH = ["synth", "--size", "3MB", "-o", "x.gguf"];
 const range = {
   partSize: "a size from 1 MiB to 1 GiB (as 16MiB, 8M or 1048576)",
-  connections: "a whole number from 1 to 64",
-  port: "a whole number from 0 to 65535",
-  threads: "a whole number from 1 to 1024",
-  contextSize: "a whole number from 1 to 16777216",
+  connections: "an integer from 1 to 64",
+  port: "an integer from 0 to 65535",
+  threads: "an integer from 1 to 1024",
+  contextSize: "an integer from 1 to 16777216",
 };
 
 describe("numeric options out of range", () => {
@@ -49,23 +49,23 @@ describe("numeric options out of range", () => {
     [[...SETUP, "--ready-timeout", "0"], `--ready-timeout must be a number from 0.001 to 86400, got "0"`],
     [[...SERVE, "--port", "70000"], `--port must be ${range.port}, got "70000"`],
     [[...SERVE, "--threads", "-2"], `--threads must be ${range.threads}, got "-2"`],
-    [[...SERVE, "--parallel", "0"], `--parallel must be a whole number from 1 to 256, got "0"`],
+    [[...SERVE, "--parallel", "0"], `--parallel must be an integer from 1 to 256, got "0"`],
     [[...SERVE, "--context-size", "0x10"], `--context-size must be ${range.contextSize}, got "0x10"`],
-    [[...BENCH, "--runs", "0"], `--runs must be a whole number from 1 to 10000, got "0"`],
-    [[...BENCH, "--warmup", "-1"], `--warmup must be a whole number from 0 to 10000, got "-1"`],
-    [[...BENCH, "--resamples", "1e9"], `--resamples must be a whole number from 1 to 1000000, got "1e9"`],
-    [[...BENCH, "--seed", "4294967296"], `--seed must be a whole number from 0 to 4294967295, got "4294967296"`],
-    [[...BENCH, "--pid", "0"], `--pid must be a whole number from 1 to 4194304, got "0"`],
+    [[...BENCH, "--runs", "0"], `--runs must be an integer from 1 to 10000, got "0"`],
+    [[...BENCH, "--warmup", "-1"], `--warmup must be an integer from 0 to 10000, got "-1"`],
+    [[...BENCH, "--resamples", "1e9"], `--resamples must be an integer from 1 to 1000000, got "1e9"`],
+    [[...BENCH, "--seed", "4294967296"], `--seed must be an integer from 0 to 4294967295, got "4294967296"`],
+    [[...BENCH, "--pid", "0"], `--pid must be an integer from 1 to 4194304, got "0"`],
     [[...BENCH, "--threads", "2000"], `--threads must be ${range.threads}, got "2000"`],
     [[...BENCH, "--cold-load-ms", "-4"], `--cold-load-ms must be a number from 0 to 86400000, got "-4"`],
-    [[...TEST, "--concurrency", "0"], `--concurrency must be a whole number from 1 to 256, got "0"`],
-    [[...SYNTH, "--seed", "-1"], `--seed must be a whole number from 0 to 4294967295, got "-1"`],
-    [[...SYNTH, "--context-length", "0"], `--context-length must be a whole number from 1 to 2147483647, got "0"`],
+    [[...TEST, "--concurrency", "0"], `--concurrency must be an integer from 1 to 256, got "0"`],
+    [[...SYNTH, "--seed", "-1"], `--seed must be an integer from 0 to 4294967295, got "-1"`],
+    [[...SYNTH, "--context-length", "0"], `--context-length must be an integer from 1 to 2147483647, got "0"`],
     [
       ["package", "x.gguf", "--to", `oci:${path.join(tmpdir(), "cortex-bounds-never")}`, "--context-size", "0"],
       `--context-size must be ${range.contextSize}, got "0"`,
     ],
-    [["revert", "127.0.0.1:5999/r:stable", "--steps", "0"], `--steps must be a whole number from 1 to 10000, got "0"`],
+    [["revert", "127.0.0.1:5999/r:stable", "--steps", "0"], `--steps must be an integer from 1 to 10000, got "0"`],
   ])("%j", async (args, message) => {
     const result = await runCliInProcess(args, env, dir);
     expect(result.stderr).toBe(`cortex-model ${args[0]}: ${message}\n`);
@@ -86,7 +86,7 @@ describe("registry ports and store directories", () => {
     const result = await runCliInProcess(["pull", ref], env, dir);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      `cortex-model pull: invalid reference "${ref}": the port of registry host "${host}" must be a whole number from 1 to 65535 without leading zeros\n`,
+      `cortex-model pull: invalid reference "${ref}": the port of registry host "${host}" must be an integer from 1 to 65535 without leading zeros\n`,
     );
   });
 

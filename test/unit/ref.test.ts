@@ -69,8 +69,8 @@ describe("parseReference", () => {
     ["ghcr.io//model", /repository component ""/],
     ["oci::v1", /layout directory is empty/],
     ["bad_host_/model", /repository component "bad_host_"/],
-    ["127.0.0.1:0/model", /port of registry host "127.0.0.1:0" must be a whole number from 1 to 65535/],
-    ["127.0.0.1:99999/model", /port of registry host "127.0.0.1:99999" must be a whole number from 1 to 65535/],
+    ["127.0.0.1:0/model", /port of registry host "127.0.0.1:0" must be an integer from 1 to 65535/],
+    ["127.0.0.1:99999/model", /port of registry host "127.0.0.1:99999" must be an integer from 1 to 65535/],
     ["localhost:080/model", /without leading zeros/],
     ["[::1]:65536/model", /port of registry host "\[::1\]:65536"/],
   ])("rejects %j naming the offending part", (input, message) => {

@@ -1,27 +1,20 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
-import {
-  type BackendContext,
-  BackendError,
-  type BackendHandle,
-  type BackendSettings,
-  GPU_MODES,
-  type GpuMode,
-} from "../../backends/backend.js";
+import { type BackendContext, BackendError, type BackendHandle } from "../../backends/backend.js";
 import { logTail } from "../../backends/process.js";
-import { parseBackendChoice, parseInstallPolicy, resolveEnvironment, resolveStrategy } from "../../backends/select.js";
 import { type SetupRequest, type SetupResult, setupBackend, stopBackend } from "../../backends/setup.js";
+import { parseSetupSettings } from "../../backends/setup-request.js";
 import { openTarget } from "../../copy/targets.js";
 import { BOUNDS, boundsRange } from "../../core/bounds.js";
-import { CortexError, UsageError } from "../../core/errors.js";
+import { CortexError } from "../../core/errors.js";
 import { isAlive } from "../../core/process-alive.js";
 import { formatReference, isPinned } from "../../core/ref.js";
 import { createProgress } from "../../pull/progress.js";
 import { pull, pullFromStore } from "../../pull/pull.js";
 import { ModelStore } from "../../store/model-store.js";
-import { type Command, parseCommandArgs } from "../command.js";
-import { parseNumberOption, storeOption } from "../option-values.js";
+import { type Command, flagSource, parseCommandArgs } from "../command.js";
+import { storeOption } from "../option-values.js";
 
 const usage = `Usage: cortex-model setup --model <ref> [options]
 
@@ -44,9 +37,10 @@ Options:
   --gpu <mode>           none (default), auto or cuda
   --ready-timeout <s>    seconds to wait for the model to load and answer, ${boundsRange(BOUNDS.readyTimeoutSeconds)}
                          (default 600)
+  --warm-load            after the first load, restart the backend once and time the second (warm) load
   --base-url <url>       backend openai: the existing endpoint (its key from $OPENAI_API_KEY)
   --json                 print the endpoint as one line of JSON: baseUrl, modelId, digest, backend, pid,
-                         threads, loadSeconds
+                         threads, loadSeconds, warmLoadSeconds
 
 Tools installed on demand (Ollama, llama.cpp, node-llama-cpp) go to $CORTEX_MODEL_TOOLS, else
 ~/.cache/cortex-model-tools.`;
@@ -58,11 +52,6 @@ function toolDir(env: NodeJS.ProcessEnv): string {
   return env[TOOLS_ENV] ?? path.join(homedir(), ".cache", "cortex-model-tools");
 }
 
-function gpuOption(value: string): GpuMode {
-  if ((GPU_MODES as readonly string[]).includes(value)) return value as GpuMode;
-  throw new UsageError(`setup: --gpu must be one of ${GPU_MODES.join(", ")}, got "${value}"`);
-}
-
 function parseSetupArgs(
   args: string[],
   env: NodeJS.ProcessEnv,
@@ -72,53 +61,30 @@ function parseSetupArgs(
     args,
     {
       model: { type: "string" },
-      backend: { type: "string", default: "auto" },
+      backend: { type: "string" },
       strategy: { type: "string" },
       environment: { type: "string" },
       install: { type: "string" },
       store: { type: "string" },
-      port: { type: "string", default: "0" },
+      port: { type: "string" },
       version: { type: "string" },
       threads: { type: "string" },
       "context-size": { type: "string" },
-      gpu: { type: "string", default: "none" },
-      "ready-timeout": { type: "string", default: "600" },
+      gpu: { type: "string" },
+      "ready-timeout": { type: "string" },
+      "warm-load": { type: "boolean" },
       "base-url": { type: "string" },
       json: { type: "boolean", default: false },
     },
     false,
   );
-  if (!values.model) throw new UsageError("setup: --model <ref> is required");
-  const backend = parseBackendChoice(values.backend as string);
-  if (backend === "openai" && values["base-url"] === undefined) {
-    throw new UsageError("setup: --backend openai needs --base-url (the existing endpoint's base URL)");
-  }
+  const { baseUrl, ...parsed } = parseSetupSettings(flagSource(values), env);
   const apiKey = env.OPENAI_API_KEY;
-  const settings: BackendSettings = {
-    gpu: gpuOption(values.gpu as string),
-    port: parseNumberOption(values.port as string, "--port", BOUNDS.listenPort),
-    readyTimeoutMs:
-      1000 * parseNumberOption(values["ready-timeout"] as string, "--ready-timeout", BOUNDS.readyTimeoutSeconds),
-    ...(values.version === undefined ? {} : { version: values.version }),
-    ...(values.threads === undefined
-      ? {}
-      : { threads: parseNumberOption(values.threads, "--threads", BOUNDS.threads) }),
-    ...(values["context-size"] === undefined
-      ? {}
-      : { contextSize: parseNumberOption(values["context-size"], "--context-size", BOUNDS.contextSize) }),
-  };
   return {
     request: {
-      model: values.model,
-      selection: {
-        backend,
-        strategy: resolveStrategy(values.strategy, env),
-        environment: resolveEnvironment(values.environment, env),
-        install: parseInstallPolicy(values.install),
-      },
-      settings,
+      ...parsed,
       options: {
-        ...(values["base-url"] === undefined ? {} : { baseUrl: values["base-url"] }),
+        ...(baseUrl === undefined ? {} : { baseUrl }),
         ...(apiKey ? { apiKey } : {}),
       },
       installOption: "--install missing",
@@ -172,6 +138,7 @@ function describeEndpoint(result: SetupResult, json: boolean): string {
     pid: endpoint.pid ?? null,
     threads: endpoint.threads ?? null,
     loadSeconds: result.loadSeconds,
+    warmLoadSeconds: result.warmLoad?.measured ? result.warmLoad.seconds : null,
   };
   if (json) return `${JSON.stringify(fields)}\n`;
   return [
@@ -180,6 +147,7 @@ function describeEndpoint(result: SetupResult, json: boolean): string {
     ...(result.digest ? [`  digest: ${result.digest}`] : []),
     `  backend: ${result.backend}${endpoint.pid === undefined ? "" : ` (pid ${endpoint.pid})`}`,
     `  loaded in ${result.loadSeconds} s`,
+    ...(result.warmLoad?.measured ? [`  warm load ${result.warmLoad.seconds} s`] : []),
     "",
   ].join("\n");
 }

@@ -45,7 +45,7 @@ describe("cortex-model bench arguments (exit 2, one line naming the cause)", () 
       /threshold "speed=5" is not METRIC=PERCENT/,
     );
     expect((await bench([...candidate, ...served, "--runs", "many"])).stderr).toMatch(
-      /--runs must be a whole number from 1 to 10000, got "many"/,
+      /--runs must be an integer from 1 to 10000, got "many"/,
     );
     expect((await bench([...candidate, ...served, "--gate-name", "a-->b"])).stderr).toMatch(/gate name/);
   });

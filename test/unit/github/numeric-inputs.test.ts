@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { UsageError } from "../../../src/core/errors.js";
 import { getInputs as benchInputs } from "../../../src/github/bench-model.js";
 import { BenchModel, SetupModel, TestModel } from "../../../src/github/constants.js";
-import { InputError } from "../../../src/github/inputs.js";
 import { getInputs as setupInputs } from "../../../src/github/setup-model.js";
 import { getInputs as testInputs } from "../../../src/github/test-model.js";
 
@@ -21,7 +21,7 @@ function refusal(read: () => unknown): string {
   try {
     read();
   } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
+    expect(error).toBeInstanceOf(UsageError);
     return (error as Error).message;
   }
   throw new Error("accepted");
@@ -29,10 +29,10 @@ function refusal(read: () => unknown): string {
 
 describe("setup-model", () => {
   it.each([
-    [SetupModel.inputs.port, "99999", "a whole number from 0 to 65535"],
-    [SetupModel.inputs.port, "-1", "a whole number from 0 to 65535"],
-    [SetupModel.inputs.threads, "0", "a whole number from 1 to 1024"],
-    [SetupModel.inputs.contextSize, "2.5", "a whole number from 1 to 16777216"],
+    [SetupModel.inputs.port, "99999", "an integer from 0 to 65535"],
+    [SetupModel.inputs.port, "-1", "an integer from 0 to 65535"],
+    [SetupModel.inputs.threads, "0", "an integer from 1 to 1024"],
+    [SetupModel.inputs.contextSize, "2.5", "an integer from 1 to 16777216"],
     [SetupModel.inputs.readyTimeout, "0", "a number from 0.001 to 86400"],
   ])('input "%s" = %s', (name, value, range) => {
     setInput(SetupModel.inputs.model, "127.0.0.1:5000/ai/tiny:v1");
@@ -47,18 +47,16 @@ describe("test-model", () => {
     setInput(TestModel.inputs.baseUrl, "http://127.0.0.1:1/v1");
     setInput(TestModel.inputs.model, "m");
     setInput(TestModel.inputs.concurrency, value);
-    expect(refusal(() => testInputs({}))).toBe(
-      `input "concurrency" must be a whole number from 1 to 256, got "${value}"`,
-    );
+    expect(refusal(() => testInputs({}))).toBe(`input "concurrency" must be an integer from 1 to 256, got "${value}"`);
   });
 });
 
 describe("bench-model", () => {
   it.each([
-    [BenchModel.inputs.runs, "0", "a whole number from 1 to 10000"],
-    [BenchModel.inputs.warmup, "-1", "a whole number from 0 to 10000"],
-    [BenchModel.inputs.pid, "0", "a whole number from 1 to 4194304"],
-    [BenchModel.inputs.threads, "4096", "a whole number from 1 to 1024"],
+    [BenchModel.inputs.runs, "0", "an integer from 1 to 10000"],
+    [BenchModel.inputs.warmup, "-1", "an integer from 0 to 10000"],
+    [BenchModel.inputs.pid, "0", "an integer from 1 to 4194304"],
+    [BenchModel.inputs.threads, "4096", "an integer from 1 to 1024"],
     [BenchModel.inputs.loadSeconds, "-2", "a number from 0 to 86400"],
   ])('input "%s" = %s', (name, value, range) => {
     setInput(BenchModel.inputs.baseUrl, "http://127.0.0.1:1/v1");

@@ -87,7 +87,7 @@ describe("inputs read through the real core.getInput", () => {
     expect(optionalNumberInput("runs", BOUNDS.runs)).toBeUndefined();
     setInput("runs", "7");
     expect(numberInput("runs", BOUNDS.runs, 5)).toBe(7);
-    const range = 'input "runs" must be a whole number from 1 to 10000, got';
+    const range = 'input "runs" must be an integer from 1 to 10000, got';
     for (const bad of ["2.5", "0", "-3", "10001", "abc", "0x10", "1e3", "Infinity"]) {
       setInput("runs", bad);
       expect(() => numberInput("runs", BOUNDS.runs, 5), bad).toThrow(`${range} "${bad}"`);
