@@ -50,10 +50,15 @@ export function evaluatePolicy(required: readonly ResultKind[], results: readonl
   return { satisfied: missing.length === 0 && failing.length === 0, missing, failing };
 }
 
-/** One line naming what is missing and what failed. */
-export function describeVerdict(verdict: PolicyVerdict, digest: Digest, results: readonly ResultRecord[]): string {
+/** One line naming what is missing and what failed; `qualifier` says which results counted ("signed"). */
+export function describeVerdict(
+  verdict: PolicyVerdict,
+  digest: Digest,
+  results: readonly ResultRecord[],
+  qualifier?: string,
+): string {
   const parts = [
-    ...verdict.missing.map((kind) => `no ${kind} result`),
+    ...verdict.missing.map((kind) => `no ${qualifier ? `${qualifier} ` : ""}${kind} result`),
     ...verdict.failing.map((kind) => {
       const count = results.filter((r) => r.kind === kind).length;
       return `${kind} failing (${count} result${count === 1 ? "" : "s"}, none passed)`;
