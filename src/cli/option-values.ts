@@ -1,26 +1,11 @@
 import { type Bounds, describeBounds, withinBounds } from "../core/bounds.js";
+import { byteCount } from "../core/byte-size.js";
 import { UsageError } from "../core/errors.js";
 import { boundedSetting } from "../core/settings.js";
 
-const UNITS: Record<string, number> = {
-  "": 1,
-  b: 1,
-  k: 1024,
-  kb: 1024,
-  kib: 1024,
-  m: 1024 ** 2,
-  mb: 1024 ** 2,
-  mib: 1024 ** 2,
-  g: 1024 ** 3,
-  gb: 1024 ** 3,
-  gib: 1024 ** 3,
-};
-
 /** A byte count as people write it on a command line (`16MiB`, `8m`, `1048576`), within `bounds`. */
 export function parseByteSize(value: string, option: string, bounds: Bounds): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
-  const unit = match ? UNITS[(match[2] ?? "").toLowerCase()] : undefined;
-  const bytes = match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : Number.NaN;
+  const bytes = byteCount(value) ?? Number.NaN;
   if (!withinBounds(bytes, bounds)) {
     throw new UsageError(`${option} must be ${describeBounds(bounds)} (as 16MiB, 8M or 1048576), got "${value}"`);
   }

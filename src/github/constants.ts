@@ -148,6 +148,28 @@ export const RevertModel = {
   outputs: tagMoveOutputs,
 } as const;
 
+export const ScanModel = {
+  inputs: {
+    model: "model",
+    policy: "policy",
+    sarif: "sarif",
+    json: "json",
+    cyclonedx: "cyclonedx",
+    failOnFindings: "fail-on-findings",
+    publish: "publish",
+    ...registryCredentialInputs,
+  },
+  outputs: {
+    verdict: "verdict",
+    findings: "findings",
+    errors: "errors",
+    digest: "digest",
+    sarifPath: "sarif-path",
+    jsonPath: "json-path",
+    cyclonedxPath: "cyclonedx-path",
+  },
+} as const;
+
 export const SetupModel = {
   inputs: {
     model: "model",

@@ -2,8 +2,8 @@ import type { Digest } from "../core/digest.js";
 import type { Descriptor } from "../core/target.js";
 import { PromoteUsageError } from "./errors.js";
 
-/** The kinds of results a promotion can require: compatibility suites and benchmarks. */
-export const RESULT_KINDS = ["compat", "bench"] as const;
+/** The kinds of results a promotion can require: compatibility suites, benchmarks and model scans. */
+export const RESULT_KINDS = ["compat", "bench", "scan"] as const;
 export type ResultKind = (typeof RESULT_KINDS)[number];
 
 export function isResultKind(value: string): value is ResultKind {

@@ -110,11 +110,11 @@ export async function fetchResultDocument(
 
 /**
  * Whether a results document says it passed: a compat run's `summary.verdict` is "pass"; a bench run's
- * `verdict` is "pass" or "improvement". Undefined when the document says neither.
+ * `verdict` is "pass" or "improvement"; a scan's `verdict` is "pass". Undefined when the document says neither.
  */
 export function documentPassed(kind: ResultKind, document: unknown): boolean | undefined {
   const doc = document as { verdict?: unknown; summary?: { verdict?: unknown } } | null;
   const verdict = kind === "compat" ? doc?.summary?.verdict : doc?.verdict;
   if (typeof verdict !== "string") return undefined;
-  return kind === "compat" ? verdict === "pass" : verdict === "pass" || verdict === "improvement";
+  return kind === "bench" ? verdict === "pass" || verdict === "improvement" : verdict === "pass";
 }

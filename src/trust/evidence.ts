@@ -3,7 +3,7 @@ import { attachBundle, listBundles } from "./attach.js";
 import { signStatement } from "./bundle.js";
 import { SignatureError } from "./errors.js";
 import { attachLegacySignature, legacySigners } from "./legacy.js";
-import { benchPredicate, PredicateType, testResultPredicate } from "./predicates.js";
+import { benchPredicate, PredicateType, scanPredicate, testResultPredicate } from "./predicates.js";
 import type { SigningIdentity } from "./signer.js";
 import { digestSubject, statement } from "./statement.js";
 import { type SignerInfo, type TrustPolicy, type VerifiedStatement, verifyBundle } from "./verify.js";
@@ -35,7 +35,11 @@ export async function signDigest(
 }
 
 /** The result kinds that can be attested, and the predicate each is written with. */
-export const ATTESTED_KINDS = { compat: PredicateType.testResult, bench: PredicateType.benchResult } as const;
+export const ATTESTED_KINDS = {
+  compat: PredicateType.testResult,
+  bench: PredicateType.benchResult,
+  scan: PredicateType.scanResult,
+} as const;
 export type AttestedKind = keyof typeof ATTESTED_KINDS;
 
 /**
@@ -54,10 +58,11 @@ export async function attestResult(
   options: { url?: string; created?: Date; signal?: AbortSignal } = {},
 ): Promise<Descriptor> {
   const predicateOptions = options.url ? { url: options.url } : {};
-  const predicate =
-    kind === "compat"
-      ? testResultPredicate(results, passed, predicateOptions)
-      : benchPredicate(results, passed, predicateOptions);
+  const predicate = { compat: testResultPredicate, bench: benchPredicate, scan: scanPredicate }[kind](
+    results,
+    passed,
+    predicateOptions,
+  );
   const predicateType = ATTESTED_KINDS[kind];
   const signed = await signStatement(
     statement(digestSubject(subject.digest, name), predicateType, predicate),

@@ -10,6 +10,8 @@ export const PredicateType = {
   testResult: "https://in-toto.io/attestation/test-result/v0.1",
   /** This project's benchmark predicate; its schema is schemas/bench-predicate.schema.json. */
   benchResult: "https://cortex-model-ci.dev/attestation/bench-result/v0.1",
+  /** This project's scan predicate: the scan's outcome and its results JSON by digest. */
+  scanResult: "https://cortex-model-ci.dev/attestation/scan-result/v0.1",
 } as const;
 
 /** The results JSON an attestation summarises, referenced by its digest. */
@@ -69,6 +71,19 @@ export function benchPredicate(
     ...(baselineDigest ? { baseline: { digest: { sha256: baselineDigest.replace(/^sha256:/, "") } } } : {}),
     ...(typeof doc.createdAt === "string" ? { createdAt: doc.createdAt } : {}),
     results: resultsDescriptor(results, "bench-results.json"),
+    ...(options.url ? { url: options.url } : {}),
+  };
+}
+
+/** This project's scan predicate: passed or not, and the scan results JSON (findings and all) by digest. */
+export function scanPredicate(
+  results: Uint8Array,
+  passed: boolean,
+  options: { url?: string } = {},
+): Record<string, unknown> {
+  return {
+    result: passed ? "PASSED" : "FAILED",
+    results: resultsDescriptor(results, "scan-results.json"),
     ...(options.url ? { url: options.url } : {}),
   };
 }

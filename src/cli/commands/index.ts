@@ -17,6 +17,7 @@ export const commands: readonly CommandEntry[] = [
   { name: "promote", load: async () => (await import("./promote.js")).promoteCommand },
   { name: "revert", load: async () => (await import("./revert.js")).revertCommand },
   { name: "history", load: async () => (await import("./history.js")).historyCommand },
+  { name: "scan", load: async () => (await import("./scan.js")).scanCommand },
   { name: "publish-result", load: async () => (await import("./publish-result.js")).publishResultCommand },
   { name: "sign", load: async () => (await import("./sign.js")).signCommand },
   { name: "verify-signature", load: async () => (await import("./verify-signature.js")).verifySignatureCommand },

@@ -11,14 +11,14 @@ import { type Command, parseCommandArgs, writeJson } from "../command.js";
 import { publishSigning } from "../publish-signing.js";
 import { signingOptions, signingUsage } from "../trust-flags.js";
 
-const usage = `Usage: cortex-model publish-result <repo@sha256:...> --kind compat|bench --file <results.json> [options]
+const usage = `Usage: cortex-model publish-result <repo@sha256:...> --kind compat|bench|scan --file <results.json> [options]
 
 Attaches a results document to a model digest in its registry (an OCI artifact whose subject is the model),
 where promote --require finds it.
 
 Options:
-  --kind <kind>     compat or bench
-  --file <path>     the results JSON (cortex-model test --json, cortex-model bench --json)
+  --kind <kind>     compat, bench or scan
+  --file <path>     the results JSON (cortex-model test --json, bench --json, scan --json FILE)
   --passed          record it as passing, whatever the document says
   --failed          record it as failing, whatever the document says
 ${signingUsage}
@@ -27,7 +27,7 @@ ${signingUsage}
 
 export const publishResultCommand: Command = {
   name: "publish-result",
-  summary: "attach compat or bench results to a model digest, for promote --require",
+  summary: "attach compat, bench or scan results to a model digest, for promote --require",
   usage,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs("publish-result", args, {
