@@ -121,6 +121,7 @@ export class RegistryClient {
     if (origin === this.baseUrl.origin) {
       return errorForResponse(where, what, response.status, text, {
         anonymous: this.#options.authenticator.anonymous,
+        registry: this.baseUrl.host,
       });
     }
     return errorForResponse(where, `${what} (redirected to ${origin})`, response.status, text, {
