@@ -3,8 +3,8 @@ import path from "node:path";
 import type { Suite } from "../../compat/suite.js";
 import { loadSuite } from "../../compat/suite-load.js";
 import { openTarget } from "../../copy/targets.js";
-import { UsageError } from "../../core/errors.js";
-import { parseReference } from "../../core/ref.js";
+import { CortexError, describeError, UsageError } from "../../core/errors.js";
+import { parseReference, type Reference } from "../../core/ref.js";
 import { type MigrationRow, migrateOllamaModel } from "../../migrate/from-ollama.js";
 import { parseMigrationTarget, parseNameMapping, targetReference } from "../../migrate/target-name.js";
 import { writeIntoOllama } from "../../migrate/to-ollama.js";
@@ -19,7 +19,7 @@ import { ollamaBlobPath } from "../../ollama/store-view.js";
 import { pull, pullFromStore } from "../../pull/pull.js";
 import { ModelStore } from "../../store/model-store.js";
 import { type Command, type CommandIO, parseCommandArgs, writeJson } from "../command.js";
-import { formatMiB } from "../sizes.js";
+import { formatMiB, storeOption } from "../option-values.js";
 
 const usage = `Usage: cortex-model migrate --from-ollama [DIR] --to <registry/namespace | oci:DIR> [--models a,b]
                               [--mapping FILE] [--dry-run] [--json] [--verify-suite FILE] [--store DIR]
@@ -66,7 +66,13 @@ export const migrateCommand: Command = {
     if (values["to-ollama"] !== undefined) {
       if (positionals.length === 0)
         throw new UsageError(`migrate --to-ollama: name at least one model reference\n${usage}`);
-      return toOllama(positionals, path.resolve(io.cwd, values["to-ollama"]), values.store, values.json === true, io);
+      return toOllama(
+        positionals,
+        path.resolve(io.cwd, values["to-ollama"]),
+        storeOption(values.store),
+        values.json === true,
+        io,
+      );
     }
     return fromOllama(values, positionals, io);
   },
@@ -84,12 +90,14 @@ async function fromOllama(values: Values, positionals: string[], io: CommandIO):
   const verify = await verification(values, io);
   const rows: MigrationRow[] = [];
   for (const model of models) {
-    const row = await migrateOllamaModel(
-      model,
-      targetReference(model, target, mapping),
-      (ref) => openTarget(ref, { env: io.env, create: true }),
-      { dryRun: values["dry-run"] === true },
-    );
+    const reference = referenceOrFailure(model, target, mapping);
+    if ("status" in reference) {
+      rows.push(reference);
+      continue;
+    }
+    const row = await migrateOllamaModel(model, reference, (ref) => openTarget(ref, { env: io.env, create: true }), {
+      dryRun: values["dry-run"] === true,
+    });
     const verifiable = row.status === "migrated" || row.status === "up to date";
     rows.push(verify && verifiable ? await verifyRow(row, model.modelsDir, verify.suite, verify.store, io) : row);
   }
@@ -98,11 +106,25 @@ async function fromOllama(values: Values, positionals: string[], io: CommandIO):
   return rows.some((r) => r.status === "failed" || r.verify?.identical === false) ? 1 : 0;
 }
 
+/** The model's target reference, or the failed row of a name Ollama accepts but references do not. */
+function referenceOrFailure(
+  model: OllamaStoreModel,
+  target: Parameters<typeof targetReference>[1],
+  mapping: Parameters<typeof targetReference>[2],
+): Reference | MigrationRow {
+  try {
+    return targetReference(model, target, mapping);
+  } catch (error) {
+    if (!(error instanceof CortexError)) throw error;
+    return { ollama: model.id, status: "failed", reason: describeError(error) };
+  }
+}
+
 /** The suite and the store --verify-suite needs, or undefined without it. */
 async function verification(values: Values, io: CommandIO): Promise<{ suite: Suite; store: ModelStore } | undefined> {
   if (!values["verify-suite"]) return undefined;
   const suite = await loadSuite(values["verify-suite"], io.cwd);
-  const store = await ModelStore.open({ ...(values.store ? { dir: values.store } : {}), env: io.env });
+  const store = await ModelStore.open({ dir: storeOption(values.store), env: io.env });
   return { suite, store };
 }
 
