@@ -1,12 +1,11 @@
 import { createReadStream } from "node:fs";
-import { access } from "node:fs/promises";
 import { basename } from "node:path";
-import { parseGgufShardFilename } from "@huggingface/gguf";
 import { parseDigest } from "../core/digest.js";
 import { CortexError, UsageError } from "../core/errors.js";
 import { MediaType } from "../core/media-types.js";
 import type { Descriptor, Target } from "../core/target.js";
 import { readGgufModelInfo } from "../model/gguf-metadata.js";
+import { ggufFiles } from "../model/gguf-shards.js";
 import { hashFile } from "../store/files.js";
 import { dmrConfigBlob, dmrFileAnnotations, dmrManifestBlob } from "./dmr-artifact.js";
 
@@ -40,27 +39,6 @@ export function createdTime(env: NodeJS.ProcessEnv = process.env): Date {
   if (epoch === undefined || epoch === "") return new Date(0);
   if (!/^\d+$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH must be whole seconds, not "${epoch}"`);
   return new Date(Number(epoch) * 1000);
-}
-
-/** The shard files named by one shard of a split GGUF, in order; any other path as it is. */
-async function ggufFiles(gguf: string | readonly string[]): Promise<string[]> {
-  if (typeof gguf !== "string") return [...gguf];
-  const slash = gguf.lastIndexOf("/") + 1;
-  const shard = parseGgufShardFilename(gguf.slice(slash));
-  if (!shard) return [gguf];
-  const total = Number(shard.total);
-  const files = Array.from(
-    { length: total },
-    (_, i) => `${gguf.slice(0, slash)}${shard.prefix}-${String(i + 1).padStart(5, "0")}-of-${shard.total}.gguf`,
-  );
-  for (const file of files) {
-    await access(file).catch((error) => {
-      throw new UsageError(`${gguf} is shard ${Number(shard.shard)} of ${total}, but ${file} is missing`, {
-        cause: error,
-      });
-    });
-  }
-  return files;
 }
 
 async function fileDescriptor(path: string, mediaType: string, created: Date): Promise<Descriptor> {

@@ -12,6 +12,8 @@ import { type Endpoint, testModel } from "../../compat/test-model.js";
 import { parseTestSettings } from "../../compat/test-request.js";
 import { parsePinnedSource } from "../../promote/endpoints.js";
 import { type Command, flagSource, parseCommandArgs } from "../command.js";
+import { publishSigning } from "../publish-signing.js";
+import { signingOptions, signingUsage } from "../trust-flags.js";
 
 const usage = `Usage: cortex-model test --suite FILE --base-url URL --model NAME [options]
 
@@ -35,6 +37,8 @@ Options:
   --fail-on any|RATE        pass rate needed: any (every case), 0.9 or 90% (default: the suite's threshold)
   --publish REF             attach the results JSON to this model (pinned by digest) as an OCI referrer,
                             for promote --require compat; --ref and --digest default to it
+${signingUsage}
+                            with --publish: also attach a signed in-toto test-result attestation
 
 Exit: 0 the suite passed, 1 it failed, 2 it could not run (invalid suite, endpoint down).`;
 
@@ -55,6 +59,7 @@ const options = {
   concurrency: { type: "string" },
   "fail-on": { type: "string" },
   publish: { type: "string" },
+  ...signingOptions,
 } as const;
 
 export const test: Command = {
@@ -65,6 +70,7 @@ export const test: Command = {
     const { values } = parseCommandArgs("test", args, options, false);
     const settings = parseTestSettings(flagSource(values), io.cwd);
     const publishRef = values.publish === undefined ? undefined : parsePinnedSource(values.publish);
+    const signing = publishRef ? await publishSigning(values, io) : undefined;
     const path = (file: string | undefined) => (file === undefined ? undefined : resolve(io.cwd, file));
 
     let suite: Awaited<ReturnType<typeof loadSuite>>;
@@ -116,8 +122,11 @@ export const test: Command = {
     if (values.publish !== undefined) {
       const { publishModelResult } = await import("../../promote/publish.js");
       const passed = results.summary.verdict === "pass";
-      const published = await publishModelResult(values.publish, "compat", resultsJson(results), passed);
+      const published = await publishModelResult(values.publish, "compat", resultsJson(results), passed, signing);
       io.stderr.write(`cortex-model test: results attached to ${published.model} as ${published.artifact.digest}\n`);
+      if (published.attestation) {
+        io.stderr.write(`cortex-model test: signed attestation attached as ${published.attestation.digest}\n`);
+      }
     }
     return exitCodeFor(results.summary);
   },
