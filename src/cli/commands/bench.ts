@@ -2,6 +2,12 @@ import { writeFile } from "node:fs/promises";
 import type { GateSide } from "../../bench/bench.js";
 import { UsageError } from "../../core/errors.js";
 import { type Command, parseCommandArgs } from "../command.js";
+import {
+  checkMetricsExport,
+  exportResultMetrics,
+  metricsExportOptions,
+  metricsExportUsage,
+} from "../metrics-export.js";
 
 const usage = `Usage: cortex-model bench --base-url URL --model NAME
          (--baseline-base-url URL --baseline-model NAME | --baseline-file FILE | --baseline-ref REF) [options]
@@ -41,7 +47,8 @@ Output:
   --gate-name NAME          name in the report's hidden marker <!-- cortex-model-gate:NAME --> (default bench)
   --warn-only               report regressions but exit 0
   --publish REF             attach the results JSON to this model (pinned by digest) as an OCI referrer,
-                            for promote --require bench`;
+                            for promote --require bench
+${metricsExportUsage}`;
 
 function integer(flag: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -123,10 +130,12 @@ export const bench: Command = {
         "gate-name": { type: "string", default: "bench" },
         "warn-only": { type: "boolean", default: false },
         publish: { type: "string" },
+        ...metricsExportOptions,
       },
       false,
     );
     const v = values as Values;
+    await checkMetricsExport(values);
     const servedBaseline = v["baseline-base-url"] !== undefined || v["baseline-model"] !== undefined;
     const baselineFile = v["baseline-file"] as string | undefined;
     const baselineRef = v["baseline-ref"] as string | undefined;
@@ -197,6 +206,7 @@ export const bench: Command = {
       );
       io.stderr.write(`cortex-model bench: results attached to ${published.model} as ${published.artifact.digest}\n`);
     }
+    await exportResultMetrics("bench", { kind: "bench", results }, values, io);
     return gateExitCode(results.verdict, results.settings.warnOnly);
   },
 };

@@ -12,6 +12,12 @@ import { type Endpoint, testModel } from "../../compat/test-model.js";
 import { UsageError } from "../../core/errors.js";
 import { parsePinnedSource } from "../../promote/endpoints.js";
 import { type Command, parseCommandArgs } from "../command.js";
+import {
+  checkMetricsExport,
+  exportResultMetrics,
+  metricsExportOptions,
+  metricsExportUsage,
+} from "../metrics-export.js";
 
 const usage = `Usage: cortex-model test --suite FILE --base-url URL --model NAME [options]
 
@@ -35,6 +41,7 @@ Options:
   --fail-on any|RATE        pass rate needed: any (every case), 0.9 or 90% (default: the suite's threshold)
   --publish REF             attach the results JSON to this model (pinned by digest) as an OCI referrer,
                             for promote --require compat; --ref and --digest default to it
+${metricsExportUsage}
 
 Exit: 0 the suite passed, 1 it failed, 2 it could not run (invalid suite, endpoint down).`;
 
@@ -55,6 +62,7 @@ const options = {
   concurrency: { type: "string" },
   "fail-on": { type: "string" },
   publish: { type: "string" },
+  ...metricsExportOptions,
 } as const;
 
 function required(values: Record<string, unknown>, name: string): string {
@@ -85,6 +93,7 @@ export const test: Command = {
       throw new UsageError("test: --compare-model needs --compare-base-url");
     }
     const publishRef = values.publish === undefined ? undefined : parsePinnedSource(values.publish);
+    await checkMetricsExport(values);
     const path = (file: string | undefined) => (file === undefined ? undefined : resolve(io.cwd, file));
 
     let suite: Awaited<ReturnType<typeof loadSuite>>;
@@ -140,6 +149,7 @@ export const test: Command = {
       const published = await publishModelResult(values.publish, "compat", resultsJson(results), passed);
       io.stderr.write(`cortex-model test: results attached to ${published.model} as ${published.artifact.digest}\n`);
     }
+    await exportResultMetrics("test", { kind: "compat", results }, values, io);
     return exitCodeFor(results.summary);
   },
 };
