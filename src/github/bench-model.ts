@@ -10,11 +10,13 @@ import { gateScenarios } from "../bench/scenario.js";
 import { type ServedSideSpec, servedSide } from "../bench/served-side.js";
 import { baselineFromCache, baselineFromFile, baselineFromRegistry } from "../bench/stored-baseline.js";
 import { defaultComparisonSettings, gateExitCode, parseThreshold } from "../bench/verdict.js";
+import type { MetricsExport } from "../metrics/export.js";
 import { documentPassed } from "../promote/results.js";
 import type { ExplicitCredentials } from "../registry/index.js";
 import { type BenchCachePlan, benchCachePlan, restoreBenchBaseline, saveBenchResults } from "./bench-cache.js";
 import { BenchModel } from "./constants.js";
 import { booleanInput, InputError, listInput, maskSecret, numberInput, optionalInput, secretInput } from "./inputs.js";
+import { exportActionMetrics, metricsExportInput } from "./metrics-export.js";
 import { setOutputs } from "./outputs.js";
 import { upsertComment } from "./pr-comment.js";
 import { type PublishTarget, publishInput, publishResults, reportPath } from "./publish-results.js";
@@ -55,6 +57,7 @@ export interface BenchModelInputs {
   readonly resultsPath: string;
   readonly reportPath: string;
   readonly publish?: PublishTarget;
+  readonly metrics?: MetricsExport;
 }
 
 function optionalInteger(name: string, min: number): number | undefined {
@@ -168,6 +171,7 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): BenchModelInput
   const runs = optionalInteger(names.runs, 1);
   const warmup = optionalInteger(names.warmup, 0);
   const comment = commentInput(env);
+  const metrics = metricsExportInput("bench", env);
   return {
     candidate,
     baseline: baselineInput(workspace, cachePlan),
@@ -186,6 +190,7 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): BenchModelInput
     resultsPath: reportPath(undefined, `${gateName.replaceAll("/", "-")}-results.json`, env),
     reportPath: reportPath(undefined, `${gateName.replaceAll("/", "-")}-report.md`, env),
     ...(publish && { publish }),
+    ...(metrics && { metrics }),
   };
 }
 
@@ -219,6 +224,7 @@ export async function runBenchModel(inputs: BenchModelInputs): Promise<BenchMode
   }
   const commentUrl = inputs.comment ? await comment(inputs, inputs.comment, markdown) : undefined;
   if (inputs.publish) await publishResults(inputs.publish, "bench", json, documentPassed("bench", results) === true);
+  await exportActionMetrics({ kind: "bench", results }, inputs.metrics);
   return { results, ...(commentUrl && { commentUrl }) };
 }
 

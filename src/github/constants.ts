@@ -28,6 +28,9 @@ const registryCredentialInputs = {
   registryPassword: "registry-password",
 } as const;
 
+/** Inputs every action whose results can go to Prometheus shares. */
+export const metricsExportInputs = { openmetrics: "openmetrics", pushgateway: "pushgateway" } as const;
+
 /** Inputs every action that can attach its results to the model digest shares (issue 6 §4). */
 const publishInputs = {
   publish: "publish",
@@ -50,6 +53,7 @@ export const TestModel = {
     json: "json",
     junit: "junit",
     ...publishInputs,
+    ...metricsExportInputs,
   },
   outputs: {
     verdict: "verdict",
@@ -93,6 +97,7 @@ export const BenchModel = {
     gateName: "gate-name",
     includeReports: "include-reports",
     ...publishInputs,
+    ...metricsExportInputs,
   },
   outputs: {
     verdict: "verdict",
@@ -127,6 +132,41 @@ export const PromoteModel = {
 export const RevertModel = {
   inputs: { model: "model", to: "to", steps: "steps", reason: "reason", ...registryCredentialInputs },
   outputs: tagMoveOutputs,
+} as const;
+
+export const ReleaseModel = {
+  inputs: {
+    model: "model",
+    channel: "channel",
+    toRepo: "to-repo",
+    require: "require",
+    checkSuite: "check-suite",
+    checkBench: "check-bench",
+    benchScenario: "bench-scenario",
+    benchRuns: "bench-runs",
+    postCheck: "post-check",
+    postCheckTimeout: "post-check-timeout",
+    lockWait: "lock-wait",
+    backend: "backend",
+    strategy: "strategy",
+    environment: "environment",
+    install: "install",
+    version: "version",
+    threads: "threads",
+    contextSize: "context-size",
+    gpu: "gpu",
+    readyTimeout: "ready-timeout",
+    dryRun: "dry-run",
+    reason: "reason",
+    ...registryCredentialInputs,
+  },
+  outputs: {
+    liveDigest: "live-digest",
+    previousDigest: "previous-digest",
+    colour: "colour",
+    switchedBack: "switched-back",
+    outcome: "outcome",
+  },
 } as const;
 
 export const SetupModel = {

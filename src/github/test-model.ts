@@ -10,10 +10,12 @@ import { markdownSummary } from "../compat/reporters/markdown.js";
 import { type CompatResults, exitCodeFor, parseFailOn } from "../compat/results.js";
 import { loadSuite } from "../compat/suite-load.js";
 import { type Endpoint, testModel } from "../compat/test-model.js";
+import type { MetricsExport } from "../metrics/export.js";
 import { parsePinnedSource } from "../promote/endpoints.js";
 import { annotate } from "./annotate.js";
 import { TestModel } from "./constants.js";
 import { InputError, numberInput, optionalInput, requiredInput } from "./inputs.js";
+import { exportActionMetrics, metricsExportInput } from "./metrics-export.js";
 import { setOutputs } from "./outputs.js";
 import { type PublishTarget, publishInput, publishResults, reportPath } from "./publish-results.js";
 import { runAction } from "./run.js";
@@ -30,6 +32,7 @@ export interface TestModelInputs {
   readonly reportPath: string;
   readonly junitPath?: string;
   readonly publish?: PublishTarget;
+  readonly metrics?: MetricsExport;
 }
 
 export function getInputs(env: NodeJS.ProcessEnv = process.env): TestModelInputs {
@@ -51,6 +54,7 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): TestModelInputs
   const baseline = optionalInput(inputs.baseline);
   const junit = optionalInput(inputs.junit);
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  const metrics = metricsExportInput("test", env);
   return {
     suite: path.resolve(workspace, requiredInput(inputs.suite)),
     endpoint: {
@@ -75,6 +79,7 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): TestModelInputs
     reportPath: reportPath(undefined, "compat-report.md", env),
     ...(junit !== undefined && { junitPath: path.resolve(workspace, junit) }),
     ...(publish && { publish }),
+    ...(metrics && { metrics }),
   };
 }
 
@@ -100,6 +105,7 @@ export async function runTestModel(inputs: TestModelInputs): Promise<CompatResul
   await appendSummary(markdown);
   annotate(annotations(results).map((a) => ({ ...a, file: workspaceRelative(a.file) })));
   if (inputs.publish) await publishResults(inputs.publish, "compat", json, results.summary.verdict === "pass");
+  await exportActionMetrics({ kind: "compat", results }, inputs.metrics);
   return results;
 }
 

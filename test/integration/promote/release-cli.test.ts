@@ -97,7 +97,7 @@ describe("cortex-model release", () => {
     const seen = path.join(dir, "post-check.env");
     const failing = `echo "$CORTEX_RELEASE_LIVE_REF $CORTEX_RELEASE_DIGEST $CORTEX_RELEASE_PREVIOUS_DIGEST $CORTEX_RELEASE_COLOUR" > ${seen}; echo smoke test: wrong answer; exit 3`;
     const back = await cli(
-      ["release", `${repo}@${digests.v2}`, "--channel", "prod", ...serving, "--post-check", failing, "--reason", "r2"],
+      ["release", `${repo}@${digests.v2}`, "--channel", "prod", "--post-check", failing, "--reason", "r2"],
       env,
     );
     expect(back.code, back.stderr).toBe(1);

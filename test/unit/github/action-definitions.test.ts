@@ -143,9 +143,9 @@ describe("actions/model-gate composite steps", () => {
       "api-key",
     ],
     // "baseline" there is a golden outputs file, not a model; no comparison endpoint, reports at their defaults.
-    "test-model": ["baseline", "compare-base-url", "compare-model", "concurrency", "json", "junit"],
-    // Warm-up from the scenario; the gate comments on pull requests (auto).
-    "bench-model": ["warmup", "comment"],
+    "test-model": ["baseline", "compare-base-url", "compare-model", "concurrency", "json", "junit", "openmetrics"],
+    // Warm-up from the scenario; the gate comments on pull requests (auto); metrics go to the Pushgateway only.
+    "bench-model": ["warmup", "comment", "openmetrics"],
   };
   it.each(steps.filter((step) => step.uses).map((step) => [step.id, step] as const))(
     "step %s passes every input of its sibling but those deliberately left to their defaults",
