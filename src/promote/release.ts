@@ -1,11 +1,10 @@
 import type { Digest } from "../core/digest.js";
-import { NotFoundError } from "../core/errors.js";
 import type { Descriptor, ReadOnlyTarget, Target } from "../core/target.js";
 import { type ChannelLockOptions, withChannelLock } from "./channel-lock.js";
 import type { Provenance } from "./history-entry.js";
 import { planTags } from "./plan.js";
 import type { ResultKind } from "./policy.js";
-import { promote } from "./promote.js";
+import { promote, resolveOrNone } from "./promote.js";
 import { revert } from "./revert.js";
 
 /**
@@ -104,15 +103,6 @@ export interface ReleaseResult {
 /** Exit status of a release: 0 when the channel serves the digest (or a plan was printed), 1 otherwise. */
 export function releaseExitCode(result: ReleaseResult): 0 | 1 {
   return result.outcome === "pre-check-failed" || result.outcome === "post-check-failed" ? 1 : 0;
-}
-
-async function resolveOrNone(target: ReadOnlyTarget, tag: string, signal?: AbortSignal) {
-  try {
-    return await target.resolve(tag, { signal });
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
 }
 
 /** The colour not serving live traffic: the other one than the live digest's, else an empty one, else blue. */
