@@ -2,6 +2,7 @@ import { buffer } from "node:stream/consumers";
 import { sha256Digest } from "../core/digest.js";
 import { DigestMismatchError } from "../core/errors.js";
 import { mapLimit } from "../core/limit.js";
+import { decodeImageManifest } from "../core/manifest-document.js";
 import { Annotation, MediaType } from "../core/media-types.js";
 import type { Descriptor, ImageManifest, ReadOnlyTarget, Target } from "../core/target.js";
 import { attachReferrer } from "../registry/referrers.js";
@@ -75,7 +76,7 @@ export async function listResults(
   const referrers = await target.referrers(subject, { artifactType: MediaType.cortexResult, signal });
   const records = await mapLimit(referrers, 8, async (descriptor): Promise<ResultRecord | undefined> => {
     const { bytes } = await target.fetchManifest(descriptor, { signal });
-    const annotations = (JSON.parse(new TextDecoder().decode(bytes)) as ImageManifest).annotations ?? {};
+    const annotations = decodeImageManifest(bytes, `result ${descriptor.digest}`).annotations ?? {};
     const kind = annotations[ResultAnnotation.kind];
     const passed = annotations[ResultAnnotation.passed];
     if (kind === undefined || !isResultKind(kind) || (passed !== "true" && passed !== "false")) return undefined;
@@ -100,7 +101,7 @@ export async function fetchResultDocument(
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
   const { bytes } = await target.fetchManifest(record.descriptor, { signal });
-  const manifest = JSON.parse(new TextDecoder().decode(bytes)) as ImageManifest;
+  const manifest = decodeImageManifest(bytes, `result ${record.descriptor.digest}`);
   const layer = manifest.layers.find((l) => l.mediaType === MediaType.cortexResult);
   if (layer === undefined) throw new DigestMismatchError(`result ${record.descriptor.digest} has no results layer`);
   if (layer.size > MAX_RESULT_BYTES) {

@@ -1,26 +1,18 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
-import {
-  type BackendContext,
-  BackendError,
-  type BackendHandle,
-  type BackendSettings,
-  GPU_MODES,
-  type GpuMode,
-} from "../../backends/backend.js";
+import { type BackendContext, BackendError, type BackendHandle } from "../../backends/backend.js";
 import { logTail } from "../../backends/process.js";
-import { parseBackendChoice, parseInstallPolicy, resolveEnvironment, resolveStrategy } from "../../backends/select.js";
 import { type SetupRequest, type SetupResult, setupBackend, stopBackend } from "../../backends/setup.js";
+import { parseSetupSettings } from "../../backends/setup-request.js";
 import { openTarget } from "../../copy/targets.js";
-import { CortexError, UsageError } from "../../core/errors.js";
+import { CortexError } from "../../core/errors.js";
 import { isAlive } from "../../core/process-alive.js";
 import { formatReference, isPinned } from "../../core/ref.js";
 import { createProgress } from "../../pull/progress.js";
 import { pull, pullFromStore } from "../../pull/pull.js";
 import { ModelStore } from "../../store/model-store.js";
-import { type Command, parseCommandArgs } from "../command.js";
-import { parsePositiveInt } from "../sizes.js";
+import { type Command, flagSource, parseCommandArgs } from "../command.js";
 
 const usage = `Usage: cortex-model setup --model <ref> [options]
 
@@ -42,9 +34,10 @@ Options:
   --context-size <n>     tokens of context per request
   --gpu <mode>           none (default), auto or cuda
   --ready-timeout <s>    seconds to wait for the model to load and answer (default 600)
+  --warm-load            after the first load, restart the backend once and time the second (warm) load
   --base-url <url>       backend openai: the existing endpoint (its key from $OPENAI_API_KEY)
   --json                 print the endpoint as one line of JSON: baseUrl, modelId, digest, backend, pid,
-                         threads, loadSeconds
+                         threads, loadSeconds, warmLoadSeconds
 
 Tools installed on demand (Ollama, llama.cpp, node-llama-cpp) go to $CORTEX_MODEL_TOOLS, else
 ~/.cache/cortex-model-tools.`;
@@ -56,25 +49,6 @@ function toolDir(env: NodeJS.ProcessEnv): string {
   return env[TOOLS_ENV] ?? path.join(homedir(), ".cache", "cortex-model-tools");
 }
 
-function gpuOption(value: string): GpuMode {
-  if ((GPU_MODES as readonly string[]).includes(value)) return value as GpuMode;
-  throw new UsageError(`setup: --gpu must be one of ${GPU_MODES.join(", ")}, got "${value}"`);
-}
-
-function portOption(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`setup: --port must be 0 to 65535, got "${value}"`);
-  return port;
-}
-
-function secondsOption(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new UsageError(`setup: --ready-timeout must be a number of seconds above 0, got "${value}"`);
-  }
-  return seconds;
-}
-
 function parseSetupArgs(
   args: string[],
   env: NodeJS.ProcessEnv,
@@ -84,50 +58,30 @@ function parseSetupArgs(
     args,
     {
       model: { type: "string" },
-      backend: { type: "string", default: "auto" },
+      backend: { type: "string" },
       strategy: { type: "string" },
       environment: { type: "string" },
       install: { type: "string" },
       store: { type: "string" },
-      port: { type: "string", default: "0" },
+      port: { type: "string" },
       version: { type: "string" },
       threads: { type: "string" },
       "context-size": { type: "string" },
-      gpu: { type: "string", default: "none" },
-      "ready-timeout": { type: "string", default: "600" },
+      gpu: { type: "string" },
+      "ready-timeout": { type: "string" },
+      "warm-load": { type: "boolean" },
       "base-url": { type: "string" },
       json: { type: "boolean", default: false },
     },
     false,
   );
-  if (!values.model) throw new UsageError("setup: --model <ref> is required");
-  const backend = parseBackendChoice(values.backend as string);
-  if (backend === "openai" && values["base-url"] === undefined) {
-    throw new UsageError("setup: --backend openai needs --base-url (the existing endpoint's base URL)");
-  }
+  const { baseUrl, ...parsed } = parseSetupSettings(flagSource(values), env);
   const apiKey = env.OPENAI_API_KEY;
-  const settings: BackendSettings = {
-    gpu: gpuOption(values.gpu as string),
-    port: portOption(values.port as string),
-    readyTimeoutMs: 1000 * secondsOption(values["ready-timeout"] as string),
-    ...(values.version === undefined ? {} : { version: values.version }),
-    ...(values.threads === undefined ? {} : { threads: parsePositiveInt(values.threads, "--threads") }),
-    ...(values["context-size"] === undefined
-      ? {}
-      : { contextSize: parsePositiveInt(values["context-size"], "--context-size") }),
-  };
   return {
     request: {
-      model: values.model,
-      selection: {
-        backend,
-        strategy: resolveStrategy(values.strategy, env),
-        environment: resolveEnvironment(values.environment, env),
-        install: parseInstallPolicy(values.install),
-      },
-      settings,
+      ...parsed,
       options: {
-        ...(values["base-url"] === undefined ? {} : { baseUrl: values["base-url"] }),
+        ...(baseUrl === undefined ? {} : { baseUrl }),
         ...(apiKey ? { apiKey } : {}),
       },
       installOption: "--install missing",
@@ -181,6 +135,7 @@ function describeEndpoint(result: SetupResult, json: boolean): string {
     pid: endpoint.pid ?? null,
     threads: endpoint.threads ?? null,
     loadSeconds: result.loadSeconds,
+    warmLoadSeconds: result.warmLoad?.measured ? result.warmLoad.seconds : null,
   };
   if (json) return `${JSON.stringify(fields)}\n`;
   return [
@@ -189,6 +144,7 @@ function describeEndpoint(result: SetupResult, json: boolean): string {
     ...(result.digest ? [`  digest: ${result.digest}`] : []),
     `  backend: ${result.backend}${endpoint.pid === undefined ? "" : ` (pid ${endpoint.pid})`}`,
     `  loaded in ${result.loadSeconds} s`,
+    ...(result.warmLoad?.measured ? [`  warm load ${result.warmLoad.seconds} s`] : []),
     "",
   ].join("\n");
 }
