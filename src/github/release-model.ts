@@ -2,27 +2,13 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as core from "@actions/core";
-import { GPU_MODES, type GpuMode } from "../backends/backend.js";
 import type { ServeEntry } from "../backends/embedded-runtime.js";
-import { parseBackendChoice, parseInstallPolicy, resolveEnvironment, resolveStrategy } from "../backends/select.js";
-import type { SetupRequest } from "../backends/setup.js";
-import { gateScenarios } from "../bench/scenario.js";
-import { loadSuite } from "../compat/suite-load.js";
-import { destinationReference, openEndpoints, parsePinnedSource } from "../promote/endpoints.js";
-import { parseResultKinds } from "../promote/policy.js";
-import { type ReleaseCheck, type ReleaseResult, release, releaseExitCode } from "../promote/release.js";
-import { postCheck } from "../release/post-check.js";
-import { serveCheck } from "../release/serve-check.js";
+import { destinationReference, openEndpoints } from "../promote/endpoints.js";
+import { type ReleaseResult, releaseExitCode } from "../promote/release.js";
+import { releaseChecks, runRelease } from "../release/checks.js";
+import { parseReleaseSettings } from "../release/release-request.js";
 import { ReleaseModel } from "./constants.js";
-import {
-  booleanInput,
-  InputError,
-  listInput,
-  maskSecret,
-  numberInput,
-  optionalInput,
-  requiredInput,
-} from "./inputs.js";
+import { actionInputs, maskSecret } from "./inputs.js";
 import { setOutputs } from "./outputs.js";
 import { defaultStore } from "./pull-model.js";
 import { credentialInputs } from "./registry-inputs.js";
@@ -36,40 +22,6 @@ import { appendSummary } from "./summary.js";
  */
 
 const { inputs: names, outputs } = ReleaseModel;
-
-function servingInput(serveEntry: ServeEntry | undefined, env: NodeJS.ProcessEnv): Omit<SetupRequest, "model"> {
-  const backend = parseBackendChoice(optionalInput(names.backend) ?? "auto");
-  if (backend === "openai") {
-    throw new InputError(`input "${names.backend}" cannot be openai: a release serves the digest it pulls by tag`);
-  }
-  const gpu = optionalInput(names.gpu) ?? "none";
-  if (!(GPU_MODES as readonly string[]).includes(gpu)) {
-    throw new InputError(`input "${names.gpu}" must be one of ${GPU_MODES.join(", ")}, got "${gpu}"`);
-  }
-  const integer = (name: string, max: number) =>
-    optionalInput(name) === undefined ? undefined : numberInput(name, { fallback: 1, min: 1, max, integer: true });
-  const threads = integer(names.threads, 1024);
-  const contextSize = integer(names.contextSize, 1 << 24);
-  const version = optionalInput(names.version);
-  return {
-    selection: {
-      backend,
-      strategy: resolveStrategy(optionalInput(names.strategy), env),
-      environment: resolveEnvironment(optionalInput(names.environment), env),
-      install: parseInstallPolicy(optionalInput(names.install)),
-    },
-    settings: {
-      gpu: gpu as GpuMode,
-      port: 0,
-      readyTimeoutMs: 1000 * numberInput(names.readyTimeout, { fallback: 600, min: 0.001 }),
-      ...(version === undefined ? {} : { version }),
-      ...(threads === undefined ? {} : { threads }),
-      ...(contextSize === undefined ? {} : { contextSize }),
-    },
-    options: serveEntry ? { serveEntry } : {},
-    installOption: `${names.install}: missing`,
-  };
-}
 
 function code(value: string | null): string {
   return value === null ? "none" : `\`${value}\``;
@@ -103,79 +55,45 @@ export async function releaseModelStep(
   env: NodeJS.ProcessEnv = process.env,
   serveEntry?: ServeEntry,
 ): Promise<ReleaseResult> {
-  const source = parsePinnedSource(requiredInput(names.model));
-  const channel = requiredInput(names.channel);
-  const destination = destinationReference(source, optionalInput(names.toRepo));
+  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  const settings = parseReleaseSettings(actionInputs, workspace, env);
   const credentials = credentialInputs(names.registryUsername, names.registryPassword);
   const open = { ...(credentials ? { credentials } : {}), onSecret: maskSecret, env };
-  const require = parseResultKinds(listInput(names.require));
-  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const suiteFile = optionalInput(names.checkSuite);
-  const checkBench = booleanInput(names.checkBench, false);
-  const benchScenario = optionalInput(names.benchScenario);
-  const benchRuns =
-    optionalInput(names.benchRuns) === undefined
-      ? undefined
-      : numberInput(names.benchRuns, { fallback: 1, min: 1, integer: true });
-  const postSpec = optionalInput(names.postCheck);
-  const postTimeoutMs = 1000 * numberInput(names.postCheckTimeout, { fallback: 120, min: 0.001 });
-  const lockWaitMs = 1000 * numberInput(names.lockWait, { fallback: 900, min: 0 });
-  const checking = suiteFile !== undefined || checkBench;
-  const serving = checking ? servingInput(serveEntry, env) : undefined;
-  const targets = await openEndpoints(source, destination, { source: open, destination: open });
+  const destination = destinationReference(settings.source, settings.toRepo);
+  const targets = await openEndpoints(settings.source, destination, { source: open, destination: open });
   const context = runContext(env);
-  const reason = optionalInput(names.reason);
-
   const temp = env.RUNNER_TEMP ?? tmpdir();
   await mkdir(temp, { recursive: true });
-  const workDir = checking ? await mkdtemp(path.join(temp, "cortex-release-model-")) : undefined;
+  const workDir = settings.serving ? await mkdtemp(path.join(temp, "cortex-release-model-")) : undefined;
   try {
-    let preSwitch: ReleaseCheck | undefined;
-    if (serving && workDir) {
-      const suitePath = suiteFile === undefined ? undefined : path.resolve(workspace, suiteFile);
-      const suite = suitePath === undefined ? undefined : await loadSuite(suitePath, path.dirname(suitePath));
-      const bench = checkBench
-        ? await gateScenarios(benchScenario === undefined ? undefined : path.resolve(workspace, benchScenario), {
-            runs: benchRuns,
-          })
-        : undefined;
-      preSwitch = serveCheck({
-        setup: serving,
-        context: {
-          toolDir: env.RUNNER_TOOL_CACHE ?? path.join(temp, "tool-cache"),
-          workDir,
-          env,
-          log: (line) => core.info(line),
-          // The check's backends serve within this step and end with it.
-          lifetime: "caller",
-        },
-        store: defaultStore(env),
-        open,
-        ...(suite ? { suite } : {}),
-        ...(bench ? { bench } : {}),
-      });
-    }
-    const postSwitch = postSpec
-      ? postCheck(postSpec, { channel, env, cwd: workspace, timeoutMs: postTimeoutMs, log: (line) => core.info(line) })
-      : undefined;
-    const result = await release({
-      ...targets,
-      digest: source.digest,
-      channel,
-      require,
-      dryRun: booleanInput(names.dryRun, false),
-      ...(preSwitch ? { preSwitch } : {}),
-      ...(postSwitch ? { postSwitch } : {}),
-      lock: {
-        waitMs: lockWaitMs,
-        ...(context.runUrl || context.actor ? { owner: context.runUrl ?? context.actor } : {}),
-        onWait: (holder) =>
-          core.info(`Waiting: ${holder.owner ?? "another release"} holds ${channel} since ${holder.time}`),
-      },
-      onStep: (step) => core.info(`${step.step}: ${step.status}${step.detail ? ` (${step.detail})` : ""}`),
-      ...context,
-      ...(reason ? { reason } : {}),
+    const checks = await releaseChecks(settings, {
+      ...(workDir
+        ? {
+            backend: {
+              toolDir: env.RUNNER_TOOL_CACHE ?? path.join(temp, "tool-cache"),
+              workDir,
+              env,
+              log: (line) => core.info(line),
+              // The check's backends serve within this step and end with it.
+              lifetime: "caller",
+            },
+          }
+        : {}),
+      backendOptions: serveEntry ? { serveEntry } : {},
+      installOption: `${names.install}: missing`,
+      ...(workDir ? { store: defaultStore(env) } : {}),
+      open,
+      env,
+      cwd: workspace,
+      log: (line) => core.info(line),
     });
+    const result = await runRelease(
+      settings,
+      targets,
+      checks,
+      { ...context, ...(settings.reason ? { reason: settings.reason } : {}) },
+      (line) => core.info(line),
+    );
     setOutputs({
       [outputs.liveDigest]: result.live ?? "",
       [outputs.previousDigest]: result.previous ?? "",

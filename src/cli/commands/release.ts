@@ -1,14 +1,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
-import type { BackendContext } from "../../backends/backend.js";
 import { UsageError } from "../../core/errors.js";
-import { destinationReference, openEndpoints, parsePinnedSource } from "../../promote/endpoints.js";
-import { parseResultKinds } from "../../promote/policy.js";
-import { type ReleaseCheck, type ReleaseResult, release, releaseExitCode } from "../../promote/release.js";
-import { type Command, type CommandIO, parseCommandArgs, writeJson } from "../command.js";
+import { destinationReference, openEndpoints } from "../../promote/endpoints.js";
+import { type ReleaseResult, releaseExitCode } from "../../promote/release.js";
+import { parseReleaseSettings } from "../../release/release-request.js";
+import { type Command, type CommandIO, flagSource, parseCommandArgs, writeJson } from "../command.js";
 import { provenanceFrom, provenanceOptions } from "../provenance.js";
-import { servingOptions, servingRequest, servingUsage } from "../serving-options.js";
 import { TOOLS_ENV } from "./setup.js";
 
 const usage = `Usage: cortex-model release <repo@sha256:...> --channel <name> [options]
@@ -40,19 +38,20 @@ Options:
   --run-url <url>            recorded in the history (default: the GitHub Actions run, when there is one)
   --json                     print the result as JSON
 
-${servingUsage}
+Serving, for the pre-switch check (as setup takes them):
+  --backend <name>           auto (default), embedded, ollama, docker or llama-server
+  --strategy <s>             for auto: hybrid, docker-only, ollama-only, embedded-only
+  --environment <e>          for auto: production, staging, enterprise, development
+  --install <policy>         auto, missing or never (default auto)
+  --store <dir>              store directory (default: $CORTEX_MODEL_STORE, else ~/.cache/cortex-model)
+  --version <v>              backend version to install
+  --threads <n>              CPU threads (default: the backend chooses; embedded measures)
+  --context-size <n>         tokens of context per request
+  --gpu <mode>               none (default), auto or cuda
+  --ready-timeout <s>        seconds to wait for the model to load and answer (default 600)
 
 Exit: 0 released (or already live, or planned), 1 a check failed (live untouched, or switched back) or the
 release could not run, 2 bad usage.`;
-
-function seconds(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) {
-    throw new UsageError(`release: --${flag} must be a number of seconds above 0, got "${value}"`);
-  }
-  return number;
-}
 
 function writeText(io: CommandIO, result: ReleaseResult): void {
   for (const step of result.steps) {
@@ -90,84 +89,54 @@ export const releaseCommand: Command = {
       "dry-run": { type: "boolean" },
       json: { type: "boolean" },
       ...provenanceOptions,
-      ...servingOptions,
+      backend: { type: "string" },
+      strategy: { type: "string" },
+      environment: { type: "string" },
+      install: { type: "string" },
+      store: { type: "string" },
+      version: { type: "string" },
+      threads: { type: "string" },
+      "context-size": { type: "string" },
+      gpu: { type: "string" },
+      "ready-timeout": { type: "string" },
     });
     if (positionals.length !== 1) throw new UsageError(`release takes one source reference\n${usage}`);
-    if (!values.channel) throw new UsageError("release: --channel <name> is required");
-    const sourceRef = parsePinnedSource(positionals[0] as string);
-    const require = parseResultKinds(values.require ?? []);
-    const postTimeoutMs = 1000 * seconds("post-check-timeout", values["post-check-timeout"], 120);
-    const lockWaitMs = 1000 * seconds("lock-wait", values["lock-wait"], 900);
-    const checking = values["check-suite"] !== undefined || values["check-bench"] === true;
-    const serving = checking ? servingRequest("release", values, io.env) : undefined;
-    const benchRuns = values["bench-runs"];
-    if (benchRuns !== undefined && !/^[1-9]\d*$/.test(benchRuns)) {
-      throw new UsageError(`release: --bench-runs must be a whole number of at least 1, got "${benchRuns}"`);
-    }
-    const { source, destination } = await openEndpoints(sourceRef, destinationReference(sourceRef, values["to-repo"]));
+    const flags = flagSource({ ...values, require: values.require?.join(","), model: positionals[0] });
+    const settings = parseReleaseSettings(
+      { value: flags.value, label: (name) => (name === "model" ? "the source reference" : flags.label(name)) },
+      io.cwd,
+      io.env,
+    );
+    const { source, destination } = await openEndpoints(
+      settings.source,
+      destinationReference(settings.source, settings.toRepo),
+    );
     const log = (line: string) => io.stderr.write(`cortex-model release: ${line}\n`);
     const provenance = provenanceFrom(values, io.env);
-
-    const workDir = checking ? await mkdtemp(path.join(tmpdir(), "cortex-model-release-")) : undefined;
+    const workDir = settings.serving ? await mkdtemp(path.join(tmpdir(), "cortex-model-release-")) : undefined;
     try {
-      let preSwitch: ReleaseCheck | undefined;
-      if (serving && workDir) {
-        const context: BackendContext = {
-          toolDir: io.env[TOOLS_ENV] ?? path.join(homedir(), ".cache", "cortex-model-tools"),
-          workDir,
-          env: io.env,
-          log,
-          lifetime: "caller",
-        };
-        const { loadSuite } = await import("../../compat/suite-load.js");
-        const { gateScenarios } = await import("../../bench/scenario.js");
-        const { serveCheck } = await import("../../release/serve-check.js");
-        const suitePath = values["check-suite"];
-        const suite = suitePath === undefined ? undefined : await loadSuite(suitePath, io.cwd);
-        const bench = values["check-bench"]
-          ? await gateScenarios(values["bench-scenario"], benchRuns === undefined ? {} : { runs: Number(benchRuns) })
-          : undefined;
-        preSwitch = serveCheck({
-          setup: serving,
-          context,
-          ...(values.store === undefined ? {} : { store: values.store }),
-          open: { env: io.env },
-          ...(suite ? { suite } : {}),
-          ...(bench ? { bench } : {}),
-        });
-      }
-      const postSpec = values["post-check"];
-      let postSwitch: ReleaseCheck | undefined;
-      if (postSpec !== undefined) {
-        const { postCheck } = await import("../../release/post-check.js");
-        postSwitch = postCheck(postSpec, {
-          channel: values.channel,
-          env: io.env,
-          cwd: io.cwd,
-          timeoutMs: postTimeoutMs,
-          log: (line) => log(`post-check: ${line}`),
-        });
-      }
-      const result = await release({
-        source,
-        digest: sourceRef.digest,
-        destination,
-        channel: values.channel,
-        require,
-        dryRun: values["dry-run"] ?? false,
-        ...(preSwitch ? { preSwitch } : {}),
-        ...(postSwitch ? { postSwitch } : {}),
-        lock: {
-          waitMs: lockWaitMs,
-          ...(provenance.actor || provenance.runUrl ? { owner: provenance.runUrl ?? provenance.actor } : {}),
-          onWait: (holder) =>
-            log(
-              `waiting: ${holder.owner ? `${holder.owner} holds` : "another release holds"} ${values.channel} since ${holder.time}`,
-            ),
-        },
-        onStep: (step) => log(`${step.step}: ${step.status}${step.detail ? ` (${step.detail})` : ""}`),
-        ...provenance,
+      const { releaseChecks, runRelease } = await import("../../release/checks.js");
+      const checks = await releaseChecks(settings, {
+        ...(workDir
+          ? {
+              backend: {
+                toolDir: io.env[TOOLS_ENV] ?? path.join(homedir(), ".cache", "cortex-model-tools"),
+                workDir,
+                env: io.env,
+                log,
+                lifetime: "caller",
+              },
+            }
+          : {}),
+        backendOptions: {},
+        installOption: "--install missing",
+        ...(values.store === undefined ? {} : { store: values.store }),
+        open: { env: io.env },
+        env: io.env,
+        cwd: io.cwd,
+        log: (line) => log(`post-check: ${line}`),
       });
+      const result = await runRelease(settings, { source, destination }, checks, provenance, log);
       if (values.json) writeJson(io, result);
       else writeText(io, result);
       return releaseExitCode(result);

@@ -165,9 +165,22 @@ describe("cortex-model release", () => {
     const noChannel = await cli(["release", `${repo}@${digests.v1}`], env);
     expect(noChannel).toMatchObject({
       code: 2,
-      stderr: "cortex-model release: release: --channel <name> is required\n",
+      stderr: "cortex-model release: --channel is required\n",
     });
     const reserved = await cli(["release", `${repo}@${digests.v1}`, "--channel", "cortex-history-x"], env);
     expect(reserved.code).toBe(2);
+    const openai = await cli(
+      ["release", `${repo}@${digests.v1}`, "--channel", channel, "--check-suite", SUITE, "--backend", "openai"],
+      env,
+    );
+    expect(openai).toMatchObject({
+      code: 2,
+      stderr: "cortex-model release: --backend cannot be openai: a release serves the digest it pulls back by tag\n",
+    });
+    const badRuns = await cli(["release", `${repo}@${digests.v1}`, "--channel", channel, "--bench-runs", "0"], env);
+    expect(badRuns).toMatchObject({
+      code: 2,
+      stderr: 'cortex-model release: --bench-runs must be an integer from 1 to 100000, got "0"\n',
+    });
   });
 });
