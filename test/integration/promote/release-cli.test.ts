@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -125,6 +125,44 @@ describe("cortex-model release", () => {
     expect(good.code, good.stderr).toBe(0);
     expect(good.stdout).toContain(`released ${digests.v2} on ${repo}:prod (green): ${digests.v1} -> ${digests.v2}`);
     expect(await tag("prod")).toBe(digests.v2);
+  });
+
+  it("benchmarks the idle colour against the live digest, both served, before the switch", async () => {
+    const channel = "bench";
+    expect((await cli(["release", `${repo}@${digests.v1}`, "--channel", channel], env)).code).toBe(0);
+    const scenario = path.join(dir, "scenario.yaml");
+    await writeFile(
+      scenario,
+      'scenarios:\n  - name: known\n    prompts: ["Which gas do green plants absorb", "Reply with a greeting object as JSON"]\n    max_tokens: 8\n    warmup: 0\n',
+    );
+    const run = await cli(
+      [
+        "release",
+        `${repo}@${digests.v2}`,
+        "--channel",
+        channel,
+        "--backend",
+        "embedded",
+        "--threads",
+        "1",
+        "--check-bench",
+        "--bench-scenario",
+        scenario,
+        "--bench-runs",
+        "3",
+        "--json",
+      ],
+      env,
+    );
+    const result = JSON.parse(run.stdout);
+    const pre = result.steps.find((s: { step: string }) => s.step === "pre-check");
+    const verdict = /bench against the live (sha256:[0-9a-f]{64}): (\w+)$/.exec(pre.detail);
+    expect(verdict?.[1], pre.detail).toBe(digests.v1);
+    // Two builds of the same answers: noise decides the verdict; the release must follow it.
+    const regressed = verdict?.[2] === "regression";
+    expect(result.outcome).toBe(regressed ? "pre-check-failed" : "released");
+    expect(run.code).toBe(regressed ? 1 : 0);
+    expect(await tag(channel)).toBe(regressed ? digests.v1 : digests.v2);
   });
 
   it("dry-runs a plan, switches back on an unhealthy URL, and refuses bad usage", async () => {
