@@ -14,6 +14,7 @@ import { defaultStore, type PendingSave, type PullModelInputs, pullModel, savePe
 import { credentialInputs } from "./registry-inputs.js";
 import { runAction } from "./run.js";
 import { runnerState, type StateProvider } from "./state.js";
+import { verificationRequestInput } from "./trust-inputs.js";
 
 /**
  * The setup-model action: one step that leaves a running OpenAI-compatible endpoint serving exactly the
@@ -46,6 +47,7 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env, serveEntry?: Ser
       store: defaultStore(env),
       cache: booleanInput(inputs.cache, true),
       ...(credentials ? { credentials } : {}),
+      verification: verificationRequestInput(),
     },
   };
 }

@@ -2,8 +2,8 @@ import type { Digest } from "../core/digest.js";
 import type { Descriptor } from "../core/target.js";
 import { PromoteUsageError } from "./errors.js";
 
-/** The kinds of results a promotion can require: compatibility suites and benchmarks. */
-export const RESULT_KINDS = ["compat", "bench"] as const;
+/** The kinds of results a promotion can require: compatibility suites, benchmarks and model scans. */
+export const RESULT_KINDS = ["compat", "bench", "scan"] as const;
 export type ResultKind = (typeof RESULT_KINDS)[number];
 
 export function isResultKind(value: string): value is ResultKind {
@@ -50,10 +50,15 @@ export function evaluatePolicy(required: readonly ResultKind[], results: readonl
   return { satisfied: missing.length === 0 && failing.length === 0, missing, failing };
 }
 
-/** One line naming what is missing and what failed. */
-export function describeVerdict(verdict: PolicyVerdict, digest: Digest, results: readonly ResultRecord[]): string {
+/** One line naming what is missing and what failed; `qualifier` says which results counted ("signed"). */
+export function describeVerdict(
+  verdict: PolicyVerdict,
+  digest: Digest,
+  results: readonly ResultRecord[],
+  qualifier?: string,
+): string {
   const parts = [
-    ...verdict.missing.map((kind) => `no ${kind} result`),
+    ...verdict.missing.map((kind) => `no ${qualifier ? `${qualifier} ` : ""}${kind} result`),
     ...verdict.failing.map((kind) => {
       const count = results.filter((r) => r.kind === kind).length;
       return `${kind} failing (${count} result${count === 1 ? "" : "s"}, none passed)`;

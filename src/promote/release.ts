@@ -4,7 +4,7 @@ import { type ChannelLockOptions, withChannelLock } from "./channel-lock.js";
 import type { Provenance } from "./history-entry.js";
 import { planTags } from "./plan.js";
 import type { ResultKind } from "./policy.js";
-import { promote, resolveOrNone } from "./promote.js";
+import { type PromoteOptions, promote, resolveOrNone } from "./promote.js";
 import { revert } from "./revert.js";
 
 /**
@@ -73,6 +73,10 @@ export interface ReleaseOptions extends Provenance {
   readonly channel: string;
   /** Result kinds that must have passed for the digest before it may even reach the idle colour. */
   readonly require?: readonly ResultKind[];
+  /** Trusted signers, checked as promote checks them before the digest reaches the idle colour. */
+  readonly trust?: PromoteOptions["trust"];
+  /** Sign the digest where it is released, as promote signs it, before any tag moves. */
+  readonly sign?: PromoteOptions["sign"];
   readonly dryRun?: boolean;
   /** Before the switch, on the idle colour; a failure leaves the live tag untouched. */
   readonly preSwitch?: ReleaseCheck;
@@ -204,6 +208,8 @@ async function releaseLocked(options: ReleaseOptions, tags: ChannelTags): Promis
     destination,
     tags: [idleTag],
     ...(options.require ? { require: options.require } : {}),
+    ...(options.trust ? { trust: options.trust } : {}),
+    ...(options.sign ? { sign: options.sign } : {}),
     ...withReason(options, `release ${options.channel}: promote to the idle colour ${idle}`),
     ...(options.now ? { now: options.now } : {}),
     ...(signal ? { signal } : {}),

@@ -1,5 +1,4 @@
-import { buffer } from "node:stream/consumers";
-import { sha256Digest } from "../core/digest.js";
+import { descriptorOf, fetchSmallBlob } from "../core/blob-bytes.js";
 import { DigestMismatchError } from "../core/errors.js";
 import { mapLimit } from "../core/limit.js";
 import { decodeImageManifest } from "../core/manifest-document.js";
@@ -15,10 +14,6 @@ export const ResultAnnotation = {
 
 const EMPTY_CONFIG = new TextEncoder().encode("{}");
 
-function blobOf(mediaType: string, bytes: Uint8Array): Descriptor {
-  return { mediaType, digest: sha256Digest(bytes), size: bytes.length };
-}
-
 /** The result artifact's manifest: the results JSON as its one layer, the model manifest as its subject. */
 export function resultManifest(
   subject: Descriptor,
@@ -27,8 +22,8 @@ export function resultManifest(
   passed: boolean,
   created: Date,
 ): { manifest: Descriptor; bytes: Uint8Array; config: Descriptor; layer: Descriptor } {
-  const config = blobOf(MediaType.ociEmpty, EMPTY_CONFIG);
-  const layer = blobOf(MediaType.cortexResult, resultJson);
+  const config = descriptorOf(MediaType.ociEmpty, EMPTY_CONFIG);
+  const layer = descriptorOf(MediaType.cortexResult, resultJson);
   const document: ImageManifest = {
     schemaVersion: 2,
     mediaType: MediaType.ociManifest,
@@ -43,7 +38,7 @@ export function resultManifest(
     },
   };
   const bytes = new TextEncoder().encode(JSON.stringify(document));
-  return { manifest: blobOf(MediaType.ociManifest, bytes), bytes, config, layer };
+  return { manifest: descriptorOf(MediaType.ociManifest, bytes), bytes, config, layer };
 }
 
 /**
@@ -104,27 +99,22 @@ export async function fetchResultDocument(
   const manifest = decodeImageManifest(bytes, `result ${record.descriptor.digest}`);
   const layer = manifest.layers.find((l) => l.mediaType === MediaType.cortexResult);
   if (layer === undefined) throw new DigestMismatchError(`result ${record.descriptor.digest} has no results layer`);
-  if (layer.size > MAX_RESULT_BYTES) {
-    throw new DigestMismatchError(
-      `result ${record.descriptor.digest} holds ${layer.size} bytes, more than a results JSON`,
-    );
-  }
-  const document = new Uint8Array(await buffer(await target.fetchBlob(layer, { signal })));
-  if (document.length !== layer.size || sha256Digest(document) !== layer.digest) {
-    throw new DigestMismatchError(
-      `result ${record.descriptor.digest}: its results layer does not match ${layer.digest}`,
-    );
-  }
-  return document;
+  return fetchSmallBlob(
+    target,
+    layer,
+    MAX_RESULT_BYTES,
+    `result ${record.descriptor.digest}: its results layer`,
+    signal,
+  );
 }
 
 /**
  * Whether a results document says it passed: a compat run's `summary.verdict` is "pass"; a bench run's
- * `verdict` is "pass" or "improvement". Undefined when the document says neither.
+ * `verdict` is "pass" or "improvement"; a scan's `verdict` is "pass". Undefined when the document says neither.
  */
 export function documentPassed(kind: ResultKind, document: unknown): boolean | undefined {
   const doc = document as { verdict?: unknown; summary?: { verdict?: unknown } } | null;
   const verdict = kind === "compat" ? doc?.summary?.verdict : doc?.verdict;
   if (typeof verdict !== "string") return undefined;
-  return kind === "compat" ? verdict === "pass" : verdict === "pass" || verdict === "improvement";
+  return kind === "bench" ? verdict === "pass" || verdict === "improvement" : verdict === "pass";
 }

@@ -5,7 +5,7 @@ import { loadSuite } from "../compat/suite-load.js";
 import type { OpenTargetOptions } from "../copy/targets.js";
 import type { ReadOnlyTarget, Target } from "../core/target.js";
 import type { Provenance } from "../promote/history-entry.js";
-import { type ReleaseCheck, type ReleaseResult, release } from "../promote/release.js";
+import { type ReleaseCheck, type ReleaseOptions, type ReleaseResult, release } from "../promote/release.js";
 import { postCheck } from "./post-check.js";
 import type { ReleaseSettings } from "./release-request.js";
 import { serveCheck } from "./serve-check.js";
@@ -67,6 +67,7 @@ export function runRelease(
   checks: { preSwitch?: ReleaseCheck; postSwitch?: ReleaseCheck },
   provenance: Provenance,
   log: (line: string) => void,
+  evidence: Pick<ReleaseOptions, "trust" | "sign"> = {},
 ): Promise<ReleaseResult> {
   const owner = provenance.runUrl ?? provenance.actor;
   return release({
@@ -76,6 +77,7 @@ export function runRelease(
     require: settings.require,
     dryRun: settings.dryRun,
     ...checks,
+    ...evidence,
     lock: {
       waitMs: settings.lockWaitMs,
       ...(owner ? { owner } : {}),

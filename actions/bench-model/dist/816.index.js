@@ -1529,6 +1529,8 @@ function redactCommonSecrets(text) {
 
 // EXTERNAL MODULE: ./src/core/digest.ts
 var core_digest = __webpack_require__(55543);
+// EXTERNAL MODULE: ./src/core/manifest-document.ts
+var manifest_document = __webpack_require__(91594);
 // EXTERNAL MODULE: ./src/core/media-types.ts
 var media_types = __webpack_require__(37407);
 ;// CONCATENATED MODULE: ./src/registry/blob-reader.ts
@@ -1861,6 +1863,7 @@ async function sendPatch(ctx, session, chunk, offset, what) {
 
 
 
+
 const MANIFEST_ACCEPT = media_types/* MANIFEST_MEDIA_TYPES */.$T.join(", ");
 /** One repository of a remote registry, as a Target. */
 class RemoteRepository {
@@ -2053,8 +2056,7 @@ class RemoteRepository {
             if (response.status !== 200)
                 throw await this.#client.failure(this.#where, what, response);
             const bytes = await (0,manifest/* readLimited */.tk)(response.body, manifest/* MAX_MANIFEST_BYTES */.ZJ, `${this.#where}: ${what}`);
-            const index = JSON.parse(Buffer.from(bytes).toString("utf8"));
-            return index.manifests ?? [];
+            return [...(0,manifest_document/* decodeIndex */.X1)(bytes, `${this.#where}: ${what}`).manifests];
         });
     }
     async pushBlob(descriptor, content, options = {}) {

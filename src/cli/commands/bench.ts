@@ -8,6 +8,8 @@ import {
   metricsExportOptions,
   metricsExportUsage,
 } from "../metrics-export.js";
+import { publishSigning } from "../publish-signing.js";
+import { signingOptions, signingUsage } from "../trust-flags.js";
 
 const usage = `Usage: cortex-model bench --base-url URL --model NAME
          (--baseline-base-url URL --baseline-model NAME | --baseline-file FILE | --baseline-ref REF) [options]
@@ -48,6 +50,8 @@ Output:
   --warn-only               report regressions but exit 0
   --publish REF             attach the results JSON to this model (pinned by digest) as an OCI referrer,
                             for promote --require bench
+${signingUsage}
+                            with --publish: also attach a signed bench attestation
 ${metricsExportUsage}`;
 
 function integer(flag: string, value: string | undefined, min: number): number | undefined {
@@ -131,6 +135,7 @@ export const bench: Command = {
         "warn-only": { type: "boolean", default: false },
         publish: { type: "string" },
         ...metricsExportOptions,
+        ...signingOptions,
       },
       false,
     );
@@ -149,6 +154,7 @@ export const bench: Command = {
       const { parsePinnedSource } = await import("../../promote/endpoints.js");
       parsePinnedSource(v.publish as string);
     }
+    const signing = v.publish ? await publishSigning(v, io) : undefined;
     const { runBench } = await import("../../bench/bench.js");
     const { gateScenarios } = await import("../../bench/scenario.js");
     const { defaultComparisonSettings, gateExitCode, parseThreshold } = await import("../../bench/verdict.js");
@@ -203,8 +209,12 @@ export const bench: Command = {
         "bench",
         resultsJson,
         documentPassed("bench", results) === true,
+        signing,
       );
       io.stderr.write(`cortex-model bench: results attached to ${published.model} as ${published.artifact.digest}\n`);
+      if (published.attestation) {
+        io.stderr.write(`cortex-model bench: signed attestation attached as ${published.attestation.digest}\n`);
+      }
     }
     await exportResultMetrics("bench", { kind: "bench", results }, values, io);
     return gateExitCode(results.verdict, results.settings.warnOnly);

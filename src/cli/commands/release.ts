@@ -5,8 +5,18 @@ import { UsageError } from "../../core/errors.js";
 import { destinationReference, openEndpoints } from "../../promote/endpoints.js";
 import { type ReleaseResult, releaseExitCode } from "../../promote/release.js";
 import { parseReleaseSettings } from "../../release/release-request.js";
+import { resolvePolicy, resolveSigning } from "../../trust/request.js";
 import { type Command, type CommandIO, flagSource, parseCommandArgs, writeJson } from "../command.js";
 import { provenanceFrom, provenanceOptions } from "../provenance.js";
+import {
+  signingOptions,
+  signingRequest,
+  signingUsage,
+  trustLookups,
+  verificationOptions,
+  verificationRequest,
+  verificationUsage,
+} from "../trust-flags.js";
 import { TOOLS_ENV } from "./setup.js";
 
 const usage = `Usage: cortex-model release <repo@sha256:...> --channel <name> [options]
@@ -20,7 +30,13 @@ channel wait for each other.
 Options:
   --channel <name>           the channel (required)
   --to-repo <ref>            repository holding the channel (default: the source's)
-  --require <kinds>          refuse unless passing results of these kinds exist: compat, bench
+  --require <kinds>          refuse unless passing results of these kinds exist: compat, bench, scan
+${verificationUsage}
+                             with any of these, the digest must be signed by a trusted signer, and
+                             --require counts only attestations signed by one
+${signingUsage}
+                             sign the digest where it is released, before any tag moves
+  --no-legacy                with signing: the bundle only, not cosign's legacy sha256-<hex>.sig
   --check-suite <file>       pre-switch: run this compatibility suite against the idle colour, served
   --check-bench              pre-switch: also benchmark the idle colour against the live digest, served
                              side by side; a regression fails the check
@@ -89,6 +105,9 @@ export const releaseCommand: Command = {
       "dry-run": { type: "boolean" },
       json: { type: "boolean" },
       ...provenanceOptions,
+      ...verificationOptions,
+      ...signingOptions,
+      "no-legacy": { type: "boolean" },
       backend: { type: "string" },
       strategy: { type: "string" },
       environment: { type: "string" },
@@ -101,12 +120,15 @@ export const releaseCommand: Command = {
       "ready-timeout": { type: "string" },
     });
     if (positionals.length !== 1) throw new UsageError(`release takes one source reference\n${usage}`);
-    const flags = flagSource({ ...values, require: values.require?.join(","), model: positionals[0] });
+    const scalars = Object.fromEntries(Object.entries(values).filter(([, value]) => !Array.isArray(value)));
+    const flags = flagSource({ ...scalars, require: values.require?.join(","), model: positionals[0] });
     const settings = parseReleaseSettings(
       { value: flags.value, label: (name) => (name === "model" ? "the source reference" : flags.label(name)) },
       io.cwd,
       io.env,
     );
+    const trust = await resolvePolicy(verificationRequest(values), trustLookups(io));
+    const identity = await resolveSigning(signingRequest(values), trustLookups(io));
     const { source, destination } = await openEndpoints(
       settings.source,
       destinationReference(settings.source, settings.toRepo),
@@ -136,7 +158,10 @@ export const releaseCommand: Command = {
         cwd: io.cwd,
         log: (line) => log(`post-check: ${line}`),
       });
-      const result = await runRelease(settings, { source, destination }, checks, provenance, log);
+      const result = await runRelease(settings, { source, destination }, checks, provenance, log, {
+        ...(trust ? { trust } : {}),
+        ...(identity ? { sign: { identity, legacy: values["no-legacy"] !== true } } : {}),
+      });
       if (values.json) writeJson(io, result);
       else writeText(io, result);
       return releaseExitCode(result);

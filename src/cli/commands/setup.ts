@@ -8,11 +8,14 @@ import { parseSetupSettings } from "../../backends/setup-request.js";
 import { openTarget } from "../../copy/targets.js";
 import { CortexError } from "../../core/errors.js";
 import { isAlive } from "../../core/process-alive.js";
-import { formatReference, isPinned } from "../../core/ref.js";
+import { formatReference, isPinned, referenceVersion } from "../../core/ref.js";
 import { createProgress } from "../../pull/progress.js";
 import { pull, pullFromStore } from "../../pull/pull.js";
 import { ModelStore } from "../../store/model-store.js";
+import { requireSignature } from "../../trust/evidence.js";
+import { resolvePolicy, type VerificationRequest } from "../../trust/request.js";
 import { type Command, flagSource, parseCommandArgs } from "../command.js";
+import { trustLookups, verificationOptions, verificationRequest, verificationUsage } from "../trust-flags.js";
 
 const usage = `Usage: cortex-model setup --model <ref> [options]
 
@@ -38,6 +41,9 @@ Options:
   --base-url <url>       backend openai: the existing endpoint (its key from $OPENAI_API_KEY)
   --json                 print the endpoint as one line of JSON: baseUrl, modelId, digest, backend, pid,
                          threads, loadSeconds, warmLoadSeconds
+${verificationUsage}
+                       with any of these, a digest without a valid signature by a trusted signer is refused
+                       before any blob is downloaded
 
 Tools installed on demand (Ollama, llama.cpp, node-llama-cpp) go to $CORTEX_MODEL_TOOLS, else
 ~/.cache/cortex-model-tools.`;
@@ -52,7 +58,7 @@ function toolDir(env: NodeJS.ProcessEnv): string {
 function parseSetupArgs(
   args: string[],
   env: NodeJS.ProcessEnv,
-): { request: SetupRequest; store?: string; json: boolean } {
+): { request: SetupRequest; store?: string; json: boolean; verification: VerificationRequest } {
   const { values } = parseCommandArgs(
     "setup",
     args,
@@ -72,10 +78,12 @@ function parseSetupArgs(
       "warm-load": { type: "boolean" },
       "base-url": { type: "string" },
       json: { type: "boolean", default: false },
+      ...verificationOptions,
     },
     false,
   );
-  const { baseUrl, ...parsed } = parseSetupSettings(flagSource(values), env);
+  const { "verify-key": _keys, "certificate-identity-regexp": _identities, ...settingFlags } = values;
+  const { baseUrl, ...parsed } = parseSetupSettings(flagSource(settingFlags), env);
   const apiKey = env.OPENAI_API_KEY;
   return {
     request: {
@@ -88,6 +96,7 @@ function parseSetupArgs(
     },
     ...(values.store === undefined ? {} : { store: values.store }),
     json: values.json === true,
+    verification: verificationRequest(values),
   };
 }
 
@@ -154,7 +163,8 @@ export const setup: Command = {
   summary: "pull a model, start a backend on it and serve in the foreground (what the setup-model action does)",
   usage,
   async run(args, io) {
-    const { request, store: storeDir, json } = parseSetupArgs(args, io.env);
+    const { request, store: storeDir, json, verification } = parseSetupArgs(args, io.env);
+    const trust = await resolvePolicy(verification, trustLookups(io));
     const log = (line: string) => io.stderr.write(`cortex-model setup: ${line}\n`);
     const context: BackendContext = {
       toolDir: toolDir(io.env),
@@ -179,9 +189,12 @@ export const setup: Command = {
           const store = await ModelStore.open({ ...(storeDir ? { dir: storeDir } : {}), env: io.env });
           const label = formatReference(reference);
           const progress = createProgress(io.stderr, { label, tty: io.stderr.isTTY === true });
+          const source = await openTarget(reference, { env: io.env });
+          // Checked after resolving and before any blob moves; a model already in the store is checked too.
+          if (trust) await requireSignature(source, await source.resolve(referenceVersion(reference)), trust);
           const pulled =
-            (await pullFromStore(store, reference)) ??
-            (await pull(await openTarget(reference, { env: io.env }), reference, store, { progress }));
+            (trust ? undefined : await pullFromStore(store, reference)) ??
+            (await pull(source, reference, store, { progress }));
           if (!isPinned(reference)) {
             log(`warning: ${label} is not pinned to a digest; it resolved to ${pulled.digest}: ${pulled.reference}`);
           }

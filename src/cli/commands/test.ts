@@ -18,6 +18,8 @@ import {
   metricsExportOptions,
   metricsExportUsage,
 } from "../metrics-export.js";
+import { publishSigning } from "../publish-signing.js";
+import { signingOptions, signingUsage } from "../trust-flags.js";
 
 const usage = `Usage: cortex-model test --suite FILE --base-url URL --model NAME [options]
 
@@ -42,6 +44,8 @@ Options:
   --publish REF             attach the results JSON to this model (pinned by digest) as an OCI referrer,
                             for promote --require compat; --ref and --digest default to it
 ${metricsExportUsage}
+${signingUsage}
+                            with --publish: also attach a signed in-toto test-result attestation
 
 Exit: 0 the suite passed, 1 it failed, 2 it could not run (invalid suite, endpoint down).`;
 
@@ -63,6 +67,7 @@ const options = {
   "fail-on": { type: "string" },
   publish: { type: "string" },
   ...metricsExportOptions,
+  ...signingOptions,
 } as const;
 
 export const test: Command = {
@@ -74,6 +79,7 @@ export const test: Command = {
     const settings = parseTestSettings(flagSource(values), io.cwd);
     const publishRef = values.publish === undefined ? undefined : parsePinnedSource(values.publish);
     await checkMetricsExport(values);
+    const signing = publishRef ? await publishSigning(values, io) : undefined;
     const path = (file: string | undefined) => (file === undefined ? undefined : resolve(io.cwd, file));
 
     let suite: Awaited<ReturnType<typeof loadSuite>>;
@@ -124,8 +130,11 @@ export const test: Command = {
     if (values.publish !== undefined) {
       const { publishModelResult } = await import("../../promote/publish.js");
       const passed = results.summary.verdict === "pass";
-      const published = await publishModelResult(values.publish, "compat", resultsJson(results), passed);
+      const published = await publishModelResult(values.publish, "compat", resultsJson(results), passed, signing);
       io.stderr.write(`cortex-model test: results attached to ${published.model} as ${published.artifact.digest}\n`);
+      if (published.attestation) {
+        io.stderr.write(`cortex-model test: signed attestation attached as ${published.attestation.digest}\n`);
+      }
     }
     await exportResultMetrics("test", { kind: "compat", results }, values, io);
     return exitCodeFor(results.summary);

@@ -13,6 +13,7 @@ import { readHistory } from "../../../src/promote/history.js";
 import { openRepository, type RemoteRepository } from "../../../src/registry/index.js";
 import { runCli as cli } from "../../helpers/cli.js";
 import { startRegistry, type TestRegistry } from "../../helpers/registry.js";
+import { opensslKeyPair } from "../../helpers/signing-keys.js";
 
 // `cortex-model release` (built in lib/) on a real registry, with the embedded backend serving known-answer models pulled
 // back by tag: a good candidate goes live, a broken one never reaches live, and a failed post-switch check
@@ -163,6 +164,28 @@ describe("cortex-model release", () => {
     expect(result.outcome).toBe(regressed ? "pre-check-failed" : "released");
     expect(run.code).toBe(regressed ? 1 : 0);
     expect(await tag(channel)).toBe(regressed ? digests.v1 : digests.v2);
+  });
+
+  it("refuses an unsigned digest under --verify-key, and signs what it releases with --sign-key", async () => {
+    const keys = opensslKeyPair();
+    try {
+      const trusted = ["--verify-key", keys.publicPath];
+      const refused = await cli(["release", `${repo}@${digests.v1}`, "--channel", "signed", ...trusted], env);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`${digests.v1} in ${repo} has no valid signature from a trusted signer`);
+      await expect(models.resolve("signed")).rejects.toThrow();
+
+      const signing = await cli(
+        ["release", `${repo}@${digests.v1}`, "--channel", "signing", "--sign-key", keys.privatePath],
+        env,
+      );
+      expect(signing.code, signing.stderr).toBe(0);
+      const verified = await cli(["release", `${repo}@${digests.v1}`, "--channel", "signed", ...trusted], env);
+      expect(verified.code, verified.stderr).toBe(0);
+      expect(await tag("signed")).toBe(digests.v1);
+    } finally {
+      await rm(keys.dir, { recursive: true, force: true });
+    }
   });
 
   it("dry-runs a plan, switches back on an unhealthy URL, and refuses bad usage", async () => {
