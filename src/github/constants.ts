@@ -177,6 +177,9 @@ export const ReleaseModel = {
     dryRun: "dry-run",
     reason: "reason",
     ...registryCredentialInputs,
+    ...signingInputs,
+    signLegacy: "sign-legacy",
+    ...verificationInputs,
   },
   outputs: {
     liveDigest: "live-digest",

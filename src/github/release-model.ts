@@ -8,13 +8,14 @@ import { type ReleaseResult, releaseExitCode } from "../promote/release.js";
 import { releaseChecks, runRelease } from "../release/checks.js";
 import { parseReleaseSettings } from "../release/release-request.js";
 import { ReleaseModel } from "./constants.js";
-import { actionInputs, maskSecret } from "./inputs.js";
+import { actionInputs, booleanInput, maskSecret } from "./inputs.js";
 import { setOutputs } from "./outputs.js";
 import { defaultStore } from "./pull-model.js";
 import { credentialInputs } from "./registry-inputs.js";
 import { runAction } from "./run.js";
 import { runContext } from "./run-context.js";
 import { appendSummary } from "./summary.js";
+import { signingInput, verificationInput } from "./trust-inputs.js";
 
 /**
  * The release-model action: `cortex-model release` as a step. The pre-switch check serves the idle colour
@@ -62,6 +63,8 @@ export async function releaseModelStep(
   const destination = destinationReference(settings.source, settings.toRepo);
   const targets = await openEndpoints(settings.source, destination, { source: open, destination: open });
   const context = runContext(env);
+  const identity = signingInput(env);
+  const trust = await verificationInput(env);
   const temp = env.RUNNER_TEMP ?? tmpdir();
   await mkdir(temp, { recursive: true });
   const workDir = settings.serving ? await mkdtemp(path.join(temp, "cortex-release-model-")) : undefined;
@@ -93,6 +96,10 @@ export async function releaseModelStep(
       checks,
       { ...context, ...(settings.reason ? { reason: settings.reason } : {}) },
       (line) => core.info(line),
+      {
+        ...(trust ? { trust } : {}),
+        ...(identity ? { sign: { identity, legacy: booleanInput(names.signLegacy, true) } } : {}),
+      },
     );
     setOutputs({
       [outputs.liveDigest]: result.live ?? "",

@@ -14,6 +14,7 @@ import { startPushgateway, type TestPushgateway } from "../../helpers/pushgatewa
 import { startRegistry, type TestRegistry } from "../../helpers/registry.js";
 import { actionFromLib, makeRunnerDirs, type RunnerDirs, runBundledAction } from "../../helpers/run-action.js";
 import { type ServeProcess, startServe } from "../../helpers/serve-process.js";
+import { opensslKeyPair } from "../../helpers/signing-keys.js";
 
 // release-model and test-model's metrics inputs, run as the runner runs them (from lib/, `npm run build`
 // first): a real registry, the embedded backend serving known-answer models, a real Pushgateway.
@@ -135,6 +136,19 @@ describe("release-model and test-model's metrics, as actions", () => {
       "switched-back": "true",
       outcome: "post-check-failed",
     });
+    const keys = opensslKeyPair();
+    const untrusted = await runBundledAction(releaseAction, {
+      inputs: { model: `${repo}@${digests.broken}`, channel: "signed", "verify-key": keys.publicPem },
+      env: github,
+      dirs,
+    });
+    await rm(keys.dir, { recursive: true, force: true });
+    expect(untrusted.main.exitCode).toBe(1);
+    expect(untrusted.main.annotations.map((a) => a.message)).toEqual([
+      `${digests.broken} in ${repo} has no valid signature from a trusted signer: nothing is attached; nothing was promoted`,
+    ]);
+    await expect(models.resolve("signed-blue")).rejects.toThrow();
+
     const [back] = await readHistory(models, "prod");
     expect(back).toMatchObject({ action: "revert", digest: digests.good, actor: "octocat" });
     expect(back?.runUrl).toBe("https://github.com/acme/models/actions/runs/77");
