@@ -87,7 +87,7 @@ function repetitionsHint(interval: Interval, samples: number, thresholdPct: numb
   const halfWidth = (interval.high - interval.low) / 2;
   const allowed = thresholdPct / 100;
   const needed = Math.ceil(samples * (halfWidth / allowed) ** 2);
-  return `the 95% interval crosses the ±${thresholdPct}% band: add repetitions (--runs), about ${Math.max(needed, samples + 1)} samples per side would narrow it enough if the noise stays as it is`;
+  return `the 95% interval crosses the ±${thresholdPct}% band: add repetitions (runs), about ${Math.max(needed, samples + 1)} samples per side would narrow it enough if the noise stays as it is`;
 }
 
 export function compareMetric(

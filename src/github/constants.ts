@@ -200,6 +200,7 @@ export const ScanModel = {
     failOnFindings: "fail-on-findings",
     publish: "publish",
     ...registryCredentialInputs,
+    ...signingInputs,
   },
   outputs: {
     verdict: "verdict",

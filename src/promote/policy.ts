@@ -31,7 +31,7 @@ export function parseResultKinds(values: readonly string[]): ResultKind[] {
   for (const value of values.flatMap((v) => v.split(",")).map((v) => v.trim())) {
     if (value === "") continue;
     if (!isResultKind(value)) {
-      throw new PromoteUsageError(`unknown result kind "${value}" in --require: use ${RESULT_KINDS.join(", ")}`);
+      throw new PromoteUsageError(`unknown result kind "${value}" in require: use ${RESULT_KINDS.join(", ")}`);
     }
     if (!kinds.includes(value)) kinds.push(value);
   }

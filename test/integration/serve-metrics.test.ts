@@ -74,6 +74,7 @@ describe("cortex-model serve /metrics", () => {
     });
     expect(wrongModel.status).toBe(404);
     await fetch(`${serve.origin}/no/such/route`);
+    expect((await fetch(`${serve.baseUrl}/models/${MODEL}`)).status).toBe(200);
 
     const { text, contentType } = await scrape();
     expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -93,6 +94,8 @@ describe("cortex-model serve /metrics", () => {
     expect(requests("/v1/chat/completions", "success")).toBe(1);
     expect(requests("/v1/completions", "client_error")).toBe(1);
     expect(requests("other", "client_error")).toBe(1);
+    // Per-model paths share one label value.
+    expect(requests("/v1/models/{id}", "success")).toBe(1);
     // Two answered generations plus the refused one; the scrapes themselves are not traffic.
     const latency = after.get("cortex_serve_request_duration_seconds")?.metrics[0];
     expect(Number(latency?.count)).toBe(3);
