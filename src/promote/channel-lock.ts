@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { sha256Digest } from "../core/digest.js";
-import { CortexError } from "../core/errors.js";
+import { CortexError, NotFoundError } from "../core/errors.js";
 import { mapLimit } from "../core/limit.js";
 import { Annotation, MediaType } from "../core/media-types.js";
 import type { ImageIndex, Target } from "../core/target.js";
@@ -145,8 +145,15 @@ export async function liveClaims(
     return match !== null && match[1] === key && (match[2] as string) >= oldest;
   });
   const records = await mapLimit(names, FETCH_CONCURRENCY, async (name) => {
-    const { bytes } = await target.fetchManifest(name, { signal });
-    return decode(name, bytes);
+    try {
+      const { bytes } = await target.fetchManifest(name, { signal });
+      return decode(name, bytes);
+    } catch (error) {
+      // The registry lists a tag while its write is still under way. Passing over a claim caught so is safe:
+      // its writer lists only after the write, and then sees the claim this release wrote before listing.
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
   });
   const mine = records.filter((r): r is LockRecord => r !== undefined && r.channel === channel);
   const withdrawn = new Set(mine.flatMap((r) => (r.action === "withdraw" && r.claim ? [r.claim] : [])));
