@@ -1,16 +1,10 @@
 import path from "node:path";
 import type { SetupRequest } from "../backends/setup.js";
 import { parseSetupSettings } from "../backends/setup-request.js";
+import { BOUNDS, type Bounds } from "../core/bounds.js";
 import type { Digest } from "../core/digest.js";
 import type { Reference } from "../core/ref.js";
-import {
-  booleanSetting,
-  integerSetting,
-  numberSetting,
-  requiredSetting,
-  SettingError,
-  type SettingSource,
-} from "../core/settings.js";
+import { booleanSetting, boundedSetting, requiredSetting, SettingError, type SettingSource } from "../core/settings.js";
 import { parsePinnedSource } from "../promote/endpoints.js";
 import { parseResultKinds, type ResultKind } from "../promote/policy.js";
 
@@ -55,12 +49,12 @@ export function parseReleaseSettings(
   const checkSuite = file("check-suite");
   const checkBench = booleanSetting(source, "check-bench", false);
   const benchScenario = file("bench-scenario");
-  const benchRuns = integerSetting(source, "bench-runs", { min: 1, max: 100_000 });
+  const benchRuns = boundedSetting(source, "bench-runs", BOUNDS.runs);
   const postCheck = source.value("post-check");
   const toRepo = source.value("to-repo");
   const reason = source.value("reason");
-  const seconds = (setting: string, fallback: number, min: number) =>
-    1000 * (numberSetting(source, setting, { min, max: 86_400 }) ?? fallback);
+  const seconds = (setting: string, fallback: number, bounds: Bounds) =>
+    1000 * (boundedSetting(source, setting, bounds) ?? fallback);
   let serving: ReleaseSettings["serving"];
   if (checkSuite !== undefined || checkBench) {
     if (source.value("backend")?.trim().toLowerCase() === "openai") {
@@ -81,8 +75,8 @@ export function parseReleaseSettings(
     ...(benchScenario === undefined ? {} : { benchScenario }),
     ...(benchRuns === undefined ? {} : { benchRuns }),
     ...(postCheck === undefined ? {} : { postCheck }),
-    postCheckTimeoutMs: seconds("post-check-timeout", 120, 0.001),
-    lockWaitMs: seconds("lock-wait", 900, 0),
+    postCheckTimeoutMs: seconds("post-check-timeout", 120, BOUNDS.checkTimeoutSeconds),
+    lockWaitMs: seconds("lock-wait", 900, BOUNDS.lockWaitSeconds),
     dryRun: booleanSetting(source, "dry-run", false),
     ...(reason === undefined ? {} : { reason }),
     ...(serving ? { serving } : {}),

@@ -3,8 +3,8 @@ import path from "node:path";
 import type { Suite } from "../../compat/suite.js";
 import { loadSuite } from "../../compat/suite-load.js";
 import { openTarget } from "../../copy/targets.js";
-import { UsageError } from "../../core/errors.js";
-import { parseReference } from "../../core/ref.js";
+import { CortexError, describeError, UsageError } from "../../core/errors.js";
+import { parseReference, type Reference } from "../../core/ref.js";
 import { type MigrationRow, migrateOllamaModel } from "../../migrate/from-ollama.js";
 import { parseMigrationTarget, parseNameMapping, targetReference } from "../../migrate/target-name.js";
 import { writeIntoOllama } from "../../migrate/to-ollama.js";
@@ -14,7 +14,7 @@ import { ollamaBlobPath } from "../../ollama/store-view.js";
 import { pull, pullFromStore } from "../../pull/pull.js";
 import { ModelStore } from "../../store/model-store.js";
 import { type Command, type CommandIO, parseCommandArgs, writeJson } from "../command.js";
-import { formatMiB } from "../sizes.js";
+import { formatMiB, storeOption } from "../option-values.js";
 
 const usage = `Usage: cortex-model migrate --from-ollama [DIR] --to <registry/namespace | oci:DIR> [--models a,b]
                               [--mapping FILE] [--dry-run] [--json] [--verify-suite FILE] [--store DIR]
@@ -57,7 +57,13 @@ export const migrateCommand: Command = {
     if (values["to-ollama"] !== undefined) {
       if (positionals.length === 0)
         throw new UsageError(`migrate --to-ollama: name at least one model reference\n${usage}`);
-      return toOllama(positionals, path.resolve(io.cwd, values["to-ollama"]), values.store, values.json === true, io);
+      return toOllama(
+        positionals,
+        path.resolve(io.cwd, values["to-ollama"]),
+        storeOption(values.store),
+        values.json === true,
+        io,
+      );
     }
     if (!values.to) throw new UsageError(`migrate --from-ollama: --to is required\n${usage}`);
     if (positionals.length > 1) throw new UsageError(`migrate --from-ollama: at most one Ollama directory\n${usage}`);
@@ -73,17 +79,21 @@ export const migrateCommand: Command = {
       throw new UsageError(`migrate: no Ollama model named ${unknown.join(", ")} in ${dirs.join(", ")}`);
     const models = selectors.length === 0 ? all : all.filter((m) => selectors.some((s) => matchesOllamaModel(m, s)));
     const suite = values["verify-suite"] ? await loadSuite(values["verify-suite"], io.cwd) : undefined;
-    const store = suite
-      ? await ModelStore.open({ ...(values.store ? { dir: values.store } : {}), env: io.env })
-      : undefined;
+    const store = suite ? await ModelStore.open({ dir: storeOption(values.store), env: io.env }) : undefined;
     const rows: MigrationRow[] = [];
     for (const model of models) {
-      const row = await migrateOllamaModel(
-        model,
-        targetReference(model, target, mapping),
-        (ref) => openTarget(ref, { env: io.env, create: true }),
-        { dryRun: values["dry-run"] === true },
-      );
+      let reference: Reference;
+      try {
+        reference = targetReference(model, target, mapping);
+      } catch (error) {
+        // A name Ollama accepts but references do not fails its own row; the other models still migrate.
+        if (!(error instanceof CortexError)) throw error;
+        rows.push({ ollama: model.id, status: "failed", reason: describeError(error) });
+        continue;
+      }
+      const row = await migrateOllamaModel(model, reference, (ref) => openTarget(ref, { env: io.env, create: true }), {
+        dryRun: values["dry-run"] === true,
+      });
       const verifiable = row.status === "migrated" || row.status === "up to date";
       rows.push(suite && store && verifiable ? await verifyRow(row, model.modelsDir, suite, store, io) : row);
     }

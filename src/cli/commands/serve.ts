@@ -1,7 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { UsageError } from "../../core/errors.js";
+import { BOUNDS, boundsRange } from "../../core/bounds.js";
+import { CortexError, UsageError } from "../../core/errors.js";
+import { hashFile } from "../../store/files.js";
 import { type Command, parseCommandArgs } from "../command.js";
+import { optionalNumberOption, parseNumberOption } from "../option-values.js";
 
 const usage = `Usage: cortex-model serve --model <path.gguf> [options]
 
@@ -13,26 +16,37 @@ the path of its GGUF.
 Options:
   --model <path>        GGUF file to serve (required)
   --host <address>      address to listen on (default 127.0.0.1)
-  --port <n>            port to listen on; 0 picks a free one (default 8080)
+  --port <n>            port to listen on, ${boundsRange(BOUNDS.listenPort)}; 0 picks a free one (default 8080)
   --model-id <name>     name clients send as "model" (default: the file name without .gguf)
-  --threads <n>         evaluation threads (default: measured at start among 1, 2, 4, ... up to the usable
+  --threads <n>         evaluation threads, ${boundsRange(BOUNDS.threads)} (default: measured at start among 1, 2, 4, ... up to the usable
                         cores, which respect the cgroup CPU quota; the count chosen is in /health)
-  --context-size <n>    tokens per request context (default: the model's, at most 4096)
-  --parallel <n>        requests generated at the same time; more wait in a queue (default 1)
+  --context-size <n>    tokens per request context, ${boundsRange(BOUNDS.contextSize)} (default: the model's, at most 4096)
+  --parallel <n>        requests generated at the same time, ${boundsRange(BOUNDS.parallel)}; more wait in a queue
+                        (default 1)
   --gpu <none|auto|cuda>  none: the CPU only (default); auto: a GPU build of llama.cpp when one is present;
                         cuda: require the CUDA build (the same words as setup's --gpu; "off" still means none)
   --ready-file <file>   once serving, write {"url", "pid", "model", "threads"} there as JSON
+  --no-verify           do not hash a model file named by its digest (the caller has checked it)
+
+A model file named by its sha256 digest (a store's blobs/sha256/<hex>, Ollama's sha256-<hex>) is hashed
+while it loads; if it does not match, nothing is answered and serve exits 1 naming the file.
 
 Prints one line with the base URL once the model is loaded, then serves until SIGTERM or SIGINT,
 letting requests in flight finish.`;
 
-function positiveInteger(name: string, value: string | undefined, min = 1): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < min) {
-    throw new UsageError(`serve: --${name} must be an integer of at least ${min}, got "${value}"`);
+/** The sha256 digest a file is named by, in a store's or Ollama's blob layout. */
+function digestNamedBy(file: string): string | undefined {
+  const hex = /(?:^|[/\\])(?:sha256[/\\]|sha256-)([0-9a-f]{64})$/.exec(file)?.[1];
+  return hex === undefined ? undefined : `sha256:${hex}`;
+}
+
+async function checkNamedDigest(file: string, digest: string): Promise<void> {
+  const actual = await hashFile(file);
+  if (actual.digest !== digest) {
+    throw new CortexError(
+      `serve: ${file} does not hash to ${digest}, the digest it is named by: refusing to serve it (cortex-model verify removes it, a pull fetches it again)`,
+    );
   }
-  return number;
 }
 
 export const serve: Command = {
@@ -53,6 +67,7 @@ export const serve: Command = {
         parallel: { type: "string" },
         gpu: { type: "string", default: "none" },
         "ready-file": { type: "string" },
+        "no-verify": { type: "boolean" },
       },
       false,
     );
@@ -64,17 +79,16 @@ export const serve: Command = {
     if (gpu !== "none" && gpu !== "auto" && gpu !== "cuda") {
       throw new UsageError(`serve: --gpu must be none, auto or cuda, got "${values.gpu}"`);
     }
-    const port = positiveInteger("port", values.port, 0) as number;
-    if (port > 65535) throw new UsageError(`serve: --port must be at most 65535, got ${port}`);
+    const port = parseNumberOption(values.port as string, "--port", BOUNDS.listenPort);
     const modelPath = values.model;
     const options = {
       modelPath,
       modelId: values["model-id"] ?? basename(modelPath).replace(/\.gguf$/i, ""),
       host: values.host ?? "127.0.0.1",
       port,
-      threads: positiveInteger("threads", values.threads),
-      contextSize: positiveInteger("context-size", values["context-size"]),
-      parallel: positiveInteger("parallel", values.parallel),
+      threads: optionalNumberOption(values.threads, "--threads", BOUNDS.threads),
+      contextSize: optionalNumberOption(values["context-size"], "--context-size", BOUNDS.contextSize),
+      parallel: optionalNumberOption(values.parallel, "--parallel", BOUNDS.parallel),
       gpu: gpu === "none" ? (false as const) : (gpu as "auto" | "cuda"),
       log: (line: string) => io.stderr.write(`cortex-model serve: ${line}\n`),
     };
@@ -83,7 +97,11 @@ export const serve: Command = {
     // First words in the log once the file is known to be a GGUF, so a server stopped while it loads (a ready
     // timeout) says how far it got.
     options.log(`loading ${modelPath} as ${options.modelId} on ${options.host}:${port}, pid ${process.pid}`);
-    const running = await startEmbeddedServer(options);
+    const digest = values["no-verify"] ? undefined : digestNamedBy(modelPath);
+    const running = await startEmbeddedServer({
+      ...options,
+      ...(digest === undefined ? {} : { check: checkNamedDigest(modelPath, digest) }),
+    });
     const { server, engine } = running;
     const threads = engine.threads.threads;
     if (values["ready-file"]) {
