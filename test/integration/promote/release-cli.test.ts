@@ -241,7 +241,7 @@ describe("cortex-model release", () => {
     const badRuns = await cli(["release", `${repo}@${digests.v1}`, "--channel", channel, "--bench-runs", "0"], env);
     expect(badRuns).toMatchObject({
       code: 2,
-      stderr: 'cortex-model release: --bench-runs must be an integer from 1 to 100000, got "0"\n',
+      stderr: 'cortex-model release: --bench-runs must be an integer from 1 to 10000, got "0"\n',
     });
   });
 });
