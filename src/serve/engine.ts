@@ -70,6 +70,8 @@ export interface GenerationOutcome {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly timings: LlamaTimings;
+  /** Time spent waiting for a free slot before the prompt was evaluated. */
+  readonly queuedMs: number;
 }
 
 export interface ModelFacts {
@@ -274,6 +276,7 @@ export class Engine {
       );
     }
     const grammar = await this.#grammar(params);
+    const queuedAt = performance.now();
     return this.#slots.use(async ({ sequence, completion }) => {
       const cached = prependsBos ? [bos, ...body] : body;
       const cacheN = Math.min(commonPrefixLength(sequence.contextTokens, cached), cached.length - 1);
@@ -322,6 +325,7 @@ export class Engine {
         finishReason: result.metadata.stopReason === "maxTokens" && !stops.stopped ? "length" : "stop",
         promptTokens,
         completionTokens: generated,
+        queuedMs: startedAt - queuedAt,
         timings: llamaTimings({ promptN, promptMs, predictedN: generated, predictedMs, cacheN }),
       };
     });

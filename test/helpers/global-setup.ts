@@ -13,6 +13,10 @@ const REQUIRED: readonly { readonly program: string; readonly pkg: string }[] = 
   { program: "zstd", pkg: "zstd" },
   // The proxy tests tunnel registry traffic through a real HTTP proxy.
   { program: "tinyproxy", pkg: "tinyproxy" },
+  // Metrics: promtool checks the exposition and the example alerting rules; results are pushed to a real
+  // Pushgateway.
+  { program: "/usr/bin/promtool", pkg: "prometheus" },
+  { program: "/usr/bin/prometheus-pushgateway", pkg: "prometheus-pushgateway" },
 ];
 
 function installed(program: string): boolean {
