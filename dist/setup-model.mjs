@@ -1,0 +1,162 @@
+import { createRequire as __createRequire } from "node:module";
+const require = __createRequire(import.meta.url);
+import {
+  BackendError,
+  logTail,
+  parseSetupSettings,
+  setupBackend,
+  stopBackend
+} from "./chunk-WF7JPB4Q.mjs";
+import "./chunk-L3XLIXFP.mjs";
+import "./chunk-2CDLZYLL.mjs";
+import {
+  defaultStore,
+  pullModel,
+  savePendingModel
+} from "./chunk-74PYQDF4.mjs";
+import "./chunk-NJ5UBP6Z.mjs";
+import "./chunk-5TYPIPY5.mjs";
+import "./chunk-B5X6WWCK.mjs";
+import {
+  verificationRequestInput
+} from "./chunk-AY3SQXUS.mjs";
+import {
+  SetupModel,
+  actionInputs,
+  booleanInput,
+  credentialInputs,
+  endGroup,
+  info,
+  runAction,
+  runnerState,
+  secretInput,
+  setOutputs,
+  startGroup
+} from "./chunk-MVCULKJF.mjs";
+import "./chunk-FDOGU7UM.mjs";
+import "./chunk-AYZFIZTY.mjs";
+import "./chunk-VHSGOYG3.mjs";
+import "./chunk-WZ3WPP4Z.mjs";
+import "./chunk-O2MWNKLJ.mjs";
+import {
+  __name
+} from "./chunk-R62IGYHN.mjs";
+
+// actions/setup-model/main.ts
+import path2 from "node:path";
+import { fileURLToPath } from "node:url";
+
+// src/github/setup-model.ts
+import { mkdir, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+var INSTALL_OPTION = `${SetupModel.inputs.install}: missing`;
+function getInputs(env = process.env, serveEntry) {
+  const { inputs } = SetupModel;
+  const { baseUrl, ...parsed } = parseSetupSettings(actionInputs, env);
+  const credentials = credentialInputs(inputs.registryUsername, inputs.registryPassword);
+  const apiKey = secretInput(inputs.apiKey);
+  return {
+    ...parsed,
+    options: {
+      ...baseUrl === void 0 ? {} : { baseUrl },
+      ...apiKey === void 0 ? {} : { apiKey },
+      ...serveEntry === void 0 ? {} : { serveEntry }
+    },
+    pull: {
+      store: defaultStore(env),
+      cache: booleanInput(inputs.cache, true),
+      ...credentials ? { credentials } : {},
+      verification: verificationRequestInput()
+    }
+  };
+}
+__name(getInputs, "getInputs");
+async function backendContext(env) {
+  const temp = env.RUNNER_TEMP ?? tmpdir();
+  await mkdir(temp, { recursive: true });
+  return {
+    toolDir: env.RUNNER_TOOL_CACHE ?? path.join(temp, "tool-cache"),
+    workDir: await mkdtemp(path.join(temp, "cortex-setup-model-")),
+    env,
+    log: /* @__PURE__ */ __name((line) => info(line), "log"),
+    // The main step ends while the backend serves the job's later steps; the post step stops it.
+    lifetime: "detached"
+  };
+}
+__name(backendContext, "backendContext");
+function setupModel(inputs, context, state = runnerState) {
+  return setupBackend({ ...inputs, installOption: INSTALL_OPTION }, context, {
+    async pull(model) {
+      const pulled = await pullModel({ ...inputs.pull, model }, { save: "defer" });
+      if (pulled.pendingSave) state.set(SetupModel.state.pendingSave, JSON.stringify(pulled.pendingSave));
+      return pulled;
+    },
+    started: /* @__PURE__ */ __name((handle) => state.set(SetupModel.state.handle, JSON.stringify(handle)), "started")
+  });
+}
+__name(setupModel, "setupModel");
+function showLogTail(error) {
+  if (!(error instanceof BackendError) || error.logTail === "") return;
+  startGroup(`${error.backend} log (last lines)`);
+  info(error.logTail);
+  endGroup();
+}
+__name(showLogTail, "showLogTail");
+async function setupModelStep(serveEntry) {
+  const inputs = getInputs(process.env, serveEntry);
+  const context = await backendContext(process.env);
+  let result;
+  try {
+    result = await setupModel(inputs, context);
+  } catch (error) {
+    showLogTail(error);
+    throw error;
+  }
+  const { outputs: names } = SetupModel;
+  const { endpoint } = result;
+  setOutputs({
+    [names.baseUrl]: endpoint.baseUrl,
+    [names.modelId]: endpoint.modelId,
+    [names.digest]: result.digest ?? "",
+    [names.backend]: result.backend,
+    [names.loadSeconds]: result.loadSeconds,
+    [names.warmLoadSeconds]: result.warmLoad?.measured ? result.warmLoad.seconds : "",
+    [names.cacheHit]: result.cacheHit,
+    [names.pid]: endpoint.pid ?? "",
+    [names.threads]: endpoint.threads ?? ""
+  });
+  info(
+    `${result.backend} serves ${endpoint.modelId} at ${endpoint.baseUrl}${result.digest ? ` (${result.digest})` : ""}: pulled and prepared in ${result.pullSeconds} s (${result.cacheHit ? "cache hit" : "cache miss"}), loaded in ${result.loadSeconds} s` + (result.warmLoad?.measured ? ` (warm: ${result.warmLoad.seconds} s)` : "") + (endpoint.threads === void 0 ? "" : `, ${endpoint.threads} threads`)
+  );
+  if (result.warmLoad?.measured === false) info(`Warm load not measured: ${result.warmLoad.reason}.`);
+}
+__name(setupModelStep, "setupModelStep");
+async function setupModelPost(state = runnerState) {
+  const handleJson = state.get(SetupModel.state.handle);
+  if (handleJson !== void 0) {
+    const handle = JSON.parse(handleJson);
+    await stopBackend(handle, await backendContext(process.env));
+    const tail = await logTail(handle.logFile);
+    if (tail !== "") {
+      startGroup(`${handle.backend} log (last lines)`);
+      info(tail);
+      endGroup();
+    }
+    info(`${handle.backend} backend stopped`);
+  }
+  const pending = state.get(SetupModel.state.pendingSave);
+  if (pending !== void 0) await savePendingModel(JSON.parse(pending));
+}
+__name(setupModelPost, "setupModelPost");
+function run(serveEntry) {
+  return runAction(
+    () => setupModelStep(serveEntry),
+    () => setupModelPost()
+  );
+}
+__name(run, "run");
+
+// actions/setup-model/main.ts
+var here = path2.dirname(fileURLToPath(import.meta.url));
+await run({ file: path2.join(here, "setup-model-serve.mjs"), args: [], bundled: true });
