@@ -197,6 +197,9 @@ function generationBody(request: GenerationRequest): Json {
   if (options.stop !== undefined) body.stop = options.stop;
   if (options.topP !== undefined) body.top_p = options.topP;
   if (options.responseFormat !== undefined) body.response_format = options.responseFormat;
+  if (options.ignoreEos !== undefined) body.ignore_eos = options.ignoreEos;
+  if (options.minTokens !== undefined) body.min_tokens = options.minTokens;
+  if (options.cachePrompt !== undefined) body.cache_prompt = options.cachePrompt;
   if (request.stream) {
     body.stream = true;
     body.stream_options = { include_usage: true };

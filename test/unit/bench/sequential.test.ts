@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { lookSchedule, sequentialPlan, spendingBoundaries, studentized } from "../../../src/bench/sequential.js";
+
+describe("group-sequential boundaries", () => {
+  it("looks every 5 runs and at the cap", () => {
+    expect(lookSchedule(12)).toEqual([5, 10, 12]);
+    expect(lookSchedule(10)).toEqual([5, 10]);
+    expect(lookSchedule(3)).toEqual([3]);
+  });
+
+  it("reproduces the published Lan-DeMets boundaries for five equally spaced looks at one-sided 2.5%", () => {
+    // Jennison and Turnbull's tables (and gsDesign's sfLDOF, sfLDPocock) give these to two decimals.
+    const fractions = [0.2, 0.4, 0.6, 0.8, 1];
+    const obf = spendingBoundaries(fractions, 0.025, "obrien-fleming");
+    [4.88, 3.36, 2.68, 2.29, 2.03].forEach((z, i) => expect(obf[i]).toBeCloseTo(z, 1));
+    const pocock = spendingBoundaries(fractions, 0.025, "pocock");
+    [2.44, 2.43, 2.41, 2.4, 2.39].forEach((z, i) => expect(pocock[i]).toBeCloseTo(z, 1));
+  });
+
+  it("is a single one-sided quantile with one look", () => {
+    expect(spendingBoundaries([1], 0.025, "obrien-fleming")[0]).toBeCloseTo(1.96, 2);
+    expect(spendingBoundaries([1], 0.05, "pocock")[0]).toBeCloseTo(1.645, 2);
+  });
+
+  it("widens a boundary by Student's t when the standard error is estimated from few samples", () => {
+    expect(studentized(1.96, 10)).toBeCloseTo(2.228, 2);
+    expect(studentized(1.96, Number.POSITIVE_INFINITY)).toBe(1.96);
+  });
+
+  it("caches the plan per cap", () => {
+    expect(sequentialPlan(60, 0.025, 0.05)).toBe(sequentialPlan(60, 0.025, 0.05));
+    expect(sequentialPlan(60, 0.025, 0.05).looks).toHaveLength(12);
+  });
+});
