@@ -8,7 +8,7 @@ import { currentPosition, listTags, readHistory } from "./history.js";
 import type { Provenance } from "./history-entry.js";
 import { recordAndMoveTag } from "./move-tag.js";
 import { aliasHoldReason, type PlannedTag, planTags } from "./plan.js";
-import { describeVerdict, evaluatePolicy, type ResultKind } from "./policy.js";
+import { describeVerdict, evaluatePolicy, type Requirement } from "./policy.js";
 import { listResults } from "./results.js";
 
 export interface PromoteOptions extends Provenance {
@@ -22,7 +22,7 @@ export interface PromoteOptions extends Provenance {
   /** Work out and report every move, change nothing. */
   readonly dryRun?: boolean;
   /** Result kinds that must have passed for this digest. */
-  readonly require?: readonly ResultKind[];
+  readonly require?: readonly Requirement[];
   readonly now?: () => Date;
   readonly signal?: AbortSignal;
 }

@@ -14,7 +14,8 @@ or oci: layout.
 Options:
   --to <tags>          tags to move, comma-separated (repeatable)
   --to-repo <ref>      destination repository, registry/repository or oci:<dir> (default: the source's)
-  --require <kinds>    refuse unless passing results of these kinds exist: compat, bench
+  --require <kinds>    refuse unless results meeting these exist: compat (suite passed), bench (no
+                       regression shown), bench:pass (a pass or improvement shown)
   --semver-aliases     promoting v1.4.2 also moves v1.4 and v1, never backwards
   --dry-run            report what would move, change nothing
   --reason <text>      recorded in the history

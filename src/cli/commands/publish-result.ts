@@ -4,7 +4,7 @@ import { openTarget } from "../../copy/targets.js";
 import { parsePinnedSource } from "../../promote/endpoints.js";
 import { PromoteUsageError } from "../../promote/errors.js";
 import { isResultKind, RESULT_KINDS } from "../../promote/policy.js";
-import { documentPassed, publishResult } from "../../promote/results.js";
+import { documentPassed, documentVerdict, publishResult } from "../../promote/results.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
 
 const usage = `Usage: cortex-model publish-result <repo@sha256:...> --kind compat|bench --file <results.json> [options]
@@ -15,8 +15,11 @@ where promote --require finds it.
 Options:
   --kind <kind>     compat or bench
   --file <path>     the results JSON (cortex-model test --json, cortex-model bench --json)
-  --passed          record it as passing, whatever the document says
-  --failed          record it as failing, whatever the document says
+  --passed          record it as passing, whatever the document says (the record notes the override)
+  --failed          record it as failing, whatever the document says (the record notes the override)
+
+A bench result passes when it showed no regression (pass, improvement or inconclusive); the document's
+verdict is recorded too, so promote --require bench:pass can ask for a shown pass.
   --json            print the attached artifact's descriptor as JSON`;
 
 export const publishResultCommand: Command = {
@@ -48,7 +51,8 @@ export const publishResultCommand: Command = {
     } catch (error) {
       throw new PromoteUsageError(`${file} is not JSON`, { cause: error });
     }
-    const passed = values.passed ? true : values.failed ? false : documentPassed(kind, document);
+    const reading = documentPassed(kind, document);
+    const passed = values.passed ? true : values.failed ? false : reading;
     if (passed === undefined) {
       throw new PromoteUsageError(`${file} does not say whether the ${kind} run passed: give --passed or --failed`);
     }
@@ -58,7 +62,7 @@ export const publishResultCommand: Command = {
     if (values.json) writeJson(io, { subject: ref.digest, kind, passed, descriptor });
     else
       io.stdout.write(
-        `attached ${kind} result (${passed ? "passed" : "failed"}) ${descriptor.digest} to ${ref.digest}\n`,
+        `attached ${kind} result (${passed ? "passed" : "failed"}${reading !== undefined && reading !== passed ? `, overriding the document's verdict ${documentVerdict(kind, document)}` : ""}) ${descriptor.digest} to ${ref.digest}\n`,
       );
     return 0;
   },
