@@ -173,7 +173,7 @@ export function renderMarkdown(results: BenchResults, options: MarkdownOptions):
     `- **Baseline** (${baselineSource(results.baseline)}): ${describeSide(results.baseline)}`,
     `- **Candidate**: ${describeSide(results.candidate)}`,
     `- **Runner**: ${m.cpuModel}, ${m.availableParallelism}/${m.logicalCpus} CPUs usable, ${memoryGiB} GiB, ${m.gpus.length ? m.gpus.join(", ") : "no GPU"}, ${m.os}`,
-    `- **Statistics**: change = ratio of ${Math.round(st.trim * 100)}%-trimmed geometric means (Yuen); group-sequential looks every ${st.runsPerLook} runs, O'Brien-Fleming-type bounds for a regression (error ${st.regressionAlpha * 100}% per metric at the threshold), Pocock-type for "not worse" (${st.acceptanceAlpha * 100}%). ${thresholdNote}`,
+    `- **Statistics**: change = ratio of ${Math.round(st.trim * 100)}%-trimmed geometric means (Yuen); group-sequential looks every ${st.runsPerLook} runs, Hwang-Shih-DeCani (gamma −4, O'Brien-Fleming-like) bounds for a regression (error ${st.regressionAlpha * 100}% per metric at the threshold), Pocock-type for "not worse" (${st.acceptanceAlpha * 100}%). ${thresholdNote}`,
   ];
   if (results.warnings.length > 0) {
     blocks.push("", `> [!WARNING]\n${results.warnings.map((w) => `> ${w}`).join("\n>\n")}`);

@@ -17,6 +17,16 @@ describe("group-sequential boundaries", () => {
     [2.44, 2.43, 2.41, 2.4, 2.39].forEach((z, i) => expect(pocock[i]).toBeCloseTo(z, 1));
   });
 
+  it("spends the regression error like O'Brien-Fleming late but less strictly early (Hwang-Shih-DeCani, gamma -4)", () => {
+    const fractions = [0.2, 0.4, 0.6, 0.8, 1];
+    const hsd = spendingBoundaries(fractions, 0.025, { gamma: -4 });
+    const obf = spendingBoundaries(fractions, 0.025, "obrien-fleming");
+    expect(hsd[0]).toBeLessThan((obf[0] as number) - 1);
+    expect(Math.abs((hsd[4] as number) - (obf[4] as number))).toBeLessThan(0.1);
+    // gamma 0 spends evenly: the first look's boundary is the quantile of alpha / 5.
+    expect(spendingBoundaries(fractions, 0.025, { gamma: 0 })[0]).toBeCloseTo(2.576, 2);
+  });
+
   it("is a single one-sided quantile with one look", () => {
     expect(spendingBoundaries([1], 0.025, "obrien-fleming")[0]).toBeCloseTo(1.96, 2);
     expect(spendingBoundaries([1], 0.05, "pocock")[0]).toBeCloseTo(1.645, 2);
