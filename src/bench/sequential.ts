@@ -11,13 +11,19 @@ import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
 
-/** Runs per side between two looks; the first look is after this many runs too. */
+/** Runs per side between two looks. */
 export const runsPerLook = 5;
+/**
+ * Runs per side before the first look. Five would do for the arithmetic, but a server's first runs after
+ * the warm-up can still be transient (page faults, a neighbour's job starting), and a look that early
+ * would see only them.
+ */
+export const firstLook = 10;
 
-/** The runs per side after which the data are examined: every `runsPerLook` runs, and at the cap. */
+/** The runs per side after which the data are examined: `firstLook`, every `runsPerLook` runs after it, and the cap. */
 export function lookSchedule(cap: number): number[] {
   const looks: number[] = [];
-  for (let runs = runsPerLook; runs < cap; runs += runsPerLook) looks.push(runs);
+  for (let runs = firstLook; runs < cap; runs += runsPerLook) looks.push(runs);
   looks.push(cap);
   return looks;
 }

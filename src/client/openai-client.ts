@@ -179,7 +179,7 @@ export class OpenAIClient implements ModelClient {
     const sent = { response, startedAt, url, method, signal, callerSignal: limits.signal, settle };
     if (response.statusCode >= 200 && response.statusCode < 300) return sent;
     try {
-      throw await httpError(sent, method);
+      throw await httpError(sent, method, this.baseUrl);
     } finally {
       settle();
     }
@@ -277,7 +277,13 @@ function badBody(url: string, what: string): EndpointError {
   return new EndpointError(`the response from ${url} ${what}`, { url });
 }
 
-async function httpError(sent: Sent, method: string): Promise<EndpointError> {
+/** A 404 from a base URL without the `/v1` every OpenAI-compatible server puts its routes under. */
+function baseUrlHint(status: number, baseUrl: string): string {
+  if (status !== 404 || /\/v1$/.test(baseUrl)) return "";
+  return ` (OpenAI-compatible routes are usually under /v1: try --base-url ${baseUrl}/v1)`;
+}
+
+async function httpError(sent: Sent, method: string, baseUrl: string): Promise<EndpointError> {
   const { response, url } = sent;
   let text = "";
   try {
@@ -296,7 +302,7 @@ async function httpError(sent: Sent, method: string): Promise<EndpointError> {
   const error = serverErrorOf(parsed);
   const detail = error?.message ?? text.trim().slice(0, 200);
   return new EndpointError(
-    `${method} ${url} answered ${response.statusCode}${detail ? `: ${detail.split("\n")[0]}` : ""}`,
+    `${method} ${url} answered ${response.statusCode}${detail ? `: ${detail.split("\n")[0]}` : ""}${baseUrlHint(response.statusCode, baseUrl)}`,
     { url, status: response.statusCode, serverMessage: error?.message, errorType: error?.type, errorCode: error?.code },
   );
 }

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { lookSchedule, sequentialPlan, spendingBoundaries, studentized } from "../../../src/bench/sequential.js";
 
 describe("group-sequential boundaries", () => {
-  it("looks every 5 runs and at the cap", () => {
-    expect(lookSchedule(12)).toEqual([5, 10, 12]);
-    expect(lookSchedule(10)).toEqual([5, 10]);
+  it("looks first after 10 runs, then every 5 runs and at the cap", () => {
+    expect(lookSchedule(17)).toEqual([10, 15, 17]);
+    expect(lookSchedule(20)).toEqual([10, 15, 20]);
     expect(lookSchedule(3)).toEqual([3]);
   });
 
@@ -39,6 +39,6 @@ describe("group-sequential boundaries", () => {
 
   it("caches the plan per cap", () => {
     expect(sequentialPlan(60, 0.025, 0.05)).toBe(sequentialPlan(60, 0.025, 0.05));
-    expect(sequentialPlan(60, 0.025, 0.05).looks).toHaveLength(12);
+    expect(sequentialPlan(60, 0.025, 0.05).looks).toHaveLength(11);
   });
 });
