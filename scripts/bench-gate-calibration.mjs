@@ -49,7 +49,7 @@ function simulateGate(seed, cv, slowdown, metrics) {
       }
     }
     const look = { regression: plan.regression[k], acceptance: plan.acceptance[k] };
-    const decision = lookDecision(metrics.map((m) => compareMetric(m, base[m], cand[m], settings, look)));
+    const decision = lookDecision(metrics.map((m) => compareMetric(m, base[m], cand[m], settings, look, true)));
     if (decision || runs === cap) return { runs, decision: decision ?? "undecided" };
   }
 }

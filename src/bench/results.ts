@@ -165,12 +165,13 @@ export function compareSamples(
   settings: ComparisonSettings,
   look?: LookBoundaries,
   unequalLengths?: OutputLengths,
+  interleaved = false,
 ): MetricComparison[] {
   return metricNames.flatMap((name) => {
     const base = baseline[name];
     const cand = candidate[name];
     if (!base?.length || !cand?.length) return [];
-    const comparison = compareMetric(name, base, cand, settings, look);
+    const comparison = compareMetric(name, base, cand, settings, look, interleaved);
     if (!unequalLengths?.materiallyDifferent || !lengthDependent.has(name)) return [comparison];
     const { interval: _dropped, withinBand: _too, ...rest } = comparison;
     return [
@@ -277,7 +278,14 @@ export function compareScenario(
   return {
     baseline: base,
     candidate,
-    comparisons: compareSamples(base.samples, candidate.samples, settings, look, lengths),
+    comparisons: compareSamples(
+      base.samples,
+      candidate.samples,
+      settings,
+      look,
+      lengths,
+      baseline.kind === "interleaved",
+    ),
     ...(lengths ? { outputTokens: lengths } : {}),
   };
 }

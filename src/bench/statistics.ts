@@ -93,6 +93,11 @@ export interface LogRatio {
   readonly degreesOfFreedom: number;
 }
 
+function requireLoggable(values: readonly number[], what: string): void {
+  if (values.length < 3) throw new UsageError(`a ${what} of ${values.length} sample(s) has no spread to estimate`);
+  if (values.some((value) => !(value > 0))) throw new UsageError(`the ${what} has samples that are not positive`);
+}
+
 /** Trimmed mean and Yuen's variance term d = (n - 1) s_w^2 / (h (h - 1)) of one side. */
 function trimmedSide(values: readonly number[], trim: number): { mean: number; d: number; h: number } {
   const sorted = sortedCopy(values);
@@ -119,13 +124,8 @@ function trimmedSide(values: readonly number[], trim: number): { mean: number; d
  * must be positive and at least 3 per side.
  */
 export function trimmedLogRatio(baseline: readonly number[], candidate: readonly number[], trim = 0.2): LogRatio {
-  for (const [values, what] of [
-    [baseline, "baseline"],
-    [candidate, "candidate"],
-  ] as const) {
-    if (values.length < 3) throw new UsageError(`a ${what} of ${values.length} sample(s) has no spread to estimate`);
-    if (values.some((value) => !(value > 0))) throw new UsageError(`the ${what} has samples that are not positive`);
-  }
+  requireLoggable(baseline, "baseline");
+  requireLoggable(candidate, "candidate");
   const base = trimmedSide(baseline.map(Math.log), trim);
   const cand = trimmedSide(candidate.map(Math.log), trim);
   const variance = base.d + cand.d;
@@ -134,5 +134,27 @@ export function trimmedLogRatio(baseline: readonly number[], candidate: readonly
     estimate: cand.mean - base.mean,
     standardError: Math.sqrt(variance),
     degreesOfFreedom: denominator > 0 ? variance ** 2 / denominator : Number.POSITIVE_INFINITY,
+  };
+}
+
+/**
+ * The same contrast for interleaved runs, pair by pair: the trimmed mean of log(candidate_i / baseline_i)
+ * with Yuen's one-sample standard error. Runs made back to back share the machine's state (a burst of load,
+ * a thermal step), so their difference cancels what would otherwise count as noise, or as a difference.
+ */
+export function pairedTrimmedLogRatio(baseline: readonly number[], candidate: readonly number[], trim = 0.2): LogRatio {
+  if (baseline.length !== candidate.length) {
+    throw new UsageError(`pairs need equal sides, got ${baseline.length} and ${candidate.length} samples`);
+  }
+  requireLoggable(baseline, "baseline");
+  requireLoggable(candidate, "candidate");
+  const side = trimmedSide(
+    candidate.map((value, i) => Math.log(value) - Math.log(baseline[i] as number)),
+    trim,
+  );
+  return {
+    estimate: side.mean,
+    standardError: Math.sqrt(side.d),
+    degreesOfFreedom: side.d > 0 ? side.h - 1 : Number.POSITIVE_INFINITY,
   };
 }

@@ -8,7 +8,7 @@ import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import { UsageError } from "../core/errors.js";
 import { type Direction, isMetricName, type MetricName, metricCatalog } from "./metric-catalog.js";
 import { studentized } from "./sequential.js";
-import { type Interval, median, trimmedLogRatio } from "./statistics.js";
+import { type Interval, median, pairedTrimmedLogRatio, trimmedLogRatio } from "./statistics.js";
 
 export type Verdict = "pass" | "regression" | "improvement" | "inconclusive";
 
@@ -63,6 +63,8 @@ export interface MetricComparison {
    */
   readonly ratio?: number;
   readonly interval?: Interval;
+  /** The interval comes from pairs of interleaved runs rather than from two independent samples. */
+  readonly paired?: boolean;
   /** The interval also lies inside ±threshold: shown equivalent, not only not worse. */
   readonly withinBand?: boolean;
   readonly thresholdPct: number;
@@ -134,6 +136,8 @@ export function compareMetric(
   candidate: readonly number[],
   settings: ComparisonSettings,
   look: LookBoundaries = singleLook(settings),
+  /** Samples of interleaved runs, index by index; pairs are formed only when both sides have as many. */
+  interleaved = false,
 ): MetricComparison {
   const thresholdPct = thresholdFor(metric, settings.thresholdsPct);
   const baselineMedian = median(baseline);
@@ -162,7 +166,10 @@ export function compareMetric(
       hint: "some samples are 0, so the metric is too coarse at this run length for a ratio; longer runs (more tokens or prompts per run) would settle it, more runs alone may not",
     };
   }
-  const { estimate, standardError, degreesOfFreedom } = trimmedLogRatio(baseline, candidate, settings.trim);
+  const paired = interleaved && baseline.length === candidate.length;
+  const { estimate, standardError, degreesOfFreedom } = paired
+    ? pairedTrimmedLogRatio(baseline, candidate, settings.trim)
+    : trimmedLogRatio(baseline, candidate, settings.trim);
   const direction = metricCatalog[metric].direction;
   const regression = studentized(look.regression, degreesOfFreedom) * standardError;
   const acceptance = studentized(look.acceptance, degreesOfFreedom) * standardError;
@@ -177,6 +184,7 @@ export function compareMetric(
     ...common,
     ratio: Math.exp(estimate),
     interval,
+    ...(paired ? { paired } : {}),
     withinBand: interval.low >= 1 - t && interval.high <= 1 + t,
     verdict,
     ...(verdict === "inconclusive"

@@ -5,6 +5,7 @@ import {
   median,
   percentile,
   seededRandom,
+  pairedTrimmedLogRatio,
   standardNormal,
   trimmedLogRatio,
 } from "../../../src/bench/statistics.js";
@@ -66,6 +67,22 @@ describe("Yuen's trimmed contrast of log samples", () => {
     expect(r.estimate).toBeCloseTo(1, 12);
     expect(r.standardError).toBeCloseTo(Math.sqrt(4 / 3), 12);
     expect(r.degreesOfFreedom).toBeCloseTo(4, 12);
+  });
+
+  it("pairs interleaved runs: a burst that hits both runs of a pair cancels out", () => {
+    // Logs of the differences: 0.1 five times; the shared factor of each pair differs wildly.
+    const shared = [1, 3, 0.5, 2, 7];
+    const base = shared.map((f) => 100 * f);
+    const cand = shared.map((f) => 100 * f * Math.exp(0.1));
+    const paired = pairedTrimmedLogRatio(base, cand);
+    expect(paired.estimate).toBeCloseTo(0.1, 12);
+    expect(paired.standardError).toBeCloseTo(0, 12);
+    expect(trimmedLogRatio(base, cand).standardError).toBeGreaterThan(0.5);
+    // Differences 0..4 in logs: n 5, g 1, h 3, winsorized squares 4, d = 4 / 6; df h - 1.
+    const spread = pairedTrimmedLogRatio([1, 1, 1, 1, 1], [0, 1, 2, 3, 4].map(Math.exp));
+    expect(spread).toMatchObject({ estimate: 2, degreesOfFreedom: 2 });
+    expect(spread.standardError).toBeCloseTo(Math.sqrt(4 / 6), 12);
+    expect(() => pairedTrimmedLogRatio([1, 2, 3], [1, 2, 3, 4])).toThrow(/equal sides/);
   });
 
   it("keeps one stray slow run from moving the estimate", () => {
