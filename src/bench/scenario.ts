@@ -27,9 +27,9 @@ export interface Scenario {
 }
 
 /**
- * Repetitions per side and warm-up runs when neither the scenario nor the command line says otherwise.
- * 60 is what `npm run bench:gate-calibration` shows is needed to catch a 15% slowdown under 10% noise
- * at the 5% default threshold (see docs/bench.md).
+ * The cap of repetitions per side, and warm-up runs, when neither the scenario nor the command line says
+ * otherwise. Within a cap of 60, `npm run bench:gate-calibration` shows a 15% slowdown under 10% noise is
+ * caught at the 5% default threshold (see docs/bench.md); the gate stops earlier when the data decide.
  */
 export const defaultRuns = 60;
 export const defaultWarmup = 3;
