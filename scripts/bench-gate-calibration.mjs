@@ -5,18 +5,18 @@
 // and output tok/s alarm and settle together). Part 2 measures real noise: A/A gates between two embedded
 // servers of one small synthetic model, as many trials as --trials says (default 30).
 // Run: npm run bench:gate-calibration [-- --trials N] [-- --skip-real]
-import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { runBench } from "../lib/bench/bench.js";
 import { lookDecision } from "../lib/bench/results.js";
 import { defaultRuns } from "../lib/bench/scenario.js";
-import { servedSide } from "../lib/bench/served-side.js";
 import { sequentialPlan } from "../lib/bench/sequential.js";
+import { servedSide } from "../lib/bench/served-side.js";
 import { median, percentile, seededRandom, standardNormal } from "../lib/bench/statistics.js";
 import { compareMetric, defaultComparisonSettings } from "../lib/bench/verdict.js";
+import { startServeChild } from "../lib/demo/serve-child.js";
 import { synthesizeSized } from "../lib/model/sized-model.js";
 
 const { values: flags } = parseArgs({
@@ -82,39 +82,32 @@ function simulationTable() {
     "| CV | Comparison | Trials | Regression | Decided not worse | Undecided at the cap | Runs per side to a decision (median / p90 / max) | Target |",
     "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
   ];
-  let seed = 1_000_000;
+  let seeds = 1_000_000;
+  const nextSeed = () => {
+    seeds += 10_000;
+    return seeds;
+  };
   for (const cv of [0.02, 0.05, 0.1, 0.2]) {
     const aaTrials = cv === 0.1 ? 1000 : 300;
     lines.push(
-      row(cv, "A/A, gate-wide (8 metrics)", {}, gateMetrics, aaTrials, (seed += 10_000), (r) => {
+      row(cv, "A/A, gate-wide (8 metrics)", {}, gateMetrics, aaTrials, nextSeed(), (r) => {
         const alarms = falseAlarms(r);
         return cv === 0.05 ? `${alarms}; ${medianAtMost(20)(r)}` : alarms;
       }),
-      row(cv, "A/A, TTFT alone", {}, ["ttft"], 300, (seed += 10_000), cv === 0.05 ? medianAtMost(20) : undefined),
-      row(cv, "TTFT 15% slower, gate-wide", slowBy(1.15), gateMetrics, 300, (seed += 10_000), cv === 0.1 ? caught : undefined),
-      row(cv, "TTFT 2x slower, gate-wide", slowBy(2), gateMetrics, 200, (seed += 10_000), medianAtMost(10)),
+      row(cv, "A/A, TTFT alone", {}, ["ttft"], 300, nextSeed(), cv === 0.05 ? medianAtMost(20) : undefined),
+      row(
+        cv,
+        "TTFT 15% slower, gate-wide",
+        slowBy(1.15),
+        gateMetrics,
+        300,
+        nextSeed(),
+        cv === 0.1 ? caught : undefined,
+      ),
+      row(cv, "TTFT 2x slower, gate-wide", slowBy(2), gateMetrics, 200, nextSeed(), medianAtMost(10)),
     );
   }
   return lines;
-}
-
-/** Starts `cortex-model serve` on a free port and waits for its ready file. */
-async function serve(dir, modelPath, name) {
-  const readyFile = path.join(dir, `${name}.ready.json`);
-  const bin = path.join(import.meta.dirname, "..", "bin", "cortex-model.js");
-  const child = spawn(
-    process.execPath,
-    [bin, "serve", "--model", modelPath, "--model-id", name, "--port", "0", "--threads", "1", "--ready-file", readyFile],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  for (let i = 0; i < 1200; i++) {
-    const text = await readFile(readyFile, "utf8").catch(() => "");
-    if (text.endsWith("\n")) return { child, ...JSON.parse(text) };
-    if (child.exitCode !== null) throw new Error(`serve ${name} exited with ${child.exitCode}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill("SIGKILL");
-  throw new Error(`serve ${name} was not ready in 2 minutes`);
 }
 
 function alarmsByMetric(outcomes) {
@@ -128,7 +121,10 @@ async function realNoise(trials) {
   const servers = [];
   try {
     const model = (await synthesizeSized({ path: path.join(dir, "model.gguf"), bytes: 32e6 })).path;
-    servers.push(await serve(dir, model, "a"), await serve(dir, model, "b"));
+    // One after another: concurrent loads would compete for the two cores.
+    for (const name of ["a", "b"]) {
+      servers.push(await startServeChild({ model, modelId: name, readyFile: path.join(dir, `${name}.json`) }));
+    }
     const [a, b] = servers;
     const scenario = {
       name: "real-noise",
@@ -148,7 +144,8 @@ async function realNoise(trials) {
     for (let t = 0; t < trials; t++) {
       // Alternate which server is the baseline, so a difference between the two processes shows as noise.
       const [base, cand] = t % 2 === 0 ? [a, b] : [b, a];
-      const side = (s) => servedSide({ baseUrl: s.url, model: s.model, pid: s.pid, backend: "embedded", threads: 1 });
+      const side = (s) =>
+        servedSide({ baseUrl: s.baseUrl, model: s.modelId, pid: s.pid, backend: "embedded", threads: 1 });
       const { results } = await runBench({
         scenarios: [scenario],
         candidate: await side(cand),
@@ -190,7 +187,7 @@ async function realNoise(trials) {
         ),
     ];
   } finally {
-    for (const s of servers) s.child.kill("SIGTERM");
+    for (const s of servers) await s.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }

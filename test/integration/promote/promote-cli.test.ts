@@ -127,7 +127,12 @@ describe("cortex-model promote, history and revert", () => {
       expect(forced.stdout).toMatch(/^attached bench result \(passed, overriding the document's verdict regression\)/);
       const { listResults } = await import("../../../src/promote/results.js");
       const records = await listResults(models, (await models.fetchManifest(d)).descriptor);
-      expect(records.filter((r) => r.kind === "bench").map((r) => [r.verdict, r.override ?? "none"]).sort()).toEqual([
+      expect(
+        records
+          .filter((r) => r.kind === "bench")
+          .map((r) => [r.verdict, r.override ?? "none"])
+          .sort(),
+      ).toEqual([
         ["regression", "none"],
         ["regression", "passed"],
       ]);

@@ -12,9 +12,9 @@ describe("group-sequential boundaries", () => {
     // Jennison and Turnbull's tables (and gsDesign's sfLDOF, sfLDPocock) give these to two decimals.
     const fractions = [0.2, 0.4, 0.6, 0.8, 1];
     const obf = spendingBoundaries(fractions, 0.025, "obrien-fleming");
-    [4.88, 3.36, 2.68, 2.29, 2.03].forEach((z, i) => expect(obf[i]).toBeCloseTo(z, 1));
+    for (const [i, z] of [4.88, 3.36, 2.68, 2.29, 2.03].entries()) expect(obf[i]).toBeCloseTo(z, 1);
     const pocock = spendingBoundaries(fractions, 0.025, "pocock");
-    [2.44, 2.43, 2.41, 2.4, 2.39].forEach((z, i) => expect(pocock[i]).toBeCloseTo(z, 1));
+    for (const [i, z] of [2.44, 2.43, 2.41, 2.4, 2.39].entries()) expect(pocock[i]).toBeCloseTo(z, 1);
   });
 
   it("spends the regression error like O'Brien-Fleming late but less strictly early (Hwang-Shih-DeCani, gamma -4)", () => {

@@ -3,9 +3,9 @@ import {
   coefficientOfVariation,
   mean,
   median,
+  pairedTrimmedLogRatio,
   percentile,
   seededRandom,
-  pairedTrimmedLogRatio,
   standardNormal,
   trimmedLogRatio,
 } from "../../../src/bench/statistics.js";
