@@ -6,7 +6,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { cell, root, table, updateReadme } from "./readme-sections.mjs";
 
-const files = { suite: "suite.schema.json", scenario: "scenario.schema.json" };
+const files = {
+  suite: "suite.schema.json",
+  scenario: "scenario.schema.json",
+  "scan-policy": "scan-policy.schema.json",
+};
 
 const code = (value) => `\`${typeof value === "string" ? value : JSON.stringify(value)}\``;
 

@@ -16,6 +16,7 @@ import {
   type StoreModel,
 } from "./backend.js";
 import { bodyLine, request } from "./http-probe.js";
+import { currentPlatform, dockerModelRunnerSupport } from "./platform.js";
 import { waitUntil } from "./process.js";
 
 /**
@@ -237,11 +238,9 @@ export const createDockerBackend: BackendFactory = (settings, context): Backend 
           ? { availability: "running", detail: `Docker Model Runner answers at ${origin}` }
           : { availability: "installed", detail: "docker model version succeeded" };
       }
-      if (
-        process.platform === "linux" &&
-        (await succeeds(["docker", "version"])) &&
-        (await succeeds(["apt-get", "--version"]))
-      ) {
+      const unsupported = dockerModelRunnerSupport(currentPlatform());
+      if (unsupported) return { availability: "unavailable", detail: unsupported.reason };
+      if ((await succeeds(["docker", "version"])) && (await succeeds(["apt-get", "--version"]))) {
         return {
           availability: "installable",
           detail: "docker model is missing; docker-model-plugin can be installed with apt",

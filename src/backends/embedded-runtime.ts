@@ -68,14 +68,23 @@ export async function findPackage(name: string, dir: string): Promise<string | u
   }
 }
 
-/** node-llama-cpp's prebuilt binaries package for this OS, CPU and GPU choice. */
+/**
+ * node-llama-cpp's prebuilt binaries package for this OS, CPU and GPU choice, as it names them: `linux-x64`,
+ * `mac-arm64-metal` (Metal is the only build on Apple Silicon), `win-x64`, with `-cuda` on Linux and Windows
+ * x64 for `gpu: cuda`.
+ */
 export function platformPackage(
   gpu: GpuMode,
   platform: NodeJS.Platform = process.platform,
   arch: string = process.arch,
 ): string {
-  const base = `@node-llama-cpp/${platform}-${arch}`;
-  return gpu === "cuda" ? `${base}-cuda` : base;
+  const os = { linux: "linux", darwin: "mac", win32: "win" }[platform as "linux" | "darwin" | "win32"];
+  if (os === undefined) throw new BackendError("embedded", `node-llama-cpp publishes no build for ${platform}/${arch}`);
+  if (os === "mac") return arch === "arm64" ? "@node-llama-cpp/mac-arm64-metal" : `@node-llama-cpp/mac-${arch}`;
+  const base = `@node-llama-cpp/${os}-${arch}`;
+  if (gpu !== "cuda") return base;
+  if (arch !== "x64") throw new BackendError("embedded", `node-llama-cpp has no CUDA build for ${platform}/${arch}`);
+  return `${base}-cuda`;
 }
 
 export function installPrefix(toolDir: string, gpu: GpuMode, version = NODE_LLAMA_CPP_VERSION): string {

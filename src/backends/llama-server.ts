@@ -11,25 +11,37 @@ import {
   requireStoreModel,
 } from "./backend.js";
 import { request } from "./http-probe.js";
+import {
+  currentPlatform,
+  llamaServerAsset,
+  type ReleaseAsset,
+  type RunnerPlatform,
+  UnsupportedPlatform,
+} from "./platform.js";
 import { choosePort } from "./port.js";
 import { type SpawnedProcess, spawnBackendProcess, stopProcessGroup, waitUntil } from "./process.js";
 import { findFile, findTool, installTool } from "./tool-install.js";
 
 /**
- * llama.cpp's own `llama-server`, from a pinned build of ggml-org/llama.cpp's GitHub releases (the ubuntu x64
- * CPU zip), tool-cached, run directly on the GGUF file in our store: no copy, no view.
+ * llama.cpp's own `llama-server`, from a pinned build of ggml-org/llama.cpp's GitHub releases (the CPU build
+ * for the runner's platform; Metal on Apple Silicon), tool-cached, run directly on the GGUF file in our
+ * store: no copy, no view.
  */
 
 export const LLAMA_SERVER_DEFAULT_TAG = "b6987";
 
-export function llamaServerRelease(tag: string, nodeArch: string = process.arch): { url: string; arch: string } {
-  if (!/^b\d+$/.test(tag))
-    throw new BackendError("llama-server", `version "${tag}" is not a llama.cpp build tag like b6987`);
-  if (nodeArch !== "x64") throw new BackendError("llama-server", `llama.cpp publishes no ubuntu build for ${nodeArch}`);
-  return {
-    url: `https://github.com/ggml-org/llama.cpp/releases/download/${tag}/llama-${tag}-bin-ubuntu-x64.zip`,
-    arch: "x64",
-  };
+export function llamaServerRelease(
+  tag: string,
+  platform: RunnerPlatform = currentPlatform(),
+): ReleaseAsset | UnsupportedPlatform {
+  return llamaServerAsset(tag, platform);
+}
+
+/** The release for this runner, or a BackendError with the one line saying why there is none. */
+function supportedRelease(tag: string): ReleaseAsset {
+  const release = llamaServerRelease(tag);
+  if (release instanceof UnsupportedPlatform) throw new BackendError("llama-server", release.reason);
+  return release;
 }
 
 /** The server's argv: the model file, our host and port, the chat template from the GGUF (--jinja). */
@@ -58,7 +70,7 @@ export function llamaServerArgs(
 export async function installLlamaServer(options: {
   toolDir: string;
   tag: string;
-  url: string;
+  release: ReleaseAsset;
   /** The backend's environment: its proxy variables route the download. */
   env: NodeJS.ProcessEnv;
   log?: (line: string) => void;
@@ -68,18 +80,18 @@ export async function installLlamaServer(options: {
     toolDir: options.toolDir,
     name: "llama-server",
     version: options.tag,
-    arch: "x64",
-    url: options.url,
-    format: "zip",
+    arch: options.release.arch,
+    url: options.release.url,
+    format: options.release.format,
     env: options.env,
     ...(options.log ? { log: options.log } : {}),
     validate: async (unpacked) => {
-      if (!(await findFile(unpacked, "llama-server"))) {
-        throw new BackendError("llama-server", `the archive ${options.url} has no llama-server`);
+      if (!(await findFile(unpacked, options.release.binary))) {
+        throw new BackendError("llama-server", `the archive ${options.release.url} has no ${options.release.binary}`);
       }
     },
   });
-  return (await findFile(dir, "llama-server")) as string;
+  return (await findFile(dir, options.release.binary)) as string;
 }
 
 /** Ready = GET /health answers 200 (it answers 503 while the model loads). */
@@ -94,16 +106,16 @@ export const createLlamaServerBackend: BackendFactory = (settings, context): Bac
   const tag = settings.version ?? LLAMA_SERVER_DEFAULT_TAG;
   let binary: string | undefined;
   const cachedBinary = async () => {
-    const dir = await findTool(context.toolDir, "llama-server", tag, "x64");
-    return dir ? findFile(dir, "llama-server") : undefined;
+    const release = supportedRelease(tag);
+    const dir = await findTool(context.toolDir, "llama-server", tag, release.arch);
+    return dir ? findFile(dir, release.binary) : undefined;
   };
   return {
     name: "llama-server",
     source: "store",
     async probe(): Promise<Probe> {
-      if (process.platform !== "linux" || process.arch !== "x64") {
-        return { availability: "unavailable", detail: `no ubuntu x64 build for ${process.platform}/${process.arch}` };
-      }
+      const release = llamaServerRelease(tag);
+      if (release instanceof UnsupportedPlatform) return { availability: "unavailable", detail: release.reason };
       return (await cachedBinary())
         ? { availability: "installed", detail: `llama.cpp ${tag} in the tool cache` }
         : { availability: "installable", detail: `llama.cpp ${tag} can be downloaded` };
@@ -112,7 +124,7 @@ export const createLlamaServerBackend: BackendFactory = (settings, context): Bac
       binary = await installLlamaServer({
         toolDir: context.toolDir,
         tag,
-        url: llamaServerRelease(tag).url,
+        release: supportedRelease(tag),
         env: context.env,
         log: context.log,
       });

@@ -13,23 +13,24 @@ import {
   requireStoreModel,
 } from "./backend.js";
 import { bodyLine, request } from "./http-probe.js";
+import {
+  currentPlatform,
+  ollamaAsset,
+  type ReleaseAsset,
+  type RunnerPlatform,
+  UnsupportedPlatform,
+} from "./platform.js";
 import { choosePort } from "./port.js";
 import { logTail, type SpawnedProcess, spawnBackendProcess, stopProcessGroup, waitUntil } from "./process.js";
-import { type ArchiveFormat, findTool, installTool } from "./tool-install.js";
+import { findTool, installTool } from "./tool-install.js";
 
 /**
- * Ollama: a pinned release from GitHub, tool-cached with its `bin/` and `lib/ollama/` (the CPU and GPU runners
- * live in lib/), `ollama serve` on our own port with OLLAMA_MODELS pointing at a store view of the pulled
+ * Ollama: a pinned release from GitHub for the runner's platform, tool-cached whole with its libraries (the
+ * CPU and GPU runners live beside the binary), `ollama serve` on our own port with OLLAMA_MODELS pointing at a store view of the pulled
  * model, so it serves our verified bytes and never pulls. OLLAMA_NOPRUNE keeps it from deleting view blobs.
  */
 
 export const OLLAMA_DEFAULT_VERSION = "0.13.3";
-
-export interface OllamaRelease {
-  readonly url: string;
-  readonly format: ArchiveFormat;
-  readonly arch: string;
-}
 
 function parseVersion(version: string): [number, number, number] {
   const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version);
@@ -44,28 +45,30 @@ function atLeast(version: [number, number, number], floor: [number, number, numb
   return true;
 }
 
-/** The Linux release archive: `.tar.zst` from 0.14.0 on, `.tgz` for 0.3.7 to 0.13.x (earlier: a bare binary). */
-export function ollamaRelease(version: string, nodeArch: string = process.arch): OllamaRelease {
+/** The release archive for a version and platform; Ollama before 0.3.7 shipped bare binaries, not archives. */
+export function ollamaRelease(
+  version: string,
+  platform: RunnerPlatform = currentPlatform(),
+): ReleaseAsset | UnsupportedPlatform {
   const parsed = parseVersion(version);
-  const arch = nodeArch === "x64" ? "amd64" : nodeArch === "arm64" ? "arm64" : undefined;
-  if (!arch) throw new BackendError("ollama", `no Ollama Linux release for ${nodeArch}`);
   if (!atLeast(parsed, [0, 3, 7])) {
     throw new BackendError("ollama", `Ollama ${version} has no release archive; use 0.3.7 or later`);
   }
-  const format: ArchiveFormat = atLeast(parsed, [0, 14, 0]) ? "tar.zst" : "tgz";
-  const tag = `v${parsed.join(".")}`;
-  return {
-    url: `https://github.com/ollama/ollama/releases/download/${tag}/ollama-linux-${arch}.${format}`,
-    format,
-    arch,
-  };
+  return ollamaAsset(`v${parsed.join(".")}`, atLeast(parsed, [0, 14, 0]), platform);
+}
+
+/** The release for this runner, or a BackendError with the one line saying why there is none. */
+function supportedRelease(version: string): ReleaseAsset {
+  const release = ollamaRelease(version);
+  if (release instanceof UnsupportedPlatform) throw new BackendError("ollama", release.reason);
+  return release;
 }
 
 /** Installs a release (or finds it in the tool cache) and checks the archive's layout; returns bin/ollama. */
 export async function installOllama(options: {
   toolDir: string;
   version: string;
-  release: OllamaRelease;
+  release: ReleaseAsset;
   /** The backend's environment: its proxy variables route the download. */
   env: NodeJS.ProcessEnv;
   log?: (line: string) => void;
@@ -81,12 +84,12 @@ export async function installOllama(options: {
     env: options.env,
     ...(options.log ? { log: options.log } : {}),
     validate: async (unpacked) => {
-      if (!(await fs.stat(path.join(unpacked, "bin", "ollama")).catch(() => undefined))) {
-        throw new BackendError("ollama", `the archive ${options.release.url} has no bin/ollama`);
+      if (!(await fs.stat(path.join(unpacked, options.release.binary)).catch(() => undefined))) {
+        throw new BackendError("ollama", `the archive ${options.release.url} has no ${options.release.binary}`);
       }
     },
   });
-  return path.join(dir, "bin", "ollama");
+  return path.join(dir, options.release.binary);
 }
 
 /** The child environment: our port and models directory, no pruning of the view's blobs. */
@@ -164,17 +167,15 @@ export const createOllamaBackend: BackendFactory = (settings, context): Backend 
   let binary: string | undefined;
 
   const cached = async () => {
-    const release = ollamaRelease(version);
+    const release = supportedRelease(version);
     const dir = await findTool(context.toolDir, "ollama", version, release.arch);
-    return dir ? path.join(dir, "bin", "ollama") : undefined;
+    return dir ? path.join(dir, release.binary) : undefined;
   };
 
   return {
     name: "ollama",
     source: "store",
     async probe(): Promise<Probe> {
-      if (process.platform !== "linux")
-        return { availability: "unavailable", detail: `no Linux runner (${process.platform})` };
       try {
         if (await cached()) return { availability: "installed", detail: `Ollama ${version} in the tool cache` };
         return { availability: "installable", detail: `Ollama ${version} can be downloaded` };
@@ -186,7 +187,7 @@ export const createOllamaBackend: BackendFactory = (settings, context): Backend 
       binary = await installOllama({
         toolDir: context.toolDir,
         version,
-        release: ollamaRelease(version),
+        release: supportedRelease(version),
         env: context.env,
         log: context.log,
       });

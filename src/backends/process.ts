@@ -2,8 +2,10 @@ import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
+import { execa } from "execa";
 import { isAlive } from "../core/process-alive.js";
 import { BackendError, type BackendLifetime, type BackendName } from "./backend.js";
+import { currentPlatform, stopStrategy, treeKillCommand } from "./platform.js";
 import { releaseGroup, tieGroup } from "./watchdog.js";
 
 /**
@@ -123,6 +125,7 @@ function groupAlive(pid: number): boolean {
  * `graceMs`. Resolves once nothing of the group is left. Safe on a group that has already ended.
  */
 export async function stopProcessGroup(pid: number, graceMs = 10_000): Promise<void> {
+  if (stopStrategy(currentPlatform()) === "tree-kill") return stopTree(pid, graceMs);
   try {
     if (!groupAlive(pid)) return;
     signalGroup(pid, "SIGTERM");
@@ -135,6 +138,16 @@ export async function stopProcessGroup(pid: number, graceMs = 10_000): Promise<v
     for (let waited = 0; waited < 5_000 && groupAlive(pid); waited += 50) await sleep(50);
   } finally {
     releaseGroup(pid);
+  }
+}
+
+/** Windows has no process groups or POSIX signals: the tree is ended from its root with taskkill. */
+async function stopTree(pid: number, graceMs: number): Promise<void> {
+  for (const force of [false, true]) {
+    if (!isAlive(pid)) return;
+    const [command, args] = treeKillCommand(pid, force);
+    await execa(command, args, { reject: false });
+    for (let waited = 0; waited < graceMs && isAlive(pid); waited += 50) await sleep(50);
   }
 }
 

@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { CortexError, describeError, UsageError } from "../core/errors.js";
+import type { SettingSource } from "../core/settings.js";
 
 /** Where a command writes; tests pass their own to read what a person would see. */
 export interface CommandIO {
@@ -58,4 +59,15 @@ export async function runCommand(name: string, io: CommandIO, body: () => Promis
     if (io.env.CORTEX_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return error instanceof CortexError ? error.exitCode : 1;
   }
+}
+
+/** Parsed flags as a setting source: a setting is read from the flag of the same name. */
+export function flagSource(values: Readonly<Record<string, string | boolean | undefined>>): SettingSource {
+  return {
+    value(name) {
+      const value = values[name];
+      return value === undefined || value === "" ? undefined : String(value);
+    },
+    label: (name) => `--${name}`,
+  };
 }

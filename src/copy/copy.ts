@@ -1,8 +1,7 @@
 import { Readable } from "node:stream";
 import { mapLimit } from "../core/limit.js";
-import { isIndexMediaType } from "../core/media-types.js";
-import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest, ReadOnlyTarget, Target } from "../core/target.js";
-import { RemoteRepository } from "../registry/remote-repository.js";
+import { decodeManifest } from "../core/manifest-document.js";
+import { canMount, type Descriptor, type FetchedManifest, type ReadOnlyTarget, type Target } from "../core/target.js";
 
 /** Mounts a blob into the destination from a repository of the same registry; false when the registry declined. */
 export type MountBlob = (descriptor: Descriptor, signal?: AbortSignal) => Promise<boolean>;
@@ -12,7 +11,7 @@ export type MountBlob = (descriptor: Descriptor, signal?: AbortSignal) => Promis
  * blob without it crossing the network. Undefined otherwise.
  */
 export function sameRegistryMount(source: ReadOnlyTarget, destination: Target): MountBlob | undefined {
-  if (!(source instanceof RemoteRepository) || !(destination instanceof RemoteRepository)) return undefined;
+  if (!canMount(source) || !canMount(destination)) return undefined;
   if (source.registry !== destination.registry || source.repository === destination.repository) return undefined;
   return (descriptor, signal) => destination.mountBlob(descriptor, source.repository, { signal });
 }
@@ -36,14 +35,6 @@ export interface CopyStats {
 }
 
 const DEFAULT_CONCURRENCY = 4;
-
-function parseManifest(fetched: FetchedManifest): ImageManifest | ImageIndex {
-  return JSON.parse(new TextDecoder().decode(fetched.bytes)) as ImageManifest | ImageIndex;
-}
-
-function isIndex(fetched: FetchedManifest, parsed: ImageManifest | ImageIndex): parsed is ImageIndex {
-  return isIndexMediaType(fetched.descriptor.mediaType) || Array.isArray((parsed as ImageIndex).manifests);
-}
 
 /**
  * Copies a manifest graph (index -> manifests -> config and layers) from one Target to another, children
@@ -95,13 +86,17 @@ export async function copyGraph(
       stats.manifestsSkipped++;
       return;
     }
-    const parsed = parseManifest(fetched);
-    if (isIndex(fetched, parsed)) {
-      for (const child of parsed.manifests) {
+    const document = decodeManifest(
+      fetched.bytes,
+      `manifest ${fetched.descriptor.digest}`,
+      fetched.descriptor.mediaType,
+    );
+    if (document.kind === "index") {
+      for (const child of document.index.manifests) {
         await copyManifest(await source.fetchManifest(child, { signal }));
       }
     } else {
-      const blobs = [parsed.config, ...parsed.layers];
+      const blobs = [document.manifest.config, ...document.manifest.layers];
       const unique = blobs.filter((blob, i) => blobs.findIndex((other) => other.digest === blob.digest) === i);
       await mapLimit(unique, concurrency, copyBlob);
     }

@@ -92,3 +92,30 @@ export interface Target extends ReadOnlyTarget {
   /** Points a tag at a manifest already present. */
   tag(descriptor: Descriptor, tag: string, options?: { signal?: AbortSignal }): Promise<void>;
 }
+
+/**
+ * A repository that can link a blob from another repository of the same registry without the bytes crossing
+ * the network (a cross-repository mount). Optional: callers ask with `canMount`.
+ */
+export interface Mounter {
+  readonly registry: string;
+  readonly repository: string;
+  /** True when mounted; false when the registry declined and the blob must be pushed. */
+  mountBlob(descriptor: Descriptor, fromRepository: string, options?: { signal?: AbortSignal }): Promise<boolean>;
+}
+
+export function canMount(target: ReadOnlyTarget): target is ReadOnlyTarget & Mounter {
+  return typeof (target as Partial<Mounter>).mountBlob === "function";
+}
+
+/**
+ * A target on the local file system that can take a blob from a file whose content the caller has already
+ * verified, as a hard link where the file systems allow it. Optional: callers ask with `canAdoptFile`.
+ */
+export interface FileAdopter {
+  adoptBlobFile(descriptor: Descriptor, file: string): Promise<"linked" | "copied">;
+}
+
+export function canAdoptFile(target: ReadOnlyTarget): target is ReadOnlyTarget & FileAdopter {
+  return typeof (target as Partial<FileAdopter>).adoptBlobFile === "function";
+}

@@ -6,11 +6,15 @@ export interface AnnotationRecord {
   readonly message: string;
   readonly file?: string;
   readonly line?: number;
+  /** error unless said otherwise. */
+  readonly level?: "error" | "warning" | "notice";
 }
+
+const LEVELS = { error: core.error, warning: core.warning, notice: core.notice } as const;
 
 export function annotate(records: readonly AnnotationRecord[]): void {
   for (const record of records) {
-    core.error(record.message, {
+    LEVELS[record.level ?? "error"](record.message, {
       title: record.title,
       ...(record.file === undefined ? {} : { file: record.file }),
       ...(record.line === undefined ? {} : { startLine: record.line }),

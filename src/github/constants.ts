@@ -28,11 +28,27 @@ const registryCredentialInputs = {
   registryPassword: "registry-password",
 } as const;
 
+/** Inputs of the actions that sign: a key (PEM or file) with its password, or keyless through Sigstore. */
+export const signingInputs = {
+  signKey: "sign-key",
+  signKeyPassword: "sign-key-password",
+  signKeyless: "sign-keyless",
+} as const;
+
+/** Inputs of the actions that verify signatures, named after cosign's flags. */
+export const verificationInputs = {
+  verifyKey: "verify-key",
+  certificateIdentityRegexp: "certificate-identity-regexp",
+  certificateOidcIssuer: "certificate-oidc-issuer",
+  trustedRoot: "trusted-root",
+} as const;
+
 /** Inputs every action that can attach its results to the model digest shares (issue 6 §4). */
 const publishInputs = {
   publish: "publish",
   modelRef: "model-ref",
   ...registryCredentialInputs,
+  ...signingInputs,
 } as const;
 
 export const TestModel = {
@@ -120,6 +136,9 @@ export const PromoteModel = {
     ...registryCredentialInputs,
     toRegistryUsername: "to-registry-username",
     toRegistryPassword: "to-registry-password",
+    ...signingInputs,
+    signLegacy: "sign-legacy",
+    ...verificationInputs,
   },
   outputs: tagMoveOutputs,
 } as const;
@@ -127,6 +146,28 @@ export const PromoteModel = {
 export const RevertModel = {
   inputs: { model: "model", to: "to", steps: "steps", reason: "reason", ...registryCredentialInputs },
   outputs: tagMoveOutputs,
+} as const;
+
+export const ScanModel = {
+  inputs: {
+    model: "model",
+    policy: "policy",
+    sarif: "sarif",
+    json: "json",
+    cyclonedx: "cyclonedx",
+    failOnFindings: "fail-on-findings",
+    publish: "publish",
+    ...registryCredentialInputs,
+  },
+  outputs: {
+    verdict: "verdict",
+    findings: "findings",
+    errors: "errors",
+    digest: "digest",
+    sarifPath: "sarif-path",
+    jsonPath: "json-path",
+    cyclonedxPath: "cyclonedx-path",
+  },
 } as const;
 
 export const SetupModel = {
@@ -147,6 +188,7 @@ export const SetupModel = {
     ...registryCredentialInputs,
     baseUrl: "base-url",
     apiKey: "api-key",
+    ...verificationInputs,
   },
   outputs: {
     baseUrl: "base-url",

@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import { UsageError } from "../core/errors.js";
+import type { SettingSource } from "../core/settings.js";
 
 /** An action input that is missing or does not parse; the message names the input and what it expects. */
 export class InputError extends UsageError {}
@@ -79,3 +80,9 @@ export function maskSecret(value: string): void {
     for (const line of lines) if (line !== "") core.setSecret(line);
   }
 }
+
+/** Action inputs as a setting source: a setting is read from the input of the same name. */
+export const actionInputs: SettingSource = {
+  value: optionalInput,
+  label: (name) => `input "${name}"`,
+};

@@ -9,6 +9,7 @@ import { credentialInputs } from "./registry-inputs.js";
 import { runAction } from "./run.js";
 import { runContext } from "./run-context.js";
 import { appendSummary } from "./summary.js";
+import { signingInput, verificationInput } from "./trust-inputs.js";
 
 /** Runs one promotion from the action's inputs; outputs and job summary describe what moved. */
 export async function promoteModelStep(env: NodeJS.ProcessEnv = process.env): Promise<PromoteResult> {
@@ -19,6 +20,8 @@ export async function promoteModelStep(env: NodeJS.ProcessEnv = process.env): Pr
   const toCredentials = credentialInputs(inputs.toRegistryUsername, inputs.toRegistryPassword) ?? credentials;
   const tags = listInput(inputs.tags);
   const require = parseResultKinds(listInput(inputs.require));
+  const identity = signingInput(env);
+  const trust = await verificationInput(env);
   const targets = await openEndpoints(source, destination, {
     source: { ...(credentials ? { credentials } : {}), onSecret: maskSecret },
     destination: { ...(toCredentials ? { credentials: toCredentials } : {}), onSecret: maskSecret },
@@ -32,6 +35,8 @@ export async function promoteModelStep(env: NodeJS.ProcessEnv = process.env): Pr
     semverAliases: booleanInput(inputs.semverAliases, false),
     dryRun: booleanInput(inputs.dryRun, false),
     require,
+    ...(trust ? { trust } : {}),
+    ...(identity ? { sign: { identity, legacy: booleanInput(inputs.signLegacy, true) } } : {}),
     ...context,
     ...(reason ? { reason } : {}),
   });

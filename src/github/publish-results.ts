@@ -6,8 +6,11 @@ import { parsePinnedSource } from "../promote/endpoints.js";
 import type { ResultKind } from "../promote/policy.js";
 import { publishModelResult } from "../promote/publish.js";
 import type { ExplicitCredentials } from "../registry/index.js";
+import type { SigningIdentity } from "../trust/signer.js";
 import { booleanInput, InputError, maskSecret, optionalInput } from "./inputs.js";
 import { credentialInputs } from "./registry-inputs.js";
+import { runContext } from "./run-context.js";
+import { signingInput } from "./trust-inputs.js";
 
 /** The `publish`, `model-ref` and registry credential inputs of test-model and bench-model. */
 export interface PublishInputNames {
@@ -22,6 +25,8 @@ export interface PublishInputNames {
 export interface PublishTarget {
   readonly modelRef: string;
   readonly credentials?: ExplicitCredentials;
+  /** Also attest the results, signed so (the `sign-key` or `sign-keyless` inputs). */
+  readonly sign?: SigningIdentity;
 }
 
 /**
@@ -37,7 +42,8 @@ export function publishInput(names: PublishInputNames): PublishTarget | undefine
   }
   const modelRef = formatReference(pinnedModel(given, optionalInput(names.digest), names));
   const credentials = credentialInputs(names.registryUsername, names.registryPassword);
-  return { modelRef, ...(credentials && { credentials }) };
+  const sign = signingInput();
+  return { modelRef, ...(credentials && { credentials }), ...(sign && { sign }) };
 }
 
 function pinnedModel(given: string, digest: string | undefined, names: PublishInputNames): Reference {
@@ -56,13 +62,17 @@ export async function publishResults(
   resultJson: string,
   passed: boolean,
 ): Promise<void> {
+  const runUrl = runContext(process.env).runUrl;
   const published = await publishModelResult(target.modelRef, kind, resultJson, passed, {
     ...(target.credentials && { credentials: target.credentials }),
     onSecret: maskSecret,
+    ...(target.sign && { sign: target.sign }),
+    ...(runUrl && { runUrl }),
   });
   core.info(
     `${kind} results (${passed ? "passed" : "not passed"}) attached to ${published.model} as ${published.artifact.digest}`,
   );
+  if (published.attestation) core.info(`${kind} attestation (signed) attached as ${published.attestation.digest}`);
 }
 
 /** A file for this step's reports: the path the user asked for, else one under the runner's temp directory. */

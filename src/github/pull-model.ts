@@ -14,18 +14,23 @@ import type { Descriptor } from "../core/target.js";
 import { createProgress } from "../pull/progress.js";
 import { type PullResult, pull, pullFromStore, resolveModel } from "../pull/pull.js";
 import { ModelStore } from "../store/model-store.js";
+import { requireSignature } from "../trust/evidence.js";
+import type { VerificationRequest } from "../trust/request.js";
 import { PullModel } from "./constants.js";
 import { booleanInput, InputError, maskSecret, optionalInput, requiredInput } from "./inputs.js";
 import { type CachedModel, restoreModel, saveModel } from "./model-cache.js";
 import { setOutputs } from "./outputs.js";
 import { credentialInputs, type RegistryCredentials } from "./registry-inputs.js";
 import { runAction } from "./run.js";
+import { resolveVerification } from "./trust-inputs.js";
 
 export interface PullModelInputs {
   readonly model: Reference;
   readonly store: string;
   readonly cache: boolean;
   readonly credentials?: RegistryCredentials;
+  /** Refuse a digest without a valid signature by these signers, before any blob is fetched. */
+  readonly verification?: VerificationRequest;
 }
 
 export interface PullModelOutputs {
@@ -87,7 +92,9 @@ export function defaultStore(env: NodeJS.ProcessEnv): string {
 export async function pullModel(inputs: PullModelInputs, options: PullModelOptions = {}): Promise<PullModelOutputs> {
   const store = await ModelStore.open({ dir: inputs.store });
   // A pinned model already in the store (a self-hosted runner's tool cache) needs neither the network nor the cache.
-  const local = await pullFromStore(store, inputs.model);
+  const trust = inputs.verification && (await resolveVerification(inputs.verification));
+  // Under a trust policy the registry is asked even for a model in the store: the signature lives there.
+  const local = trust ? undefined : await pullFromStore(store, inputs.model);
   if (local) {
     return {
       digest: local.digest,
@@ -103,6 +110,7 @@ export async function pullModel(inputs: PullModelInputs, options: PullModelOptio
     onSecret: maskSecret,
   });
   const top = await source.fetchManifest(referenceVersion(inputs.model));
+  if (trust) await requireSignature(source, top.descriptor, trust);
   const digest = top.descriptor.digest;
   const pinned = pinReference(inputs.model, digest);
   if (!isPinned(inputs.model)) {

@@ -2,33 +2,19 @@ import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as core from "@actions/core";
-import {
-  type BackendContext,
-  BackendError,
-  type BackendHandle,
-  type BackendOptions,
-  type BackendSettings,
-  GPU_MODES,
-  type GpuMode,
-} from "../backends/backend.js";
+import { type BackendContext, BackendError, type BackendHandle, type BackendOptions } from "../backends/backend.js";
 import type { ServeEntry } from "../backends/embedded-runtime.js";
 import { logTail } from "../backends/process.js";
-import {
-  type BackendChoice,
-  parseBackendChoice,
-  parseInstallPolicy,
-  resolveEnvironment,
-  resolveStrategy,
-  type SelectionRequest,
-} from "../backends/select.js";
 import { type SetupResult, setupBackend, stopBackend } from "../backends/setup.js";
+import { parseSetupSettings, type SetupSettings } from "../backends/setup-request.js";
 import { SetupModel } from "./constants.js";
-import { booleanInput, InputError, numberInput, optionalInput, requiredInput, secretInput } from "./inputs.js";
+import { actionInputs, booleanInput, secretInput } from "./inputs.js";
 import { setOutputs } from "./outputs.js";
 import { defaultStore, type PendingSave, type PullModelInputs, pullModel, savePendingModel } from "./pull-model.js";
 import { credentialInputs } from "./registry-inputs.js";
 import { runAction } from "./run.js";
 import { runnerState, type StateProvider } from "./state.js";
+import { verificationRequestInput } from "./trust-inputs.js";
 
 /**
  * The setup-model action: one step that leaves a running OpenAI-compatible endpoint serving exactly the
@@ -37,60 +23,21 @@ import { runnerState, type StateProvider } from "./state.js";
  * so the endpoint is up without waiting for an upload. The post step stops the backend and saves.
  */
 
-export interface SetupModelInputs {
-  /** The model input as given: a reference for store backends, the served name for openai. */
-  readonly model: string;
-  readonly selection: SelectionRequest;
-  readonly settings: BackendSettings;
+export interface SetupModelInputs extends Omit<SetupSettings, "baseUrl"> {
   readonly options: BackendOptions;
   readonly pull: Omit<PullModelInputs, "model">;
-  /** Restart the backend once after the first load and time the second (warm) load. */
-  readonly warmLoad: boolean;
-}
-
-const DEFAULT_READY_TIMEOUT_SECONDS = 600;
-
-function gpuInput(name: string): GpuMode {
-  const value = optionalInput(name) ?? "none";
-  if ((GPU_MODES as readonly string[]).includes(value)) return value as GpuMode;
-  throw new InputError(`input "${name}" must be one of ${GPU_MODES.join(", ")}, got "${value}"`);
 }
 
 /** How the log line and errors tell a workflow author to allow installs. */
 const INSTALL_OPTION = `${SetupModel.inputs.install}: missing`;
 
-function optionalInteger(name: string, min: number, max: number): number | undefined {
-  return optionalInput(name) === undefined ? undefined : numberInput(name, { fallback: 0, min, max, integer: true });
-}
-
 export function getInputs(env: NodeJS.ProcessEnv = process.env, serveEntry?: ServeEntry): SetupModelInputs {
   const { inputs } = SetupModel;
-  const backend: BackendChoice = parseBackendChoice(optionalInput(inputs.backend) ?? "auto");
+  const { baseUrl, ...parsed } = parseSetupSettings(actionInputs, env);
   const credentials = credentialInputs(inputs.registryUsername, inputs.registryPassword);
   const apiKey = secretInput(inputs.apiKey);
-  const baseUrl = optionalInput(inputs.baseUrl);
-  if (backend === "openai" && baseUrl === undefined) {
-    throw new InputError(`backend "openai" needs input "${inputs.baseUrl}" (the existing endpoint's base URL)`);
-  }
-  const version = optionalInput(inputs.version);
-  const contextSize = optionalInteger(inputs.contextSize, 1, 1 << 24);
-  const threads = optionalInteger(inputs.threads, 1, 1024);
   return {
-    model: requiredInput(inputs.model),
-    selection: {
-      backend,
-      strategy: resolveStrategy(optionalInput(inputs.strategy), env),
-      environment: resolveEnvironment(optionalInput(inputs.environment), env),
-      install: parseInstallPolicy(optionalInput(inputs.install)),
-    },
-    settings: {
-      gpu: gpuInput(inputs.gpu),
-      port: numberInput(inputs.port, { fallback: 0, min: 0, max: 65535, integer: true }),
-      readyTimeoutMs: 1000 * numberInput(inputs.readyTimeout, { fallback: DEFAULT_READY_TIMEOUT_SECONDS, min: 0.001 }),
-      ...(version === undefined ? {} : { version }),
-      ...(contextSize === undefined ? {} : { contextSize }),
-      ...(threads === undefined ? {} : { threads }),
-    },
+    ...parsed,
     options: {
       ...(baseUrl === undefined ? {} : { baseUrl }),
       ...(apiKey === undefined ? {} : { apiKey }),
@@ -100,8 +47,8 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env, serveEntry?: Ser
       store: defaultStore(env),
       cache: booleanInput(inputs.cache, true),
       ...(credentials ? { credentials } : {}),
+      verification: verificationRequestInput(),
     },
-    warmLoad: booleanInput(inputs.warmLoad, false),
   };
 }
 

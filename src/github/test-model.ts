@@ -7,13 +7,14 @@ import { caseReport, summaryLine } from "../compat/reporters/console.js";
 import { resultsJson } from "../compat/reporters/json.js";
 import { junitXml } from "../compat/reporters/junit.js";
 import { markdownSummary } from "../compat/reporters/markdown.js";
-import { type CompatResults, exitCodeFor, parseFailOn } from "../compat/results.js";
+import { type CompatResults, exitCodeFor } from "../compat/results.js";
 import { loadSuite } from "../compat/suite-load.js";
 import { type Endpoint, testModel } from "../compat/test-model.js";
+import { parseTestSettings } from "../compat/test-request.js";
 import { parsePinnedSource } from "../promote/endpoints.js";
 import { annotate } from "./annotate.js";
 import { TestModel } from "./constants.js";
-import { InputError, numberInput, optionalInput, requiredInput } from "./inputs.js";
+import { actionInputs, optionalInput } from "./inputs.js";
 import { setOutputs } from "./outputs.js";
 import { type PublishTarget, publishInput, publishResults, reportPath } from "./publish-results.js";
 import { runAction } from "./run.js";
@@ -34,46 +35,33 @@ export interface TestModelInputs {
 
 export function getInputs(env: NodeJS.ProcessEnv = process.env): TestModelInputs {
   const { inputs } = TestModel;
-  const failOn = optionalInput(inputs.failOn);
-  const threshold = failOn === undefined ? undefined : parseFailOn(failOn);
-  if (failOn !== undefined && threshold === undefined) {
-    throw new InputError(`input "${inputs.failOn}" must be "any" or a pass rate (0.9 or 90%), got "${failOn}"`);
-  }
-  const compareBaseUrl = optionalInput(inputs.compareBaseUrl);
-  const compareModel = optionalInput(inputs.compareModel);
-  if (compareModel !== undefined && compareBaseUrl === undefined) {
-    throw new InputError(`input "${inputs.compareModel}" needs "${inputs.compareBaseUrl}"`);
-  }
-  const publish = publishInput(inputs);
-  const model = requiredInput(inputs.model);
-  const digest = optionalInput(inputs.digest) ?? (publish && parsePinnedSource(publish.modelRef).digest);
-  const backend = optionalInput(inputs.backend);
-  const baseline = optionalInput(inputs.baseline);
-  const junit = optionalInput(inputs.junit);
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  const settings = parseTestSettings(actionInputs, workspace);
+  const publish = publishInput(inputs);
+  const digest = settings.digest ?? (publish && parsePinnedSource(publish.modelRef).digest);
   return {
-    suite: path.resolve(workspace, requiredInput(inputs.suite)),
+    suite: path.resolve(workspace, settings.suite),
     endpoint: {
-      client: new OpenAIClient({ baseUrl: requiredInput(inputs.baseUrl) }),
+      client: new OpenAIClient({ baseUrl: settings.baseUrl }),
       model: {
-        name: model,
+        name: settings.model,
         ...(publish && { reference: publish.modelRef }),
         ...(digest && { digest }),
       },
-      ...(backend !== undefined && { backend }),
+      ...(settings.backend !== undefined && { backend: settings.backend }),
     },
-    ...(compareBaseUrl !== undefined && {
+    ...(settings.compare && {
       compare: {
-        client: new OpenAIClient({ baseUrl: compareBaseUrl }),
-        model: { name: compareModel ?? model },
+        client: new OpenAIClient({ baseUrl: settings.compare.baseUrl }),
+        model: { name: settings.compare.model },
       },
     }),
-    ...(baseline !== undefined && { baseline: path.resolve(workspace, baseline) }),
-    ...(threshold !== undefined && { threshold }),
-    concurrency: numberInput(inputs.concurrency, { fallback: 1, min: 1, integer: true }),
+    ...(settings.baseline !== undefined && { baseline: settings.baseline }),
+    ...(settings.threshold !== undefined && { threshold: settings.threshold }),
+    concurrency: settings.concurrency,
     jsonPath: reportPath(optionalInput(inputs.json), "compat-results.json", env),
     reportPath: reportPath(undefined, "compat-report.md", env),
-    ...(junit !== undefined && { junitPath: path.resolve(workspace, junit) }),
+    ...(settings.junit !== undefined && { junitPath: settings.junit }),
     ...(publish && { publish }),
   };
 }

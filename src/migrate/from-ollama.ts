@@ -1,10 +1,8 @@
 import { createReadStream } from "node:fs";
 import { CortexError } from "../core/errors.js";
 import { formatReference, type Reference } from "../core/ref.js";
-import type { Descriptor, Target } from "../core/target.js";
+import { canAdoptFile, type Target } from "../core/target.js";
 import type { OllamaStoreModel } from "../ollama/ollama-store.js";
-import { linkOrCopy } from "../store/link.js";
-import { OciLayout } from "../store/oci-layout.js";
 import { dmrFromOllama } from "./ollama-to-dmr.js";
 
 export type MigrationStatus = "migrated" | "up to date" | "would migrate" | "failed";
@@ -65,9 +63,9 @@ export async function migrateOllamaModel(
     const signal = options.signal;
     for (const { descriptor, file } of built.layers) {
       if (await target.exists(descriptor, { signal })) blobs.skipped++;
-      else if (target instanceof OciLayout) {
+      else if (canAdoptFile(target)) {
         // The Ollama blob was just hashed: a layout on the same file system takes it as a hard link, no copy.
-        blobs[await placeInLayout(file, target, descriptor)]++;
+        blobs[await target.adoptBlobFile(descriptor, file)]++;
       } else {
         await target.pushBlob(descriptor, () => createReadStream(file, { highWaterMark: 1 << 20 }), { signal });
         blobs.pushed++;
@@ -87,11 +85,6 @@ export async function migrateOllamaModel(
     if (!(error instanceof CortexError) && !isFileError(error)) throw error;
     return { ollama: model.id, target: targetName, status: "failed", reason: (error as Error).message };
   }
-}
-
-async function placeInLayout(file: string, layout: OciLayout, descriptor: Descriptor): Promise<"linked" | "copied"> {
-  const how = await linkOrCopy(file, layout.blobPath(descriptor.digest));
-  return how === "copied" ? "copied" : "linked";
 }
 
 function tagOf(reference: Reference): string {

@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { CortexError } from "../core/errors.js";
+import { CortexError, describeError } from "../core/errors.js";
+import { decodeImageManifest } from "../core/manifest-document.js";
 import { Annotation } from "../core/media-types.js";
 import type { Reference } from "../core/ref.js";
 import type { ImageManifest } from "../core/target.js";
@@ -49,9 +50,9 @@ export async function writeIntoOllama(options: IntoOllamaOptions): Promise<IntoO
   const ollamaName = parseOllamaName(name);
   let manifest: ImageManifest;
   try {
-    manifest = JSON.parse(manifestBytes.toString("utf8")) as ImageManifest;
+    manifest = decodeImageManifest(manifestBytes, "the kept Ollama manifest");
   } catch (error) {
-    throw new OllamaRestoreError(`${options.pulled.reference}: the kept Ollama manifest is not JSON`, { cause: error });
+    throw new OllamaRestoreError(`${options.pulled.reference}: ${describeError(error)}`, { cause: error });
   }
   const kept = keptOllamaBlobs(annotations);
   const blobsDir = path.join(options.modelsDir, "blobs");

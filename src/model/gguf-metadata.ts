@@ -40,7 +40,7 @@ export interface GgufModelInfo {
 }
 
 /** [elements per block, bytes per block] of ggml tensor types, from ggml's type traits. */
-const BLOCK_LAYOUT: Partial<Record<number, readonly [number, number]>> = {
+export const BLOCK_LAYOUT: Partial<Record<number, readonly [number, number]>> = {
   [GGMLQuantizationType.F32]: [1, 4],
   [GGMLQuantizationType.F16]: [1, 2],
   [GGMLQuantizationType.Q4_0]: [32, 18],
@@ -94,7 +94,7 @@ function tensorBytes(tensors: readonly GGUFTensorInfo[], dataBytes: number): num
 }
 
 /** The most common type among the block tensors, F32 only when nothing else is there (as gguf-parser-go guesses). */
-function guessQuantization(tensors: readonly GGUFTensorInfo[]): string {
+export function guessQuantization(tensors: readonly GGUFTensorInfo[]): string {
   const counts = new Map<number, number>();
   for (const tensor of tensors) {
     if (tensor.name.startsWith("blk.")) counts.set(tensor.dtype, (counts.get(tensor.dtype) ?? 0) + 1);

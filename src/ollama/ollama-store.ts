@@ -2,6 +2,7 @@ import { existsSync, promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { CortexError } from "../core/errors.js";
+import { decodeImageManifest } from "../core/manifest-document.js";
 import type { ImageManifest } from "../core/target.js";
 import { type OllamaName, ollamaModelId } from "./store-view.js";
 
@@ -84,8 +85,7 @@ async function readDirs(dir: string): Promise<string[]> {
 
 function parseManifest(bytes: Uint8Array): { manifest?: ImageManifest } {
   try {
-    const manifest = JSON.parse(Buffer.from(bytes).toString("utf8")) as ImageManifest;
-    return manifest && Array.isArray(manifest.layers) && manifest.config ? { manifest } : {};
+    return { manifest: decodeImageManifest(bytes, "Ollama manifest") };
   } catch {
     return {};
   }

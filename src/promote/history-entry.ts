@@ -1,4 +1,6 @@
 import { type Digest, isDigest, sha256Digest } from "../core/digest.js";
+import { describeError } from "../core/errors.js";
+import { decodeIndex } from "../core/manifest-document.js";
 import { Annotation, MediaType } from "../core/media-types.js";
 import type { Descriptor, ImageIndex } from "../core/target.js";
 import { HistoryEntryError } from "./errors.js";
@@ -134,11 +136,11 @@ function optionalDigest(value: string | undefined, id: string, what: string): Di
 export function decodeHistoryRecord(id: string, bytes: Uint8Array): HistoryRecord {
   let index: ImageIndex;
   try {
-    index = JSON.parse(new TextDecoder().decode(bytes)) as ImageIndex;
+    index = decodeIndex(bytes, `history entry ${id}`);
   } catch (error) {
-    throw new HistoryEntryError(`history entry ${id} is not JSON`, { cause: error });
+    throw new HistoryEntryError(describeError(error), { cause: error });
   }
-  if (index?.artifactType !== HISTORY_ARTIFACT_TYPE || !Array.isArray(index.manifests)) {
+  if (index.artifactType !== HISTORY_ARTIFACT_TYPE) {
     throw new HistoryEntryError(`history entry ${id} is not a ${HISTORY_ARTIFACT_TYPE} index`);
   }
   const a = index.annotations ?? {};

@@ -2,8 +2,8 @@ import type { Digest } from "../core/digest.js";
 import type { Descriptor } from "../core/target.js";
 import { PromoteUsageError } from "./errors.js";
 
-/** The kinds of results a promotion can require: compatibility suites and benchmarks. */
-export const RESULT_KINDS = ["compat", "bench"] as const;
+/** The kinds of results a promotion can require: compatibility suites, benchmarks and model scans. */
+export const RESULT_KINDS = ["compat", "bench", "scan"] as const;
 export type ResultKind = (typeof RESULT_KINDS)[number];
 
 export function isResultKind(value: string): value is ResultKind {
@@ -13,9 +13,9 @@ export function isResultKind(value: string): value is ResultKind {
 /**
  * What `--require` can ask for. One rule, used by the CLI, the actions and the demo: `compat` is a passing
  * suite; `bench` is a benchmark that showed no regression (pass, improvement or inconclusive, as the gate's
- * exit code says); `bench:pass` is a benchmark that showed a pass or an improvement.
+ * exit code says); `bench:pass` is a benchmark that showed a pass or an improvement; `scan` a clean scan.
  */
-export const REQUIREMENTS = ["compat", "bench", "bench:pass"] as const;
+export const REQUIREMENTS = ["compat", "bench", "bench:pass", "scan"] as const;
 export type Requirement = (typeof REQUIREMENTS)[number];
 
 function isRequirement(value: string): value is Requirement {
@@ -43,7 +43,7 @@ export interface PolicyVerdict {
 }
 
 export function requirementKind(requirement: Requirement): ResultKind {
-  return requirement === "compat" ? "compat" : "bench";
+  return requirement === "bench:pass" ? "bench" : requirement;
 }
 
 /** `compat,bench:pass` -> the requirements, each once; an unknown one is a usage error naming the known ones. */
@@ -68,7 +68,8 @@ export function meets(record: ResultRecord, requirement: Requirement): boolean {
   if (record.override !== undefined || record.verdict === undefined) return record.passed;
   switch (requirement) {
     case "compat":
-      return record.verdict === "pass";
+    case "scan":
+      return record.passed;
     case "bench":
       return record.verdict !== "regression";
     case "bench:pass":
@@ -86,10 +87,15 @@ export function evaluatePolicy(required: readonly Requirement[], results: readon
   return { satisfied: missing.length === 0 && failing.length === 0, missing, failing };
 }
 
-/** One line naming what is missing and what failed. */
-export function describeVerdict(verdict: PolicyVerdict, digest: Digest, results: readonly ResultRecord[]): string {
+/** One line naming what is missing and what failed; `qualifier` says which results counted ("signed"). */
+export function describeVerdict(
+  verdict: PolicyVerdict,
+  digest: Digest,
+  results: readonly ResultRecord[],
+  qualifier?: string,
+): string {
   const parts = [
-    ...verdict.missing.map((req) => `no ${requirementKind(req)} result`),
+    ...verdict.missing.map((req) => `no ${qualifier ? `${qualifier} ` : ""}${requirementKind(req)} result`),
     ...verdict.failing.map((req) => {
       const count = results.filter((r) => r.kind === requirementKind(req)).length;
       const none = req === "bench:pass" ? "none showed a pass" : "none passed";

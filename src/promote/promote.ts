@@ -2,6 +2,10 @@ import { type CopyStats, copyGraph, sameRegistryMount } from "../copy/copy.js";
 import type { Digest } from "../core/digest.js";
 import { NotFoundError } from "../core/errors.js";
 import type { Descriptor, FetchedManifest, ReadOnlyTarget, Target } from "../core/target.js";
+import { SignatureError } from "../trust/errors.js";
+import { requireSignature, type SignedDigest, signDigest } from "../trust/evidence.js";
+import type { SigningIdentity } from "../trust/signer.js";
+import { describeSigner, type TrustPolicy } from "../trust/verify.js";
 import { copyResults, type ResultsCopy } from "./copy-results.js";
 import { PromotionRefusedError, TagMoveError } from "./errors.js";
 import { currentPosition, listTags, readHistory } from "./history.js";
@@ -10,6 +14,7 @@ import { recordAndMoveTag } from "./move-tag.js";
 import { aliasHoldReason, type PlannedTag, planTags } from "./plan.js";
 import { describeVerdict, evaluatePolicy, type Requirement } from "./policy.js";
 import { listResults } from "./results.js";
+import { signedResults } from "./signed-results.js";
 
 export interface PromoteOptions extends Provenance {
   readonly source: ReadOnlyTarget;
@@ -23,6 +28,13 @@ export interface PromoteOptions extends Provenance {
   readonly dryRun?: boolean;
   /** Result kinds that must have passed for this digest. */
   readonly require?: readonly Requirement[];
+  /**
+   * Trusted signers: the digest must carry a valid signature from one, and each required kind is satisfied
+   * only by a signed attestation from one; unsigned results do not count.
+   */
+  readonly trust?: TrustPolicy;
+  /** Sign the digest where it is promoted, before any tag moves; `legacy: false` writes the bundle only. */
+  readonly sign?: { readonly identity: SigningIdentity; readonly legacy?: boolean };
   readonly now?: () => Date;
   readonly signal?: AbortSignal;
 }
@@ -52,6 +64,10 @@ export interface PromoteResult {
   readonly copy?: CopyStats;
   /** The digest's result artifacts brought along, when the destination is another repository. */
   readonly results?: ResultsCopy;
+  /** Who signed the digest, when a trust policy was checked. */
+  readonly signedBy?: readonly string[];
+  /** The signature written at the destination, when asked to sign. */
+  readonly signature?: SignedDigest;
 }
 
 async function resolveOrNone(target: ReadOnlyTarget, tag: string, signal?: AbortSignal) {
@@ -76,14 +92,41 @@ async function fetchSource(options: PromoteOptions): Promise<FetchedManifest> {
   }
 }
 
-async function checkPolicy(options: PromoteOptions, subject: Descriptor): Promise<void> {
+/** Checks signatures and results; returns who signed the digest when a trust policy applies. */
+async function checkPolicy(options: PromoteOptions, subject: Descriptor): Promise<string[] | undefined> {
   const required = options.require ?? [];
-  if (required.length === 0) return;
+  if (options.trust) return checkSigned(options, options.trust, subject, required);
+  if (required.length === 0) return undefined;
   const results = await listResults(options.source, subject, options.signal);
   const verdict = evaluatePolicy(required, results);
   if (!verdict.satisfied) {
     throw new PromotionRefusedError(`${describeVerdict(verdict, options.digest, results)}; nothing was promoted`);
   }
+  return undefined;
+}
+
+async function checkSigned(
+  options: PromoteOptions,
+  trust: TrustPolicy,
+  subject: Descriptor,
+  required: readonly Requirement[],
+): Promise<string[]> {
+  let signed: Awaited<ReturnType<typeof requireSignature>>;
+  try {
+    signed = await requireSignature(options.source, subject, trust, options.signal);
+  } catch (error) {
+    if (error instanceof SignatureError) {
+      throw new PromotionRefusedError(`${error.message}; nothing was promoted`, { cause: error });
+    }
+    throw error;
+  }
+  const results = signedResults(signed.evidence);
+  const verdict = evaluatePolicy(required, results);
+  if (!verdict.satisfied) {
+    const line = describeVerdict(verdict, options.digest, results, "signed");
+    throw new PromotionRefusedError(`${line}; nothing was promoted`);
+  }
+  return signed.signers.map(describeSigner);
 }
 
 interface TagPlan {
@@ -119,13 +162,14 @@ async function planMoves(options: PromoteOptions, planned: readonly PlannedTag[]
 export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   const planned = planTags(options.tags, options.semverAliases ?? false);
   const manifest = await fetchSource(options);
-  await checkPolicy(options, manifest.descriptor);
+  const signers = await checkPolicy(options, manifest.descriptor);
   const plans = await planMoves(options, planned);
   const base = {
     source: options.source.name,
     destination: options.destination.name,
     digest: options.digest,
     dryRun: options.dryRun ?? false,
+    ...(signers ? { signedBy: signers } : {}),
   };
 
   const outcomeOf = (plan: TagPlan, changed: boolean, entry?: string): TagOutcome => ({
@@ -149,6 +193,12 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
     options.source === options.destination
       ? undefined
       : await copyResults(options.source, options.destination, manifest.descriptor, copyOptions);
+  const signature = options.sign
+    ? await signDigest(options.destination, manifest.descriptor, options.destination.name, options.sign.identity, {
+        ...(options.sign.legacy === false ? { legacy: false } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      })
+    : undefined;
   const now = options.now ?? (() => new Date());
   const outcomes: TagOutcome[] = [];
   for (const plan of plans) {
@@ -181,7 +231,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
       });
     }
   }
-  return { ...base, tags: outcomes, copy, ...(results ? { results } : {}) };
+  return { ...base, tags: outcomes, copy, ...(results ? { results } : {}), ...(signature ? { signature } : {}) };
 }
 
 /** Only the provenance fields that were given. */

@@ -1,7 +1,7 @@
-import { buffer } from "node:stream/consumers";
-import { sha256Digest } from "../core/digest.js";
+import { descriptorOf, fetchSmallBlob } from "../core/blob-bytes.js";
 import { DigestMismatchError } from "../core/errors.js";
 import { mapLimit } from "../core/limit.js";
+import { decodeImageManifest } from "../core/manifest-document.js";
 import { Annotation, MediaType } from "../core/media-types.js";
 import type { Descriptor, ImageManifest, ReadOnlyTarget, Target } from "../core/target.js";
 import { attachReferrer } from "../registry/referrers.js";
@@ -18,10 +18,6 @@ export const ResultAnnotation = {
 
 const EMPTY_CONFIG = new TextEncoder().encode("{}");
 
-function blobOf(mediaType: string, bytes: Uint8Array): Descriptor {
-  return { mediaType, digest: sha256Digest(bytes), size: bytes.length };
-}
-
 /** The result artifact's manifest: the results JSON as its one layer, the model manifest as its subject. */
 export function resultManifest(
   subject: Descriptor,
@@ -30,8 +26,8 @@ export function resultManifest(
   passed: boolean,
   created: Date,
 ): { manifest: Descriptor; bytes: Uint8Array; config: Descriptor; layer: Descriptor } {
-  const config = blobOf(MediaType.ociEmpty, EMPTY_CONFIG);
-  const layer = blobOf(MediaType.cortexResult, resultJson);
+  const config = descriptorOf(MediaType.ociEmpty, EMPTY_CONFIG);
+  const layer = descriptorOf(MediaType.cortexResult, resultJson);
   const document = parsedDocument(resultJson);
   const verdict = documentVerdict(kind, document);
   const reading = documentPassed(kind, document);
@@ -53,7 +49,7 @@ export function resultManifest(
     },
   };
   const bytes = new TextEncoder().encode(JSON.stringify(manifest));
-  return { manifest: blobOf(MediaType.ociManifest, bytes), bytes, config, layer };
+  return { manifest: descriptorOf(MediaType.ociManifest, bytes), bytes, config, layer };
 }
 
 /**
@@ -86,7 +82,7 @@ export async function listResults(
   const referrers = await target.referrers(subject, { artifactType: MediaType.cortexResult, signal });
   const records = await mapLimit(referrers, 8, async (descriptor): Promise<ResultRecord | undefined> => {
     const { bytes } = await target.fetchManifest(descriptor, { signal });
-    const annotations = (JSON.parse(new TextDecoder().decode(bytes)) as ImageManifest).annotations ?? {};
+    const annotations = decodeImageManifest(bytes, `result ${descriptor.digest}`).annotations ?? {};
     const kind = annotations[ResultAnnotation.kind];
     const passed = annotations[ResultAnnotation.passed];
     if (kind === undefined || !isResultKind(kind) || (passed !== "true" && passed !== "false")) return undefined;
@@ -120,21 +116,16 @@ export async function fetchResultDocument(
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
   const { bytes } = await target.fetchManifest(record.descriptor, { signal });
-  const manifest = JSON.parse(new TextDecoder().decode(bytes)) as ImageManifest;
+  const manifest = decodeImageManifest(bytes, `result ${record.descriptor.digest}`);
   const layer = manifest.layers.find((l) => l.mediaType === MediaType.cortexResult);
   if (layer === undefined) throw new DigestMismatchError(`result ${record.descriptor.digest} has no results layer`);
-  if (layer.size > MAX_RESULT_BYTES) {
-    throw new DigestMismatchError(
-      `result ${record.descriptor.digest} holds ${layer.size} bytes, more than a results JSON`,
-    );
-  }
-  const document = new Uint8Array(await buffer(await target.fetchBlob(layer, { signal })));
-  if (document.length !== layer.size || sha256Digest(document) !== layer.digest) {
-    throw new DigestMismatchError(
-      `result ${record.descriptor.digest}: its results layer does not match ${layer.digest}`,
-    );
-  }
-  return document;
+  return fetchSmallBlob(
+    target,
+    layer,
+    MAX_RESULT_BYTES,
+    `result ${record.descriptor.digest}: its results layer`,
+    signal,
+  );
 }
 
 function parsedDocument(bytes: Uint8Array): unknown {
@@ -153,11 +144,11 @@ export function documentVerdict(kind: ResultKind, document: unknown): string | u
 }
 
 /**
- * Whether a results document says it passed: a compat run's verdict is "pass"; a bench run showed no
- * regression (pass, improvement or inconclusive: what its exit code 0 says). Undefined when it says neither.
+ * Whether a results document says it passed: a compat run's verdict and a scan's are "pass"; a bench run
+ * showed no regression (pass, improvement or inconclusive: what its exit code 0 says). Undefined when it says neither.
  */
 export function documentPassed(kind: ResultKind, document: unknown): boolean | undefined {
   const verdict = documentVerdict(kind, document);
   if (verdict === undefined) return undefined;
-  return kind === "compat" ? verdict === "pass" : verdict !== "regression";
+  return kind === "bench" ? verdict !== "regression" : verdict === "pass";
 }

@@ -2,9 +2,9 @@ import { setMaxListeners } from "node:events";
 import type { Digest } from "../core/digest.js";
 import { DigestMismatchError } from "../core/errors.js";
 import { Limiter } from "../core/limit.js";
-import { isIndexMediaType } from "../core/media-types.js";
+import { decodeImageManifest, decodeManifest } from "../core/manifest-document.js";
 import { formatReference, isPinned, type Reference, referenceVersion } from "../core/ref.js";
-import type { Descriptor, FetchedManifest, ImageIndex, ImageManifest, ReadOnlyTarget } from "../core/target.js";
+import type { Descriptor, FetchedManifest, ImageManifest, ReadOnlyTarget } from "../core/target.js";
 import { type ModelArtifact, recognizeArtifact } from "../model/artifact.js";
 import type { ModelStore } from "../store/model-store.js";
 import { type ProgressSink, silentProgress } from "./progress.js";
@@ -146,14 +146,13 @@ export async function resolveModel(
   fetch: (descriptor: Descriptor) => Promise<FetchedManifest>,
 ): Promise<Resolved> {
   const fetched = await fetch(top);
-  const document = JSON.parse(Buffer.from(fetched.bytes).toString("utf8")) as ImageManifest | ImageIndex;
-  if (isIndexMediaType(fetched.descriptor.mediaType) || "manifests" in document) {
-    const child = selectManifest(document as ImageIndex, top.digest);
+  const document = decodeManifest(fetched.bytes, `manifest ${top.digest}`, fetched.descriptor.mediaType);
+  if (document.kind === "index") {
+    const child = selectManifest(document.index, top.digest);
     const manifest = await fetch(child);
-    const parsed = JSON.parse(Buffer.from(manifest.bytes).toString("utf8")) as ImageManifest;
-    return { top: fetched, manifest, parsed };
+    return { top: fetched, manifest, parsed: decodeImageManifest(manifest.bytes, `manifest ${child.digest}`) };
   }
-  return { top: fetched, manifest: fetched, parsed: document as ImageManifest };
+  return { top: fetched, manifest: fetched, parsed: document.manifest };
 }
 
 function uniqueBlobs(descriptors: readonly Descriptor[]): Descriptor[] {

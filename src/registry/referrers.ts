@@ -1,5 +1,6 @@
 import { type Digest, digestHex, sha256Digest } from "../core/digest.js";
 import { CortexError, NotFoundError } from "../core/errors.js";
+import { decodeIndex, decodeManifest } from "../core/manifest-document.js";
 import { MediaType } from "../core/media-types.js";
 import type { Descriptor, FetchedManifest, ImageIndex, Target } from "../core/target.js";
 import { wait } from "../http/retry.js";
@@ -47,11 +48,7 @@ export async function listReferrers(
 async function fallbackIndex(source: ReferrersSource, subject: Descriptor, options: Signal): Promise<ImageIndex> {
   try {
     const { bytes } = await source.fetchManifest(referrersTag(subject.digest), options);
-    const index = JSON.parse(Buffer.from(bytes).toString("utf8")) as ImageIndex;
-    if (!Array.isArray(index.manifests)) {
-      throw new CortexError(`the referrers index at tag ${referrersTag(subject.digest)} has no manifests list`);
-    }
-    return index;
+    return decodeIndex(bytes, `the referrers index at tag ${referrersTag(subject.digest)}`);
   } catch (error) {
     if (error instanceof NotFoundError) return { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] };
     throw error;
@@ -69,11 +66,9 @@ export async function attachReferrer(
   bytes: Uint8Array,
   options: Signal = {},
 ): Promise<void> {
-  const manifest = JSON.parse(Buffer.from(bytes).toString("utf8")) as {
-    subject?: Descriptor;
-    annotations?: Record<string, string>;
-  };
-  const subject = manifest.subject;
+  const manifest = decodeManifest(bytes, `referrer ${descriptor.digest}`);
+  const document = manifest.kind === "index" ? manifest.index : manifest.manifest;
+  const subject = document.subject;
   if (!subject?.digest) throw new CortexError(`referrer ${descriptor.digest} has no subject: nothing to attach it to`);
   await target.pushManifest(descriptor, bytes, options);
   if ((await target.referrersApi?.(subject, options)) !== undefined) return;
@@ -84,7 +79,7 @@ export async function attachReferrer(
     digest: descriptor.digest,
     size: descriptor.size,
     ...(artifactType ? { artifactType } : {}),
-    ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
+    ...(document.annotations ? { annotations: document.annotations } : {}),
   };
   // The fallback index is read, extended and written back with no compare-and-swap, so a writer attaching
   // to the same subject at the same time can replace it. Each write is followed by reads until the entry is

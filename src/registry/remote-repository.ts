@@ -2,8 +2,9 @@ import type { Readable } from "node:stream";
 import type { BodySink } from "../core/body-sink.js";
 import { type Digest, isDigest, parseDigest, sha256Digest } from "../core/digest.js";
 import { DigestMismatchError } from "../core/errors.js";
+import { decodeIndex } from "../core/manifest-document.js";
 import { isManifestMediaType, MANIFEST_MEDIA_TYPES } from "../core/media-types.js";
-import type { BlobContent, BlobRange, Descriptor, FetchedManifest, Target } from "../core/target.js";
+import type { BlobContent, BlobRange, Descriptor, FetchedManifest, Mounter, Target } from "../core/target.js";
 import type { RetryPolicy } from "../http/retry.js";
 import { RetryLater } from "../http/retry.js";
 import type { HttpResponse } from "../http/transport.js";
@@ -19,7 +20,7 @@ const MANIFEST_ACCEPT = MANIFEST_MEDIA_TYPES.join(", ");
 type Signal = { signal?: AbortSignal | undefined };
 
 /** One repository of a remote registry, as a Target. */
-export class RemoteRepository implements Target, ReferrersSource {
+export class RemoteRepository implements Target, Mounter, ReferrersSource {
   readonly name: string;
   readonly registry: string;
   readonly repository: string;
@@ -250,8 +251,7 @@ export class RemoteRepository implements Target, ReferrersSource {
         }
         if (response.status !== 200) throw await this.#client.failure(this.#where, what, response);
         const bytes = await readLimited(response.body, MAX_MANIFEST_BYTES, `${this.#where}: ${what}`);
-        const index = JSON.parse(Buffer.from(bytes).toString("utf8")) as { manifests?: Descriptor[] };
-        return index.manifests ?? [];
+        return [...decodeIndex(bytes, `${this.#where}: ${what}`).manifests];
       },
     );
   }

@@ -4,17 +4,20 @@ import { Readable } from "node:stream";
 import type { BodySink } from "../core/body-sink.js";
 import { type Digest, digestHex, isDigest, parseDigest, sha256Digest } from "../core/digest.js";
 import { CortexError, NotFoundError } from "../core/errors.js";
+import { decodeManifest } from "../core/manifest-document.js";
 import { Annotation, MediaType } from "../core/media-types.js";
 import type {
   BlobContent,
   BlobRange,
   Descriptor,
   FetchedManifest,
+  FileAdopter,
   ImageIndex,
   ImageManifest,
   Target,
 } from "../core/target.js";
 import { checkContent, writeFileAtomic, writeVerified } from "./files.js";
+import { linkOrCopy } from "./link.js";
 import { withLock } from "./lock.js";
 
 /** A directory that is not a usable OCI image layout. */
@@ -35,7 +38,7 @@ type MutableIndex = { schemaVersion: 2; mediaType?: string; manifests: Descripto
  * `org.opencontainers.image.ref.name` annotations in index.json. Blobs appear only after their size and digest
  * are checked; index.json is replaced atomically under a lock file, so concurrent processes lose no update.
  */
-export class OciLayout implements Target {
+export class OciLayout implements Target, FileAdopter {
   readonly name: string;
 
   private constructor(readonly root: string) {
@@ -178,7 +181,8 @@ export class OciLayout implements Target {
       seen.add(entry.digest);
       let manifest: ImageManifest | ImageIndex;
       try {
-        manifest = JSON.parse(Buffer.from(await this.readBlob(entry.digest)).toString("utf8"));
+        const document = decodeManifest(await this.readBlob(entry.digest), `manifest ${entry.digest}`);
+        manifest = document.kind === "index" ? document.index : document.manifest;
       } catch {
         continue;
       }
@@ -194,6 +198,12 @@ export class OciLayout implements Target {
       });
     }
     return found;
+  }
+
+  /** Takes a blob from a file the caller has verified, hard-linked where the file systems allow it. */
+  async adoptBlobFile(descriptor: Descriptor, file: string): Promise<"linked" | "copied"> {
+    const how = await linkOrCopy(file, this.blobPath(descriptor.digest));
+    return how === "copied" ? "copied" : "linked";
   }
 
   async pushBlob(descriptor: Descriptor, content: BlobContent): Promise<void> {

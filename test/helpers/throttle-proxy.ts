@@ -8,11 +8,13 @@ export interface ThrottleProxy {
   readonly host: string;
   /** Requests seen, for asserting that a pull made none. */
   readonly requests: number;
+  /** Response body bytes sent to clients, for asserting how much of a blob a reader took. */
+  readonly bytes: number;
   stop(): Promise<void>;
 }
 
 /** Paces a response body to `bytesPerSecond`, as a CDN caps each connection. */
-function pace(bytesPerSecond: number): Transform {
+function pace(bytesPerSecond: number, onSend: (bytes: number) => void): Transform {
   const started = Date.now();
   let sent = 0;
   return new Transform({
@@ -21,6 +23,7 @@ function pace(bytesPerSecond: number): Transform {
         for (let at = 0; at < chunk.length; at += 16 * 1024) {
           const piece = chunk.subarray(at, at + 16 * 1024);
           sent += piece.length;
+          onSend(piece.length);
           const due = started + (sent / bytesPerSecond) * 1000;
           if (due > Date.now()) await sleep(due - Date.now());
           this.push(piece);
@@ -35,13 +38,20 @@ function pace(bytesPerSecond: number): Transform {
 export async function startThrottleProxy(upstream: string, bytesPerSecond: number): Promise<ThrottleProxy> {
   const [upstreamHost, upstreamPort] = upstream.split(":") as [string, string];
   let requests = 0;
+  let bytes = 0;
   const server = http.createServer((req, res) => {
     requests++;
     const forward = http.request(
       { host: upstreamHost, port: Number(upstreamPort), method: req.method, path: req.url, headers: req.headers },
       (upstreamRes) => {
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-        upstreamRes.pipe(pace(bytesPerSecond)).pipe(res);
+        upstreamRes
+          .pipe(
+            pace(bytesPerSecond, (sent) => {
+              bytes += sent;
+            }),
+          )
+          .pipe(res);
       },
     );
     forward.on("error", () => res.destroy());
@@ -54,6 +64,9 @@ export async function startThrottleProxy(upstream: string, bytesPerSecond: numbe
     host: `127.0.0.1:${port}`,
     get requests() {
       return requests;
+    },
+    get bytes() {
+      return bytes;
     },
     stop: () =>
       new Promise<void>((resolve) => {

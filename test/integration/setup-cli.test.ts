@@ -184,7 +184,7 @@ describe("cortex-model setup", () => {
 
   it("refuses bad options before doing anything (exit 2)", async () => {
     const cases: [string[], string][] = [
-      [["--backend", "embedded"], "cortex-model setup: setup: --model <ref> is required\n"],
+      [["--backend", "embedded"], "cortex-model setup: --model is required\n"],
       [
         ["--model", pinned(), "--backend", "vllm"],
         'cortex-model setup: unknown backend "vllm": use auto, embedded, ollama, docker, llama-server or openai\n',
@@ -195,9 +195,12 @@ describe("cortex-model setup", () => {
       ],
       [
         ["--model", "m", "--backend", "openai"],
-        "cortex-model setup: setup: --backend openai needs --base-url (the existing endpoint's base URL)\n",
+        "cortex-model setup: --base-url is required with backend openai (the existing endpoint's base URL)\n",
       ],
-      [["--model", pinned(), "--port", "70000"], 'cortex-model setup: setup: --port must be 0 to 65535, got "70000"\n'],
+      [
+        ["--model", pinned(), "--port", "70000"],
+        'cortex-model setup: --port must be an integer from 0 to 65535, got "70000"\n',
+      ],
     ];
     for (const [args, stderr] of cases) {
       const result = await runCliInProcess(["setup", ...args], {});

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseScenarios } from "../../src/bench/scenario.js";
 import { parseSuite } from "../../src/compat/suite-load.js";
+import { parseScanPolicy } from "../../src/scan/policy.js";
 
 type Node = { default?: unknown; properties?: Record<string, Node>; definitions?: Record<string, Node> };
 const schema = (name: string) => JSON.parse(readFileSync(`schemas/${name}.schema.json`, "utf8")) as Node;
@@ -16,9 +17,13 @@ function readmeExamples(): string[] {
 
 describe("README configuration section", () => {
   it("show examples the loaders accept", async () => {
-    const [suite, scenario] = readmeExamples();
+    const [suite, scenario, policy] = readmeExamples();
     expect((await parseSuite("README.md", suite ?? "", ".")).cases.map((c) => c.id)).toEqual(["capital", "json-reply"]);
     expect(parseScenarios(scenario ?? "", "README.md").map((s) => s.name)).toEqual(["chat-short", "long-prompt"]);
+    expect(parseScanPolicy(policy ?? "", "README.md")).toMatchObject({
+      maxSize: 8 * 2 ** 30,
+      licenses: ["Apache-2.0", "MIT"],
+    });
   });
 
   it("show the defaults the loaders apply", async () => {

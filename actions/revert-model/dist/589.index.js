@@ -13,16 +13,20 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: ProxyError, RegistryAuthError, RegistryError, RegistryNotFoundError, RemoteRepository, attachReferrer, listReferrers, referrersTag
 
+// EXTERNAL MODULE: ./src/http/origin.ts
+var origin = __webpack_require__(2088);
+// EXTERNAL MODULE: ./src/http/proxy.ts
+var proxy = __webpack_require__(7856);
+// EXTERNAL MODULE: ./src/http/retry.ts
+var http_retry = __webpack_require__(8902);
 // EXTERNAL MODULE: ./src/registry/auth.ts + 1 modules
 var auth = __webpack_require__(8403);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __webpack_require__(4296);
+// EXTERNAL MODULE: ./src/http/transport.ts + 2 modules
+var transport = __webpack_require__(4848);
 // EXTERNAL MODULE: ./src/registry/errors.ts
 var registry_errors = __webpack_require__(6764);
-// EXTERNAL MODULE: ./src/registry/retry.ts
-var registry_retry = __webpack_require__(1521);
-// EXTERNAL MODULE: ./src/registry/transport.ts + 2 modules
-var transport = __webpack_require__(6061);
 ;// CONCATENATED MODULE: ./src/registry/client.ts
 
 
@@ -52,7 +56,7 @@ class RegistryClient {
         const url = typeof req.path === "string" ? new URL(req.path, this.baseUrl) : req.path;
         const { authenticator } = this.#options;
         try {
-            return await (0,registry_retry/* withRetries */.LH)(this.#options.retry, req.signal, async () => {
+            return await (0,http_retry/* withRetries */.LH)(this.#options.retry, req.signal, async () => {
                 for (let challenged = false;; challenged = true) {
                     const value = authenticator.authorization(req.scopes);
                     const response = await (0,transport/* exchange */.c)({
@@ -77,8 +81,8 @@ class RegistryClient {
                     if (response.status === 401 || response.status === 403)
                         throw await this.failure(where, req.what, response);
                     // The body is read for the message only when the status is one to retry; `consume` handles the rest.
-                    if ((0,registry_retry/* isRetryableStatus */.PS)(response.status))
-                        throw (0,registry_retry/* statusFailure */.FP)(response, await this.failure(where, req.what, response));
+                    if ((0,http_retry/* isRetryableStatus */.PS)(response.status))
+                        throw (0,http_retry/* statusFailure */.FP)(response, await this.failure(where, req.what, response));
                     return await consume(response);
                 }
             });
@@ -104,10 +108,6 @@ class RegistryClient {
 
 // EXTERNAL MODULE: ./src/registry/credentials.ts + 2 modules
 var credentials = __webpack_require__(6661);
-// EXTERNAL MODULE: ./src/registry/origin.ts
-var origin = __webpack_require__(5685);
-// EXTERNAL MODULE: ./src/registry/proxy.ts
-var proxy = __webpack_require__(4263);
 ;// CONCATENATED MODULE: ./src/registry/redact.ts
 /**
  * Secrets (passwords, tokens) must never reach a message or a log. Every credential the registry client
@@ -160,7 +160,7 @@ var referrers = __webpack_require__(9191);
 
 /** A registry repository as a Target; nothing is sent until the first operation. */
 function openRepository(ref, options = {}) {
-    const retry = { ...registry_retry/* DEFAULT_RETRY_POLICY */.cO, ...options.retry };
+    const retry = { ...http_retry/* DEFAULT_RETRY_POLICY */.cO, ...options.retry };
     const redactor = new Redactor(options.onSecret);
     // The proxy variables of the environment the credentials come from (a command's own env in the CLI).
     const proxies = (0,proxy/* proxyEnv */.cS)(options.env ?? process.env);

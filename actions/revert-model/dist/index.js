@@ -11888,7 +11888,7 @@ const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9107)
 const { Request, fromInnerRequest } = __nccwpck_require__(6055)
 const { kState } = __nccwpck_require__(4883)
 const { fetching } = __nccwpck_require__(7302)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(4296)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(1915)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -12919,7 +12919,7 @@ module.exports = {
 
 const assert = __nccwpck_require__(4589)
 const { URLSerializer } = __nccwpck_require__(980)
-const { isValidHeaderName } = __nccwpck_require__(4296)
+const { isValidHeaderName } = __nccwpck_require__(1915)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -14446,7 +14446,7 @@ const { createFastMessageEvent } = __nccwpck_require__(44)
 const { isNetworkError } = __nccwpck_require__(9107)
 const { delay } = __nccwpck_require__(6627)
 const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { environmentSettingsObject } = __nccwpck_require__(4296)
+const { environmentSettingsObject } = __nccwpck_require__(1915)
 const { getGlobalDispatcher } = __nccwpck_require__(5837)
 
 let experimentalWarned = false
@@ -14980,7 +14980,7 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(4296)
+} = __nccwpck_require__(1915)
 const { FormData } = __nccwpck_require__(9662)
 const { kState } = __nccwpck_require__(4883)
 const { webidl } = __nccwpck_require__(253)
@@ -16575,7 +16575,7 @@ module.exports = { FileLike, isFileLike }
 
 
 const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(1544)
-const { utf8DecodeBytes } = __nccwpck_require__(4296)
+const { utf8DecodeBytes } = __nccwpck_require__(1915)
 const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(980)
 const { isFileLike } = __nccwpck_require__(1506)
 const { makeEntry } = __nccwpck_require__(9662)
@@ -17055,7 +17055,7 @@ module.exports = {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(4296)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(1915)
 const { kState } = __nccwpck_require__(4883)
 const { kEnumerableProperty } = __nccwpck_require__(1544)
 const { FileLike, isFileLike } = __nccwpck_require__(1506)
@@ -17369,7 +17369,7 @@ const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(4296)
+} = __nccwpck_require__(1915)
 const { webidl } = __nccwpck_require__(253)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
@@ -18101,7 +18101,7 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(4296)
+} = __nccwpck_require__(1915)
 const { kState, kDispatcher } = __nccwpck_require__(4883)
 const assert = __nccwpck_require__(4589)
 const { safelyExtractBody, extractBody } = __nccwpck_require__(8900)
@@ -20343,7 +20343,7 @@ const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(4296)
+} = __nccwpck_require__(1915)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -21390,7 +21390,7 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(4296)
+} = __nccwpck_require__(1915)
 const {
   redirectStatusSet,
   nullBodyStatus
@@ -22004,7 +22004,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4296:
+/***/ 1915:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -25512,7 +25512,7 @@ const { CloseEvent } = __nccwpck_require__(44)
 const { makeRequest } = __nccwpck_require__(6055)
 const { fetching } = __nccwpck_require__(7302)
 const { Headers, getHeadersList } = __nccwpck_require__(3676)
-const { getDecodeSplit } = __nccwpck_require__(4296)
+const { getDecodeSplit } = __nccwpck_require__(1915)
 const { WebsocketFrameSend } = __nccwpck_require__(9272)
 
 /** @type {import('crypto')} */
@@ -27495,7 +27495,7 @@ module.exports = {
 
 const { webidl } = __nccwpck_require__(253)
 const { URLSerializer } = __nccwpck_require__(980)
-const { environmentSettingsObject } = __nccwpck_require__(4296)
+const { environmentSettingsObject } = __nccwpck_require__(1915)
 const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(1816)
 const {
   kWebSocketURL,
@@ -28374,7 +28374,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _src_github_revert_model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2555);
+/* harmony import */ var _src_github_revert_model_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9446);
 
 await (0,_src_github_revert_model_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2223:
+/***/ 6675:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28429,7 +28429,7 @@ function sinkReadable(pump) {
 
 /***/ }),
 
-/***/ 2187:
+/***/ 5543:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28440,7 +28440,7 @@ function sinkReadable(pump) {
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
 
 
 const KNOWN_ALGORITHMS = { sha256: 64 };
@@ -28478,7 +28478,7 @@ function sha256Digest(data) {
 
 /***/ }),
 
-/***/ 3916:
+/***/ 4296:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28528,7 +28528,220 @@ function describeError(error) {
 
 /***/ }),
 
-/***/ 2555:
+/***/ 7407:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $T: () => (/* binding */ MANIFEST_MEDIA_TYPES),
+/* harmony export */   CM: () => (/* binding */ isManifestMediaType),
+/* harmony export */   YH: () => (/* binding */ Annotation),
+/* harmony export */   zu: () => (/* binding */ MediaType)
+/* harmony export */ });
+/* unused harmony export isIndexMediaType */
+/** Media types the suite reads and writes; the design guide's section 3 lists where each comes from. */
+const MediaType = {
+    ociManifest: "application/vnd.oci.image.manifest.v1+json",
+    ociIndex: "application/vnd.oci.image.index.v1+json",
+    ociEmpty: "application/vnd.oci.empty.v1+json",
+    dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+    dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
+    dockerContainerConfig: "application/vnd.docker.container.image.v1+json",
+    dmrConfigV01: "application/vnd.docker.ai.model.config.v0.1+json",
+    dmrConfigV02: "application/vnd.docker.ai.model.config.v0.2+json",
+    dmrGguf: "application/vnd.docker.ai.gguf.v3",
+    dmrLicense: "application/vnd.docker.ai.license",
+    dmrMmproj: "application/vnd.docker.ai.mmproj",
+    dmrMmprojAlt: "application/vnd.docker.ai.gguf.v3.mmproj",
+    dmrChatTemplate: "application/vnd.docker.ai.chat.template.jinja",
+    dmrSafetensors: "application/vnd.docker.ai.safetensors",
+    ollamaModel: "application/vnd.ollama.image.model",
+    ollamaTemplate: "application/vnd.ollama.image.template",
+    ollamaSystem: "application/vnd.ollama.image.system",
+    ollamaParams: "application/vnd.ollama.image.params",
+    ollamaMessages: "application/vnd.ollama.image.messages",
+    ollamaLicense: "application/vnd.ollama.image.license",
+    ollamaAdapter: "application/vnd.ollama.image.adapter",
+    ollamaProjector: "application/vnd.ollama.image.projector",
+    modelPackManifest: "application/vnd.cncf.model.manifest.v1+json",
+    modelPackConfig: "application/vnd.cncf.model.config.v1+json",
+    modelPackWeightRaw: "application/vnd.cncf.model.weight.v1.raw",
+    cortexResult: "application/vnd.cortex.model.result.v1+json",
+};
+/** Manifest media types a registry may answer with, in the Accept header's order of preference. */
+const MANIFEST_MEDIA_TYPES = [
+    MediaType.ociManifest,
+    MediaType.ociIndex,
+    MediaType.dockerManifest,
+    MediaType.dockerManifestList,
+];
+function isIndexMediaType(mediaType) {
+    return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList;
+}
+function isManifestMediaType(mediaType) {
+    return MANIFEST_MEDIA_TYPES.includes(mediaType);
+}
+/** Annotations the suite reads or writes on descriptors. */
+const Annotation = {
+    refName: "org.opencontainers.image.ref.name",
+    created: "org.opencontainers.image.created",
+    title: "org.opencontainers.image.title",
+    modelFilepath: "org.cncf.model.filepath",
+    modelFileMetadata: "org.cncf.model.file.metadata+json",
+    /** On a model migrated from Ollama: its Ollama name, `host/namespace/model:tag`. */
+    ollamaName: "ai.cortex.ollama.name",
+    /** On a model migrated from Ollama: the original Ollama manifest bytes, base64, restored exactly on the way back. */
+    ollamaManifest: "ai.cortex.ollama.manifest",
+    /** On a model migrated from Ollama: JSON {digest: base64} of the small blobs DMR has no layer for. */
+    ollamaBlobs: "ai.cortex.ollama.blobs",
+};
+
+
+/***/ }),
+
+/***/ 4950:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F2: () => (/* binding */ parseReference),
+/* harmony export */   Fh: () => (/* binding */ registryEndpoint),
+/* harmony export */   Xb: () => (/* binding */ DOCKER_HUB)
+/* harmony export */ });
+/* unused harmony exports DOCKER_HUB_ENDPOINT, OLLAMA_REGISTRY, DEFAULT_TAG, isValidTag, referenceVersion, isPinned, formatReference, pinReference */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4296);
+
+
+
+const DOCKER_HUB = "docker.io";
+const DOCKER_HUB_ENDPOINT = "registry-1.docker.io";
+const OLLAMA_REGISTRY = "registry.ollama.ai";
+const DEFAULT_TAG = "latest";
+const TAG = /^[\w][\w.-]{0,127}$/;
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$|^\[[0-9a-fA-F:.]+\](?::[0-9]+)?$/;
+/** Parses any of the three spellings; the error names the offending part. */
+function parseReference(input) {
+    const value = input.trim();
+    if (value === "")
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InvalidReferenceError */ .x_("empty model reference");
+    if (value.startsWith("oci:"))
+        return parseLayoutReference(value);
+    if (value.startsWith("ollama://"))
+        return parseOllamaReference(value);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InvalidReferenceError */ .x_(`invalid reference "${input}": unknown scheme "${value.split(":")[0]}" (use ollama:// or oci:)`);
+    }
+    return parseRegistryReference(value, input);
+}
+function splitDigest(value, input) {
+    const at = value.indexOf("@");
+    if (at < 0)
+        return { rest: value };
+    const digestPart = value.slice(at + 1);
+    try {
+        return { rest: value.slice(0, at), digest: (0,_digest_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDigest */ .m)(digestPart) };
+    }
+    catch (error) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InvalidReferenceError */ .x_(`invalid reference "${input}": ${error.message}`, { cause: error });
+    }
+}
+/** True for a valid OCI tag: 1-128 characters of letters, digits, _ . - not starting with . or -. */
+function isValidTag(tag) {
+    return TAG.test(tag);
+}
+function checkTag(tag, input) {
+    if (!isValidTag(tag)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InvalidReferenceError */ .x_(`invalid reference "${input}": tag "${tag}" must be 1-128 characters of letters, digits, _ . - and not start with . or -`);
+    }
+    return tag;
+}
+function parseRegistryReference(value, input) {
+    const { rest, digest } = splitDigest(value, input);
+    const slash = rest.indexOf("/");
+    const first = slash < 0 ? "" : rest.slice(0, slash);
+    const hasDomain = slash >= 0 && (first.includes(".") || first.includes(":") || first === "localhost" || /^\[/.test(first));
+    let registry = hasDomain ? first : DOCKER_HUB;
+    let remainder = hasDomain ? rest.slice(slash + 1) : rest;
+    if (hasDomain && !DOMAIN.test(registry)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InvalidReferenceError */ .x_(`invalid reference "${input}": registry host "${registry}" is not a valid host[:port]`);
+    }
+    if (registry === "index.docker.io" || registry === DOCKER_HUB_ENDPOINT)
+        registry = DOCKER_HUB;
+    let tag;
+    const colon = remainder.lastIndexOf(":");
+    if (colon >= 0) {
+        tag = checkTag(remainder.slice(colon + 1), input);
+        remainder = remainder.slice(0, colon);
+    }
+    if (remainder === "")
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InvalidReferenceError */ .x_(`invalid reference "${input}": repository name is empty`);
+    for (const component of remainder.split("/")) {
+        if (!PATH_COMPONENT.test(component)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InvalidReferenceError */ .x_(`invalid reference "${input}": repository component "${component}" must be lowercase letters and digits separated by . _ __ or -`);
+        }
+    }
+    if (remainder.length > 255)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InvalidReferenceError */ .x_(`invalid reference "${input}": repository name is longer than 255 characters`);
+    const defaultNamespace = registry === DOCKER_HUB || registry === OLLAMA_REGISTRY;
+    const repository = defaultNamespace && !remainder.includes("/") ? `library/${remainder}` : remainder;
+    return withVersion({ kind: "registry", registry, repository }, tag, digest);
+}
+function parseOllamaReference(value) {
+    const name = value.slice("ollama://".length);
+    if (name.startsWith(`${OLLAMA_REGISTRY}/`))
+        return parseRegistryReference(name, value);
+    const parsed = parseRegistryReference(`${OLLAMA_REGISTRY}/${name}`, value);
+    return parsed;
+}
+function parseLayoutReference(value) {
+    const body = value.slice("oci:".length);
+    const { rest, digest } = splitDigest(body, value);
+    // A tag follows the last colon after the last path separator, so `oci:/a/b:v1` and `oci:C:\x` both work.
+    const lastSep = Math.max(rest.lastIndexOf("/"), rest.lastIndexOf("\\"));
+    const colon = rest.indexOf(":", lastSep + 1);
+    const dir = colon >= 0 ? rest.slice(0, colon) : rest;
+    const tag = colon >= 0 ? checkTag(rest.slice(colon + 1), value) : undefined;
+    if (dir === "")
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InvalidReferenceError */ .x_(`invalid reference "${value}": the layout directory is empty`);
+    return withVersion({ kind: "layout", path: node_path__WEBPACK_IMPORTED_MODULE_0___default().resolve(dir) }, tag, digest);
+}
+function withVersion(base, tag, digest) {
+    return {
+        ...base,
+        ...(tag !== undefined ? { tag } : {}),
+        ...(digest !== undefined ? { digest } : {}),
+    };
+}
+/** What to ask the target for: the digest when pinned, else the tag (default `latest`). */
+function referenceVersion(ref) {
+    return ref.digest ?? ref.tag ?? DEFAULT_TAG;
+}
+/** True when the reference names exactly one manifest, whatever any tag says. */
+function isPinned(ref) {
+    return ref.digest !== undefined;
+}
+/** Host to send registry API requests to (Docker Hub's API lives on another host than its name). */
+function registryEndpoint(registry) {
+    return registry === DOCKER_HUB ? DOCKER_HUB_ENDPOINT : registry;
+}
+/** Canonical spelling; parseReference(formatReference(r)) equals r. */
+function formatReference(ref) {
+    const version = `${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
+    if (ref.kind === "layout")
+        return `oci:${ref.path}${version}`;
+    return `${ref.registry}/${ref.repository}${version}`;
+}
+/** The same repository, pinned to a digest (the tag is kept only as a label). */
+function pinReference(ref, digest) {
+    return { ...ref, digest };
+}
+
+
+/***/ }),
+
+/***/ 9446:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28539,10 +28752,557 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: revertModelStep
 
-// EXTERNAL MODULE: ./src/digest.ts
-var src_digest = __nccwpck_require__(2187);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: ./src/core/digest.ts
+var core_digest = __nccwpck_require__(5543);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/media-types.ts
+var media_types = __nccwpck_require__(7407);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/store/files.ts
+
+
+
+
+
+/** A unique file name in `dir`, for content that becomes visible only by a rename. */
+function tempPath(dir, prefix) {
+    return external_node_path_default().join(dir, `${prefix}-${process.pid}-${(0,external_node_crypto_.randomBytes)(6).toString("hex")}`);
+}
+/**
+ * Removes the temp files that processes which no longer exist left in `dir` (a pull killed between writing
+ * a temp file and renaming it). Files of live processes are theirs to finish or remove.
+ */
+async function removeOrphanTemps(dir) {
+    const names = await fs.readdir(dir).catch(() => []);
+    await Promise.all(names.map(async (name) => {
+        const owner = /^[a-z]+-(\d+)-[0-9a-f]{12}$/.exec(name)?.[1];
+        if (owner !== undefined && !isAlive(Number(owner)))
+            await fs.rm(path.join(dir, name), { force: true });
+    }));
+}
+/** Writes a file so readers see the old content or the new, never a mix: a temp file in `tmpDir`, renamed. */
+async function writeFileAtomic(file, data, tmpDir) {
+    const tmp = tempPath(tmpDir, "write");
+    try {
+        await external_node_fs_.promises.writeFile(tmp, data);
+        await external_node_fs_.promises.rename(tmp, file);
+    }
+    catch (error) {
+        await external_node_fs_.promises.rm(tmp, { force: true });
+        throw error;
+    }
+}
+/** Size and digest check of complete content against its descriptor. */
+function checkContent(descriptor, size, digest, source) {
+    if (size !== descriptor.size) {
+        throw new errors/* DigestMismatchError */.h(`${descriptor.digest} from ${source}: got ${size} bytes, the descriptor says ${descriptor.size}`);
+    }
+    if (digest !== descriptor.digest) {
+        throw new errors/* DigestMismatchError */.h(`${descriptor.digest} from ${source}: content hashes to ${digest}`);
+    }
+}
+/**
+ * Streams content into `tmpDir`, hashing as it goes, and renames it to `file` only when size and sha256 match
+ * the descriptor; otherwise nothing is left behind. Content longer than promised is cut off early.
+ */
+async function writeVerified(file, descriptor, chunks, tmpDir, source) {
+    const tmp = tempPath(tmpDir, "blob");
+    const handle = await external_node_fs_.promises.open(tmp, "wx");
+    try {
+        const hash = (0,external_node_crypto_.createHash)("sha256");
+        let size = 0;
+        for await (const chunk of chunks) {
+            size += chunk.byteLength;
+            if (size > descriptor.size) {
+                throw new errors/* DigestMismatchError */.h(`${descriptor.digest} from ${source}: more than the ${descriptor.size} bytes the descriptor says`);
+            }
+            hash.update(chunk);
+            await handle.write(chunk);
+        }
+        await handle.close();
+        checkContent(descriptor, size, `sha256:${hash.digest("hex")}`, source);
+        await external_node_fs_.promises.rename(tmp, file);
+    }
+    catch (error) {
+        await handle.close().catch(() => { });
+        await external_node_fs_.promises.rm(tmp, { force: true });
+        throw error;
+    }
+}
+/** sha256 of a file, streamed. */
+async function hashFile(file) {
+    const hash = createHash("sha256");
+    let size = 0;
+    const handle = await fs.open(file, "r");
+    try {
+        for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20 })) {
+            hash.update(chunk);
+            size += chunk.byteLength;
+        }
+    }
+    finally {
+        await handle.close();
+    }
+    return { digest: `sha256:${hash.digest("hex")}`, size };
+}
+async function fileExists(file) {
+    try {
+        await fs.access(file);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __nccwpck_require__(8500);
+;// CONCATENATED MODULE: ./src/core/process-alive.ts
+/** True while a process with this id exists on this machine (signal 0 checks without sending anything). */
+function process_alive_isAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === "EPERM";
+    }
+}
+
+;// CONCATENATED MODULE: ./src/store/lock.ts
+
+
+
+
+
+
+/** A lock could not be taken in time: another process holds it and keeps it alive. */
+class LockTimeoutError extends errors/* CortexError */.G1 {
+}
+const DEFAULT_STALE_MS = 30_000;
+/**
+ * Runs `fn` while holding an exclusive lock file, across processes. The file is created with O_EXCL, so
+ * exactly one process holds it; its holder refreshes its mtime while `fn` runs. A holder that died is
+ * detected at once on the same host (its pid is gone, as after SIGKILL) and after `staleMs` elsewhere
+ * (a shared file system), so a killed pull never blocks the next one.
+ */
+async function withLock(file, fn, options = {}) {
+    const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
+    const owner = { pid: process.pid, host: external_node_os_default().hostname(), token: (0,external_node_crypto_.randomBytes)(8).toString("hex") };
+    const started = Date.now();
+    let delay = 10;
+    for (;;) {
+        options.signal?.throwIfAborted();
+        if (await tryCreate(file, owner))
+            break;
+        if (await removeIfStale(file, staleMs))
+            continue;
+        if (options.timeoutMs !== undefined && Date.now() - started > options.timeoutMs) {
+            throw new LockTimeoutError(`timed out after ${options.timeoutMs} ms waiting for lock ${file}`);
+        }
+        await (0,promises_.setTimeout)(delay + Math.random() * delay);
+        delay = Math.min(delay * 2, 500);
+    }
+    const heartbeat = setInterval(() => {
+        const now = new Date();
+        external_node_fs_.promises.utimes(file, now, now).catch(() => { });
+    }, Math.max(50, staleMs / 3));
+    heartbeat.unref();
+    try {
+        return await fn();
+    }
+    finally {
+        clearInterval(heartbeat);
+        await releaseIfOwned(file, owner);
+    }
+}
+async function tryCreate(file, owner) {
+    try {
+        await external_node_fs_.promises.writeFile(file, JSON.stringify(owner), { flag: "wx" });
+        return true;
+    }
+    catch (error) {
+        if (error.code === "EEXIST")
+            return false;
+        throw error;
+    }
+}
+async function readOwner(file) {
+    try {
+        return JSON.parse(await external_node_fs_.promises.readFile(file, "utf8"));
+    }
+    catch {
+        // Unreadable or half-written (its creator is between open and write): treat as held, judge by mtime.
+        return undefined;
+    }
+}
+/**
+ * Removes a stale lock. The file is first renamed to a unique name, which only one contender can do; if the
+ * renamed file turns out not to be the stale one we judged (someone replaced it meanwhile), it is linked back.
+ */
+async function removeIfStale(file, staleMs) {
+    let stat;
+    try {
+        stat = await external_node_fs_.promises.stat(file);
+    }
+    catch {
+        return true;
+    }
+    const owner = await readOwner(file);
+    const deadHere = owner !== undefined && owner.host === external_node_os_default().hostname() && !process_alive_isAlive(owner.pid);
+    const expired = Date.now() - stat.mtimeMs > staleMs;
+    if (!deadHere && !expired)
+        return false;
+    const aside = `${file}.stale-${(0,external_node_crypto_.randomBytes)(6).toString("hex")}`;
+    try {
+        await external_node_fs_.promises.rename(file, aside);
+    }
+    catch {
+        return true;
+    }
+    const moved = await readOwner(aside);
+    if (owner !== undefined && moved !== undefined && moved.token !== owner.token) {
+        await external_node_fs_.promises.link(aside, file).catch(() => { });
+    }
+    await external_node_fs_.promises.rm(aside, { force: true });
+    return true;
+}
+async function releaseIfOwned(file, owner) {
+    const current = await readOwner(file);
+    if (current?.token === owner.token)
+        await external_node_fs_.promises.rm(file, { force: true });
+}
+
+;// CONCATENATED MODULE: ./src/store/oci-layout.ts
+
+
+
+
+
+
+
+
+/** A directory that is not a usable OCI image layout. */
+class InvalidLayoutError extends errors/* CortexError */.G1 {
+}
+/** The registry's cap, applied to layouts too so a manifest read from disk cannot exhaust memory. */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+const LAYOUT_FILE = "oci-layout";
+const INDEX_FILE = "index.json";
+/** Temp files, resumable downloads and locks: inside the layout so a rename into blobs/ is atomic. */
+const INGEST_DIR = "ingest";
+/**
+ * An OCI image layout directory as a Target: `oci-layout`, `index.json`, `blobs/sha256/<hex>`. Tags are
+ * `org.opencontainers.image.ref.name` annotations in index.json. Blobs appear only after their size and digest
+ * are checked; index.json is replaced atomically under a lock file, so concurrent processes lose no update.
+ */
+class OciLayout {
+    root;
+    name;
+    constructor(root) {
+        this.root = root;
+        this.name = `oci:${root}`;
+    }
+    /** Opens a layout; with `create`, makes the directory a layout when it is not one yet. */
+    static async open(dir, options = {}) {
+        const root = external_node_path_default().resolve(dir);
+        const layout = new OciLayout(root);
+        let marker;
+        try {
+            marker = await external_node_fs_.promises.readFile(external_node_path_default().join(root, LAYOUT_FILE), "utf8");
+        }
+        catch (error) {
+            if (error.code !== "ENOENT")
+                throw error;
+            if (!options.create)
+                throw new errors/* NotFoundError */.m_(`${root} is not an OCI image layout: it has no ${LAYOUT_FILE} file`);
+        }
+        if (marker !== undefined) {
+            let version;
+            try {
+                version = JSON.parse(marker).imageLayoutVersion;
+            }
+            catch (error) {
+                throw new InvalidLayoutError(`${external_node_path_default().join(root, LAYOUT_FILE)} is not valid JSON`, { cause: error });
+            }
+            if (version !== "1.0.0") {
+                throw new InvalidLayoutError(`${root}: unsupported imageLayoutVersion ${JSON.stringify(version)} (expected "1.0.0")`);
+            }
+        }
+        await external_node_fs_.promises.mkdir(external_node_path_default().join(root, "blobs", "sha256"), { recursive: true });
+        await external_node_fs_.promises.mkdir(external_node_path_default().join(root, INGEST_DIR), { recursive: true });
+        if (marker === undefined) {
+            await createIfMissing(external_node_path_default().join(root, INDEX_FILE), `${JSON.stringify(emptyIndex())}\n`);
+            await createIfMissing(external_node_path_default().join(root, LAYOUT_FILE), `${JSON.stringify({ imageLayoutVersion: "1.0.0" })}\n`);
+        }
+        return layout;
+    }
+    get ingestDir() {
+        return external_node_path_default().join(this.root, INGEST_DIR);
+    }
+    /** Where a blob lives; the digest is validated, so no name can point outside blobs/. */
+    blobPath(digest) {
+        return external_node_path_default().join(this.root, "blobs", "sha256", (0,core_digest/* digestHex */.sU)((0,core_digest/* parseDigest */.m)(digest)));
+    }
+    async resolve(reference) {
+        const entries = await this.entries();
+        if ((0,core_digest/* isDigest */.Bc)(reference)) {
+            const listed = entries.find((d) => d.digest === reference);
+            if (listed)
+                return plainDescriptor(listed);
+            const bytes = await this.readBlob(reference);
+            return { mediaType: manifestMediaType(bytes), digest: reference, size: bytes.byteLength };
+        }
+        const tagged = entries.filter((d) => d.annotations?.[media_types/* Annotation */.YH.refName] === reference);
+        const found = tagged[tagged.length - 1];
+        if (!found)
+            throw new errors/* NotFoundError */.m_(`tag "${reference}" not found in ${this.name}`);
+        return plainDescriptor(found);
+    }
+    async fetchManifest(reference) {
+        const descriptor = typeof reference === "string" ? await this.resolve(reference) : reference;
+        if (descriptor.size > MAX_MANIFEST_BYTES) {
+            throw new InvalidLayoutError(`manifest ${descriptor.digest} in ${this.name} is ${descriptor.size} bytes, over the ${MAX_MANIFEST_BYTES} byte limit`);
+        }
+        const bytes = await this.readBlob(descriptor.digest);
+        checkContent(descriptor, bytes.byteLength, (0,core_digest/* sha256Digest */.sI)(bytes), this.name);
+        return { descriptor: plainDescriptor(descriptor), bytes };
+    }
+    async fetchBlob(descriptor, options = {}) {
+        const file = this.blobPath(descriptor.digest);
+        // A plain descriptor, not a FileHandle: the stream owns it and closes it when done or destroyed.
+        const fd = await new Promise((resolve, reject) => (0,external_node_fs_.open)(file, "r", (error, opened) => {
+            if (error?.code === "ENOENT")
+                reject(new errors/* NotFoundError */.m_(`blob ${descriptor.digest} not found in ${this.name}`));
+            else if (error)
+                reject(error);
+            else
+                resolve(opened);
+        }));
+        const range = options.range;
+        const start = range?.offset ?? 0;
+        if (range?.length === 0) {
+            (0,external_node_fs_.close)(fd);
+            return external_node_stream_.Readable.from([]);
+        }
+        const end = range?.length === undefined ? undefined : start + range.length - 1;
+        return (0,external_node_fs_.createReadStream)(file, { fd, start, ...(end === undefined ? {} : { end }), highWaterMark: 1 << 20 });
+    }
+    async pumpBlob(descriptor, sink, options = {}) {
+        const handle = await external_node_fs_.promises.open(this.blobPath(descriptor.digest), "r").catch((error) => {
+            if (error.code === "ENOENT")
+                throw new errors/* NotFoundError */.m_(`blob ${descriptor.digest} not found in ${this.name}`);
+            throw error;
+        });
+        try {
+            const start = options.range?.offset ?? 0;
+            const end = options.range?.length === undefined ? Number.POSITIVE_INFINITY : start + options.range.length;
+            const buffer = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, end - start)));
+            for (let position = start; position < end;) {
+                options.signal?.throwIfAborted();
+                const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - position), position);
+                if (bytesRead === 0)
+                    break;
+                position += bytesRead;
+                await sink(buffer.subarray(0, bytesRead));
+            }
+        }
+        finally {
+            await handle.close();
+        }
+    }
+    async exists(descriptor) {
+        try {
+            const stat = await external_node_fs_.promises.stat(this.blobPath(descriptor.digest));
+            return stat.isFile() && stat.size === descriptor.size;
+        }
+        catch {
+            return false;
+        }
+    }
+    async tags() {
+        const names = (await this.entries()).map((d) => d.annotations?.[media_types/* Annotation */.YH.refName]);
+        return [...new Set(names.filter((n) => n !== undefined))];
+    }
+    /** Layouts have no referrers API: every manifest listed in index.json is read and its `subject` compared. */
+    async referrers(subject, options = {}) {
+        const seen = new Set();
+        const found = [];
+        for (const entry of await this.entries()) {
+            if (seen.has(entry.digest) || entry.digest === subject.digest)
+                continue;
+            seen.add(entry.digest);
+            let manifest;
+            try {
+                manifest = JSON.parse(Buffer.from(await this.readBlob(entry.digest)).toString("utf8"));
+            }
+            catch {
+                continue;
+            }
+            if (manifest.subject?.digest !== subject.digest)
+                continue;
+            const artifactType = manifest.artifactType ?? ("config" in manifest ? manifest.config.mediaType : undefined);
+            if (options.artifactType !== undefined && artifactType !== options.artifactType)
+                continue;
+            found.push({
+                mediaType: entry.mediaType,
+                digest: entry.digest,
+                size: entry.size,
+                ...(artifactType ? { artifactType } : {}),
+                ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
+            });
+        }
+        return found;
+    }
+    async pushBlob(descriptor, content) {
+        if (await this.exists(descriptor))
+            return;
+        const chunks = content instanceof Uint8Array ? [content] : content();
+        await writeVerified(this.blobPath(descriptor.digest), descriptor, chunks, this.ingestDir, "pushed content");
+    }
+    /** Stores manifest bytes and lists the manifest in index.json (so referrers and `verify` find it). */
+    async pushManifest(descriptor, bytes, options = {}) {
+        await this.pushBlob(descriptor, bytes);
+        await this.addEntry(descriptor, options.tag === undefined ? {} : { [media_types/* Annotation */.YH.refName]: options.tag });
+    }
+    async tag(descriptor, tag) {
+        await this.nameManifest(descriptor, { [media_types/* Annotation */.YH.refName]: tag });
+    }
+    /**
+     * Points index.json entry names at a manifest already present. The ref.name annotation is the key: an
+     * entry with the same name is replaced, other annotations are stored with it.
+     */
+    async nameManifest(descriptor, annotations) {
+        if (!(await this.exists(descriptor))) {
+            throw new errors/* NotFoundError */.m_(`manifest ${descriptor.digest} not found in ${this.name}`);
+        }
+        await this.addEntry(descriptor, annotations);
+    }
+    /** The manifests listed in index.json, as stored. */
+    async entries() {
+        return (await this.readIndex()).manifests;
+    }
+    /** Applies `change` to index.json's manifest list, atomically and under a lock shared by all processes. */
+    async updateEntries(change) {
+        await withLock(external_node_path_default().join(this.ingestDir, "index.lock"), async () => {
+            const index = await this.readIndex();
+            index.manifests = change(index.manifests);
+            await writeFileAtomic(external_node_path_default().join(this.root, INDEX_FILE), `${JSON.stringify(index, null, 2)}\n`, this.ingestDir);
+        });
+    }
+    async addEntry(descriptor, annotations) {
+        const name = annotations[media_types/* Annotation */.YH.refName];
+        const entry = {
+            ...plainDescriptor(descriptor),
+            ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+        };
+        await this.updateEntries((entries) => {
+            if (name === undefined) {
+                return entries.some((d) => d.digest === descriptor.digest) ? entries : [...entries, entry];
+            }
+            // A named entry replaces the same name and any unnamed entry of the same manifest.
+            const kept = entries.filter((d) => d.annotations?.[media_types/* Annotation */.YH.refName] !== name &&
+                !(d.digest === descriptor.digest && d.annotations?.[media_types/* Annotation */.YH.refName] === undefined));
+            return [...kept, entry];
+        });
+    }
+    async readIndex() {
+        const file = external_node_path_default().join(this.root, INDEX_FILE);
+        let text;
+        try {
+            text = await external_node_fs_.promises.readFile(file, "utf8");
+        }
+        catch (error) {
+            if (error.code === "ENOENT")
+                return emptyIndex();
+            throw error;
+        }
+        let index;
+        try {
+            index = JSON.parse(text);
+        }
+        catch (error) {
+            throw new InvalidLayoutError(`${file} is not valid JSON`, { cause: error });
+        }
+        if (!Array.isArray(index.manifests))
+            throw new InvalidLayoutError(`${file} has no "manifests" list`);
+        return index;
+    }
+    async readBlob(digest) {
+        try {
+            return await external_node_fs_.promises.readFile(this.blobPath(digest));
+        }
+        catch (error) {
+            if (error.code === "ENOENT") {
+                throw new errors/* NotFoundError */.m_(`${digest} not found in ${this.name}`);
+            }
+            throw error;
+        }
+    }
+}
+function emptyIndex() {
+    return { schemaVersion: 2, mediaType: media_types/* MediaType */.zu.ociIndex, manifests: [] };
+}
+async function createIfMissing(file, content) {
+    try {
+        await external_node_fs_.promises.writeFile(file, content, { flag: "wx" });
+    }
+    catch (error) {
+        if (error.code !== "EEXIST")
+            throw error;
+    }
+}
+function plainDescriptor(d) {
+    return {
+        mediaType: d.mediaType,
+        digest: d.digest,
+        size: d.size,
+        ...(d.artifactType ? { artifactType: d.artifactType } : {}),
+    };
+}
+/** The media type a manifest declares, or the one its shape implies (Docker and Ollama omit nothing; OCI may). */
+function manifestMediaType(bytes) {
+    let parsed;
+    try {
+        parsed = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    }
+    catch (error) {
+        throw new InvalidLayoutError("manifest is not valid JSON", { cause: error });
+    }
+    if (typeof parsed.mediaType === "string")
+        return parsed.mediaType;
+    return Array.isArray(parsed.manifests) ? media_types/* MediaType */.zu.ociIndex : media_types/* MediaType */.zu.ociManifest;
+}
+
+;// CONCATENATED MODULE: ./src/copy/targets.ts
+
+/**
+ * The Target a reference names: an OCI layout directory or a registry repository. Opening a repository sends
+ * nothing; the first request goes out with the first operation.
+ */
+async function openTarget(ref, options = {}) {
+    if (ref.kind === "layout")
+        return OciLayout.open(ref.path, options.create ? { create: true } : {});
+    const { create: _create, ...registryOptions } = options;
+    // Loaded on demand: the HTTP stack costs a third of a second of start-up that offline work never needs.
+    const { openRepository } = await __nccwpck_require__.e(/* import() */ 589).then(__nccwpck_require__.bind(__nccwpck_require__, 6589));
+    return openRepository(ref, registryOptions);
+}
+
+// EXTERNAL MODULE: ./src/core/ref.ts
+var core_ref = __nccwpck_require__(4950);
 ;// CONCATENATED MODULE: ./src/promote/errors.ts
 
 /** A promotion that was refused before anything changed: the message says why and what would allow it. */
@@ -28571,23 +29331,38 @@ class errors_TagMoveError extends errors/* CortexError */.G1 {
     }
 }
 
-;// CONCATENATED MODULE: ./src/limit.ts
-/** Maps over items with at most `limit` calls in flight; results keep the items' order. */
-async function limit_mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i]);
+;// CONCATENATED MODULE: ./src/core/limit.ts
+/** Caps how many tasks run at once; one limiter shared by several callers interleaves their tasks. */
+class Limiter {
+    limit;
+    running = 0;
+    waiting = [];
+    constructor(limit) {
+        this.limit = limit;
+    }
+    async run(task) {
+        if (this.running >= this.limit)
+            await new Promise((resolve) => this.waiting.push(resolve));
+        else
+            this.running += 1;
+        try {
+            return await task();
         }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    return results;
+        finally {
+            const next = this.waiting.shift();
+            if (next)
+                next();
+            else
+                this.running -= 1;
+        }
+    }
+}
+/** Maps over items with at most `limit` calls in flight; results keep the items' order. */
+function limit_mapLimit(items, limit, fn) {
+    const limiter = new Limiter(Math.max(1, limit));
+    return Promise.all(items.map((item) => limiter.run(() => fn(item))));
 }
 
-// EXTERNAL MODULE: ./src/media-types.ts
-var media_types = __nccwpck_require__(9243);
 ;// CONCATENATED MODULE: ./src/promote/history-entry.ts
 
 
@@ -28659,12 +29434,12 @@ function encodeHistoryRecord(record) {
         annotations,
     };
     const bytes = new TextEncoder().encode(JSON.stringify(index));
-    return { descriptor: { mediaType: media_types/* MediaType */.zu.ociIndex, digest: (0,src_digest/* sha256Digest */.sI)(bytes), size: bytes.length }, bytes };
+    return { descriptor: { mediaType: media_types/* MediaType */.zu.ociIndex, digest: (0,core_digest/* sha256Digest */.sI)(bytes), size: bytes.length }, bytes };
 }
 function optionalDigest(value, id, what) {
     if (value === undefined)
         return undefined;
-    if (!(0,src_digest/* isDigest */.Bc)(value))
+    if (!(0,core_digest/* isDigest */.Bc)(value))
         throw new HistoryEntryError(`history entry ${id}: ${what} "${value}" is not a sha256 digest`);
     return value;
 }
@@ -28720,8 +29495,6 @@ function decodeHistoryRecord(id, bytes) {
     };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/promote/history-tag.ts
 
 
@@ -28746,7 +29519,7 @@ const NAME = new RegExp(`^${HISTORY_TAG_PREFIX}-(.+)-(\\d{8}T\\d{9}Z)-([0-9a-f]{
 function historyKey(tag) {
     if (tag.length <= MAX_KEY_LENGTH)
         return tag;
-    const hash = (0,src_digest/* digestHex */.sU)((0,src_digest/* sha256Digest */.sI)(tag)).slice(0, HASH_LENGTH);
+    const hash = (0,core_digest/* digestHex */.sU)((0,core_digest/* sha256Digest */.sI)(tag)).slice(0, HASH_LENGTH);
     return `${tag.slice(0, MAX_KEY_LENGTH - HASH_LENGTH - 1)}_${hash}`;
 }
 /** `2026-11-28T02:35:37.123Z` -> `20261128T023537123Z`. */
@@ -28901,11 +29674,9 @@ async function move_tag_recordAndMoveTag(target, manifest, record, signal) {
     }
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 // EXTERNAL MODULE: ./src/registry/remote-repository.ts + 1 modules
 var remote_repository = __nccwpck_require__(3302);
-;// CONCATENATED MODULE: ./src/copy.ts
+;// CONCATENATED MODULE: ./src/copy/copy.ts
 
 
 
@@ -29015,8 +29786,6 @@ async function copy_results_copyResults(source, destination, subject, options = 
     return { copied: missing.length, present: attached.length - missing.length };
 }
 
-// EXTERNAL MODULE: ./src/ref.ts
-var src_ref = __nccwpck_require__(1666);
 ;// CONCATENATED MODULE: ./src/promote/plan.ts
 
 
@@ -29435,545 +30204,6 @@ async function revert(options) {
 function recordedVersion(entries, digest) {
     const version = entries.find((e) => e.digest === digest && e.version)?.version;
     return version ? { version } : {};
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./src/store/files.ts
-
-
-
-
-
-/** A unique file name in `dir`, for content that becomes visible only by a rename. */
-function tempPath(dir, prefix) {
-    return external_node_path_default().join(dir, `${prefix}-${process.pid}-${(0,external_node_crypto_.randomBytes)(6).toString("hex")}`);
-}
-/**
- * Removes the temp files that processes which no longer exist left in `dir` (a pull killed between writing
- * a temp file and renaming it). Files of live processes are theirs to finish or remove.
- */
-async function removeOrphanTemps(dir) {
-    const names = await fs.readdir(dir).catch(() => []);
-    await Promise.all(names.map(async (name) => {
-        const owner = /^[a-z]+-(\d+)-[0-9a-f]{12}$/.exec(name)?.[1];
-        if (owner !== undefined && !isAlive(Number(owner)))
-            await fs.rm(path.join(dir, name), { force: true });
-    }));
-}
-/** Writes a file so readers see the old content or the new, never a mix: a temp file in `tmpDir`, renamed. */
-async function writeFileAtomic(file, data, tmpDir) {
-    const tmp = tempPath(tmpDir, "write");
-    try {
-        await external_node_fs_.promises.writeFile(tmp, data);
-        await external_node_fs_.promises.rename(tmp, file);
-    }
-    catch (error) {
-        await external_node_fs_.promises.rm(tmp, { force: true });
-        throw error;
-    }
-}
-/** Size and digest check of complete content against its descriptor. */
-function checkContent(descriptor, size, digest, source) {
-    if (size !== descriptor.size) {
-        throw new errors/* DigestMismatchError */.h(`${descriptor.digest} from ${source}: got ${size} bytes, the descriptor says ${descriptor.size}`);
-    }
-    if (digest !== descriptor.digest) {
-        throw new errors/* DigestMismatchError */.h(`${descriptor.digest} from ${source}: content hashes to ${digest}`);
-    }
-}
-/**
- * Streams content into `tmpDir`, hashing as it goes, and renames it to `file` only when size and sha256 match
- * the descriptor; otherwise nothing is left behind. Content longer than promised is cut off early.
- */
-async function writeVerified(file, descriptor, chunks, tmpDir, source) {
-    const tmp = tempPath(tmpDir, "blob");
-    const handle = await external_node_fs_.promises.open(tmp, "wx");
-    try {
-        const hash = (0,external_node_crypto_.createHash)("sha256");
-        let size = 0;
-        for await (const chunk of chunks) {
-            size += chunk.byteLength;
-            if (size > descriptor.size) {
-                throw new errors/* DigestMismatchError */.h(`${descriptor.digest} from ${source}: more than the ${descriptor.size} bytes the descriptor says`);
-            }
-            hash.update(chunk);
-            await handle.write(chunk);
-        }
-        await handle.close();
-        checkContent(descriptor, size, `sha256:${hash.digest("hex")}`, source);
-        await external_node_fs_.promises.rename(tmp, file);
-    }
-    catch (error) {
-        await handle.close().catch(() => { });
-        await external_node_fs_.promises.rm(tmp, { force: true });
-        throw error;
-    }
-}
-/** sha256 of a file, streamed. */
-async function hashFile(file) {
-    const hash = createHash("sha256");
-    let size = 0;
-    const handle = await fs.open(file, "r");
-    try {
-        for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20 })) {
-            hash.update(chunk);
-            size += chunk.byteLength;
-        }
-    }
-    finally {
-        await handle.close();
-    }
-    return { digest: `sha256:${hash.digest("hex")}`, size };
-}
-async function fileExists(file) {
-    try {
-        await fs.access(file);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
-// EXTERNAL MODULE: external "node:timers/promises"
-var promises_ = __nccwpck_require__(8500);
-;// CONCATENATED MODULE: ./src/process-alive.ts
-/** True while a process with this id exists on this machine (signal 0 checks without sending anything). */
-function process_alive_isAlive(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (error) {
-        return error.code === "EPERM";
-    }
-}
-
-;// CONCATENATED MODULE: ./src/store/lock.ts
-
-
-
-
-
-
-/** A lock could not be taken in time: another process holds it and keeps it alive. */
-class LockTimeoutError extends errors/* CortexError */.G1 {
-}
-const DEFAULT_STALE_MS = 30_000;
-/**
- * Runs `fn` while holding an exclusive lock file, across processes. The file is created with O_EXCL, so
- * exactly one process holds it; its holder refreshes its mtime while `fn` runs. A holder that died is
- * detected at once on the same host (its pid is gone, as after SIGKILL) and after `staleMs` elsewhere
- * (a shared file system), so a killed pull never blocks the next one.
- */
-async function withLock(file, fn, options = {}) {
-    const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
-    const owner = { pid: process.pid, host: external_node_os_default().hostname(), token: (0,external_node_crypto_.randomBytes)(8).toString("hex") };
-    const started = Date.now();
-    let delay = 10;
-    for (;;) {
-        options.signal?.throwIfAborted();
-        if (await tryCreate(file, owner))
-            break;
-        if (await removeIfStale(file, staleMs))
-            continue;
-        if (options.timeoutMs !== undefined && Date.now() - started > options.timeoutMs) {
-            throw new LockTimeoutError(`timed out after ${options.timeoutMs} ms waiting for lock ${file}`);
-        }
-        await (0,promises_.setTimeout)(delay + Math.random() * delay);
-        delay = Math.min(delay * 2, 500);
-    }
-    const heartbeat = setInterval(() => {
-        const now = new Date();
-        external_node_fs_.promises.utimes(file, now, now).catch(() => { });
-    }, Math.max(50, staleMs / 3));
-    heartbeat.unref();
-    try {
-        return await fn();
-    }
-    finally {
-        clearInterval(heartbeat);
-        await releaseIfOwned(file, owner);
-    }
-}
-async function tryCreate(file, owner) {
-    try {
-        await external_node_fs_.promises.writeFile(file, JSON.stringify(owner), { flag: "wx" });
-        return true;
-    }
-    catch (error) {
-        if (error.code === "EEXIST")
-            return false;
-        throw error;
-    }
-}
-async function readOwner(file) {
-    try {
-        return JSON.parse(await external_node_fs_.promises.readFile(file, "utf8"));
-    }
-    catch {
-        // Unreadable or half-written (its creator is between open and write): treat as held, judge by mtime.
-        return undefined;
-    }
-}
-/**
- * Removes a stale lock. The file is first renamed to a unique name, which only one contender can do; if the
- * renamed file turns out not to be the stale one we judged (someone replaced it meanwhile), it is linked back.
- */
-async function removeIfStale(file, staleMs) {
-    let stat;
-    try {
-        stat = await external_node_fs_.promises.stat(file);
-    }
-    catch {
-        return true;
-    }
-    const owner = await readOwner(file);
-    const deadHere = owner !== undefined && owner.host === external_node_os_default().hostname() && !process_alive_isAlive(owner.pid);
-    const expired = Date.now() - stat.mtimeMs > staleMs;
-    if (!deadHere && !expired)
-        return false;
-    const aside = `${file}.stale-${(0,external_node_crypto_.randomBytes)(6).toString("hex")}`;
-    try {
-        await external_node_fs_.promises.rename(file, aside);
-    }
-    catch {
-        return true;
-    }
-    const moved = await readOwner(aside);
-    if (owner !== undefined && moved !== undefined && moved.token !== owner.token) {
-        await external_node_fs_.promises.link(aside, file).catch(() => { });
-    }
-    await external_node_fs_.promises.rm(aside, { force: true });
-    return true;
-}
-async function releaseIfOwned(file, owner) {
-    const current = await readOwner(file);
-    if (current?.token === owner.token)
-        await external_node_fs_.promises.rm(file, { force: true });
-}
-
-;// CONCATENATED MODULE: ./src/store/oci-layout.ts
-
-
-
-
-
-
-
-
-/** A directory that is not a usable OCI image layout. */
-class InvalidLayoutError extends errors/* CortexError */.G1 {
-}
-/** The registry's cap, applied to layouts too so a manifest read from disk cannot exhaust memory. */
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-const LAYOUT_FILE = "oci-layout";
-const INDEX_FILE = "index.json";
-/** Temp files, resumable downloads and locks: inside the layout so a rename into blobs/ is atomic. */
-const INGEST_DIR = "ingest";
-/**
- * An OCI image layout directory as a Target: `oci-layout`, `index.json`, `blobs/sha256/<hex>`. Tags are
- * `org.opencontainers.image.ref.name` annotations in index.json. Blobs appear only after their size and digest
- * are checked; index.json is replaced atomically under a lock file, so concurrent processes lose no update.
- */
-class OciLayout {
-    root;
-    name;
-    constructor(root) {
-        this.root = root;
-        this.name = `oci:${root}`;
-    }
-    /** Opens a layout; with `create`, makes the directory a layout when it is not one yet. */
-    static async open(dir, options = {}) {
-        const root = external_node_path_default().resolve(dir);
-        const layout = new OciLayout(root);
-        let marker;
-        try {
-            marker = await external_node_fs_.promises.readFile(external_node_path_default().join(root, LAYOUT_FILE), "utf8");
-        }
-        catch (error) {
-            if (error.code !== "ENOENT")
-                throw error;
-            if (!options.create)
-                throw new errors/* NotFoundError */.m_(`${root} is not an OCI image layout: it has no ${LAYOUT_FILE} file`);
-        }
-        if (marker !== undefined) {
-            let version;
-            try {
-                version = JSON.parse(marker).imageLayoutVersion;
-            }
-            catch (error) {
-                throw new InvalidLayoutError(`${external_node_path_default().join(root, LAYOUT_FILE)} is not valid JSON`, { cause: error });
-            }
-            if (version !== "1.0.0") {
-                throw new InvalidLayoutError(`${root}: unsupported imageLayoutVersion ${JSON.stringify(version)} (expected "1.0.0")`);
-            }
-        }
-        await external_node_fs_.promises.mkdir(external_node_path_default().join(root, "blobs", "sha256"), { recursive: true });
-        await external_node_fs_.promises.mkdir(external_node_path_default().join(root, INGEST_DIR), { recursive: true });
-        if (marker === undefined) {
-            await createIfMissing(external_node_path_default().join(root, INDEX_FILE), `${JSON.stringify(emptyIndex())}\n`);
-            await createIfMissing(external_node_path_default().join(root, LAYOUT_FILE), `${JSON.stringify({ imageLayoutVersion: "1.0.0" })}\n`);
-        }
-        return layout;
-    }
-    get ingestDir() {
-        return external_node_path_default().join(this.root, INGEST_DIR);
-    }
-    /** Where a blob lives; the digest is validated, so no name can point outside blobs/. */
-    blobPath(digest) {
-        return external_node_path_default().join(this.root, "blobs", "sha256", (0,src_digest/* digestHex */.sU)((0,src_digest/* parseDigest */.m)(digest)));
-    }
-    async resolve(reference) {
-        const entries = await this.entries();
-        if ((0,src_digest/* isDigest */.Bc)(reference)) {
-            const listed = entries.find((d) => d.digest === reference);
-            if (listed)
-                return plainDescriptor(listed);
-            const bytes = await this.readBlob(reference);
-            return { mediaType: manifestMediaType(bytes), digest: reference, size: bytes.byteLength };
-        }
-        const tagged = entries.filter((d) => d.annotations?.[media_types/* Annotation */.YH.refName] === reference);
-        const found = tagged[tagged.length - 1];
-        if (!found)
-            throw new errors/* NotFoundError */.m_(`tag "${reference}" not found in ${this.name}`);
-        return plainDescriptor(found);
-    }
-    async fetchManifest(reference) {
-        const descriptor = typeof reference === "string" ? await this.resolve(reference) : reference;
-        if (descriptor.size > MAX_MANIFEST_BYTES) {
-            throw new InvalidLayoutError(`manifest ${descriptor.digest} in ${this.name} is ${descriptor.size} bytes, over the ${MAX_MANIFEST_BYTES} byte limit`);
-        }
-        const bytes = await this.readBlob(descriptor.digest);
-        checkContent(descriptor, bytes.byteLength, (0,src_digest/* sha256Digest */.sI)(bytes), this.name);
-        return { descriptor: plainDescriptor(descriptor), bytes };
-    }
-    async fetchBlob(descriptor, options = {}) {
-        const file = this.blobPath(descriptor.digest);
-        // A plain descriptor, not a FileHandle: the stream owns it and closes it when done or destroyed.
-        const fd = await new Promise((resolve, reject) => (0,external_node_fs_.open)(file, "r", (error, opened) => {
-            if (error?.code === "ENOENT")
-                reject(new errors/* NotFoundError */.m_(`blob ${descriptor.digest} not found in ${this.name}`));
-            else if (error)
-                reject(error);
-            else
-                resolve(opened);
-        }));
-        const range = options.range;
-        const start = range?.offset ?? 0;
-        if (range?.length === 0) {
-            (0,external_node_fs_.close)(fd);
-            return external_node_stream_.Readable.from([]);
-        }
-        const end = range?.length === undefined ? undefined : start + range.length - 1;
-        return (0,external_node_fs_.createReadStream)(file, { fd, start, ...(end === undefined ? {} : { end }), highWaterMark: 1 << 20 });
-    }
-    async pumpBlob(descriptor, sink, options = {}) {
-        const handle = await external_node_fs_.promises.open(this.blobPath(descriptor.digest), "r").catch((error) => {
-            if (error.code === "ENOENT")
-                throw new errors/* NotFoundError */.m_(`blob ${descriptor.digest} not found in ${this.name}`);
-            throw error;
-        });
-        try {
-            const start = options.range?.offset ?? 0;
-            const end = options.range?.length === undefined ? Number.POSITIVE_INFINITY : start + options.range.length;
-            const buffer = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, end - start)));
-            for (let position = start; position < end;) {
-                options.signal?.throwIfAborted();
-                const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - position), position);
-                if (bytesRead === 0)
-                    break;
-                position += bytesRead;
-                await sink(buffer.subarray(0, bytesRead));
-            }
-        }
-        finally {
-            await handle.close();
-        }
-    }
-    async exists(descriptor) {
-        try {
-            const stat = await external_node_fs_.promises.stat(this.blobPath(descriptor.digest));
-            return stat.isFile() && stat.size === descriptor.size;
-        }
-        catch {
-            return false;
-        }
-    }
-    async tags() {
-        const names = (await this.entries()).map((d) => d.annotations?.[media_types/* Annotation */.YH.refName]);
-        return [...new Set(names.filter((n) => n !== undefined))];
-    }
-    /** Layouts have no referrers API: every manifest listed in index.json is read and its `subject` compared. */
-    async referrers(subject, options = {}) {
-        const seen = new Set();
-        const found = [];
-        for (const entry of await this.entries()) {
-            if (seen.has(entry.digest) || entry.digest === subject.digest)
-                continue;
-            seen.add(entry.digest);
-            let manifest;
-            try {
-                manifest = JSON.parse(Buffer.from(await this.readBlob(entry.digest)).toString("utf8"));
-            }
-            catch {
-                continue;
-            }
-            if (manifest.subject?.digest !== subject.digest)
-                continue;
-            const artifactType = manifest.artifactType ?? ("config" in manifest ? manifest.config.mediaType : undefined);
-            if (options.artifactType !== undefined && artifactType !== options.artifactType)
-                continue;
-            found.push({
-                mediaType: entry.mediaType,
-                digest: entry.digest,
-                size: entry.size,
-                ...(artifactType ? { artifactType } : {}),
-                ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
-            });
-        }
-        return found;
-    }
-    async pushBlob(descriptor, content) {
-        if (await this.exists(descriptor))
-            return;
-        const chunks = content instanceof Uint8Array ? [content] : content();
-        await writeVerified(this.blobPath(descriptor.digest), descriptor, chunks, this.ingestDir, "pushed content");
-    }
-    /** Stores manifest bytes and lists the manifest in index.json (so referrers and `verify` find it). */
-    async pushManifest(descriptor, bytes, options = {}) {
-        await this.pushBlob(descriptor, bytes);
-        await this.addEntry(descriptor, options.tag === undefined ? {} : { [media_types/* Annotation */.YH.refName]: options.tag });
-    }
-    async tag(descriptor, tag) {
-        await this.nameManifest(descriptor, { [media_types/* Annotation */.YH.refName]: tag });
-    }
-    /**
-     * Points index.json entry names at a manifest already present. The ref.name annotation is the key: an
-     * entry with the same name is replaced, other annotations are stored with it.
-     */
-    async nameManifest(descriptor, annotations) {
-        if (!(await this.exists(descriptor))) {
-            throw new errors/* NotFoundError */.m_(`manifest ${descriptor.digest} not found in ${this.name}`);
-        }
-        await this.addEntry(descriptor, annotations);
-    }
-    /** The manifests listed in index.json, as stored. */
-    async entries() {
-        return (await this.readIndex()).manifests;
-    }
-    /** Applies `change` to index.json's manifest list, atomically and under a lock shared by all processes. */
-    async updateEntries(change) {
-        await withLock(external_node_path_default().join(this.ingestDir, "index.lock"), async () => {
-            const index = await this.readIndex();
-            index.manifests = change(index.manifests);
-            await writeFileAtomic(external_node_path_default().join(this.root, INDEX_FILE), `${JSON.stringify(index, null, 2)}\n`, this.ingestDir);
-        });
-    }
-    async addEntry(descriptor, annotations) {
-        const name = annotations[media_types/* Annotation */.YH.refName];
-        const entry = {
-            ...plainDescriptor(descriptor),
-            ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-        };
-        await this.updateEntries((entries) => {
-            if (name === undefined) {
-                return entries.some((d) => d.digest === descriptor.digest) ? entries : [...entries, entry];
-            }
-            // A named entry replaces the same name and any unnamed entry of the same manifest.
-            const kept = entries.filter((d) => d.annotations?.[media_types/* Annotation */.YH.refName] !== name &&
-                !(d.digest === descriptor.digest && d.annotations?.[media_types/* Annotation */.YH.refName] === undefined));
-            return [...kept, entry];
-        });
-    }
-    async readIndex() {
-        const file = external_node_path_default().join(this.root, INDEX_FILE);
-        let text;
-        try {
-            text = await external_node_fs_.promises.readFile(file, "utf8");
-        }
-        catch (error) {
-            if (error.code === "ENOENT")
-                return emptyIndex();
-            throw error;
-        }
-        let index;
-        try {
-            index = JSON.parse(text);
-        }
-        catch (error) {
-            throw new InvalidLayoutError(`${file} is not valid JSON`, { cause: error });
-        }
-        if (!Array.isArray(index.manifests))
-            throw new InvalidLayoutError(`${file} has no "manifests" list`);
-        return index;
-    }
-    async readBlob(digest) {
-        try {
-            return await external_node_fs_.promises.readFile(this.blobPath(digest));
-        }
-        catch (error) {
-            if (error.code === "ENOENT") {
-                throw new errors/* NotFoundError */.m_(`${digest} not found in ${this.name}`);
-            }
-            throw error;
-        }
-    }
-}
-function emptyIndex() {
-    return { schemaVersion: 2, mediaType: media_types/* MediaType */.zu.ociIndex, manifests: [] };
-}
-async function createIfMissing(file, content) {
-    try {
-        await external_node_fs_.promises.writeFile(file, content, { flag: "wx" });
-    }
-    catch (error) {
-        if (error.code !== "EEXIST")
-            throw error;
-    }
-}
-function plainDescriptor(d) {
-    return {
-        mediaType: d.mediaType,
-        digest: d.digest,
-        size: d.size,
-        ...(d.artifactType ? { artifactType: d.artifactType } : {}),
-    };
-}
-/** The media type a manifest declares, or the one its shape implies (Docker and Ollama omit nothing; OCI may). */
-function manifestMediaType(bytes) {
-    let parsed;
-    try {
-        parsed = JSON.parse(Buffer.from(bytes).toString("utf8"));
-    }
-    catch (error) {
-        throw new InvalidLayoutError("manifest is not valid JSON", { cause: error });
-    }
-    if (typeof parsed.mediaType === "string")
-        return parsed.mediaType;
-    return Array.isArray(parsed.manifests) ? media_types/* MediaType */.zu.ociIndex : media_types/* MediaType */.zu.ociManifest;
-}
-
-;// CONCATENATED MODULE: ./src/targets.ts
-
-/**
- * The Target a reference names: an OCI layout directory or a registry repository. Opening a repository sends
- * nothing; the first request goes out with the first operation.
- */
-async function openTarget(ref, options = {}) {
-    if (ref.kind === "layout")
-        return OciLayout.open(ref.path, options.create ? { create: true } : {});
-    const { create: _create, ...registryOptions } = options;
-    // Loaded on demand: the HTTP stack costs a third of a second of start-up that offline work never needs.
-    const { openRepository } = await __nccwpck_require__.e(/* import() */ 589).then(__nccwpck_require__.bind(__nccwpck_require__, 6589));
-    return openRepository(ref, registryOptions);
 }
 
 ;// CONCATENATED MODULE: ./src/github/constants.ts
@@ -33302,12 +33532,12 @@ function selector() {
         return { steps: numberInput(inputs.steps, { fallback: 1, min: 1, integer: true }) };
     if (to === undefined || to === "previous")
         return { steps: 1 };
-    return { digest: (0,src_digest/* parseDigest */.m)(to) };
+    return { digest: (0,core_digest/* parseDigest */.m)(to) };
 }
 /** Reverts one tag from the action's inputs; outputs and job summary describe the move. */
 async function revertModelStep(env = process.env) {
     const { inputs, outputs } = RevertModel;
-    const ref = (0,src_ref/* parseReference */.F2)(requiredInput(inputs.model));
+    const ref = (0,core_ref/* parseReference */.F2)(requiredInput(inputs.model));
     if (ref.tag === undefined || ref.digest !== undefined) {
         throw new InputError(`input "${inputs.model}" must be <repo>:<tag> (a tag, no digest), got ${requiredInput(inputs.model)}`);
     }
@@ -33334,783 +33564,7 @@ function run() {
 
 /***/ }),
 
-/***/ 9243:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $T: () => (/* binding */ MANIFEST_MEDIA_TYPES),
-/* harmony export */   CM: () => (/* binding */ isManifestMediaType),
-/* harmony export */   YH: () => (/* binding */ Annotation),
-/* harmony export */   zu: () => (/* binding */ MediaType)
-/* harmony export */ });
-/* unused harmony export isIndexMediaType */
-/** Media types the suite reads and writes; the design guide's section 3 lists where each comes from. */
-const MediaType = {
-    ociManifest: "application/vnd.oci.image.manifest.v1+json",
-    ociIndex: "application/vnd.oci.image.index.v1+json",
-    ociEmpty: "application/vnd.oci.empty.v1+json",
-    dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
-    dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
-    dockerContainerConfig: "application/vnd.docker.container.image.v1+json",
-    dmrConfigV01: "application/vnd.docker.ai.model.config.v0.1+json",
-    dmrConfigV02: "application/vnd.docker.ai.model.config.v0.2+json",
-    dmrGguf: "application/vnd.docker.ai.gguf.v3",
-    dmrLicense: "application/vnd.docker.ai.license",
-    dmrMmproj: "application/vnd.docker.ai.mmproj",
-    dmrMmprojAlt: "application/vnd.docker.ai.gguf.v3.mmproj",
-    dmrChatTemplate: "application/vnd.docker.ai.chat.template.jinja",
-    dmrSafetensors: "application/vnd.docker.ai.safetensors",
-    ollamaModel: "application/vnd.ollama.image.model",
-    ollamaTemplate: "application/vnd.ollama.image.template",
-    ollamaSystem: "application/vnd.ollama.image.system",
-    ollamaParams: "application/vnd.ollama.image.params",
-    ollamaMessages: "application/vnd.ollama.image.messages",
-    ollamaLicense: "application/vnd.ollama.image.license",
-    ollamaAdapter: "application/vnd.ollama.image.adapter",
-    ollamaProjector: "application/vnd.ollama.image.projector",
-    modelPackManifest: "application/vnd.cncf.model.manifest.v1+json",
-    modelPackConfig: "application/vnd.cncf.model.config.v1+json",
-    modelPackWeightRaw: "application/vnd.cncf.model.weight.v1.raw",
-    cortexResult: "application/vnd.cortex.model.result.v1+json",
-};
-/** Manifest media types a registry may answer with, in the Accept header's order of preference. */
-const MANIFEST_MEDIA_TYPES = [
-    MediaType.ociManifest,
-    MediaType.ociIndex,
-    MediaType.dockerManifest,
-    MediaType.dockerManifestList,
-];
-function isIndexMediaType(mediaType) {
-    return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList;
-}
-function isManifestMediaType(mediaType) {
-    return MANIFEST_MEDIA_TYPES.includes(mediaType);
-}
-/** Annotations the suite reads or writes on descriptors. */
-const Annotation = {
-    refName: "org.opencontainers.image.ref.name",
-    created: "org.opencontainers.image.created",
-    title: "org.opencontainers.image.title",
-    modelFilepath: "org.cncf.model.filepath",
-    modelFileMetadata: "org.cncf.model.file.metadata+json",
-    /** On a model migrated from Ollama: its Ollama name, `host/namespace/model:tag`. */
-    ollamaName: "ai.cortex.ollama.name",
-    /** On a model migrated from Ollama: the original Ollama manifest bytes, base64, restored exactly on the way back. */
-    ollamaManifest: "ai.cortex.ollama.manifest",
-    /** On a model migrated from Ollama: JSON {digest: base64} of the small blobs DMR has no layer for. */
-    ollamaBlobs: "ai.cortex.ollama.blobs",
-};
-
-
-/***/ }),
-
-/***/ 1666:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   F2: () => (/* binding */ parseReference),
-/* harmony export */   Fh: () => (/* binding */ registryEndpoint),
-/* harmony export */   Xb: () => (/* binding */ DOCKER_HUB)
-/* harmony export */ });
-/* unused harmony exports DOCKER_HUB_ENDPOINT, OLLAMA_REGISTRY, DEFAULT_TAG, isValidTag, referenceVersion, isPinned, formatReference, pinReference */
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2187);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-
-
-
-const DOCKER_HUB = "docker.io";
-const DOCKER_HUB_ENDPOINT = "registry-1.docker.io";
-const OLLAMA_REGISTRY = "registry.ollama.ai";
-const DEFAULT_TAG = "latest";
-const TAG = /^[\w][\w.-]{0,127}$/;
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$|^\[[0-9a-fA-F:.]+\](?::[0-9]+)?$/;
-/** Parses any of the three spellings; the error names the offending part. */
-function parseReference(input) {
-    const value = input.trim();
-    if (value === "")
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InvalidReferenceError */ .x_("empty model reference");
-    if (value.startsWith("oci:"))
-        return parseLayoutReference(value);
-    if (value.startsWith("ollama://"))
-        return parseOllamaReference(value);
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InvalidReferenceError */ .x_(`invalid reference "${input}": unknown scheme "${value.split(":")[0]}" (use ollama:// or oci:)`);
-    }
-    return parseRegistryReference(value, input);
-}
-function splitDigest(value, input) {
-    const at = value.indexOf("@");
-    if (at < 0)
-        return { rest: value };
-    const digestPart = value.slice(at + 1);
-    try {
-        return { rest: value.slice(0, at), digest: (0,_digest_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDigest */ .m)(digestPart) };
-    }
-    catch (error) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InvalidReferenceError */ .x_(`invalid reference "${input}": ${error.message}`, { cause: error });
-    }
-}
-/** True for a valid OCI tag: 1-128 characters of letters, digits, _ . - not starting with . or -. */
-function isValidTag(tag) {
-    return TAG.test(tag);
-}
-function checkTag(tag, input) {
-    if (!isValidTag(tag)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InvalidReferenceError */ .x_(`invalid reference "${input}": tag "${tag}" must be 1-128 characters of letters, digits, _ . - and not start with . or -`);
-    }
-    return tag;
-}
-function parseRegistryReference(value, input) {
-    const { rest, digest } = splitDigest(value, input);
-    const slash = rest.indexOf("/");
-    const first = slash < 0 ? "" : rest.slice(0, slash);
-    const hasDomain = slash >= 0 && (first.includes(".") || first.includes(":") || first === "localhost" || /^\[/.test(first));
-    let registry = hasDomain ? first : DOCKER_HUB;
-    let remainder = hasDomain ? rest.slice(slash + 1) : rest;
-    if (hasDomain && !DOMAIN.test(registry)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InvalidReferenceError */ .x_(`invalid reference "${input}": registry host "${registry}" is not a valid host[:port]`);
-    }
-    if (registry === "index.docker.io" || registry === DOCKER_HUB_ENDPOINT)
-        registry = DOCKER_HUB;
-    let tag;
-    const colon = remainder.lastIndexOf(":");
-    if (colon >= 0) {
-        tag = checkTag(remainder.slice(colon + 1), input);
-        remainder = remainder.slice(0, colon);
-    }
-    if (remainder === "")
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InvalidReferenceError */ .x_(`invalid reference "${input}": repository name is empty`);
-    for (const component of remainder.split("/")) {
-        if (!PATH_COMPONENT.test(component)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InvalidReferenceError */ .x_(`invalid reference "${input}": repository component "${component}" must be lowercase letters and digits separated by . _ __ or -`);
-        }
-    }
-    if (remainder.length > 255)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InvalidReferenceError */ .x_(`invalid reference "${input}": repository name is longer than 255 characters`);
-    const defaultNamespace = registry === DOCKER_HUB || registry === OLLAMA_REGISTRY;
-    const repository = defaultNamespace && !remainder.includes("/") ? `library/${remainder}` : remainder;
-    return withVersion({ kind: "registry", registry, repository }, tag, digest);
-}
-function parseOllamaReference(value) {
-    const name = value.slice("ollama://".length);
-    if (name.startsWith(`${OLLAMA_REGISTRY}/`))
-        return parseRegistryReference(name, value);
-    const parsed = parseRegistryReference(`${OLLAMA_REGISTRY}/${name}`, value);
-    return parsed;
-}
-function parseLayoutReference(value) {
-    const body = value.slice("oci:".length);
-    const { rest, digest } = splitDigest(body, value);
-    // A tag follows the last colon after the last path separator, so `oci:/a/b:v1` and `oci:C:\x` both work.
-    const lastSep = Math.max(rest.lastIndexOf("/"), rest.lastIndexOf("\\"));
-    const colon = rest.indexOf(":", lastSep + 1);
-    const dir = colon >= 0 ? rest.slice(0, colon) : rest;
-    const tag = colon >= 0 ? checkTag(rest.slice(colon + 1), value) : undefined;
-    if (dir === "")
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InvalidReferenceError */ .x_(`invalid reference "${value}": the layout directory is empty`);
-    return withVersion({ kind: "layout", path: node_path__WEBPACK_IMPORTED_MODULE_0___default().resolve(dir) }, tag, digest);
-}
-function withVersion(base, tag, digest) {
-    return {
-        ...base,
-        ...(tag !== undefined ? { tag } : {}),
-        ...(digest !== undefined ? { digest } : {}),
-    };
-}
-/** What to ask the target for: the digest when pinned, else the tag (default `latest`). */
-function referenceVersion(ref) {
-    return ref.digest ?? ref.tag ?? DEFAULT_TAG;
-}
-/** True when the reference names exactly one manifest, whatever any tag says. */
-function isPinned(ref) {
-    return ref.digest !== undefined;
-}
-/** Host to send registry API requests to (Docker Hub's API lives on another host than its name). */
-function registryEndpoint(registry) {
-    return registry === DOCKER_HUB ? DOCKER_HUB_ENDPOINT : registry;
-}
-/** Canonical spelling; parseReference(formatReference(r)) equals r. */
-function formatReference(ref) {
-    const version = `${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
-    if (ref.kind === "layout")
-        return `oci:${ref.path}${version}`;
-    return `${ref.registry}/${ref.repository}${version}`;
-}
-/** The same repository, pinned to a digest (the tag is kept only as a label). */
-function pinReference(ref, digest) {
-    return { ...ref, digest };
-}
-
-
-/***/ }),
-
-/***/ 8403:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  kD: () => (/* binding */ Authenticator),
-  F7: () => (/* binding */ repositoryScope)
-});
-
-// UNUSED EXPORTS: mergeScopes
-
-;// CONCATENATED MODULE: ./src/registry/challenge.ts
-/**
- * Parses a `WWW-Authenticate` value (RFC 7235): several challenges may share one header, parameters are
- * token=token or token="quoted string" with backslash escapes, and quoted values may contain commas.
- */
-function parseChallenges(header) {
-    const challenges = [];
-    let i = 0;
-    const n = header.length;
-    const skipSpace = () => {
-        while (i < n && /[\s,]/.test(header[i] ?? ""))
-            i++;
-    };
-    const readToken = () => {
-        const start = i;
-        while (i < n && /[!#$%&'*+.^_`|~0-9A-Za-z-]/.test(header[i] ?? ""))
-            i++;
-        return header.slice(start, i);
-    };
-    while (i < n) {
-        skipSpace();
-        const word = readToken();
-        if (word === "") {
-            i++;
-            continue;
-        }
-        while (i < n && header[i] === " ")
-            i++;
-        if (header[i] === "=" && challenges.length > 0) {
-            i++;
-            while (i < n && header[i] === " ")
-                i++;
-            let value = "";
-            if (header[i] === '"') {
-                i++;
-                while (i < n && header[i] !== '"') {
-                    if (header[i] === "\\" && i + 1 < n)
-                        i++;
-                    value += header[i];
-                    i++;
-                }
-                i++;
-            }
-            else {
-                const start = i;
-                while (i < n && header[i] !== "," && header[i] !== " ")
-                    i++;
-                value = header.slice(start, i);
-            }
-            const current = challenges[challenges.length - 1];
-            if (current)
-                current.params[word.toLowerCase()] = value;
-        }
-        else {
-            challenges.push({ scheme: word.toLowerCase(), params: {} });
-        }
-    }
-    return challenges;
-}
-
-// EXTERNAL MODULE: ./src/registry/credentials.ts + 2 modules
-var credentials = __nccwpck_require__(6661);
-// EXTERNAL MODULE: ./src/registry/errors.ts
-var errors = __nccwpck_require__(6764);
-// EXTERNAL MODULE: ./src/registry/retry.ts
-var retry = __nccwpck_require__(1521);
-// EXTERNAL MODULE: ./src/registry/transport.ts + 2 modules
-var transport = __nccwpck_require__(6061);
-;// CONCATENATED MODULE: ./src/registry/auth.ts
-
-
-
-
-
-/** Tokens are refreshed this long before the expiry the token service announced. */
-const EXPIRY_MARGIN_MS = 10_000;
-const DEFAULT_TOKEN_LIFETIME_S = 60;
-/**
- * Answers a registry's authentication challenges: Basic with the resolved credentials, or Bearer tokens
- * fetched from the challenge's realm and cached per scope set (a push token must not serve a pull of
- * another repository, and the other way round).
- */
-class Authenticator {
-    #options;
-    #credential;
-    #anonymous = false;
-    #basic;
-    #tokens = new Map();
-    constructor(options) {
-        this.#options = options;
-    }
-    /** True once a challenge has been answered without any credential. */
-    get anonymous() {
-        return this.#anonymous;
-    }
-    /** The Authorization value to send for these scopes, when one is already known. */
-    authorization(scopes) {
-        if (this.#basic)
-            return this.#basic;
-        const token = this.#tokens.get(scopeKey(scopes));
-        if (token && token.expiresAt > Date.now())
-            return `Bearer ${token.value}`;
-        return undefined;
-    }
-    /**
-     * Reacts to a 401: true when new authorization is now available and the request is worth sending again,
-     * false when there is nothing more to try (the caller then reports the 401).
-     */
-    async respond(header, scopes, signal) {
-        const challenges = parseChallenges(header ?? "");
-        const bearer = challenges.find((c) => c.scheme === "bearer");
-        const basic = challenges.find((c) => c.scheme === "basic");
-        const credential = await this.#resolveCredential();
-        this.#anonymous = credential === undefined;
-        if (bearer?.params.realm) {
-            const previous = this.#tokens.get(scopeKey(scopes));
-            if (credential?.kind === "registryToken") {
-                if (previous?.value === credential.token)
-                    return false;
-                this.#tokens.set(scopeKey(scopes), { value: credential.token, expiresAt: Number.POSITIVE_INFINITY });
-                return true;
-            }
-            const token = await this.#fetchToken(bearer, scopes, credential, signal);
-            if (previous?.value === token.value)
-                return false;
-            this.#tokens.set(scopeKey(scopes), token);
-            return true;
-        }
-        if (basic && credential?.kind === "basic") {
-            const value = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
-            if (this.#basic === value)
-                return false;
-            this.#basic = value;
-            return true;
-        }
-        return false;
-    }
-    async #resolveCredential() {
-        this.#credential ??= this.#options.credential().then((credential) => {
-            if (credential)
-                for (const secret of (0,credentials/* credentialSecrets */.D)(credential))
-                    this.#options.redactor.add(secret);
-            return credential;
-        });
-        return this.#credential;
-    }
-    async #fetchToken(challenge, scopes, credential, signal) {
-        const realm = new URL(challenge.params.realm ?? "");
-        const service = challenge.params.service;
-        const wanted = mergeScopes(scopes, challenge.params.scope);
-        const where = `registry ${this.#options.registry}: token service ${realm.origin}`;
-        return (0,retry/* withRetries */.LH)(this.#options.retry, signal, async () => {
-            const request = credential?.kind === "identityToken"
-                ? refreshTokenRequest(realm, service, wanted, credential.token)
-                : tokenRequest(realm, service, wanted, credential);
-            const response = await (0,transport/* exchange */.c)({ ...request, ...(signal ? { signal } : {}) }, { insecure: this.#options.insecure, ...(this.#options.proxies ? { proxies: this.#options.proxies } : {}) });
-            if (response.status !== 200) {
-                const text = this.#options.redactor.redact(await response.text());
-                const error = (0,errors/* errorForResponse */.vw)(where, `token request for ${wanted.join(" ")}`, response.status, text, {
-                    anonymous: credential === undefined,
-                });
-                if ((0,retry/* isRetryableStatus */.PS)(response.status)) {
-                    throw new retry/* RetryLater */.vR(error, (0,retry/* parseRetryAfter */.mu)(response.header("retry-after")));
-                }
-                throw error;
-            }
-            const body = JSON.parse(await response.text(1024 * 1024));
-            const value = body.token || body.access_token;
-            if (!value)
-                throw new errors/* RegistryAuthError */.w4(`${where}: the token response carries neither token nor access_token`);
-            this.#options.redactor.add(value);
-            const lifetime = (body.expires_in ?? DEFAULT_TOKEN_LIFETIME_S) * 1000;
-            return { value, expiresAt: Date.now() + Math.max(lifetime - EXPIRY_MARGIN_MS, lifetime / 2) };
-        });
-    }
-}
-function tokenRequest(realm, service, scopes, credential) {
-    const url = new URL(realm);
-    if (service)
-        url.searchParams.set("service", service);
-    for (const scope of scopes)
-        url.searchParams.append("scope", scope);
-    const headers = {};
-    if (credential?.kind === "basic") {
-        headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
-    }
-    return { method: "GET", url, headers };
-}
-/** OAuth2 refresh-token grant, as the docker CLI does with an identity token. */
-function refreshTokenRequest(realm, service, scopes, token) {
-    const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: token, client_id: "cortex-model" });
-    if (service)
-        form.set("service", service);
-    if (scopes.length > 0)
-        form.set("scope", scopes.join(" "));
-    return {
-        method: "POST",
-        url: realm,
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new Uint8Array(Buffer.from(form.toString())),
-    };
-}
-function scopeKey(scopes) {
-    return [...scopes].sort().join(" ");
-}
-/**
- * Our scopes joined with the challenge's, one entry per resource with its actions united. The registry
- * names actions in no fixed order (docker-registry says `push,pull` on one run and `pull,push` on the
- * next), so scopes are merged by resource, never compared as strings.
- */
-function mergeScopes(scopes, challenged) {
-    const actions = new Map();
-    const extra = (challenged ?? "").split(" ").filter((scope) => scope !== "");
-    for (const scope of [...scopes, ...extra]) {
-        const split = scope.lastIndexOf(":");
-        const resource = split > 0 ? scope.slice(0, split) : scope;
-        const listed = split > 0 ? scope.slice(split + 1).split(",") : [];
-        const known = actions.get(resource) ?? new Set();
-        for (const action of listed)
-            if (action)
-                known.add(action);
-        actions.set(resource, known);
-    }
-    return [...actions].map(([resource, known]) => (known.size > 0 ? `${resource}:${[...known].join(",")}` : resource));
-}
-/** Token scope for an operation on a repository. */
-function repositoryScope(repository, access) {
-    return `repository:${repository}:${access}`;
-}
-
-
-/***/ }),
-
-/***/ 6661:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  D: () => (/* binding */ credentialSecrets),
-  S: () => (/* binding */ resolveCredential)
-});
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/ref.ts
-var ref = __nccwpck_require__(1666);
-;// CONCATENATED MODULE: ./src/registry/docker-config.ts
-
-
-
-
-
-/** Docker Hub credentials live under the legacy index URL, in the config and in credential helpers. */
-const DOCKER_HUB_KEY = "https://index.docker.io/v1/";
-const DOCKER_HUB_ALIASES = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
-class CredentialHelperError extends errors/* CortexError */.G1 {
-}
-function dockerConfigPath(env) {
-    const dir = env.DOCKER_CONFIG || external_node_path_default().join(env.HOME || external_node_os_default().homedir(), ".docker");
-    return external_node_path_default().join(dir, "config.json");
-}
-/** `https://host/v1/` and `host` name the same registry, as the docker CLI reads them. */
-function keyHost(key) {
-    const host = key.replace(/^[a-z]+:\/\//i, "").split("/")[0] ?? "";
-    return DOCKER_HUB_ALIASES.has(host) ? ref/* DOCKER_HUB */.Xb : host;
-}
-/** Credentials for `registry` from the docker CLI's config: credHelpers, then credsStore, then auths. */
-async function dockerConfigCredential(registry, env = process.env) {
-    const file = dockerConfigPath(env);
-    let config;
-    try {
-        config = JSON.parse(await (0,promises_namespaceObject.readFile)(file, "utf8"));
-    }
-    catch (error) {
-        if (error.code === "ENOENT")
-            return undefined;
-        throw new errors/* CortexError */.G1(`cannot read docker config ${file}: ${error.message}`, { cause: error });
-    }
-    const host = keyHost(registry);
-    const serverUrl = host === ref/* DOCKER_HUB */.Xb ? DOCKER_HUB_KEY : host;
-    const helper = Object.entries(config.credHelpers ?? {}).find(([key]) => keyHost(key) === host)?.[1];
-    if (helper)
-        return runCredentialHelper(helper, serverUrl, env);
-    if (config.credsStore) {
-        const stored = await runCredentialHelper(config.credsStore, serverUrl, env);
-        if (stored)
-            return stored;
-    }
-    const entry = Object.entries(config.auths ?? {}).find(([key]) => keyHost(key) === host)?.[1];
-    return entry ? credentialFromEntry(entry, file) : undefined;
-}
-function credentialFromEntry(entry, file) {
-    if (entry.registrytoken)
-        return { kind: "registryToken", token: entry.registrytoken };
-    if (entry.identitytoken)
-        return { kind: "identityToken", token: entry.identitytoken };
-    if (entry.username && entry.password)
-        return { kind: "basic", username: entry.username, password: entry.password };
-    if (entry.auth) {
-        const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
-        const colon = decoded.indexOf(":");
-        if (colon <= 0)
-            throw new errors/* CortexError */.G1(`docker config ${file}: an "auth" entry is not base64 of user:password`);
-        return { kind: "basic", username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-    }
-    return undefined;
-}
-/**
- * `docker-credential-<name> get` with the server URL on stdin, as the docker CLI runs it. "Not found" is no
- * credential; any other failure is an error that quotes the helper's stderr, never its stdout (secrets).
- */
-async function runCredentialHelper(name, serverUrl, env) {
-    const program = `docker-credential-${name}`;
-    // Loaded here, not at the top: execa's import costs over 100 ms, and every registry command would pay it
-    // although most never run a helper.
-    const { execa } = await __nccwpck_require__.e(/* import() */ 993).then(__nccwpck_require__.bind(__nccwpck_require__, 6993));
-    const result = await execa(program, ["get"], { input: serverUrl, env, reject: false, timeout: 30_000 });
-    if (result.failed) {
-        const said = `${result.stdout} ${result.stderr}`;
-        if (/not found|no credentials/i.test(said))
-            return undefined;
-        const reason = result.code === "ENOENT" ? "not found on PATH" : `exited with ${result.exitCode ?? result.signal}`;
-        const stderr = result.stderr.trim().split("\n")[0] ?? "";
-        throw new CredentialHelperError(`credential helper ${program} ${reason} for ${serverUrl}${stderr ? `: ${stderr.slice(0, 200)}` : ""}`);
-    }
-    let parsed;
-    try {
-        parsed = JSON.parse(result.stdout);
-    }
-    catch {
-        throw new CredentialHelperError(`credential helper ${program} printed something other than JSON for ${serverUrl}`);
-    }
-    if (!parsed.Secret)
-        return undefined;
-    // Helpers store identity (refresh) tokens under the user name "<token>".
-    if (parsed.Username === "<token>")
-        return { kind: "identityToken", token: parsed.Secret };
-    return { kind: "basic", username: parsed.Username ?? "", password: parsed.Secret };
-}
-
-;// CONCATENATED MODULE: ./src/registry/credentials.ts
-
-const GHCR = "ghcr.io";
-/**
- * Credentials for a registry, first match wins: explicit options, the docker CLI's config (credHelpers,
- * credsStore, auths), then `GITHUB_TOKEN` for ghcr.io. Undefined means anonymous.
- */
-async function resolveCredential(registry, options = {}) {
-    const env = options.env ?? process.env;
-    const explicit = options.credentials;
-    if (explicit?.username && explicit.password) {
-        return { kind: "basic", username: explicit.username, password: explicit.password };
-    }
-    if (explicit?.token)
-        return { kind: "registryToken", token: explicit.token };
-    const configured = await dockerConfigCredential(registry, env);
-    if (configured)
-        return configured;
-    if (registry === GHCR && env.GITHUB_TOKEN) {
-        // ghcr.io accepts any user name with a token as the password; the actor is the honest one.
-        return { kind: "basic", username: env.GITHUB_ACTOR || "x-access-token", password: env.GITHUB_TOKEN };
-    }
-    return undefined;
-}
-/** Every secret value inside a credential, for the redactor. */
-function credentialSecrets(credential) {
-    switch (credential.kind) {
-        case "basic":
-            return [credential.password, Buffer.from(`${credential.username}:${credential.password}`).toString("base64")];
-        case "identityToken":
-        case "registryToken":
-            return [credential.token];
-    }
-}
-
-
-/***/ }),
-
-/***/ 6764:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   gl: () => (/* binding */ RegistryError),
-/* harmony export */   vw: () => (/* binding */ errorForResponse),
-/* harmony export */   w4: () => (/* binding */ RegistryAuthError)
-/* harmony export */ });
-/* unused harmony exports RegistryNotFoundError, parseErrorBody */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-
-/** A registry answered with an error, or could not be reached; the message names host, repository and cause. */
-class RegistryError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CortexError */ .G1 {
-    status;
-    codes;
-    constructor(message, failure = {}, options) {
-        super(message, options);
-        this.status = failure.status ?? 0;
-        this.codes = failure.codes ?? [];
-    }
-}
-/** Credentials missing, wrong, or without the rights the operation needs. */
-class RegistryAuthError extends RegistryError {
-}
-/** The registry does not hold the manifest, blob or repository asked for. */
-class RegistryNotFoundError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NotFoundError */ .m_ {
-    status;
-    codes;
-    constructor(message, failure, options) {
-        super(message, options);
-        this.status = failure.status;
-        this.codes = failure.codes;
-    }
-}
-const NOT_FOUND_CODES = new Set(["MANIFEST_UNKNOWN", "BLOB_UNKNOWN", "NAME_UNKNOWN", "BLOB_UPLOAD_UNKNOWN"]);
-/** Reads the distribution-spec error body (`{"errors":[{"code","message"}]}`) when there is one. */
-function parseErrorBody(text) {
-    try {
-        const body = JSON.parse(text);
-        const errors = Array.isArray(body.errors) ? body.errors : [];
-        return {
-            codes: errors.map((e) => String(e.code ?? "")).filter((c) => c !== ""),
-            messages: errors.map((e) => String(e.message ?? "")).filter((m) => m !== ""),
-        };
-    }
-    catch {
-        return { codes: [], messages: [] };
-    }
-}
-function firstLine(text) {
-    return (text.trim().split("\n")[0] ?? "").slice(0, 200);
-}
-/**
- * The error for a failed response. `where` names host and repository (`registry 127.0.0.1:5000, repository
- * ai/model`), `what` the operation (`manifest latest`). The body text has already been redacted. `anonymous`
- * says no credential was available, which is the likelier cause of a 401 than a wrong one.
- */
-function errorForResponse(where, what, status, bodyText, options = {}) {
-    const { codes, messages } = parseErrorBody(bodyText);
-    // A body without the spec's error list (a proxy's HTML page, plain text) is quoted by its first line.
-    const detail = codes.length > 0 || messages.length > 0 ? messages.join("; ") : firstLine(bodyText);
-    const codeText = codes.length > 0 ? ` ${codes.join(",")}` : "";
-    const failure = { status, codes };
-    if (status === 404 || codes.some((c) => NOT_FOUND_CODES.has(c))) {
-        return new RegistryNotFoundError(`${where}: ${what} not found (HTTP ${status}${codeText}${detail ? `: ${detail}` : ""})`, failure);
-    }
-    if (status === 401 || status === 403) {
-        const reason = status === 401 ? "authentication failed" : "access denied";
-        const hint = options.anonymous
-            ? "no credentials were found for this registry (options, docker config, GITHUB_TOKEN for ghcr.io)"
-            : "check the credentials for this registry";
-        return new RegistryAuthError(`${where}: ${reason} for ${what} (HTTP ${status}${codeText}${detail ? `: ${detail}` : ""}); ${hint}`, failure);
-    }
-    return new RegistryError(`${where}: ${what} failed with HTTP ${status}${codeText}${detail ? `: ${detail}` : ""}`, failure);
-}
-
-
-/***/ }),
-
-/***/ 506:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hf: () => (/* binding */ ManifestTooLargeError),
-/* harmony export */   ZJ: () => (/* binding */ MAX_MANIFEST_BYTES),
-/* harmony export */   gp: () => (/* binding */ manifestMediaType),
-/* harmony export */   tk: () => (/* binding */ readLimited)
-/* harmony export */ });
-/* unused harmony exports UnknownManifestTypeError, manifestArtifactType */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _media_types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9243);
-
-
-/** Registries (distribution among them) cap manifests at 4 MiB; larger ones are refused unread. */
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-class ManifestTooLargeError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CortexError */ .G1 {
-}
-/** A manifest whose media type is neither announced nor recognisable from its content. */
-class UnknownManifestTypeError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CortexError */ .G1 {
-}
-/** Reads a whole body, failing as soon as it passes `limit` bytes instead of buffering without bound. */
-async function readLimited(body, limit, what) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of body) {
-        const buffer = chunk;
-        size += buffer.length;
-        if (size > limit) {
-            body.destroy();
-            throw new ManifestTooLargeError(`${what} is larger than ${limit} bytes: refused`);
-        }
-        chunks.push(buffer);
-    }
-    return new Uint8Array(Buffer.concat(chunks, size));
-}
-function withoutParameters(contentType) {
-    return (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-}
-/**
- * The media type of manifest bytes. The Content-Type header wins when it names a manifest type; some
- * registries (Ollama's) answer `text/plain`, so then the body's `mediaType` field decides, then the type
- * the caller expected, then the shape of the document (an OCI manifest may omit `mediaType`).
- */
-function manifestMediaType(contentType, bytes, expected) {
-    const announced = withoutParameters(contentType);
-    if ((0,_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isManifestMediaType */ .CM)(announced))
-        return announced;
-    let document;
-    try {
-        document = JSON.parse(Buffer.from(bytes).toString("utf8"));
-    }
-    catch {
-        throw new UnknownManifestTypeError(`manifest is not JSON (Content-Type "${announced || "none"}"): cannot tell its media type`);
-    }
-    if (typeof document.mediaType === "string") {
-        if ((0,_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isManifestMediaType */ .CM)(document.mediaType))
-            return document.mediaType;
-        throw new UnknownManifestTypeError(`unknown manifest media type "${document.mediaType}"`);
-    }
-    if (expected && (0,_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isManifestMediaType */ .CM)(expected))
-        return expected;
-    if (Array.isArray(document.manifests))
-        return _media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .MediaType */ .zu.ociIndex;
-    if (document.config !== undefined && Array.isArray(document.layers))
-        return _media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .MediaType */ .zu.ociManifest;
-    throw new UnknownManifestTypeError(`manifest has no media type (Content-Type "${announced || "none"}", no mediaType field) and is neither a manifest nor an index`);
-}
-/** The artifactType a manifest declares, or its config's media type for manifests that predate artifactType. */
-function manifestArtifactType(bytes) {
-    try {
-        const document = JSON.parse(Buffer.from(bytes).toString("utf8"));
-        if (typeof document.artifactType === "string")
-            return document.artifactType;
-        const config = document.config?.mediaType;
-        return typeof config === "string" && config !== MediaType.ociEmpty ? config : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
-
-/***/ }),
-
-/***/ 5685:
+/***/ 2088:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -34119,8 +33573,8 @@ function manifestArtifactType(bytes) {
 /* harmony export */   mO: () => (/* binding */ registryBaseUrl)
 /* harmony export */ });
 /* unused harmony export isLoopbackHost */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _ref_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1666);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4950);
 
 
 /** Host name without port or IPv6 brackets: `127.0.0.1:5000` -> `127.0.0.1`, `[::1]:5000` -> `::1`. */
@@ -34143,7 +33597,7 @@ function isLoopbackHost(host) {
 }
 /** Base URL of a registry's API: https, or http for loopback hosts and registries marked insecure. */
 function registryBaseUrl(registry, options = {}) {
-    const endpoint = (0,_ref_js__WEBPACK_IMPORTED_MODULE_1__/* .registryEndpoint */ .Fh)(registry);
+    const endpoint = (0,_core_ref_js__WEBPACK_IMPORTED_MODULE_1__/* .registryEndpoint */ .Fh)(registry);
     const scheme = options.insecure || isLoopbackHost(endpoint) ? "http" : "https";
     return new URL(`${scheme}://${endpoint}/`);
 }
@@ -34155,16 +33609,16 @@ function assertTransportAllowed(url, options = {}) {
     if (url.protocol === "https:")
         return;
     if (url.protocol !== "http:")
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .eb(`refusing to contact ${url.origin}: only http(s) URLs are allowed`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .eb(`refusing to contact ${url.origin}: only http(s) URLs are allowed`);
     if (options.insecure || isLoopbackHost(url.host))
         return;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .eb(`refusing plain HTTP to ${url.host}: only loopback hosts or registries marked insecure may use http`);
+    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .eb(`refusing plain HTTP to ${url.host}: only loopback hosts or registries marked insecure may use http`);
 }
 
 
 /***/ }),
 
-/***/ 4263:
+/***/ 7856:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -34185,9 +33639,9 @@ function assertTransportAllowed(url, options = {}) {
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1692);
 /* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_tls__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3916);
-/* harmony import */ var _origin_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5685);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1521);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4296);
+/* harmony import */ var _origin_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2088);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8902);
 
 
 
@@ -34204,7 +33658,7 @@ function assertTransportAllowed(url, options = {}) {
  * registry's Authorization out of a request it parses, and both transports share one way of connecting.
  */
 /** A proxy was unreachable or refused the tunnel. Messages name it by origin, never with its credentials. */
-class ProxyError extends _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .CortexError */ .G1 {
+class ProxyError extends _core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .CortexError */ .G1 {
     /** The proxy's answer to CONNECT; 0 when it gave none. */
     status;
     constructor(message, status, options) {
@@ -34238,13 +33692,13 @@ function parseProxyUrl(value, name) {
     }
     catch {
         // The value is not quoted: it may hold a password.
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UsageError */ .eb(`${name} is not a proxy URL (expected http://[user:password@]host[:port])`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UsageError */ .eb(`${name} is not a proxy URL (expected http://[user:password@]host[:port])`);
     }
     if (url.protocol !== "http:") {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UsageError */ .eb(`${name}: ${url.protocol.slice(0, -1)} proxies are not supported; give an http:// proxy`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UsageError */ .eb(`${name}: ${url.protocol.slice(0, -1)} proxies are not supported; give an http:// proxy`);
     }
     if (url.hostname === "")
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UsageError */ .eb(`${name} names no proxy host`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UsageError */ .eb(`${name} names no proxy host`);
     const port = url.port === "" ? DEFAULT_PROXY_PORT : Number(url.port);
     const origin = `http://${url.hostname}:${port}`;
     const user = decodeUserInfo(url.username);
@@ -34282,7 +33736,7 @@ function parseNoProxyEntry(entry, variableName) {
         else if (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128))
             addresses.addSubnet(address, Number(bits), type);
         else
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UsageError */ .eb(`${variableName} entry "${entry}" is not a valid CIDR block`);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UsageError */ .eb(`${variableName} entry "${entry}" is not a valid CIDR block`);
         return { kind: "ip", addresses, ...port };
     }
     const name = host
@@ -34450,558 +33904,7 @@ function proxyAgent(proxy, secure) {
 
 /***/ }),
 
-/***/ 9191:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   xt: () => (/* binding */ listReferrers)
-/* harmony export */ });
-/* unused harmony exports referrersTag, attachReferrer */
-/* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2187);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _media_types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9243);
-/* harmony import */ var _manifest_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(506);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1521);
-
-
-
-
-
-/** How many times an attach writes the fallback index before giving up on concurrent writers. */
-const ATTACH_WRITES = 8;
-/** The shortest pause between the two reads that confirm an attached entry stayed in the fallback index. */
-const ATTACH_RECHECK_MS = 100;
-/**
- * The pause is also this many times our own last read-and-write: a concurrent writer that read the index
- * before our write lands its stale copy within about its own read-and-write time, which on a loaded
- * registry or machine is far beyond a fixed pause.
- */
-const ATTACH_RECHECK_ROUND_TRIPS = 3;
-/** The tag the OCI fallback schema keeps a subject's referrers index under: `sha256-<hex>`. */
-function referrersTag(subject) {
-    return `sha256-${(0,_digest_js__WEBPACK_IMPORTED_MODULE_0__/* .digestHex */ .sU)(subject)}`;
-}
-/**
- * Manifests that name `subject` as their subject: from the referrers API, or, where the registry has none
- * (distribution 2.8 answers 404), from the index at the fallback tag.
- */
-async function listReferrers(source, subject, options = {}) {
-    const listed = (await source.referrersApi?.(subject, options)) ?? (await fallbackIndex(source, subject, options)).manifests;
-    return options.artifactType ? listed.filter((d) => d.artifactType === options.artifactType) : [...listed];
-}
-async function fallbackIndex(source, subject, options) {
-    try {
-        const { bytes } = await source.fetchManifest(referrersTag(subject.digest), options);
-        const index = JSON.parse(Buffer.from(bytes).toString("utf8"));
-        if (!Array.isArray(index.manifests)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CortexError */ .G1(`the referrers index at tag ${referrersTag(subject.digest)} has no manifests list`);
-        }
-        return index;
-    }
-    catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .NotFoundError */ .m_)
-            return { schemaVersion: 2, mediaType: _media_types_js__WEBPACK_IMPORTED_MODULE_2__/* .MediaType */ .zu.ociIndex, manifests: [] };
-        throw error;
-    }
-}
-/**
- * Attaches a referrer (a manifest whose `subject` names another manifest, such as a test result): pushes
- * it, and where the target has no referrers API, adds it to the index at the subject's fallback tag, as
- * oras, crane and @sigstore/oci do. Attaching the same referrer twice leaves one entry.
- */
-async function attachReferrer(target, descriptor, bytes, options = {}) {
-    const manifest = JSON.parse(Buffer.from(bytes).toString("utf8"));
-    const subject = manifest.subject;
-    if (!subject?.digest)
-        throw new CortexError(`referrer ${descriptor.digest} has no subject: nothing to attach it to`);
-    await target.pushManifest(descriptor, bytes, options);
-    if ((await target.referrersApi?.(subject, options)) !== undefined)
-        return;
-    const artifactType = manifestArtifactType(bytes);
-    const entry = {
-        mediaType: descriptor.mediaType,
-        digest: descriptor.digest,
-        size: descriptor.size,
-        ...(artifactType ? { artifactType } : {}),
-        ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
-    };
-    // The fallback index is read, extended and written back with no compare-and-swap, so a writer attaching
-    // to the same subject at the same time can replace it. Each write is followed by reads until the entry is
-    // seen twice, a moment apart; an entry lost to a concurrent writer is added again.
-    let seen = 0;
-    let roundTripMs = 0;
-    for (let writes = 0; seen < 2;) {
-        const readAt = performance.now();
-        const index = await fallbackIndex(target, subject, options);
-        if (index.manifests.some((d) => d.digest === descriptor.digest)) {
-            seen++;
-            const pause = Math.max(ATTACH_RECHECK_MS, ATTACH_RECHECK_ROUND_TRIPS * roundTripMs);
-            if (seen < 2)
-                await wait(pause * (1 + Math.random() / 2), options.signal);
-            continue;
-        }
-        if (writes >= ATTACH_WRITES) {
-            throw new CortexError(`${target.name}: referrer ${descriptor.digest} kept disappearing from the fallback index at tag ${referrersTag(subject.digest)}: other writers replace it`);
-        }
-        seen = 0;
-        const updated = {
-            ...index,
-            schemaVersion: 2,
-            mediaType: MediaType.ociIndex,
-            manifests: [...index.manifests, entry],
-        };
-        const updatedBytes = new Uint8Array(Buffer.from(JSON.stringify(updated)));
-        const updatedDescriptor = {
-            mediaType: MediaType.ociIndex,
-            digest: sha256Digest(updatedBytes),
-            size: updatedBytes.length,
-        };
-        await target.pushManifest(updatedDescriptor, updatedBytes, { ...options, tag: referrersTag(subject.digest) });
-        roundTripMs = performance.now() - readAt;
-        writes++;
-    }
-}
-
-
-/***/ }),
-
-/***/ 3302:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  N: () => (/* binding */ RemoteRepository)
-});
-
-// EXTERNAL MODULE: ./src/digest.ts
-var src_digest = __nccwpck_require__(2187);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/media-types.ts
-var media_types = __nccwpck_require__(9243);
-// EXTERNAL MODULE: ./src/registry/auth.ts + 1 modules
-var auth = __nccwpck_require__(8403);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: ./src/body-sink.ts
-var body_sink = __nccwpck_require__(2223);
-// EXTERNAL MODULE: ./src/registry/errors.ts
-var registry_errors = __nccwpck_require__(6764);
-// EXTERNAL MODULE: ./src/registry/retry.ts
-var retry = __nccwpck_require__(1521);
-;// CONCATENATED MODULE: ./src/registry/blob-reader.ts
-
-
-
-
-
-function blobWindow(size, range, what) {
-    const start = range?.offset ?? 0;
-    if (!Number.isSafeInteger(start) || start < 0 || start > size) {
-        throw new errors/* CortexError */.G1(`${what}: range offset ${start} lies outside the blob's ${size} bytes`);
-    }
-    if (range?.length !== undefined && (!Number.isSafeInteger(range.length) || range.length < 0)) {
-        throw new errors/* CortexError */.G1(`${what}: range length ${range.length} is not a non-negative integer`);
-    }
-    const end = range?.length === undefined ? size : Math.min(size, start + range.length);
-    return { start, end };
-}
-/**
- * Checks a response to a request for bytes [position, end) of a blob of `size` bytes and says how many
- * leading bytes to drop: a 206 must cover exactly the requested start; a 200 (a server that ignored Range)
- * carries the whole blob, so the bytes before `position` are skipped.
- */
-function checkRangeResponse(response, position, end, size, what) {
-    const ranged = position > 0 || end < size;
-    if (response.status === 200)
-        return ranged ? position : 0;
-    if (response.status !== 206) {
-        throw new registry_errors/* RegistryError */.gl(`${what}: unexpected HTTP ${response.status} to a blob request`, {
-            status: response.status,
-        });
-    }
-    const contentRange = response.header("content-range") ?? "";
-    const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange.trim());
-    if (!match || Number(match[1]) !== position || Number(match[2]) < Math.min(end, size) - 1) {
-        throw new registry_errors/* RegistryError */.gl(`${what}: asked for bytes ${position}-${end - 1} but the server answered 206 with Content-Range "${contentRange}"`, { status: 206 });
-    }
-    return 0;
-}
-/** Stops a whole-blob 200 once the window is full: the rest of that body is not ours. */
-class WindowFull extends Error {
-}
-/**
- * Sends the bytes of a window into `sink`. A connection that breaks mid-body is picked up again with a
- * Range request from the first missing byte (the retry budget restarts whenever bytes arrive), so a long
- * download survives flaky links; a body longer than the window is an error, never silently passed on.
- */
-async function pumpWindow(window, open, policy, what, sink, signal) {
-    let position = window.start;
-    let failures = 0;
-    while (position < window.end) {
-        const current = await open(position);
-        let skip = current.skip;
-        let failure;
-        try {
-            await current.response.readInto((chunk) => {
-                // Bytes already read are not handed on once the caller has given up.
-                signal?.throwIfAborted();
-                let bytes = chunk;
-                if (skip > 0) {
-                    const dropped = Math.min(skip, bytes.length);
-                    skip -= dropped;
-                    bytes = bytes.subarray(dropped);
-                    if (bytes.length === 0)
-                        return;
-                }
-                const room = window.end - position;
-                if (bytes.length > room) {
-                    if (current.response.header("content-range")) {
-                        throw new errors/* CortexError */.G1(`${what}: the server sent more bytes than requested`);
-                    }
-                    position += room;
-                    return Promise.resolve(sink(bytes.subarray(0, room))).then(() => {
-                        throw new WindowFull();
-                    });
-                }
-                position += bytes.length;
-                failures = 0;
-                return sink(bytes);
-            }, signal);
-            if (position >= window.end) {
-                // A caller that gave up while the last bytes were on their way still sees the abort.
-                signal?.throwIfAborted();
-                return;
-            }
-            failure = new retry/* TransientTransferError */.C6(`body ended at byte ${position} of ${window.end}`);
-        }
-        catch (error) {
-            if (error instanceof WindowFull)
-                return;
-            failure = error;
-        }
-        if (signal?.aborted || !(0,retry/* isRetryableNetworkError */.Hr)(failure) || ++failures >= policy.attempts) {
-            if (failure instanceof errors/* CortexError */.G1 || signal?.aborted)
-                throw failure;
-            throw new registry_errors/* RegistryError */.gl(`${what}: transfer failed at byte ${position}: ${failure.message}`, {}, { cause: failure });
-        }
-        await (0,retry/* wait */.uk)((0,retry/* backoffDelay */.EY)(failures - 1, policy), signal);
-    }
-}
-/** The bytes of a window as one stream, with the same resumption as pumpWindow. */
-async function readWindow(window, open, policy, what, signal) {
-    if (window.end === window.start)
-        return external_node_stream_.Readable.from([]);
-    // The first request is made before the stream is returned, so that a missing blob or a refusal is
-    // reported by fetchBlob itself rather than by the first read.
-    const first = await open(window.start);
-    let opened = false;
-    const reopen = async (position) => {
-        if (opened)
-            return open(position);
-        opened = true;
-        return first;
-    };
-    const stream = (0,body_sink/* sinkReadable */.u)((sink, stop) => pumpWindow(window, reopen, policy, what, sink, signal ? AbortSignal.any([signal, stop]) : stop));
-    // An abort ends the stream even when every byte has already arrived and waits in its buffer.
-    return signal ? (0,external_node_stream_.addAbortSignal)(signal, stream) : stream;
-}
-
-// EXTERNAL MODULE: ./src/registry/manifest.ts
-var manifest = __nccwpck_require__(506);
-// EXTERNAL MODULE: ./src/registry/referrers.ts
-var referrers = __nccwpck_require__(9191);
-// EXTERNAL MODULE: ./src/registry/upload.ts
-var upload = __nccwpck_require__(4398);
-;// CONCATENATED MODULE: ./src/registry/remote-repository.ts
-
-
-
-
-
-
-
-
-
-const MANIFEST_ACCEPT = media_types/* MANIFEST_MEDIA_TYPES */.$T.join(", ");
-/** One repository of a remote registry, as a Target. */
-class RemoteRepository {
-    name;
-    registry;
-    repository;
-    #client;
-    #where;
-    #retry;
-    #upload;
-    #tagPageSize;
-    constructor(client, registry, repository, options) {
-        this.#client = client;
-        this.registry = registry;
-        this.repository = repository;
-        this.name = `${registry}/${repository}`;
-        this.#where = `registry ${registry}, repository ${repository}`;
-        this.#retry = options.retry;
-        this.#upload = options.upload;
-        this.#tagPageSize = options.tagPageSize;
-    }
-    #pull() {
-        return [(0,auth/* repositoryScope */.F7)(this.repository, "pull")];
-    }
-    #push() {
-        return [(0,auth/* repositoryScope */.F7)(this.repository, "pull,push")];
-    }
-    #send(req, consume) {
-        return this.#client.send(this.#where, req, consume);
-    }
-    #path(kind, reference) {
-        return `/v2/${this.repository}/${kind}/${reference}`;
-    }
-    async resolve(reference, options = {}) {
-        const what = `manifest ${reference}`;
-        const headed = await this.#send({
-            method: "HEAD",
-            path: this.#path("manifests", reference),
-            headers: { accept: MANIFEST_ACCEPT },
-            signal: options.signal,
-            scopes: this.#pull(),
-            what,
-        }, async (response) => {
-            await response.discard();
-            if (response.status !== 200)
-                return undefined;
-            const mediaType = (response.header("content-type") ?? "").split(";")[0]?.trim() ?? "";
-            const digest = response.header("docker-content-digest");
-            const size = Number(response.header("content-length"));
-            if (!(0,media_types/* isManifestMediaType */.CM)(mediaType) || !digest || !(0,src_digest/* isDigest */.Bc)(digest) || !Number.isSafeInteger(size))
-                return undefined;
-            if ((0,src_digest/* isDigest */.Bc)(reference) && digest !== reference)
-                return undefined;
-            return { mediaType, digest, size };
-        });
-        // A HEAD that says too little (Ollama's text/plain, no digest header) or fails: GET tells the truth.
-        return headed ?? (await this.fetchManifest(reference, options)).descriptor;
-    }
-    async fetchManifest(reference, options = {}) {
-        const expected = typeof reference === "string" ? undefined : reference;
-        const name = typeof reference === "string" ? reference : reference.digest;
-        const pinned = expected?.digest ?? ((0,src_digest/* isDigest */.Bc)(name) ? (0,src_digest/* parseDigest */.m)(name) : undefined);
-        const what = `manifest ${name}`;
-        return this.#send({
-            method: "GET",
-            path: this.#path("manifests", name),
-            headers: { accept: MANIFEST_ACCEPT },
-            signal: options.signal,
-            scopes: this.#pull(),
-            what,
-        }, async (response) => {
-            if (response.status !== 200)
-                throw await this.#client.failure(this.#where, what, response);
-            const announced = Number(response.header("content-length"));
-            if (announced > manifest/* MAX_MANIFEST_BYTES */.ZJ) {
-                response.body.destroy();
-                throw new manifest/* ManifestTooLargeError */.Hf(`${this.#where}: ${what} is ${announced} bytes, over the ${manifest/* MAX_MANIFEST_BYTES */.ZJ}-byte manifest limit: refused`);
-            }
-            const bytes = await (0,manifest/* readLimited */.tk)(response.body, manifest/* MAX_MANIFEST_BYTES */.ZJ, `${this.#where}: ${what}`);
-            const digest = (0,src_digest/* sha256Digest */.sI)(bytes);
-            const claimed = response.header("docker-content-digest");
-            const against = pinned ?? (claimed?.startsWith("sha256:") ? claimed : undefined);
-            if (against && digest !== against) {
-                // Bytes damaged in transit are worth another attempt; a registry that lies fails every time.
-                throw new retry/* RetryLater */.vR(new errors/* DigestMismatchError */.h(`${this.#where}: ${what}: received bytes hash to ${digest}, expected ${against}`));
-            }
-            if (expected && expected.size !== bytes.length) {
-                throw new errors/* DigestMismatchError */.h(`${this.#where}: ${what} is ${bytes.length} bytes, its descriptor says ${expected.size}`);
-            }
-            const mediaType = (0,manifest/* manifestMediaType */.gp)(response.header("content-type"), bytes, expected?.mediaType);
-            const descriptor = {
-                mediaType,
-                digest,
-                size: bytes.length,
-                ...(expected?.annotations ? { annotations: expected.annotations } : {}),
-            };
-            return { descriptor, bytes };
-        });
-    }
-    async fetchBlob(descriptor, options = {}) {
-        const { window, open, what } = this.#blobWindow(descriptor, options);
-        return readWindow(window, open, this.#retry, what, options.signal);
-    }
-    async pumpBlob(descriptor, sink, options = {}) {
-        const { window, open, what } = this.#blobWindow(descriptor, options);
-        await pumpWindow(window, open, this.#retry, what, sink, options.signal);
-    }
-    #blobWindow(descriptor, options) {
-        const what = `blob ${descriptor.digest}`;
-        const where = `${this.#where}: ${what}`;
-        const window = blobWindow(descriptor.size, options.range, where);
-        const path = this.#path("blobs", descriptor.digest);
-        const open = (position) => this.#send({
-            method: "GET",
-            path,
-            headers: position > 0 || window.end < descriptor.size ? { range: `bytes=${position}-${window.end - 1}` } : {},
-            signal: options.signal,
-            scopes: this.#pull(),
-            what,
-            bulk: true,
-        }, async (response) => {
-            if (response.status !== 200 && response.status !== 206) {
-                throw await this.#client.failure(this.#where, what, response);
-            }
-            const skip = checkRangeResponse(response, position, window.end, descriptor.size, where);
-            return { response, skip };
-        });
-        return { window, open, what: where };
-    }
-    async exists(descriptor, options = {}) {
-        const kind = (0,media_types/* isManifestMediaType */.CM)(descriptor.mediaType) ? "manifests" : "blobs";
-        const what = `${kind === "blobs" ? "blob" : "manifest"} ${descriptor.digest}`;
-        return this.#send({
-            method: "HEAD",
-            path: this.#path(kind, descriptor.digest),
-            headers: kind === "manifests" ? { accept: MANIFEST_ACCEPT } : {},
-            signal: options.signal,
-            scopes: this.#pull(),
-            what,
-        }, async (response) => {
-            await response.discard();
-            if (response.status === 200)
-                return true;
-            if (response.status === 404)
-                return false;
-            throw await this.#client.failure(this.#where, what, response);
-        });
-    }
-    async tags(options = {}) {
-        const tags = [];
-        let next = new URL(`/v2/${this.repository}/tags/list?n=${this.#tagPageSize}`, this.#client.baseUrl);
-        while (next) {
-            const page = next;
-            next = await this.#send({ method: "GET", path: page, signal: options.signal, scopes: this.#pull(), what: "tag list" }, async (response) => {
-                if (response.status === 404) {
-                    await response.discard();
-                    return undefined;
-                }
-                if (response.status !== 200)
-                    throw await this.#client.failure(this.#where, "tag list", response);
-                const body = JSON.parse(await response.text(16 * 1024 * 1024));
-                tags.push(...(body.tags ?? []));
-                const link = /<([^>]+)>\s*;\s*rel="?next"?/.exec(response.header("link") ?? "");
-                return link?.[1] ? new URL(link[1], page) : undefined;
-            });
-        }
-        return tags;
-    }
-    referrers(subject, options = {}) {
-        return (0,referrers/* listReferrers */.xt)(this, subject, options);
-    }
-    /** GET /v2/<repo>/referrers/<digest>; undefined when the registry has no referrers API (404). */
-    async referrersApi(subject, options = {}) {
-        const path = new URL(`/v2/${this.repository}/referrers/${subject.digest}`, this.#client.baseUrl);
-        if (options.artifactType)
-            path.searchParams.set("artifactType", options.artifactType);
-        const what = `referrers of ${subject.digest}`;
-        return this.#send({
-            method: "GET",
-            path,
-            headers: { accept: "application/vnd.oci.image.index.v1+json" },
-            signal: options.signal,
-            scopes: this.#pull(),
-            what,
-        }, async (response) => {
-            if (response.status === 404) {
-                await response.discard();
-                return undefined;
-            }
-            if (response.status !== 200)
-                throw await this.#client.failure(this.#where, what, response);
-            const bytes = await (0,manifest/* readLimited */.tk)(response.body, manifest/* MAX_MANIFEST_BYTES */.ZJ, `${this.#where}: ${what}`);
-            const index = JSON.parse(Buffer.from(bytes).toString("utf8"));
-            return index.manifests ?? [];
-        });
-    }
-    async pushBlob(descriptor, content, options = {}) {
-        if (await this.exists(descriptor, options))
-            return;
-        await (0,upload/* uploadBlob */.PM)(this.#uploadContext(options.signal), descriptor, content, this.#upload);
-    }
-    /**
-     * Asks the registry to link a blob from another repository of the same registry without sending it:
-     * true when mounted (201), false when the registry declined (202; the upload session it opened instead is
-     * cancelled, so the caller can push the blob normally).
-     */
-    async mountBlob(descriptor, fromRepository, options = {}) {
-        const ctx = this.#uploadContext(options.signal, [(0,auth/* repositoryScope */.F7)(fromRepository, "pull")]);
-        const result = await (0,upload/* startUpload */.aH)(ctx, `mount of blob ${descriptor.digest} from ${fromRepository}`, {
-            digest: descriptor.digest,
-            from: fromRepository,
-        });
-        if (result.mounted)
-            return true;
-        await (0,upload/* cancelUpload */.wM)(ctx, result.session);
-        return false;
-    }
-    #uploadContext(signal, extraScopes = []) {
-        return {
-            client: this.#client,
-            where: this.#where,
-            repository: this.repository,
-            scopes: [...this.#push(), ...extraScopes],
-            signal,
-        };
-    }
-    async pushManifest(descriptor, bytes, options = {}) {
-        const what = `manifest ${options.tag ?? descriptor.digest}`;
-        const digest = (0,src_digest/* sha256Digest */.sI)(bytes);
-        if (digest !== descriptor.digest || bytes.length !== descriptor.size) {
-            throw new errors/* DigestMismatchError */.h(`${this.#where}: ${what}: bytes (${bytes.length}, ${digest}) do not match the descriptor (${descriptor.size}, ${descriptor.digest})`);
-        }
-        if (bytes.length > manifest/* MAX_MANIFEST_BYTES */.ZJ) {
-            throw new manifest/* ManifestTooLargeError */.Hf(`${this.#where}: ${what} is ${bytes.length} bytes, over the ${manifest/* MAX_MANIFEST_BYTES */.ZJ}-byte manifest limit`);
-        }
-        await this.#send({
-            method: "PUT",
-            path: this.#path("manifests", options.tag ?? descriptor.digest),
-            headers: { "content-type": descriptor.mediaType, "content-length": String(bytes.length) },
-            body: bytes,
-            signal: options.signal,
-            scopes: this.#push(),
-            what,
-        }, async (response) => {
-            if (response.status !== 201)
-                throw await this.#client.failure(this.#where, what, response);
-            await response.discard();
-            const returned = response.header("docker-content-digest");
-            if (returned && returned !== descriptor.digest) {
-                throw new errors/* DigestMismatchError */.h(`${this.#where}: ${what}: the registry stored it as ${returned}`);
-            }
-        });
-    }
-    async tag(descriptor, tag, options = {}) {
-        const { bytes } = await this.fetchManifest(descriptor, options);
-        await this.pushManifest(descriptor, bytes, { ...options, tag });
-    }
-    /** Deletes a manifest by digest (the registry must allow deletes); a missing one is a NotFoundError. */
-    async deleteManifest(descriptor, options = {}) {
-        const what = `manifest ${descriptor.digest}`;
-        await this.#send({
-            method: "DELETE",
-            path: this.#path("manifests", descriptor.digest),
-            signal: options.signal,
-            scopes: [(0,auth/* repositoryScope */.F7)(this.repository, "delete")],
-            what,
-        }, async (response) => {
-            if (response.status !== 202 && response.status !== 200)
-                throw await this.#client.failure(this.#where, what, response);
-            await response.discard();
-        });
-    }
-}
-
-
-/***/ }),
-
-/***/ 1521:
+/***/ 8902:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -35133,7 +34036,7 @@ async function withRetries(policy, signal, attempt) {
 
 /***/ }),
 
-/***/ 6061:
+/***/ 4848:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35151,15 +34054,15 @@ var external_node_https_ = __nccwpck_require__(4708);
 var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: ./src/body-sink.ts
-var body_sink = __nccwpck_require__(2223);
+// EXTERNAL MODULE: ./src/core/body-sink.ts
+var body_sink = __nccwpck_require__(6675);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
 var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
-;// CONCATENATED MODULE: ./src/registry/chunked-decoder.ts
+;// CONCATENATED MODULE: ./src/http/chunked-decoder.ts
 /** A body that does not follow HTTP/1.1's chunked transfer coding. */
 class ChunkedEncodingError extends Error {
     name = "ChunkedEncodingError";
@@ -35225,11 +34128,11 @@ class ChunkedDecoder {
     }
 }
 
-// EXTERNAL MODULE: ./src/registry/proxy.ts
-var registry_proxy = __nccwpck_require__(4263);
-// EXTERNAL MODULE: ./src/registry/retry.ts
-var retry = __nccwpck_require__(1521);
-;// CONCATENATED MODULE: ./src/registry/direct-get.ts
+// EXTERNAL MODULE: ./src/http/proxy.ts
+var http_proxy = __nccwpck_require__(7856);
+// EXTERNAL MODULE: ./src/http/retry.ts
+var retry = __nccwpck_require__(8902);
+;// CONCATENATED MODULE: ./src/http/direct-get.ts
 
 
 
@@ -35571,13 +34474,13 @@ async function directGet(url, headers, signal, proxy) {
                 throw error;
         }
     }
-    const tunnel = proxy && (await (0,registry_proxy/* connectThrough */.EM)(proxy, (0,registry_proxy/* tunnelTarget */.Aw)(url), { ALPNProtocols: ["http/1.1"] }, signal));
+    const tunnel = proxy && (await (0,http_proxy/* connectThrough */.EM)(proxy, (0,http_proxy/* tunnelTarget */.Aw)(url), { ALPNProtocols: ["http/1.1"] }, signal));
     return new Connection(url, key, tunnel).request(url, requestHead, signal);
 }
 
-// EXTERNAL MODULE: ./src/registry/origin.ts
-var origin = __nccwpck_require__(5685);
-;// CONCATENATED MODULE: ./src/registry/transport.ts
+// EXTERNAL MODULE: ./src/http/origin.ts
+var origin = __nccwpck_require__(2088);
+;// CONCATENATED MODULE: ./src/http/transport.ts
 
 
 
@@ -35619,7 +34522,7 @@ async function exchange(req, options = {}) {
             headers.authorization = options.authorization.value;
         if (body === undefined && (method === "GET" || method === "HEAD"))
             delete headers["content-length"];
-        const proxy = options.proxies && (0,registry_proxy/* proxyFor */.iJ)(url, options.proxies);
+        const proxy = options.proxies && (0,http_proxy/* proxyFor */.iJ)(url, options.proxies);
         const response = req.bulk && method === "GET"
             ? wrapDirect(url, await directGet(url, headers, req.signal, proxy))
             : wrapIncoming(url, await send(url, method, headers, body, req.signal, proxy));
@@ -35643,7 +34546,7 @@ function send(url, method, headers, body, signal, proxy) {
         const request = (secure ? (external_node_https_default()) : (external_node_http_default())).request(url, {
             method,
             headers,
-            agent: proxy ? (0,registry_proxy/* proxyAgent */.QT)(proxy, secure) : agents[secure ? "https:" : "http:"],
+            agent: proxy ? (0,http_proxy/* proxyAgent */.QT)(proxy, secure) : agents[secure ? "https:" : "http:"],
             ...(signal ? { signal } : {}),
         });
         request.once("response", resolve);
@@ -35784,6 +34687,1120 @@ function wrapDirect(url, response) {
 
 /***/ }),
 
+/***/ 8403:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  kD: () => (/* binding */ Authenticator),
+  F7: () => (/* binding */ repositoryScope)
+});
+
+// UNUSED EXPORTS: mergeScopes
+
+// EXTERNAL MODULE: ./src/http/retry.ts
+var retry = __nccwpck_require__(8902);
+// EXTERNAL MODULE: ./src/http/transport.ts + 2 modules
+var transport = __nccwpck_require__(4848);
+;// CONCATENATED MODULE: ./src/registry/challenge.ts
+/**
+ * Parses a `WWW-Authenticate` value (RFC 7235): several challenges may share one header, parameters are
+ * token=token or token="quoted string" with backslash escapes, and quoted values may contain commas.
+ */
+function parseChallenges(header) {
+    const challenges = [];
+    let i = 0;
+    const n = header.length;
+    const skipSpace = () => {
+        while (i < n && /[\s,]/.test(header[i] ?? ""))
+            i++;
+    };
+    const readToken = () => {
+        const start = i;
+        while (i < n && /[!#$%&'*+.^_`|~0-9A-Za-z-]/.test(header[i] ?? ""))
+            i++;
+        return header.slice(start, i);
+    };
+    while (i < n) {
+        skipSpace();
+        const word = readToken();
+        if (word === "") {
+            i++;
+            continue;
+        }
+        while (i < n && header[i] === " ")
+            i++;
+        if (header[i] === "=" && challenges.length > 0) {
+            i++;
+            while (i < n && header[i] === " ")
+                i++;
+            let value = "";
+            if (header[i] === '"') {
+                i++;
+                while (i < n && header[i] !== '"') {
+                    if (header[i] === "\\" && i + 1 < n)
+                        i++;
+                    value += header[i];
+                    i++;
+                }
+                i++;
+            }
+            else {
+                const start = i;
+                while (i < n && header[i] !== "," && header[i] !== " ")
+                    i++;
+                value = header.slice(start, i);
+            }
+            const current = challenges[challenges.length - 1];
+            if (current)
+                current.params[word.toLowerCase()] = value;
+        }
+        else {
+            challenges.push({ scheme: word.toLowerCase(), params: {} });
+        }
+    }
+    return challenges;
+}
+
+// EXTERNAL MODULE: ./src/registry/credentials.ts + 2 modules
+var credentials = __nccwpck_require__(6661);
+// EXTERNAL MODULE: ./src/registry/errors.ts
+var errors = __nccwpck_require__(6764);
+;// CONCATENATED MODULE: ./src/registry/auth.ts
+
+
+
+
+
+/** Tokens are refreshed this long before the expiry the token service announced. */
+const EXPIRY_MARGIN_MS = 10_000;
+const DEFAULT_TOKEN_LIFETIME_S = 60;
+/**
+ * Answers a registry's authentication challenges: Basic with the resolved credentials, or Bearer tokens
+ * fetched from the challenge's realm and cached per scope set (a push token must not serve a pull of
+ * another repository, and the other way round).
+ */
+class Authenticator {
+    #options;
+    #credential;
+    #anonymous = false;
+    #basic;
+    #tokens = new Map();
+    constructor(options) {
+        this.#options = options;
+    }
+    /** True once a challenge has been answered without any credential. */
+    get anonymous() {
+        return this.#anonymous;
+    }
+    /** The Authorization value to send for these scopes, when one is already known. */
+    authorization(scopes) {
+        if (this.#basic)
+            return this.#basic;
+        const token = this.#tokens.get(scopeKey(scopes));
+        if (token && token.expiresAt > Date.now())
+            return `Bearer ${token.value}`;
+        return undefined;
+    }
+    /**
+     * Reacts to a 401: true when new authorization is now available and the request is worth sending again,
+     * false when there is nothing more to try (the caller then reports the 401).
+     */
+    async respond(header, scopes, signal) {
+        const challenges = parseChallenges(header ?? "");
+        const bearer = challenges.find((c) => c.scheme === "bearer");
+        const basic = challenges.find((c) => c.scheme === "basic");
+        const credential = await this.#resolveCredential();
+        this.#anonymous = credential === undefined;
+        if (bearer?.params.realm) {
+            const previous = this.#tokens.get(scopeKey(scopes));
+            if (credential?.kind === "registryToken") {
+                if (previous?.value === credential.token)
+                    return false;
+                this.#tokens.set(scopeKey(scopes), { value: credential.token, expiresAt: Number.POSITIVE_INFINITY });
+                return true;
+            }
+            const token = await this.#fetchToken(bearer, scopes, credential, signal);
+            if (previous?.value === token.value)
+                return false;
+            this.#tokens.set(scopeKey(scopes), token);
+            return true;
+        }
+        if (basic && credential?.kind === "basic") {
+            const value = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
+            if (this.#basic === value)
+                return false;
+            this.#basic = value;
+            return true;
+        }
+        return false;
+    }
+    async #resolveCredential() {
+        this.#credential ??= this.#options.credential().then((credential) => {
+            if (credential)
+                for (const secret of (0,credentials/* credentialSecrets */.D)(credential))
+                    this.#options.redactor.add(secret);
+            return credential;
+        });
+        return this.#credential;
+    }
+    async #fetchToken(challenge, scopes, credential, signal) {
+        const realm = new URL(challenge.params.realm ?? "");
+        const service = challenge.params.service;
+        const wanted = mergeScopes(scopes, challenge.params.scope);
+        const where = `registry ${this.#options.registry}: token service ${realm.origin}`;
+        return (0,retry/* withRetries */.LH)(this.#options.retry, signal, async () => {
+            const request = credential?.kind === "identityToken"
+                ? refreshTokenRequest(realm, service, wanted, credential.token)
+                : tokenRequest(realm, service, wanted, credential);
+            const response = await (0,transport/* exchange */.c)({ ...request, ...(signal ? { signal } : {}) }, { insecure: this.#options.insecure, ...(this.#options.proxies ? { proxies: this.#options.proxies } : {}) });
+            if (response.status !== 200) {
+                const text = this.#options.redactor.redact(await response.text());
+                const error = (0,errors/* errorForResponse */.vw)(where, `token request for ${wanted.join(" ")}`, response.status, text, {
+                    anonymous: credential === undefined,
+                });
+                if ((0,retry/* isRetryableStatus */.PS)(response.status)) {
+                    throw new retry/* RetryLater */.vR(error, (0,retry/* parseRetryAfter */.mu)(response.header("retry-after")));
+                }
+                throw error;
+            }
+            const body = JSON.parse(await response.text(1024 * 1024));
+            const value = body.token || body.access_token;
+            if (!value)
+                throw new errors/* RegistryAuthError */.w4(`${where}: the token response carries neither token nor access_token`);
+            this.#options.redactor.add(value);
+            const lifetime = (body.expires_in ?? DEFAULT_TOKEN_LIFETIME_S) * 1000;
+            return { value, expiresAt: Date.now() + Math.max(lifetime - EXPIRY_MARGIN_MS, lifetime / 2) };
+        });
+    }
+}
+function tokenRequest(realm, service, scopes, credential) {
+    const url = new URL(realm);
+    if (service)
+        url.searchParams.set("service", service);
+    for (const scope of scopes)
+        url.searchParams.append("scope", scope);
+    const headers = {};
+    if (credential?.kind === "basic") {
+        headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
+    }
+    return { method: "GET", url, headers };
+}
+/** OAuth2 refresh-token grant, as the docker CLI does with an identity token. */
+function refreshTokenRequest(realm, service, scopes, token) {
+    const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: token, client_id: "cortex-model" });
+    if (service)
+        form.set("service", service);
+    if (scopes.length > 0)
+        form.set("scope", scopes.join(" "));
+    return {
+        method: "POST",
+        url: realm,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new Uint8Array(Buffer.from(form.toString())),
+    };
+}
+function scopeKey(scopes) {
+    return [...scopes].sort().join(" ");
+}
+/**
+ * Our scopes joined with the challenge's, one entry per resource with its actions united. The registry
+ * names actions in no fixed order (docker-registry says `push,pull` on one run and `pull,push` on the
+ * next), so scopes are merged by resource, never compared as strings.
+ */
+function mergeScopes(scopes, challenged) {
+    const actions = new Map();
+    const extra = (challenged ?? "").split(" ").filter((scope) => scope !== "");
+    for (const scope of [...scopes, ...extra]) {
+        const split = scope.lastIndexOf(":");
+        const resource = split > 0 ? scope.slice(0, split) : scope;
+        const listed = split > 0 ? scope.slice(split + 1).split(",") : [];
+        const known = actions.get(resource) ?? new Set();
+        for (const action of listed)
+            if (action)
+                known.add(action);
+        actions.set(resource, known);
+    }
+    return [...actions].map(([resource, known]) => (known.size > 0 ? `${resource}:${[...known].join(",")}` : resource));
+}
+/** Token scope for an operation on a repository. */
+function repositoryScope(repository, access) {
+    return `repository:${repository}:${access}`;
+}
+
+
+/***/ }),
+
+/***/ 6661:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  D: () => (/* binding */ credentialSecrets),
+  S: () => (/* binding */ resolveCredential)
+});
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/ref.ts
+var ref = __nccwpck_require__(4950);
+;// CONCATENATED MODULE: ./src/registry/docker-config.ts
+
+
+
+
+
+/** Docker Hub credentials live under the legacy index URL, in the config and in credential helpers. */
+const DOCKER_HUB_KEY = "https://index.docker.io/v1/";
+const DOCKER_HUB_ALIASES = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+class CredentialHelperError extends errors/* CortexError */.G1 {
+}
+function dockerConfigPath(env) {
+    const dir = env.DOCKER_CONFIG || external_node_path_default().join(env.HOME || external_node_os_default().homedir(), ".docker");
+    return external_node_path_default().join(dir, "config.json");
+}
+/** `https://host/v1/` and `host` name the same registry, as the docker CLI reads them. */
+function keyHost(key) {
+    const host = key.replace(/^[a-z]+:\/\//i, "").split("/")[0] ?? "";
+    return DOCKER_HUB_ALIASES.has(host) ? ref/* DOCKER_HUB */.Xb : host;
+}
+/** Credentials for `registry` from the docker CLI's config: credHelpers, then credsStore, then auths. */
+async function dockerConfigCredential(registry, env = process.env) {
+    const file = dockerConfigPath(env);
+    let config;
+    try {
+        config = JSON.parse(await (0,promises_namespaceObject.readFile)(file, "utf8"));
+    }
+    catch (error) {
+        if (error.code === "ENOENT")
+            return undefined;
+        throw new errors/* CortexError */.G1(`cannot read docker config ${file}: ${error.message}`, { cause: error });
+    }
+    const host = keyHost(registry);
+    const serverUrl = host === ref/* DOCKER_HUB */.Xb ? DOCKER_HUB_KEY : host;
+    const helper = Object.entries(config.credHelpers ?? {}).find(([key]) => keyHost(key) === host)?.[1];
+    if (helper)
+        return runCredentialHelper(helper, serverUrl, env);
+    if (config.credsStore) {
+        const stored = await runCredentialHelper(config.credsStore, serverUrl, env);
+        if (stored)
+            return stored;
+    }
+    const entry = Object.entries(config.auths ?? {}).find(([key]) => keyHost(key) === host)?.[1];
+    return entry ? credentialFromEntry(entry, file) : undefined;
+}
+function credentialFromEntry(entry, file) {
+    if (entry.registrytoken)
+        return { kind: "registryToken", token: entry.registrytoken };
+    if (entry.identitytoken)
+        return { kind: "identityToken", token: entry.identitytoken };
+    if (entry.username && entry.password)
+        return { kind: "basic", username: entry.username, password: entry.password };
+    if (entry.auth) {
+        const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
+        const colon = decoded.indexOf(":");
+        if (colon <= 0)
+            throw new errors/* CortexError */.G1(`docker config ${file}: an "auth" entry is not base64 of user:password`);
+        return { kind: "basic", username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+    }
+    return undefined;
+}
+/**
+ * `docker-credential-<name> get` with the server URL on stdin, as the docker CLI runs it. "Not found" is no
+ * credential; any other failure is an error that quotes the helper's stderr, never its stdout (secrets).
+ */
+async function runCredentialHelper(name, serverUrl, env) {
+    const program = `docker-credential-${name}`;
+    // Loaded here, not at the top: execa's import costs over 100 ms, and every registry command would pay it
+    // although most never run a helper.
+    const { execa } = await __nccwpck_require__.e(/* import() */ 993).then(__nccwpck_require__.bind(__nccwpck_require__, 6993));
+    const result = await execa(program, ["get"], { input: serverUrl, env, reject: false, timeout: 30_000 });
+    if (result.failed) {
+        const said = `${result.stdout} ${result.stderr}`;
+        if (/not found|no credentials/i.test(said))
+            return undefined;
+        const reason = result.code === "ENOENT" ? "not found on PATH" : `exited with ${result.exitCode ?? result.signal}`;
+        const stderr = result.stderr.trim().split("\n")[0] ?? "";
+        throw new CredentialHelperError(`credential helper ${program} ${reason} for ${serverUrl}${stderr ? `: ${stderr.slice(0, 200)}` : ""}`);
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(result.stdout);
+    }
+    catch {
+        throw new CredentialHelperError(`credential helper ${program} printed something other than JSON for ${serverUrl}`);
+    }
+    if (!parsed.Secret)
+        return undefined;
+    // Helpers store identity (refresh) tokens under the user name "<token>".
+    if (parsed.Username === "<token>")
+        return { kind: "identityToken", token: parsed.Secret };
+    return { kind: "basic", username: parsed.Username ?? "", password: parsed.Secret };
+}
+
+;// CONCATENATED MODULE: ./src/registry/credentials.ts
+
+const GHCR = "ghcr.io";
+/**
+ * Credentials for a registry, first match wins: explicit options, the docker CLI's config (credHelpers,
+ * credsStore, auths), then `GITHUB_TOKEN` for ghcr.io. Undefined means anonymous.
+ */
+async function resolveCredential(registry, options = {}) {
+    const env = options.env ?? process.env;
+    const explicit = options.credentials;
+    if (explicit?.username && explicit.password) {
+        return { kind: "basic", username: explicit.username, password: explicit.password };
+    }
+    if (explicit?.token)
+        return { kind: "registryToken", token: explicit.token };
+    const configured = await dockerConfigCredential(registry, env);
+    if (configured)
+        return configured;
+    if (registry === GHCR && env.GITHUB_TOKEN) {
+        // ghcr.io accepts any user name with a token as the password; the actor is the honest one.
+        return { kind: "basic", username: env.GITHUB_ACTOR || "x-access-token", password: env.GITHUB_TOKEN };
+    }
+    return undefined;
+}
+/** Every secret value inside a credential, for the redactor. */
+function credentialSecrets(credential) {
+    switch (credential.kind) {
+        case "basic":
+            return [credential.password, Buffer.from(`${credential.username}:${credential.password}`).toString("base64")];
+        case "identityToken":
+        case "registryToken":
+            return [credential.token];
+    }
+}
+
+
+/***/ }),
+
+/***/ 6764:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   gl: () => (/* binding */ RegistryError),
+/* harmony export */   vw: () => (/* binding */ errorForResponse),
+/* harmony export */   w4: () => (/* binding */ RegistryAuthError)
+/* harmony export */ });
+/* unused harmony exports RegistryNotFoundError, parseErrorBody */
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+
+/** A registry answered with an error, or could not be reached; the message names host, repository and cause. */
+class RegistryError extends _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CortexError */ .G1 {
+    status;
+    codes;
+    constructor(message, failure = {}, options) {
+        super(message, options);
+        this.status = failure.status ?? 0;
+        this.codes = failure.codes ?? [];
+    }
+}
+/** Credentials missing, wrong, or without the rights the operation needs. */
+class RegistryAuthError extends RegistryError {
+}
+/** The registry does not hold the manifest, blob or repository asked for. */
+class RegistryNotFoundError extends _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NotFoundError */ .m_ {
+    status;
+    codes;
+    constructor(message, failure, options) {
+        super(message, options);
+        this.status = failure.status;
+        this.codes = failure.codes;
+    }
+}
+const NOT_FOUND_CODES = new Set(["MANIFEST_UNKNOWN", "BLOB_UNKNOWN", "NAME_UNKNOWN", "BLOB_UPLOAD_UNKNOWN"]);
+/** Reads the distribution-spec error body (`{"errors":[{"code","message"}]}`) when there is one. */
+function parseErrorBody(text) {
+    try {
+        const body = JSON.parse(text);
+        const errors = Array.isArray(body.errors) ? body.errors : [];
+        return {
+            codes: errors.map((e) => String(e.code ?? "")).filter((c) => c !== ""),
+            messages: errors.map((e) => String(e.message ?? "")).filter((m) => m !== ""),
+        };
+    }
+    catch {
+        return { codes: [], messages: [] };
+    }
+}
+function firstLine(text) {
+    return (text.trim().split("\n")[0] ?? "").slice(0, 200);
+}
+/**
+ * The error for a failed response. `where` names host and repository (`registry 127.0.0.1:5000, repository
+ * ai/model`), `what` the operation (`manifest latest`). The body text has already been redacted. `anonymous`
+ * says no credential was available, which is the likelier cause of a 401 than a wrong one.
+ */
+function errorForResponse(where, what, status, bodyText, options = {}) {
+    const { codes, messages } = parseErrorBody(bodyText);
+    // A body without the spec's error list (a proxy's HTML page, plain text) is quoted by its first line.
+    const detail = codes.length > 0 || messages.length > 0 ? messages.join("; ") : firstLine(bodyText);
+    const codeText = codes.length > 0 ? ` ${codes.join(",")}` : "";
+    const failure = { status, codes };
+    if (status === 404 || codes.some((c) => NOT_FOUND_CODES.has(c))) {
+        return new RegistryNotFoundError(`${where}: ${what} not found (HTTP ${status}${codeText}${detail ? `: ${detail}` : ""})`, failure);
+    }
+    if (status === 401 || status === 403) {
+        const reason = status === 401 ? "authentication failed" : "access denied";
+        const hint = options.anonymous
+            ? "no credentials were found for this registry (options, docker config, GITHUB_TOKEN for ghcr.io)"
+            : "check the credentials for this registry";
+        return new RegistryAuthError(`${where}: ${reason} for ${what} (HTTP ${status}${codeText}${detail ? `: ${detail}` : ""}); ${hint}`, failure);
+    }
+    return new RegistryError(`${where}: ${what} failed with HTTP ${status}${codeText}${detail ? `: ${detail}` : ""}`, failure);
+}
+
+
+/***/ }),
+
+/***/ 506:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hf: () => (/* binding */ ManifestTooLargeError),
+/* harmony export */   ZJ: () => (/* binding */ MAX_MANIFEST_BYTES),
+/* harmony export */   gp: () => (/* binding */ manifestMediaType),
+/* harmony export */   tk: () => (/* binding */ readLimited)
+/* harmony export */ });
+/* unused harmony exports UnknownManifestTypeError, manifestArtifactType */
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_media_types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7407);
+
+
+/** Registries (distribution among them) cap manifests at 4 MiB; larger ones are refused unread. */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+class ManifestTooLargeError extends _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CortexError */ .G1 {
+}
+/** A manifest whose media type is neither announced nor recognisable from its content. */
+class UnknownManifestTypeError extends _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CortexError */ .G1 {
+}
+/** Reads a whole body, failing as soon as it passes `limit` bytes instead of buffering without bound. */
+async function readLimited(body, limit, what) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        const buffer = chunk;
+        size += buffer.length;
+        if (size > limit) {
+            body.destroy();
+            throw new ManifestTooLargeError(`${what} is larger than ${limit} bytes: refused`);
+        }
+        chunks.push(buffer);
+    }
+    return new Uint8Array(Buffer.concat(chunks, size));
+}
+function withoutParameters(contentType) {
+    return (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+}
+/**
+ * The media type of manifest bytes. The Content-Type header wins when it names a manifest type; some
+ * registries (Ollama's) answer `text/plain`, so then the body's `mediaType` field decides, then the type
+ * the caller expected, then the shape of the document (an OCI manifest may omit `mediaType`).
+ */
+function manifestMediaType(contentType, bytes, expected) {
+    const announced = withoutParameters(contentType);
+    if ((0,_core_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isManifestMediaType */ .CM)(announced))
+        return announced;
+    let document;
+    try {
+        document = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    }
+    catch {
+        throw new UnknownManifestTypeError(`manifest is not JSON (Content-Type "${announced || "none"}"): cannot tell its media type`);
+    }
+    if (typeof document.mediaType === "string") {
+        if ((0,_core_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isManifestMediaType */ .CM)(document.mediaType))
+            return document.mediaType;
+        throw new UnknownManifestTypeError(`unknown manifest media type "${document.mediaType}"`);
+    }
+    if (expected && (0,_core_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .isManifestMediaType */ .CM)(expected))
+        return expected;
+    if (Array.isArray(document.manifests))
+        return _core_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .MediaType */ .zu.ociIndex;
+    if (document.config !== undefined && Array.isArray(document.layers))
+        return _core_media_types_js__WEBPACK_IMPORTED_MODULE_1__/* .MediaType */ .zu.ociManifest;
+    throw new UnknownManifestTypeError(`manifest has no media type (Content-Type "${announced || "none"}", no mediaType field) and is neither a manifest nor an index`);
+}
+/** The artifactType a manifest declares, or its config's media type for manifests that predate artifactType. */
+function manifestArtifactType(bytes) {
+    try {
+        const document = JSON.parse(Buffer.from(bytes).toString("utf8"));
+        if (typeof document.artifactType === "string")
+            return document.artifactType;
+        const config = document.config?.mediaType;
+        return typeof config === "string" && config !== MediaType.ociEmpty ? config : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 9191:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   xt: () => (/* binding */ listReferrers)
+/* harmony export */ });
+/* unused harmony exports referrersTag, attachReferrer */
+/* harmony import */ var _core_digest_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5543);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_media_types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7407);
+/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8902);
+/* harmony import */ var _manifest_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(506);
+
+
+
+
+
+/** How many times an attach writes the fallback index before giving up on concurrent writers. */
+const ATTACH_WRITES = 8;
+/** The shortest pause between the two reads that confirm an attached entry stayed in the fallback index. */
+const ATTACH_RECHECK_MS = 100;
+/**
+ * The pause is also this many times our own last read-and-write: a concurrent writer that read the index
+ * before our write lands its stale copy within about its own read-and-write time, which on a loaded
+ * registry or machine is far beyond a fixed pause.
+ */
+const ATTACH_RECHECK_ROUND_TRIPS = 3;
+/** The tag the OCI fallback schema keeps a subject's referrers index under: `sha256-<hex>`. */
+function referrersTag(subject) {
+    return `sha256-${(0,_core_digest_js__WEBPACK_IMPORTED_MODULE_0__/* .digestHex */ .sU)(subject)}`;
+}
+/**
+ * Manifests that name `subject` as their subject: from the referrers API, or, where the registry has none
+ * (distribution 2.8 answers 404), from the index at the fallback tag.
+ */
+async function listReferrers(source, subject, options = {}) {
+    const listed = (await source.referrersApi?.(subject, options)) ?? (await fallbackIndex(source, subject, options)).manifests;
+    return options.artifactType ? listed.filter((d) => d.artifactType === options.artifactType) : [...listed];
+}
+async function fallbackIndex(source, subject, options) {
+    try {
+        const { bytes } = await source.fetchManifest(referrersTag(subject.digest), options);
+        const index = JSON.parse(Buffer.from(bytes).toString("utf8"));
+        if (!Array.isArray(index.manifests)) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CortexError */ .G1(`the referrers index at tag ${referrersTag(subject.digest)} has no manifests list`);
+        }
+        return index;
+    }
+    catch (error) {
+        if (error instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .NotFoundError */ .m_)
+            return { schemaVersion: 2, mediaType: _core_media_types_js__WEBPACK_IMPORTED_MODULE_2__/* .MediaType */ .zu.ociIndex, manifests: [] };
+        throw error;
+    }
+}
+/**
+ * Attaches a referrer (a manifest whose `subject` names another manifest, such as a test result): pushes
+ * it, and where the target has no referrers API, adds it to the index at the subject's fallback tag, as
+ * oras, crane and @sigstore/oci do. Attaching the same referrer twice leaves one entry.
+ */
+async function attachReferrer(target, descriptor, bytes, options = {}) {
+    const manifest = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    const subject = manifest.subject;
+    if (!subject?.digest)
+        throw new CortexError(`referrer ${descriptor.digest} has no subject: nothing to attach it to`);
+    await target.pushManifest(descriptor, bytes, options);
+    if ((await target.referrersApi?.(subject, options)) !== undefined)
+        return;
+    const artifactType = manifestArtifactType(bytes);
+    const entry = {
+        mediaType: descriptor.mediaType,
+        digest: descriptor.digest,
+        size: descriptor.size,
+        ...(artifactType ? { artifactType } : {}),
+        ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
+    };
+    // The fallback index is read, extended and written back with no compare-and-swap, so a writer attaching
+    // to the same subject at the same time can replace it. Each write is followed by reads until the entry is
+    // seen twice, a moment apart; an entry lost to a concurrent writer is added again.
+    let seen = 0;
+    let roundTripMs = 0;
+    for (let writes = 0; seen < 2;) {
+        const readAt = performance.now();
+        const index = await fallbackIndex(target, subject, options);
+        if (index.manifests.some((d) => d.digest === descriptor.digest)) {
+            seen++;
+            const pause = Math.max(ATTACH_RECHECK_MS, ATTACH_RECHECK_ROUND_TRIPS * roundTripMs);
+            if (seen < 2)
+                await wait(pause * (1 + Math.random() / 2), options.signal);
+            continue;
+        }
+        if (writes >= ATTACH_WRITES) {
+            throw new CortexError(`${target.name}: referrer ${descriptor.digest} kept disappearing from the fallback index at tag ${referrersTag(subject.digest)}: other writers replace it`);
+        }
+        seen = 0;
+        const updated = {
+            ...index,
+            schemaVersion: 2,
+            mediaType: MediaType.ociIndex,
+            manifests: [...index.manifests, entry],
+        };
+        const updatedBytes = new Uint8Array(Buffer.from(JSON.stringify(updated)));
+        const updatedDescriptor = {
+            mediaType: MediaType.ociIndex,
+            digest: sha256Digest(updatedBytes),
+            size: updatedBytes.length,
+        };
+        await target.pushManifest(updatedDescriptor, updatedBytes, { ...options, tag: referrersTag(subject.digest) });
+        roundTripMs = performance.now() - readAt;
+        writes++;
+    }
+}
+
+
+/***/ }),
+
+/***/ 3302:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  N: () => (/* binding */ RemoteRepository)
+});
+
+// EXTERNAL MODULE: ./src/core/digest.ts
+var core_digest = __nccwpck_require__(5543);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/media-types.ts
+var media_types = __nccwpck_require__(7407);
+// EXTERNAL MODULE: ./src/http/retry.ts
+var retry = __nccwpck_require__(8902);
+// EXTERNAL MODULE: ./src/registry/auth.ts + 1 modules
+var auth = __nccwpck_require__(8403);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: ./src/core/body-sink.ts
+var body_sink = __nccwpck_require__(6675);
+// EXTERNAL MODULE: ./src/registry/errors.ts
+var registry_errors = __nccwpck_require__(6764);
+;// CONCATENATED MODULE: ./src/registry/blob-reader.ts
+
+
+
+
+
+function blobWindow(size, range, what) {
+    const start = range?.offset ?? 0;
+    if (!Number.isSafeInteger(start) || start < 0 || start > size) {
+        throw new errors/* CortexError */.G1(`${what}: range offset ${start} lies outside the blob's ${size} bytes`);
+    }
+    if (range?.length !== undefined && (!Number.isSafeInteger(range.length) || range.length < 0)) {
+        throw new errors/* CortexError */.G1(`${what}: range length ${range.length} is not a non-negative integer`);
+    }
+    const end = range?.length === undefined ? size : Math.min(size, start + range.length);
+    return { start, end };
+}
+/**
+ * Checks a response to a request for bytes [position, end) of a blob of `size` bytes and says how many
+ * leading bytes to drop: a 206 must cover exactly the requested start; a 200 (a server that ignored Range)
+ * carries the whole blob, so the bytes before `position` are skipped.
+ */
+function checkRangeResponse(response, position, end, size, what) {
+    const ranged = position > 0 || end < size;
+    if (response.status === 200)
+        return ranged ? position : 0;
+    if (response.status !== 206) {
+        throw new registry_errors/* RegistryError */.gl(`${what}: unexpected HTTP ${response.status} to a blob request`, {
+            status: response.status,
+        });
+    }
+    const contentRange = response.header("content-range") ?? "";
+    const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange.trim());
+    if (!match || Number(match[1]) !== position || Number(match[2]) < Math.min(end, size) - 1) {
+        throw new registry_errors/* RegistryError */.gl(`${what}: asked for bytes ${position}-${end - 1} but the server answered 206 with Content-Range "${contentRange}"`, { status: 206 });
+    }
+    return 0;
+}
+/** Stops a whole-blob 200 once the window is full: the rest of that body is not ours. */
+class WindowFull extends Error {
+}
+/**
+ * Sends the bytes of a window into `sink`. A connection that breaks mid-body is picked up again with a
+ * Range request from the first missing byte (the retry budget restarts whenever bytes arrive), so a long
+ * download survives flaky links; a body longer than the window is an error, never silently passed on.
+ */
+async function pumpWindow(window, open, policy, what, sink, signal) {
+    let position = window.start;
+    let failures = 0;
+    while (position < window.end) {
+        const current = await open(position);
+        let skip = current.skip;
+        let failure;
+        try {
+            await current.response.readInto((chunk) => {
+                // Bytes already read are not handed on once the caller has given up.
+                signal?.throwIfAborted();
+                let bytes = chunk;
+                if (skip > 0) {
+                    const dropped = Math.min(skip, bytes.length);
+                    skip -= dropped;
+                    bytes = bytes.subarray(dropped);
+                    if (bytes.length === 0)
+                        return;
+                }
+                const room = window.end - position;
+                if (bytes.length > room) {
+                    if (current.response.header("content-range")) {
+                        throw new errors/* CortexError */.G1(`${what}: the server sent more bytes than requested`);
+                    }
+                    position += room;
+                    return Promise.resolve(sink(bytes.subarray(0, room))).then(() => {
+                        throw new WindowFull();
+                    });
+                }
+                position += bytes.length;
+                failures = 0;
+                return sink(bytes);
+            }, signal);
+            if (position >= window.end) {
+                // A caller that gave up while the last bytes were on their way still sees the abort.
+                signal?.throwIfAborted();
+                return;
+            }
+            failure = new retry/* TransientTransferError */.C6(`body ended at byte ${position} of ${window.end}`);
+        }
+        catch (error) {
+            if (error instanceof WindowFull)
+                return;
+            failure = error;
+        }
+        if (signal?.aborted || !(0,retry/* isRetryableNetworkError */.Hr)(failure) || ++failures >= policy.attempts) {
+            if (failure instanceof errors/* CortexError */.G1 || signal?.aborted)
+                throw failure;
+            throw new registry_errors/* RegistryError */.gl(`${what}: transfer failed at byte ${position}: ${failure.message}`, {}, { cause: failure });
+        }
+        await (0,retry/* wait */.uk)((0,retry/* backoffDelay */.EY)(failures - 1, policy), signal);
+    }
+}
+/** The bytes of a window as one stream, with the same resumption as pumpWindow. */
+async function readWindow(window, open, policy, what, signal) {
+    if (window.end === window.start)
+        return external_node_stream_.Readable.from([]);
+    // The first request is made before the stream is returned, so that a missing blob or a refusal is
+    // reported by fetchBlob itself rather than by the first read.
+    const first = await open(window.start);
+    let opened = false;
+    const reopen = async (position) => {
+        if (opened)
+            return open(position);
+        opened = true;
+        return first;
+    };
+    const stream = (0,body_sink/* sinkReadable */.u)((sink, stop) => pumpWindow(window, reopen, policy, what, sink, signal ? AbortSignal.any([signal, stop]) : stop));
+    // An abort ends the stream even when every byte has already arrived and waits in its buffer.
+    return signal ? (0,external_node_stream_.addAbortSignal)(signal, stream) : stream;
+}
+
+// EXTERNAL MODULE: ./src/registry/manifest.ts
+var manifest = __nccwpck_require__(506);
+// EXTERNAL MODULE: ./src/registry/referrers.ts
+var referrers = __nccwpck_require__(9191);
+// EXTERNAL MODULE: ./src/registry/upload.ts
+var upload = __nccwpck_require__(4398);
+;// CONCATENATED MODULE: ./src/registry/remote-repository.ts
+
+
+
+
+
+
+
+
+
+const MANIFEST_ACCEPT = media_types/* MANIFEST_MEDIA_TYPES */.$T.join(", ");
+/** One repository of a remote registry, as a Target. */
+class RemoteRepository {
+    name;
+    registry;
+    repository;
+    #client;
+    #where;
+    #retry;
+    #upload;
+    #tagPageSize;
+    constructor(client, registry, repository, options) {
+        this.#client = client;
+        this.registry = registry;
+        this.repository = repository;
+        this.name = `${registry}/${repository}`;
+        this.#where = `registry ${registry}, repository ${repository}`;
+        this.#retry = options.retry;
+        this.#upload = options.upload;
+        this.#tagPageSize = options.tagPageSize;
+    }
+    #pull() {
+        return [(0,auth/* repositoryScope */.F7)(this.repository, "pull")];
+    }
+    #push() {
+        return [(0,auth/* repositoryScope */.F7)(this.repository, "pull,push")];
+    }
+    #send(req, consume) {
+        return this.#client.send(this.#where, req, consume);
+    }
+    #path(kind, reference) {
+        return `/v2/${this.repository}/${kind}/${reference}`;
+    }
+    async resolve(reference, options = {}) {
+        const what = `manifest ${reference}`;
+        const headed = await this.#send({
+            method: "HEAD",
+            path: this.#path("manifests", reference),
+            headers: { accept: MANIFEST_ACCEPT },
+            signal: options.signal,
+            scopes: this.#pull(),
+            what,
+        }, async (response) => {
+            await response.discard();
+            if (response.status !== 200)
+                return undefined;
+            const mediaType = (response.header("content-type") ?? "").split(";")[0]?.trim() ?? "";
+            const digest = response.header("docker-content-digest");
+            const size = Number(response.header("content-length"));
+            if (!(0,media_types/* isManifestMediaType */.CM)(mediaType) || !digest || !(0,core_digest/* isDigest */.Bc)(digest) || !Number.isSafeInteger(size))
+                return undefined;
+            if ((0,core_digest/* isDigest */.Bc)(reference) && digest !== reference)
+                return undefined;
+            return { mediaType, digest, size };
+        });
+        // A HEAD that says too little (Ollama's text/plain, no digest header) or fails: GET tells the truth.
+        return headed ?? (await this.fetchManifest(reference, options)).descriptor;
+    }
+    async fetchManifest(reference, options = {}) {
+        const expected = typeof reference === "string" ? undefined : reference;
+        const name = typeof reference === "string" ? reference : reference.digest;
+        const pinned = expected?.digest ?? ((0,core_digest/* isDigest */.Bc)(name) ? (0,core_digest/* parseDigest */.m)(name) : undefined);
+        const what = `manifest ${name}`;
+        return this.#send({
+            method: "GET",
+            path: this.#path("manifests", name),
+            headers: { accept: MANIFEST_ACCEPT },
+            signal: options.signal,
+            scopes: this.#pull(),
+            what,
+        }, async (response) => {
+            if (response.status !== 200)
+                throw await this.#client.failure(this.#where, what, response);
+            const announced = Number(response.header("content-length"));
+            if (announced > manifest/* MAX_MANIFEST_BYTES */.ZJ) {
+                response.body.destroy();
+                throw new manifest/* ManifestTooLargeError */.Hf(`${this.#where}: ${what} is ${announced} bytes, over the ${manifest/* MAX_MANIFEST_BYTES */.ZJ}-byte manifest limit: refused`);
+            }
+            const bytes = await (0,manifest/* readLimited */.tk)(response.body, manifest/* MAX_MANIFEST_BYTES */.ZJ, `${this.#where}: ${what}`);
+            const digest = (0,core_digest/* sha256Digest */.sI)(bytes);
+            const claimed = response.header("docker-content-digest");
+            const against = pinned ?? (claimed?.startsWith("sha256:") ? claimed : undefined);
+            if (against && digest !== against) {
+                // Bytes damaged in transit are worth another attempt; a registry that lies fails every time.
+                throw new retry/* RetryLater */.vR(new errors/* DigestMismatchError */.h(`${this.#where}: ${what}: received bytes hash to ${digest}, expected ${against}`));
+            }
+            if (expected && expected.size !== bytes.length) {
+                throw new errors/* DigestMismatchError */.h(`${this.#where}: ${what} is ${bytes.length} bytes, its descriptor says ${expected.size}`);
+            }
+            const mediaType = (0,manifest/* manifestMediaType */.gp)(response.header("content-type"), bytes, expected?.mediaType);
+            const descriptor = {
+                mediaType,
+                digest,
+                size: bytes.length,
+                ...(expected?.annotations ? { annotations: expected.annotations } : {}),
+            };
+            return { descriptor, bytes };
+        });
+    }
+    async fetchBlob(descriptor, options = {}) {
+        const { window, open, what } = this.#blobWindow(descriptor, options);
+        return readWindow(window, open, this.#retry, what, options.signal);
+    }
+    async pumpBlob(descriptor, sink, options = {}) {
+        const { window, open, what } = this.#blobWindow(descriptor, options);
+        await pumpWindow(window, open, this.#retry, what, sink, options.signal);
+    }
+    #blobWindow(descriptor, options) {
+        const what = `blob ${descriptor.digest}`;
+        const where = `${this.#where}: ${what}`;
+        const window = blobWindow(descriptor.size, options.range, where);
+        const path = this.#path("blobs", descriptor.digest);
+        const open = (position) => this.#send({
+            method: "GET",
+            path,
+            headers: position > 0 || window.end < descriptor.size ? { range: `bytes=${position}-${window.end - 1}` } : {},
+            signal: options.signal,
+            scopes: this.#pull(),
+            what,
+            bulk: true,
+        }, async (response) => {
+            if (response.status !== 200 && response.status !== 206) {
+                throw await this.#client.failure(this.#where, what, response);
+            }
+            const skip = checkRangeResponse(response, position, window.end, descriptor.size, where);
+            return { response, skip };
+        });
+        return { window, open, what: where };
+    }
+    async exists(descriptor, options = {}) {
+        const kind = (0,media_types/* isManifestMediaType */.CM)(descriptor.mediaType) ? "manifests" : "blobs";
+        const what = `${kind === "blobs" ? "blob" : "manifest"} ${descriptor.digest}`;
+        return this.#send({
+            method: "HEAD",
+            path: this.#path(kind, descriptor.digest),
+            headers: kind === "manifests" ? { accept: MANIFEST_ACCEPT } : {},
+            signal: options.signal,
+            scopes: this.#pull(),
+            what,
+        }, async (response) => {
+            await response.discard();
+            if (response.status === 200)
+                return true;
+            if (response.status === 404)
+                return false;
+            throw await this.#client.failure(this.#where, what, response);
+        });
+    }
+    async tags(options = {}) {
+        const tags = [];
+        let next = new URL(`/v2/${this.repository}/tags/list?n=${this.#tagPageSize}`, this.#client.baseUrl);
+        while (next) {
+            const page = next;
+            next = await this.#send({ method: "GET", path: page, signal: options.signal, scopes: this.#pull(), what: "tag list" }, async (response) => {
+                if (response.status === 404) {
+                    await response.discard();
+                    return undefined;
+                }
+                if (response.status !== 200)
+                    throw await this.#client.failure(this.#where, "tag list", response);
+                const body = JSON.parse(await response.text(16 * 1024 * 1024));
+                tags.push(...(body.tags ?? []));
+                const link = /<([^>]+)>\s*;\s*rel="?next"?/.exec(response.header("link") ?? "");
+                return link?.[1] ? new URL(link[1], page) : undefined;
+            });
+        }
+        return tags;
+    }
+    referrers(subject, options = {}) {
+        return (0,referrers/* listReferrers */.xt)(this, subject, options);
+    }
+    /** GET /v2/<repo>/referrers/<digest>; undefined when the registry has no referrers API (404). */
+    async referrersApi(subject, options = {}) {
+        const path = new URL(`/v2/${this.repository}/referrers/${subject.digest}`, this.#client.baseUrl);
+        if (options.artifactType)
+            path.searchParams.set("artifactType", options.artifactType);
+        const what = `referrers of ${subject.digest}`;
+        return this.#send({
+            method: "GET",
+            path,
+            headers: { accept: "application/vnd.oci.image.index.v1+json" },
+            signal: options.signal,
+            scopes: this.#pull(),
+            what,
+        }, async (response) => {
+            if (response.status === 404) {
+                await response.discard();
+                return undefined;
+            }
+            if (response.status !== 200)
+                throw await this.#client.failure(this.#where, what, response);
+            const bytes = await (0,manifest/* readLimited */.tk)(response.body, manifest/* MAX_MANIFEST_BYTES */.ZJ, `${this.#where}: ${what}`);
+            const index = JSON.parse(Buffer.from(bytes).toString("utf8"));
+            return index.manifests ?? [];
+        });
+    }
+    async pushBlob(descriptor, content, options = {}) {
+        if (await this.exists(descriptor, options))
+            return;
+        await (0,upload/* uploadBlob */.PM)(this.#uploadContext(options.signal), descriptor, content, this.#upload);
+    }
+    /**
+     * Asks the registry to link a blob from another repository of the same registry without sending it:
+     * true when mounted (201), false when the registry declined (202; the upload session it opened instead is
+     * cancelled, so the caller can push the blob normally).
+     */
+    async mountBlob(descriptor, fromRepository, options = {}) {
+        const ctx = this.#uploadContext(options.signal, [(0,auth/* repositoryScope */.F7)(fromRepository, "pull")]);
+        const result = await (0,upload/* startUpload */.aH)(ctx, `mount of blob ${descriptor.digest} from ${fromRepository}`, {
+            digest: descriptor.digest,
+            from: fromRepository,
+        });
+        if (result.mounted)
+            return true;
+        await (0,upload/* cancelUpload */.wM)(ctx, result.session);
+        return false;
+    }
+    #uploadContext(signal, extraScopes = []) {
+        return {
+            client: this.#client,
+            where: this.#where,
+            repository: this.repository,
+            scopes: [...this.#push(), ...extraScopes],
+            signal,
+        };
+    }
+    async pushManifest(descriptor, bytes, options = {}) {
+        const what = `manifest ${options.tag ?? descriptor.digest}`;
+        const digest = (0,core_digest/* sha256Digest */.sI)(bytes);
+        if (digest !== descriptor.digest || bytes.length !== descriptor.size) {
+            throw new errors/* DigestMismatchError */.h(`${this.#where}: ${what}: bytes (${bytes.length}, ${digest}) do not match the descriptor (${descriptor.size}, ${descriptor.digest})`);
+        }
+        if (bytes.length > manifest/* MAX_MANIFEST_BYTES */.ZJ) {
+            throw new manifest/* ManifestTooLargeError */.Hf(`${this.#where}: ${what} is ${bytes.length} bytes, over the ${manifest/* MAX_MANIFEST_BYTES */.ZJ}-byte manifest limit`);
+        }
+        await this.#send({
+            method: "PUT",
+            path: this.#path("manifests", options.tag ?? descriptor.digest),
+            headers: { "content-type": descriptor.mediaType, "content-length": String(bytes.length) },
+            body: bytes,
+            signal: options.signal,
+            scopes: this.#push(),
+            what,
+        }, async (response) => {
+            if (response.status !== 201)
+                throw await this.#client.failure(this.#where, what, response);
+            await response.discard();
+            const returned = response.header("docker-content-digest");
+            if (returned && returned !== descriptor.digest) {
+                throw new errors/* DigestMismatchError */.h(`${this.#where}: ${what}: the registry stored it as ${returned}`);
+            }
+        });
+    }
+    async tag(descriptor, tag, options = {}) {
+        const { bytes } = await this.fetchManifest(descriptor, options);
+        await this.pushManifest(descriptor, bytes, { ...options, tag });
+    }
+    /** Deletes a manifest by digest (the registry must allow deletes); a missing one is a NotFoundError. */
+    async deleteManifest(descriptor, options = {}) {
+        const what = `manifest ${descriptor.digest}`;
+        await this.#send({
+            method: "DELETE",
+            path: this.#path("manifests", descriptor.digest),
+            signal: options.signal,
+            scopes: [(0,auth/* repositoryScope */.F7)(this.repository, "delete")],
+            what,
+        }, async (response) => {
+            if (response.status !== 202 && response.status !== 200)
+                throw await this.#client.failure(this.#where, what, response);
+            await response.discard();
+        });
+    }
+}
+
+
+/***/ }),
+
 /***/ 4398:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -35795,10 +35812,10 @@ function wrapDirect(url, response) {
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2187);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6764);
-/* harmony import */ var _transport_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6061);
+/* harmony import */ var _core_digest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5543);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4296);
+/* harmony import */ var _http_transport_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4848);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6764);
 
 
 
@@ -35816,7 +35833,7 @@ function request(ctx, fields) {
 function location(ctx, response, what) {
     const value = response.header("location");
     if (!value)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .RegistryError */ .gl(`${ctx.where}: ${what}: the registry gave no upload Location`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl(`${ctx.where}: ${what}: the registry gave no upload Location`);
     return new URL(value, response.url);
 }
 /** Starts an upload session (POST); with `mount`, asks to mount the blob from another repository instead. */
@@ -35898,29 +35915,29 @@ async function uploadOnce(ctx, descriptor, content, options) {
             await response.discard();
             const returned = response.header("docker-content-digest");
             if (returned && returned !== descriptor.digest) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DigestMismatchError */ .h(`${ctx.where}: ${what}: the registry stored it as ${returned}`);
+                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DigestMismatchError */ .h(`${ctx.where}: ${what}: the registry stored it as ${returned}`);
             }
         });
     }
     catch (error) {
         await cancelUpload(ctx, start.session);
-        if (error.cause instanceof _transport_js__WEBPACK_IMPORTED_MODULE_4__/* .BodyLengthError */ .j) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DigestMismatchError */ .h(`${ctx.where}: ${what}: the content is not the ${descriptor.size} bytes its descriptor says`, { cause: error });
+        if (error.cause instanceof _http_transport_js__WEBPACK_IMPORTED_MODULE_3__/* .BodyLengthError */ .j) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DigestMismatchError */ .h(`${ctx.where}: ${what}: the content is not the ${descriptor.size} bytes its descriptor says`, { cause: error });
         }
         throw error;
     }
 }
 async function uploadFailure(ctx, what, descriptor, response) {
     const error = await ctx.client.failure(ctx.where, what, response);
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .RegistryError */ .gl && error.codes.includes("DIGEST_INVALID")) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DigestMismatchError */ .h(`${ctx.where}: ${what}: the registry refused the content, it does not match ${descriptor.digest}`, { cause: error });
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .RegistryError */ .gl && error.codes.includes("DIGEST_INVALID")) {
+        return new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DigestMismatchError */ .h(`${ctx.where}: ${what}: the registry refused the content, it does not match ${descriptor.digest}`, { cause: error });
     }
     return error;
 }
 function checkBytes(ctx, descriptor, bytes) {
-    const digest = (0,_digest_js__WEBPACK_IMPORTED_MODULE_1__/* .sha256Digest */ .sI)(bytes);
+    const digest = (0,_core_digest_js__WEBPACK_IMPORTED_MODULE_1__/* .sha256Digest */ .sI)(bytes);
     if (bytes.length !== descriptor.size || digest !== descriptor.digest) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DigestMismatchError */ .h(`${ctx.where}: blob content (${bytes.length} bytes, ${digest}) does not match its descriptor (${descriptor.size} bytes, ${descriptor.digest})`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DigestMismatchError */ .h(`${ctx.where}: blob content (${bytes.length} bytes, ${digest}) does not match its descriptor (${descriptor.size} bytes, ${descriptor.digest})`);
     }
 }
 /** Splits content into chunks of `size` bytes (the last one shorter). */
@@ -35971,7 +35988,7 @@ async function patchChunks(ctx, descriptor, session, content, chunkSize) {
     }
     const digest = `sha256:${hash.digest("hex")}`;
     if (offset !== descriptor.size || digest !== descriptor.digest) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DigestMismatchError */ .h(`${ctx.where}: streamed blob content does not match its descriptor (${descriptor.size} bytes, ${descriptor.digest})${offset !== descriptor.size ? `: got at least ${offset} bytes` : ""}`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DigestMismatchError */ .h(`${ctx.where}: streamed blob content does not match its descriptor (${descriptor.size} bytes, ${descriptor.digest})${offset !== descriptor.size ? `: got at least ${offset} bytes` : ""}`);
     }
     return current;
 }

@@ -13,6 +13,14 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: ProxyError, RegistryAuthError, RegistryError, RegistryNotFoundError, RemoteRepository, attachReferrer, listReferrers, referrersTag
 
+// EXTERNAL MODULE: ./src/http/origin.ts
+var origin = __webpack_require__(2088);
+// EXTERNAL MODULE: ./src/http/proxy.ts
+var proxy = __webpack_require__(7856);
+// EXTERNAL MODULE: ./src/http/retry.ts
+var http_retry = __webpack_require__(8902);
+// EXTERNAL MODULE: ./src/http/transport.ts + 2 modules
+var transport = __webpack_require__(4848);
 ;// CONCATENATED MODULE: ./src/registry/challenge.ts
 /**
  * Parses a `WWW-Authenticate` value (RFC 7235): several challenges may share one header, parameters are
@@ -81,10 +89,10 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __webpack_require__(3916);
-// EXTERNAL MODULE: ./src/ref.ts
-var ref = __webpack_require__(1666);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __webpack_require__(1915);
+// EXTERNAL MODULE: ./src/core/ref.ts
+var ref = __webpack_require__(4950);
 ;// CONCATENATED MODULE: ./src/registry/docker-config.ts
 
 
@@ -281,10 +289,6 @@ function errorForResponse(where, what, status, bodyText, options = {}) {
     return new RegistryError(`${where}: ${what} failed with HTTP ${status}${codeText}${detail ? `: ${detail}` : ""}`, failure);
 }
 
-// EXTERNAL MODULE: ./src/registry/retry.ts
-var registry_retry = __webpack_require__(1521);
-// EXTERNAL MODULE: ./src/registry/transport.ts + 2 modules
-var transport = __webpack_require__(6061);
 ;// CONCATENATED MODULE: ./src/registry/auth.ts
 
 
@@ -368,7 +372,7 @@ class Authenticator {
         const service = challenge.params.service;
         const wanted = mergeScopes(scopes, challenge.params.scope);
         const where = `registry ${this.#options.registry}: token service ${realm.origin}`;
-        return (0,registry_retry/* withRetries */.LH)(this.#options.retry, signal, async () => {
+        return (0,http_retry/* withRetries */.LH)(this.#options.retry, signal, async () => {
             const request = credential?.kind === "identityToken"
                 ? refreshTokenRequest(realm, service, wanted, credential.token)
                 : tokenRequest(realm, service, wanted, credential);
@@ -378,8 +382,8 @@ class Authenticator {
                 const error = errorForResponse(where, `token request for ${wanted.join(" ")}`, response.status, text, {
                     anonymous: credential === undefined,
                 });
-                if ((0,registry_retry/* isRetryableStatus */.PS)(response.status)) {
-                    throw new registry_retry/* RetryLater */.vR(error, (0,registry_retry/* parseRetryAfter */.mu)(response.header("retry-after")));
+                if ((0,http_retry/* isRetryableStatus */.PS)(response.status)) {
+                    throw new http_retry/* RetryLater */.vR(error, (0,http_retry/* parseRetryAfter */.mu)(response.header("retry-after")));
                 }
                 throw error;
             }
@@ -476,7 +480,7 @@ class RegistryClient {
         const url = typeof req.path === "string" ? new URL(req.path, this.baseUrl) : req.path;
         const { authenticator } = this.#options;
         try {
-            return await (0,registry_retry/* withRetries */.LH)(this.#options.retry, req.signal, async () => {
+            return await (0,http_retry/* withRetries */.LH)(this.#options.retry, req.signal, async () => {
                 for (let challenged = false;; challenged = true) {
                     const value = authenticator.authorization(req.scopes);
                     const response = await (0,transport/* exchange */.c)({
@@ -501,8 +505,8 @@ class RegistryClient {
                     if (response.status === 401 || response.status === 403)
                         throw await this.failure(where, req.what, response);
                     // The body is read for the message only when the status is one to retry; `consume` handles the rest.
-                    if ((0,registry_retry/* isRetryableStatus */.PS)(response.status))
-                        throw (0,registry_retry/* statusFailure */.FP)(response, await this.failure(where, req.what, response));
+                    if ((0,http_retry/* isRetryableStatus */.PS)(response.status))
+                        throw (0,http_retry/* statusFailure */.FP)(response, await this.failure(where, req.what, response));
                     return await consume(response);
                 }
             });
@@ -526,10 +530,6 @@ class RegistryClient {
     }
 }
 
-// EXTERNAL MODULE: ./src/registry/origin.ts
-var origin = __webpack_require__(5685);
-// EXTERNAL MODULE: ./src/registry/proxy.ts
-var proxy = __webpack_require__(4263);
 ;// CONCATENATED MODULE: ./src/registry/redact.ts
 /**
  * Secrets (passwords, tokens) must never reach a message or a log. Every credential the registry client
@@ -564,14 +564,14 @@ function redactCommonSecrets(text) {
         .replace(/([?&](?:access_token|token|refresh_token|password)=)[^&\s]+/gi, "$1***");
 }
 
-// EXTERNAL MODULE: ./src/digest.ts
-var src_digest = __webpack_require__(2187);
-// EXTERNAL MODULE: ./src/media-types.ts
-var media_types = __webpack_require__(9243);
+// EXTERNAL MODULE: ./src/core/digest.ts
+var core_digest = __webpack_require__(5543);
+// EXTERNAL MODULE: ./src/core/media-types.ts
+var media_types = __webpack_require__(7407);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(7075);
-// EXTERNAL MODULE: ./src/body-sink.ts
-var body_sink = __webpack_require__(2223);
+// EXTERNAL MODULE: ./src/core/body-sink.ts
+var body_sink = __webpack_require__(6675);
 ;// CONCATENATED MODULE: ./src/registry/blob-reader.ts
 
 
@@ -656,19 +656,19 @@ async function pumpWindow(window, open, policy, what, sink, signal) {
                 signal?.throwIfAborted();
                 return;
             }
-            failure = new registry_retry/* TransientTransferError */.C6(`body ended at byte ${position} of ${window.end}`);
+            failure = new http_retry/* TransientTransferError */.C6(`body ended at byte ${position} of ${window.end}`);
         }
         catch (error) {
             if (error instanceof WindowFull)
                 return;
             failure = error;
         }
-        if (signal?.aborted || !(0,registry_retry/* isRetryableNetworkError */.Hr)(failure) || ++failures >= policy.attempts) {
+        if (signal?.aborted || !(0,http_retry/* isRetryableNetworkError */.Hr)(failure) || ++failures >= policy.attempts) {
             if (failure instanceof errors/* CortexError */.G1 || signal?.aborted)
                 throw failure;
             throw new RegistryError(`${what}: transfer failed at byte ${position}: ${failure.message}`, {}, { cause: failure });
         }
-        await (0,registry_retry/* wait */.uk)((0,registry_retry/* backoffDelay */.EY)(failures - 1, policy), signal);
+        await (0,http_retry/* wait */.uk)((0,http_retry/* backoffDelay */.EY)(failures - 1, policy), signal);
     }
 }
 /** The bytes of a window as one stream, with the same resumption as pumpWindow. */
@@ -779,7 +779,7 @@ const ATTACH_RECHECK_MS = 100;
 const ATTACH_RECHECK_ROUND_TRIPS = 3;
 /** The tag the OCI fallback schema keeps a subject's referrers index under: `sha256-<hex>`. */
 function referrersTag(subject) {
-    return `sha256-${(0,src_digest/* digestHex */.sU)(subject)}`;
+    return `sha256-${(0,core_digest/* digestHex */.sU)(subject)}`;
 }
 /**
  * Manifests that name `subject` as their subject: from the referrers API, or, where the registry has none
@@ -984,7 +984,7 @@ async function uploadFailure(ctx, what, descriptor, response) {
     return error;
 }
 function checkBytes(ctx, descriptor, bytes) {
-    const digest = (0,src_digest/* sha256Digest */.sI)(bytes);
+    const digest = (0,core_digest/* sha256Digest */.sI)(bytes);
     if (bytes.length !== descriptor.size || digest !== descriptor.digest) {
         throw new errors/* DigestMismatchError */.h(`${ctx.where}: blob content (${bytes.length} bytes, ${digest}) does not match its descriptor (${descriptor.size} bytes, ${descriptor.digest})`);
     }
@@ -1121,9 +1121,9 @@ class RemoteRepository {
             const mediaType = (response.header("content-type") ?? "").split(";")[0]?.trim() ?? "";
             const digest = response.header("docker-content-digest");
             const size = Number(response.header("content-length"));
-            if (!(0,media_types/* isManifestMediaType */.CM)(mediaType) || !digest || !(0,src_digest/* isDigest */.Bc)(digest) || !Number.isSafeInteger(size))
+            if (!(0,media_types/* isManifestMediaType */.CM)(mediaType) || !digest || !(0,core_digest/* isDigest */.Bc)(digest) || !Number.isSafeInteger(size))
                 return undefined;
-            if ((0,src_digest/* isDigest */.Bc)(reference) && digest !== reference)
+            if ((0,core_digest/* isDigest */.Bc)(reference) && digest !== reference)
                 return undefined;
             return { mediaType, digest, size };
         });
@@ -1133,7 +1133,7 @@ class RemoteRepository {
     async fetchManifest(reference, options = {}) {
         const expected = typeof reference === "string" ? undefined : reference;
         const name = typeof reference === "string" ? reference : reference.digest;
-        const pinned = expected?.digest ?? ((0,src_digest/* isDigest */.Bc)(name) ? (0,src_digest/* parseDigest */.m)(name) : undefined);
+        const pinned = expected?.digest ?? ((0,core_digest/* isDigest */.Bc)(name) ? (0,core_digest/* parseDigest */.m)(name) : undefined);
         const what = `manifest ${name}`;
         return this.#send({
             method: "GET",
@@ -1151,12 +1151,12 @@ class RemoteRepository {
                 throw new ManifestTooLargeError(`${this.#where}: ${what} is ${announced} bytes, over the ${MAX_MANIFEST_BYTES}-byte manifest limit: refused`);
             }
             const bytes = await readLimited(response.body, MAX_MANIFEST_BYTES, `${this.#where}: ${what}`);
-            const digest = (0,src_digest/* sha256Digest */.sI)(bytes);
+            const digest = (0,core_digest/* sha256Digest */.sI)(bytes);
             const claimed = response.header("docker-content-digest");
             const against = pinned ?? (claimed?.startsWith("sha256:") ? claimed : undefined);
             if (against && digest !== against) {
                 // Bytes damaged in transit are worth another attempt; a registry that lies fails every time.
-                throw new registry_retry/* RetryLater */.vR(new errors/* DigestMismatchError */.h(`${this.#where}: ${what}: received bytes hash to ${digest}, expected ${against}`));
+                throw new http_retry/* RetryLater */.vR(new errors/* DigestMismatchError */.h(`${this.#where}: ${what}: received bytes hash to ${digest}, expected ${against}`));
             }
             if (expected && expected.size !== bytes.length) {
                 throw new errors/* DigestMismatchError */.h(`${this.#where}: ${what} is ${bytes.length} bytes, its descriptor says ${expected.size}`);
@@ -1300,7 +1300,7 @@ class RemoteRepository {
     }
     async pushManifest(descriptor, bytes, options = {}) {
         const what = `manifest ${options.tag ?? descriptor.digest}`;
-        const digest = (0,src_digest/* sha256Digest */.sI)(bytes);
+        const digest = (0,core_digest/* sha256Digest */.sI)(bytes);
         if (digest !== descriptor.digest || bytes.length !== descriptor.size) {
             throw new errors/* DigestMismatchError */.h(`${this.#where}: ${what}: bytes (${bytes.length}, ${digest}) do not match the descriptor (${descriptor.size}, ${descriptor.digest})`);
         }
@@ -1358,7 +1358,7 @@ class RemoteRepository {
 
 /** A registry repository as a Target; nothing is sent until the first operation. */
 function openRepository(ref, options = {}) {
-    const retry = { ...registry_retry/* DEFAULT_RETRY_POLICY */.cO, ...options.retry };
+    const retry = { ...http_retry/* DEFAULT_RETRY_POLICY */.cO, ...options.retry };
     const redactor = new Redactor(options.onSecret);
     // The proxy variables of the environment the credentials come from (a command's own env in the CLI).
     const proxies = (0,proxy/* proxyEnv */.cS)(options.env ?? process.env);

@@ -2,6 +2,8 @@ import { writeFile } from "node:fs/promises";
 import type { GateSide } from "../../bench/bench.js";
 import { UsageError } from "../../core/errors.js";
 import { type Command, parseCommandArgs } from "../command.js";
+import { publishSigning } from "../publish-signing.js";
+import { signingOptions, signingUsage } from "../trust-flags.js";
 
 const usage = `Usage: cortex-model bench --base-url URL --model NAME
          (--baseline-base-url URL --baseline-model NAME | --baseline-file FILE | --baseline-ref REF) [options]
@@ -41,7 +43,9 @@ Output:
   --gate-name NAME          name in the report's hidden marker <!-- cortex-model-gate:NAME --> (default bench)
   --warn-only               report regressions but exit 0
   --publish REF             attach the results JSON to this model (pinned by digest) as an OCI referrer,
-                            for promote --require bench`;
+                            for promote --require bench
+${signingUsage}
+                            with --publish: also attach a signed bench attestation`;
 
 function integer(flag: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -121,6 +125,7 @@ export const bench: Command = {
         "gate-name": { type: "string", default: "bench" },
         "warn-only": { type: "boolean", default: false },
         publish: { type: "string" },
+        ...signingOptions,
       },
       false,
     );
@@ -138,6 +143,7 @@ export const bench: Command = {
       const { parsePinnedSource } = await import("../../promote/endpoints.js");
       parsePinnedSource(v.publish as string);
     }
+    const signing = v.publish ? await publishSigning(v, io) : undefined;
     const { runBench } = await import("../../bench/bench.js");
     const { gateScenarios } = await import("../../bench/scenario.js");
     const { defaultComparisonSettings, gateExitCode, parseThreshold } = await import("../../bench/verdict.js");
@@ -190,8 +196,12 @@ export const bench: Command = {
         "bench",
         resultsJson,
         documentPassed("bench", results) === true,
+        signing,
       );
       io.stderr.write(`cortex-model bench: results attached to ${published.model} as ${published.artifact.digest}\n`);
+      if (published.attestation) {
+        io.stderr.write(`cortex-model bench: signed attestation attached as ${published.attestation.digest}\n`);
+      }
     }
     return gateExitCode(results.verdict, results.settings.warnOnly);
   },

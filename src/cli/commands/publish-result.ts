@@ -1,30 +1,36 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { openTarget } from "../../copy/targets.js";
+import { formatReference } from "../../core/ref.js";
 import { parsePinnedSource } from "../../promote/endpoints.js";
 import { PromoteUsageError } from "../../promote/errors.js";
 import { isResultKind, RESULT_KINDS } from "../../promote/policy.js";
-import { documentPassed, documentVerdict, publishResult } from "../../promote/results.js";
+import { publishToTarget } from "../../promote/publish.js";
+import { documentPassed, documentVerdict } from "../../promote/results.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
+import { publishSigning } from "../publish-signing.js";
+import { signingOptions, signingUsage } from "../trust-flags.js";
 
-const usage = `Usage: cortex-model publish-result <repo@sha256:...> --kind compat|bench --file <results.json> [options]
+const usage = `Usage: cortex-model publish-result <repo@sha256:...> --kind compat|bench|scan --file <results.json> [options]
 
 Attaches a results document to a model digest in its registry (an OCI artifact whose subject is the model),
 where promote --require finds it.
 
 Options:
-  --kind <kind>     compat or bench
-  --file <path>     the results JSON (cortex-model test --json, cortex-model bench --json)
+  --kind <kind>     compat, bench or scan
+  --file <path>     the results JSON (cortex-model test --json, bench --json, scan --json FILE)
   --passed          record it as passing, whatever the document says (the record notes the override)
   --failed          record it as failing, whatever the document says (the record notes the override)
+${signingUsage}
+                       signing also attaches the result as a signed in-toto attestation
+  --json            print the attached artifact's descriptor as JSON
 
 A bench result passes when it showed no regression (pass, improvement or inconclusive); the document's
-verdict is recorded too, so promote --require bench:pass can ask for a shown pass.
-  --json            print the attached artifact's descriptor as JSON`;
+verdict is recorded too, so promote --require bench:pass can ask for a shown pass.`;
 
 export const publishResultCommand: Command = {
   name: "publish-result",
-  summary: "attach compat or bench results to a model digest, for promote --require",
+  summary: "attach compat, bench or scan results to a model digest, for promote --require",
   usage,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs("publish-result", args, {
@@ -33,6 +39,7 @@ export const publishResultCommand: Command = {
       passed: { type: "boolean" },
       failed: { type: "boolean" },
       json: { type: "boolean" },
+      ...signingOptions,
     });
     if (positionals.length !== 1) throw new PromoteUsageError(`publish-result takes one model reference\n${usage}`);
     const ref = parsePinnedSource(positionals[0] as string);
@@ -56,14 +63,27 @@ export const publishResultCommand: Command = {
     if (passed === undefined) {
       throw new PromoteUsageError(`${file} does not say whether the ${kind} run passed: give --passed or --failed`);
     }
+    const signing = await publishSigning(values, io);
     const target = await openTarget(ref);
     const subject = (await target.fetchManifest(ref.digest)).descriptor;
-    const descriptor = await publishResult(target, subject, kind, new Uint8Array(bytes), passed);
-    if (values.json) writeJson(io, { subject: ref.digest, kind, passed, descriptor });
-    else
+    const name = formatReference({ ...ref, tag: undefined, digest: undefined });
+    const { artifact: descriptor, attestation } = await publishToTarget(
+      target,
+      subject,
+      name,
+      kind,
+      new Uint8Array(bytes),
+      passed,
+      signing,
+    );
+    if (values.json)
+      writeJson(io, { subject: ref.digest, kind, passed, descriptor, ...(attestation ? { attestation } : {}) });
+    else {
       io.stdout.write(
         `attached ${kind} result (${passed ? "passed" : "failed"}${reading !== undefined && reading !== passed ? `, overriding the document's verdict ${documentVerdict(kind, document)}` : ""}) ${descriptor.digest} to ${ref.digest}\n`,
       );
+      if (attestation) io.stdout.write(`attached signed ${kind} attestation ${attestation.digest}\n`);
+    }
     return 0;
   },
 };

@@ -1,11 +1,12 @@
 import path from "node:path";
+import { parseByteSize } from "../../core/byte-size.js";
 import { UsageError } from "../../core/errors.js";
 import { formatReference, isPinned, parseReference } from "../../core/ref.js";
 import { createProgress } from "../../pull/progress.js";
 import { pull, pullFromStore } from "../../pull/pull.js";
 import { ModelStore } from "../../store/model-store.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
-import { formatMiB, parseByteSize, parsePositiveInt } from "../sizes.js";
+import { formatMiB, parsePositiveInt } from "../sizes.js";
 
 const usage = `Usage: cortex-model pull <ref> [--store DIR] [--json] [--part-size SIZE] [--concurrency N]
                          [--into-ollama[=DIR]]

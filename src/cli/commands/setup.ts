@@ -1,26 +1,21 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
-import {
-  type BackendContext,
-  BackendError,
-  type BackendHandle,
-  type BackendSettings,
-  GPU_MODES,
-  type GpuMode,
-} from "../../backends/backend.js";
+import { type BackendContext, BackendError, type BackendHandle } from "../../backends/backend.js";
 import { logTail } from "../../backends/process.js";
-import { parseBackendChoice, parseInstallPolicy, resolveEnvironment, resolveStrategy } from "../../backends/select.js";
 import { type SetupRequest, type SetupResult, setupBackend, stopBackend } from "../../backends/setup.js";
+import { parseSetupSettings } from "../../backends/setup-request.js";
 import { openTarget } from "../../copy/targets.js";
-import { CortexError, UsageError } from "../../core/errors.js";
+import { CortexError } from "../../core/errors.js";
 import { isAlive } from "../../core/process-alive.js";
-import { formatReference, isPinned } from "../../core/ref.js";
+import { formatReference, isPinned, referenceVersion } from "../../core/ref.js";
 import { createProgress } from "../../pull/progress.js";
 import { pull, pullFromStore } from "../../pull/pull.js";
 import { ModelStore } from "../../store/model-store.js";
-import { type Command, parseCommandArgs } from "../command.js";
-import { parsePositiveInt } from "../sizes.js";
+import { requireSignature } from "../../trust/evidence.js";
+import { resolvePolicy, type VerificationRequest } from "../../trust/request.js";
+import { type Command, flagSource, parseCommandArgs } from "../command.js";
+import { trustLookups, verificationOptions, verificationRequest, verificationUsage } from "../trust-flags.js";
 
 const usage = `Usage: cortex-model setup --model <ref> [options]
 
@@ -42,9 +37,13 @@ Options:
   --context-size <n>     tokens of context per request
   --gpu <mode>           none (default), auto or cuda
   --ready-timeout <s>    seconds to wait for the model to load and answer (default 600)
+  --warm-load            after the first load, restart the backend once and time the second (warm) load
   --base-url <url>       backend openai: the existing endpoint (its key from $OPENAI_API_KEY)
   --json                 print the endpoint as one line of JSON: baseUrl, modelId, digest, backend, pid,
-                         threads, loadSeconds
+                         threads, loadSeconds, warmLoadSeconds
+${verificationUsage}
+                       with any of these, a digest without a valid signature by a trusted signer is refused
+                       before any blob is downloaded
 
 Tools installed on demand (Ollama, llama.cpp, node-llama-cpp) go to $CORTEX_MODEL_TOOLS, else
 ~/.cache/cortex-model-tools.`;
@@ -56,84 +55,48 @@ function toolDir(env: NodeJS.ProcessEnv): string {
   return env[TOOLS_ENV] ?? path.join(homedir(), ".cache", "cortex-model-tools");
 }
 
-function gpuOption(value: string): GpuMode {
-  if ((GPU_MODES as readonly string[]).includes(value)) return value as GpuMode;
-  throw new UsageError(`setup: --gpu must be one of ${GPU_MODES.join(", ")}, got "${value}"`);
-}
-
-function portOption(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`setup: --port must be 0 to 65535, got "${value}"`);
-  return port;
-}
-
-function secondsOption(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new UsageError(`setup: --ready-timeout must be a number of seconds above 0, got "${value}"`);
-  }
-  return seconds;
-}
-
 function parseSetupArgs(
   args: string[],
   env: NodeJS.ProcessEnv,
-): { request: SetupRequest; store?: string; json: boolean } {
+): { request: SetupRequest; store?: string; json: boolean; verification: VerificationRequest } {
   const { values } = parseCommandArgs(
     "setup",
     args,
     {
       model: { type: "string" },
-      backend: { type: "string", default: "auto" },
+      backend: { type: "string" },
       strategy: { type: "string" },
       environment: { type: "string" },
       install: { type: "string" },
       store: { type: "string" },
-      port: { type: "string", default: "0" },
+      port: { type: "string" },
       version: { type: "string" },
       threads: { type: "string" },
       "context-size": { type: "string" },
-      gpu: { type: "string", default: "none" },
-      "ready-timeout": { type: "string", default: "600" },
+      gpu: { type: "string" },
+      "ready-timeout": { type: "string" },
+      "warm-load": { type: "boolean" },
       "base-url": { type: "string" },
       json: { type: "boolean", default: false },
+      ...verificationOptions,
     },
     false,
   );
-  if (!values.model) throw new UsageError("setup: --model <ref> is required");
-  const backend = parseBackendChoice(values.backend as string);
-  if (backend === "openai" && values["base-url"] === undefined) {
-    throw new UsageError("setup: --backend openai needs --base-url (the existing endpoint's base URL)");
-  }
+  const { "verify-key": _keys, "certificate-identity-regexp": _identities, ...settingFlags } = values;
+  const { baseUrl, ...parsed } = parseSetupSettings(flagSource(settingFlags), env);
   const apiKey = env.OPENAI_API_KEY;
-  const settings: BackendSettings = {
-    gpu: gpuOption(values.gpu as string),
-    port: portOption(values.port as string),
-    readyTimeoutMs: 1000 * secondsOption(values["ready-timeout"] as string),
-    ...(values.version === undefined ? {} : { version: values.version }),
-    ...(values.threads === undefined ? {} : { threads: parsePositiveInt(values.threads, "--threads") }),
-    ...(values["context-size"] === undefined
-      ? {}
-      : { contextSize: parsePositiveInt(values["context-size"], "--context-size") }),
-  };
   return {
     request: {
-      model: values.model,
-      selection: {
-        backend,
-        strategy: resolveStrategy(values.strategy, env),
-        environment: resolveEnvironment(values.environment, env),
-        install: parseInstallPolicy(values.install),
-      },
-      settings,
+      ...parsed,
       options: {
-        ...(values["base-url"] === undefined ? {} : { baseUrl: values["base-url"] }),
+        ...(baseUrl === undefined ? {} : { baseUrl }),
         ...(apiKey ? { apiKey } : {}),
       },
       installOption: "--install missing",
     },
     ...(values.store === undefined ? {} : { store: values.store }),
     json: values.json === true,
+    verification: verificationRequest(values),
   };
 }
 
@@ -181,6 +144,7 @@ function describeEndpoint(result: SetupResult, json: boolean): string {
     pid: endpoint.pid ?? null,
     threads: endpoint.threads ?? null,
     loadSeconds: result.loadSeconds,
+    warmLoadSeconds: result.warmLoad?.measured ? result.warmLoad.seconds : null,
   };
   if (json) return `${JSON.stringify(fields)}\n`;
   return [
@@ -189,6 +153,7 @@ function describeEndpoint(result: SetupResult, json: boolean): string {
     ...(result.digest ? [`  digest: ${result.digest}`] : []),
     `  backend: ${result.backend}${endpoint.pid === undefined ? "" : ` (pid ${endpoint.pid})`}`,
     `  loaded in ${result.loadSeconds} s`,
+    ...(result.warmLoad?.measured ? [`  warm load ${result.warmLoad.seconds} s`] : []),
     "",
   ].join("\n");
 }
@@ -198,7 +163,8 @@ export const setup: Command = {
   summary: "pull a model, start a backend on it and serve in the foreground (what the setup-model action does)",
   usage,
   async run(args, io) {
-    const { request, store: storeDir, json } = parseSetupArgs(args, io.env);
+    const { request, store: storeDir, json, verification } = parseSetupArgs(args, io.env);
+    const trust = await resolvePolicy(verification, trustLookups(io));
     const log = (line: string) => io.stderr.write(`cortex-model setup: ${line}\n`);
     const context: BackendContext = {
       toolDir: toolDir(io.env),
@@ -223,9 +189,12 @@ export const setup: Command = {
           const store = await ModelStore.open({ ...(storeDir ? { dir: storeDir } : {}), env: io.env });
           const label = formatReference(reference);
           const progress = createProgress(io.stderr, { label, tty: io.stderr.isTTY === true });
+          const source = await openTarget(reference, { env: io.env });
+          // Checked after resolving and before any blob moves; a model already in the store is checked too.
+          if (trust) await requireSignature(source, await source.resolve(referenceVersion(reference)), trust);
           const pulled =
-            (await pullFromStore(store, reference)) ??
-            (await pull(await openTarget(reference, { env: io.env }), reference, store, { progress }));
+            (trust ? undefined : await pullFromStore(store, reference)) ??
+            (await pull(source, reference, store, { progress }));
           if (!isPinned(reference)) {
             log(`warning: ${label} is not pinned to a digest; it resolved to ${pulled.digest}: ${pulled.reference}`);
           }

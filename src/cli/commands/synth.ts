@@ -1,10 +1,10 @@
 import { resolve } from "node:path";
+import { parseByteSize } from "../../core/byte-size.js";
 import { UsageError } from "../../core/errors.js";
 import { readAnswersFile } from "../../model/answers-file.js";
 import { synthesizeKnownAnswer } from "../../model/known-answer.js";
 import { synthesizeSized } from "../../model/sized-model.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
-import { parseByteSize } from "../sizes.js";
 
 const usage = `Usage: cortex-model synth (--answers FILE | --size SIZE) -o OUT.gguf [options]
 

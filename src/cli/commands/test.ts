@@ -5,13 +5,15 @@ import { caseReport, comparisonReport, summaryLine } from "../../compat/reporter
 import { resultsJson } from "../../compat/reporters/json.js";
 import { junitXml } from "../../compat/reporters/junit.js";
 import { markdownSummary } from "../../compat/reporters/markdown.js";
-import { exitCodeFor, parseFailOn } from "../../compat/results.js";
+import { exitCodeFor } from "../../compat/results.js";
 import { formatIssue, SuiteError } from "../../compat/suite-error.js";
 import { loadSuite } from "../../compat/suite-load.js";
 import { type Endpoint, testModel } from "../../compat/test-model.js";
-import { UsageError } from "../../core/errors.js";
+import { parseTestSettings } from "../../compat/test-request.js";
 import { parsePinnedSource } from "../../promote/endpoints.js";
-import { type Command, parseCommandArgs } from "../command.js";
+import { type Command, flagSource, parseCommandArgs } from "../command.js";
+import { publishSigning } from "../publish-signing.js";
+import { signingOptions, signingUsage } from "../trust-flags.js";
 
 const usage = `Usage: cortex-model test --suite FILE --base-url URL --model NAME [options]
 
@@ -35,6 +37,8 @@ Options:
   --fail-on any|RATE        pass rate needed: any (every case), 0.9 or 90% (default: the suite's threshold)
   --publish REF             attach the results JSON to this model (pinned by digest) as an OCI referrer,
                             for promote --require compat; --ref and --digest default to it
+${signingUsage}
+                            with --publish: also attach a signed in-toto test-result attestation
 
 Exit: 0 the suite passed, 1 it failed, 2 it could not run (invalid suite, endpoint down).`;
 
@@ -55,13 +59,8 @@ const options = {
   concurrency: { type: "string" },
   "fail-on": { type: "string" },
   publish: { type: "string" },
+  ...signingOptions,
 } as const;
-
-function required(values: Record<string, unknown>, name: string): string {
-  const value = values[name];
-  if (typeof value !== "string" || value === "") throw new UsageError(`test: --${name} is required`);
-  return value;
-}
 
 export const test: Command = {
   name: "test",
@@ -69,27 +68,14 @@ export const test: Command = {
   usage,
   async run(args, io) {
     const { values } = parseCommandArgs("test", args, options, false);
-    const suitePath = required(values, "suite");
-    const baseUrl = required(values, "base-url");
-    const model = required(values, "model");
-    const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new UsageError(`test: --concurrency must be a positive integer, got "${values.concurrency}"`);
-    }
-    const failOn = values["fail-on"];
-    const threshold = failOn === undefined ? undefined : parseFailOn(failOn);
-    if (failOn !== undefined && threshold === undefined) {
-      throw new UsageError(`test: --fail-on must be "any" or a pass rate from 0 to 1 (or 0% to 100%), got "${failOn}"`);
-    }
-    if (values["compare-model"] !== undefined && values["compare-base-url"] === undefined) {
-      throw new UsageError("test: --compare-model needs --compare-base-url");
-    }
+    const settings = parseTestSettings(flagSource(values), io.cwd);
     const publishRef = values.publish === undefined ? undefined : parsePinnedSource(values.publish);
+    const signing = publishRef ? await publishSigning(values, io) : undefined;
     const path = (file: string | undefined) => (file === undefined ? undefined : resolve(io.cwd, file));
 
     let suite: Awaited<ReturnType<typeof loadSuite>>;
     try {
-      suite = await loadSuite(suitePath, io.cwd);
+      suite = await loadSuite(settings.suite, io.cwd);
     } catch (error) {
       if (!(error instanceof SuiteError)) throw error;
       for (const issue of error.issues) io.stderr.write(`cortex-model test: ${formatIssue(issue)}\n`);
@@ -97,31 +83,30 @@ export const test: Command = {
     }
 
     const reference = values.ref ?? values.publish;
-    const digest = values.digest ?? publishRef?.digest;
+    const digest = settings.digest ?? publishRef?.digest;
     const endpoint: Endpoint = {
-      client: new OpenAIClient({ baseUrl }),
+      client: new OpenAIClient({ baseUrl: settings.baseUrl }),
       model: {
-        name: model,
+        name: settings.model,
         ...(reference !== undefined && { reference }),
         ...(digest !== undefined && { digest }),
       },
-      ...(values.backend !== undefined && { backend: values.backend }),
+      ...(settings.backend !== undefined && { backend: settings.backend }),
     };
-    const compareUrl = values["compare-base-url"];
-    const compare: Endpoint | undefined = compareUrl
-      ? { client: new OpenAIClient({ baseUrl: compareUrl }), model: { name: values["compare-model"] ?? model } }
-      : undefined;
-    const baselinePath = path(values.baseline);
+    const compare: Endpoint | undefined = settings.compare && {
+      client: new OpenAIClient({ baseUrl: settings.compare.baseUrl }),
+      model: { name: settings.compare.model },
+    };
     const recordPath = path(values.record);
 
     const results = await testModel({
       suite,
       endpoint,
       ...(compare && { compare }),
-      ...(baselinePath && { baselinePath }),
+      ...(settings.baseline && { baselinePath: settings.baseline }),
       ...(recordPath && { recordPath }),
-      concurrency,
-      ...(threshold !== undefined && { threshold }),
+      concurrency: settings.concurrency,
+      ...(settings.threshold !== undefined && { threshold: settings.threshold }),
       onCase: (result) => io.stdout.write(`${caseReport(result).join("\n")}\n`),
     });
 
@@ -129,16 +114,18 @@ export const test: Command = {
     if (comparison.length > 0) io.stdout.write(`\n${comparison.join("\n")}\n`);
     io.stdout.write(`\n${summaryLine(results.summary)}\n`);
     const jsonPath = path(values.json);
-    const junitPath = path(values.junit);
     const summaryPath = path(values.summary);
     if (jsonPath) await writeFile(jsonPath, resultsJson(results));
-    if (junitPath) await writeFile(junitPath, junitXml(results));
+    if (settings.junit) await writeFile(settings.junit, junitXml(results));
     if (summaryPath) await writeFile(summaryPath, markdownSummary(results));
     if (values.publish !== undefined) {
       const { publishModelResult } = await import("../../promote/publish.js");
       const passed = results.summary.verdict === "pass";
-      const published = await publishModelResult(values.publish, "compat", resultsJson(results), passed);
+      const published = await publishModelResult(values.publish, "compat", resultsJson(results), passed, signing);
       io.stderr.write(`cortex-model test: results attached to ${published.model} as ${published.artifact.digest}\n`);
+      if (published.attestation) {
+        io.stderr.write(`cortex-model test: signed attestation attached as ${published.attestation.digest}\n`);
+      }
     }
     return exitCodeFor(results.summary);
   },

@@ -47,7 +47,12 @@ describe("tool downloads through an HTTP proxy (tinyproxy)", () => {
     await proxy?.stop();
   });
 
-  const release = () => ({ url: `${releases.origin}/download/ollama.tgz`, format: "tgz" as const, arch: "amd64" });
+  const release = () => ({
+    url: `${releases.origin}/download/ollama.tgz`,
+    format: "tgz" as const,
+    arch: "amd64",
+    binary: "bin/ollama",
+  });
   const install = (env: NodeJS.ProcessEnv) =>
     installOllama({ toolDir: path.join(temp(), "tools"), version: "0.13.3", release: release(), env });
 

@@ -40,7 +40,12 @@ describe("the embedded backend's serve command", () => {
 
   it("picks node-llama-cpp's platform package for the OS, CPU and gpu input", () => {
     expect(platformPackage("none", "linux", "x64")).toBe("@node-llama-cpp/linux-x64");
-    expect(platformPackage("auto", "darwin", "arm64")).toBe("@node-llama-cpp/darwin-arm64");
+    expect(platformPackage("auto", "darwin", "arm64")).toBe("@node-llama-cpp/mac-arm64-metal");
+    expect(platformPackage("none", "win32", "x64")).toBe("@node-llama-cpp/win-x64");
+    expect(platformPackage("cuda", "win32", "x64")).toBe("@node-llama-cpp/win-x64-cuda");
+    expect(platformPackage("none", "linux", "arm64")).toBe("@node-llama-cpp/linux-arm64");
+    expect(() => platformPackage("cuda", "linux", "arm64")).toThrow("no CUDA build for linux/arm64");
+    expect(() => platformPackage("none", "freebsd", "x64")).toThrow("no build for freebsd/x64");
     expect(platformPackage("cuda", "linux", "x64")).toBe("@node-llama-cpp/linux-x64-cuda");
     expect(installPrefix("/tc", "none")).toBe(
       `/tc/cortex-model/node-llama-cpp/3.21.1/${process.platform}-${process.arch}`,

@@ -5,33 +5,33 @@ import { describe, expect, it } from "vitest";
 import { BackendError } from "../../../src/backends/backend.js";
 import { installLlamaServer, llamaServerArgs, llamaServerRelease } from "../../../src/backends/llama-server.js";
 import { installOllama, ollamaEnv, ollamaRelease } from "../../../src/backends/ollama.js";
+import { UnsupportedPlatform } from "../../../src/backends/platform.js";
 import { UsageError } from "../../../src/core/errors.js";
 import { startHttpServer } from "../../helpers/http-server.js";
 import { ollamaArchive, serveFiles } from "../../helpers/release-archives.js";
 import { useTempDir } from "../../helpers/temp-dir.js";
 
 describe("release URLs and command lines", () => {
-  it("picks .tgz before 0.14.0 and .tar.zst from it, per architecture", () => {
-    expect(ollamaRelease("0.13.3", "x64")).toEqual({
+  const linux = { os: "linux", arch: "x64" } as const;
+
+  it("picks .tgz before 0.14.0 and .tar.zst from it; refuses versions without archives", () => {
+    expect(ollamaRelease("0.13.3", linux)).toEqual({
       url: "https://github.com/ollama/ollama/releases/download/v0.13.3/ollama-linux-amd64.tgz",
       format: "tgz",
       arch: "amd64",
+      binary: "bin/ollama",
     });
-    expect(ollamaRelease("v0.14.0", "arm64").url).toBe(
-      "https://github.com/ollama/ollama/releases/download/v0.14.0/ollama-linux-arm64.tar.zst",
-    );
-    expect(ollamaRelease("0.3.7", "x64").format).toBe("tgz");
-    expect(() => ollamaRelease("0.3.6", "x64")).toThrow(/0\.3\.7 or later/);
-    expect(() => ollamaRelease("latest", "x64")).toThrow(BackendError);
-    expect(() => ollamaRelease("0.13.3", "ia32")).toThrow(/no Ollama Linux release for ia32/);
+    expect(ollamaRelease("v0.14.0", linux)).toMatchObject({ format: "tar.zst" });
+    expect(ollamaRelease("0.3.7", linux)).toMatchObject({ format: "tgz" });
+    expect(() => ollamaRelease("0.3.6", linux)).toThrow(/0\.3\.7 or later/);
+    expect(() => ollamaRelease("latest", linux)).toThrow(BackendError);
   });
 
-  it("builds llama.cpp's ubuntu x64 asset URL from a build tag", () => {
-    expect(llamaServerRelease("b6987", "x64").url).toBe(
-      "https://github.com/ggml-org/llama.cpp/releases/download/b6987/llama-b6987-bin-ubuntu-x64.zip",
-    );
-    expect(() => llamaServerRelease("6987", "x64")).toThrow(/build tag/);
-    expect(() => llamaServerRelease("b6987", "arm64")).toThrow(/arm64/);
+  it("builds llama.cpp's asset URL from a build tag", () => {
+    expect(llamaServerRelease("b6987", linux)).toMatchObject({
+      url: "https://github.com/ggml-org/llama.cpp/releases/download/b6987/llama-b6987-bin-ubuntu-x64.zip",
+    });
+    expect(llamaServerRelease("6987", linux)).toBeInstanceOf(UnsupportedPlatform);
   });
 
   it("runs llama-server on the store's GGUF on loopback, with the GGUF's chat template", () => {
@@ -74,7 +74,7 @@ describe("installing release archives into the tool cache", () => {
       const server = await serveFiles({ [`/ollama.${format}`]: archive });
       try {
         const toolDir = path.join(temp(), "tools");
-        const release = { url: `${server.origin}/ollama.${format}`, format, arch: "amd64" };
+        const release = { url: `${server.origin}/ollama.${format}`, format, arch: "amd64", binary: "bin/ollama" };
         const binary = await installOllama({ toolDir, version: "0.13.3", release, env: {} });
         expect(binary).toBe(path.join(toolDir, "ollama", "0.13.3", "amd64", "bin", "ollama"));
         expect((await execa(binary, ["--version"])).stdout).toBe("ollama version is 0.0.0");
@@ -104,7 +104,13 @@ describe("installing release archives into the tool cache", () => {
     const server = await serveFiles({ "/llama.zip": archive });
     try {
       const toolDir = path.join(temp(), "tools");
-      const binary = await installLlamaServer({ toolDir, tag: "b6987", url: `${server.origin}/llama.zip`, env: {} });
+      const release = {
+        url: `${server.origin}/llama.zip`,
+        format: "zip" as const,
+        arch: "x64",
+        binary: "llama-server",
+      };
+      const binary = await installLlamaServer({ toolDir, tag: "b6987", release, env: {} });
       expect(binary).toBe(path.join(toolDir, "llama-server", "b6987", "x64", "build", "bin", "llama-server"));
     } finally {
       await server.close();
@@ -119,7 +125,12 @@ describe("installing release archives into the tool cache", () => {
     });
     try {
       const toolDir = path.join(temp(), "tools");
-      const release = { url: `${releases.origin}/download/ollama.tgz`, format: "tgz" as const, arch: "amd64" };
+      const release = {
+        url: `${releases.origin}/download/ollama.tgz`,
+        format: "tgz" as const,
+        arch: "amd64",
+        binary: "bin/ollama",
+      };
       const binary = await installOllama({ toolDir, version: "0.13.3", release, env: {} });
       expect((await execa(binary, ["--version"])).stdout).toBe("ollama version is 0.0.0");
       expect(objects.hits).toEqual(["/objects/ollama.tgz"]);
@@ -142,7 +153,12 @@ describe("installing release archives into the tool cache", () => {
       res.end(archive);
     });
     try {
-      const release = { url: `${server.origin}/ollama.tgz`, format: "tgz" as const, arch: "amd64" };
+      const release = {
+        url: `${server.origin}/ollama.tgz`,
+        format: "tgz" as const,
+        arch: "amd64",
+        binary: "bin/ollama",
+      };
       const binary = await installOllama({ toolDir: path.join(temp(), "tools"), version: "0.13.3", release, env: {} });
       expect((await execa(binary, ["--version"])).stdout).toBe("ollama version is 0.0.0");
       expect(hits).toBe(3);
@@ -165,7 +181,7 @@ describe("installing release archives into the tool cache", () => {
           toolDir,
           version: "0.13.3",
           env: {},
-          release: { url: `${server.origin}/${name}`, format: "tgz", arch: "amd64" },
+          release: { url: `${server.origin}/${name}`, format: "tgz", arch: "amd64", binary: "bin/ollama" },
         }).catch((e) => e);
       const cut = await install("cut.tgz");
       expect(cut).toBeInstanceOf(BackendError);
@@ -187,7 +203,12 @@ describe("installing release archives into the tool cache", () => {
       toolDir: path.join(temp(), "tools"),
       version: "0.13.3",
       env: { HTTPS_PROXY: "socks5://user:pw-secret@proxy.example:1080" },
-      release: { url: "https://github.com/o/o/releases/download/v0.13.3/o.tgz", format: "tgz", arch: "amd64" },
+      release: {
+        url: "https://github.com/o/o/releases/download/v0.13.3/o.tgz",
+        format: "tgz",
+        arch: "amd64",
+        binary: "bin/ollama",
+      },
     }).catch((e) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect(error.message).toBe("HTTPS_PROXY: socks5 proxies are not supported; give an http:// proxy");
@@ -206,7 +227,7 @@ describe("installing release archives into the tool cache", () => {
         toolDir,
         version: "0.13.3",
         env: {},
-        release: { url: `${server.origin}/nope.tgz`, format: "tgz", arch: "amd64" },
+        release: { url: `${server.origin}/nope.tgz`, format: "tgz", arch: "amd64", binary: "bin/ollama" },
       }).catch((e) => e);
       expect(missing).toBeInstanceOf(BackendError);
       expect(missing.message).toBe(`ollama backend: could not download ${server.origin}/nope.tgz: HTTP 404`);
@@ -217,7 +238,7 @@ describe("installing release archives into the tool cache", () => {
         toolDir,
         version: "0.13.2",
         env: {},
-        release: { url: `${server.origin}/bad.tgz`, format: "tgz", arch: "amd64" },
+        release: { url: `${server.origin}/bad.tgz`, format: "tgz", arch: "amd64", binary: "bin/ollama" },
       }).catch((e) => e);
       expect(layout.message).toMatch(/has no bin\/ollama/);
       expect(await fs.readdir(path.join(toolDir, "ollama", "0.13.2"))).toEqual([]);

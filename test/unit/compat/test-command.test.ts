@@ -167,7 +167,7 @@ describe("cortex-model test", () => {
 
   it("exits 2 on usage errors", async () => {
     expect((await run(["--suite", "suite.yaml", "--model", "t"], dir)).stderr).toBe(
-      "cortex-model test: test: --base-url is required\n",
+      "cortex-model test: --base-url is required\n",
     );
     const concurrency = await run(
       ["--suite", "suite.yaml", "--base-url", "http://127.0.0.1:1/v1", "--model", "t", "--concurrency", "0"],

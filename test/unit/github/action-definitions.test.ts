@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { BenchModel, PullModel, TestModel } from "../../../src/github/constants.js";
+import { BenchModel, PromoteModel, PullModel, ScanModel, TestModel } from "../../../src/github/constants.js";
 
 // actionlint lints workflows, not action.yml: this checks what the runner would refuse or silently ignore.
 const actionsDir = path.resolve(import.meta.dirname, "../../../actions");
@@ -35,6 +35,8 @@ const constants: Record<string, { inputs: Record<string, string>; outputs: Recor
   "pull-model": PullModel,
   "test-model": TestModel,
   "bench-model": BenchModel,
+  "promote-model": PromoteModel,
+  "scan-model": ScanModel,
 };
 
 describe.each(names)("actions/%s/action.yml", (name) => {
@@ -89,7 +91,7 @@ describe("actions/model-gate composite steps", () => {
       expect(match, step.uses).not.toBeNull();
       return match?.[1] as string;
     });
-    expect(siblings).toEqual(["setup-model", "setup-model", "test-model", "bench-model"]);
+    expect(siblings).toEqual(["scan-model", "setup-model", "setup-model", "test-model", "bench-model"]);
     for (const sibling of siblings.filter((s) => s !== "setup-model")) {
       expect(existsSync(path.join(actionsDir, sibling, "action.yml")), sibling).toBe(true);
     }
@@ -146,13 +148,27 @@ describe("actions/model-gate composite steps", () => {
     "test-model": ["baseline", "compare-base-url", "compare-model", "concurrency", "json", "junit"],
     // Warm-up from the scenario; the gate comments on pull requests (auto).
     "bench-model": ["warmup", "comment"],
+    // Reports at their defaults under RUNNER_TEMP (the gate's scan-sarif-path output); findings always fail it.
+    "scan-model": ["sarif", "json", "cyclonedx", "fail-on-findings"],
+  };
+  // By step where the two setup-model steps differ: the candidate is what the gate tests, unsigned until it
+  // is promoted, so only the baseline's signature is checked.
+  const leftToDefaultsByStep: Record<string, readonly string[]> = {
+    candidate: [
+      ...(leftToDefaults["setup-model"] ?? []),
+      "verify-key",
+      "certificate-identity-regexp",
+      "certificate-oidc-issuer",
+      "trusted-root",
+    ],
   };
   it.each(steps.filter((step) => step.uses).map((step) => [step.id, step] as const))(
     "step %s passes every input of its sibling but those deliberately left to their defaults",
     (_, step) => {
       const sibling = siblingOf(step) as string;
       const unset = (siblingInputs(step) ?? []).filter((input) => !(input in (step.with ?? {})));
-      expect(unset.sort()).toEqual([...(leftToDefaults[sibling] ?? [])].sort());
+      const expected = leftToDefaultsByStep[step.id ?? ""] ?? leftToDefaults[sibling] ?? [];
+      expect(unset.sort()).toEqual([...expected].sort());
     },
   );
 

@@ -14,8 +14,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(455);
-// EXTERNAL MODULE: ./src/errors.ts
-var src_errors = __webpack_require__(916);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var core_errors = __webpack_require__(296);
 ;// CONCATENATED MODULE: ./src/serve/gguf-check.ts
 
 
@@ -35,10 +35,10 @@ async function checkGguf(path) {
         }
     }
     catch (error) {
-        throw new src_errors/* UsageError */.eb(`cannot read model file ${path}`, { cause: error });
+        throw new core_errors/* UsageError */.eb(`cannot read model file ${path}`, { cause: error });
     }
     if (!head.equals(GGUF_MAGIC)) {
-        throw new src_errors/* UsageError */.eb(`${path} is not a GGUF file (it does not start with the bytes "GGUF")`);
+        throw new core_errors/* UsageError */.eb(`${path} is not a GGUF file (it does not start with the bytes "GGUF")`);
     }
 }
 
@@ -50,7 +50,7 @@ var external_node_perf_hooks_ = __webpack_require__(643);
  * A request the embedded server answers with an OpenAI-style error body and an HTTP status:
  * `{"error": {"message", "type", "param", "code"}}`, as OpenAI, llama.cpp's server and our client expect.
  */
-class ApiError extends src_errors/* CortexError */.G1 {
+class ApiError extends core_errors/* CortexError */.G1 {
     status;
     type;
     param;
@@ -253,7 +253,7 @@ const TRIAL_TOKENS = 24;
 const TRIAL_BUDGET_MS = 400;
 const TRIAL_ROUNDS = 2;
 /** The model could not be loaded or used; names the file. */
-class EngineError extends src_errors/* CortexError */.G1 {
+class EngineError extends core_errors/* CortexError */.G1 {
 }
 class Engine {
     facts;
@@ -348,7 +348,7 @@ class Engine {
         catch (error) {
             await model.dispose();
             await llama.dispose();
-            if (error instanceof src_errors/* CortexError */.G1)
+            if (error instanceof core_errors/* CortexError */.G1)
                 throw error;
             throw new EngineError(`cannot prepare model ${options.modelPath}: ${error.message}`, { cause: error });
         }
@@ -795,8 +795,8 @@ class EmbeddedHttpServer {
         }
         catch (error) {
             const code = error.code;
-            const reason = code === "EADDRINUSE" ? "the address is already in use" : (0,src_errors/* describeError */.Uc)(error);
-            throw new src_errors/* CortexError */.G1(`cannot listen on ${options.host}:${options.port}: ${reason}`, { cause: error });
+            const reason = code === "EADDRINUSE" ? "the address is already in use" : (0,core_errors/* describeError */.Uc)(error);
+            throw new core_errors/* CortexError */.G1(`cannot listen on ${options.host}:${options.port}: ${reason}`, { cause: error });
         }
         return embedded;
     }
@@ -868,9 +868,9 @@ class EmbeddedHttpServer {
     #fail(response, error) {
         const apiError = error instanceof ApiError
             ? error
-            : new ApiError(500, `internal error: ${(0,src_errors/* describeError */.Uc)(error)}`, { cause: error });
+            : new ApiError(500, `internal error: ${(0,core_errors/* describeError */.Uc)(error)}`, { cause: error });
         if (apiError.status >= 500)
-            this.#log(`error: ${(0,src_errors/* describeError */.Uc)(error)}`);
+            this.#log(`error: ${(0,core_errors/* describeError */.Uc)(error)}`);
         if (response.headersSent) {
             // Mid-stream: the status is gone, so the error travels as an event, as llama.cpp's server does.
             if (!response.writableEnded)

@@ -32,8 +32,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(296);
 ;// CONCATENATED MODULE: ./src/cli/command.ts
 
 
@@ -82,8 +82,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var promises_ = __nccwpck_require__(455);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(296);
 // EXTERNAL MODULE: ./src/cli/command.ts + 1 modules
 var command = __nccwpck_require__(302);
 ;// CONCATENATED MODULE: ./src/cli/commands/serve.ts
@@ -183,7 +183,7 @@ const serve = {
 
 /***/ }),
 
-/***/ 916:
+/***/ 296:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {

@@ -1,0 +1,3 @@
+import { run } from "../../src/github/scan-model.js";
+
+await run();

@@ -1,0 +1,77 @@
+import { UsageError } from "./errors.js";
+
+/**
+ * Where an operation's settings come from: CLI flags or action inputs. The operation's request is parsed once
+ * from a source; each shell only says how to look a setting up and how a person names it.
+ */
+export interface SettingSource {
+  /** The value given for a setting (by its kebab-case name), or undefined when it was not given or is empty. */
+  value(setting: string): string | undefined;
+  /** How the person wrote or would write the setting, for messages: `setup: --port` or `input "port"`. */
+  label(setting: string): string;
+}
+
+/** A setting whose value can never work; the message names the setting as the person wrote it. */
+export class SettingError extends UsageError {}
+
+export function requiredSetting(source: SettingSource, setting: string, why = "is required"): string {
+  const value = source.value(setting);
+  if (value === undefined) throw new SettingError(`${source.label(setting)} ${why}`);
+  return value;
+}
+
+export interface NumberBounds {
+  readonly min: number;
+  readonly max: number;
+}
+
+function describeBounds(kind: "an integer" | "a number", { min, max }: NumberBounds): string {
+  return max === Number.POSITIVE_INFINITY ? `${kind} of at least ${min}` : `${kind} from ${min} to ${max}`;
+}
+
+/** A whole number within bounds, or undefined when not given. */
+export function integerSetting(source: SettingSource, setting: string, bounds: NumberBounds): number | undefined {
+  const value = source.value(setting);
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < bounds.min || number > bounds.max) {
+    throw new SettingError(`${source.label(setting)} must be ${describeBounds("an integer", bounds)}, got "${value}"`);
+  }
+  return number;
+}
+
+/** A finite number within bounds, or undefined when not given. */
+export function numberSetting(source: SettingSource, setting: string, bounds: NumberBounds): number | undefined {
+  const value = source.value(setting);
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === "" || !Number.isFinite(number) || number < bounds.min || number > bounds.max) {
+    throw new SettingError(`${source.label(setting)} must be ${describeBounds("a number", bounds)}, got "${value}"`);
+  }
+  return number;
+}
+
+const TRUE = new Set(["true", "True", "TRUE"]);
+const FALSE = new Set(["false", "False", "FALSE"]);
+
+/** A YAML 1.2 core-schema boolean (as the runner's getBooleanInput reads it), with a default. */
+export function booleanSetting(source: SettingSource, setting: string, fallback: boolean): boolean {
+  const value = source.value(setting);
+  if (value === undefined) return fallback;
+  if (TRUE.has(value)) return true;
+  if (FALSE.has(value)) return false;
+  throw new SettingError(`${source.label(setting)} must be true or false, got "${value}"`);
+}
+
+/** One of a fixed set of words, or the fallback when not given. */
+export function choiceSetting<T extends string>(
+  source: SettingSource,
+  setting: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const value = source.value(setting);
+  if (value === undefined) return fallback;
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new SettingError(`${source.label(setting)} must be one of ${choices.join(", ")}, got "${value}"`);
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import {
+  dockerModelRunnerSupport,
+  executable,
+  llamaServerAsset,
+  ollamaAsset,
+  type RunnerPlatform,
+  stopStrategy,
+  treeKillCommand,
+  UnsupportedPlatform,
+} from "../../../src/backends/platform.js";
+
+const runners: Record<string, RunnerPlatform> = {
+  "ubuntu-24.04": { os: "linux", arch: "x64" },
+  "ubuntu-24.04-arm": { os: "linux", arch: "arm64" },
+  "macos-14": { os: "darwin", arch: "arm64" },
+  "windows-2022": { os: "win32", arch: "x64" },
+};
+
+const ollamaBase = "https://github.com/ollama/ollama/releases/download/v0.14.0";
+const llamaBase = "https://github.com/ggml-org/llama.cpp/releases/download";
+
+describe("platform decisions per hosted runner", () => {
+  it.each([
+    ["ubuntu-24.04", `${ollamaBase}/ollama-linux-amd64.tar.zst`, "tar.zst", "bin/ollama"],
+    ["ubuntu-24.04-arm", `${ollamaBase}/ollama-linux-arm64.tar.zst`, "tar.zst", "bin/ollama"],
+    ["macos-14", `${ollamaBase}/ollama-darwin.tgz`, "tgz", "ollama"],
+    ["windows-2022", `${ollamaBase}/ollama-windows-amd64.zip`, "zip", "ollama.exe"],
+  ])("Ollama on %s: %s, binary %s", (runner, url, format, binary) => {
+    expect(ollamaAsset("v0.14.0", true, runners[runner] as RunnerPlatform)).toMatchObject({ url, format, binary });
+  });
+
+  it("takes Ollama's .tgz on Linux before the .tar.zst releases, and refuses unknown architectures in one line", () => {
+    expect(ollamaAsset("v0.13.3", false, { os: "linux", arch: "x64" })).toMatchObject({ format: "tgz" });
+    expect(ollamaAsset("v0.13.3", false, { os: "linux", arch: "ia32" })).toEqual(
+      new UnsupportedPlatform("Ollama publishes no build for linux/ia32"),
+    );
+    expect(ollamaAsset("v0.13.3", false, { os: "freebsd", arch: "x64" })).toBeInstanceOf(UnsupportedPlatform);
+  });
+
+  it.each([
+    ["ubuntu-24.04", "b6987", `${llamaBase}/b6987/llama-b6987-bin-ubuntu-x64.zip`, "zip", "llama-server"],
+    ["ubuntu-24.04-arm", "b6987", `${llamaBase}/b6987/llama-b6987-bin-ubuntu-arm64.zip`, "zip", "llama-server"],
+    ["macos-14", "b6987", `${llamaBase}/b6987/llama-b6987-bin-macos-arm64.zip`, "zip", "llama-server"],
+    ["windows-2022", "b6987", `${llamaBase}/b6987/llama-b6987-bin-win-cpu-x64.zip`, "zip", "llama-server.exe"],
+    ["ubuntu-24.04", "b8000", `${llamaBase}/b8000/llama-b8000-bin-ubuntu-x64.tar.gz`, "tgz", "llama-server"],
+    ["macos-14", "b8000", `${llamaBase}/b8000/llama-b8000-bin-macos-arm64.tar.gz`, "tgz", "llama-server"],
+    ["windows-2022", "b8000", `${llamaBase}/b8000/llama-b8000-bin-win-cpu-x64.zip`, "zip", "llama-server.exe"],
+  ])("llama.cpp on %s at %s: %s", (runner, tag, url, format, binary) => {
+    expect(llamaServerAsset(tag, runners[runner] as RunnerPlatform)).toMatchObject({ url, format, binary });
+  });
+
+  it("refuses a llama.cpp tag that is not a build number, and platforms without builds", () => {
+    expect(llamaServerAsset("latest", { os: "linux", arch: "x64" })).toBeInstanceOf(UnsupportedPlatform);
+    expect(llamaServerAsset("b6987", { os: "linux", arch: "s390x" })).toEqual(
+      new UnsupportedPlatform("llama.cpp publishes no build for linux/s390x"),
+    );
+  });
+
+  it("runs Docker Model Runner on Linux runners only, saying so elsewhere", () => {
+    expect(dockerModelRunnerSupport({ os: "linux", arch: "arm64" })).toBeUndefined();
+    expect(dockerModelRunnerSupport({ os: "darwin", arch: "arm64" })?.reason).toBe(
+      "Docker Model Runner runs on Linux runners only, not darwin/arm64",
+    );
+  });
+
+  it("stops process groups with signals on POSIX and the process tree with taskkill on Windows", () => {
+    expect(stopStrategy({ os: "linux", arch: "x64" })).toBe("process-group");
+    expect(stopStrategy({ os: "darwin", arch: "arm64" })).toBe("process-group");
+    expect(stopStrategy({ os: "win32", arch: "x64" })).toBe("tree-kill");
+    expect(treeKillCommand(42, false)).toEqual(["taskkill", ["/PID", "42", "/T"]]);
+    expect(treeKillCommand(42, true)).toEqual(["taskkill", ["/PID", "42", "/T", "/F"]]);
+    expect(executable("ollama", { os: "win32", arch: "x64" })).toBe("ollama.exe");
+    expect(executable("ollama", { os: "linux", arch: "x64" })).toBe("ollama");
+  });
+});
