@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Renders each action's inputs and outputs from its action.yml into README.md, between the markers
 // `<!-- action-docs:<name> -->` and `<!-- action-docs:<name>:end -->`, so the README cannot drift from
-// the metadata. With --check it changes nothing and fails when the README is out of date.
+// the metadata, and regenerates the root action.yml from actions/setup-model/action.yml. With --check it
+// changes nothing and fails when either is out of date.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { cell, root, table, updateReadme } from "./readme-sections.mjs";
+import { updateRootAction } from "./root-action.mjs";
 
 function render(meta) {
   const tables = [];
@@ -37,4 +39,9 @@ const sections = names.map((name) => [
   name,
   render(parse(readFileSync(path.join(actionsDir, name, "action.yml"), "utf8"))),
 ]);
-updateReadme("action-docs", sections, { check: process.argv.includes("--check"), command: "npm run docs:actions" });
+const check = process.argv.includes("--check");
+if (!updateRootAction({ check })) {
+  console.error("action.yml differs from actions/setup-model/action.yml: run npm run docs:actions");
+  process.exit(1);
+}
+updateReadme("action-docs", sections, { check, command: "npm run docs:actions" });

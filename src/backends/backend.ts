@@ -1,5 +1,6 @@
 import { CortexError } from "../core/errors.js";
 import type { Reference } from "../core/ref.js";
+import { type FilesView, filesViewDir, writeFilesView } from "../pull/files-view.js";
 import type { PullResult } from "../pull/pull.js";
 import type { ModelStore } from "../store/model-store.js";
 import type { ServeEntry } from "./embedded-runtime.js";
@@ -58,6 +59,11 @@ export interface BackendContext {
    * stops it).
    */
   readonly lifetime: BackendLifetime;
+  /**
+   * workDir was made for this run alone (a temporary directory): with the "caller" lifetime, the watchdog that
+   * stops the server once this process is gone removes it too, so a SIGKILL leaves nothing behind.
+   */
+  readonly ownsWorkDir?: boolean;
 }
 
 export type BackendLifetime = "caller" | "detached";
@@ -102,6 +108,11 @@ export function requireStoreModel(backend: BackendName, model: ModelRequest): St
     throw new BackendError(backend, `needs a model pulled into the store, got only the name "${model.modelId}"`);
   }
   return model;
+}
+
+/** The model's files under this run's work directory, at the paths its artifact names them (shards, mmproj). */
+export function storeModelFiles(model: StoreModel, context: Pick<BackendContext, "workDir">): Promise<FilesView> {
+  return writeFilesView({ store: model.store, pulled: model.pulled, dir: filesViewDir(context.workDir, model.pulled) });
 }
 
 /**

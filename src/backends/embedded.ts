@@ -14,6 +14,7 @@ import {
   requireStoreModel,
   type StartedBackend,
   type StoreModel,
+  storeModelFiles,
 } from "./backend.js";
 import {
   locateServeRuntime,
@@ -24,7 +25,7 @@ import {
   type ServeCommand,
   type ServeEntry,
 } from "./embedded-runtime.js";
-import { spawnBackendProcess, stopProcessGroup, waitUntil } from "./process.js";
+import { spawnBackendProcess, spawnLifetime, stopProcessGroup, waitUntil } from "./process.js";
 
 /**
  * llama.cpp through node-llama-cpp, behind our own OpenAI-compatible server (`cortex-model serve`) run as a
@@ -49,10 +50,15 @@ function parseReady(text: string): ReadyFile | undefined {
   return { url: ready.url, pid: ready.pid, model: ready.model, threads: Number(ready.threads) };
 }
 
-export function serveArgs(model: StoreModel, settings: BackendSettings, readyFile: string): string[] {
+export function serveArgs(
+  model: StoreModel,
+  settings: BackendSettings,
+  readyFile: string,
+  modelFile: string = model.pulled.model,
+): string[] {
   return [
     "--model",
-    model.pulled.model,
+    modelFile,
     "--model-id",
     model.modelId,
     "--host",
@@ -60,7 +66,7 @@ export function serveArgs(model: StoreModel, settings: BackendSettings, readyFil
     "--port",
     String(settings.port),
     "--gpu",
-    settings.gpu === "none" ? "off" : "auto",
+    settings.gpu,
     "--ready-file",
     readyFile,
     ...(settings.threads === undefined ? [] : ["--threads", String(settings.threads)]),
@@ -124,12 +130,16 @@ export function createEmbeddedBackend(
       const readyFile = path.join(context.workDir, "embedded.ready.json");
       const logFile = path.join(context.workDir, "embedded.log");
       await rm(readyFile, { force: true });
+      const files = await storeModelFiles(model, context);
+      if (files.mmproj) {
+        context.log(`embedded serves text only: the model's multimodal projector ${files.mmproj} is not loaded`);
+      }
       const spawned = await spawnBackendProcess({
         backend: "embedded",
         command: process.execPath,
-        args: [serve.file, ...serve.args, ...serveArgs(model, settings, readyFile)],
+        args: [serve.file, ...serve.args, ...serveArgs(model, settings, readyFile, files.model)],
         logFile,
-        lifetime: context.lifetime,
+        ...spawnLifetime(context),
         env: context.env,
       });
       const handle: BackendHandle = { backend: "embedded", pid: spawned.pid, logFile };

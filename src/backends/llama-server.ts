@@ -9,6 +9,7 @@ import {
   type ModelRequest,
   type Probe,
   requireStoreModel,
+  storeModelFiles,
 } from "./backend.js";
 import { request } from "./http-probe.js";
 import {
@@ -19,13 +20,14 @@ import {
   UnsupportedPlatform,
 } from "./platform.js";
 import { choosePort } from "./port.js";
-import { type SpawnedProcess, spawnBackendProcess, stopProcessGroup, waitUntil } from "./process.js";
+import { type SpawnedProcess, spawnBackendProcess, spawnLifetime, stopProcessGroup, waitUntil } from "./process.js";
 import { findFile, findTool, installTool } from "./tool-install.js";
 
 /**
  * llama.cpp's own `llama-server`, from a pinned build of ggml-org/llama.cpp's GitHub releases (the CPU build
- * for the runner's platform; Metal on Apple Silicon), tool-cached, run directly on the GGUF file in our
- * store: no copy, no view.
+ * for the runner's platform; Metal on Apple Silicon), tool-cached, run on the model's files view: hard links
+ * to our store named as the artifact names them, so shards find each other and the projector is passed with
+ * --mmproj.
  */
 
 export const LLAMA_SERVER_DEFAULT_TAG = "b6987";
@@ -44,16 +46,21 @@ function supportedRelease(tag: string): ReleaseAsset {
   return release;
 }
 
-/** The server's argv: the model file, our host and port, the chat template from the GGUF (--jinja). */
+/**
+ * The server's argv: the model file (further shards are found beside it by name), the multimodal projector
+ * when the model has one, our host and port, the chat template from the GGUF (--jinja).
+ */
 export function llamaServerArgs(
   model: string,
   port: number,
   modelId: string,
   settings: Pick<BackendSettings, "contextSize" | "threads">,
+  mmproj?: string,
 ): string[] {
   return [
     "-m",
     model,
+    ...(mmproj !== undefined ? ["--mmproj", mmproj] : []),
     "--host",
     "127.0.0.1",
     "--port",
@@ -134,13 +141,14 @@ export const createLlamaServerBackend: BackendFactory = (settings, context): Bac
       const server = binary ?? (await cachedBinary());
       if (!server) throw new BackendError("llama-server", "start() before prepare(): llama-server is not installed");
       const port = await choosePort("llama-server", settings.port);
+      const files = await storeModelFiles(model, context);
       const libDir = path.dirname(server);
       const spawned = await spawnBackendProcess({
         backend: "llama-server",
         command: server,
-        args: llamaServerArgs(model.pulled.model, port, model.modelId, settings),
+        args: llamaServerArgs(files.model, port, model.modelId, settings, files.mmproj),
         logFile: path.join(context.workDir, "llama-server.log"),
-        lifetime: context.lifetime,
+        ...spawnLifetime(context),
         // The release's shared libraries sit beside the binary.
         env: { ...context.env, LD_LIBRARY_PATH: [libDir, context.env.LD_LIBRARY_PATH].filter(Boolean).join(":") },
         cwd: libDir,

@@ -21,7 +21,14 @@ import {
   UnsupportedPlatform,
 } from "./platform.js";
 import { choosePort } from "./port.js";
-import { logTail, type SpawnedProcess, spawnBackendProcess, stopProcessGroup, waitUntil } from "./process.js";
+import {
+  logTail,
+  type SpawnedProcess,
+  spawnBackendProcess,
+  spawnLifetime,
+  stopProcessGroup,
+  waitUntil,
+} from "./process.js";
 import { findTool, installTool } from "./tool-install.js";
 
 /**
@@ -210,7 +217,7 @@ export const createOllamaBackend: BackendFactory = (settings, context): Backend 
         command: ollama,
         args: ["serve"],
         logFile: path.join(context.workDir, "ollama.log"),
-        lifetime: context.lifetime,
+        ...spawnLifetime(context),
         env: ollamaEnv(context.env, port, view.modelsDir, settings.contextSize),
       });
       const origin = `http://127.0.0.1:${port}`;

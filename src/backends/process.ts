@@ -4,7 +4,7 @@ import { open } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import { isAlive } from "../core/process-alive.js";
-import { BackendError, type BackendLifetime, type BackendName } from "./backend.js";
+import { type BackendContext, BackendError, type BackendLifetime, type BackendName } from "./backend.js";
 import { currentPlatform, stopStrategy, treeKillCommand } from "./platform.js";
 import { releaseGroup, tieGroup } from "./watchdog.js";
 
@@ -30,8 +30,18 @@ export interface SpawnOptions {
   readonly args: readonly string[];
   readonly logFile: string;
   readonly lifetime: BackendLifetime;
+  /** With the "caller" lifetime: a directory the watchdog removes after stopping the group. */
+  readonly removeWhenGone?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
+}
+
+/** The lifetime options of a server started for this context (see BackendContext.ownsWorkDir). */
+export function spawnLifetime(
+  context: Pick<BackendContext, "lifetime" | "workDir" | "ownsWorkDir">,
+): Pick<SpawnOptions, "lifetime" | "removeWhenGone"> {
+  const remove = context.lifetime === "caller" && context.ownsWorkDir === true;
+  return { lifetime: context.lifetime, ...(remove ? { removeWhenGone: context.workDir } : {}) };
 }
 
 export async function spawnBackendProcess(options: SpawnOptions): Promise<SpawnedProcess> {
@@ -44,7 +54,10 @@ export async function spawnBackendProcess(options: SpawnOptions): Promise<Spawne
       cwd: options.cwd,
     });
     // Tied before anything is awaited: the server exists from here on.
-    const tied = options.lifetime === "caller" && child.pid !== undefined ? tieGroup(child.pid) : undefined;
+    const tied =
+      options.lifetime === "caller" && child.pid !== undefined
+        ? tieGroup(child.pid, options.removeWhenGone)
+        : undefined;
     // Awaited below; handled now so that a failure before then is not an unhandled rejection.
     tied?.catch(() => {});
     // Listened to before anything is awaited too: a server that fails at once may exit during the waits below.

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Digest } from "../core/digest.js";
-import { describeError } from "../core/errors.js";
+import { describeError, UsageError } from "../core/errors.js";
 import { parseReference, pinReference, type Reference } from "../core/ref.js";
 import type { PullResult } from "../pull/pull.js";
 import { ModelStore } from "../store/model-store.js";
@@ -125,6 +125,17 @@ async function withFinalLog(error: unknown, handle: BackendHandle): Promise<unkn
   return error.withLogTail(tail === "" ? `(${handle.backend} wrote nothing to ${handle.logFile})` : tail);
 }
 
+/** A model whose weights no backend here can serve (safetensors, DDUF): it can be pulled and promoted, not served. */
+export class UnservableModelError extends UsageError {}
+
+function requireServableWeights(pulled: PullResult): void {
+  if (pulled.weights === "gguf") return;
+  const what = pulled.weights === "unknown" ? "weights of a format it does not name" : `${pulled.weights} weights`;
+  throw new UnservableModelError(
+    `no backend here serves this format: ${pulled.reference} holds ${what}; embedded, llama-server, Ollama and Docker Model Runner (llama.cpp) here serve GGUF models (pull, promote and revert work on any format)`,
+  );
+}
+
 export async function setupBackend(
   request: SetupRequest,
   context: BackendContext,
@@ -139,6 +150,7 @@ export async function setupBackend(
   const backend = await choose(request, context);
   const prepareSeconds = seconds(started);
   const pulled = backend.source === "store" ? await pulling : undefined;
+  if (pulled) requireServableWeights(pulled.pulled);
   const pullSeconds = seconds(started);
   const model: ModelRequest = pulled
     ? {

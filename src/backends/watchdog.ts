@@ -23,13 +23,14 @@ const watchdogs = new Map<number, ChildProcess>();
 const ARM_TIMEOUT_MS = 30_000;
 
 /**
- * Starts the watchdog of the group led by `pgid`. The process is created before this returns (no await in
+ * Starts the watchdog of the group led by `pgid`; once it has stopped the group it removes `removeWhenGone`
+ * (the run's temporary work directory) when given. The process is created before this returns (no await in
  * between), so the span in which a SIGKILL of this process would leave the group untied is as short as it can
  * be. The promise resolves once the watchdog says it is armed, and rejects when it could not be started or
  * died first (its program missing, say): a server that only looks tied must not be left to chance.
  */
-export function tieGroup(pgid: number): Promise<void> {
-  const child = spawn(process.execPath, [program, String(pgid)], {
+export function tieGroup(pgid: number, removeWhenGone?: string): Promise<void> {
+  const child = spawn(process.execPath, [program, String(pgid), ...(removeWhenGone ? [removeWhenGone] : [])], {
     detached: true,
     stdio: ["pipe", "pipe", "ignore"],
   });

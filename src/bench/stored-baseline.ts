@@ -62,6 +62,6 @@ export async function baselineFromRegistry(
   }
   const found = skipped.length ? ` (${skipped.length} bench result(s) unusable: ${skipped.join("; ")})` : "";
   throw new UsageError(
-    `baseline ref ${refText}: no bench results attached to ${subject.digest}${found}; attach one with \`cortex-model bench ... --publish ${pinned}\` or \`cortex-model publish-result ${pinned} --kind bench --file results.json\``,
+    `baseline ref ${refText}: no bench results attached to ${subject.digest}${found}; attach one with bench-model's publish: true (cortex-model bench --publish ${pinned}) or \`cortex-model publish-result ${pinned} --kind bench --file results.json\``,
   );
 }

@@ -127,7 +127,7 @@ function repetitionsHint(
   const more = Number.isFinite(needed)
     ? `about ${Math.max(needed, samples + 1)} samples per side would settle it if the noise stays as it is`
     : "the estimate sits on the threshold, so no number of runs may settle it";
-  return `the interval crosses the ${thresholdPct}% threshold: add repetitions (--runs); ${more}`;
+  return `the interval crosses the ${thresholdPct}% threshold: add repetitions (runs); ${more}`;
 }
 
 export function compareMetric(

@@ -28,7 +28,37 @@ export interface CommandEntry {
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
-/** node:util parseArgs, with its errors turned into UsageError naming the command. */
+/** Edit distance counting a swap of neighbours as one edit (a typo's usual shape), for suggesting an option. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => (d[i] as number[])[j] as number;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
+      (d[i] as number[])[j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+/** The known option closest to an unknown one, when it is close enough to be a typo. */
+export function closestOption(unknown: string, known: readonly string[]): string | undefined {
+  const name = unknown.replace(/^-+/, "").split("=")[0] as string;
+  let best: { option: string; distance: number } | undefined;
+  for (const option of known) {
+    const distance = option.startsWith(name) && name.length >= 3 ? 0 : editDistance(name, option);
+    if (best === undefined || distance < best.distance) best = { option, distance };
+  }
+  return best && best.distance <= Math.max(1, Math.floor(name.length / 3)) ? best.option : undefined;
+}
+
+/**
+ * node:util parseArgs, with its errors turned into one-line UsageErrors naming the command: an unknown
+ * option gets the likeliest meant one instead of Node's advice about positionals starting with '-'.
+ */
 export function parseCommandArgs<T extends Options>(
   command: string,
   args: string[],
@@ -38,13 +68,21 @@ export function parseCommandArgs<T extends Options>(
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message)?.[1];
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown !== undefined) {
+      const meant = closestOption(unknown, Object.keys(options));
+      const hint = meant ? `; did you mean --${meant}?` : `; run cortex-model ${command} --help for the options`;
+      // No cause: Node's text would follow the message, advising on positionals that start with '-'.
+      throw new UsageError(`${command}: unknown option ${unknown}${hint}`);
+    }
     throw new UsageError(`${command}: ${(error as Error).message}`, { cause: error });
   }
 }
 
-/** Writes one JSON document on its own line: the machine-readable contract of `--json`. */
+/** Writes one JSON document on one line: the machine-readable contract of `--json`. */
 export function writeJson(io: CommandIO, value: unknown): void {
-  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  io.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
 /**

@@ -28,6 +28,8 @@ export interface TestModelOptions {
   readonly baselinePath?: string;
   /** Where to write the answers as a new baseline. */
   readonly recordPath?: string;
+  /** How this shell's user gives a baseline, for the hint when one is missing (a flag, an action input). */
+  readonly baselineHint?: string;
   readonly concurrency?: number;
   /** Overrides the suite's pass threshold (the action's and CLI's `fail-on`). */
   readonly threshold?: number;
@@ -44,7 +46,7 @@ export async function testModel(options: TestModelOptions): Promise<CompatResult
   const needsBaseline = suite.cases.some((c) => c.assertions.some((a) => a.kind === "matches-baseline"));
   if (needsBaseline && !baselinePath && !options.recordPath) {
     throw new UsageError(
-      `suite ${suite.file} uses matches-baseline but names no baseline: pass --baseline FILE, set baseline in the suite, or --record one`,
+      `suite ${suite.file} uses matches-baseline but names no baseline: give ${options.baselineHint ?? "a baseline file"} or set baseline in the suite`,
     );
   }
   const baseline = baselinePath ? await readBaseline(baselinePath) : undefined;

@@ -24,8 +24,10 @@ export class InvalidReferenceError extends UsageError {}
 /** Content whose size or digest does not match what its descriptor promised. */
 export class DigestMismatchError extends CortexError {}
 
-/** Something asked for (a tag, a manifest, a blob) that the target does not hold. */
-export class NotFoundError extends CortexError {}
+/** Something asked for (a tag, a manifest, a blob) that the target does not hold: the run cannot be made (exit 2). */
+export class NotFoundError extends CortexError {
+  override readonly exitCode: number = 2;
+}
 
 /** One line for a person: the message, plus the cause's message when it adds something. */
 export function describeError(error: unknown): string {

@@ -15,6 +15,11 @@ export const MediaType = {
   dmrMmprojAlt: "application/vnd.docker.ai.gguf.v3.mmproj",
   dmrChatTemplate: "application/vnd.docker.ai.chat.template.jinja",
   dmrSafetensors: "application/vnd.docker.ai.safetensors",
+  /** Config v0.2's generic file (config, tokenizer, ...), placed at its `org.cncf.model.filepath`. */
+  dmrModelFile: "application/vnd.docker.ai.model.file",
+  dmrDirTar: "application/vnd.docker.ai.dir.tar",
+  dmrDduf: "application/vnd.docker.ai.dduf",
+  dmrVllmConfigTar: "application/vnd.docker.ai.vllm.config.tar",
 
   ollamaModel: "application/vnd.ollama.image.model",
   ollamaTemplate: "application/vnd.ollama.image.template",
@@ -24,10 +29,15 @@ export const MediaType = {
   ollamaLicense: "application/vnd.ollama.image.license",
   ollamaAdapter: "application/vnd.ollama.image.adapter",
   ollamaProjector: "application/vnd.ollama.image.projector",
+  /** Ollama's legacy name for the template layer, which it still reads as one. */
+  ollamaPrompt: "application/vnd.ollama.image.prompt",
 
   modelPackManifest: "application/vnd.cncf.model.manifest.v1+json",
   modelPackConfig: "application/vnd.cncf.model.config.v1+json",
   modelPackWeightRaw: "application/vnd.cncf.model.weight.v1.raw",
+  /** Format-specific weights Docker Model Runner wrote under the ModelPack prefix, and still reads. */
+  modelPackWeightGguf: "application/vnd.cncf.model.weight.v1.gguf",
+  modelPackWeightSafetensors: "application/vnd.cncf.model.weight.v1.safetensors",
 
   cortexResult: "application/vnd.cortex.model.result.v1+json",
 } as const;
@@ -55,6 +65,7 @@ export const Annotation = {
   title: "org.opencontainers.image.title",
   modelFilepath: "org.cncf.model.filepath",
   modelFileMetadata: "org.cncf.model.file.metadata+json",
+  modelMediaTypeUntested: "org.cncf.model.file.mediatype.untested",
   /** On a model migrated from Ollama: its Ollama name, `host/namespace/model:tag`. */
   ollamaName: "ai.cortex.ollama.name",
   /** On a model migrated from Ollama: the original Ollama manifest bytes, base64, restored exactly on the way back. */

@@ -1,13 +1,13 @@
 import { createReadStream } from "node:fs";
-import { access } from "node:fs/promises";
-import { parseGgufShardFilename } from "@huggingface/gguf";
+import { basename } from "node:path";
 import { parseDigest } from "../core/digest.js";
 import { CortexError, UsageError } from "../core/errors.js";
 import { MediaType } from "../core/media-types.js";
 import type { Descriptor, Target } from "../core/target.js";
 import { readGgufModelInfo } from "../model/gguf-metadata.js";
+import { ggufFiles } from "../model/gguf-shards.js";
 import { hashFile } from "../store/files.js";
-import { dmrConfigBlob, dmrManifestBlob } from "./dmr-artifact.js";
+import { dmrConfigBlob, dmrFileAnnotations, dmrManifestBlob } from "./dmr-artifact.js";
 
 /** Packaging that could not finish (a file unreadable, a push refused); the cause says more. */
 export class PackageError extends CortexError {}
@@ -19,7 +19,9 @@ export interface PackageOptions {
   readonly license?: string;
   /** A Jinja chat template file, added as an `application/vnd.docker.ai.chat.template.jinja` layer. */
   readonly chatTemplate?: string;
-  /** `config.context_size`. */
+  /** A multimodal projector (GGUF), added as an `application/vnd.docker.ai.mmproj` layer. */
+  readonly mmproj?: string;
+  /** `config.context_size`; by default the GGUF's own context length. */
   readonly contextSize?: number;
   /** `descriptor.created`; by default from SOURCE_DATE_EPOCH, else the Unix epoch (see createdTime). */
   readonly created?: Date;
@@ -39,39 +41,24 @@ export function createdTime(env: NodeJS.ProcessEnv = process.env): Date {
   return new Date(Number(epoch) * 1000);
 }
 
-/** The shard files named by one shard of a split GGUF, in order; any other path as it is. */
-async function ggufFiles(gguf: string | readonly string[]): Promise<string[]> {
-  if (typeof gguf !== "string") return [...gguf];
-  const slash = gguf.lastIndexOf("/") + 1;
-  const shard = parseGgufShardFilename(gguf.slice(slash));
-  if (!shard) return [gguf];
-  const total = Number(shard.total);
-  const files = Array.from(
-    { length: total },
-    (_, i) => `${gguf.slice(0, slash)}${shard.prefix}-${String(i + 1).padStart(5, "0")}-of-${shard.total}.gguf`,
-  );
-  for (const file of files) {
-    await access(file).catch((error) => {
-      throw new UsageError(`${gguf} is shard ${Number(shard.shard)} of ${total}, but ${file} is missing`, {
-        cause: error,
-      });
-    });
-  }
-  return files;
-}
-
-async function fileDescriptor(path: string, mediaType: string): Promise<Descriptor> {
+async function fileDescriptor(path: string, mediaType: string, created: Date): Promise<Descriptor> {
   const { digest, size } = await hashFile(path).catch((error) => {
     throw new UsageError(`cannot read ${path}`, { cause: error });
   });
-  return { mediaType, digest: parseDigest(digest), size };
+  return {
+    mediaType,
+    digest: parseDigest(digest),
+    size,
+    annotations: dmrFileAnnotations(basename(path), size, created),
+  };
 }
 
 /**
  * Packages GGUF files as a Docker Model Runner artifact and pushes it to a target (a registry repository or
- * an OCI layout): the files as layers (streamed from disk), the config v0.1 filled from the GGUF's own
- * metadata, then the manifest, under `tag` when given. Blobs the target already holds are not sent again.
- * Returns the manifest's descriptor.
+ * an OCI layout), as `docker model package` builds one: the files as layers in its order (GGUF files, license,
+ * chat template, projector; streamed from disk), each annotated with its file name and metadata, the config
+ * v0.1 filled from the GGUF's own metadata with every layer in `rootfs.diff_ids`, then the manifest, under
+ * `tag` when given. Blobs the target already holds are not sent again. Returns the manifest's descriptor.
  */
 export async function packageModel(options: PackageOptions, target: Target, tag?: string): Promise<Descriptor> {
   const files = await ggufFiles(options.gguf);
@@ -80,12 +67,14 @@ export async function packageModel(options: PackageOptions, target: Target, tag?
   const layerFiles: [string, string][] = files.map((file) => [file, MediaType.dmrGguf]);
   if (options.license) layerFiles.push([options.license, MediaType.dmrLicense]);
   if (options.chatTemplate) layerFiles.push([options.chatTemplate, MediaType.dmrChatTemplate]);
-  const layers = await Promise.all(layerFiles.map(([file, mediaType]) => fileDescriptor(file, mediaType)));
+  if (options.mmproj) layerFiles.push([options.mmproj, MediaType.dmrMmproj]);
+  const created = options.created ?? createdTime();
+  const layers = await Promise.all(layerFiles.map(([file, mediaType]) => fileDescriptor(file, mediaType, created)));
 
   const config = dmrConfigBlob(info, {
-    diffIds: layers.slice(0, files.length).map((layer) => layer.digest),
-    created: options.created ?? createdTime(),
-    contextSize: options.contextSize,
+    diffIds: layers.map((layer) => layer.digest),
+    created,
+    ...(options.contextSize !== undefined ? { contextSize: options.contextSize } : {}),
   });
   const manifest = dmrManifestBlob(config.descriptor, layers);
   const signal = options.signal;

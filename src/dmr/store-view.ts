@@ -16,7 +16,7 @@ import { goJsonIndent } from "./dmr-artifact.js";
  * existing store keeps its other models: the index is merged, and the tags we write move to our model.
  */
 
-/** A model DMR cannot serve from its store as it is (not a DMR artifact). */
+/** A model DMR cannot serve from its store as it is (an Ollama model, which DMR does not read). */
 export class DmrViewError extends CortexError {}
 
 export const DMR_LAYOUT_JSON = goJsonIndent({ version: "1.0.0" });
@@ -58,9 +58,10 @@ export interface DmrViewOptions {
 
 export async function writeDmrView(options: DmrViewOptions): Promise<DmrView> {
   const { store, pulled, storeDir } = options;
-  if (pulled.format !== "dmr") {
+  // DMR reads its own artifacts (config v0.1 and v0.2) and CNCF ModelPack ones natively.
+  if (pulled.format === "ollama") {
     throw new DmrViewError(
-      `Docker Model Runner serves Docker model artifacts; ${pulled.reference} is a ${pulled.format} model`,
+      `Docker Model Runner serves Docker and ModelPack model artifacts; ${pulled.reference} is an Ollama model`,
     );
   }
   await fs.mkdir(storeDir, { recursive: true });

@@ -158,6 +158,7 @@ export const ScanModel = {
     failOnFindings: "fail-on-findings",
     publish: "publish",
     ...registryCredentialInputs,
+    ...signingInputs,
   },
   outputs: {
     verdict: "verdict",

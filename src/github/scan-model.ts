@@ -11,7 +11,9 @@ import { setOutputs } from "./outputs.js";
 import { reportPath } from "./publish-results.js";
 import { credentialInputs } from "./registry-inputs.js";
 import { runAction } from "./run.js";
+import { runContext } from "./run-context.js";
 import { appendSummary } from "./summary.js";
+import { signingInput } from "./trust-inputs.js";
 
 export interface ScanModelInputs {
   readonly request: ScanRequest & { readonly sarifFile: string; readonly jsonFile: string };
@@ -21,6 +23,8 @@ export interface ScanModelInputs {
 export function getInputs(env: NodeJS.ProcessEnv = process.env): ScanModelInputs {
   const { inputs } = ScanModel;
   const settings = parseScanSettings(actionInputs, env.GITHUB_WORKSPACE ?? process.cwd());
+  const sign = settings.publish ? signingInput(env) : undefined;
+  const { runUrl } = runContext(env);
   const credentials: ExplicitCredentials | undefined = credentialInputs(
     inputs.registryUsername,
     inputs.registryPassword,
@@ -32,6 +36,7 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): ScanModelInputs
       sarifFile: reportPath(settings.sarifFile, "scan.sarif", env),
       jsonFile: reportPath(settings.jsonFile, "scan.json", env),
       target: { ...(credentials && { credentials }), onSecret: maskSecret, env },
+      publishing: { ...(sign && { sign }), ...(runUrl && { runUrl }) },
     },
     failOnFindings: booleanInput(inputs.failOnFindings, true),
   };
@@ -56,6 +61,7 @@ export async function scanModelStep(env: NodeJS.ProcessEnv = process.env): Promi
   for (const finding of report.findings) core.info(findingLine(finding));
   core.info(summaryLine(report));
   if (published) core.info(`scan result attached to ${published.model} as ${published.artifact.digest}`);
+  if (published?.attestation) core.info(`scan attestation (signed) attached as ${published.attestation.digest}`);
   annotate(
     report.findings.map((f) => ({
       title: `${f.ruleId} (cortex-model scan)`,

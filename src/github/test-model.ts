@@ -76,6 +76,7 @@ export async function runTestModel(inputs: TestModelInputs): Promise<CompatResul
     ...(inputs.baseline !== undefined && { baselinePath: inputs.baseline }),
     ...(inputs.threshold !== undefined && { threshold: inputs.threshold }),
     concurrency: inputs.concurrency,
+    baselineHint: 'the input "baseline" (golden outputs from cortex-model test --record)',
     onCase: (result) => core.info(caseReport(result).join("\n")),
   });
   const json = resultsJson(results);

@@ -88,7 +88,7 @@ export async function dmrFromOllama(model: OllamaStoreModel): Promise<DmrFromOll
   const info = await readGgufModelInfo(gguf.file);
   const contextSize = numCtx(params);
   const config = dmrConfigBlob(info, {
-    diffIds: [gguf.descriptor.digest],
+    diffIds: layers.map((l) => l.descriptor.digest),
     created: createdTime(),
     ...(contextSize !== undefined ? { contextSize } : {}),
   });

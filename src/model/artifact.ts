@@ -12,6 +12,9 @@ export class UnsafePathError extends CortexError {}
 
 export type ModelFormat = "dmr" | "ollama" | "modelpack";
 
+/** The format of a model's weights; only GGUF has a backend here. */
+export type WeightFormat = "gguf" | "safetensors" | "dduf" | "unknown";
+
 export type PartRole =
   | "gguf"
   | "mmproj"
@@ -22,6 +25,13 @@ export type PartRole =
   | "messages"
   | "adapter"
   | "safetensors"
+  | "dduf"
+  /** Weights in a format no name or media type tells (a ModelPack raw weight without a known extension). */
+  | "weight"
+  /** A tar archive (DMR's dir.tar and vllm.config.tar, ModelPack's tar weights): kept, never unpacked. */
+  | "archive"
+  /** Any other file of the model (config, tokenizer, code), placed at its annotated path. */
+  | "file"
   | "weight-config"
   | "doc";
 
@@ -34,8 +44,11 @@ export interface ModelPart {
 
 export interface ModelArtifact {
   readonly format: ModelFormat;
-  /** The model's GGUF files in manifest order (several = shards of one model). */
+  readonly weights: WeightFormat;
+  /** The model's GGUF files in manifest order (several = shards of one model); empty for other weights. */
   readonly gguf: readonly Descriptor[];
+  /** The multimodal projector, when the model has one. */
+  readonly mmproj?: Descriptor;
   /** Every layer with its role, in manifest order. */
   readonly parts: readonly ModelPart[];
 }
@@ -49,6 +62,10 @@ const DMR_ROLES: Record<string, PartRole> = {
   [MediaType.dmrLicense]: "license",
   [MediaType.dmrChatTemplate]: "chat-template",
   [MediaType.dmrSafetensors]: "safetensors",
+  [MediaType.dmrDduf]: "dduf",
+  [MediaType.dmrModelFile]: "file",
+  [MediaType.dmrDirTar]: "archive",
+  [MediaType.dmrVllmConfigTar]: "archive",
 };
 
 const OLLAMA_ROLES: Record<string, PartRole> = {
@@ -56,23 +73,57 @@ const OLLAMA_ROLES: Record<string, PartRole> = {
   [MediaType.ollamaProjector]: "mmproj",
   [MediaType.ollamaLicense]: "license",
   [MediaType.ollamaTemplate]: "chat-template",
+  [MediaType.ollamaPrompt]: "chat-template",
   [MediaType.ollamaSystem]: "system",
   [MediaType.ollamaParams]: "params",
   [MediaType.ollamaMessages]: "messages",
   [MediaType.ollamaAdapter]: "adapter",
 };
 
-function modelPackRole(mediaType: string): PartRole | undefined {
-  if (mediaType === MediaType.modelPackWeightRaw) return "gguf";
+/** The role a weight file's name gives it, as Docker Model Runner classifies files (files.Classify). */
+function weightRoleByName(filePath: string | undefined): PartRole {
+  // A raw weight without a name was always taken for GGUF; DMR takes it from the config's format instead.
+  if (filePath === undefined) return "gguf";
+  const name = path.posix.basename(filePath).toLowerCase();
+  if (name.endsWith(".gguf")) return "gguf";
+  if (name.endsWith(".safetensors")) return "safetensors";
+  if (name.endsWith(".dduf")) return "dduf";
+  return "weight";
+}
+
+function modelPackRole(mediaType: string, filePath: string | undefined): PartRole | undefined {
+  if (mediaType === MediaType.modelPackWeightRaw) return weightRoleByName(filePath);
+  if (mediaType === MediaType.modelPackWeightGguf) return "gguf";
+  if (mediaType === MediaType.modelPackWeightSafetensors) return "safetensors";
+  if (mediaType.startsWith(`${MODELPACK_PREFIX}weight.v1.tar`)) return "archive";
   if (mediaType.startsWith(`${MODELPACK_PREFIX}weight.config.v1.`)) return "weight-config";
   if (mediaType.startsWith(`${MODELPACK_PREFIX}doc.v1.`)) return "doc";
+  if (/^application\/vnd\.cncf\.model\.(?:code|dataset)\.v1\./.test(mediaType)) return "file";
   return undefined;
 }
 
 /**
- * Recognises a Docker Model Runner, Ollama or CNCF ModelPack manifest and names its parts. Refuses, before
- * anything is downloaded, a manifest with layer media types it does not know or file names that leave their
- * directory.
+ * A GGUF layer whose file name says "mmproj" is a multimodal projector: directory packaging (config v0.2) and
+ * ModelPack give projectors the same media type as the weights, and DMR tells them apart by this name.
+ */
+function projectorByName(role: PartRole | undefined, filePath: string | undefined): PartRole | undefined {
+  if (role !== "gguf" || filePath === undefined) return role;
+  return path.posix.basename(filePath).toLowerCase().includes("mmproj") ? "mmproj" : role;
+}
+
+const WEIGHT_ROLES: readonly [PartRole, WeightFormat][] = [
+  ["gguf", "gguf"],
+  ["safetensors", "safetensors"],
+  ["dduf", "dduf"],
+  ["weight", "unknown"],
+  ["archive", "unknown"],
+];
+
+/**
+ * Recognises a Docker Model Runner (config v0.1 or v0.2), Ollama or CNCF ModelPack manifest and names its
+ * parts. Refuses, before anything is downloaded, a manifest with layer media types it does not know, file
+ * names that leave their directory, or no weights at all. Weights other than GGUF are recognised (and can be
+ * pulled and promoted); serving them is refused later, by the one check in src/backends/setup.ts.
  */
 export function recognizeArtifact(manifest: ImageManifest): ModelArtifact {
   const format = detectFormat(manifest);
@@ -82,31 +133,45 @@ export function recognizeArtifact(manifest: ImageManifest): ModelArtifact {
       throw new UnsafePathError(`refusing ${format} manifest: invalid digest ${JSON.stringify(descriptor.digest)}`);
     }
   }
-  const roleOf =
-    format === "dmr"
-      ? (t: string) => DMR_ROLES[t]
-      : format === "ollama"
-        ? (t: string) => OLLAMA_ROLES[t]
-        : modelPackRole;
-  const unknown = manifest.layers.map((l) => l.mediaType).filter((t) => roleOf(t) === undefined);
+  const roleOf = (mediaType: string, filePath: string | undefined): PartRole | undefined =>
+    projectorByName(
+      format === "dmr"
+        ? DMR_ROLES[mediaType]
+        : format === "ollama"
+          ? OLLAMA_ROLES[mediaType]
+          : modelPackRole(mediaType, filePath),
+      filePath,
+    );
+  const named = manifest.layers.map((descriptor) => ({ descriptor, filePath: annotatedPath(descriptor) }));
+  const unknown = named.filter((l) => roleOf(l.descriptor.mediaType, l.filePath) === undefined);
   if (unknown.length > 0) {
     throw new UnsupportedArtifactError(
-      `${format} model manifest has layers of unknown media type: ${[...new Set(unknown)].join(", ")}`,
+      `${format} model manifest has layers of unknown media type: ${[...new Set(unknown.map((l) => l.descriptor.mediaType))].join(", ")}`,
     );
   }
-  const parts = manifest.layers.map((descriptor): ModelPart => {
-    const filePath = annotatedPath(descriptor);
-    return { role: roleOf(descriptor.mediaType) as PartRole, descriptor, ...(filePath ? { filePath } : {}) };
-  });
-  const gguf = parts
-    .filter((p) => p.role === "gguf" && (format !== "modelpack" || isGgufName(p.filePath)))
-    .map((p) => p.descriptor);
-  if (gguf.length === 0) {
+  const parts = named.map(
+    ({ descriptor, filePath }): ModelPart => ({
+      role: roleOf(descriptor.mediaType, filePath) as PartRole,
+      descriptor,
+      ...(filePath ? { filePath } : {}),
+    }),
+  );
+  const weights = WEIGHT_ROLES.find(([role]) => parts.some((p) => p.role === role))?.[1];
+  if (weights === undefined) {
     throw new UnsupportedArtifactError(
-      `${format} model manifest has no GGUF file (layers: ${manifest.layers.map((l) => l.mediaType).join(", ") || "none"})`,
+      `${format} model manifest has no model weights (layers: ${manifest.layers.map((l) => l.mediaType).join(", ") || "none"})`,
     );
   }
-  return { format, gguf, parts };
+  const gguf = parts.filter((p) => p.role === "gguf").map((p) => p.descriptor);
+  const mmproj = parts.find((p) => p.role === "mmproj")?.descriptor;
+  return { format, weights, gguf, ...(mmproj ? { mmproj } : {}), parts };
+}
+
+/** The layers holding the model's weights, in order: its GGUF files, else the files of its weight format. */
+export function weightFiles(artifact: ModelArtifact): readonly Descriptor[] {
+  if (artifact.weights === "gguf") return artifact.gguf;
+  const roles = WEIGHT_ROLES.filter(([, format]) => format === artifact.weights).map(([role]) => role);
+  return artifact.parts.filter((p) => roles.includes(p.role)).map((p) => p.descriptor);
 }
 
 function detectFormat(manifest: ImageManifest): ModelFormat {
@@ -120,10 +185,6 @@ function detectFormat(manifest: ImageManifest): ModelFormat {
   throw new UnsupportedArtifactError(
     `not a model artifact: config media type ${configType ?? "(none)"}${manifest.artifactType ? `, artifactType ${manifest.artifactType}` : ""}, layers ${layers.join(", ") || "(none)"}; expected Docker Model Runner, Ollama or ModelPack`,
   );
-}
-
-function isGgufName(filePath: string | undefined): boolean {
-  return filePath === undefined || filePath.toLowerCase().endsWith(".gguf");
 }
 
 /** The layer's file name from its annotations, refused when it could escape the directory it belongs in. */

@@ -25,7 +25,8 @@ function reservedReason(tag: string): string | undefined {
 /** Checks the asked-for tags and adds the semver aliases; explicit tags win over aliases of the same name. */
 export function planTags(requested: readonly string[], semverAliases: boolean): PlannedTag[] {
   const tags = [...new Set(requested.map((t) => t.trim()).filter((t) => t !== ""))];
-  if (tags.length === 0) throw new PromoteUsageError("no tag to promote to: give --to <tag>[,<tag>...]");
+  if (tags.length === 0)
+    throw new PromoteUsageError("no tag to promote to: name at least one (the tags to point at the digest)");
   for (const tag of tags) {
     if (!isValidTag(tag)) {
       throw new PromoteUsageError(
@@ -43,7 +44,7 @@ export function planTags(requested: readonly string[], semverAliases: boolean): 
 
   const versions = planned.flatMap((p) => (p.version ? [p.version] : []));
   if (versions.length === 0) {
-    throw new PromoteUsageError(`--semver-aliases needs a version tag such as v1.4.2 among: ${tags.join(", ")}`);
+    throw new PromoteUsageError(`semver-aliases needs a version tag such as v1.4.2 among: ${tags.join(", ")}`);
   }
   const aliases = new Map<string, { version: VersionTag; alias: AliasTag }>();
   for (const version of versions) {

@@ -52,7 +52,7 @@ export function parseResultKinds(values: readonly string[]): Requirement[] {
   for (const value of values.flatMap((v) => v.split(",")).map((v) => v.trim())) {
     if (value === "") continue;
     if (!isRequirement(value)) {
-      throw new PromoteUsageError(`unknown result kind "${value}" in --require: use ${REQUIREMENTS.join(", ")}`);
+      throw new PromoteUsageError(`unknown result kind "${value}" in require: use ${REQUIREMENTS.join(", ")}`);
     }
     if (!requirements.includes(value)) requirements.push(value);
   }

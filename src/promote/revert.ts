@@ -40,7 +40,7 @@ export function chooseRevertDigest(
     return selector.digest;
   }
   if (!Number.isInteger(selector.steps) || selector.steps < 1) {
-    throw new RevertRefusedError(`--steps must be a whole number of at least 1, got ${selector.steps}`);
+    throw new RevertRefusedError(`steps must be a whole number of at least 1, got ${selector.steps}`);
   }
   let last = current;
   let changes = 0;

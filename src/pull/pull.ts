@@ -5,7 +5,7 @@ import { Limiter } from "../core/limit.js";
 import { decodeImageManifest, decodeManifest } from "../core/manifest-document.js";
 import { formatReference, isPinned, type Reference, referenceVersion } from "../core/ref.js";
 import type { Descriptor, FetchedManifest, ImageManifest, ReadOnlyTarget } from "../core/target.js";
-import { type ModelArtifact, recognizeArtifact } from "../model/artifact.js";
+import { type ModelArtifact, recognizeArtifact, weightFiles } from "../model/artifact.js";
 import type { ModelStore } from "../store/model-store.js";
 import { type ProgressSink, silentProgress } from "./progress.js";
 import { selectManifest } from "./select.js";
@@ -28,10 +28,12 @@ export interface PullResult {
   readonly digest: Digest;
   /** The reference pinned to that digest. */
   readonly reference: string;
-  /** Absolute path of the first GGUF file in the store. */
+  /** Absolute path of the first weight file in the store (the first GGUF file of a GGUF model). */
   readonly model: string;
-  /** Every GGUF file of the model, in order (shards). */
+  /** Every weight file of the model in the store, in order (GGUF shards). */
   readonly files: readonly string[];
+  /** The weights' format: only GGUF has a backend here. */
+  readonly weights: ModelArtifact["weights"];
   readonly downloadedBytes: number;
   readonly reusedBytes: number;
   /** Digest of the model manifest itself (differs from `digest` when an index was resolved). */
@@ -169,12 +171,13 @@ function result(
   downloadedBytes: number,
   reusedBytes: number,
 ): PullResult {
-  const files = artifact.gguf.map((d) => store.blobPath(d.digest));
+  const files = weightFiles(artifact).map((d) => store.blobPath(d.digest));
   return {
     digest: resolved.top.descriptor.digest,
     reference: formatReference({ ...ref, digest: resolved.top.descriptor.digest }),
     model: files[0] as string,
     files,
+    weights: artifact.weights,
     downloadedBytes,
     reusedBytes,
     manifestDigest: resolved.manifest.descriptor.digest,

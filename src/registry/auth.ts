@@ -117,6 +117,7 @@ export class Authenticator {
         const text = this.#options.redactor.redact(await response.text());
         const error = errorForResponse(where, `token request for ${wanted.join(" ")}`, response.status, text, {
           anonymous: credential === undefined,
+          registry: this.#options.registry,
         });
         if (isRetryableStatus(response.status)) {
           throw new RetryLater(error, parseRetryAfter(response.header("retry-after")));

@@ -97,7 +97,10 @@ export class RegistryClient {
   /** The error for a response that is not what the operation needed; reads (and redacts) the error body. */
   async failure(where: string, what: string, response: HttpResponse): Promise<CortexError> {
     const text = this.redactor.redact(await response.text());
-    return errorForResponse(where, what, response.status, text, { anonymous: this.#options.authenticator.anonymous });
+    return errorForResponse(where, what, response.status, text, {
+      anonymous: this.#options.authenticator.anonymous,
+      registry: this.baseUrl.host,
+    });
   }
 
   #clean(where: string, req: ClientRequest, error: unknown): Error {

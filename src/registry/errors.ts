@@ -1,4 +1,5 @@
 import { CortexError, NotFoundError } from "../core/errors.js";
+import { DOCKER_HUB, DOCKER_HUB_ENDPOINT } from "../core/ref.js";
 
 /** What a registry said about a failure: HTTP status and the error codes of its JSON body. */
 export interface RegistryFailure {
@@ -6,8 +7,12 @@ export interface RegistryFailure {
   readonly codes: readonly string[];
 }
 
-/** A registry answered with an error, or could not be reached; the message names host, repository and cause. */
+/**
+ * A registry answered with an error, or could not be reached; the message names host, repository and cause.
+ * The run could not be made, so the CLI exits 2.
+ */
 export class RegistryError extends CortexError implements RegistryFailure {
+  override readonly exitCode: number = 2;
   readonly status: number;
   readonly codes: readonly string[];
 
@@ -32,6 +37,8 @@ export class RegistryNotFoundError extends NotFoundError implements RegistryFail
     this.codes = failure.codes;
   }
 }
+
+const DOCKER_HUB_NAMES = new Set([DOCKER_HUB, "index.docker.io", DOCKER_HUB_ENDPOINT]);
 
 const NOT_FOUND_CODES = new Set(["MANIFEST_UNKNOWN", "BLOB_UNKNOWN", "NAME_UNKNOWN", "BLOB_UPLOAD_UNKNOWN"]);
 
@@ -67,7 +74,8 @@ export function errorForResponse(
   what: string,
   status: number,
   bodyText: string,
-  options: { anonymous?: boolean } = {},
+  /** `registry`: the host to give `docker login`. */
+  options: { anonymous?: boolean; registry?: string } = {},
 ): CortexError {
   const { codes, messages } = parseErrorBody(bodyText);
   // A body without the spec's error list (a proxy's HTML page, plain text) is quoted by its first line.
@@ -82,9 +90,12 @@ export function errorForResponse(
   }
   if (status === 401 || status === 403) {
     const reason = status === 401 ? "authentication failed" : "access denied";
+    const host = options.registry ?? "";
+    // Docker Hub is docker login's default, under whichever of its names the request used.
+    const login = host === "" || DOCKER_HUB_NAMES.has(host) ? "docker login" : `docker login ${host}`;
     const hint = options.anonymous
-      ? "no credentials were found for this registry (options, docker config, GITHUB_TOKEN for ghcr.io)"
-      : "check the credentials for this registry";
+      ? `no credentials were found for this registry: run \`${login}\` (read from $DOCKER_CONFIG/config.json, by default ~/.docker/config.json), give a user name and password, or set GITHUB_TOKEN for ghcr.io`
+      : `check the credentials for this registry (\`${login}\` replaces those in $DOCKER_CONFIG/config.json, by default ~/.docker/config.json)`;
     return new RegistryAuthError(
       `${where}: ${reason} for ${what} (HTTP ${status}${codeText}${detail ? `: ${detail}` : ""}); ${hint}`,
       failure,

@@ -11,6 +11,7 @@ import { RULES, type Rule } from "./rules.js";
 
 const DUNDER = /^__\w+__$/;
 const DUNDER_INSIDE = /__[A-Za-z]\w*__/;
+const FORMAT_FIELD_DUNDER = /\{[^{}]*?\.(__[A-Za-z]\w*__)[^{}]*\}/;
 
 /** Globals that lead from a Jinja template to Python objects (Jinja's own, Flask's, common module names). */
 const GADGET_GLOBALS = new Set([
@@ -183,6 +184,16 @@ class TemplateWalker {
       }
       case "StringLiteral": {
         const value = node.value as string;
+        // Python's str.format follows attribute paths in its fields: '{0.__class__}'.format(x) is x.__class__.
+        const field = FORMAT_FIELD_DUNDER.exec(value)?.[1];
+        if (field !== undefined) {
+          this.report(
+            RULES.templateDunder,
+            field,
+            `holds a format field that reaches the dunder attribute ${quoted(field)}`,
+          );
+          return true;
+        }
         const dunder = DUNDER_INSIDE.exec(value)?.[0];
         if (dunder !== undefined) {
           this.report(RULES.templateObfuscation, dunder, `holds the string ${quoted(dunder)}, a dunder name`);
@@ -209,9 +220,14 @@ export function scanChatTemplate(source: string, templateName: string, artifact:
     findings.add(RULES.templateParse, `${templateName}: does not parse (${(error as Error).message})`, {
       name: templateName,
     });
-    // A template the parser refuses may still render elsewhere: its dunder names are found in the text.
+    // A template the parser refuses may still render elsewhere: its dunder names and its loads of other
+    // templates (which reach the renderer's file system when it has a loader) are found in the text.
     for (const match of source.matchAll(/__[A-Za-z]\w*__/g)) {
       walker.report(RULES.templateDunder, match[0], `names the dunder attribute ${quoted(match[0])}`);
+    }
+    for (const match of source.matchAll(/\{%[-+]?\s*(include|import|extends|from)\b/g)) {
+      const statement = match[1] as string;
+      walker.report(RULES.templateGadget, match[0], `loads another template with ${quoted(statement)}`);
     }
     return findings.list();
   }

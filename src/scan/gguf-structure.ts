@@ -141,7 +141,7 @@ class StructureReader {
     if (this.version !== 2 && this.version !== 3) {
       throw new Stop(RULES.version, `GGUF version ${this.version} is not supported (2 and 3 are)`, 4);
     }
-    const tensorCount = await this.count("tensors", this.limits.maxTensors, MIN_TENSOR_INFO, 16);
+    const tensorCount = await this.count("tensors", this.limits.maxTensors, MIN_TENSOR_INFO, 8);
     const keyCount = await this.count("metadata keys", this.limits.maxKeys, MIN_KEY_VALUE, 0);
     for (let i = 0; i < keyCount; i++) await this.keyValue();
     for (let i = 0; i < tensorCount; i++) await this.tensorInfo();
@@ -156,7 +156,10 @@ class StructureReader {
     }
   }
 
-  /** A u64 count: within its cap and within what the rest of the file could hold at `minBytes` each. */
+  /**
+   * A u64 count: within its cap and within what the rest of the file could hold at `minBytes` each, after
+   * `reserve` bytes that come first (the key/value count follows the tensor count).
+   */
   private async count(what: string, cap: number, minBytes: number, reserve: number): Promise<number> {
     const at = this.reader.position;
     const count = await this.reader.u64();

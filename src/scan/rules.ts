@@ -138,6 +138,14 @@ export const RULES = {
     "Declared vocabulary sizes disagree (tokens, scores, token types, embedding rows) or a special token id is outside the vocabulary.",
     "Token ids index these arrays and the embedding matrix; a mismatch reads out of bounds at inference time.",
   ),
+  shards: rule(
+    "gguf/shards",
+    "GgufShards",
+    "error",
+    6,
+    "The shards of a split model disagree: split.no out of order, split.count or split.tensors.count not matching, or a tensor in two shards.",
+    "Runtimes load split models by these keys; a shard set that disagrees with itself loads the wrong tensors or reads past a shard.",
+  ),
   headerLimit: rule(
     "gguf/header-limit",
     "GgufHeaderLimit",
@@ -167,8 +175,8 @@ export const RULES = {
     "ChatTemplateGadget",
     "error",
     9,
-    "A chat template names a known template-injection gadget (lipsum, cycler, joiner, self, request, config, os, popen, import, eval, ...).",
-    "These names lead from a Jinja template to Python's globals and to command execution; chat templates never need them.",
+    "A chat template names a known template-injection gadget (lipsum, cycler, joiner, self, request, config, os, popen, eval, ...) or loads another template (include, import, extends).",
+    "These names lead from a Jinja template to Python's globals and to command execution, and loads reach the renderer's file system; chat templates never need them.",
   ),
   templateCall: rule(
     "template/escape-call",

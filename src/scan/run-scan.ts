@@ -4,7 +4,8 @@ import type { OpenTargetOptions } from "../copy/targets.js";
 import { CortexError } from "../core/errors.js";
 import { formatReference, parseReference, pinReference } from "../core/ref.js";
 import { booleanSetting, requiredSetting, type SettingSource } from "../core/settings.js";
-import { type PublishedResult, publishModelResult } from "../promote/publish.js";
+import { ggufFiles } from "../model/gguf-shards.js";
+import { type PublishedResult, type PublishOptions, publishModelResult } from "../promote/publish.js";
 import { cycloneDxBom } from "./cyclonedx.js";
 import { loadScanPolicy } from "./policy.js";
 import { sarifLog } from "./sarif.js";
@@ -32,6 +33,8 @@ export interface ScanRequest {
   readonly cycloneDxFile?: string;
   /** Attach the scan result to the scanned digest, for `promote --require scan`. */
   readonly publish?: boolean;
+  /** With publish: also attest the result, signed so, and where the run can be seen. */
+  readonly publishing?: PublishOptions;
   readonly target?: OpenTargetOptions;
   readonly scannerVersion?: string;
   readonly signal?: AbortSignal;
@@ -93,7 +96,9 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
       ...(request.signal && { signal: request.signal }),
       baseDir: cwd,
     };
-    report = local ? await scanGgufFiles([file], options) : await scanReference(parseReference(request.model), options);
+    report = local
+      ? await scanGgufFiles(await ggufFiles(file), options)
+      : await scanReference(parseReference(request.model), options);
   } catch (error) {
     if (error instanceof ScanFailedError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
@@ -105,6 +110,9 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
   if (request.cycloneDxFile) await write(request.cycloneDxFile, cycloneDxBom(report));
   if (!request.publish || report.subject.digest === undefined) return { report };
   const pinned = formatReference(pinReference(parseReference(request.model), report.subject.digest));
-  const published = await publishModelResult(pinned, "scan", json, report.verdict === "pass", request.target);
+  const published = await publishModelResult(pinned, "scan", json, report.verdict === "pass", {
+    ...request.target,
+    ...request.publishing,
+  });
   return { report, published };
 }

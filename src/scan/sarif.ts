@@ -10,7 +10,7 @@ import type { ScanReport } from "./scan-model.js";
  * offset in the region) with a fingerprint so alerts stay the same alert across runs.
  */
 
-const INFORMATION_URI = "https://github.com/cortex/cortex-model-ci/blob/main/docs/scan.md";
+const INFORMATION_URI = "https://github.com/cortex/setup-model/blob/main/docs/scan.md";
 
 function descriptor(rule: Rule): ReportingDescriptor {
   const security = rule.severity > 0;

@@ -12,7 +12,7 @@ import type { Descriptor, ReadOnlyTarget } from "../core/target.js";
 import { type ModelFormat, recognizeArtifact } from "../model/artifact.js";
 import { resolveModel } from "../pull/pull.js";
 import { scanChatTemplate } from "./chat-template.js";
-import { type Finding, FindingList } from "./findings.js";
+import { type Finding, FindingList, quoted } from "./findings.js";
 import {
   DEFAULT_LIMITS,
   type GgufHeader,
@@ -114,6 +114,43 @@ function parameterCount(headers: readonly GgufHeader[]): number {
   return Number(total);
 }
 
+/**
+ * A split model's shards agree with each other (llama.cpp's gguf-split keys): each says its place and the
+ * shard count, the tensor total matches, and no tensor is in two shards.
+ */
+function checkShards(headers: readonly GgufHeader[], files: readonly ScannedFile[]): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Map<string, string>();
+  let tensors = 0;
+  headers.forEach((header, index) => {
+    const list = new FindingList(files[index]?.name ?? `shard ${index}`);
+    const no = number(header, "split.no");
+    const count = number(header, "split.count");
+    if (headers.length > 1 && (no !== index || count !== headers.length)) {
+      const says = `split.no ${no ?? "missing"} of split.count ${count ?? "missing"}`;
+      list.add(RULES.shards, `shard ${index + 1} of ${headers.length} says ${says}`, { name: "split.no" });
+    }
+    for (const tensor of header.tensors) {
+      const other = seen.get(tensor.name);
+      if (other === undefined) seen.set(tensor.name, list.artifact);
+      else if (other !== list.artifact) {
+        list.add(RULES.shards, `tensor ${quoted(tensor.name)} is also in ${other}`, { name: tensor.name });
+      }
+    }
+    tensors += header.tensors.length;
+    findings.push(...list.list());
+  });
+  const declared = headers[0] && number(headers[0], "split.tensors.count");
+  if (headers.length > 1 && declared !== undefined && declared !== tensors) {
+    const list = new FindingList(files[0]?.name ?? "shard 0");
+    list.add(RULES.shards, `split.tensors.count is ${declared}, but the shards hold ${tensors} tensors`, {
+      name: "split.tensors.count",
+    });
+    findings.push(...list.list());
+  }
+  return findings;
+}
+
 /** Gathers what the checks found in each part into one report. */
 class ScanBuilder {
   readonly findings: Finding[] = [];
@@ -150,6 +187,12 @@ class ScanBuilder {
     options: ScanOptions,
     sizeOfAll: number,
   ): ScanReport {
+    this.findings.push(
+      ...checkShards(
+        this.headers,
+        this.files.filter((f) => f.role === "gguf"),
+      ),
+    );
     const first = this.headers[0];
     const architecture = first && text(first, "general.architecture");
     const name = first && text(first, "general.name");

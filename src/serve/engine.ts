@@ -34,8 +34,11 @@ export interface EngineOptions {
   readonly contextSize?: number;
   /** Requests generated at the same time; more wait in a queue. */
   readonly parallel?: number;
-  /** `false` keeps llama.cpp on the CPU (the default); `"auto"` uses a GPU build when one is present. */
-  readonly gpu?: false | "auto";
+  /**
+   * `false` keeps llama.cpp on the CPU (the default); `"auto"` uses a GPU build when one is present; `"cuda"`
+   * requires the CUDA build.
+   */
+  readonly gpu?: false | "auto" | "cuda";
   readonly log?: (line: string) => void;
 }
 

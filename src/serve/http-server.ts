@@ -121,7 +121,7 @@ export class EmbeddedHttpServer {
     const path = (request.url ?? "/").split("?")[0]?.replace(/\/+$/, "") || "/";
     let status = 500;
     try {
-      const route = this.#routes[path];
+      const route = this.#routes[path] ?? this.#modelRoute(path);
       if (!route)
         throw new ApiError(404, `no such route: ${request.method} ${path}`, {
           type: "not_found_error",
@@ -184,38 +184,54 @@ export class EmbeddedHttpServer {
     });
   }
 
+  /** `GET /v1/models/{id}` (the SDKs' models.retrieve); the id may be percent-encoded, slashes and all. */
+  #modelRoute(path: string): { method: "GET"; handler: Handler } | undefined {
+    const prefix = "/v1/models/";
+    if (!path.startsWith(prefix)) return undefined;
+    let id: string;
+    try {
+      id = decodeURIComponent(path.slice(prefix.length));
+    } catch {
+      id = path.slice(prefix.length);
+    }
+    return { method: "GET", handler: (_q, r) => this.#model(r, id) };
+  }
+
+  async #model(response: ServerResponse, id: string): Promise<number> {
+    this.#checkModel(id);
+    return sendJson(response, 200, this.#modelObject(this.#ready()));
+  }
+
   async #models(response: ServerResponse): Promise<number> {
-    const engine = this.#ready();
+    return sendJson(response, 200, { object: "list", data: [this.#modelObject(this.#ready())] });
+  }
+
+  #modelObject(engine: Engine): Json {
     const { facts, threads } = engine;
-    return sendJson(response, 200, {
-      object: "list",
-      data: [
-        {
-          id: this.modelId,
-          object: "model",
-          created: this.#created,
-          owned_by: "cortex-model",
-          meta: {
-            backend: "embedded",
-            engine: "node-llama-cpp",
-            architecture: facts.architecture,
-            size: facts.sizeBytes,
-            n_vocab: facts.vocabularySize,
-            n_embd: facts.embeddingSize,
-            n_ctx_train: facts.trainContextSize,
-            n_ctx: engine.contextSize,
-            parallel: engine.parallel,
-            chat_template: facts.chatTemplate,
-            threads: threads.threads,
-            threads_source: threads.source,
-            threads_trials: threads.trials.map((t) => ({ threads: t.threads, tokens_per_second: t.tokensPerSecond })),
-            cpu_cores: threads.budget.cores,
-            cpu_available_parallelism: threads.budget.availableParallelism,
-            cpu_cgroup_quota: threads.budget.cgroupQuota ?? null,
-          },
-        },
-      ],
-    });
+    return {
+      id: this.modelId,
+      object: "model",
+      created: this.#created,
+      owned_by: "cortex-model",
+      meta: {
+        backend: "embedded",
+        engine: "node-llama-cpp",
+        architecture: facts.architecture,
+        size: facts.sizeBytes,
+        n_vocab: facts.vocabularySize,
+        n_embd: facts.embeddingSize,
+        n_ctx_train: facts.trainContextSize,
+        n_ctx: engine.contextSize,
+        parallel: engine.parallel,
+        chat_template: facts.chatTemplate,
+        threads: threads.threads,
+        threads_source: threads.source,
+        threads_trials: threads.trials.map((t) => ({ threads: t.threads, tokens_per_second: t.tokensPerSecond })),
+        cpu_cores: threads.budget.cores,
+        cpu_available_parallelism: threads.budget.availableParallelism,
+        cpu_cgroup_quota: threads.budget.cgroupQuota ?? null,
+      },
+    };
   }
 
   async #generate(
@@ -297,10 +313,11 @@ export class EmbeddedHttpServer {
     const call = parseEmbeddingCall(parseJsonBody(await readBody(request)));
     this.#checkModel(call.model);
     const { vectors, promptTokens } = await this.#ready().embed(call.inputs);
+    const encode = call.encodingFormat === "base64" ? base64Floats : (vector: number[]) => vector;
     return sendJson(response, 200, {
       object: "list",
       model: this.modelId,
-      data: vectors.map((embedding, index) => ({ object: "embedding", index, embedding })),
+      data: vectors.map((vector, index) => ({ object: "embedding", index, embedding: encode(vector) })),
       usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
     });
   }
@@ -311,6 +328,15 @@ export class EmbeddedHttpServer {
     const options = { addSpecial: body.add_special === true, parseSpecial: body.parse_special === true };
     return sendJson(response, 200, { tokens: this.#ready().tokenize(body.content, options) });
   }
+}
+
+/** An embedding as OpenAI's `encoding_format: "base64"` sends it: little-endian float32 bytes, base64. */
+function base64Floats(vector: readonly number[]): string {
+  const bytes = Buffer.alloc(vector.length * 4);
+  vector.forEach((value, i) => {
+    bytes.writeFloatLE(value, i * 4);
+  });
+  return bytes.toString("base64");
 }
 
 function usageOf(outcome: GenerationOutcome): Json {

@@ -2,8 +2,9 @@ import { ApiError, invalidParam } from "./api-error.js";
 
 /**
  * Validation of OpenAI-style request bodies into the few settings the engine understands. Anything the
- * engine cannot honour (several choices, token-array prompts) is refused with a 400 naming the parameter,
- * rather than silently answered differently; fields that do not change the answer are ignored.
+ * engine cannot honour (several choices, token-array prompts, tools, log probabilities, echo, more stop
+ * sequences than OpenAI allows) is refused with a 400 naming the parameter, rather than silently answered
+ * differently; fields that do not change the answer are ignored.
  */
 
 type Json = Record<string, unknown>;
@@ -54,7 +55,12 @@ export interface GenerationCall {
 export interface EmbeddingCall {
   readonly model: string;
   readonly inputs: readonly string[];
+  /** `float`: arrays of numbers; `base64`: each vector's little-endian float32 bytes, base64 (the OpenAI SDK's default). */
+  readonly encodingFormat: "float" | "base64";
 }
+
+/** OpenAI's own limit on stop sequences. */
+const MAX_STOP_SEQUENCES = 4;
 
 /**
  * Sampling a request leaves unset follows llama.cpp's server (temperature 0.8; node-llama-cpp's top-k 40
@@ -108,8 +114,63 @@ function stopSequences(body: Json): string[] {
   const stop = body.stop;
   if (stop === undefined || stop === null) return [];
   if (typeof stop === "string") return stop === "" ? [] : [stop];
-  if (Array.isArray(stop) && stop.every((item) => typeof item === "string")) return stop.filter((item) => item !== "");
+  if (Array.isArray(stop) && stop.every((item) => typeof item === "string")) {
+    if (stop.length > MAX_STOP_SEQUENCES) {
+      throw invalidParam("stop", `'stop' takes up to ${MAX_STOP_SEQUENCES} sequences, not ${stop.length}`);
+    }
+    return stop.filter((item) => item !== "");
+  }
   throw invalidParam("stop", "'stop' must be a string or an array of strings");
+}
+
+/** A parameter the request sets to something other than "off". */
+function isSet(value: unknown): boolean {
+  if (value === undefined || value === null || value === false) return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (isObject(value)) return Object.keys(value).length > 0;
+  return true;
+}
+
+/**
+ * Parameters this server does not implement, each with what it would need; set, they get a 400 naming them
+ * instead of an answer that silently lacks what was asked for.
+ */
+const UNSUPPORTED: Readonly<Record<"chat" | "completions", Readonly<Record<string, string>>>> = {
+  chat: {
+    tools: "tool calling",
+    tool_choice: "tool calling",
+    parallel_tool_calls: "tool calling",
+    functions: "function calling",
+    function_call: "function calling",
+    logprobs: "log probabilities",
+    top_logprobs: "log probabilities",
+    logit_bias: "logit bias",
+  },
+  completions: {
+    logprobs: "log probabilities",
+    echo: "echoing the prompt",
+    suffix: "insertion (a suffix)",
+    logit_bias: "logit bias",
+  },
+};
+
+function refuseUnsupported(body: Json, api: "chat" | "completions"): void {
+  for (const [param, feature] of Object.entries(UNSUPPORTED[api])) {
+    // tool_choice "none" and a best_of of 1 ask for nothing this server lacks.
+    if (param === "tool_choice" && body[param] === "none") continue;
+    if (isSet(body[param])) {
+      throw new ApiError(400, `'${param}' is not supported: this server does no ${feature}`, {
+        param,
+        code: "unsupported_parameter",
+      });
+    }
+  }
+  if (api === "completions" && body.best_of !== undefined && body.best_of !== null && body.best_of !== 1) {
+    throw new ApiError(400, "'best_of' must be 1: this server generates one candidate per request", {
+      param: "best_of",
+      code: "unsupported_parameter",
+    });
+  }
 }
 
 function responseFormat(body: Json): ResponseFormat {
@@ -197,6 +258,7 @@ function messageContent(value: unknown, index: number): string {
 
 export function parseChatCall(body: Json): GenerationCall {
   const model = requiredModel(body);
+  refuseUnsupported(body, "chat");
   const messages = body.messages;
   if (messages === undefined) throw invalidParam("messages", "you must provide a messages parameter");
   if (!Array.isArray(messages) || messages.length === 0) {
@@ -218,6 +280,7 @@ export function parseChatCall(body: Json): GenerationCall {
 
 export function parseCompletionCall(body: Json): GenerationCall {
   const model = requiredModel(body);
+  refuseUnsupported(body, "completions");
   let prompt = body.prompt;
   if (prompt === undefined) throw invalidParam("prompt", "you must provide a prompt parameter");
   if (Array.isArray(prompt) && prompt.length === 1 && typeof prompt[0] === "string") prompt = prompt[0];
@@ -231,9 +294,19 @@ export function parseEmbeddingCall(body: Json): EmbeddingCall {
   const model = requiredModel(body);
   const input = body.input;
   if (input === undefined) throw invalidParam("input", "you must provide an input parameter");
-  if (typeof input === "string") return { model, inputs: [input] };
+  const encodingFormat = body.encoding_format ?? "float";
+  if (encodingFormat !== "float" && encodingFormat !== "base64") {
+    throw invalidParam("encoding_format", "'encoding_format' must be 'float' or 'base64'");
+  }
+  if (isSet(body.dimensions)) {
+    throw new ApiError(400, "'dimensions' is not supported: this server returns the model's full embedding size", {
+      param: "dimensions",
+      code: "unsupported_parameter",
+    });
+  }
+  if (typeof input === "string") return { model, inputs: [input], encodingFormat };
   if (Array.isArray(input) && input.length > 0 && input.every((item) => typeof item === "string")) {
-    return { model, inputs: input };
+    return { model, inputs: input, encodingFormat };
   }
   throw invalidParam("input", "'input' must be a string or a non-empty array of strings");
 }

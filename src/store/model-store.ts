@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { type Digest, digestHex, isDigest } from "../core/digest.js";
 import { Annotation } from "../core/media-types.js";
+import { parseReference } from "../core/ref.js";
 import type { Descriptor } from "../core/target.js";
 import { hashFile, removeOrphanTemps } from "./files.js";
 import { OciLayout } from "./oci-layout.js";
@@ -11,6 +12,27 @@ import { OciLayout } from "./oci-layout.js";
 export const STORE_ENV = "CORTEX_MODEL_STORE";
 /** containerd's annotation for the full image name; with ref.name it lets one layout hold many models. */
 export const IMAGE_NAME_ANNOTATION = "io.containerd.image.name";
+
+/**
+ * The index name a reference is stored under. Registry references are names already; a layout reference
+ * (`oci:/dir:tag`) is not one in the image-spec's ref.name grammar, so it becomes `localhost/oci/<dir>` with
+ * each path part reduced to lower-case letters, digits and dashes, which skopeo, oras and containerd accept.
+ */
+export function storeEntryName(reference: string): string {
+  const ref = parseReference(reference);
+  if (ref.kind !== "layout") return reference;
+  const parts = ref.path
+    .split(/[\\/]+/)
+    .map((part) =>
+      part
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-+|-+$/g, ""),
+    )
+    .filter((part) => part !== "");
+  const version = `${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
+  return `localhost/oci/${parts.join("/") || "root"}${version}`;
+}
 
 /** `$CORTEX_MODEL_STORE`, else `$XDG_CACHE_HOME/cortex-model`, else `~/.cache/cortex-model`. */
 export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -73,12 +95,14 @@ export class ModelStore {
   }
 
   /** Names a stored manifest by a full reference (`registry/repo:tag`, `oci:/dir:tag`, `...@sha256:...`). */
-  async record(descriptor: Descriptor, name: string): Promise<void> {
+  async record(descriptor: Descriptor, reference: string): Promise<void> {
+    const name = storeEntryName(reference);
     await this.layout.nameManifest(descriptor, { [Annotation.refName]: name, [IMAGE_NAME_ANNOTATION]: name });
   }
 
-  /** The manifest stored under a full reference name, if any. */
-  async find(name: string): Promise<Descriptor | undefined> {
+  /** The manifest stored under a full reference, if any. */
+  async find(reference: string): Promise<Descriptor | undefined> {
+    const name = storeEntryName(reference);
     const entries = await this.layout.entries();
     const matches = entries.filter((d) => d.annotations?.[Annotation.refName] === name);
     return matches[matches.length - 1];

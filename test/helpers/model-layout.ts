@@ -92,3 +92,39 @@ export function tinyGguf(metadata: Record<string, string | number>): Uint8Array 
   const header = Buffer.concat(parts);
   return Buffer.concat([header, Buffer.alloc((32 - (header.length % 32)) % 32)]);
 }
+
+export interface ArtifactFile {
+  readonly mediaType: string;
+  readonly bytes: Uint8Array;
+  /** Written as `org.cncf.model.filepath`, as config v0.2 and ModelPack name their files. */
+  readonly filePath?: string;
+}
+
+/** Any model artifact (DMR v0.2, ModelPack, ...) in an OCI layout: the config, one layer per file, the manifest. */
+export async function makeArtifactLayout(
+  dir: string,
+  options: { configMediaType: string; config?: unknown; files: readonly ArtifactFile[]; artifactType?: string },
+): Promise<{ layout: OciLayout; manifest: ImageManifest; manifestDescriptor: Descriptor & { digest: Digest } }> {
+  const layout = await OciLayout.open(dir, { create: true });
+  const config = new TextEncoder().encode(JSON.stringify(options.config ?? {}));
+  const configDescriptor = descriptorOf(options.configMediaType, config);
+  await layout.pushBlob(configDescriptor, config);
+  const layers: Descriptor[] = [];
+  for (const file of options.files) {
+    const annotations = file.filePath === undefined ? undefined : { "org.cncf.model.filepath": file.filePath };
+    const descriptor = descriptorOf(file.mediaType, file.bytes, annotations);
+    if (!(await layout.exists(descriptor))) await layout.pushBlob(descriptor, file.bytes);
+    layers.push(descriptor);
+  }
+  const manifest: ImageManifest = {
+    schemaVersion: 2,
+    mediaType: MediaType.ociManifest,
+    ...(options.artifactType ? { artifactType: options.artifactType } : {}),
+    config: configDescriptor,
+    layers,
+  };
+  const bytes = new TextEncoder().encode(JSON.stringify(manifest));
+  const manifestDescriptor = descriptorOf(MediaType.ociManifest, bytes) as Descriptor & { digest: Digest };
+  await layout.pushManifest(manifestDescriptor, bytes, { tag: "latest" });
+  return { layout, manifest, manifestDescriptor };
+}

@@ -13,6 +13,8 @@ export interface OllamaModelSpec {
   readonly tag?: string;
   readonly gguf: Uint8Array;
   readonly template?: string;
+  /** The legacy `application/vnd.ollama.image.prompt` layer older models carry instead of a template. */
+  readonly prompt?: string;
   readonly system?: string;
   readonly params?: Record<string, unknown>;
   readonly license?: string;
@@ -35,6 +37,7 @@ export async function writeOllamaStoreModel(modelsDir: string, spec: OllamaModel
   const text = (s: string) => new TextEncoder().encode(s);
   const parts: [string, Uint8Array][] = [[MediaType.ollamaModel, spec.gguf]];
   if (spec.template !== undefined) parts.push([MediaType.ollamaTemplate, text(spec.template)]);
+  if (spec.prompt !== undefined) parts.push([MediaType.ollamaPrompt, text(spec.prompt)]);
   if (spec.system !== undefined) parts.push([MediaType.ollamaSystem, text(spec.system)]);
   if (spec.params !== undefined) parts.push([MediaType.ollamaParams, encode(spec.params)]);
   if (spec.license !== undefined) parts.push([MediaType.ollamaLicense, text(spec.license)]);

@@ -44,7 +44,7 @@ export async function processesMentioning(text: string): Promise<number[]> {
 /** Living watchdogs (lib/backends/watchdog-main.js) of the process group `pgid`. */
 export async function watchdogsOf(pgid: number): Promise<number[]> {
   return (await processes())
-    .filter((process) => process.cmdline.endsWith(`watchdog-main.js ${pgid}`))
+    .filter((process) => new RegExp(`watchdog-main\\.js ${pgid}(?: \\S+)?$`).test(process.cmdline))
     .map((process) => process.pid);
 }
 

@@ -34,7 +34,7 @@ describe("packaging a synthetic model", () => {
     const { bytes } = await repository.fetchManifest(descriptor.digest);
     const manifest = JSON.parse(new TextDecoder().decode(bytes)) as ImageManifest;
     expect(manifest.mediaType).toBe(MediaType.ociManifest);
-    expect(manifest.layers).toEqual([{ mediaType: MediaType.dmrGguf, size: model.size, digest: model.digest }]);
+    expect(manifest.layers).toMatchObject([{ mediaType: MediaType.dmrGguf, size: model.size, digest: model.digest }]);
     const chunks: Buffer[] = [];
     for await (const chunk of await repository.fetchBlob(manifest.layers[0] as ImageManifest["layers"][number])) {
       chunks.push(chunk as Buffer);

@@ -39,10 +39,10 @@ describe("cortex-model pull, inspect, verify on OCI layouts", () => {
     expect(report.gguf).toMatchObject({ architecture: "llama", name: "tiny", contextLength: 256, tensorCount: 0 });
   });
 
-  it("fails with a one-line reason and exit 1 on a missing tag, exit 2 on a malformed reference", async () => {
+  it("fails with a one-line reason and exit 2 on a missing tag and on a malformed reference (the run could not be made)", async () => {
     const src = await makeModelLayout(await tempDir(), { shards: [randomData(100)] });
     const missing = await runCli(["pull", `oci:${src.layout.root}:nope`, "--store", await tempDir()]);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr.trim()).toBe(`cortex-model pull: tag "nope" not found in oci:${src.layout.root}`);
     const bad = await runCli(["pull", "Bad//Ref", "--store", await tempDir()]);
     expect(bad.code).toBe(2);

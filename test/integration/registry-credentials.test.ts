@@ -51,12 +51,16 @@ describe.each(["basic", "token"] as const)("credentials against an auth registry
     expect(message).not.toContain(registry.password);
     expect(message).not.toContain(basicAuth());
     expect(message.split("\n")).toHaveLength(1);
+    expect(message).toContain(`\`docker login ${registry.host}\` replaces those in $DOCKER_CONFIG/config.json`);
 
     const anonymous = await open({ env: {} })
       .exists(content.descriptor)
       .catch((e: unknown) => e);
     expect(anonymous).toBeInstanceOf(RegistryAuthError);
     expect((anonymous as Error).message).toContain("repository creds/model");
+    expect((anonymous as Error).message).toContain(
+      `no credentials were found for this registry: run \`docker login ${registry.host}\` (read from $DOCKER_CONFIG/config.json`,
+    );
   });
 
   it("reads auths entries (base64 auth, username/password) from DOCKER_CONFIG", async () => {

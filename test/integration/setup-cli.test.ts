@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFile, rm } from "node:fs/promises";
+import { mkdirSync } from "node:fs";
+import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OpenAIClient } from "../../src/client/openai-client.js";
@@ -35,9 +36,18 @@ interface Running {
   readonly exited: Promise<number | null>;
 }
 
+/** setup's temporary directory (TMPDIR): its work directory is made here. */
+const tmp = () => path.join(root, "tmp");
+
 function start(args: string[]): Running {
+  mkdirSync(tmp(), { recursive: true });
   const child = spawn(process.execPath, [CLI, "setup", ...args], {
-    env: { ...process.env, CORTEX_MODEL_TOOLS: path.join(root, "tools"), CORTEX_MODEL_STORE: path.join(root, "store") },
+    env: {
+      ...process.env,
+      CORTEX_MODEL_TOOLS: path.join(root, "tools"),
+      CORTEX_MODEL_STORE: path.join(root, "store"),
+      TMPDIR: tmp(),
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const text = { stdout: "", stderr: "" };
@@ -115,9 +125,11 @@ describe("cortex-model setup", () => {
     expect(await processesMentioning(root)).toEqual([]);
   });
 
-  it("a SIGKILL of setup still ends the backend: its watchdog stops the whole process group and the port is free", async () => {
+  it("a SIGKILL of setup still ends the backend: its watchdog stops the whole process group, frees the port and removes the work directory", async () => {
     const run = start(["--model", pinned(), "--backend", "embedded", "--threads", "1", "--json"]);
     const [line] = await run.waitFor("stdout", /^\{.*\}\n/m);
+    const workDirs = (await readdir(tmp())).filter((name) => name.startsWith("cortex-model-setup-"));
+    expect(workDirs).toHaveLength(1);
     const { pid, baseUrl } = JSON.parse(line) as { pid: number; baseUrl: string };
     const port = Number(new URL(baseUrl).port);
     expect(await groupMembers(pid)).toContain(pid);
@@ -130,18 +142,21 @@ describe("cortex-model setup", () => {
     expect(await portFree(port)).toBe(true);
     expect(await within(8_000, async () => (await watchdogsOf(pid)).length === 0)).toBeDefined();
     expect(await processesMentioning(root)).toEqual([]);
+    expect(await readdir(tmp())).not.toContain(workDirs[0]);
   });
 
   it("a SIGKILL of setup while the model loads ends the backend too", async () => {
     const run = start(["--model", pinned(), "--backend", "embedded", "--threads", "1"]);
-    // serve's command line names the model in this test's store: the backend has been started.
-    const started = await within(60_000, async () => (await processesMentioning(root)).length > 0);
+    // serve's command line names the model in setup's work directory: the backend has been started.
+    const serve = `serve --model ${tmp()}`;
+    const started = await within(60_000, async () => (await processesMentioning(serve)).length > 0);
     expect(started, run.stderr()).toBeDefined();
     expect(run.stdout()).toBe("");
-    const [pid] = await processesMentioning(root);
+    const [pid] = await processesMentioning(serve);
     run.child.kill("SIGKILL");
     expect(await run.exited).toBeNull();
     expect(await within(8_000, async () => (await groupMembers(pid as number)).length === 0)).toBeDefined();
+    expect(await within(8_000, async () => (await readdir(tmp())).length === 0)).toBeDefined();
     expect(await processesMentioning(root)).toEqual([]);
   });
 

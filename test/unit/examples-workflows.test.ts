@@ -62,16 +62,19 @@ function backendValues(value: string, matrix: Record<string, unknown> | undefine
 }
 
 /** This repository's actions by the name workflows use them under, with their declared inputs and outputs. */
-async function localAction(uses: string): Promise<{ name: string; inputs: string[]; outputs: string[] } | undefined> {
+async function localAction(
+  uses: string,
+): Promise<{ name: string; inputs: string[]; outputs: string[]; defaults: Record<string, unknown> } | undefined> {
   const name = uses.startsWith("cortex/setup-model@")
     ? "setup-model"
-    : /^cortex\/cortex-model-ci\/actions\/([\w-]+)@/.exec(uses)?.[1];
+    : /^cortex\/setup-model\/actions\/([\w-]+)@/.exec(uses)?.[1];
   if (!name) return undefined;
   const meta = parse(await readFile(join(dir, "..", "..", "actions", name, "action.yml"), "utf8")) as {
-    inputs?: Record<string, unknown>;
+    inputs?: Record<string, { default?: unknown }>;
     outputs?: Record<string, unknown>;
   };
-  return { name, inputs: Object.keys(meta.inputs ?? {}), outputs: Object.keys(meta.outputs ?? {}) };
+  const defaults = Object.fromEntries(Object.entries(meta.inputs ?? {}).map(([key, spec]) => [key, spec.default]));
+  return { name, inputs: Object.keys(meta.inputs ?? {}), outputs: Object.keys(meta.outputs ?? {}), defaults };
 }
 
 describe("example workflows against this repository's actions", () => {
@@ -113,4 +116,30 @@ describe("example workflows against this repository's actions", () => {
       expect(problems).toEqual([]);
     },
   );
+});
+
+describe("example workflows that attach results to a digest", () => {
+  it.each(examples)("%s grants packages: write and passes registry credentials wherever it publishes", async (name) => {
+    const workflow = parse(await readFile(join(dir, name), "utf8")) as {
+      permissions?: Record<string, string>;
+      jobs: Record<
+        string,
+        { permissions?: Record<string, string>; steps?: { uses?: string; with?: Record<string, unknown> }[] }
+      >;
+    };
+    const problems: string[] = [];
+    for (const [jobName, job] of Object.entries(workflow.jobs)) {
+      for (const step of job.steps ?? []) {
+        const action = step.uses ? await localAction(step.uses) : undefined;
+        if (!action?.inputs.includes("publish")) continue;
+        const publish = String(step.with?.publish ?? action.defaults.publish ?? "false");
+        if (publish === "false") continue;
+        const permissions = job.permissions ?? workflow.permissions ?? {};
+        if (permissions.packages !== "write")
+          problems.push(`${jobName}: ${step.uses} publishes without packages: write`);
+        if (!step.with?.["registry-password"]) problems.push(`${jobName}: ${step.uses} publishes without credentials`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
 });

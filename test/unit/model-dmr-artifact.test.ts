@@ -22,7 +22,7 @@ const f16Model: GgufFile = {
     ["tokenizer.ggml.add_bos_token", { type: "bool", value: true }],
     [
       "tokenizer.ggml.tokens",
-      { type: "array", itemType: "string", value: Array.from({ length: 11 }, (_, i) => `t${i}`) },
+      { type: "array", itemType: "string", value: Array.from({ length: 51 }, (_, i) => `t${i}`) },
     ],
     ["t.short", { type: "array", itemType: "int32", value: [1, -2, 3] }],
     ["t.nested", { type: "array", itemType: "array", value: [{ type: "array", itemType: "uint8", value: [1] }] }],
@@ -57,7 +57,7 @@ describe("DMR artifact (config v0.1 and manifest)", () => {
     expect(info.fileType).toBeUndefined();
   });
 
-  it("builds the config exactly as model-distribution writes it", async () => {
+  it("builds the config exactly as pkg/distribution writes it", async () => {
     const path = join(temp(), "f16.gguf");
     await writeGguf(path, f16Model);
     const info = await readGgufModelInfo(path);
@@ -65,7 +65,7 @@ describe("DMR artifact (config v0.1 and manifest)", () => {
     const { bytes, descriptor } = dmrConfigBlob(info, { diffIds: [diffId], created: new Date(0), contextSize: 8192 });
     const text = new TextDecoder().decode(bytes);
     expect(text).toBe(
-      `{"config":{"format":"gguf","quantization":"F16","parameters":"64","architecture":"llama","size":"160 B",` +
+      `{"config":{"format":"gguf","quantization":"MOSTLY_F16","parameters":"64","architecture":"llama","size":"160B",` +
         `"gguf":{"general.alignment":"32","general.architecture":"llama","general.name":"\\u003ctiny \\u0026 odd\\u003e",` +
         `"llama.attention.layer_norm_rms_epsilon":"0.000010","llama.context_length":"4096",` +
         `"llama.rope.freq_base":"0.007812","t.nested":"","t.short":"1, -2, 3","t.u64":"1099511627776",` +
@@ -75,7 +75,7 @@ describe("DMR artifact (config v0.1 and manifest)", () => {
     expect(descriptor).toEqual({ mediaType: MediaType.dmrConfigV01, digest: sha256Digest(bytes), size: bytes.length });
   });
 
-  it("fills quantization from general.file_type and leaves context_size out unless given", async () => {
+  it("fills quantization from general.file_type and context_size from the GGUF's context length", async () => {
     const { path, digest } = await synthesizeKnownAnswer({
       path: join(temp(), "ka.gguf"),
       answers: [{ prompt: "Ping", answer: "pong" }],
@@ -84,10 +84,11 @@ describe("DMR artifact (config v0.1 and manifest)", () => {
     const config = JSON.parse(
       new TextDecoder().decode(dmrConfigBlob(info, { diffIds: [digest], created: new Date(0) }).bytes),
     );
-    expect(config.config).toMatchObject({ format: "gguf", quantization: "F32", architecture: "llama" });
-    expect(config.config.parameters).toMatch(/^\d+(\.\d\d)? K$/);
-    expect(config.config.size).toMatch(/^\d+(\.\d\d)? MiB$/);
-    expect(config.config).not.toHaveProperty("context_size");
+    expect(config.config).toMatchObject({ format: "gguf", quantization: "MOSTLY_F32", architecture: "llama" });
+    expect(config.config.parameters).toMatch(/^\d+(\.\d\d)?K$/);
+    expect(config.config.size).toMatch(/^\d+(\.\d\d)?MiB$/);
+    expect(config.config.context_size).toBe(info.contextLength);
+    expect(info.contextLength).toBeGreaterThan(0);
     expect(config.config.gguf).not.toHaveProperty("tokenizer.ggml.tokens");
     expect(config.config.gguf["tokenizer.chat_template"]).toContain("message['content']");
   });

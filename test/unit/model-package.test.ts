@@ -45,14 +45,14 @@ describe("packageModel into an OCI layout", () => {
     const manifest = JSON.parse(new TextDecoder().decode(bytes)) as ImageManifest;
     expect(manifest).not.toHaveProperty("artifactType");
     expect(manifest.config.mediaType).toBe(MediaType.dmrConfigV01);
-    expect(manifest.layers).toEqual([{ mediaType: MediaType.dmrGguf, size: model.size, digest: model.digest }]);
+    expect(manifest.layers).toMatchObject([{ mediaType: MediaType.dmrGguf, size: model.size, digest: model.digest }]);
     const artifact = recognizeArtifact(manifest);
     expect(artifact.format).toBe("dmr");
     expect(artifact.gguf.map((d) => d.digest)).toEqual([model.digest]);
 
     const config = await readJson(layout, manifest.config.digest);
     expect(config).toMatchObject({
-      config: { format: "gguf", quantization: "F32", architecture: "llama" },
+      config: { format: "gguf", quantization: "MOSTLY_F32", architecture: "llama" },
       descriptor: { created: "1970-01-01T00:00:00Z" },
       rootfs: { type: "rootfs", diff_ids: [model.digest] },
     });
@@ -76,7 +76,7 @@ describe("packageModel into an OCI layout", () => {
     expect(await layout.tags()).toEqual(expect.arrayContaining(["a", "b", "c"]));
   });
 
-  it("adds license and chat template layers after the GGUF", async () => {
+  it("adds license and chat template layers after the GGUF, each in rootfs.diff_ids", async () => {
     const model = await synthesizeKnownAnswer({
       path: join(temp(), "m.gguf"),
       answers: [{ prompt: "Ping", answer: "pong" }],
@@ -104,7 +104,7 @@ describe("packageModel into an OCI layout", () => {
     expect(manifest.layers[1]?.digest).toBe(sha256Digest(await readFile(join(temp(), "LICENSE"))));
     const config = await readJson(layout, manifest.config.digest);
     expect((config.config as Record<string, unknown>).context_size).toBe(512);
-    expect((config.rootfs as Record<string, unknown>).diff_ids).toEqual([model.digest]);
+    expect((config.rootfs as Record<string, unknown>).diff_ids).toEqual(manifest.layers.map((l) => l.digest));
   });
 
   it("brings in every shard, in order, from the name of one", async () => {

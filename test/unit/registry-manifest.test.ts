@@ -63,4 +63,14 @@ describe("errorForResponse", () => {
     expect(failed).toBeInstanceOf(RegistryError);
     expect(failed.message).toBe(`${where}: blob upload failed with HTTP 500: upstream exploded`);
   });
+
+  it("names docker login and DOCKER_CONFIG on a 401, Docker Hub without a host (docker login's default)", () => {
+    const hub = errorForResponse(where, "manifest v1", 401, "", { anonymous: true, registry: "registry-1.docker.io" });
+    expect(hub.message).toContain(
+      "no credentials were found for this registry: run `docker login` (read from $DOCKER_CONFIG/config.json",
+    );
+    const wrong = errorForResponse(where, "manifest v1", 401, "", { registry: "ghcr.io" });
+    expect(wrong.message).toContain("`docker login ghcr.io` replaces those in $DOCKER_CONFIG/config.json");
+    expect(wrong.exitCode).toBe(2);
+  });
 });

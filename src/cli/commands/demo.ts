@@ -5,7 +5,7 @@ import { type Command, parseCommandArgs } from "../command.js";
 
 const usage = `Usage: cortex-model demo [--out DIR] [--keep]
 
-Runs the whole pipeline offline in about a minute: makes three synthetic known-answer models (stable v1,
+Runs the whole pipeline offline (about 30 seconds on a 2-core machine; it prints the time it took): makes three synthetic known-answer models (stable v1,
 a good v2, a regressed v2-rc1), packages them into a local oci: layout, pulls each by digest, serves them
 with the embedded backend, runs examples/suite.yaml and an A/B benchmark against stable, attaches the
 results, promotes v2 to stable under a compat,bench policy, watches the policy refuse v2-rc1, and reverts.

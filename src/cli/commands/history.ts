@@ -9,7 +9,8 @@ import { parseTagReference } from "../tag-ref.js";
 const usage = `Usage: cortex-model history <repo:tag> [--json]
 
 Lists the promotions and reverts of a tag, newest first, from the history kept in the registry (or oci:
-layout). The entry that put the tag on its current digest is marked with *.`;
+layout). The entry that put the tag on its current digest is marked with *. A tag that does not exist
+exits 2 (after listing its history, if it has one).`;
 
 function describe(entry: MoveEntry): string {
   const by = [entry.actor && `by ${entry.actor}`, entry.version && `as ${entry.version}`].filter(Boolean).join(" ");
@@ -35,7 +36,16 @@ export const historyCommand: Command = {
       if (!(error instanceof NotFoundError)) throw error;
     }
     const entries = await readHistory(target, ref.tag);
+    if (current === undefined && entries.length === 0) {
+      throw new NotFoundError(`tag "${ref.tag}" not found in ${target.name}, and it has no history`);
+    }
     const position = currentPosition(entries, current);
+    // A tag that is gone (its history remains) is still missing: exit 2, as for any tag not found.
+    const code = current === undefined ? 2 : 0;
+    const missing = () => {
+      if (current === undefined)
+        io.stderr.write(`cortex-model history: tag "${ref.tag}" not found in ${target.name}\n`);
+    };
     if (values.json) {
       writeJson(io, {
         target: target.name,
@@ -43,7 +53,8 @@ export const historyCommand: Command = {
         current: current ?? null,
         entries: entries.map((entry, i) => ({ ...entry, current: i === position })),
       });
-      return 0;
+      missing();
+      return code;
     }
     io.stdout.write(`${target.name}:${ref.tag} -> ${current ?? "(no such tag)"}\n`);
     if (entries.length === 0) io.stdout.write("no history: the tag was never promoted with cortex-model\n");
@@ -53,6 +64,7 @@ export const historyCommand: Command = {
     if (current && position < 0 && entries.length > 0) {
       io.stdout.write(`the tag's digest is in no entry: it was moved by other means\n`);
     }
-    return 0;
+    missing();
+    return code;
   },
 };

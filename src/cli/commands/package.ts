@@ -14,7 +14,8 @@ pushes it to a registry repository or an OCI layout (created when missing).
   --to REF               registry/repo[:tag] or oci:<dir>[:tag] (default tag: latest)
   --license FILE         add a license layer
   --chat-template FILE   add a Jinja chat template layer
-  --context-size N       write config.context_size
+  --mmproj FILE          add a multimodal projector layer
+  --context-size N       write config.context_size (default: the GGUF's context length)
   --json                 print one JSON object: digest, reference, size
 
 The config's creation time is SOURCE_DATE_EPOCH when set, else 1970-01-01T00:00:00Z, so packaging the same
@@ -29,6 +30,7 @@ export const packageCommand: Command = {
       to: { type: "string" },
       license: { type: "string" },
       "chat-template": { type: "string" },
+      mmproj: { type: "string" },
       "context-size": { type: "string" },
       json: { type: "boolean" },
     });
@@ -45,6 +47,7 @@ export const packageCommand: Command = {
         gguf: gguf.length === 1 ? (gguf[0] as string) : gguf,
         license: file(values.license),
         chatTemplate: file(values["chat-template"]),
+        mmproj: file(values.mmproj),
         contextSize:
           values["context-size"] === undefined ? undefined : parsePositiveInt(values["context-size"], "--context-size"),
         created: createdTime(io.env),

@@ -3,6 +3,8 @@ import { UsageError } from "../../core/errors.js";
 import { findingLine, summaryLine } from "../../scan/console.js";
 import { parseScanSettings, runScan } from "../../scan/run-scan.js";
 import { type Command, flagSource, parseCommandArgs } from "../command.js";
+import { publishSigning } from "../publish-signing.js";
+import { signingOptions, signingUsage } from "../trust-flags.js";
 
 const usage = `Usage: cortex-model scan <ref | file.gguf> [options]
 
@@ -15,7 +17,9 @@ Options:
   --sarif FILE       write SARIF 2.1.0 (for GitHub code scanning)
   --json FILE        write the scan report (what --publish attaches)
   --cyclonedx FILE   write a CycloneDX 1.6 ML-BOM (hashes a local file whole)
-  --publish          attach the report to the scanned digest, for promote --require scan`;
+  --publish          attach the report to the scanned digest, for promote --require scan
+${signingUsage}
+                     with --publish: also attach a signed in-toto scan-result attestation`;
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
@@ -35,17 +39,21 @@ export const scanCommand: Command = {
       json: { type: "string" },
       cyclonedx: { type: "string" },
       publish: { type: "boolean" },
+      ...signingOptions,
     });
     if (positionals.length !== 1) throw new UsageError(`scan: expected one model reference or GGUF file\n${usage}`);
     const settings = parseScanSettings(flagSource({ ...values, model: positionals[0] }), io.cwd);
+    const publishing = settings.publish ? await publishSigning(values, io) : undefined;
     const { report, published } = await runScan({
       ...settings,
+      ...(publishing && { publishing }),
       target: { env: io.env },
       scannerVersion: packageVersion(),
     });
     for (const finding of report.findings) io.stdout.write(`${findingLine(finding)}\n`);
     io.stdout.write(`${summaryLine(report)}\n`);
     if (published) io.stdout.write(`attached scan result ${published.artifact.digest} to ${published.model}\n`);
+    if (published?.attestation) io.stdout.write(`signed attestation attached as ${published.attestation.digest}\n`);
     return report.verdict === "pass" ? 0 : 1;
   },
 };

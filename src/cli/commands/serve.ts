@@ -19,7 +19,8 @@ Options:
                         cores, which respect the cgroup CPU quota; the count chosen is in /health)
   --context-size <n>    tokens per request context (default: the model's, at most 4096)
   --parallel <n>        requests generated at the same time; more wait in a queue (default 1)
-  --gpu <auto|off>      use a GPU build of llama.cpp when one is present (default off)
+  --gpu <none|auto|cuda>  none: the CPU only (default); auto: a GPU build of llama.cpp when one is present;
+                        cuda: require the CUDA build (the same words as setup's --gpu; "off" still means none)
   --ready-file <file>   once serving, write {"url", "pid", "model", "threads"} there as JSON
 
 Prints one line with the base URL once the model is loaded, then serves until SIGTERM or SIGINT,
@@ -50,14 +51,18 @@ export const serve: Command = {
         threads: { type: "string" },
         "context-size": { type: "string" },
         parallel: { type: "string" },
-        gpu: { type: "string", default: "off" },
+        gpu: { type: "string", default: "none" },
         "ready-file": { type: "string" },
       },
       false,
     );
     if (!values.model) throw new UsageError("serve: --model <path.gguf> is required");
-    if (values.gpu !== "auto" && values.gpu !== "off") {
-      throw new UsageError(`serve: --gpu must be "auto" or "off", got "${values.gpu}"`);
+    if (values.gpu === "off") {
+      io.stderr.write("cortex-model serve: warning: --gpu off is deprecated; use --gpu none (as setup does)\n");
+    }
+    const gpu = values.gpu === "off" ? "none" : values.gpu;
+    if (gpu !== "none" && gpu !== "auto" && gpu !== "cuda") {
+      throw new UsageError(`serve: --gpu must be none, auto or cuda, got "${values.gpu}"`);
     }
     const port = positiveInteger("port", values.port, 0) as number;
     if (port > 65535) throw new UsageError(`serve: --port must be at most 65535, got ${port}`);
@@ -70,7 +75,7 @@ export const serve: Command = {
       threads: positiveInteger("threads", values.threads),
       contextSize: positiveInteger("context-size", values["context-size"]),
       parallel: positiveInteger("parallel", values.parallel),
-      gpu: values.gpu === "auto" ? ("auto" as const) : (false as const),
+      gpu: gpu === "none" ? (false as const) : (gpu as "auto" | "cuda"),
       log: (line: string) => io.stderr.write(`cortex-model serve: ${line}\n`),
     };
     const { checkGguf, startEmbeddedServer } = await import("../../serve/index.js");

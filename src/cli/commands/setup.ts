@@ -171,8 +171,10 @@ export const setup: Command = {
       workDir: await mkdtemp(path.join(tmpdir(), "cortex-model-setup-")),
       env: io.env,
       log,
-      // A foreground command: the backend ends with it, even when it is killed with SIGKILL.
+      // A foreground command: the backend ends with it, even when it is killed with SIGKILL, and so does
+      // its temporary work directory.
       lifetime: "caller",
+      ownsWorkDir: true,
     };
     const signals = watchSignals();
     let handle: BackendHandle | undefined;

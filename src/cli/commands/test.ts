@@ -106,6 +106,7 @@ export const test: Command = {
       ...(settings.baseline && { baselinePath: settings.baseline }),
       ...(recordPath && { recordPath }),
       concurrency: settings.concurrency,
+      baselineHint: "--baseline FILE (or --record one)",
       ...(settings.threshold !== undefined && { threshold: settings.threshold }),
       onCase: (result) => io.stdout.write(`${caseReport(result).join("\n")}\n`),
     });

@@ -11,9 +11,13 @@ import { promote } from "../../../src/promote/promote.js";
 import { listResults } from "../../../src/promote/results.js";
 import { openRepository } from "../../../src/registry/index.js";
 import { runScan } from "../../../src/scan/run-scan.js";
+import { blob, jsonContent } from "../../helpers/artifacts.js";
+import { runCliInProcess } from "../../helpers/cli.js";
 import { ggufBytes } from "../../helpers/crafted-gguf.js";
 import { makeModelLayout, tempDir } from "../../helpers/model-layout.js";
+import { startOllamaLikeRegistry } from "../../helpers/ollama-registry.js";
 import { startRegistry, type TestRegistry } from "../../helpers/registry.js";
+import { opensslKeyPair } from "../../helpers/signing-keys.js";
 import { startThrottleProxy } from "../../helpers/throttle-proxy.js";
 
 const gguf = ggufBytes(knownAnswerModel({ answers: [{ prompt: "say hi", answer: "hello" }] }));
@@ -87,6 +91,41 @@ describe("scanning a model by reference, publishing the result, and promotion re
     expect(promoted.digest).toBe(good.manifestDescriptor.digest);
   });
 
+  it("attests a published scan with a signing key, which promote --require scan --verify-key then accepts", async () => {
+    const signed = await makeModelLayout(dir, { shards: [gguf], tag: "signed", extra: layers("{{ messages }}") });
+    const keys = opensslKeyPair();
+    try {
+      const scanned = await runCliInProcess(["scan", `oci:${dir}:signed`, "--publish", "--sign-key", keys.privatePath]);
+      expect(scanned.code).toBe(0);
+      expect(scanned.stdout).toMatch(/^signed attestation attached as sha256:[0-9a-f]{64}$/m);
+      const pinned = `oci:${dir}@${signed.manifestDescriptor.digest}`;
+      // A verified promotion also wants the digest itself signed, as a release pipeline does before promoting.
+      expect((await runCliInProcess(["sign", pinned, "--key", keys.privatePath])).code).toBe(0);
+      const promoteArgs = ["promote", pinned, "--to", "signed-stable"];
+      const verified = await runCliInProcess([...promoteArgs, "--require", "scan", "--verify-key", keys.publicPath]);
+      expect(verified.stderr).toBe("");
+      expect(verified.code).toBe(0);
+      // Signed by another key, the digest is trusted under that key, but the scan attested by the first is not.
+      const stranger = opensslKeyPair();
+      try {
+        expect((await runCliInProcess(["sign", pinned, "--key", stranger.privatePath])).code).toBe(0);
+        const refused = await runCliInProcess([
+          ...promoteArgs,
+          "--require",
+          "scan",
+          "--verify-key",
+          stranger.publicPath,
+        ]);
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toMatch(/no signed scan result/);
+      } finally {
+        await rm(stranger.dir, { recursive: true, force: true });
+      }
+    } finally {
+      await rm(keys.dir, { recursive: true, force: true });
+    }
+  });
+
   it("fetches only the header of a registry blob: a 64 MB model costs a few megabytes of transfer", async () => {
     const file = path.join(dir, "sized.gguf");
     const written = await synthesizeSized({ path: file, bytes: 64e6 });
@@ -104,6 +143,44 @@ describe("scanning a model by reference, publishing the result, and promotion re
       expect(proxy.bytes).toBeLessThan(16 * 2 ** 20);
     } finally {
       await proxy.stop();
+    }
+  });
+
+  it("scans an Ollama model (blobs behind a redirect): the GGUF's template is checked, the Go template layer is not Jinja", async () => {
+    const base = knownAnswerModel({ answers: [{ prompt: "say hi", answer: "hello" }] });
+    const injected = ggufBytes({
+      ...base,
+      metadata: [
+        ...base.metadata.filter(([key]) => key !== "tokenizer.chat_template"),
+        ["tokenizer.chat_template", { type: "string", value: "{{ joiner.__init__.__globals__ }}" }],
+      ],
+    });
+    const model = blob(injected, MediaType.ollamaModel);
+    const template = blob(text("{{ .Prompt }}{{ range .Messages }}{{ .Content }}{{ end }}"), MediaType.ollamaTemplate);
+    const license = blob(text("MIT License\n\nCopyright (c) 2026"), MediaType.ollamaLicense);
+    const config = jsonContent({ model_format: "gguf" }, MediaType.dockerContainerConfig);
+    const manifest = jsonContent(
+      {
+        schemaVersion: 2,
+        mediaType: MediaType.dockerManifest,
+        config: config.descriptor,
+        layers: [model.descriptor, template.descriptor, license.descriptor],
+      },
+      MediaType.dockerManifest,
+    );
+    const ollama = await startOllamaLikeRegistry();
+    try {
+      for (const part of [model, template, license, config]) ollama.putBlob(part.bytes);
+      ollama.putManifest("library/tiny", "1b", manifest.bytes);
+      const { report } = await runScan({ model: `${ollama.host}/library/tiny:1b`, target: { env: {} } });
+      expect(report.model).toMatchObject({ format: "ollama", architecture: "llama", licenses: ["MIT"] });
+      expect(report.files.map((f) => f.role)).toEqual(["gguf", "license"]);
+      expect([...new Set(report.findings.map((f) => [f.ruleId, f.artifact].join(" ")))]).toEqual([
+        `template/gadget ${model.descriptor.digest}`,
+        `template/dunder ${model.descriptor.digest}`,
+      ]);
+    } finally {
+      await ollama.close();
     }
   });
 

@@ -29,13 +29,13 @@ describe("the embedded backend's serve command", () => {
       "--port",
       "0",
       "--gpu",
-      "off",
+      "none",
       "--ready-file",
       "/w/ready.json",
     ]);
     expect(
       serveArgs(model, { gpu: "cuda", port: 8080, threads: 2, contextSize: 512, readyTimeoutMs: 1 }, "/r").slice(7),
-    ).toEqual(["8080", "--gpu", "auto", "--ready-file", "/r", "--threads", "2", "--context-size", "512"]);
+    ).toEqual(["8080", "--gpu", "cuda", "--ready-file", "/r", "--threads", "2", "--context-size", "512"]);
   });
 
   it("picks node-llama-cpp's platform package for the OS, CPU and gpu input", () => {

@@ -56,7 +56,7 @@ describe("compareMetric", () => {
   it("is inconclusive with a hint naming more repetitions when noise straddles the threshold", () => {
     const c = compareMetric("tpot", [80, 120, 100, 90, 110], [85, 125, 105, 95, 115], settings);
     expect(c.verdict).toBe("inconclusive");
-    expect(c.hint).toMatch(/add repetitions \(--runs\); about \d+ samples per side/);
+    expect(c.hint).toMatch(/add repetitions \(runs\); about \d+ samples per side/);
   });
 
   it("widens the interval at an early look and narrows it at the last one", () => {

@@ -191,7 +191,11 @@ describe("testModel", () => {
     );
     const endpoint = { client: new ScriptedClient(byTable), model: { name: "m" } };
     await expect(testModel({ suite, endpoint })).rejects.toThrow(
-      "suite s.yaml uses matches-baseline but names no baseline: pass --baseline FILE, set baseline in the suite, or --record one",
+      "suite s.yaml uses matches-baseline but names no baseline: give a baseline file or set baseline in the suite",
+    );
+    // Each shell names its own way to give one: the action its input, the CLI its flags.
+    await expect(testModel({ suite, endpoint, baselineHint: 'the input "baseline"' })).rejects.toThrow(
+      'names no baseline: give the input "baseline" or set baseline in the suite',
     );
   });
 

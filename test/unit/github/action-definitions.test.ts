@@ -7,7 +7,7 @@ import { BenchModel, PromoteModel, PullModel, ScanModel, TestModel } from "../..
 
 // actionlint lints workflows, not action.yml: this checks what the runner would refuse or silently ignore.
 const actionsDir = path.resolve(import.meta.dirname, "../../../actions");
-const REPOSITORY = "cortex/cortex-model-ci";
+const REPOSITORY = "cortex/setup-model";
 
 interface ActionFile {
   name?: string;

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { sha256Digest } from "../../../src/core/digest.js";
 import { Annotation, MediaType } from "../../../src/core/media-types.js";
 import { parseReference } from "../../../src/core/ref.js";
-import type { ImageManifest } from "../../../src/core/target.js";
+import type { Descriptor, ImageManifest } from "../../../src/core/target.js";
 import { packageModel } from "../../../src/dmr/package-model.js";
 import { synthesizeKnownAnswer } from "../../../src/model/known-answer.js";
 import { pull } from "../../../src/pull/pull.js";
@@ -103,7 +103,8 @@ describe("migrate --from-ollama to oci: layouts", () => {
     const config = JSON.parse(await fs.readFile(layout.blobPath(manifest.config.digest), "utf8"));
     expect(config.config.context_size).toBe(4096);
     expect(config.config.format).toBe("gguf");
-    expect(config.rootfs.diff_ids).toEqual([tiny.gguf.digest]);
+    expect(config.rootfs.diff_ids).toEqual(manifest.layers.map((l) => l.digest));
+    expect(config.rootfs.diff_ids[0]).toBe(tiny.gguf.digest);
 
     const store = await ModelStore.open({ dir: path.join(temp(), "store") });
     const ref = parseReference(`oci:${path.join(out, "library", "tiny")}@${row.manifestDigest}`);
@@ -169,6 +170,28 @@ describe("migrate --from-ollama to oci: layouts", () => {
         expect(sha256Digest(await fs.readFile(path.join(back, name)))).toBe(blob.digest);
       }
     }
+  });
+
+  it("carries Ollama's legacy prompt layer there and back, byte for byte", async () => {
+    const modelsDir = path.join(temp(), "ollama");
+    const legacy = await writeOllamaStoreModel(modelsDir, {
+      model: "legacy",
+      gguf: await knownAnswerBytes(temp(), "old", "timer"),
+      prompt: "{{ .Prompt }}",
+    });
+    const out = path.join(temp(), "oci");
+    const { rows, code } = await migrate(["--from-ollama", modelsDir, "--to", `oci:${out}`, "--models", "legacy"]);
+    expect(code).toBe(0);
+    const back = path.join(temp(), "back");
+    const ref = `oci:${path.join(out, "library", "legacy")}@${rows[0]?.manifestDigest}`;
+    const result = await runCliInProcess(["migrate", "--to-ollama", back, ref, "--store", path.join(temp(), "s")]);
+    expect(result.code).toBe(0);
+    const relative = path.relative(modelsDir, legacy.manifestPath);
+    expect(await fs.readFile(path.join(back, relative))).toEqual(Buffer.from(legacy.manifestBytes));
+    const prompt = legacy.blobs.find((b) => b.mediaType === MediaType.ollamaPrompt) as Descriptor;
+    expect(await fs.readFile(path.join(back, "blobs", `sha256-${prompt.digest.slice(7)}`), "utf8")).toBe(
+      "{{ .Prompt }}",
+    );
   });
 
   it("pull --into-ollama gives a packaged DMR model an Ollama manifest that names the same GGUF", async () => {

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { type Digest, sha256Digest } from "../../../src/core/digest.js";
 import { MediaType } from "../../../src/core/media-types.js";
 import type { Descriptor, ImageManifest } from "../../../src/core/target.js";
-import { recognizeArtifact, UnsafePathError, UnsupportedArtifactError } from "../../../src/model/artifact.js";
+import {
+  recognizeArtifact,
+  UnsafePathError,
+  UnsupportedArtifactError,
+  weightFiles,
+} from "../../../src/model/artifact.js";
 
 function d(mediaType: string, name: string, annotations?: Record<string, string>): Descriptor {
   return {
@@ -64,6 +69,67 @@ describe("recognizeArtifact", () => {
     );
     expect(artifact.format).toBe("modelpack");
     expect(artifact.gguf).toEqual([weight]);
+  });
+
+  it("reads a DMR config v0.2 artifact: one layer per file at its path, a projector told by its name", () => {
+    const at = (filePath: string) => ({ "org.cncf.model.filepath": filePath });
+    const weights = d(MediaType.dmrGguf, "w", at("weights/model-Q4_K_M.gguf"));
+    const projector = d(MediaType.dmrGguf, "p", at("mmproj-model-f16.gguf"));
+    const artifact = recognizeArtifact(
+      manifest(d(MediaType.dmrConfigV02, "c"), [
+        weights,
+        projector,
+        d(MediaType.dmrModelFile, "t", at("tokenizer/tokenizer.json")),
+        d(MediaType.dmrDirTar, "x", at("extras")),
+      ]),
+    );
+    expect(artifact).toMatchObject({ format: "dmr", weights: "gguf", gguf: [weights], mmproj: projector });
+    expect(artifact.parts.map((p) => [p.role, p.filePath])).toEqual([
+      ["gguf", "weights/model-Q4_K_M.gguf"],
+      ["mmproj", "mmproj-model-f16.gguf"],
+      ["file", "tokenizer/tokenizer.json"],
+      ["archive", "extras"],
+    ]);
+  });
+
+  it("reads ModelPack GGUF weights as Docker Model Runner wrote them (weight.v1.gguf)", () => {
+    const weight = d(MediaType.modelPackWeightGguf, "w");
+    const artifact = recognizeArtifact(
+      manifest(d(MediaType.modelPackConfig, "c"), [weight, d("application/vnd.cncf.model.code.v1.raw", "py")]),
+    );
+    expect(artifact).toMatchObject({ format: "modelpack", weights: "gguf", gguf: [weight] });
+    expect(artifact.parts.map((p) => p.role)).toEqual(["gguf", "file"]);
+  });
+
+  it.each([
+    ["safetensors", MediaType.dmrSafetensors, "model.safetensors", MediaType.dmrConfigV02],
+    ["dduf", MediaType.dmrDduf, "flux.dduf", MediaType.dmrConfigV02],
+    ["safetensors", MediaType.modelPackWeightRaw, "model-00001-of-00002.safetensors", MediaType.modelPackConfig],
+    ["unknown", MediaType.modelPackWeightRaw, "weights.bin", MediaType.modelPackConfig],
+  ])("recognises %s weights (%s) for pulling, with no GGUF to serve", (weights, mediaType, name, config) => {
+    const layer = d(mediaType, name, { "org.cncf.model.filepath": name });
+    const file =
+      config === MediaType.dmrConfigV02 ? MediaType.dmrModelFile : "application/vnd.cncf.model.weight.config.v1.raw";
+    const artifact = recognizeArtifact(manifest(d(config, "c"), [d(file, "j"), layer]));
+    expect(artifact.weights).toBe(weights);
+    expect(artifact.gguf).toEqual([]);
+    expect(weightFiles(artifact)).toEqual([layer]);
+  });
+
+  it("refuses a manifest without weights, naming its layers", () => {
+    expect(() => recognizeArtifact(manifest(d(MediaType.dmrConfigV02, "c"), [d(MediaType.dmrModelFile, "j")]))).toThrow(
+      "dmr model manifest has no model weights (layers: application/vnd.docker.ai.model.file)",
+    );
+  });
+
+  it("reads Ollama's legacy prompt layer as the template", () => {
+    const artifact = recognizeArtifact({
+      schemaVersion: 2,
+      mediaType: MediaType.dockerManifest,
+      config: d(MediaType.dockerContainerConfig, "c"),
+      layers: [d(MediaType.ollamaModel, "m"), d(MediaType.ollamaPrompt, "p")],
+    });
+    expect(artifact.parts.map((p) => p.role)).toEqual(["gguf", "chat-template"]);
   });
 
   it("names unknown media types", () => {

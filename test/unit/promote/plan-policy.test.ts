@@ -27,7 +27,7 @@ describe("planning tags", () => {
     expect(() => planTags(["a".repeat(129)], false)).toThrow(/1-128 characters/);
     expect(() => planTags(["cortex-history-x"], false)).toThrow(/reserved for history/);
     expect(() => planTags([`sha256-${"a".repeat(64)}`], false)).toThrow(/referrers fallback/);
-    expect(() => planTags(["stable"], true)).toThrow(/--semver-aliases needs a version tag/);
+    expect(() => planTags(["stable"], true)).toThrow(/^semver-aliases needs a version tag/);
   });
 
   it("never moves an alias backwards", () => {

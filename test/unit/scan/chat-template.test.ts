@@ -62,10 +62,16 @@ describe("chat template scan", () => {
       ["template/obfuscated-name", "template/escape-call"],
     ],
     ["{{ request.application }}", ["template/gadget"]],
+    ["{{ '{0.__init__.__globals__}'.format(messages) }}", ["template/dunder", "template/escape-call"]],
     ["{{ config.items() }}", ["template/gadget", "template/escape-call"]],
     ["{% set x = '\\x5f\\x5fglobals\\x5f\\x5f' %}{{ x }}", ["template/obfuscated-name"]],
   ])("reports %s", (template, expected) => {
     expect([...new Set(rules(template))]).toEqual(expected);
+  });
+
+  it("reports templates that load other templates, which a renderer with a loader reads from its file system", () => {
+    expect(rules("{% include '/etc/passwd' %}")).toEqual(["template/parse", "template/gadget"]);
+    expect(rules("{%- from 'x' import y %}{{ y }}")).toEqual(["template/parse", "template/gadget"]);
   });
 
   it("reports a template the parser refuses, and still finds the dunder names in it (CVE-2024-34359's payload)", () => {

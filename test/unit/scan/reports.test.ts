@@ -149,6 +149,35 @@ describe("scan reports", () => {
     expect(small.verdict).toBe("pass");
   });
 
+  it("scans every shard a shard's name brings in, and reports shards that disagree", async () => {
+    const shard = (no: number, count: number, tensor: string): GgufFile => ({
+      metadata: [
+        ["general.architecture", { type: "string", value: "llama" }],
+        ["split.no", { type: "uint16", value: no }],
+        ["split.count", { type: "uint16", value: count }],
+        ["split.tensors.count", { type: "int32", value: 3 }],
+      ],
+      tensors: [{ name: tensor, shape: [8], type: "F32", data: () => [new Uint8Array(32)] }],
+    });
+    await writeGguf(path.join(temp(), "m-00001-of-00002.gguf"), shard(0, 2, "a.weight"));
+    await writeGguf(path.join(temp(), "m-00002-of-00002.gguf"), shard(0, 2, "a.weight"));
+    const { report } = await runScan({ model: "m-00002-of-00002.gguf", cwd: temp() });
+    expect(report.files.map((f) => f.name)).toEqual(["m-00001-of-00002.gguf", "m-00002-of-00002.gguf"]);
+    expect(report.findings.map((f) => [f.ruleId, f.artifact, f.message])).toEqual([
+      ["gguf/shards", "m-00002-of-00002.gguf", "shard 2 of 2 says split.no 0 of split.count 2"],
+      ["gguf/shards", "m-00002-of-00002.gguf", 'tensor "a.weight" is also in m-00001-of-00002.gguf'],
+      ["gguf/shards", "m-00001-of-00002.gguf", "split.tensors.count is 3, but the shards hold 2 tensors"],
+    ]);
+    await writeGguf(path.join(temp(), "m-00002-of-00002.gguf"), shard(1, 2, "b.weight"));
+    await writeGguf(path.join(temp(), "m-00001-of-00002.gguf"), {
+      ...shard(0, 2, "a.weight"),
+      metadata: shard(0, 2, "a.weight").metadata.map(([key, value]) =>
+        key === "split.tensors.count" ? [key, { type: "int32", value: 2 }] : [key, value],
+      ),
+    });
+    expect((await runScan({ model: "m-00001-of-00002.gguf", cwd: temp() })).report.findings).toEqual([]);
+  });
+
   it("runs as cortex-model scan: one line per finding, exit 1 on errors, 0 when clean, 2 when it cannot scan", async () => {
     const crafted = path.join(temp(), "crafted.gguf");
     await craftedModel(crafted);

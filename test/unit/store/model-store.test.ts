@@ -1,11 +1,14 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { sha256Digest } from "../../../src/core/digest.js";
+import { parseReference } from "../../../src/core/ref.js";
+import { pull } from "../../../src/pull/pull.js";
 import { withLock } from "../../../src/store/lock.js";
-import { defaultStoreDir, ModelStore } from "../../../src/store/model-store.js";
-import { descriptorOf, tempDir } from "../../helpers/model-layout.js";
+import { defaultStoreDir, ModelStore, storeEntryName } from "../../../src/store/model-store.js";
+import { descriptorOf, makeModelLayout, randomData, tempDir } from "../../helpers/model-layout.js";
 
 describe("ModelStore", () => {
   it("lives under the user's cache directory unless told otherwise", () => {
@@ -34,6 +37,32 @@ describe("ModelStore", () => {
       "org.opencontainers.image.ref.name": "registry.example/team/one:latest",
       "io.containerd.image.name": "registry.example/team/one:latest",
     });
+  });
+
+  it("names a layout pull in the image-spec ref.name grammar, so skopeo addresses it in the store", async () => {
+    const root = await tempDir();
+    const source = await makeModelLayout(path.join(root, "My Models", "ka_v1"), {
+      shards: [randomData(64)],
+      tag: "v1",
+    });
+    const store = await ModelStore.open({ dir: path.join(root, "store") });
+    const reference = parseReference(`oci:${source.layout.root}:v1`);
+    await pull(source.layout, reference, store);
+    const name = storeEntryName(`oci:${source.layout.root}:v1`);
+    expect(name).toMatch(/^localhost\/oci\/.*\/my-models\/ka-v1:v1$/);
+    // ref ::= component ("/" component)*; component ::= alphanum (separator alphanum)*; separator ::= [-._:@+] | "--"
+    const component = "[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*";
+    const names = (await store.list()).map((m) => m.name);
+    expect(names).toEqual([name]);
+    for (const n of names) expect(n).toMatch(new RegExp(`^${component}(?:/${component})*$`));
+    expect(await store.find(`oci:${source.layout.root}:v1`)).toMatchObject({
+      digest: source.manifestDescriptor.digest,
+    });
+    const raw = execFileSync("skopeo", ["inspect", "--raw", `oci:${store.root}:${name}`]);
+    expect(sha256Digest(raw)).toBe(source.manifestDescriptor.digest);
+    expect(storeEntryName(`registry.example/team/one@sha256:${"a".repeat(64)}`)).toBe(
+      `registry.example/team/one@sha256:${"a".repeat(64)}`,
+    );
   });
 
   it("verify re-hashes every blob and removes the ones that do not match", async () => {

@@ -118,7 +118,7 @@ describe("DMR store view", () => {
     const pulled = await pull(layout, parseReference(`oci:${path.join(dir, "ollama")}`), store);
     const error = await writeDmrView({ store, pulled, storeDir: path.join(dir, "dmr"), tags: [] }).catch((e) => e);
     expect(error).toBeInstanceOf(DmrViewError);
-    expect(error.message).toMatch(/is a ollama model/);
+    expect(error.message).toMatch(/is an Ollama model/);
   });
 });
 
