@@ -3,17 +3,27 @@
 // (every file already present, as after an Actions cache restore or on a self-hosted runner), split into our
 // part (resolve, pull or store check, backend preparation) and the backend's own load (start to ready) plus
 // the first answer. Runs the action's core in-process from lib/ with one thread (BENCH_RUNS, BENCH_SIZE_MB).
+// BENCH_BASELINE=<dir>: a checkout of another commit with its lib/ built (and node_modules); its setup-model
+// runs alternated with this one's in the same process, so both meet the same machine load.
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { sha256Digest } from "../lib/core/digest.js";
 import { MediaType } from "../lib/core/media-types.js";
-import { setupModel, setupModelPost } from "../lib/github/setup-model.js";
+import * as current from "../lib/github/setup-model.js";
 import { synthesizeSized } from "../lib/model/sized-model.js";
+import { hashFile } from "../lib/store/files.js";
 import { OciLayout } from "../lib/store/oci-layout.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 200);
+const BASELINE = process.env.BENCH_BASELINE;
+const variants = [{ label: "this build", action: current }];
+if (BASELINE) {
+  const entry = pathToFileURL(path.resolve(BASELINE, "lib", "github", "setup-model.js")).href;
+  variants.push({ label: `baseline (${path.resolve(BASELINE)})`, action: await import(entry) });
+}
 const work = await fs.mkdtemp(path.join(os.tmpdir(), "bench-setup-"));
 
 async function makeLayout() {
@@ -35,7 +45,11 @@ async function makeLayout() {
   const manifestDescriptor = descriptor(MediaType.ociManifest, manifest);
   await layout.pushManifest(manifestDescriptor, manifest, { tag: "bench" });
   await fs.rm(gguf);
-  return { ref: `oci:${layout.root}@${manifestDescriptor.digest}`, size: bytes.length };
+  return {
+    ref: `oci:${layout.root}@${manifestDescriptor.digest}`,
+    size: bytes.length,
+    file: layout.blobPath(layer.digest),
+  };
 }
 
 function mapState() {
@@ -43,7 +57,7 @@ function mapState() {
   return { get: (name) => values.get(name), set: (name, value) => values.set(name, value) };
 }
 
-async function once(ref, store) {
+async function once({ setupModel, setupModelPost }, ref, store) {
   const state = mapState();
   const started = performance.now();
   const context = {
@@ -92,29 +106,55 @@ const write = process.stdout.write.bind(process.stdout);
 process.stdout.write = () => true;
 let report;
 try {
-  const { ref, size } = await makeLayout();
-  const cold = [];
-  const warm = [];
+  const { ref, size, file } = await makeLayout();
+  // What the check beside the load costs on its own: sha256 of the model file, read from the page cache.
+  const cpuBefore = process.cpuUsage();
+  const hashStarted = performance.now();
+  await hashFile(file);
+  const hashWall = (performance.now() - hashStarted) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const hashCpu = (cpu.user + cpu.system) / 1e6;
+  const runs = variants.map(() => ({ cold: [], warm: [] }));
   for (let i = 0; i < RUNS; i++) {
-    const store = path.join(work, `store-${i}`);
-    cold.push(await once(ref, store));
-    warm.push(await once(ref, store));
-    await fs.rm(store, { recursive: true, force: true });
+    // Alternated, and the order flipped every run, so neither build always goes first.
+    const order = variants.map((_, v) => v);
+    if (i % 2 === 1) order.reverse();
+    for (const v of order) {
+      const store = path.join(work, `store-${i}-${v}`);
+      runs[v].cold.push(await once(variants[v].action, ref, store));
+      runs[v].warm.push(await once(variants[v].action, ref, store));
+      await fs.rm(store, { recursive: true, force: true });
+    }
   }
-  const row = (label, runs) => {
-    const m = (key) => median(runs.map((run) => run[key])).toFixed(2);
-    return `| ${label} | ${m("total")} | ${m("ours")} | ${m("load")} | ${m("answer")} |`;
-  };
+  const m = (list, key) => median(list.map((run) => run[key]));
+  const row = (label, list) =>
+    `| ${label} | ${m(list, "total").toFixed(2)} | ${m(list, "ours").toFixed(2)} | ${m(list, "load").toFixed(2)} | ${m(list, "answer").toFixed(2)} |`;
+  const rows = variants.flatMap((variant, v) => {
+    const who = variants.length > 1 ? `${variant.label}: ` : "";
+    return [
+      row(`${who}cold (model copied from an oci: layout and verified)`, runs[v].cold),
+      row(`${who}warm (every file in the store)`, runs[v].warm),
+    ];
+  });
+  const ratios =
+    variants.length > 1
+      ? [
+          "",
+          `Start to first answer, this build / baseline: cold ${(m(runs[0].cold, "total") / m(runs[1].cold, "total")).toFixed(2)}, warm ${(m(runs[0].warm, "total") / m(runs[1].warm, "total")).toFixed(2)}.`,
+        ]
+      : [];
   report = [
     `### setup-model, embedded backend, ${(size / 1e6).toFixed(0)} MB synthetic model (median of ${RUNS} runs, seconds)`,
     "",
     "| store | start to first answer | ours: resolve + pull/check + prepare | backend load (start to ready) | first answer |",
     "| --- | ---: | ---: | ---: | ---: |",
-    row("cold (model copied from an oci: layout and verified)", cold),
-    row("warm (every file in the store)", warm),
+    ...rows,
+    ...ratios,
     "",
-    `Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"}), node ${process.version}, threads 1.`,
-    `Reproduce: \`BENCH_RUNS=${RUNS} BENCH_SIZE_MB=${SIZE_MB} npm run bench:setup\``,
+    `Hashing the model file alone (what setup now does beside the load): ${hashWall.toFixed(2)} s, ${hashCpu.toFixed(2)} CPU-seconds.`,
+    "",
+    `Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"}), node ${process.version}, threads 1, load average ${os.loadavg()[0].toFixed(1)} at the end.`,
+    `Reproduce: \`BENCH_RUNS=${RUNS} BENCH_SIZE_MB=${SIZE_MB}${BASELINE ? " BENCH_BASELINE=<checkout of the baseline, built>" : ""} npm run bench:setup\``,
   ].join("\n");
 } finally {
   process.stdout.write = write;

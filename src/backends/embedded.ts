@@ -69,6 +69,8 @@ export function serveArgs(
     settings.gpu,
     "--ready-file",
     readyFile,
+    // setupBackend hashes the store's files beside the load for every backend: once is enough.
+    "--no-verify",
     ...(settings.threads === undefined ? [] : ["--threads", String(settings.threads)]),
     ...(settings.contextSize === undefined ? [] : ["--context-size", String(settings.contextSize)]),
   ];

@@ -1,7 +1,8 @@
 import path from "node:path";
 import type { Digest } from "../core/digest.js";
-import { describeError, UsageError } from "../core/errors.js";
-import { parseReference, pinReference, type Reference } from "../core/ref.js";
+import { CortexError, describeError, UsageError } from "../core/errors.js";
+import { formatReference, parseReference, pinReference, type Reference } from "../core/ref.js";
+import type { Descriptor } from "../core/target.js";
 import type { PullResult } from "../pull/pull.js";
 import { ModelStore } from "../store/model-store.js";
 import {
@@ -14,6 +15,8 @@ import {
   type BackendSettings,
   type Endpoint,
   type ModelRequest,
+  type StartedBackend,
+  type StoreModel,
 } from "./backend.js";
 import { logTail } from "./process.js";
 import { BACKENDS } from "./registry.js";
@@ -149,28 +152,47 @@ export async function setupBackend(
   pulling?.catch(() => {});
   const backend = await choose(request, context);
   const prepareSeconds = seconds(started);
-  const pulled = backend.source === "store" ? await pulling : undefined;
+  let pulled = backend.source === "store" ? await pulling : undefined;
   if (pulled) requireServableWeights(pulled.pulled);
   const pullSeconds = seconds(started);
-  const model: ModelRequest = pulled
-    ? {
-        kind: "store",
-        store: await ModelStore.open({ dir: pulled.store }),
-        reference: pinReference(parseReference(request.model), pulled.digest),
-        pulled: pulled.pulled,
-        modelId: modelIdFor(parseReference(request.model)),
-      }
-    : { kind: "endpoint", modelId: request.model };
-  const loadStarted = performance.now();
-  let running = await backend.start(model);
-  hooks.started(running.handle);
-  let endpoint: Endpoint;
-  try {
-    endpoint = await running.ready();
-  } catch (error) {
-    await backend.stop(running.handle);
-    throw await withFinalLog(error, running.handle);
+  const modelFor = async (stored: StoredModel | undefined): Promise<ModelRequest> =>
+    stored
+      ? {
+          kind: "store",
+          store: await ModelStore.open({ dir: stored.store }),
+          reference: pinReference(parseReference(request.model), stored.digest),
+          pulled: stored.pulled,
+          modelId: modelIdFor(parseReference(request.model)),
+        }
+      : { kind: "endpoint", modelId: request.model };
+  let model = await modelFor(pulled);
+  let loadStarted = performance.now();
+  let loaded = await startVerified(backend, model, hooks);
+  if (loaded.damaged && model.kind === "store" && pulled) {
+    // Bytes that changed in the store since they were verified: the backend was stopped before anyone was told
+    // it is ready, the damaged files (already removed) are fetched again from where the model came from (the
+    // action's cache, the registry), and it starts anew.
+    const damaged = loaded.damaged.map((d) => d.digest).join(", ");
+    const where = `${formatReference(model.reference)} in the store ${pulled.store}`;
+    context.log(`${damaged} of ${where} did not match its digest: removed, fetching it again`);
+    try {
+      pulled = await hooks.pull(model.reference);
+    } catch (error) {
+      throw new DamagedModelError(
+        `${damaged} of ${where} does not match its digest and could not be fetched again: ${describeError(error)}`,
+        { cause: error },
+      );
+    }
+    model = await modelFor(pulled);
+    loadStarted = performance.now();
+    loaded = await startVerified(backend, model, hooks);
   }
+  if (loaded.damaged) {
+    throw new DamagedModelError(
+      `${loaded.damaged.map((d) => d.digest).join(", ")} changed in the store ${pulled?.store} while the model loaded`,
+    );
+  }
+  let { running, endpoint } = loaded;
   const loadSeconds = seconds(loadStarted);
   let warmLoad: SetupResult["warmLoad"];
   if (request.warmLoad) {
@@ -195,6 +217,56 @@ export async function setupBackend(
     prepareSeconds,
   };
 }
+
+/** A model file in the store does not hold the bytes its digest names, and could not be fetched again. */
+export class DamagedModelError extends CortexError {}
+
+/** The blobs of a pulled model a backend may read: its config and every layer. */
+function servedBlobs(model: StoreModel): Descriptor[] {
+  return [model.pulled.manifest.config, ...model.pulled.manifest.layers];
+}
+
+/**
+ * Starts the backend on the model and waits until it is ready while the store's files of the model are hashed
+ * alongside (the load reads them from disk too, so this costs a second core, not time). A mismatch stops the
+ * backend before anyone is told it is ready; the damaged files are removed from the store and returned.
+ */
+async function startVerified(backend: Backend, model: ModelRequest, hooks: SetupHooks): Promise<Loaded> {
+  // What this setup's pull just downloaded was hashed seconds ago on its way in: its stamp vouches for it.
+  const checking =
+    model.kind === "store"
+      ? model.store.verifyBlobs(servedBlobs(model), new Set(model.pulled.fetched))
+      : Promise.resolve([]);
+  // Settled even when the start fails first, so its rejection is never left unhandled.
+  checking.catch(() => {});
+  const running = await backend.start(model);
+  hooks.started(running.handle);
+  const readying = running.ready();
+  readying.catch(() => {});
+  let damaged: Descriptor[];
+  try {
+    // Even a load that fails first waits for the hash: damaged bytes explain a failed load, and are repaired.
+    damaged = await checking;
+  } catch (error) {
+    await backend.stop(running.handle);
+    throw error;
+  }
+  if (damaged.length > 0) {
+    // Stopped at once: a backend loading damaged bytes may never become ready.
+    await backend.stop(running.handle);
+    return { running, damaged };
+  }
+  try {
+    return { running, endpoint: await readying };
+  } catch (error) {
+    await backend.stop(running.handle);
+    throw await withFinalLog(error, running.handle);
+  }
+}
+
+type Loaded =
+  | { readonly running: StartedBackend; readonly endpoint: Endpoint; readonly damaged?: undefined }
+  | { readonly running: StartedBackend; readonly endpoint?: undefined; readonly damaged: readonly Descriptor[] };
 
 /** Stops what a handle names, from any process (the action's post step has only the saved handle). */
 export async function stopBackend(handle: BackendHandle, context: BackendContext): Promise<void> {

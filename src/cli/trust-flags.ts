@@ -5,6 +5,7 @@ import type { CommandIO } from "./command.js";
 
 /** Flags of the commands that sign: a key file (password in $COSIGN_PASSWORD) or keyless through Sigstore. */
 export const sigstoreUrlOptions = {
+  "tlog-upload": { type: "boolean" },
   "fulcio-url": { type: "string" },
   "rekor-url": { type: "string" },
   "tsa-url": { type: "string" },
@@ -30,7 +31,9 @@ export const verificationOptions = {
 
 export const signingUsage = `  --sign-key <pem>     sign with this ECDSA P-256 private key (PKCS#8 PEM; password in $COSIGN_PASSWORD)
   --sign-keyless       sign through Sigstore with the run's OIDC identity (GitHub Actions: id-token: write)
-  --fulcio-url, --rekor-url, --tsa-url <url>   Sigstore instances for keyless signing (default: public good)`;
+  --tlog-upload        with a key: also record the signature in Rekor (cosign verify then needs no
+                       --insecure-ignore-tlog)
+  --fulcio-url, --rekor-url, --tsa-url <url>   Sigstore instances (default: public good)`;
 
 export const verificationUsage = `  --verify-key <pem>   trust signatures by this public key (repeatable)
   --certificate-identity-regexp <re>   trust keyless signers whose identity matches (repeatable)
@@ -48,6 +51,7 @@ export function signingRequest(values: Flags, key = "sign-key"): SigningRequest 
   return {
     ...(given !== undefined ? { key: given } : {}),
     keyless: values["sign-keyless"] === true || values.keyless === true,
+    tlogUpload: values["tlog-upload"] === true,
     ...(fulcioUrl ? { fulcioUrl } : {}),
     ...(rekorUrl ? { rekorUrl } : {}),
     ...(tsaUrl ? { tsaUrl } : {}),

@@ -111,9 +111,15 @@ export function canMount(target: ReadOnlyTarget): target is ReadOnlyTarget & Mou
 /**
  * A target on the local file system that can take a blob from a file whose content the caller has already
  * verified, as a hard link where the file systems allow it. Optional: callers ask with `canAdoptFile`.
+ * `hashed` names the inode the caller hashed: a link that turns out to reach another one (the path was
+ * swapped meanwhile) is refused, and a copy is hashed again on the way.
  */
 export interface FileAdopter {
-  adoptBlobFile(descriptor: Descriptor, file: string): Promise<"linked" | "copied">;
+  adoptBlobFile(
+    descriptor: Descriptor,
+    file: string,
+    hashed: { readonly dev: bigint; readonly ino: bigint },
+  ): Promise<"linked" | "copied">;
 }
 
 export function canAdoptFile(target: ReadOnlyTarget): target is ReadOnlyTarget & FileAdopter {

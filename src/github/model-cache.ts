@@ -1,10 +1,9 @@
-import { rm } from "node:fs/promises";
 import * as cache from "@actions/cache";
 import * as core from "@actions/core";
 import { type Digest, digestHex } from "../core/digest.js";
 import { describeError } from "../core/errors.js";
 import type { Descriptor } from "../core/target.js";
-import { fileExists, hashFile } from "../store/files.js";
+import { fileExists } from "../store/files.js";
 import type { ModelStore } from "../store/model-store.js";
 
 /**
@@ -91,25 +90,15 @@ export async function saveModel(model: CachedModel): Promise<SaveResult> {
   }
 }
 
-/** Checks size and sha256 of every restored file, removing the ones that do not match: a store never lies. */
+/**
+ * Checks size and sha256 of every restored file, removing the ones that do not match (a store never lies) and
+ * stamping the others, so the pull that follows trusts them without hashing them again.
+ */
 async function invalidFiles(model: CachedModel): Promise<string[]> {
   const descriptors = [model.manifest, ...model.blobs];
   const bad: string[] = [];
   for (const descriptor of descriptors) {
-    const file = model.store.blobPath(descriptor.digest);
-    if (!(await matches(file, descriptor))) {
-      bad.push(file);
-      await rm(file, { force: true });
-    }
+    if (!(await model.store.verifyBlob(descriptor))) bad.push(model.store.blobPath(descriptor.digest));
   }
   return bad;
-}
-
-async function matches(file: string, descriptor: Descriptor): Promise<boolean> {
-  try {
-    const { digest, size } = await hashFile(file);
-    return size === descriptor.size && digest === descriptor.digest;
-  } catch {
-    return false;
-  }
 }

@@ -12,7 +12,7 @@ import {
 } from "../core/ref.js";
 import type { Descriptor } from "../core/target.js";
 import { createProgress } from "../pull/progress.js";
-import { type PullResult, pull, pullFromStore, resolveModel } from "../pull/pull.js";
+import { damagedBlobWarning, type PullResult, pull, pullFromStore, resolveModel } from "../pull/pull.js";
 import { ModelStore } from "../store/model-store.js";
 import { requireSignature } from "../trust/evidence.js";
 import type { VerificationRequest } from "../trust/request.js";
@@ -92,9 +92,10 @@ export function defaultStore(env: NodeJS.ProcessEnv): string {
 export async function pullModel(inputs: PullModelInputs, options: PullModelOptions = {}): Promise<PullModelOutputs> {
   const store = await ModelStore.open({ dir: inputs.store });
   // A pinned model already in the store (a self-hosted runner's tool cache) needs neither the network nor the cache.
+  const onDamaged = (blob: Descriptor) => core.warning(damagedBlobWarning(store, blob));
   const trust = inputs.verification && (await resolveVerification(inputs.verification));
   // Under a trust policy the registry is asked even for a model in the store: the signature lives there.
-  const local = trust ? undefined : await pullFromStore(store, inputs.model);
+  const local = trust ? undefined : await pullFromStore(store, inputs.model, { onDamaged });
   if (local) {
     return {
       digest: local.digest,
@@ -133,6 +134,7 @@ export async function pullModel(inputs: PullModelInputs, options: PullModelOptio
   const restored = inputs.cache ? await restoreModel(cached) : undefined;
   const pulled = await pull(source, pinned, store, {
     progress: createProgress(process.stdout, { label: formatReference(pinned), tty: false }),
+    onDamaged,
   });
   const mustSave = inputs.cache && !restored?.hit;
   if (mustSave && options.save !== "defer") await saveModel(cached);

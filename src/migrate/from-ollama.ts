@@ -61,11 +61,12 @@ export async function migrateOllamaModel(
     const target = await openTarget(reference);
     const blobs: BlobCounts = { pushed: 0, linked: 0, copied: 0, skipped: 0 };
     const signal = options.signal;
-    for (const { descriptor, file } of built.layers) {
+    for (const layer of built.layers) {
+      const { descriptor, file } = layer;
       if (await target.exists(descriptor, { signal })) blobs.skipped++;
       else if (canAdoptFile(target)) {
         // The Ollama blob was just hashed: a layout on the same file system takes it as a hard link, no copy.
-        blobs[await target.adoptBlobFile(descriptor, file)]++;
+        blobs[await target.adoptBlobFile(descriptor, file, layer.identity)]++;
       } else {
         await target.pushBlob(descriptor, () => createReadStream(file, { highWaterMark: 1 << 20 }), { signal });
         blobs.pushed++;

@@ -1,5 +1,4 @@
 import { promises as fs } from "node:fs";
-import { type Digest, parseDigest, sha256Digest } from "../core/digest.js";
 import { CortexError } from "../core/errors.js";
 import { Annotation, MediaType } from "../core/media-types.js";
 import type { Descriptor } from "../core/target.js";
@@ -7,9 +6,8 @@ import { dmrConfigBlob, dmrManifestBlob, type JsonBlob } from "../dmr/dmr-artifa
 import { createdTime } from "../dmr/package-model.js";
 import { type PartRole, recognizeArtifact } from "../model/artifact.js";
 import { readGgufModelInfo } from "../model/gguf-metadata.js";
-import type { OllamaStoreModel } from "../ollama/ollama-store.js";
-import { ollamaBlobPath } from "../ollama/store-view.js";
-import { checkContent, hashFile } from "../store/files.js";
+import { type OllamaStoreModel, ollamaBlobFile } from "../ollama/ollama-store.js";
+import { checkContent, type FileIdentity, hashFile } from "../store/files.js";
 
 /** An Ollama model that cannot become a DMR artifact: a blob missing or corrupt, a layer with no DMR form. */
 export class OllamaSourceError extends CortexError {}
@@ -31,7 +29,8 @@ const MAX_KEPT_BYTES = 1024 * 1024;
 export interface DmrFromOllama {
   readonly manifest: JsonBlob;
   readonly config: JsonBlob;
-  readonly layers: readonly { readonly descriptor: Descriptor; readonly file: string }[];
+  /** The layers' files inside the models directory, and which inode was hashed (so a link can be checked). */
+  readonly layers: readonly ({ readonly descriptor: Descriptor } & CheckedFile)[];
   readonly gguf: Descriptor;
 }
 
@@ -52,11 +51,14 @@ export async function dmrFromOllama(model: OllamaStoreModel): Promise<DmrFromOll
   if (unsupported.length > 0) {
     throw new OllamaSourceError(`${model.id} has a LoRA adapter layer, which Docker Model Runner cannot load`);
   }
-  const fileOf = (d: Descriptor) => ollamaBlobPath(model.modelsDir, d.digest);
-  for (const descriptor of [manifest.config, ...manifest.layers])
-    await checkBlob(model, descriptor, fileOf(descriptor));
+  const checked = new Map<string, CheckedFile>();
+  for (const descriptor of [manifest.config, ...manifest.layers]) {
+    if (!checked.has(descriptor.digest)) checked.set(descriptor.digest, await checkBlob(model, descriptor));
+  }
+  const checkedOf = (d: Descriptor) => checked.get(d.digest) as CheckedFile;
+  const fileOf = (d: Descriptor) => checkedOf(d).file;
 
-  const layers: { descriptor: Descriptor; file: string }[] = [];
+  const layers: DmrFromOllama["layers"][number][] = [];
   const kept: [string, string][] = [];
   let keptBytes = 0;
   let params: Uint8Array | undefined;
@@ -64,7 +66,7 @@ export async function dmrFromOllama(model: OllamaStoreModel): Promise<DmrFromOll
     const mediaType = DMR_LAYER[part.role];
     const { digest, size } = part.descriptor;
     if (mediaType) {
-      layers.push({ descriptor: { mediaType, digest, size }, file: fileOf(part.descriptor) });
+      layers.push({ descriptor: { mediaType, digest, size }, ...checkedOf(part.descriptor) });
       continue;
     }
     const bytes = await fs.readFile(fileOf(part.descriptor));
@@ -110,11 +112,22 @@ export async function dmrFromOllama(model: OllamaStoreModel): Promise<DmrFromOll
   };
 }
 
-async function checkBlob(model: OllamaStoreModel, descriptor: Descriptor, file: string): Promise<void> {
-  let actual: { digest: string; size: number };
+/** A blob file that hashed to its digest: its real path and the inode that was read. */
+interface CheckedFile {
+  readonly file: string;
+  readonly identity: FileIdentity;
+}
+
+async function checkBlob(model: OllamaStoreModel, descriptor: Descriptor): Promise<CheckedFile> {
+  let file: string;
+  let actual: Awaited<ReturnType<typeof hashFile>>;
   try {
+    file = await ollamaBlobFile(model.modelsDir, descriptor.digest);
     actual = await hashFile(file);
   } catch (error) {
+    if (error instanceof CortexError) {
+      throw new OllamaSourceError(`${model.id}: ${error.message}`, { cause: error });
+    }
     throw new OllamaSourceError(`${model.id}: blob ${descriptor.digest} is missing from ${model.modelsDir}`, {
       cause: error,
     });
@@ -126,6 +139,7 @@ async function checkBlob(model: OllamaStoreModel, descriptor: Descriptor, file: 
       cause: error,
     });
   }
+  return { file, identity: { dev: actual.stat.dev, ino: actual.stat.ino } };
 }
 
 /** Ollama's `num_ctx` parameter, which is what DMR calls context_size. */
@@ -137,23 +151,4 @@ function numCtx(params: Uint8Array | undefined): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The kept Ollama blobs of a migrated manifest, each checked against its digest. */
-export function keptOllamaBlobs(annotations: Readonly<Record<string, string>>): Map<Digest, Uint8Array> {
-  const text = annotations[Annotation.ollamaBlobs];
-  const blobs = new Map<Digest, Uint8Array>();
-  if (text === undefined) return blobs;
-  for (const [digest, base64] of Object.entries(JSON.parse(text) as Record<string, string>)) {
-    const bytes = Buffer.from(base64, "base64");
-    const parsed = parseDigest(digest);
-    checkContent(
-      { mediaType: "", digest: parsed, size: bytes.byteLength },
-      bytes.byteLength,
-      sha256Digest(bytes),
-      digest,
-    );
-    blobs.set(parsed, bytes);
-  }
-  return blobs;
 }

@@ -1,11 +1,12 @@
-import { promises as fs } from "node:fs";
 import path from "node:path";
+import { type Digest, isDigest, sha256Digest } from "../core/digest.js";
 import { CortexError, describeError } from "../core/errors.js";
 import { decodeImageManifest } from "../core/manifest-document.js";
 import { Annotation } from "../core/media-types.js";
 import type { Reference } from "../core/ref.js";
 import type { ImageManifest } from "../core/target.js";
 import {
+  makeDirInside,
   type OllamaName,
   type OllamaView,
   ollamaBlobPath,
@@ -13,10 +14,9 @@ import {
   writeOllamaView,
 } from "../ollama/store-view.js";
 import type { PullResult } from "../pull/pull.js";
-import { writeFileAtomic } from "../store/files.js";
+import { checkContent, writeFileAtomic } from "../store/files.js";
 import { linkOrCopy } from "../store/link.js";
 import type { ModelStore } from "../store/model-store.js";
-import { keptOllamaBlobs } from "./ollama-to-dmr.js";
 
 /** A migrated model whose kept Ollama manifest does not fit its own artifact (edited or damaged annotations). */
 export class OllamaRestoreError extends CortexError {}
@@ -48,15 +48,10 @@ export async function writeIntoOllama(options: IntoOllamaOptions): Promise<IntoO
   }
   const manifestBytes = Buffer.from(original, "base64");
   const ollamaName = parseOllamaName(name);
-  let manifest: ImageManifest;
-  try {
-    manifest = decodeImageManifest(manifestBytes, "the kept Ollama manifest");
-  } catch (error) {
-    throw new OllamaRestoreError(`${options.pulled.reference}: ${describeError(error)}`, { cause: error });
-  }
-  const kept = keptOllamaBlobs(annotations);
+  const manifest = keptManifest(manifestBytes, options.pulled.reference);
+  const kept = keptOllamaBlobs(annotations, options.pulled.reference);
   const blobsDir = path.join(options.modelsDir, "blobs");
-  await fs.mkdir(blobsDir, { recursive: true });
+  await makeDirInside(options.modelsDir, blobsDir);
   for (const descriptor of [manifest.config, ...manifest.layers]) {
     const target = ollamaBlobPath(options.modelsDir, descriptor.digest);
     const bytes = kept.get(descriptor.digest);
@@ -70,7 +65,7 @@ export async function writeIntoOllama(options: IntoOllamaOptions): Promise<IntoO
   }
   const { host, namespace, model, tag } = ollamaName;
   const manifestPath = path.join(options.modelsDir, "manifests", host, namespace, model, tag);
-  await fs.mkdir(path.dirname(manifestPath), { recursive: true });
+  await makeDirInside(options.modelsDir, path.dirname(manifestPath));
   await writeFileAtomic(manifestPath, manifestBytes, path.dirname(manifestPath));
   return {
     modelsDir: options.modelsDir,
@@ -91,4 +86,53 @@ function parseOllamaName(text: string): OllamaName {
   }
   const [host, namespace, model, tag] = parts as [string, string, string, string];
   return { host, namespace, model, tag };
+}
+
+function keptJson(text: string, annotation: string, reference: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new OllamaRestoreError(`${reference}: annotation ${annotation} is not JSON`, { cause: error });
+  }
+}
+
+/** The Ollama manifest kept in the artifact, checked to be a manifest whose descriptors are sound. */
+function keptManifest(bytes: Uint8Array, reference: string): ImageManifest {
+  try {
+    return decodeImageManifest(bytes, `annotation ${Annotation.ollamaManifest}`);
+  } catch (error) {
+    throw new OllamaRestoreError(`${reference}: ${describeError(error)}`, { cause: error });
+  }
+}
+
+/** The kept Ollama blobs of a migrated manifest (digest -> base64), each checked against its digest. */
+function keptOllamaBlobs(annotations: Readonly<Record<string, string>>, reference: string): Map<Digest, Uint8Array> {
+  const annotation = Annotation.ollamaBlobs;
+  const text = annotations[annotation];
+  const blobs = new Map<Digest, Uint8Array>();
+  if (text === undefined) return blobs;
+  const parsed = keptJson(text, annotation, reference);
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new OllamaRestoreError(`${reference}: annotation ${annotation} is not an object of digests to base64 bytes`);
+  }
+  for (const [digest, base64] of Object.entries(parsed)) {
+    if (!isDigest(digest) || typeof base64 !== "string") {
+      throw new OllamaRestoreError(
+        `${reference}: annotation ${annotation} maps ${JSON.stringify(digest).slice(0, 80)} to something other than base64 bytes of a sha256 digest`,
+      );
+    }
+    const bytes = Buffer.from(base64, "base64");
+    try {
+      checkContent({ mediaType: "", digest, size: bytes.byteLength }, bytes.byteLength, sha256Digest(bytes), digest);
+    } catch (error) {
+      throw new OllamaRestoreError(
+        `${reference}: annotation ${annotation} holds content that does not match ${digest}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    blobs.set(digest, bytes);
+  }
+  return blobs;
 }

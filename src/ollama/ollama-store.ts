@@ -4,7 +4,7 @@ import path from "node:path";
 import { CortexError } from "../core/errors.js";
 import { decodeImageManifest } from "../core/manifest-document.js";
 import type { ImageManifest } from "../core/target.js";
-import { type OllamaName, ollamaModelId } from "./store-view.js";
+import { type OllamaName, ollamaBlobPath, ollamaModelId, realPathInside } from "./store-view.js";
 
 /** An Ollama models directory that cannot be read (missing, no manifests/ folder). */
 export class OllamaStoreError extends CortexError {}
@@ -98,4 +98,20 @@ export function matchesOllamaModel(model: OllamaStoreModel, selector: string): b
   return [model.id, `${base}:${tag}`, `${namespace}/${base}:${tag}`, `${host}/${namespace}/${base}:${tag}`].includes(
     withTag,
   );
+}
+
+/**
+ * The file holding a blob of an Ollama models directory, with symbolic links resolved. A link that leads out
+ * of the directory is refused: migration reads and hard-links what it finds, and must not carry a file from
+ * elsewhere on the machine into its output under a digest the directory merely claims.
+ */
+export async function ollamaBlobFile(modelsDir: string, digest: string): Promise<string> {
+  const file = ollamaBlobPath(modelsDir, digest);
+  const real = await realPathInside(modelsDir, file);
+  if (real === undefined) {
+    throw new OllamaStoreError(
+      `blob ${digest} of ${modelsDir} is a link to ${await fs.realpath(file)}, outside the models directory`,
+    );
+  }
+  return real;
 }

@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { type Digest, digestHex } from "../core/digest.js";
+import { CortexError } from "../core/errors.js";
 import { OLLAMA_REGISTRY, type Reference } from "../core/ref.js";
 import type { Descriptor } from "../core/target.js";
 import { recognizeArtifact } from "../model/artifact.js";
@@ -62,6 +63,38 @@ export function ollamaBlobPath(modelsDir: string, digest: Digest | string): stri
   return path.join(modelsDir, "blobs", `sha256-${digestHex(digest as Digest)}`);
 }
 
+/** A models directory whose folders lead out of it through symbolic links. */
+export class OllamaLayoutError extends CortexError {}
+
+/** The real path of `file` when it lies inside `root` once symbolic links are resolved; undefined otherwise. */
+export async function realPathInside(root: string, file: string): Promise<string | undefined> {
+  const [realRoot, real] = await Promise.all([fs.realpath(root), fs.realpath(file)]);
+  const relative = path.relative(realRoot, real);
+  const outside = relative === "" || relative === ".." || relative.startsWith(`..${path.sep}`);
+  return outside || path.isAbsolute(relative) ? undefined : real;
+}
+
+/**
+ * Makes a folder of a models directory, refusing one that a symbolic link leads elsewhere: its nearest existing
+ * part is checked before anything is made, so nothing is made or written out of the directory.
+ */
+export async function makeDirInside(modelsDir: string, dir: string): Promise<void> {
+  const root = path.resolve(modelsDir);
+  let existing = path.resolve(dir);
+  while (existing !== root && !(await exists(existing))) existing = path.dirname(existing);
+  if (existing !== root && (await realPathInside(root, existing)) === undefined) {
+    throw new OllamaLayoutError(`${dir} leads out of the models directory ${modelsDir} through a symbolic link`);
+  }
+  await fs.mkdir(dir, { recursive: true });
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.lstat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
 export interface OllamaViewOptions {
   readonly store: ModelStore;
   readonly pulled: PullResult;
@@ -74,7 +107,7 @@ export async function writeOllamaView(options: OllamaViewOptions): Promise<Ollam
   const { store, pulled, modelsDir } = options;
   const name = ollamaName(options.reference);
   const blobsDir = path.join(modelsDir, "blobs");
-  await fs.mkdir(blobsDir, { recursive: true });
+  await makeDirInside(modelsDir, blobsDir);
   let manifestBytes: Uint8Array;
   let linked: readonly Descriptor[];
   if (pulled.format === "ollama") {
@@ -97,7 +130,7 @@ export async function writeOllamaView(options: OllamaViewOptions): Promise<Ollam
   }
   for (const blob of linked) await linkOrCopy(store.blobPath(blob.digest), ollamaBlobPath(modelsDir, blob.digest));
   const manifestPath = path.join(modelsDir, "manifests", name.host, name.namespace, name.model, name.tag);
-  await fs.mkdir(path.dirname(manifestPath), { recursive: true });
+  await makeDirInside(modelsDir, path.dirname(manifestPath));
   await writeFileAtomic(manifestPath, manifestBytes, path.dirname(manifestPath));
   return { modelsDir, name, modelId: ollamaModelId(name), manifestPath, manifestBytes };
 }

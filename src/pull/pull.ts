@@ -21,6 +21,8 @@ export interface PullOptions {
   readonly concurrency?: number;
   readonly progress?: ProgressSink;
   readonly signal?: AbortSignal;
+  /** A stored blob no longer matched its digest: it has been removed and is fetched again. */
+  readonly onDamaged?: (blob: Descriptor) => void;
 }
 
 export interface PullResult {
@@ -36,6 +38,8 @@ export interface PullResult {
   readonly weights: ModelArtifact["weights"];
   readonly downloadedBytes: number;
   readonly reusedBytes: number;
+  /** Blobs this pull wrote, each hashed on its way in (their stamps say whether they changed since). */
+  readonly fetched: readonly Digest[];
   /** Digest of the model manifest itself (differs from `digest` when an index was resolved). */
   readonly manifestDigest: Digest;
   readonly manifest: ImageManifest;
@@ -75,11 +79,20 @@ export async function pull(
   );
   const artifact = recognizeArtifact(resolved.parsed);
   const blobs = uniqueBlobs([resolved.parsed.config, ...resolved.parsed.layers]);
+  const missing = await missingBlobs(store, blobs, options.onDamaged);
+  const manifests = [resolved.manifest.descriptor, resolved.top.descriptor];
+  if (missing.length > 0 || !(await every(manifests, (d) => store.has(d)))) {
+    // Said before anything is fetched, instead of failing on the first lock file.
+    await store.assertWritable(
+      `lacks ${missing.length} of the ${blobs.length} files of ${formatReference(ref)}, which a pull would write`,
+    );
+  }
   progress.start(blobs.reduce((sum, b) => sum + b.size, 0));
   const limiter = new Limiter(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
   const partSize = Math.max(1, options.partSize ?? DEFAULT_PART_SIZE);
   let downloadedBytes = 0;
-  let reusedBytes = 0;
+  let reusedBytes = blobs.filter((b) => !missing.includes(b)).reduce((sum, b) => sum + b.size, 0);
+  if (reusedBytes > 0) progress.reuse(reusedBytes);
   // One failed blob cancels the others, and the pull ends only once they have stopped writing.
   const failure = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, failure.signal]) : failure.signal;
@@ -88,7 +101,7 @@ export async function pull(
   let firstError: unknown;
   try {
     await Promise.all(
-      blobs.map(async (blob) => {
+      missing.map(async (blob) => {
         try {
           const result = await transferBlob(blob, {
             source,
@@ -112,19 +125,21 @@ export async function pull(
     progress.finish();
   }
   if (firstError !== undefined) throw firstError;
-  await store.layout.pushManifest(resolved.manifest.descriptor, resolved.manifest.bytes);
-  if (resolved.top !== resolved.manifest) {
-    await store.layout.pushManifest(resolved.top.descriptor, resolved.top.bytes);
-  }
+  await store.addManifest(resolved.manifest);
+  if (resolved.top !== resolved.manifest) await store.addManifest(resolved.top);
   await store.record(resolved.top.descriptor, formatReference(ref));
-  return result(store, ref, resolved, artifact, downloadedBytes, reusedBytes);
+  return result(store, ref, resolved, artifact, downloadedBytes, reusedBytes, missing);
 }
 
 /**
  * The pull result from the store alone, for a pinned reference whose manifest and blobs are all present;
  * undefined when anything is missing. Touches nothing but the local file system.
  */
-export async function pullFromStore(store: ModelStore, ref: Reference): Promise<PullResult | undefined> {
+export async function pullFromStore(
+  store: ModelStore,
+  ref: Reference,
+  options: Pick<PullOptions, "onDamaged"> = {},
+): Promise<PullResult | undefined> {
   if (!isPinned(ref)) return undefined;
   const layout = store.layout;
   let resolved: Resolved;
@@ -135,11 +150,11 @@ export async function pullFromStore(store: ModelStore, ref: Reference): Promise<
     return undefined;
   }
   const blobs = uniqueBlobs([resolved.parsed.config, ...resolved.parsed.layers]);
-  for (const blob of blobs) if (!(await store.has(blob))) return undefined;
+  if ((await missingBlobs(store, blobs, options.onDamaged)).length > 0) return undefined;
   const artifact = recognizeArtifact(resolved.parsed);
   await store.record(resolved.top.descriptor, formatReference(ref));
   const reused = blobs.reduce((sum, b) => sum + b.size, 0);
-  return result(store, ref, resolved, artifact, 0, reused);
+  return result(store, ref, resolved, artifact, 0, reused, []);
 }
 
 /** Reads the manifest a descriptor names and, for an index, the model manifest it selects. */
@@ -157,6 +172,35 @@ export async function resolveModel(
   return { top: fetched, manifest: fetched, parsed: document.manifest };
 }
 
+/** The warning a shell prints for onDamaged. */
+export function damagedBlobWarning(store: ModelStore, blob: Descriptor): string {
+  return `${blob.digest} in the store ${store.root} no longer matched its digest: removed, fetching it again`;
+}
+
+/**
+ * The blobs the store does not hold verified (see ModelStore.holds: a stamp, else a hash). A damaged one is
+ * removed, reported, and counted missing, so the pull fetches it again.
+ */
+async function missingBlobs(
+  store: ModelStore,
+  blobs: readonly Descriptor[],
+  onDamaged: PullOptions["onDamaged"],
+): Promise<Descriptor[]> {
+  const missing: Descriptor[] = [];
+  for (const blob of blobs) {
+    const present = await store.has(blob);
+    if (present && (await store.holds(blob))) continue;
+    if (present) onDamaged?.(blob);
+    missing.push(blob);
+  }
+  return missing;
+}
+
+async function every<T>(items: readonly T[], test: (item: T) => Promise<boolean>): Promise<boolean> {
+  for (const item of items) if (!(await test(item))) return false;
+  return true;
+}
+
 function uniqueBlobs(descriptors: readonly Descriptor[]): Descriptor[] {
   const seen = new Map<string, Descriptor>();
   for (const d of descriptors) if (!seen.has(d.digest)) seen.set(d.digest, d);
@@ -170,6 +214,7 @@ function result(
   artifact: ModelArtifact,
   downloadedBytes: number,
   reusedBytes: number,
+  fetched: readonly Descriptor[],
 ): PullResult {
   const files = weightFiles(artifact).map((d) => store.blobPath(d.digest));
   return {
@@ -180,6 +225,7 @@ function result(
     weights: artifact.weights,
     downloadedBytes,
     reusedBytes,
+    fetched: fetched.map((d) => d.digest),
     manifestDigest: resolved.manifest.descriptor.digest,
     manifest: resolved.parsed,
     format: artifact.format,

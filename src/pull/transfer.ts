@@ -37,14 +37,18 @@ export interface TransferResult {
  * into one preallocated partial file, resumable across processes, hashed as their prefix completes.
  */
 export async function transferBlob(descriptor: Descriptor, ctx: TransferContext): Promise<TransferResult> {
-  if (await ctx.store.has(descriptor)) return { downloaded: 0, reused: descriptor.size };
+  if (await ctx.store.holds(descriptor)) return { downloaded: 0, reused: descriptor.size };
   const files = ctx.store.partialFiles(descriptor.digest);
   return withLock(
     files.lock,
     async () => {
-      if (await ctx.store.has(descriptor)) return { downloaded: 0, reused: descriptor.size };
-      if (descriptor.size <= ctx.partSize) return { downloaded: await transferWhole(descriptor, ctx), reused: 0 };
-      return transferParts(descriptor, ctx);
+      if (await ctx.store.holds(descriptor)) return { downloaded: 0, reused: descriptor.size };
+      const result =
+        descriptor.size <= ctx.partSize
+          ? { downloaded: await transferWhole(descriptor, ctx), reused: 0 }
+          : await transferParts(descriptor, ctx);
+      await ctx.store.stamp(descriptor);
+      return result;
     },
     ctx.signal ? { signal: ctx.signal } : {},
   );

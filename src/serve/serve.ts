@@ -1,7 +1,14 @@
 import { Engine, type EngineOptions } from "./engine.js";
 import { EmbeddedHttpServer, type HttpServerOptions } from "./http-server.js";
 
-export type EmbeddedServerOptions = EngineOptions & HttpServerOptions;
+export type EmbeddedServerOptions = EngineOptions &
+  HttpServerOptions & {
+    /**
+     * Settles when the model file is known to hold the bytes it should (a hash running beside the load);
+     * a rejection refuses to serve it. No request is answered before it resolves.
+     */
+    readonly check?: Promise<void>;
+  };
 
 export interface RunningServer {
   readonly server: EmbeddedHttpServer;
@@ -12,17 +19,18 @@ export interface RunningServer {
 
 /**
  * Listens first (so `/health` answers "loading" while the model loads), then loads the model and starts
- * serving. A model that fails to load closes the listener again before the error surfaces.
+ * serving. A model that fails to load, or fails its check, closes the listener again before the error surfaces.
  */
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<RunningServer> {
   const server = await EmbeddedHttpServer.listen(options);
-  let engine: Engine;
-  try {
-    engine = await Engine.load(options);
-  } catch (error) {
+  const [loaded, checked] = await Promise.allSettled([Engine.load(options), options.check]);
+  if (loaded.status === "rejected" || checked.status === "rejected") {
     await server.close(0);
-    throw error;
+    if (loaded.status === "fulfilled") await loaded.value.close();
+    // The check's word first: damaged bytes explain a failed load, not the other way round.
+    throw checked.status === "rejected" ? checked.reason : (loaded as PromiseRejectedResult).reason;
   }
+  const engine = loaded.value;
   server.attach(engine);
   return {
     server,

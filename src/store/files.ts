@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { promises as fs } from "node:fs";
+import { type BigIntStats, promises as fs } from "node:fs";
 import path from "node:path";
 import { DigestMismatchError } from "../core/errors.js";
 import { isAlive } from "../core/process-alive.js";
@@ -84,20 +84,30 @@ export async function writeVerified(
   }
 }
 
-/** sha256 of a file, streamed. */
-export async function hashFile(file: string): Promise<{ digest: string; size: number }> {
+/** Which file on which file system: a hard link to the same content has the same identity. */
+export interface FileIdentity {
+  readonly dev: bigint;
+  readonly ino: bigint;
+}
+
+/**
+ * sha256 of a file, streamed, with the state of the file that was read, taken before reading: a path may be
+ * replaced meanwhile, and a write during the read moves the ctime past the one returned.
+ */
+export async function hashFile(file: string): Promise<{ digest: string; size: number; stat: BigIntStats }> {
   const hash = createHash("sha256");
   let size = 0;
   const handle = await fs.open(file, "r");
   try {
-    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20 })) {
+    const stat = await handle.stat({ bigint: true });
+    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false })) {
       hash.update(chunk as Buffer);
       size += (chunk as Buffer).byteLength;
     }
+    return { digest: `sha256:${hash.digest("hex")}`, size, stat };
   } finally {
     await handle.close();
   }
-  return { digest: `sha256:${hash.digest("hex")}`, size };
 }
 
 export async function fileExists(file: string): Promise<boolean> {
@@ -107,4 +117,10 @@ export async function fileExists(file: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The file system refuses writes here: a read-only mount, or a directory this user may only read. */
+export function isReadOnlyError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return code === "EROFS" || code === "EACCES" || code === "EPERM";
 }

@@ -5,14 +5,14 @@ import { tempPath } from "./files.js";
 /**
  * Makes `target` hold the bytes of the store file `source` without copying when it can: a hard link (same
  * inode, no extra disk), or a copy when the two paths are on different file systems (EXDEV) or links are not
- * allowed (EPERM). An existing `target` of the same size is kept: view files are named by digest, and the
- * store verified the source.
+ * allowed (EPERM). An existing `target` is kept only when it is that very inode: a file of the same size may
+ * hold other bytes, and a symbolic link may point anywhere.
  */
 export async function linkOrCopy(source: string, target: string): Promise<"linked" | "copied" | "kept"> {
-  const existing = await fs.stat(target).catch(() => undefined);
+  const existing = await fs.lstat(target).catch(() => undefined);
   if (existing) {
     const original = await fs.stat(source);
-    if (existing.ino === original.ino || existing.size === original.size) return "kept";
+    if (existing.isFile() && existing.ino === original.ino && existing.dev === original.dev) return "kept";
     await fs.rm(target, { force: true });
   }
   await fs.mkdir(path.dirname(target), { recursive: true });

@@ -1,12 +1,14 @@
-import { promises as fs } from "node:fs";
+import { promises as fs, constants as fsConstants } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type Digest, digestHex, isDigest } from "../core/digest.js";
+import { CortexError } from "../core/errors.js";
 import { Annotation } from "../core/media-types.js";
 import { parseReference } from "../core/ref.js";
-import type { Descriptor } from "../core/target.js";
-import { hashFile, removeOrphanTemps } from "./files.js";
+import type { Descriptor, FetchedManifest } from "../core/target.js";
+import { hashFile, isReadOnlyError, removeOrphanTemps } from "./files.js";
 import { OciLayout } from "./oci-layout.js";
+import { StampFiles } from "./stamp.js";
 
 /** Environment variable that overrides the default store directory. */
 export const STORE_ENV = "CORTEX_MODEL_STORE";
@@ -41,6 +43,9 @@ export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(cache, "cortex-model");
 }
 
+/** The store cannot be written where writing is needed (a read-only mount, a directory of another user). */
+export class ReadOnlyStoreError extends CortexError {}
+
 /** Files of one resumable download, kept in the layout's ingest directory until the blob is verified. */
 export interface PartialFiles {
   /** The blob's bytes, preallocated to full size and filled at part offsets. */
@@ -68,11 +73,29 @@ export interface StoredModel {
  * the full reference, so one store holds models from many registries and layouts side by side.
  */
 export class ModelStore {
-  private constructor(readonly layout: OciLayout) {}
+  private readonly stamps: StampFiles;
 
+  private constructor(readonly layout: OciLayout) {
+    this.stamps = new StampFiles(layout.root, layout.ingestDir);
+  }
+
+  /**
+   * Opens the store, making it when it is missing. A store on a read-only file system (a shared, pre-seeded
+   * cache) opens for reading what it holds; one that is not a store yet cannot be made there, and says so.
+   */
   static async open(options: { dir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ModelStore> {
     const dir = options.dir ? path.resolve(options.dir) : defaultStoreDir(options.env);
-    const layout = await OciLayout.open(dir, { create: true });
+    let layout: OciLayout;
+    try {
+      layout = await OciLayout.open(dir, { create: true });
+    } catch (error) {
+      const refused = await writeRefusal(dir);
+      if (!refused) throw error;
+      throw new ReadOnlyStoreError(
+        `the store ${dir} is not a model store yet and cannot be made there (${refused.code}: read-only or not writable); give a writable --store or $${STORE_ENV}`,
+        { cause: refused },
+      );
+    }
     await removeOrphanTemps(layout.ingestDir);
     return new ModelStore(layout);
   }
@@ -85,8 +108,74 @@ export class ModelStore {
     return this.layout.blobPath(digest);
   }
 
+  /** A file of the right size is there; says nothing of its content (see holds()). */
   has(descriptor: Descriptor): Promise<boolean> {
     return this.layout.exists(descriptor);
+  }
+
+  /**
+   * The blob is there with its content verified: its stamp matches (nothing wrote to the file since it last
+   * hashed to its name), or it hashes to its name now. A blob that does not is removed, so a pull fetches it.
+   */
+  async holds(descriptor: Descriptor): Promise<boolean> {
+    if (!(await this.has(descriptor))) return false;
+    if (await this.stamps.matches(digestHex(descriptor.digest), this.blobPath(descriptor.digest))) return true;
+    return this.verifyBlob(descriptor);
+  }
+
+  /** Hashes the blob whatever its stamp says; true when it matches (stamped), false when not (removed). */
+  async verifyBlob(descriptor: Descriptor): Promise<boolean> {
+    const file = this.blobPath(descriptor.digest);
+    const hex = digestHex(descriptor.digest);
+    const found = await fs.lstat(file).catch(() => undefined);
+    const actual = found?.isFile() ? await hashFile(file).catch(() => undefined) : undefined;
+    if (actual && actual.size === descriptor.size && actual.digest === descriptor.digest) {
+      await this.stamps.record(hex, actual.stat);
+      return true;
+    }
+    await this.stamps.remove(hex);
+    if (found) {
+      await fs.rm(file, { force: true }).catch((error: unknown) => {
+        if (!isReadOnlyError(error)) throw error;
+      });
+    }
+    return false;
+  }
+
+  /**
+   * Hashes each blob (see verifyBlob); the ones that did not match, removed from the store. Blobs this process
+   * has just written (hashed on their way in) are hashed again only when their stamp says they changed since.
+   */
+  async verifyBlobs(
+    descriptors: readonly Descriptor[],
+    justWritten: ReadonlySet<string> = new Set(),
+  ): Promise<Descriptor[]> {
+    const damaged: Descriptor[] = [];
+    for (const descriptor of descriptors) {
+      const ok = justWritten.has(descriptor.digest) ? await this.holds(descriptor) : await this.verifyBlob(descriptor);
+      if (!ok) damaged.push(descriptor);
+    }
+    return damaged;
+  }
+
+  /** Records that a blob just written was verified on its way in (its size and digest checked). */
+  async stamp(descriptor: Descriptor): Promise<void> {
+    const stat = await fs.lstat(this.blobPath(descriptor.digest), { bigint: true });
+    await this.stamps.record(digestHex(descriptor.digest), stat);
+  }
+
+  /**
+   * Throws when nothing can be written here: said before a pull starts downloading into a read-only store,
+   * instead of a failure on its first lock file.
+   */
+  async assertWritable(what: string): Promise<void> {
+    const refused = await writeRefusal(this.layout.ingestDir);
+    if (refused) {
+      throw new ReadOnlyStoreError(
+        `the store ${this.root} is read-only and ${what}; pull into a writable --store or $${STORE_ENV} first`,
+        { cause: refused },
+      );
+    }
   }
 
   partialFiles(digest: Digest): PartialFiles {
@@ -94,10 +183,24 @@ export class ModelStore {
     return { data: `${base}.partial`, meta: `${base}.json`, lock: `${base}.lock` };
   }
 
+  /** Stores a manifest and lists it in index.json, writing nothing when both are done already. */
+  async addManifest(manifest: FetchedManifest): Promise<void> {
+    const listed = (await this.layout.entries()).some((d) => d.digest === manifest.descriptor.digest);
+    if (listed && (await this.has(manifest.descriptor))) return;
+    await this.layout.pushManifest(manifest.descriptor, manifest.bytes);
+  }
+
   /** Names a stored manifest by a full reference (`registry/repo:tag`, `oci:/dir:tag`, `...@sha256:...`). */
   async record(descriptor: Descriptor, reference: string): Promise<void> {
     const name = storeEntryName(reference);
-    await this.layout.nameManifest(descriptor, { [Annotation.refName]: name, [IMAGE_NAME_ANNOTATION]: name });
+    // Already named so: nothing to write, which also lets a read-only store answer.
+    if ((await this.find(reference))?.digest === descriptor.digest) return;
+    try {
+      await this.layout.nameManifest(descriptor, { [Annotation.refName]: name, [IMAGE_NAME_ANNOTATION]: name });
+    } catch (error) {
+      // The name is a convenience for listing; a read-only store serves what it holds without it.
+      if (!isReadOnlyError(error)) throw error;
+    }
   }
 
   /** The manifest stored under a full reference, if any. */
@@ -124,16 +227,35 @@ export class ModelStore {
     for (const name of (await fs.readdir(dir)).sort()) {
       const file = path.join(dir, name);
       const expected = `sha256:${name}`;
-      const { digest, size } = await hashFile(file);
+      const { digest, size, stat } = await hashFile(file);
       checked += 1;
       checkedBytes += size;
       const ok = isDigest(expected) && digest === expected;
       options.onBlob?.(expected as Digest, ok);
-      if (!ok) {
+      if (ok) await this.stamps.record(name, stat);
+      else {
         await fs.rm(file, { force: true });
+        await this.stamps.remove(name);
         removed.push(expected as Digest);
       }
     }
     return { checked, checkedBytes, removed };
+  }
+}
+
+/**
+ * Why nothing can be written at `dir` (or at its nearest existing parent), if that is so. Node's recursive
+ * mkdir may report ENOENT for a parent it could not make on a read-only file system: ask the file system.
+ */
+async function writeRefusal(dir: string): Promise<NodeJS.ErrnoException | undefined> {
+  for (let current = dir; ; current = path.dirname(current)) {
+    try {
+      await fs.access(current, fsConstants.W_OK);
+      return undefined;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (isReadOnlyError(error)) return error as NodeJS.ErrnoException;
+      if (code !== "ENOENT" || path.dirname(current) === current) return undefined;
+    }
   }
 }

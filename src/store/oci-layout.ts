@@ -3,7 +3,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import type { BodySink } from "../core/body-sink.js";
 import { type Digest, digestHex, isDigest, parseDigest, sha256Digest } from "../core/digest.js";
-import { CortexError, NotFoundError } from "../core/errors.js";
+import { CortexError, DigestMismatchError, NotFoundError } from "../core/errors.js";
 import { decodeManifest } from "../core/manifest-document.js";
 import { Annotation, MediaType } from "../core/media-types.js";
 import type {
@@ -16,8 +16,7 @@ import type {
   ImageManifest,
   Target,
 } from "../core/target.js";
-import { checkContent, writeFileAtomic, writeVerified } from "./files.js";
-import { linkOrCopy } from "./link.js";
+import { checkContent, isReadOnlyError, writeFileAtomic, writeVerified } from "./files.js";
 import { withLock } from "./lock.js";
 
 /** A directory that is not a usable OCI image layout. */
@@ -69,8 +68,13 @@ export class OciLayout implements Target, FileAdopter {
         );
       }
     }
-    await fs.mkdir(path.join(root, "blobs", "sha256"), { recursive: true });
-    await fs.mkdir(path.join(root, INGEST_DIR), { recursive: true });
+    try {
+      await fs.mkdir(path.join(root, "blobs", "sha256"), { recursive: true });
+      await fs.mkdir(path.join(root, INGEST_DIR), { recursive: true });
+    } catch (error) {
+      // A layout on a read-only file system is read as it is; writing to it fails where it is tried.
+      if (marker === undefined || !isReadOnlyError(error)) throw error;
+    }
     if (marker === undefined) {
       await createIfMissing(path.join(root, INDEX_FILE), `${JSON.stringify(emptyIndex())}\n`);
       await createIfMissing(path.join(root, LAYOUT_FILE), `${JSON.stringify({ imageLayoutVersion: "1.0.0" })}\n`);
@@ -158,9 +162,10 @@ export class OciLayout implements Target, FileAdopter {
     }
   }
 
+  /** A regular file of the right size; a symbolic link is not content this layout holds, wherever it points. */
   async exists(descriptor: Descriptor): Promise<boolean> {
     try {
-      const stat = await fs.stat(this.blobPath(descriptor.digest));
+      const stat = await fs.lstat(this.blobPath(descriptor.digest));
       return stat.isFile() && stat.size === descriptor.size;
     } catch {
       return false;
@@ -200,10 +205,30 @@ export class OciLayout implements Target, FileAdopter {
     return found;
   }
 
-  /** Takes a blob from a file the caller has verified, hard-linked where the file systems allow it. */
-  async adoptBlobFile(descriptor: Descriptor, file: string): Promise<"linked" | "copied"> {
-    const how = await linkOrCopy(file, this.blobPath(descriptor.digest));
-    return how === "copied" ? "copied" : "linked";
+  /**
+   * Takes a blob from a file the caller has verified: a hard link to the very inode that was hashed, or else a
+   * copy hashed again on the way. Whatever replaced the file since (a swap for a link, other bytes) is refused.
+   */
+  async adoptBlobFile(
+    descriptor: Descriptor,
+    file: string,
+    hashed: { readonly dev: bigint; readonly ino: bigint },
+  ): Promise<"linked" | "copied"> {
+    const target = this.blobPath(descriptor.digest);
+    await fs.rm(target, { force: true });
+    try {
+      await fs.link(file, target);
+      const placed = await fs.lstat(target, { bigint: true });
+      if (placed.isFile() && placed.ino === hashed.ino && placed.dev === hashed.dev) return "linked";
+      await fs.rm(target, { force: true });
+      throw new DigestMismatchError(`${file} changed after it was checked against ${descriptor.digest}`);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "EXDEV" && code !== "EPERM" && code !== "EMLINK") throw error;
+    }
+    const chunks = createReadStream(file, { highWaterMark: 1 << 20 });
+    await writeVerified(target, descriptor, chunks, this.ingestDir, file);
+    return "copied";
   }
 
   async pushBlob(descriptor: Descriptor, content: BlobContent): Promise<void> {

@@ -1,4 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { decryptCosignKey, isCosignEncryptedKey } from "./cosign-key.js";
 import { TrustUsageError } from "./errors.js";
 
 /** A private key to sign with, and what a verifier needs to recognise it. */
@@ -37,15 +38,24 @@ function requireP256(key: KeyObject, what: string): void {
 }
 
 /**
- * A PEM private key (PKCS#8 as `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256` writes it, an
- * encrypted PKCS#8 with its password, or SEC1 `EC PRIVATE KEY`).
+ * A PEM private key: PKCS#8 as `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256` writes it,
+ * an encrypted PKCS#8 or a cosign-encrypted key (`cosign generate-key-pair`) with its password, or SEC1
+ * `EC PRIVATE KEY`.
  */
 export function parsePrivateKey(pem: string, options: { password?: string; source?: string } = {}): SigningKey {
   const what = options.source ?? "the signing key";
-  if (pem.includes("ENCRYPTED SIGSTORE PRIVATE KEY") || pem.includes("ENCRYPTED COSIGN PRIVATE KEY")) {
-    throw new TrustUsageError(
-      `${what} is a cosign-encrypted key, which is not read here: export it as PKCS#8 (openssl pkcs8) first`,
-    );
+  if (isCosignEncryptedKey(pem)) {
+    if (options.password === undefined) {
+      throw new TrustUsageError(`cannot read ${what}: it is encrypted and no password was given`);
+    }
+    const der = decryptCosignKey(pem, options.password, what);
+    let privateKey: KeyObject;
+    try {
+      privateKey = createPrivateKey({ key: der, format: "der", type: "pkcs8" });
+    } catch (error) {
+      throw new TrustUsageError(`cannot read ${what}: it does not hold a PKCS#8 key`, { cause: error });
+    }
+    return signingKey(privateKey, what);
   }
   let privateKey: KeyObject;
   try {
@@ -63,6 +73,10 @@ export function parsePrivateKey(pem: string, options: { password?: string; sourc
     // OpenSSL's own words add nothing to a missing or wrong password.
     throw new TrustUsageError(`cannot read ${what}: ${reason}`, encrypted ? {} : { cause: error });
   }
+  return signingKey(privateKey, what);
+}
+
+function signingKey(privateKey: KeyObject, what: string): SigningKey {
   requireP256(privateKey, what);
   return { privateKey, ...describe(createPublicKey(privateKey)) };
 }

@@ -1,4 +1,4 @@
-import { type Digest, digestHex, sha256Digest } from "../core/digest.js";
+import { digestHex, sha256Digest } from "../core/digest.js";
 import { MediaType } from "../core/media-types.js";
 import type { ResourceDescriptor, Statement } from "./statement.js";
 
@@ -100,14 +100,4 @@ function parseLoose<T>(bytes: Uint8Array): Partial<T> {
 /** Whether a verified statement records a passing run: `result` PASSED in both predicates. */
 export function statementPassed(s: Statement): boolean {
   return s.predicate.result === "PASSED";
-}
-
-/** The digest of the results JSON a result predicate references, when it names one. */
-export function referencedResults(s: Statement): Digest | undefined {
-  const configuration = s.predicate.configuration;
-  const record = (s.predicate.results ?? (Array.isArray(configuration) ? configuration[0] : undefined)) as
-    | ResourceDescriptor
-    | undefined;
-  const hex = record?.digest?.sha256;
-  return typeof hex === "string" ? (`sha256:${hex}` as Digest) : undefined;
 }

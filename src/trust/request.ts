@@ -1,7 +1,7 @@
 import { TrustedRoot } from "@sigstore/protobuf-specs";
 import { TrustUsageError } from "./errors.js";
 import { parsePrivateKey, parsePublicKey } from "./keys.js";
-import type { SigningIdentity } from "./signer.js";
+import { SIGSTORE_PUBLIC_GOOD, type SigningIdentity } from "./signer.js";
 import type { IdentityRule, TrustPolicy } from "./verify.js";
 
 /** How to sign, as the CLI flags and the action inputs say it. */
@@ -11,6 +11,8 @@ export interface SigningRequest {
   readonly keyPassword?: string;
   /** Sign through Sigstore with the run's OIDC identity instead of a key. */
   readonly keyless?: boolean;
+  /** With a key: also record the signature in Rekor (`rekorUrl`, else the public-good log). */
+  readonly tlogUpload?: boolean;
   readonly fulcioUrl?: string;
   readonly rekorUrl?: string;
   readonly tsaUrl?: string;
@@ -74,7 +76,8 @@ export function signingIdentity(
     if (password) lookups.onSecret?.(password);
     const source = request.key.includes("-----BEGIN") ? "the signing key" : request.key;
     const key = parsePrivateKey(pem, { ...(password ? { password } : {}), source });
-    return { kind: "key", key };
+    if (!request.tlogUpload) return { kind: "key", key };
+    return { kind: "key", key, rekorUrl: request.rekorUrl ?? SIGSTORE_PUBLIC_GOOD.rekor };
   }
   if (!request.keyless) return undefined;
   const token = lookups.env.SIGSTORE_ID_TOKEN;

@@ -37,7 +37,12 @@ class KeySigner implements Signer {
 
 /** How to sign: with a key, or keyless through Fulcio (an OIDC identity) with a Rekor entry and timestamps. */
 export type SigningIdentity =
-  | { readonly kind: "key"; readonly key: SigningKey }
+  | {
+      readonly kind: "key";
+      readonly key: SigningKey;
+      /** Also record the signature in this Rekor log, so verifiers that require a log entry accept it. */
+      readonly rekorUrl?: string;
+    }
   | {
       readonly kind: "keyless";
       /** The OIDC token, or how to get one; the CI providers (GitHub Actions' id-token) by default. */
@@ -51,23 +56,30 @@ export type SigningIdentity =
 const SIGSTORE_AUDIENCE = "sigstore";
 
 /**
+ * Rekor "intoto" entries are what actions/attest wrote for years: every verifier reads them, including
+ * older ones and @sigstore/mock's log, which keeps proposed entries as they are.
+ */
+function rekor(rekorBaseURL: string): Witness {
+  return new RekorWitness({ rekorBaseURL, entryType: "intoto" });
+}
+
+/**
  * The @sigstore/sign builder for DSSE bundles (v0.3) signed this way. A key signature carries no
  * transparency-log entry, as `cosign sign --key --tlog-upload=false` writes it; keyless adds the Rekor entry
  * (and a timestamp when a TSA is given) that verifiers require for a short-lived certificate.
  */
 export function dsseBuilder(identity: SigningIdentity): BundleBuilder {
-  if (identity.kind === "key") return new DSSEBundleBuilder({ signer: new KeySigner(identity.key), witnesses: [] });
+  if (identity.kind === "key") {
+    const witnesses = identity.rekorUrl ? [rekor(identity.rekorUrl)] : [];
+    return new DSSEBundleBuilder({ signer: new KeySigner(identity.key), witnesses });
+  }
   const token = identity.token;
   const identityProvider: IdentityProvider = token ? { getToken: token } : new CIContextProvider(SIGSTORE_AUDIENCE);
   const signer = new FulcioSigner({
     identityProvider,
     fulcioBaseURL: identity.fulcioUrl ?? SIGSTORE_PUBLIC_GOOD.fulcio,
   });
-  // Rekor "intoto" entries are what actions/attest wrote for years: every verifier reads them, including
-  // older ones and @sigstore/mock's log, which keeps proposed entries as they are.
-  const witnesses: Witness[] = [
-    new RekorWitness({ rekorBaseURL: identity.rekorUrl ?? SIGSTORE_PUBLIC_GOOD.rekor, entryType: "intoto" }),
-  ];
+  const witnesses: Witness[] = [rekor(identity.rekorUrl ?? SIGSTORE_PUBLIC_GOOD.rekor)];
   if (identity.tsaUrl) witnesses.push(new TSAWitness({ tsaBaseURL: identity.tsaUrl }));
   return new DSSEBundleBuilder({ signer, witnesses });
 }

@@ -22,10 +22,6 @@ export interface TrustPolicy {
   readonly trustedRoot?: TrustedRoot;
 }
 
-export function hasTrustPolicy(policy: TrustPolicy | undefined): policy is TrustPolicy {
-  return policy !== undefined && (policy.keys.length > 0 || policy.identities.length > 0);
-}
-
 /** Who signed a verified bundle. */
 export type SignerInfo =
   | { readonly kind: "key"; readonly hint: string }
@@ -48,8 +44,12 @@ const EMPTY_ROOT: TrustedRoot = {
   timestampAuthorities: [],
 };
 
-function verifyWithKeys(entity: SignedEntity, policy: TrustPolicy): SignerInfo {
+function verifyWithKeys(signed: SignedEntity, policy: TrustPolicy): SignerInfo {
   if (policy.keys.length === 0) throw new SignatureError("it is signed with a key, and no key is trusted");
+  // A key signature stands on the key; its Rekor entry, when there is one, is checked only against a trusted
+  // root that was given (as cosign's --insecure-ignore-tlog does without one).
+  const entity = policy.trustedRoot ? signed : { ...signed, tlogEntries: [] };
+  let reason = "";
   for (const key of policy.keys) {
     // The bundle's key hint is only a hint (cosign and sigstore-go compute it differently), so each
     // trusted key is tried.
@@ -61,13 +61,13 @@ function verifyWithKeys(entity: SignedEntity, policy: TrustPolicy): SignerInfo {
     try {
       new Verifier(material, { tlogThreshold: tlogs, ctlogThreshold: 0, timestampThreshold: 0 }).verify(entity);
       return { kind: "key", hint: key.hint };
-    } catch {
-      // the next key may be the one
+    } catch (error) {
+      reason = (error as Error).message;
     }
   }
   const count = policy.keys.length;
   throw new SignatureError(
-    `its signature does not verify with the ${count === 1 ? "trusted key" : `${count} trusted keys`}`,
+    `its signature does not verify with the ${count === 1 ? "trusted key" : `${count} trusted keys`}: ${reason}`,
   );
 }
 

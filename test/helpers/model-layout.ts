@@ -27,6 +27,7 @@ export interface ModelLayoutOptions {
   /** Extra layers pushed after the GGUF ones. */
   readonly extra?: readonly { mediaType: string; bytes: Uint8Array; annotations?: Record<string, string> }[];
   readonly ggufAnnotations?: Record<string, string>;
+  readonly annotations?: Record<string, string>;
 }
 
 export interface ModelLayout {
@@ -59,6 +60,7 @@ export async function makeModelLayout(dir: string, options: ModelLayoutOptions):
     mediaType: MediaType.ociManifest,
     config: configDescriptor,
     layers: [...ggufDescriptors, ...extraDescriptors],
+    ...(options.annotations ? { annotations: options.annotations } : {}),
   };
   const bytes = new TextEncoder().encode(JSON.stringify(manifest));
   const manifestDescriptor = descriptorOf(MediaType.ociManifest, bytes) as Descriptor & { digest: Digest };

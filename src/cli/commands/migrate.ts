@@ -3,8 +3,8 @@ import path from "node:path";
 import type { Suite } from "../../compat/suite.js";
 import { loadSuite } from "../../compat/suite-load.js";
 import { openTarget } from "../../copy/targets.js";
-import { UsageError } from "../../core/errors.js";
-import { parseReference } from "../../core/ref.js";
+import { CortexError, describeError, UsageError } from "../../core/errors.js";
+import { parseReference, type Reference } from "../../core/ref.js";
 import { type MigrationRow, migrateOllamaModel } from "../../migrate/from-ollama.js";
 import { parseMigrationTarget, parseNameMapping, targetReference } from "../../migrate/target-name.js";
 import { writeIntoOllama } from "../../migrate/to-ollama.js";
@@ -78,12 +78,18 @@ export const migrateCommand: Command = {
       : undefined;
     const rows: MigrationRow[] = [];
     for (const model of models) {
-      const row = await migrateOllamaModel(
-        model,
-        targetReference(model, target, mapping),
-        (ref) => openTarget(ref, { env: io.env, create: true }),
-        { dryRun: values["dry-run"] === true },
-      );
+      let reference: Reference;
+      try {
+        reference = targetReference(model, target, mapping);
+      } catch (error) {
+        // A name Ollama accepts but references do not fails its own row; the other models still migrate.
+        if (!(error instanceof CortexError)) throw error;
+        rows.push({ ollama: model.id, status: "failed", reason: describeError(error) });
+        continue;
+      }
+      const row = await migrateOllamaModel(model, reference, (ref) => openTarget(ref, { env: io.env, create: true }), {
+        dryRun: values["dry-run"] === true,
+      });
       const verifiable = row.status === "migrated" || row.status === "up to date";
       rows.push(suite && store && verifiable ? await verifyRow(row, model.modelsDir, suite, store, io) : row);
     }

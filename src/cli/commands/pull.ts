@@ -2,8 +2,9 @@ import path from "node:path";
 import { parseByteSize } from "../../core/byte-size.js";
 import { UsageError } from "../../core/errors.js";
 import { formatReference, isPinned, parseReference } from "../../core/ref.js";
+import type { Descriptor } from "../../core/target.js";
 import { createProgress } from "../../pull/progress.js";
-import { pull, pullFromStore } from "../../pull/pull.js";
+import { damagedBlobWarning, pull, pullFromStore } from "../../pull/pull.js";
 import { ModelStore } from "../../store/model-store.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
 import { formatMiB, parsePositiveInt } from "../sizes.js";
@@ -43,13 +44,15 @@ export const pullCommand: Command = {
     const ref = parseReference(positionals[0] as string);
     const store = await ModelStore.open({ ...(values.store ? { dir: values.store } : {}), env: io.env });
     const label = formatReference(ref);
+    const onDamaged = (blob: Descriptor) => io.stderr.write(`warning: ${damagedBlobWarning(store, blob)}\n`);
     // A pinned reference already in the store is answered before any transport exists: no network at all.
     const result =
-      (await pullFromStore(store, ref)) ??
+      (await pullFromStore(store, ref, { onDamaged })) ??
       (await pull(await (await import("../../copy/targets.js")).openTarget(ref, { env: io.env }), ref, store, {
         ...(values["part-size"] ? { partSize: parseByteSize(values["part-size"], "--part-size") } : {}),
         ...(values.concurrency ? { concurrency: parsePositiveInt(values.concurrency, "--concurrency") } : {}),
         progress: createProgress(io.stderr, { label, tty: io.stderr.isTTY === true }),
+        onDamaged,
       }));
     if (!isPinned(ref)) {
       io.stderr.write(
@@ -66,7 +69,7 @@ export const pullCommand: Command = {
             modelsDir: path.resolve(io.cwd, values["into-ollama"]),
           });
     if (values.json) {
-      const { manifest: _manifest, ...summary } = result;
+      const { manifest: _manifest, fetched: _fetched, ...summary } = result;
       writeJson(io, ollama ? { ...summary, ollama: ollama.modelId, ollamaManifest: ollama.manifestPath } : summary);
     } else {
       io.stdout.write(

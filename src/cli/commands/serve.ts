@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { UsageError } from "../../core/errors.js";
+import { CortexError, UsageError } from "../../core/errors.js";
+import { hashFile } from "../../store/files.js";
 import { type Command, parseCommandArgs } from "../command.js";
 
 const usage = `Usage: cortex-model serve --model <path.gguf> [options]
@@ -22,9 +23,28 @@ Options:
   --gpu <none|auto|cuda>  none: the CPU only (default); auto: a GPU build of llama.cpp when one is present;
                         cuda: require the CUDA build (the same words as setup's --gpu; "off" still means none)
   --ready-file <file>   once serving, write {"url", "pid", "model", "threads"} there as JSON
+  --no-verify           do not hash a model file named by its digest (the caller has checked it)
+
+A model file named by its sha256 digest (a store's blobs/sha256/<hex>, Ollama's sha256-<hex>) is hashed
+while it loads; if it does not match, nothing is answered and serve exits 1 naming the file.
 
 Prints one line with the base URL once the model is loaded, then serves until SIGTERM or SIGINT,
 letting requests in flight finish.`;
+
+/** The sha256 digest a file is named by, in a store's or Ollama's blob layout. */
+function digestNamedBy(file: string): string | undefined {
+  const hex = /(?:^|[/\\])(?:sha256[/\\]|sha256-)([0-9a-f]{64})$/.exec(file)?.[1];
+  return hex === undefined ? undefined : `sha256:${hex}`;
+}
+
+async function checkNamedDigest(file: string, digest: string): Promise<void> {
+  const actual = await hashFile(file);
+  if (actual.digest !== digest) {
+    throw new CortexError(
+      `serve: ${file} does not hash to ${digest}, the digest it is named by: refusing to serve it (cortex-model verify removes it, a pull fetches it again)`,
+    );
+  }
+}
 
 function positiveInteger(name: string, value: string | undefined, min = 1): number | undefined {
   if (value === undefined) return undefined;
@@ -53,6 +73,7 @@ export const serve: Command = {
         parallel: { type: "string" },
         gpu: { type: "string", default: "none" },
         "ready-file": { type: "string" },
+        "no-verify": { type: "boolean" },
       },
       false,
     );
@@ -83,7 +104,11 @@ export const serve: Command = {
     // First words in the log once the file is known to be a GGUF, so a server stopped while it loads (a ready
     // timeout) says how far it got.
     options.log(`loading ${modelPath} as ${options.modelId} on ${options.host}:${port}, pid ${process.pid}`);
-    const running = await startEmbeddedServer(options);
+    const digest = values["no-verify"] ? undefined : digestNamedBy(modelPath);
+    const running = await startEmbeddedServer({
+      ...options,
+      ...(digest === undefined ? {} : { check: checkNamedDigest(modelPath, digest) }),
+    });
     const { server, engine } = running;
     const threads = engine.threads.threads;
     if (values["ready-file"]) {

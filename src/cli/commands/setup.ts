@@ -9,8 +9,9 @@ import { openTarget } from "../../copy/targets.js";
 import { CortexError } from "../../core/errors.js";
 import { isAlive } from "../../core/process-alive.js";
 import { formatReference, isPinned, referenceVersion } from "../../core/ref.js";
+import type { Descriptor } from "../../core/target.js";
 import { createProgress } from "../../pull/progress.js";
-import { pull, pullFromStore } from "../../pull/pull.js";
+import { damagedBlobWarning, pull, pullFromStore } from "../../pull/pull.js";
 import { ModelStore } from "../../store/model-store.js";
 import { requireSignature } from "../../trust/evidence.js";
 import { resolvePolicy, type VerificationRequest } from "../../trust/request.js";
@@ -194,9 +195,10 @@ export const setup: Command = {
           const source = await openTarget(reference, { env: io.env });
           // Checked after resolving and before any blob moves; a model already in the store is checked too.
           if (trust) await requireSignature(source, await source.resolve(referenceVersion(reference)), trust);
+          const onDamaged = (blob: Descriptor) => log(`warning: ${damagedBlobWarning(store, blob)}`);
           const pulled =
-            (trust ? undefined : await pullFromStore(store, reference)) ??
-            (await pull(source, reference, store, { progress }));
+            (trust ? undefined : await pullFromStore(store, reference, { onDamaged })) ??
+            (await pull(source, reference, store, { progress, onDamaged }));
           if (!isPinned(reference)) {
             log(`warning: ${label} is not pinned to a digest; it resolved to ${pulled.digest}: ${pulled.reference}`);
           }

@@ -18,7 +18,8 @@ Options:
   --key <pem>          ECDSA P-256 private key, PKCS#8 PEM (password in $COSIGN_PASSWORD when encrypted)
   --keyless            sign through Sigstore with the run's OIDC identity ($SIGSTORE_ID_TOKEN, or GitHub
                        Actions' id-token)
-  --fulcio-url, --rekor-url, --tsa-url <url>   Sigstore instances for keyless signing (default: public good)
+  --tlog-upload        with --key: also record the signature in Rekor, as cosign does by default
+  --fulcio-url, --rekor-url, --tsa-url <url>   Sigstore instances (default: public good)
   --no-legacy          write the bundle only, not the legacy sha256-<hex>.sig signature
   --json               print what was attached as JSON`;
 

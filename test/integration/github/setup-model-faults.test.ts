@@ -1,10 +1,17 @@
-import { readFile, rm, truncate } from "node:fs/promises";
+import { readFile, rm, stat, truncate, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sha256Digest } from "../../../src/core/digest.js";
 import { isAlive } from "../../../src/core/process-alive.js";
 import { synthesizeKnownAnswer } from "../../../src/model/known-answer.js";
 import { type ModelLayout, makeModelLayout, tempDir } from "../../helpers/model-layout.js";
-import { type ActionRun, actionFromLib, runBundledAction, type StepResult } from "../../helpers/run-action.js";
+import {
+  type ActionRun,
+  actionFromLib,
+  type RunnerDirs,
+  runBundledAction,
+  type StepResult,
+} from "../../helpers/run-action.js";
 
 // Faults through the whole setup-model action, run as the runner runs it (INPUT_*, GITHUB_OUTPUT,
 // GITHUB_STATE; main step, then post step), on the real embedded backend: the step fails with one line naming
@@ -40,10 +47,11 @@ afterAll(async () => {
 
 const pinned = (layout: ModelLayout) => `oci:${layout.layout.root}@${layout.manifestDescriptor.digest}`;
 
-function run(inputs: Record<string, string>): Promise<ActionRun> {
+function run(inputs: Record<string, string>, dirs?: RunnerDirs): Promise<ActionRun> {
   return runBundledAction(action, {
     inputs: { backend: "embedded", threads: "1", cache: "false", "ready-timeout": "120", ...inputs },
     timeoutMs: 120_000,
+    ...(dirs ? { dirs } : {}),
   });
 }
 
@@ -104,6 +112,27 @@ describe("setup-model faults through the whole action, embedded backend", () => 
     expect(result.post?.exitCode, result.post?.stdout).toBe(0);
     expect(result.post?.stdout).toContain("embedded backend stopped");
     await rm(result.dirs.root, { recursive: true, force: true });
+  });
+
+  it("a store file changed in place (size and mtime kept) is fetched again, not served", async () => {
+    const first = await run({ model: pinned(model) });
+    expect(first.main.exitCode, first.main.stdout).toBe(0);
+    const gguf = model.ggufDescriptors[0]?.digest as string;
+    const blob = path.join(first.dirs.toolCache, "cortex-model", "store", "blobs", "sha256", gguf.slice(7));
+    const before = await stat(blob);
+    const bytes = await readFile(blob);
+    bytes.writeUInt8((bytes.at(-1) as number) ^ 0x01, bytes.length - 1);
+    await writeFile(blob, bytes);
+    await utimes(blob, before.atime, before.mtime);
+
+    const second = await run({ model: pinned(model) }, first.dirs);
+    expect(second.main.exitCode, second.main.stdout).toBe(0);
+    expect(second.main.annotations.filter((a) => a.level === "warning").map((a) => a.message)).toEqual([
+      `${gguf} in the store ${path.dirname(path.dirname(path.dirname(blob)))} no longer matched its digest: removed, fetching it again`,
+    ]);
+    expect(sha256Digest(await readFile(blob))).toBe(gguf);
+    expect(second.main.outputs.digest).toBe(model.manifestDescriptor.digest);
+    await rm(first.dirs.root, { recursive: true, force: true });
   });
 
   it("a version the embedded backend cannot use: one line naming it, before anything is started", async () => {

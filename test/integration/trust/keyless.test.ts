@@ -8,6 +8,7 @@ import { OciLayout } from "../../../src/store/oci-layout.js";
 import { listBundles } from "../../../src/trust/attach.js";
 import { runCliInProcess as cli } from "../../helpers/cli.js";
 import { pushTestModel } from "../../helpers/model-fixture.js";
+import { opensslKeyPair } from "../../helpers/signing-keys.js";
 import { oidcToken, type SigstoreServices, startSigstoreServices } from "../../helpers/sigstore-services.js";
 
 const WORKFLOW = "https://github.com/o/r/.github/workflows/release.yml@refs/heads/main";
@@ -87,6 +88,41 @@ describe("keyless signing through Fulcio, Rekor and a TSA (@sigstore/mock over H
     ]);
     expect(foreignRoot.code).toBe(1);
     expect(foreignRoot.stdout).toMatch(/refused sha256:\w+: it does not verify: /);
+  });
+
+  it("records a key signature in Rekor with --tlog-upload, checked when a trusted root is given", async () => {
+    const keys = opensslKeyPair();
+    try {
+      const layoutDir = path.join(dir, "tlog");
+      const layout = await OciLayout.open(layoutDir, { create: true });
+      const model = await pushTestModel(layout, "tlog");
+      const ref = `oci:${layoutDir}@${model.descriptor.digest}`;
+      const signed = await cli([
+        "sign",
+        ref,
+        "--key",
+        keys.privatePath,
+        "--no-legacy",
+        "--tlog-upload",
+        "--rekor-url",
+        services.url,
+      ]);
+      expect(signed).toMatchObject({ code: 0, stderr: "" });
+      const [attached] = await listBundles(layout, model.descriptor);
+      const bundle = bundleFromJSON(JSON.parse(Buffer.from(attached?.bytes ?? []).toString()));
+      expect(bundle.verificationMaterial.tlogEntries).toHaveLength(1);
+      const verify = (...extra: string[]) => cli(["verify-signature", ref, "--key", keys.publicPath, ...extra]);
+      expect((await verify()).code).toBe(0);
+      expect((await verify("--trusted-root", rootFile)).code).toBe(0);
+      // Another log's key: the entry's inclusion cannot be checked, so the bundle is refused.
+      const foreign = await verify("--trusted-root", expiredRootFile);
+      expect(foreign.code).toBe(1);
+      expect(foreign.stdout).toMatch(
+        /refused sha256:\w+: its signature does not verify with the trusted key: .*(tlog|checkpoint|inclusion)/i,
+      );
+    } finally {
+      rmSync(keys.dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses a certificate that had expired when the log recorded the signature", async () => {

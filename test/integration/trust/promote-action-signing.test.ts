@@ -9,12 +9,13 @@ import { legacySignatureTag } from "../../../src/trust/legacy.js";
 import { runCliInProcess as cli } from "../../helpers/cli.js";
 import { pushTestModel } from "../../helpers/model-fixture.js";
 import { startRegistry, type TestRegistry } from "../../helpers/registry.js";
-import { runBundledAction } from "../../helpers/run-action.js";
+import { actionFromLib, runBundledAction } from "../../helpers/run-action.js";
 import { opensslKeyPair } from "../../helpers/signing-keys.js";
 
-const actions = path.resolve(import.meta.dirname, "../../../actions");
+const repoRoot = path.resolve(import.meta.dirname, "../../..");
 
-describe("the bundled promote-model action signs and verifies, keeping key and password out of the log", () => {
+// The entry runs the compiled sources (lib/, from npm run build) with the action's own action.yml.
+describe("the promote-model action signs and verifies, keeping key and password out of the log", () => {
   let registry: TestRegistry;
   let models: RemoteRepository;
   let repo: string;
@@ -22,7 +23,14 @@ describe("the bundled promote-model action signs and verifies, keeping key and p
   const resultsFile = path.join(keys.dir, "compat.json");
   writeFileSync(resultsFile, JSON.stringify({ summary: { verdict: "pass" }, cases: [] }));
 
+  let promoteModel: string;
+
   beforeAll(async () => {
+    promoteModel = await actionFromLib(
+      path.join(repoRoot, "actions", "promote-model"),
+      path.join(repoRoot, "lib", "github", "promote-model.js"),
+      path.join(keys.dir, "promote-model"),
+    );
     registry = await startRegistry({ auth: "none" });
     repo = `${registry.host}/ai/model`;
     models = openRepository(parseReference(repo) as RegistryReference, { env: {} });
@@ -37,14 +45,14 @@ describe("the bundled promote-model action signs and verifies, keeping key and p
     const digest = model.descriptor.digest;
     const verifying = { "verify-key": keys.publicPem, require: "compat" };
 
-    const refused = await runBundledAction(path.join(actions, "promote-model"), {
+    const refused = await runBundledAction(promoteModel, {
       inputs: { model: `${repo}@${digest}`, tags: "candidate", ...verifying },
     });
     expect(refused.main.exitCode).toBe(1);
     expect(refused.main.stdout).toMatch(/::error::.*has no valid signature from a trusted signer: nothing is attached/);
 
     const signing = { "sign-key": keys.privatePem, "sign-key-password": "pw-Xy7" };
-    const signed = await runBundledAction(path.join(actions, "promote-model"), {
+    const signed = await runBundledAction(promoteModel, {
       inputs: { model: `${repo}@${digest}`, tags: "candidate", ...signing },
     });
     expect(signed.main.stderr).toBe("");
@@ -63,7 +71,7 @@ describe("the bundled promote-model action signs and verifies, keeping key and p
     expect((await models.tags()).includes(legacySignatureTag(digest).slice(0))).toBe(true);
 
     // Signed now, but the required compat result must be a signed attestation too.
-    const noAttestation = await runBundledAction(path.join(actions, "promote-model"), {
+    const noAttestation = await runBundledAction(promoteModel, {
       inputs: { model: `${repo}@${digest}`, tags: "stable", ...verifying },
     });
     expect(noAttestation.main.exitCode).toBe(1);
@@ -83,7 +91,7 @@ describe("the bundled promote-model action signs and verifies, keeping key and p
       { COSIGN_PASSWORD: "pw-Xy7" },
     );
     expect(published.code).toBe(0);
-    const promoted = await runBundledAction(path.join(actions, "promote-model"), {
+    const promoted = await runBundledAction(promoteModel, {
       inputs: { model: `${repo}@${digest}`, tags: "stable", ...verifying },
     });
     expect(promoted.main.stderr).toBe("");

@@ -86,6 +86,15 @@ describe("signing, attesting and verifying on a registry without the referrers A
     const verified = await cli(["verify-signature", `${repo}@${digest}`, "--key", keys.publicPath]);
     expect(verified.code).toBe(0);
     expect(verified.stdout).toContain(`  signed by key ${parsePublicKey(keys.publicPem).hint}\n`);
+    const report = JSON.parse(
+      (await cli(["verify-signature", `${repo}@${digest}`, "--key", keys.publicPath, "--json"])).stdout,
+    );
+    expect(report).toMatchObject({
+      digest,
+      signed: true,
+      verified: [{ predicateType: "https://sigstore.dev/cosign/sign/v1", signer: { kind: "key" } }],
+      refused: [],
+    });
     const refused = await cli(["verify-signature", `${repo}@${digest}`, "--key", stranger.publicPath]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(/refused sha256:\w+: its signature does not verify with the trusted key/);
@@ -105,7 +114,7 @@ describe("signing, attesting and verifying on a registry without the referrers A
       /has no valid signature from a trusted signer: nothing is attached; nothing was promoted\n$/,
     );
 
-    expect((await cli(["sign", ref, "--key", keys.privatePath, "--no-legacy"], env)).code).toBe(0);
+    expect((await cli(["sign", ref, "--key", keys.privatePath], env)).code).toBe(0);
     // An unsigned passing result does not count under a verification policy.
     expect((await cli(["publish-result", ref, "--kind", "compat", "--file", resultsFile])).code).toBe(0);
     const noAttestation = await cli(promoteArgs);
@@ -149,6 +158,16 @@ describe("signing, attesting and verifying on a registry without the referrers A
       "compat",
     ]);
     expect(again).toMatchObject({ code: 0, stderr: "" });
+    const prod = openRepository(parseReference(`${registry.host}/prod/model`) as RegistryReference, { env: {} });
+    const legacy = await prod.fetchManifest(legacySignatureTag(model.descriptor.digest));
+    expect(legacy.descriptor.digest).toBe(
+      (await models.fetchManifest(legacySignatureTag(model.descriptor.digest))).descriptor.digest,
+    );
+    expect((await listBundles(prod, model.descriptor)).map((b) => b.predicateType).sort()).toEqual([
+      "https://in-toto.io/attestation/test-result/v0.1",
+      "https://in-toto.io/attestation/test-result/v0.1",
+      "https://sigstore.dev/cosign/sign/v1",
+    ]);
   });
 
   it("setup --verify-key refuses an unsigned digest before downloading a blob, and serves nothing", async () => {

@@ -17,7 +17,7 @@ import { useTempDir } from "../../helpers/temp-dir.js";
 const tempDir = useTempDir();
 
 describe("the embedded backend's serve command", () => {
-  it("passes the store's GGUF, the model id, loopback, the port and only the settings given", () => {
+  it("passes the store's GGUF (checked by setup, not again), the model id, loopback, the port and only the settings given", () => {
     const model = { modelId: "ka:v1", pulled: { model: "/store/blobs/sha256/abc" } } as unknown as StoreModel;
     expect(serveArgs(model, { gpu: "none", port: 0, readyTimeoutMs: 1 }, "/w/ready.json")).toEqual([
       "--model",
@@ -32,10 +32,22 @@ describe("the embedded backend's serve command", () => {
       "none",
       "--ready-file",
       "/w/ready.json",
+      "--no-verify",
     ]);
     expect(
       serveArgs(model, { gpu: "cuda", port: 8080, threads: 2, contextSize: 512, readyTimeoutMs: 1 }, "/r").slice(7),
-    ).toEqual(["8080", "--gpu", "cuda", "--ready-file", "/r", "--threads", "2", "--context-size", "512"]);
+    ).toEqual([
+      "8080",
+      "--gpu",
+      "cuda",
+      "--ready-file",
+      "/r",
+      "--no-verify",
+      "--threads",
+      "2",
+      "--context-size",
+      "512",
+    ]);
   });
 
   it("picks node-llama-cpp's platform package for the OS, CPU and gpu input", () => {

@@ -108,7 +108,7 @@ describe("signing a digest in an oci: layout", () => {
     await signDigest(layout, a.descriptor, "r/m", identity, { legacy: false });
     const wrong = { keys: [parsePublicKey(other.publicPem)], identities: [] };
     await expect(requireSignature(layout, a.descriptor, wrong)).rejects.toThrow(
-      /^sha256:\w+ in oci:.* has no valid signature from a trusted signer: 1 bundle refused, sha256:\w+: its signature does not verify with the trusted key$/,
+      /^sha256:\w+ in oci:.* has no valid signature from a trusted signer: 1 bundle refused, sha256:\w+: its signature does not verify with the trusted key: signature verification failed$/,
     );
     await expect(requireSignature(layout, b.descriptor, trustKeys)).rejects.toThrow(/nothing is attached$/);
 
@@ -130,10 +130,17 @@ describe("signing a digest in an oci: layout", () => {
     const evidence = await gatherEvidence(layout, b.descriptor, trustKeys);
     expect(evidence.verified).toEqual([]);
     expect(evidence.refused.map((r) => r.reason).sort()).toEqual([
-      `its signature does not verify with the trusted key`,
+      "its signature does not verify with the trusted key: signature verification failed",
       `its statement is about ${a.descriptor.digest}, not ${b.descriptor.digest}`,
     ]);
     expect((await gatherEvidence(layout, c.descriptor, trustKeys)).refused).toEqual([]);
+
+    // A legacy signature over another digest, put at c's .sig tag: valid bytes, the wrong digest inside.
+    await signDigest(layout, a.descriptor, "r/m", identity);
+    const legacyOfA = await layout.fetchManifest(legacySignatureTag(a.descriptor.digest));
+    await layout.tag(legacyOfA.descriptor, legacySignatureTag(c.descriptor.digest));
+    expect((await gatherEvidence(layout, c.descriptor, trustKeys)).legacyKeys).toEqual([]);
+    expect((await gatherEvidence(layout, a.descriptor, trustKeys)).legacyKeys).toEqual([identity.key.hint]);
   });
 
   it("attests compat results with the in-toto test-result predicate", async () => {
@@ -169,7 +176,27 @@ describe("signing a digest in an oci: layout", () => {
   });
 });
 
+// A key `cosign generate-key-pair` wrote, with password "hello": the fixture of cosign's pkg/cosign/keys_test.go.
+const COSIGN_KEY = `-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----
+eyJrZGYiOnsibmFtZSI6InNjcnlwdCIsInBhcmFtcyI6eyJOIjozMjc2OCwiciI6
+OCwicCI6MX0sInNhbHQiOiI3T3VGd2VsbWZZNXVId2NoaURSc210anNwZ2ZlZjFG
+Mk5lOGFDTjVLYVpZPSJ9LCJjaXBoZXIiOnsibmFtZSI6Im5hY2wvc2VjcmV0Ym94
+Iiwibm9uY2UiOiJQNHk4OGhCb3ZTa09MbXN0bFVBaGJwdDJ0K2xTNUxQSCJ9LCJj
+aXBoZXJ0ZXh0IjoiMnB1QzdyZldJOWh3bnJlQ2s4aUZDRlVwQlRrSzRJNlIvbFBF
+cnBDekpXUGpJWXl4eGVIL1A2VW52cFJHdVhla1NNb3JMdGhLamdoQ1JlNy82NDVH
+QWtoVm1LRC92eEF0S2EvbE1abENSQ3FlekJGUFd1dzNpeFRtZ2xhb2J1ZFVSbUVs
+bmNGOGlZbzBTMVl6Y1ZOMVFwY2J2c0dNcUlYRzVlbmdteGp5dCtBcXlyZTF0Q0Y0
+V01tU1BlaEljNlBqd2h1Q2xHaVpJUWRvTGc9PSJ9
+-----END ENCRYPTED SIGSTORE PRIVATE KEY-----`;
+
 describe("signing keys", () => {
+  it("opens cosign's encrypted key files with their password", () => {
+    const key = parsePrivateKey(COSIGN_KEY, { password: "hello" });
+    expect(key.publicPem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    expect(() => parsePrivateKey(COSIGN_KEY, { password: "wrong" })).toThrow(/the password does not open it$/);
+    expect(() => parsePrivateKey(COSIGN_KEY)).toThrow(/it is encrypted and no password was given$/);
+  });
+
   it("reads PKCS#8 and encrypted PKCS#8 P-256 keys and refuses others with one line", () => {
     const encrypted = opensslKeyPair({ password: "s3cret" });
     const p384 = opensslKeyPair({ curve: "P-384" });
