@@ -1,8 +1,8 @@
+import { BOUNDS } from "../core/bounds.js";
 import {
   booleanSetting,
+  boundedSetting,
   choiceSetting,
-  integerSetting,
-  numberSetting,
   requiredSetting,
   SettingError,
   type SettingSource,
@@ -43,10 +43,10 @@ export function parseSetupSettings(source: SettingSource, env: NodeJS.ProcessEnv
     );
   }
   const version = source.value("version");
-  const threads = integerSetting(source, "threads", { min: 1, max: 1024 });
-  const contextSize = integerSetting(source, "context-size", { min: 1, max: 1 << 24 });
+  const threads = boundedSetting(source, "threads", BOUNDS.threads);
+  const contextSize = boundedSetting(source, "context-size", BOUNDS.contextSize);
   const readySeconds =
-    numberSetting(source, "ready-timeout", { min: 0.001, max: 86_400 }) ?? DEFAULT_READY_TIMEOUT_SECONDS;
+    boundedSetting(source, "ready-timeout", BOUNDS.readyTimeoutSeconds) ?? DEFAULT_READY_TIMEOUT_SECONDS;
   return {
     model: requiredSetting(source, "model"),
     selection: {
@@ -57,7 +57,7 @@ export function parseSetupSettings(source: SettingSource, env: NodeJS.ProcessEnv
     },
     settings: {
       gpu: choiceSetting(source, "gpu", GPU_MODES, "none"),
-      port: integerSetting(source, "port", { min: 0, max: 65_535 }) ?? 0,
+      port: boundedSetting(source, "port", BOUNDS.listenPort) ?? 0,
       readyTimeoutMs: Math.round(1000 * readySeconds),
       ...(version === undefined ? {} : { version }),
       ...(threads === undefined ? {} : { threads }),

@@ -28,6 +28,36 @@ export interface CommandEntry {
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
+/**
+ * `--port -1` as `--port=-1`: parseArgs calls a value that starts with a dash "ambiguous", and the person
+ * should hear that -1 is out of range instead.
+ */
+function joinNegativeValues(args: string[], options: Options): string[] {
+  const takesValue = new Set<string>();
+  for (const [name, option] of Object.entries(options)) {
+    if (option.type !== "string") continue;
+    takesValue.add(`--${name}`);
+    if (option.short) takesValue.add(`-${option.short}`);
+  }
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    if (takesValue.has(arg) && next !== undefined && /^-[\d.]/.test(next)) {
+      joined.push(`${arg.startsWith("--") ? arg : `--${shortName(arg, options)}`}=${next}`);
+      i++;
+    } else if (arg === "--") {
+      joined.push(...args.slice(i));
+      break;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
+function shortName(flag: string, options: Options): string {
+  return Object.entries(options).find(([, option]) => `-${option.short}` === flag)?.[0] ?? flag.slice(1);
+}
+
 /** Edit distance counting a swap of neighbours as one edit (a typo's usual shape), for suggesting an option. */
 function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) =>
@@ -66,7 +96,7 @@ export function parseCommandArgs<T extends Options>(
   allowPositionals = true,
 ) {
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
+    return parseArgs({ args: joinNegativeValues(args, options), options, allowPositionals, strict: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message)?.[1];

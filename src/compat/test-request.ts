@@ -1,5 +1,6 @@
 import path from "node:path";
-import { integerSetting, requiredSetting, SettingError, type SettingSource } from "../core/settings.js";
+import { BOUNDS } from "../core/bounds.js";
+import { boundedSetting, requiredSetting, SettingError, type SettingSource } from "../core/settings.js";
 import { parseFailOn } from "./results.js";
 
 /** What a compatibility run needs, as the CLI's `test` and the test-model action both give it. */
@@ -59,7 +60,7 @@ export function parseTestSettings(source: SettingSource, directory: string): Tes
     ...(baseline === undefined ? {} : { baseline }),
     ...(compareBaseUrl === undefined ? {} : { compare: { baseUrl: compareBaseUrl, model: compareModel ?? model } }),
     ...(threshold === undefined ? {} : { threshold }),
-    concurrency: integerSetting(source, "concurrency", { min: 1, max: 256 }) ?? 1,
+    concurrency: boundedSetting(source, "concurrency", BOUNDS.suiteConcurrency) ?? 1,
     ...(junit === undefined ? {} : { junit }),
   };
 }

@@ -14,14 +14,19 @@ const UNITS: Record<string, number> = {
   gib: 1024 ** 3,
 };
 
-/** A byte count as people write it on a command line: `16MiB`, `8m`, `1048576`. */
-export function parseByteSize(value: string, option: string): number {
+/** The bytes a size as people write it stands for (`16MiB`, `8m`, `1048576`); undefined when it is not one. */
+export function byteCount(value: string): number | undefined {
   const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
   const unit = match ? UNITS[(match[2] ?? "").toLowerCase()] : undefined;
-  if (!match || unit === undefined) {
+  return match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : undefined;
+}
+
+/** A byte count as people write it on a command line: `16MiB`, `8m`, `1048576`. */
+export function parseByteSize(value: string, option: string): number {
+  const bytes = byteCount(value);
+  if (bytes === undefined) {
     throw new UsageError(`${option}: "${value}" is not a size (examples: 16MiB, 8M, 1048576)`);
   }
-  const bytes = Math.floor(Number(match[1]) * unit);
   if (bytes < 1) throw new UsageError(`${option}: must be at least 1 byte`);
   return bytes;
 }

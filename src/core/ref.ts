@@ -1,4 +1,5 @@
 import path from "node:path";
+import { BOUNDS, describeBounds, withinBounds } from "./bounds.js";
 import { type Digest, parseDigest } from "./digest.js";
 import { InvalidReferenceError } from "./errors.js";
 
@@ -43,6 +44,12 @@ export function parseReference(input: string): Reference {
   const value = input.trim();
   if (value === "") throw new InvalidReferenceError("empty model reference");
   if (value.startsWith("oci:")) return parseLayoutReference(value);
+  if (hasUserInfo(value)) {
+    // Not quoted: the text before such an "@" is a password as often as not.
+    throw new InvalidReferenceError(
+      'invalid reference: an "@" must introduce a digest (sha256:<64 hex>); user info (user:password@host) is refused and not shown: credentials go to docker login (the docker config, or the one DOCKER_CONFIG names) or the action\'s registry-username and registry-password inputs',
+    );
+  }
   if (value.startsWith("ollama://")) return parseOllamaReference(value);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     throw new InvalidReferenceError(
@@ -50,6 +57,14 @@ export function parseReference(input: string): Reference {
     );
   }
   return parseRegistryReference(value, input);
+}
+
+const DIGEST_START = /^(?:sha256|sha384|sha512|blake3):/;
+
+/** An "@" that does not introduce a digest: `user:password@host/repo`, also after a scheme. */
+function hasUserInfo(value: string): boolean {
+  const at = value.indexOf("@");
+  return at >= 0 && !DIGEST_START.test(value.slice(at + 1));
 }
 
 function splitDigest(value: string, input: string): { rest: string; digest?: Digest } {
@@ -88,6 +103,12 @@ function parseRegistryReference(value: string, input: string): RegistryReference
   if (hasDomain && !DOMAIN.test(registry)) {
     throw new InvalidReferenceError(
       `invalid reference "${input}": registry host "${registry}" is not a valid host[:port]`,
+    );
+  }
+  const port = hasDomain ? /:(\d+)$/.exec(registry)?.[1] : undefined;
+  if (port !== undefined && (!withinBounds(Number(port), BOUNDS.port) || port.startsWith("0"))) {
+    throw new InvalidReferenceError(
+      `invalid reference "${input}": the port of registry host "${registry}" must be ${describeBounds(BOUNDS.port)} without leading zeros`,
     );
   }
   if (registry === "index.docker.io" || registry === DOCKER_HUB_ENDPOINT) registry = DOCKER_HUB;

@@ -1,3 +1,4 @@
+import { type Bounds, describeBounds, parseDecimal, withinBounds } from "./bounds.js";
 import { UsageError } from "./errors.js";
 
 /**
@@ -20,33 +21,16 @@ export function requiredSetting(source: SettingSource, setting: string, why = "i
   return value;
 }
 
-export interface NumberBounds {
-  readonly min: number;
-  readonly max: number;
-}
-
-function describeBounds(kind: "an integer" | "a number", { min, max }: NumberBounds): string {
-  return max === Number.POSITIVE_INFINITY ? `${kind} of at least ${min}` : `${kind} from ${min} to ${max}`;
-}
-
-/** A whole number within bounds, or undefined when not given. */
-export function integerSetting(source: SettingSource, setting: string, bounds: NumberBounds): number | undefined {
+/**
+ * A number within `bounds` (one of BOUNDS, so both shells and every command share the range), or undefined
+ * when not given. Only decimal spellings count: `0x10`, `1e3` and `Infinity` are refused, quoted as given.
+ */
+export function boundedSetting(source: SettingSource, setting: string, bounds: Bounds): number | undefined {
   const value = source.value(setting);
   if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < bounds.min || number > bounds.max) {
-    throw new SettingError(`${source.label(setting)} must be ${describeBounds("an integer", bounds)}, got "${value}"`);
-  }
-  return number;
-}
-
-/** A finite number within bounds, or undefined when not given. */
-export function numberSetting(source: SettingSource, setting: string, bounds: NumberBounds): number | undefined {
-  const value = source.value(setting);
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (value.trim() === "" || !Number.isFinite(number) || number < bounds.min || number > bounds.max) {
-    throw new SettingError(`${source.label(setting)} must be ${describeBounds("a number", bounds)}, got "${value}"`);
+  const number = parseDecimal(value);
+  if (!withinBounds(number, bounds)) {
+    throw new SettingError(`${source.label(setting)} must be ${describeBounds(bounds)}, got "${value}"`);
   }
   return number;
 }

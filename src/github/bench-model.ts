@@ -10,11 +10,20 @@ import { gateScenarios } from "../bench/scenario.js";
 import { type ServedSideSpec, servedSide } from "../bench/served-side.js";
 import { baselineFromCache, baselineFromFile, baselineFromRegistry } from "../bench/stored-baseline.js";
 import { defaultComparisonSettings, gateExitCode, parseThreshold } from "../bench/verdict.js";
+import { BOUNDS } from "../core/bounds.js";
 import { documentPassed } from "../promote/results.js";
 import type { ExplicitCredentials } from "../registry/index.js";
 import { type BenchCachePlan, benchCachePlan, restoreBenchBaseline, saveBenchResults } from "./bench-cache.js";
 import { BenchModel } from "./constants.js";
-import { booleanInput, InputError, listInput, maskSecret, numberInput, optionalInput, secretInput } from "./inputs.js";
+import {
+  booleanInput,
+  InputError,
+  listInput,
+  maskSecret,
+  optionalInput,
+  optionalNumberInput,
+  secretInput,
+} from "./inputs.js";
 import { setOutputs } from "./outputs.js";
 import { upsertComment } from "./pr-comment.js";
 import { type PublishTarget, publishInput, publishResults, reportPath } from "./publish-results.js";
@@ -57,13 +66,10 @@ export interface BenchModelInputs {
   readonly publish?: PublishTarget;
 }
 
-function optionalInteger(name: string, min: number): number | undefined {
-  return optionalInput(name) === undefined ? undefined : numberInput(name, { fallback: min, min, integer: true });
-}
-
 /** setup-model's load-seconds or warm-load-seconds output: empty when not measured. */
 function loadInput(name: string): number[] {
-  return optionalInput(name) === undefined ? [] : [1000 * numberInput(name, { fallback: 0, min: 0 })];
+  const seconds = optionalNumberInput(name, BOUNDS.loadSeconds);
+  return seconds === undefined ? [] : [1000 * seconds];
 }
 
 function sideInput(prefix: "" | "baseline-", ref: string | undefined): ServedSideSpec | undefined {
@@ -76,8 +82,8 @@ function sideInput(prefix: "" | "baseline-", ref: string | undefined): ServedSid
   }
   const digest = input("digest");
   const backend = input("backend");
-  const threads = optionalInteger(`${prefix}threads`, 1);
-  const pid = optionalInteger(`${prefix}pid`, 1);
+  const threads = optionalNumberInput(`${prefix}threads`, BOUNDS.threads);
+  const pid = optionalNumberInput(`${prefix}pid`, BOUNDS.pid);
   return {
     coldLoadMs: loadInput(`${prefix}load-seconds`),
     warmLoadMs: loadInput(`${prefix}warm-load-seconds`),
@@ -165,8 +171,8 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): BenchModelInput
   gateMarker(gateName);
   const cachePlan = booleanInput(names.baselineCache, false) ? benchCachePlan(gateName, env) : undefined;
   const scenarioFile = optionalInput(names.scenario);
-  const runs = optionalInteger(names.runs, 1);
-  const warmup = optionalInteger(names.warmup, 0);
+  const runs = optionalNumberInput(names.runs, BOUNDS.runs);
+  const warmup = optionalNumberInput(names.warmup, BOUNDS.warmup);
   const comment = commentInput(env);
   return {
     candidate,

@@ -1,6 +1,7 @@
 import * as core from "@actions/core";
+import type { Bounds } from "../core/bounds.js";
 import { UsageError } from "../core/errors.js";
-import type { SettingSource } from "../core/settings.js";
+import { boundedSetting, type SettingSource } from "../core/settings.js";
 
 /** An action input that is missing or does not parse; the message names the input and what it expects. */
 export class InputError extends UsageError {}
@@ -37,28 +38,14 @@ export function listInput(name: string): string[] {
     .filter((item) => item !== "");
 }
 
-export interface NumberInputOptions {
-  readonly fallback: number;
-  readonly min?: number;
-  readonly max?: number;
-  readonly integer?: boolean;
+/** A number input within `bounds` (the CLI's option of the same meaning has the same ones); undefined when empty. */
+export function optionalNumberInput(name: string, bounds: Bounds): number | undefined {
+  return boundedSetting(actionInputs, name, bounds);
 }
 
-export function numberInput(name: string, options: NumberInputOptions): number {
-  const value = optionalInput(name);
-  if (value === undefined) return options.fallback;
-  const number = Number(value);
-  const kind = options.integer ? "an integer" : "a number";
-  if (!Number.isFinite(number) || (options.integer && !Number.isInteger(number))) {
-    throw new InputError(`input "${name}" must be ${kind}, got "${value}"`);
-  }
-  if (options.min !== undefined && number < options.min) {
-    throw new InputError(`input "${name}" must be at least ${options.min}, got ${number}`);
-  }
-  if (options.max !== undefined && number > options.max) {
-    throw new InputError(`input "${name}" must be at most ${options.max}, got ${number}`);
-  }
-  return number;
+/** As optionalNumberInput, with `fallback` for an empty input. */
+export function numberInput(name: string, bounds: Bounds, fallback: number): number {
+  return optionalNumberInput(name, bounds) ?? fallback;
 }
 
 /** An input holding a password, token or API key: masked in the log before anything can print it. */

@@ -1,4 +1,5 @@
 import { openTarget } from "../copy/targets.js";
+import { BOUNDS } from "../core/bounds.js";
 import { parseDigest } from "../core/digest.js";
 import { parseReference } from "../core/ref.js";
 import { type RevertResult, type RevertSelector, revert } from "../promote/revert.js";
@@ -18,7 +19,7 @@ function selector(): RevertSelector {
   if (to !== undefined && steps !== undefined) {
     throw new InputError(`give input "${inputs.to}" or "${inputs.steps}", not both`);
   }
-  if (steps !== undefined) return { steps: numberInput(inputs.steps, { fallback: 1, min: 1, integer: true }) };
+  if (steps !== undefined) return { steps: numberInput(inputs.steps, BOUNDS.revertSteps, 1) };
   if (to === undefined || to === "previous") return { steps: 1 };
   return { digest: parseDigest(to) };
 }

@@ -2,6 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import { pipeline, type Readable, Transform, type TransformCallback } from "node:stream";
 import { type BodySink, sinkReadable } from "../core/body-sink.js";
+import { CortexError } from "../core/errors.js";
 import { type DirectResponse, directGet, IDLE_TIMEOUT_MS, idleTimeoutError } from "./direct-get.js";
 import { assertTransportAllowed } from "./origin.js";
 import { type ProxyEnv, type ProxyServer, proxyAgent, proxyFor } from "./proxy.js";
@@ -35,9 +36,23 @@ export interface HttpResponse {
   discard(): Promise<void>;
 }
 
+/** An Authorization value and the one origin it belongs to. */
+export interface OriginAuthorization {
+  readonly origin: string;
+  readonly value: string;
+}
+
 export interface ExchangeOptions {
-  /** Sent only to this origin, and never again in a chain once a redirect has left it. */
-  readonly authorization?: { readonly origin: string; readonly value: string };
+  /**
+   * Each value is sent only to its own origin, and never again in a chain once a redirect has left that
+   * origin: a hop that comes back may be an open redirect on the way to somewhere else.
+   */
+  readonly authorizations?: readonly OriginAuthorization[];
+  /**
+   * The body carries a secret (a refresh token): a redirect that would send it to another origin is
+   * refused instead of followed.
+   */
+  readonly confidentialBody?: boolean;
   readonly insecure?: boolean;
   /** Proxies from the environment; every hop (token realm, a redirect elsewhere) picks its own. */
   readonly proxies?: ProxyEnv;
@@ -61,21 +76,24 @@ const agents = {
   "https:": new https.Agent({ keepAlive: true }),
 };
 
+/** A redirect would have carried a confidential body to another origin. */
+export class ConfidentialRedirectError extends CortexError {}
+
 /**
- * One HTTP exchange, redirects included. Redirects are followed by hand so that the Authorization header
- * goes to the registry's own origin only: a hop to another origin (a CDN serving blobs) drops it, and it
+ * One HTTP exchange, redirects included. Redirects are followed by hand so that an Authorization header
+ * goes to its own origin only: a hop to another origin (a CDN serving blobs) drops the registry's, and it
  * stays dropped for the rest of the chain even if a later hop comes back.
  */
 export async function exchange(req: HttpRequest, options: ExchangeOptions = {}): Promise<HttpResponse> {
   let url = req.url;
   let method = req.method;
   let body = req.body;
-  let authorized = options.authorization !== undefined;
+  const left = new Set<string>();
   for (let hop = 0; ; hop++) {
     assertTransportAllowed(url, { insecure: options.insecure });
-    if (authorized && options.authorization && url.origin !== options.authorization.origin) authorized = false;
     const headers: Record<string, string> = { ...req.headers };
-    if (authorized && options.authorization) headers.authorization = options.authorization.value;
+    const authorization = options.authorizations?.find((a) => a.origin === url.origin && !left.has(a.origin));
+    if (authorization) headers.authorization = authorization.value;
     if (body === undefined && (method === "GET" || method === "HEAD")) delete headers["content-length"];
     const proxy = options.proxies && proxyFor(url, options.proxies);
     const response =
@@ -90,6 +108,14 @@ export async function exchange(req: HttpRequest, options: ExchangeOptions = {}):
     if (response.status === 303 || (response.status <= 302 && method === "POST")) {
       method = "GET";
       body = undefined;
+    }
+    if (next.origin !== url.origin) {
+      if (options.confidentialBody && body !== undefined) {
+        throw new ConfidentialRedirectError(
+          `${url.origin} redirected a request carrying a secret to ${next.origin}: not followed`,
+        );
+      }
+      left.add(url.origin);
     }
     url = next;
   }

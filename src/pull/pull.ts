@@ -9,6 +9,7 @@ import { type ModelArtifact, recognizeArtifact, weightFiles } from "../model/art
 import type { ModelStore } from "../store/model-store.js";
 import { type ProgressSink, silentProgress } from "./progress.js";
 import { selectManifest } from "./select.js";
+import { checkFreeSpace, isNoSpace, spaceRanOut } from "./space.js";
 import { transferBlob } from "./transfer.js";
 
 export const DEFAULT_PART_SIZE = 16 * 1024 * 1024;
@@ -87,6 +88,8 @@ export async function pull(
       `lacks ${missing.length} of the ${blobs.length} files of ${formatReference(ref)}, which a pull would write`,
     );
   }
+  const label = formatReference(ref);
+  const space = await checkFreeSpace(store, blobs, label);
   progress.start(blobs.reduce((sum, b) => sum + b.size, 0));
   const limiter = new Limiter(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
   const partSize = Math.max(1, options.partSize ?? DEFAULT_PART_SIZE);
@@ -124,10 +127,14 @@ export async function pull(
   } finally {
     progress.finish();
   }
-  if (firstError !== undefined) throw firstError;
-  await store.addManifest(resolved.manifest);
-  if (resolved.top !== resolved.manifest) await store.addManifest(resolved.top);
-  await store.record(resolved.top.descriptor, formatReference(ref));
+  try {
+    if (firstError !== undefined) throw firstError;
+    await store.addManifest(resolved.manifest);
+    if (resolved.top !== resolved.manifest) await store.addManifest(resolved.top);
+    await store.record(resolved.top.descriptor, label);
+  } catch (error) {
+    throw isNoSpace(error) ? spaceRanOut(store, label, space, error) : error;
+  }
   return result(store, ref, resolved, artifact, downloadedBytes, reusedBytes, missing);
 }
 

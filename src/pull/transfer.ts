@@ -10,6 +10,7 @@ import type { ModelStore } from "../store/model-store.js";
 import { PrefixHasher } from "./prefix-hasher.js";
 import { addRange, type ByteRange, contiguousPrefix, coveredBytes, missingRanges, splitRanges } from "./ranges.js";
 import { loadProgress, ProgressWriter } from "./resume.js";
+import { isNoSpace } from "./space.js";
 
 /** A blob could not be transferred (the source failed or sent the wrong amount); the partial file is kept. */
 export class TransferError extends CortexError {}
@@ -73,6 +74,16 @@ async function* counted(stream: AsyncIterable<Uint8Array>, ctx: TransferContext)
 }
 
 async function transferParts(descriptor: Descriptor, ctx: TransferContext): Promise<TransferResult> {
+  try {
+    return await transferPartsResumably(descriptor, ctx);
+  } catch (error) {
+    // A partial file on a full disk only keeps the disk full: the next pull could not finish it either.
+    if (isNoSpace(error)) await discardPartial(ctx, descriptor);
+    throw error;
+  }
+}
+
+async function transferPartsResumably(descriptor: Descriptor, ctx: TransferContext): Promise<TransferResult> {
   const files = ctx.store.partialFiles(descriptor.digest);
   const resumed = await loadProgress(files.meta, files.data, descriptor.digest, descriptor.size);
   const first = await downloadInto(descriptor, ctx, resumed);
@@ -198,6 +209,7 @@ async function withAttempts(
         attempt >= ctx.attempts ||
         error instanceof NotFoundError ||
         error instanceof DigestMismatchError ||
+        isNoSpace(error) ||
         signal?.aborted === true;
       if (final) {
         if (error instanceof CortexError) throw error;

@@ -1,6 +1,6 @@
 import type { ProxyEnv } from "../http/proxy.js";
 import { isRetryableStatus, parseRetryAfter, RetryLater, type RetryPolicy, withRetries } from "../http/retry.js";
-import { exchange } from "../http/transport.js";
+import { ConfidentialRedirectError, exchange } from "../http/transport.js";
 import { type Challenge, parseChallenges } from "./challenge.js";
 import { type Credential, credentialSecrets } from "./credentials.js";
 import { errorForResponse, RegistryAuthError } from "./errors.js";
@@ -78,7 +78,7 @@ export class Authenticator {
       return true;
     }
     if (basic && credential?.kind === "basic") {
-      const value = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
+      const value = basicAuthorization(credential);
       if (this.#basic === value) return false;
       this.#basic = value;
       return true;
@@ -108,11 +108,22 @@ export class Authenticator {
       const request =
         credential?.kind === "identityToken"
           ? refreshTokenRequest(realm, service, wanted, credential.token)
-          : tokenRequest(realm, service, wanted, credential);
+          : tokenRequest(realm, service, wanted);
+      // The realm's own redirects get neither the password nor the refresh token.
       const response = await exchange(
         { ...request, ...(signal ? { signal } : {}) },
-        { insecure: this.#options.insecure, ...(this.#options.proxies ? { proxies: this.#options.proxies } : {}) },
-      );
+        {
+          insecure: this.#options.insecure,
+          confidentialBody: true,
+          ...(credential?.kind === "basic"
+            ? { authorizations: [{ origin: realm.origin, value: basicAuthorization(credential) }] }
+            : {}),
+          ...(this.#options.proxies ? { proxies: this.#options.proxies } : {}),
+        },
+      ).catch((error: unknown) => {
+        if (error instanceof ConfidentialRedirectError) throw new RegistryAuthError(`${where}: ${error.message}`);
+        throw error;
+      });
       if (response.status !== 200) {
         const text = this.#options.redactor.redact(await response.text());
         const error = errorForResponse(where, `token request for ${wanted.join(" ")}`, response.status, text, {
@@ -138,15 +149,15 @@ export class Authenticator {
   }
 }
 
-function tokenRequest(realm: URL, service: string | undefined, scopes: readonly string[], credential?: Credential) {
+function basicAuthorization(credential: { readonly username: string; readonly password: string }): string {
+  return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
+}
+
+function tokenRequest(realm: URL, service: string | undefined, scopes: readonly string[]) {
   const url = new URL(realm);
   if (service) url.searchParams.set("service", service);
   for (const scope of scopes) url.searchParams.append("scope", scope);
-  const headers: Record<string, string> = {};
-  if (credential?.kind === "basic") {
-    headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
-  }
-  return { method: "GET" as const, url, headers };
+  return { method: "GET" as const, url };
 }
 
 /** OAuth2 refresh-token grant, as the docker CLI does with an identity token. */

@@ -1,8 +1,15 @@
 import { CortexError } from "../core/errors.js";
 import type { ProxyEnv } from "../http/proxy.js";
 import { isRetryableStatus, type RetryPolicy, statusFailure, withRetries } from "../http/retry.js";
-import { exchange, type HttpMethod, type HttpResponse, type RequestBody } from "../http/transport.js";
-import type { Authenticator } from "./auth.js";
+import {
+  exchange,
+  type HttpMethod,
+  type HttpResponse,
+  type OriginAuthorization,
+  type RequestBody,
+} from "../http/transport.js";
+import { Authenticator } from "./auth.js";
+import type { Credential } from "./credentials.js";
 import { errorForResponse, RegistryError } from "./errors.js";
 import type { Redactor } from "./redact.js";
 
@@ -25,6 +32,11 @@ export interface RegistryClientOptions {
   readonly registry: string;
   readonly baseUrl: URL;
   readonly authenticator: Authenticator;
+  /**
+   * Credentials another origin may have for itself (a redirect target that challenges): looked up by its
+   * own host, never the registry's. Absent: such an origin is answered anonymously.
+   */
+  readonly credentialFor?: (host: string) => Promise<Credential | undefined>;
   readonly redactor: Redactor;
   readonly retry: RetryPolicy;
   readonly insecure?: boolean;
@@ -32,14 +44,20 @@ export interface RegistryClientOptions {
 }
 
 /**
- * HTTP to one registry: authorization (answering 401 challenges once per attempt), retries on 408, 429,
- * 5xx and broken connections, and errors that name the registry and never carry a secret.
+ * HTTP to one registry: authorization (answering 401 challenges once per origin per attempt), retries on
+ * 408, 429, 5xx and broken connections, and errors that name the registry and never carry a secret.
+ *
+ * Credentials are chosen by the origin that issued a challenge: the registry's own challenges get the
+ * registry's credentials (and its token realm is trusted with them, as the docker CLI does); a challenge
+ * from any other origin a redirect led to is answered by an authenticator of that origin, with only the
+ * credentials configured for that host, or none.
  */
 export class RegistryClient {
   readonly registry: string;
   readonly baseUrl: URL;
   readonly redactor: Redactor;
   readonly #options: RegistryClientOptions;
+  readonly #foreign = new Map<string, Authenticator>();
 
   constructor(options: RegistryClientOptions) {
     this.#options = options;
@@ -55,11 +73,10 @@ export class RegistryClient {
    */
   async send<T>(where: string, req: ClientRequest, consume: (response: HttpResponse) => Promise<T>): Promise<T> {
     const url = typeof req.path === "string" ? new URL(req.path, this.baseUrl) : req.path;
-    const { authenticator } = this.#options;
     try {
       return await withRetries(this.#options.retry, req.signal, async () => {
-        for (let challenged = false; ; challenged = true) {
-          const value = authenticator.authorization(req.scopes);
+        const challenged = new Set<string>();
+        for (;;) {
           const response = await exchange(
             {
               method: req.method,
@@ -70,14 +87,17 @@ export class RegistryClient {
               ...(req.bulk ? { bulk: true } : {}),
             },
             {
-              ...(value ? { authorization: { origin: this.baseUrl.origin, value } } : {}),
+              authorizations: this.#authorizations(req.scopes),
               insecure: this.#options.insecure,
               ...(this.#options.proxies ? { proxies: this.#options.proxies } : {}),
             },
           );
-          if (response.status === 401 && !challenged) {
+          const origin = response.url.origin;
+          if (response.status === 401 && !challenged.has(origin)) {
+            challenged.add(origin);
             const header = response.header("www-authenticate");
-            if (await authenticator.respond(header, req.scopes, req.signal ?? undefined)) {
+            const scopes = origin === this.baseUrl.origin ? req.scopes : [];
+            if (await this.#authenticatorOf(response.url).respond(header, scopes, req.signal ?? undefined)) {
               await response.discard();
               continue;
             }
@@ -97,10 +117,47 @@ export class RegistryClient {
   /** The error for a response that is not what the operation needed; reads (and redacts) the error body. */
   async failure(where: string, what: string, response: HttpResponse): Promise<CortexError> {
     const text = this.redactor.redact(await response.text());
-    return errorForResponse(where, what, response.status, text, {
-      anonymous: this.#options.authenticator.anonymous,
-      registry: this.baseUrl.host,
+    const origin = response.url.origin;
+    if (origin === this.baseUrl.origin) {
+      return errorForResponse(where, what, response.status, text, {
+        anonymous: this.#options.authenticator.anonymous,
+        registry: this.baseUrl.host,
+      });
+    }
+    return errorForResponse(where, `${what} (redirected to ${origin})`, response.status, text, {
+      anonymous: this.#foreign.get(origin)?.anonymous ?? true,
+      foreignHost: response.url.host,
     });
+  }
+
+  /** What to send to each origin that has answered a challenge: the registry's and any redirect target's. */
+  #authorizations(scopes: readonly string[]): OriginAuthorization[] {
+    const authorizations: OriginAuthorization[] = [];
+    const own = this.#options.authenticator.authorization(scopes);
+    if (own) authorizations.push({ origin: this.baseUrl.origin, value: own });
+    for (const [origin, authenticator] of this.#foreign) {
+      const value = authenticator.authorization([]);
+      if (value) authorizations.push({ origin, value });
+    }
+    return authorizations;
+  }
+
+  #authenticatorOf(url: URL): Authenticator {
+    if (url.origin === this.baseUrl.origin) return this.#options.authenticator;
+    let authenticator = this.#foreign.get(url.origin);
+    if (!authenticator) {
+      const { credentialFor } = this.#options;
+      authenticator = new Authenticator({
+        registry: `${url.host} (a redirect target of ${this.registry})`,
+        credential: async () => credentialFor?.(url.host),
+        redactor: this.redactor,
+        retry: this.#options.retry,
+        ...(this.#options.insecure !== undefined ? { insecure: this.#options.insecure } : {}),
+        ...(this.#options.proxies ? { proxies: this.#options.proxies } : {}),
+      });
+      this.#foreign.set(url.origin, authenticator);
+    }
+    return authenticator;
   }
 
   #clean(where: string, req: ClientRequest, error: unknown): Error {

@@ -77,7 +77,8 @@ function credentialFromEntry(entry: DockerAuthEntry, file: string): Credential |
 
 /**
  * `docker-credential-<name> get` with the server URL on stdin, as the docker CLI runs it. "Not found" is no
- * credential; any other failure is an error that quotes the helper's stderr, never its stdout (secrets).
+ * credential; any other failure is an error that says how the helper ended and never quotes what it printed:
+ * a failing helper may echo a token or a keychain entry on either stream.
  */
 export async function runCredentialHelper(
   name: string,
@@ -92,10 +93,12 @@ export async function runCredentialHelper(
   if (result.failed) {
     const said = `${result.stdout} ${result.stderr}`;
     if (/not found|no credentials/i.test(said)) return undefined;
-    const reason = result.code === "ENOENT" ? "not found on PATH" : `exited with ${result.exitCode ?? result.signal}`;
-    const stderr = result.stderr.trim().split("\n")[0] ?? "";
+    if (result.code === "ENOENT") {
+      throw new CredentialHelperError(`credential helper ${program} not found on PATH (asked for ${serverUrl})`);
+    }
+    const how = result.timedOut ? "timed out" : `exited with ${result.exitCode ?? result.signal}`;
     throw new CredentialHelperError(
-      `credential helper ${program} ${reason} for ${serverUrl}${stderr ? `: ${stderr.slice(0, 200)}` : ""}`,
+      `credential helper ${program} ${how} for ${serverUrl}${said.trim() !== "" ? " (its output is not shown: it may hold secrets; run it by hand to see it)" : ""}`,
     );
   }
   let parsed: { Username?: string; Secret?: string };

@@ -67,15 +67,16 @@ function firstLine(text: string): string {
 /**
  * The error for a failed response. `where` names host and repository (`registry 127.0.0.1:5000, repository
  * ai/model`), `what` the operation (`manifest latest`). The body text has already been redacted. `anonymous`
- * says no credential was available, which is the likelier cause of a 401 than a wrong one.
+ * says no credential was available, which is the likelier cause of a 401 than a wrong one; `foreignHost`
+ * names the other host a redirect led to, when it is that host that refused.
  */
 export function errorForResponse(
   where: string,
   what: string,
   status: number,
   bodyText: string,
-  /** `registry`: the host to give `docker login`. */
-  options: { anonymous?: boolean; registry?: string } = {},
+  /** `registry`: the host to give `docker login`; `foreignHost`: the other host a redirect led to, when it refused. */
+  options: { anonymous?: boolean; registry?: string; foreignHost?: string } = {},
 ): CortexError {
   const { codes, messages } = parseErrorBody(bodyText);
   // A body without the spec's error list (a proxy's HTML page, plain text) is quoted by its first line.
@@ -93,9 +94,11 @@ export function errorForResponse(
     const host = options.registry ?? "";
     // Docker Hub is docker login's default, under whichever of its names the request used.
     const login = host === "" || DOCKER_HUB_NAMES.has(host) ? "docker login" : `docker login ${host}`;
-    const hint = options.anonymous
-      ? `no credentials were found for this registry: run \`${login}\` (read from $DOCKER_CONFIG/config.json, by default ~/.docker/config.json), give a user name and password, or set GITHUB_TOKEN for ghcr.io`
-      : `check the credentials for this registry (\`${login}\` replaces those in $DOCKER_CONFIG/config.json, by default ~/.docker/config.json)`;
+    const hint = options.foreignHost
+      ? `the registry's credentials are never sent to another origin; ${options.anonymous ? "give" : "check"} ${options.foreignHost} its own (\`docker login ${options.foreignHost}\`)`
+      : options.anonymous
+        ? `no credentials were found for this registry: run \`${login}\` (read from $DOCKER_CONFIG/config.json, by default ~/.docker/config.json), give a user name and password, or set GITHUB_TOKEN for ghcr.io`
+        : `check the credentials for this registry (\`${login}\` replaces those in $DOCKER_CONFIG/config.json, by default ~/.docker/config.json)`;
     return new RegistryAuthError(
       `${where}: ${reason} for ${what} (HTTP ${status}${codeText}${detail ? `: ${detail}` : ""}); ${hint}`,
       failure,

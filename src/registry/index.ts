@@ -40,6 +40,8 @@ export function openRepository(ref: RegistryReference, options: RepositoryOption
     registry: ref.registry,
     baseUrl: registryBaseUrl(ref.registry, options),
     authenticator,
+    // A redirect target's own entry in the docker config, never the explicit credentials given for the registry.
+    credentialFor: (host) => resolveCredential(host, options.env ? { env: options.env } : {}),
     redactor,
     retry,
     proxies,

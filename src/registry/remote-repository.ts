@@ -79,7 +79,7 @@ export class RemoteRepository implements Target, Mounter, ReferrersSource {
         const mediaType = (response.header("content-type") ?? "").split(";")[0]?.trim() ?? "";
         const digest = response.header("docker-content-digest");
         const size = Number(response.header("content-length"));
-        if (!isManifestMediaType(mediaType) || !digest || !isDigest(digest) || !Number.isSafeInteger(size))
+        if (!isManifestMediaType(mediaType) || !digest || !isDigest(digest) || !Number.isSafeInteger(size) || size < 0)
           return undefined;
         if (isDigest(reference) && digest !== reference) return undefined;
         return { mediaType, digest, size } satisfies Descriptor;

@@ -23,6 +23,7 @@ export interface LockOptions {
 }
 
 const DEFAULT_STALE_MS = 30_000;
+const OWNERLESS_STALE_MS = 2_000;
 
 /**
  * Runs `fn` while holding an exclusive lock file, across processes. The file is created with O_EXCL, so
@@ -62,11 +63,22 @@ export async function withLock<T>(file: string, fn: () => Promise<T>, options: L
 }
 
 async function tryCreate(file: string, owner: LockOwner): Promise<boolean> {
+  let handle: Awaited<ReturnType<typeof fs.open>>;
   try {
-    await fs.writeFile(file, JSON.stringify(owner), { flag: "wx" });
-    return true;
+    handle = await fs.open(file, "wx");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  }
+  try {
+    await handle.writeFile(JSON.stringify(owner));
+    await handle.close();
+    return true;
+  } catch (error) {
+    // A full disk can create the file and refuse its content: an ownerless lock would hold off every later
+    // pull until it went stale, so the file this call created goes again.
+    await handle.close().catch(() => {});
+    await fs.rm(file, { force: true });
     throw error;
   }
 }
@@ -93,8 +105,11 @@ async function removeIfStale(file: string, staleMs: number): Promise<boolean> {
   }
   const owner = await readOwner(file);
   const deadHere = owner !== undefined && owner.host === os.hostname() && !isAlive(owner.pid);
-  const expired = Date.now() - stat.mtimeMs > staleMs;
-  if (!deadHere && !expired) return false;
+  const age = Date.now() - stat.mtimeMs;
+  // Its creator writes the owner right after creating the file: one still without an owner a moment later
+  // was left by a holder that died in between or whose disk refused the write.
+  const ownerless = owner === undefined && age > OWNERLESS_STALE_MS;
+  if (!deadHere && !ownerless && age <= staleMs) return false;
   const aside = `${file}.stale-${randomBytes(6).toString("hex")}`;
   try {
     await fs.rename(file, aside);

@@ -11,7 +11,17 @@ import { registryBlobPath, type TestRegistry } from "./registry.js";
  * a blob server on another origin (127.0.0.2 when it can bind there, another port otherwise). The blob server
  * serves the bytes from the registry's storage, with Range support, and records every request's headers so
  * a test can assert that no Authorization header ever reached it.
+ *
+ * `challenge` makes the blob server a hostile CDN that asks for credentials of its own: "bearer" answers
+ * 401 naming a token realm on its own origin (`/token`, which hands out a token to anyone and records who
+ * asked with what) and serves only requests bearing that token; "basic" answers every request with 401 Basic.
  */
+export interface BlobRedirectOptions {
+  readonly challenge?: "bearer" | "basic";
+}
+
+/** The token the hostile CDN's realm hands out and then accepts. */
+export const CDN_TOKEN = "cdn-issued-token";
 export interface BlobRedirect {
   /** `127.0.0.1:<port>`: use as the registry host. */
   readonly host: string;
@@ -77,14 +87,33 @@ async function serveBlob(rootDirectory: string, req: http.IncomingMessage, res: 
   else createReadStream(file, { start, end }).pipe(res);
 }
 
-export async function startBlobRedirect(registry: Pick<TestRegistry, "host" | "rootDirectory">): Promise<BlobRedirect> {
+export async function startBlobRedirect(
+  registry: Pick<TestRegistry, "host" | "rootDirectory">,
+  options: BlobRedirectOptions = {},
+): Promise<BlobRedirect> {
   const blobRequests: RecordedRequest[] = [];
   const frontRequests: RecordedRequest[] = [];
+  let blobHost = "";
   const blobServer = http.createServer((req, res) => {
     blobRequests.push(record(req));
+    if (options.challenge === "basic") {
+      res.writeHead(401, { "www-authenticate": 'Basic realm="cdn"' }).end();
+      return;
+    }
+    if (options.challenge === "bearer") {
+      if (req.url?.startsWith("/token")) {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token: CDN_TOKEN }));
+        return;
+      }
+      if (req.headers.authorization !== `Bearer ${CDN_TOKEN}`) {
+        const realm = `http://${blobHost}/token`;
+        res.writeHead(401, { "www-authenticate": `Bearer realm="${realm}",service="cdn",scope="blob:read"` }).end();
+        return;
+      }
+    }
     serveBlob(registry.rootDirectory, req, res).catch(() => res.socket?.destroy());
   });
-  const blobHost = await listen(blobServer, ["127.0.0.2", "127.0.0.1"]);
+  blobHost = await listen(blobServer, ["127.0.0.2", "127.0.0.1"]);
 
   const front = http.createServer(async (req, res) => {
     frontRequests.push(record(req));

@@ -27,7 +27,7 @@ describe("cortex-model serve startup errors", () => {
     expect(missing.stderr).toBe("cortex-model serve: serve: --model <path.gguf> is required\n");
     const threads = await runServe(["--model", "x.gguf", "--threads", "two"]);
     expect(threads.code).toBe(2);
-    expect(threads.stderr).toContain('--threads must be an integer of at least 1, got "two"');
+    expect(threads.stderr).toContain('--threads must be an integer from 1 to 1024, got "two"');
   });
 
   it("names a model file that is missing or not a GGUF (exit 2)", async () => {

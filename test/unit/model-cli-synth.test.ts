@@ -58,7 +58,10 @@ describe("cortex-model synth", () => {
     const cases: [string[], RegExp][] = [
       [["-o", "x.gguf"], /exactly one of --answers FILE or --size SIZE/],
       [["--size", "3MB"], /-o OUT.gguf is required/],
-      [["--size", "lots", "-o", "x.gguf"], /--size: "lots" is not a size/],
+      [
+        ["--size", "lots", "-o", "x.gguf"],
+        /--size must be a size from 1 byte to 1 TiB \(as 16MiB, 8M or 1048576\), got "lots"/,
+      ],
       [["--size", "3MB", "--seed", "-1", "-o", "x.gguf"], /--seed/],
       [["--answers", "missing.yaml", "-o", "x.gguf"], /cannot read the answers file/],
       [["--answers", "bad.yaml", "-o", "x.gguf"], /must hold a list/],

@@ -64,13 +64,39 @@ describe("parseReference", () => {
     [`model@sha512:${HEX}`, /unsupported digest algorithm "sha512"/],
     ["model@sha256:abc", /has 3 characters, expected 64/],
     [`model@sha256:${"A".repeat(64)}`, /lowercase/],
-    ["model@nodigest", /expected <algorithm>:<hex>/],
+    ["model@nodigest", /an "@" must introduce a digest/],
     ["https://ghcr.io/org/model", /unknown scheme "https"/],
     ["ghcr.io//model", /repository component ""/],
     ["oci::v1", /layout directory is empty/],
     ["bad_host_/model", /repository component "bad_host_"/],
+    ["127.0.0.1:0/model", /port of registry host "127.0.0.1:0" must be an integer from 1 to 65535/],
+    ["127.0.0.1:99999/model", /port of registry host "127.0.0.1:99999" must be an integer from 1 to 65535/],
+    ["localhost:080/model", /without leading zeros/],
+    ["[::1]:65536/model", /port of registry host "\[::1\]:65536"/],
   ])("rejects %j naming the offending part", (input, message) => {
     expect(() => parseReference(input)).toThrow(InvalidReferenceError);
     expect(() => parseReference(input)).toThrow(message);
+  });
+
+  it.each([
+    "alice:hunter2@ghcr.io/org/model:v1",
+    "alice:hunter2@127.0.0.1:5000/org/model",
+    "alice:hunter2@localhost:5000",
+    "alice:hun/ter2@ghcr.io/org/model",
+    "https://alice:hunter2@ghcr.io/org/model",
+    "ollama://alice:hunter2@llama3.2",
+  ])("refuses user info in %j without echoing it, saying where credentials go", (input) => {
+    const error = (() => {
+      try {
+        parseReference(input);
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error("accepted");
+    })();
+    expect(error).toBeInstanceOf(InvalidReferenceError);
+    expect(error.message).not.toContain("hunter2");
+    expect(error.message).not.toContain("alice");
+    expect(error.message).toMatch(/docker login .* registry-username and registry-password inputs/);
   });
 });

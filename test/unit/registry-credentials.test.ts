@@ -1,3 +1,5 @@
+import { chmod, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { credentialSecrets, resolveCredential } from "../../src/registry/credentials.js";
 import { Redactor } from "../../src/registry/redact.js";
@@ -41,6 +43,23 @@ describe("resolveCredential", () => {
     });
     expect(await resolveCredential("tok.example.com", { env })).toEqual({ kind: "registryToken", token: "bearer-me" });
     expect(await resolveCredential("unknown.example.com", { env })).toBeUndefined();
+  });
+
+  it("reports a failing helper by how it ended, never by what it printed", async () => {
+    const docker = await dockerConfigDir();
+    await docker.writeConfig({ credHelpers: { "ghcr.io": "leaky" } });
+    const program = path.join(docker.directory, "bin", "docker-credential-leaky");
+    await writeFile(
+      program,
+      '#!/bin/sh\necho "keychain entry ghp_leakedtoken123 is locked" >&2\necho "{\\"Secret\\":\\"half" \nexit 3\n',
+    );
+    await chmod(program, 0o755);
+    const error = await resolveCredential("ghcr.io", { env: docker.env }).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(Error);
+    const message = (error as Error).message;
+    expect(message).toBe(
+      "credential helper docker-credential-leaky exited with 3 for ghcr.io (its output is not shown: it may hold secrets; run it by hand to see it)",
+    );
   });
 
   it("asks the host's credHelper before credsStore, with Docker Hub's server URL for docker.io", async () => {

@@ -53,6 +53,7 @@ describe("redirects and the Authorization header", () => {
       if (req.url === "/same") res.writeHead(307, { location: "/final" }).end();
       else if (req.url === "/away") res.writeHead(307, { location: `${cdn.origin}/blob` }).end();
       else if (req.url === "/away-and-back") res.writeHead(307, { location: `${cdn.origin}/bounce` }).end();
+      else if (req.url === "/token-away") res.writeHead(307, { location: `${cdn.origin}/token` }).end();
       else res.writeHead(200).end("registry bytes");
     });
   });
@@ -66,7 +67,7 @@ describe("redirects and the Authorization header", () => {
   it("keeps Authorization on a same-origin redirect", async () => {
     const response = await exchange(
       { method: "GET", url: new URL(`${registry.origin}/same`) },
-      { authorization: authorization() },
+      { authorizations: [authorization()] },
     );
     expect(await response.text()).toBe("registry bytes");
     expect(registry.seen.slice(-2).map((r) => r.authorization)).toEqual(["Bearer secret-token", "Bearer secret-token"]);
@@ -75,7 +76,7 @@ describe("redirects and the Authorization header", () => {
   it("drops Authorization on a cross-origin hop and keeps it dropped when the chain comes back", async () => {
     const response = await exchange(
       { method: "GET", url: new URL(`${registry.origin}/away`) },
-      { authorization: authorization() },
+      { authorizations: [authorization()] },
     );
     expect(await response.text()).toBe("cdn bytes");
     expect(response.url.origin).toBe(cdn.origin);
@@ -83,7 +84,7 @@ describe("redirects and the Authorization header", () => {
 
     const back = await exchange(
       { method: "GET", url: new URL(`${registry.origin}/away-and-back`) },
-      { authorization: authorization() },
+      { authorizations: [authorization()] },
     );
     expect(await back.text()).toBe("registry bytes");
     expect(registry.seen.at(-1)).toEqual({ path: "/final", authorization: undefined });
@@ -92,8 +93,29 @@ describe("redirects and the Authorization header", () => {
 
   it("never sends Authorization to an origin other than the one it belongs to", async () => {
     await (
-      await exchange({ method: "GET", url: new URL(`${cdn.origin}/blob`) }, { authorization: authorization() })
+      await exchange({ method: "GET", url: new URL(`${cdn.origin}/blob`) }, { authorizations: [authorization()] })
     ).discard();
     expect(cdn.seen.at(-1)?.authorization).toBeUndefined();
+  });
+
+  it("sends each origin only its own Authorization along one chain", async () => {
+    const response = await exchange(
+      { method: "GET", url: new URL(`${registry.origin}/away`) },
+      { authorizations: [authorization(), { origin: cdn.origin, value: "Bearer cdn-token" }] },
+    );
+    expect(await response.text()).toBe("cdn bytes");
+    expect(registry.seen.at(-1)?.authorization).toBe("Bearer secret-token");
+    expect(cdn.seen.at(-1)?.authorization).toBe("Bearer cdn-token");
+  });
+
+  it("refuses to carry a confidential body to another origin", async () => {
+    const before = cdn.seen.length;
+    await expect(
+      exchange(
+        { method: "POST", url: new URL(`${registry.origin}/token-away`), body: new Uint8Array(Buffer.from("refresh")) },
+        { confidentialBody: true },
+      ),
+    ).rejects.toThrow(/redirected a request carrying a secret to http:\/\/127\.0\.0\.1:\d+: not followed/);
+    expect(cdn.seen.length).toBe(before);
   });
 });

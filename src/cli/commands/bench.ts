@@ -1,7 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import type { GateSide } from "../../bench/bench.js";
+import { BOUNDS, type Bounds, boundsRange } from "../../core/bounds.js";
 import { UsageError } from "../../core/errors.js";
 import { type Command, parseCommandArgs } from "../command.js";
+import { optionalNumberOption, parseNumberOption } from "../option-values.js";
 import { publishSigning } from "../publish-signing.js";
 import { signingOptions, signingUsage } from "../trust-flags.js";
 
@@ -22,18 +24,21 @@ Sides (the baseline's flags start with --baseline-):
   --ref REF                 reference recorded in the results (default: --model)
   --digest DIGEST           manifest digest recorded in the results
   --backend NAME            backend recorded in the results (e.g. embedded, ollama)
-  --threads N               inference threads (default: what the server's /models reports, if anything)
-  --pid PID                 backend process: sample peak RSS and CPU seconds of its process tree
-  --cold-load-ms MS         cold load time measured when starting the backend (repeatable)
-  --warm-load-ms MS         warm load time (repeatable)
+  --threads N               inference threads, ${boundsRange(BOUNDS.threads)} (default: what the server's /models
+                            reports, if anything)
+  --pid PID                 backend process, ${boundsRange(BOUNDS.pid)}: sample peak RSS and CPU seconds of its
+                            process tree
+  --cold-load-ms MS         cold load time measured when starting the backend, ${boundsRange(BOUNDS.loadMilliseconds)}
+                            (repeatable)
+  --warm-load-ms MS         warm load time, ${boundsRange(BOUNDS.loadMilliseconds)} (repeatable)
   --baseline-file FILE      stored results JSON to compare against instead of a served baseline
   --baseline-ref REF        the bench results attached in the registry to the digest REF resolves to
                             (e.g. registry/ns/model:stable, or oci:DIR:TAG), as --publish attaches them
 
 Workload and statistics:
   --scenario FILE           scenario YAML (schemas/scenario.schema.json; default: one built-in scenario)
-  --runs N                  most measured runs per side, overriding the scenarios (default 60)
-  --warmup N                warm-up runs per side, excluded (default 3)
+  --runs N                  most measured runs per side, ${boundsRange(BOUNDS.runs)}, overriding the scenarios (default 60)
+  --warmup N                warm-up runs per side, ${boundsRange(BOUNDS.warmup)}, excluded (default 3)
   --threshold METRIC=PCT    accepted change in the worse direction (repeatable; metrics: ttft tpot itl e2e
                             output_tps prompt_tps request_throughput peak_rss cpu cold_load warm_load)
 
@@ -47,20 +52,12 @@ Output:
 ${signingUsage}
                             with --publish: also attach a signed bench attestation`;
 
-function integer(flag: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < min) {
-    throw new UsageError(`bench: --${flag} must be an integer of at least ${min}, got "${value}"`);
-  }
-  return Number(value);
+function integer(flag: string, value: string | undefined, bounds: Bounds): number | undefined {
+  return optionalNumberOption(value, `--${flag}`, bounds);
 }
 
 function milliseconds(flag: string, values: string[] | undefined): number[] {
-  return (values ?? []).map((value) => {
-    const ms = Number(value);
-    if (!(ms > 0)) throw new UsageError(`bench: --${flag} must be a positive number of milliseconds, got "${value}"`);
-    return ms;
-  });
+  return (values ?? []).map((value) => parseNumberOption(value, `--${flag}`, BOUNDS.loadMilliseconds));
 }
 
 const sideFlags = (prefix: string) =>
@@ -84,8 +81,8 @@ async function side(values: Values, prefix: "" | "baseline-"): Promise<GateSide>
   const baseUrl = text("base-url");
   const model = text("model");
   if (!baseUrl || !model) throw new UsageError(`bench: --${prefix}base-url and --${prefix}model go together`);
-  const threads = integer(`${prefix}threads`, text("threads"), 1);
-  const pid = integer(`${prefix}pid`, text("pid"), 1);
+  const threads = integer(`${prefix}threads`, text("threads"), BOUNDS.threads);
+  const pid = integer(`${prefix}pid`, text("pid"), BOUNDS.pid);
   const ref = text("ref");
   const digest = text("digest");
   const backend = text("backend");
@@ -150,8 +147,8 @@ export const bench: Command = {
     const { gateMarker } = await import("../../bench/report.js");
     const gateName = v["gate-name"] as string;
     gateMarker(gateName);
-    const runs = integer("runs", v.runs as string | undefined, 1);
-    const warmup = integer("warmup", v.warmup as string | undefined, 0);
+    const runs = integer("runs", v.runs as string | undefined, BOUNDS.runs);
+    const warmup = integer("warmup", v.warmup as string | undefined, BOUNDS.warmup);
     const scenarios = await gateScenarios(v.scenario as string | undefined, { runs, warmup });
     const settings = {
       ...defaultComparisonSettings,

@@ -7,7 +7,7 @@ import { type GgufSummary, summarizeGguf } from "../../model/gguf-metadata.js";
 import { resolveModel } from "../../pull/pull.js";
 import { ModelStore } from "../../store/model-store.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
-import { formatMiB } from "../sizes.js";
+import { formatMiB, storeOption } from "../option-values.js";
 
 const usage = `Usage: cortex-model inspect <ref> [--store DIR] [--json]
 
@@ -25,7 +25,7 @@ export const inspectCommand: Command = {
     });
     if (positionals.length !== 1) throw new UsageError(`inspect: expected one reference\n${usage}`);
     const ref = parseReference(positionals[0] as string);
-    const store = await ModelStore.open({ ...(values.store ? { dir: values.store } : {}), env: io.env });
+    const store = await ModelStore.open({ dir: storeOption(values.store), env: io.env });
     const inStore =
       isPinned(ref) &&
       (await store.layout.resolve(ref.digest).then(

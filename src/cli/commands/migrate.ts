@@ -14,7 +14,7 @@ import { ollamaBlobPath } from "../../ollama/store-view.js";
 import { pull, pullFromStore } from "../../pull/pull.js";
 import { ModelStore } from "../../store/model-store.js";
 import { type Command, type CommandIO, parseCommandArgs, writeJson } from "../command.js";
-import { formatMiB } from "../sizes.js";
+import { formatMiB, storeOption } from "../option-values.js";
 
 const usage = `Usage: cortex-model migrate --from-ollama [DIR] --to <registry/namespace | oci:DIR> [--models a,b]
                               [--mapping FILE] [--dry-run] [--json] [--verify-suite FILE] [--store DIR]
@@ -57,7 +57,13 @@ export const migrateCommand: Command = {
     if (values["to-ollama"] !== undefined) {
       if (positionals.length === 0)
         throw new UsageError(`migrate --to-ollama: name at least one model reference\n${usage}`);
-      return toOllama(positionals, path.resolve(io.cwd, values["to-ollama"]), values.store, values.json === true, io);
+      return toOllama(
+        positionals,
+        path.resolve(io.cwd, values["to-ollama"]),
+        storeOption(values.store),
+        values.json === true,
+        io,
+      );
     }
     if (!values.to) throw new UsageError(`migrate --from-ollama: --to is required\n${usage}`);
     if (positionals.length > 1) throw new UsageError(`migrate --from-ollama: at most one Ollama directory\n${usage}`);
@@ -73,9 +79,7 @@ export const migrateCommand: Command = {
       throw new UsageError(`migrate: no Ollama model named ${unknown.join(", ")} in ${dirs.join(", ")}`);
     const models = selectors.length === 0 ? all : all.filter((m) => selectors.some((s) => matchesOllamaModel(m, s)));
     const suite = values["verify-suite"] ? await loadSuite(values["verify-suite"], io.cwd) : undefined;
-    const store = suite
-      ? await ModelStore.open({ ...(values.store ? { dir: values.store } : {}), env: io.env })
-      : undefined;
+    const store = suite ? await ModelStore.open({ dir: storeOption(values.store), env: io.env }) : undefined;
     const rows: MigrationRow[] = [];
     for (const model of models) {
       let reference: Reference;

@@ -1,10 +1,11 @@
 import { resolve } from "node:path";
 import { openTarget } from "../../copy/targets.js";
+import { BOUNDS, boundsRange } from "../../core/bounds.js";
 import { UsageError } from "../../core/errors.js";
 import { DEFAULT_TAG, formatReference, parseReference, pinReference } from "../../core/ref.js";
 import { createdTime, packageModel } from "../../dmr/package-model.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
-import { parsePositiveInt } from "../sizes.js";
+import { optionalNumberOption } from "../option-values.js";
 
 const usage = `Usage: cortex-model package <file.gguf> [shard.gguf ...] --to <ref> [options]
 
@@ -15,7 +16,7 @@ pushes it to a registry repository or an OCI layout (created when missing).
   --license FILE         add a license layer
   --chat-template FILE   add a Jinja chat template layer
   --mmproj FILE          add a multimodal projector layer
-  --context-size N       write config.context_size (default: the GGUF's context length)
+  --context-size N       write config.context_size, ${boundsRange(BOUNDS.contextSize)} (default: the GGUF's context length)
   --json                 print one JSON object: digest, reference, size
 
 The config's creation time is SOURCE_DATE_EPOCH when set, else 1970-01-01T00:00:00Z, so packaging the same
@@ -37,6 +38,7 @@ export const packageCommand: Command = {
     if (positionals.length === 0) throw new UsageError(`package: expected a GGUF file\n${usage}`);
     if (!values.to) throw new UsageError("package: --to <ref> is required");
     const ref = parseReference(values.to);
+    const contextSize = optionalNumberOption(values["context-size"], "--context-size", BOUNDS.contextSize);
     if (ref.digest) throw new UsageError(`package: --to names a tag to push to, not a digest (${values.to})`);
     const tag = ref.tag ?? DEFAULT_TAG;
     const file = (path: string | undefined) => (path === undefined ? undefined : resolve(io.cwd, path));
@@ -48,8 +50,7 @@ export const packageCommand: Command = {
         license: file(values.license),
         chatTemplate: file(values["chat-template"]),
         mmproj: file(values.mmproj),
-        contextSize:
-          values["context-size"] === undefined ? undefined : parsePositiveInt(values["context-size"], "--context-size"),
+        contextSize,
         created: createdTime(io.env),
       },
       target,

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { parseByteSize } from "../../core/byte-size.js";
+import { BOUNDS, boundsRange } from "../../core/bounds.js";
 import { UsageError } from "../../core/errors.js";
 import { formatReference, isPinned, parseReference } from "../../core/ref.js";
 import type { Descriptor } from "../../core/target.js";
@@ -7,7 +7,7 @@ import { createProgress } from "../../pull/progress.js";
 import { damagedBlobWarning, pull, pullFromStore } from "../../pull/pull.js";
 import { ModelStore } from "../../store/model-store.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
-import { formatMiB, parsePositiveInt } from "../sizes.js";
+import { formatMiB, parseByteSize, parseNumberOption, storeOption } from "../option-values.js";
 
 const usage = `Usage: cortex-model pull <ref> [--store DIR] [--json] [--part-size SIZE] [--concurrency N]
                          [--into-ollama[=DIR]]
@@ -16,8 +16,8 @@ Pulls a model by reference into the local store, verified, resumable and in para
   <ref>             registry/repo[:tag][@sha256:...], ollama://name[:tag], oci:<dir>[:tag|@sha256:...]
   --store DIR       store directory (default: $CORTEX_MODEL_STORE, else ~/.cache/cortex-model)
   --json            print one JSON object: digest, reference, model, files, downloadedBytes, reusedBytes
-  --part-size SIZE  bytes per ranged part of a large blob (default 16MiB)
-  --concurrency N   parallel connections (default 8)
+  --part-size SIZE  bytes per ranged part of a large blob, ${boundsRange(BOUNDS.partSize)} (default 16MiB)
+  --concurrency N   parallel connections, ${boundsRange(BOUNDS.connections)} (default 8)
   --into-ollama[=DIR]  also write the model into an Ollama models directory (default: $OLLAMA_MODELS or
                     ~/.ollama/models), so \`ollama list\` shows it`;
 
@@ -42,15 +42,24 @@ export const pullCommand: Command = {
     });
     if (positionals.length !== 1) throw new UsageError(`pull: expected one reference\n${usage}`);
     const ref = parseReference(positionals[0] as string);
-    const store = await ModelStore.open({ ...(values.store ? { dir: values.store } : {}), env: io.env });
+    const storeDir = storeOption(values.store);
+    const partSize =
+      values["part-size"] === undefined
+        ? undefined
+        : parseByteSize(values["part-size"], "--part-size", BOUNDS.partSize);
+    const concurrency =
+      values.concurrency === undefined
+        ? undefined
+        : parseNumberOption(values.concurrency, "--concurrency", BOUNDS.connections);
+    const store = await ModelStore.open({ dir: storeDir, env: io.env });
     const label = formatReference(ref);
     const onDamaged = (blob: Descriptor) => io.stderr.write(`warning: ${damagedBlobWarning(store, blob)}\n`);
     // A pinned reference already in the store is answered before any transport exists: no network at all.
     const result =
       (await pullFromStore(store, ref, { onDamaged })) ??
       (await pull(await (await import("../../copy/targets.js")).openTarget(ref, { env: io.env }), ref, store, {
-        ...(values["part-size"] ? { partSize: parseByteSize(values["part-size"], "--part-size") } : {}),
-        ...(values.concurrency ? { concurrency: parsePositiveInt(values.concurrency, "--concurrency") } : {}),
+        ...(partSize === undefined ? {} : { partSize }),
+        ...(concurrency === undefined ? {} : { concurrency }),
         progress: createProgress(io.stderr, { label, tty: io.stderr.isTTY === true }),
         onDamaged,
       }));

@@ -1,8 +1,10 @@
 import { openTarget } from "../../copy/targets.js";
+import { BOUNDS, boundsRange } from "../../core/bounds.js";
 import { parseDigest } from "../../core/digest.js";
 import { PromoteUsageError } from "../../promote/errors.js";
 import { type RevertSelector, revert } from "../../promote/revert.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
+import { parseNumberOption } from "../option-values.js";
 import { provenanceFrom, provenanceOptions } from "../provenance.js";
 import { parseTagReference } from "../tag-ref.js";
 
@@ -13,7 +15,7 @@ Points a tag back at a digest from its history, and records the revert.
 Options:
   --to previous        the digest before the current one (the default)
   --to sha256:<hex>    a digest the tag pointed at before
-  --steps <N>          N changes back
+  --steps <N>          N changes back, ${boundsRange(BOUNDS.revertSteps)}
   --reason <text>      recorded in the history
   --actor <name>       recorded in the history (default: $GITHUB_ACTOR, else $USER)
   --run-url <url>      recorded in the history (default: the GitHub Actions run, when there is one)
@@ -22,9 +24,7 @@ Options:
 function selector(to: string | undefined, steps: string | undefined): RevertSelector {
   if (to !== undefined && steps !== undefined) throw new PromoteUsageError("give --to or --steps, not both");
   if (steps !== undefined) {
-    if (!/^[1-9]\d*$/.test(steps))
-      throw new PromoteUsageError(`--steps must be a whole number of at least 1, got ${steps}`);
-    return { steps: Number(steps) };
+    return { steps: parseNumberOption(steps, "--steps", BOUNDS.revertSteps) };
   }
   if (to === undefined || to === "previous") return { steps: 1 };
   if (!to.startsWith("sha256:")) throw new PromoteUsageError(`--to takes "previous" or sha256:<hex>, got ${to}`);

@@ -1,8 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import { basename } from "node:path";
+import { BOUNDS, boundsRange } from "../../core/bounds.js";
 import { CortexError, UsageError } from "../../core/errors.js";
 import { hashFile } from "../../store/files.js";
 import { type Command, parseCommandArgs } from "../command.js";
+import { optionalNumberOption, parseNumberOption } from "../option-values.js";
 
 const usage = `Usage: cortex-model serve --model <path.gguf> [options]
 
@@ -14,12 +16,13 @@ the path of its GGUF.
 Options:
   --model <path>        GGUF file to serve (required)
   --host <address>      address to listen on (default 127.0.0.1)
-  --port <n>            port to listen on; 0 picks a free one (default 8080)
+  --port <n>            port to listen on, ${boundsRange(BOUNDS.listenPort)}; 0 picks a free one (default 8080)
   --model-id <name>     name clients send as "model" (default: the file name without .gguf)
-  --threads <n>         evaluation threads (default: measured at start among 1, 2, 4, ... up to the usable
+  --threads <n>         evaluation threads, ${boundsRange(BOUNDS.threads)} (default: measured at start among 1, 2, 4, ... up to the usable
                         cores, which respect the cgroup CPU quota; the count chosen is in /health)
-  --context-size <n>    tokens per request context (default: the model's, at most 4096)
-  --parallel <n>        requests generated at the same time; more wait in a queue (default 1)
+  --context-size <n>    tokens per request context, ${boundsRange(BOUNDS.contextSize)} (default: the model's, at most 4096)
+  --parallel <n>        requests generated at the same time, ${boundsRange(BOUNDS.parallel)}; more wait in a queue
+                        (default 1)
   --gpu <none|auto|cuda>  none: the CPU only (default); auto: a GPU build of llama.cpp when one is present;
                         cuda: require the CUDA build (the same words as setup's --gpu; "off" still means none)
   --ready-file <file>   once serving, write {"url", "pid", "model", "threads"} there as JSON
@@ -44,15 +47,6 @@ async function checkNamedDigest(file: string, digest: string): Promise<void> {
       `serve: ${file} does not hash to ${digest}, the digest it is named by: refusing to serve it (cortex-model verify removes it, a pull fetches it again)`,
     );
   }
-}
-
-function positiveInteger(name: string, value: string | undefined, min = 1): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < min) {
-    throw new UsageError(`serve: --${name} must be an integer of at least ${min}, got "${value}"`);
-  }
-  return number;
 }
 
 export const serve: Command = {
@@ -85,17 +79,16 @@ export const serve: Command = {
     if (gpu !== "none" && gpu !== "auto" && gpu !== "cuda") {
       throw new UsageError(`serve: --gpu must be none, auto or cuda, got "${values.gpu}"`);
     }
-    const port = positiveInteger("port", values.port, 0) as number;
-    if (port > 65535) throw new UsageError(`serve: --port must be at most 65535, got ${port}`);
+    const port = parseNumberOption(values.port as string, "--port", BOUNDS.listenPort);
     const modelPath = values.model;
     const options = {
       modelPath,
       modelId: values["model-id"] ?? basename(modelPath).replace(/\.gguf$/i, ""),
       host: values.host ?? "127.0.0.1",
       port,
-      threads: positiveInteger("threads", values.threads),
-      contextSize: positiveInteger("context-size", values["context-size"]),
-      parallel: positiveInteger("parallel", values.parallel),
+      threads: optionalNumberOption(values.threads, "--threads", BOUNDS.threads),
+      contextSize: optionalNumberOption(values["context-size"], "--context-size", BOUNDS.contextSize),
+      parallel: optionalNumberOption(values.parallel, "--parallel", BOUNDS.parallel),
       gpu: gpu === "none" ? (false as const) : (gpu as "auto" | "cuda"),
       log: (line: string) => io.stderr.write(`cortex-model serve: ${line}\n`),
     };

@@ -6,6 +6,7 @@ import { logTail } from "../../backends/process.js";
 import { type SetupRequest, type SetupResult, setupBackend, stopBackend } from "../../backends/setup.js";
 import { parseSetupSettings } from "../../backends/setup-request.js";
 import { openTarget } from "../../copy/targets.js";
+import { BOUNDS, boundsRange } from "../../core/bounds.js";
 import { CortexError } from "../../core/errors.js";
 import { isAlive } from "../../core/process-alive.js";
 import { formatReference, isPinned, referenceVersion } from "../../core/ref.js";
@@ -16,6 +17,7 @@ import { ModelStore } from "../../store/model-store.js";
 import { requireSignature } from "../../trust/evidence.js";
 import { resolvePolicy, type VerificationRequest } from "../../trust/request.js";
 import { type Command, flagSource, parseCommandArgs } from "../command.js";
+import { storeOption } from "../option-values.js";
 import { trustLookups, verificationOptions, verificationRequest, verificationUsage } from "../trust-flags.js";
 
 const usage = `Usage: cortex-model setup --model <ref> [options]
@@ -32,12 +34,13 @@ Options:
   --install <policy>     auto (install what was named; hybrid uses what is present, then embedded), missing
                          (also install the preferred backend) or never (default auto)
   --store <dir>          store directory (default: $CORTEX_MODEL_STORE, else ~/.cache/cortex-model)
-  --port <n>             port to serve on; 0 picks a free one (default 0)
+  --port <n>             port to serve on, ${boundsRange(BOUNDS.listenPort)}; 0 picks a free one (default 0)
   --version <v>          backend version to install (Ollama release, llama.cpp tag, node-llama-cpp 3.x)
-  --threads <n>          CPU threads (default: the backend chooses; embedded measures)
-  --context-size <n>     tokens of context per request
+  --threads <n>          CPU threads, ${boundsRange(BOUNDS.threads)} (default: the backend chooses; embedded measures)
+  --context-size <n>     tokens of context per request, ${boundsRange(BOUNDS.contextSize)}
   --gpu <mode>           none (default), auto or cuda
-  --ready-timeout <s>    seconds to wait for the model to load and answer (default 600)
+  --ready-timeout <s>    seconds to wait for the model to load and answer, ${boundsRange(BOUNDS.readyTimeoutSeconds)}
+                         (default 600)
   --warm-load            after the first load, restart the backend once and time the second (warm) load
   --base-url <url>       backend openai: the existing endpoint (its key from $OPENAI_API_KEY)
   --json                 print the endpoint as one line of JSON: baseUrl, modelId, digest, backend, pid,
@@ -95,7 +98,7 @@ function parseSetupArgs(
       },
       installOption: "--install missing",
     },
-    ...(values.store === undefined ? {} : { store: values.store }),
+    ...(values.store === undefined ? {} : { store: storeOption(values.store) }),
     json: values.json === true,
     verification: verificationRequest(values),
   };

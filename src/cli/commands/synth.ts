@@ -1,10 +1,11 @@
 import { resolve } from "node:path";
-import { parseByteSize } from "../../core/byte-size.js";
+import { BOUNDS, boundsRange, formatBytes } from "../../core/bounds.js";
 import { UsageError } from "../../core/errors.js";
 import { readAnswersFile } from "../../model/answers-file.js";
 import { synthesizeKnownAnswer } from "../../model/known-answer.js";
 import { synthesizeSized } from "../../model/sized-model.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
+import { optionalNumberOption, parseByteSize } from "../option-values.js";
 
 const usage = `Usage: cortex-model synth (--answers FILE | --size SIZE) -o OUT.gguf [options]
 
@@ -13,21 +14,12 @@ Writes a synthetic GGUF model (llama architecture, loads in llama.cpp); the same
   --answers FILE        known-answer model: FILE (YAML or JSON) lists {prompt, answer}; at temperature 0
                         the model answers each prompt with exactly its answer, then stops
   --size SIZE           random-weight model of about SIZE (200MiB, 1.5G, ...; K, M, G are binary units),
-                        streamed to disk
+                        streamed to disk, at most ${formatBytes(BOUNDS.modelSize.max)} (the smallest model is a few MB)
   -o, --output FILE     where to write the GGUF
-  --seed N              random weights seed for --size, 0 to 4294967295 (default 0)
-  --context-length N    llama.context_length (default 2048)
+  --seed N              random weights seed for --size, ${boundsRange(BOUNDS.seed)} (default 0)
+  --context-length N    llama.context_length, ${boundsRange(BOUNDS.contextLength)} (default 2048)
   --name NAME           general.name
   --json                print {path, digest, size} as JSON`;
-
-function integerFlag(flag: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < min || number > max) {
-    throw new UsageError(`synth: ${flag} must be an integer from ${min} to ${max}, not "${value}"`);
-  }
-  return number;
-}
 
 export const synth: Command = {
   name: "synth",
@@ -53,14 +45,14 @@ export const synth: Command = {
     }
     if (!values.output) throw new UsageError("synth: -o OUT.gguf is required");
     const path = resolve(io.cwd, values.output);
-    const contextLength = integerFlag("--context-length", values["context-length"], 1, 2 ** 31 - 1);
+    const contextLength = optionalNumberOption(values["context-length"], "--context-length", BOUNDS.contextLength);
     const common = { path, name: values.name, contextLength };
     const written = values.answers
       ? await synthesizeKnownAnswer({ ...common, answers: await readAnswersFile(resolve(io.cwd, values.answers)) })
       : await synthesizeSized({
           ...common,
-          bytes: parseByteSize(values.size as string, "--size"),
-          seed: integerFlag("--seed", values.seed, 0, 2 ** 32 - 1),
+          bytes: parseByteSize(values.size as string, "--size", BOUNDS.modelSize),
+          seed: optionalNumberOption(values.seed, "--seed", BOUNDS.seed),
         });
     if (values.json) writeJson(io, written);
     else io.stdout.write(`${written.path}  ${written.digest}  ${written.size} bytes\n`);

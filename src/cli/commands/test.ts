@@ -10,6 +10,7 @@ import { formatIssue, SuiteError } from "../../compat/suite-error.js";
 import { loadSuite } from "../../compat/suite-load.js";
 import { type Endpoint, testModel } from "../../compat/test-model.js";
 import { parseTestSettings } from "../../compat/test-request.js";
+import { BOUNDS, boundsRange } from "../../core/bounds.js";
 import { parsePinnedSource } from "../../promote/endpoints.js";
 import { type Command, flagSource, parseCommandArgs } from "../command.js";
 import { publishSigning } from "../publish-signing.js";
@@ -33,7 +34,7 @@ Options:
   --summary FILE            write a Markdown summary table
   --compare-base-url URL    also run the suite against this endpoint and list differing answers
   --compare-model NAME      model name on the compared endpoint (default: --model)
-  --concurrency N           cases in flight at once (default 1)
+  --concurrency N           cases in flight at once, ${boundsRange(BOUNDS.suiteConcurrency)} (default 1)
   --fail-on any|RATE        pass rate needed: any (every case), 0.9 or 90% (default: the suite's threshold)
   --publish REF             attach the results JSON to this model (pinned by digest) as an OCI referrer,
                             for promote --require compat; --ref and --digest default to it

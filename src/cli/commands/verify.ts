@@ -1,7 +1,9 @@
+import { stat } from "node:fs/promises";
+import path from "node:path";
 import { UsageError } from "../../core/errors.js";
-import { ModelStore } from "../../store/model-store.js";
+import { defaultStoreDir, ModelStore } from "../../store/model-store.js";
 import { type Command, parseCommandArgs, writeJson } from "../command.js";
-import { formatMiB } from "../sizes.js";
+import { formatMiB, storeOption } from "../option-values.js";
 
 const usage = `Usage: cortex-model verify [--store DIR] [--json]
 
@@ -18,7 +20,14 @@ export const verifyCommand: Command = {
       json: { type: "boolean" },
     });
     if (positionals.length > 0) throw new UsageError(`verify: unexpected argument "${positionals[0]}"\n${usage}`);
-    const store = await ModelStore.open({ ...(values.store ? { dir: values.store } : {}), env: io.env });
+    const dir = path.resolve(io.cwd, storeOption(values.store) ?? defaultStoreDir(io.env));
+    // Opening creates a store; checking one that is not there would report "0 blobs, all good".
+    const isDir = await stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!isDir) throw new UsageError(`there is no store at ${dir} (nothing to check)`);
+    const store = await ModelStore.open({ dir, env: io.env });
     const report = await store.verify({
       onBlob: (digest, ok) => {
         if (!ok) io.stderr.write(`corrupt: ${digest} (removed)\n`);

@@ -44,7 +44,9 @@ describe("cortex-model bench arguments (exit 2, one line naming the cause)", () 
     expect((await bench([...candidate, ...served, "--threshold", "speed=5"])).stderr).toMatch(
       /threshold "speed=5" is not METRIC=PERCENT/,
     );
-    expect((await bench([...candidate, ...served, "--runs", "many"])).stderr).toMatch(/--runs must be an integer/);
+    expect((await bench([...candidate, ...served, "--runs", "many"])).stderr).toMatch(
+      /--runs must be an integer from 1 to 10000, got "many"/,
+    );
     expect((await bench([...candidate, ...served, "--gate-name", "a-->b"])).stderr).toMatch(/gate name/);
   });
 

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { BOUNDS } from "../../../src/core/bounds.js";
 import { annotate } from "../../../src/github/annotate.js";
 import { POST_STATE } from "../../../src/github/constants.js";
 import {
@@ -10,6 +11,7 @@ import {
   listInput,
   numberInput,
   optionalInput,
+  optionalNumberInput,
   requiredInput,
   secretInput,
 } from "../../../src/github/inputs.js";
@@ -80,16 +82,22 @@ describe("inputs read through the real core.getInput", () => {
     expect(listInput("missing")).toEqual([]);
   });
 
-  it("reads numbers within bounds", () => {
-    expect(numberInput("runs", { fallback: 5 })).toBe(5);
+  it("reads numbers within bounds, naming the input and the range", () => {
+    expect(numberInput("runs", BOUNDS.runs, 5)).toBe(5);
+    expect(optionalNumberInput("runs", BOUNDS.runs)).toBeUndefined();
     setInput("runs", "7");
-    expect(numberInput("runs", { fallback: 5, min: 1, integer: true })).toBe(7);
-    setInput("runs", "2.5");
-    expect(() => numberInput("runs", { fallback: 5, integer: true })).toThrow(/must be an integer, got "2.5"/);
-    setInput("runs", "0");
-    expect(() => numberInput("runs", { fallback: 5, min: 1 })).toThrow(/must be at least 1, got 0/);
-    setInput("runs", "abc");
-    expect(() => numberInput("runs", { fallback: 5 })).toThrow(/must be a number/);
+    expect(numberInput("runs", BOUNDS.runs, 5)).toBe(7);
+    const range = 'input "runs" must be an integer from 1 to 10000, got';
+    for (const bad of ["2.5", "0", "-3", "10001", "abc", "0x10", "1e3", "Infinity"]) {
+      setInput("runs", bad);
+      expect(() => numberInput("runs", BOUNDS.runs, 5), bad).toThrow(`${range} "${bad}"`);
+    }
+    setInput("ready-timeout", "0.5");
+    expect(numberInput("ready-timeout", BOUNDS.readyTimeoutSeconds, 600)).toBe(0.5);
+    setInput("ready-timeout", "0");
+    expect(() => numberInput("ready-timeout", BOUNDS.readyTimeoutSeconds, 600)).toThrow(
+      'input "ready-timeout" must be a number from 0.001 to 86400, got "0"',
+    );
   });
 
   it("masks a secret input, line by line when it has several", async () => {
