@@ -84,7 +84,7 @@ describe("backends on a pulled model, with failing stand-ins for the programs", 
     expect(isAlive(started.handle.pid as number)).toBe(false);
   });
 
-  it("llama-server: the GGUF from the store, loopback, alias, context and threads; exit reported with its log", async () => {
+  it("llama-server: the GGUF from the files view (a hard link to the store), loopback, alias, context and threads; exit reported with its log", async () => {
     const dir = temp();
     const model = await storeModel(dir);
     const home = path.join(dir, "tools", "llama-server", "b6987", "x64");
@@ -97,11 +97,13 @@ describe("backends on a pulled model, with failing stand-ins for the programs", 
     expect(error.message).toBe(
       "llama-server backend: the server exited (code 1) while waiting for GET /health to answer 200: error: failed to load model",
     );
+    const viewed = path.join(dir, "work", `model-${model.pulled.manifestDigest.slice(7)}`, "model.gguf");
     expect(error.logTail).toMatch(
       new RegExp(
-        `^args: -m ${model.pulled.model} --host 127\\.0\\.0\\.1 --port \\d+ --alias ka -c 512 -t 2 --jinja\\nenv: LD_LIBRARY_PATH=${path.join(home, "build", "bin")}`,
+        `^args: -m ${viewed} --host 127\\.0\\.0\\.1 --port \\d+ --alias ka -c 512 -t 2 --jinja\\nenv: LD_LIBRARY_PATH=${path.join(home, "build", "bin")}`,
       ),
     );
+    expect((await fs.stat(viewed)).ino).toBe((await fs.stat(model.pulled.model)).ino);
     await backend.stop(started.handle);
     await backend.stop(started.handle);
   });
