@@ -44,6 +44,10 @@ export const BOUNDS = {
   seed: whole(0, 2 ** 32 - 1),
   /** Linux's largest pid_max. */
   pid: whole(1, 4_194_304),
+  /** How long a release's post-switch check may take, in seconds. */
+  checkTimeoutSeconds: { min: 0.001, max: 86_400, integer: false },
+  /** How long a release waits for another release of its channel, in seconds. */
+  lockWaitSeconds: { min: 0, max: 86_400, integer: false },
   /** Changes back in a tag's history. */
   revertSteps: whole(1, 10_000),
   /** llama.context_length of a synthetic model. */

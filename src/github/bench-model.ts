@@ -11,6 +11,7 @@ import { type ServedSideSpec, servedSide } from "../bench/served-side.js";
 import { baselineFromCache, baselineFromFile, baselineFromRegistry } from "../bench/stored-baseline.js";
 import { defaultComparisonSettings, gateExitCode, parseThreshold } from "../bench/verdict.js";
 import { BOUNDS } from "../core/bounds.js";
+import type { MetricsExport } from "../metrics/export.js";
 import { documentPassed } from "../promote/results.js";
 import type { ExplicitCredentials } from "../registry/index.js";
 import { type BenchCachePlan, benchCachePlan, restoreBenchBaseline, saveBenchResults } from "./bench-cache.js";
@@ -24,6 +25,7 @@ import {
   optionalNumberInput,
   secretInput,
 } from "./inputs.js";
+import { exportActionMetrics, metricsExportInput } from "./metrics-export.js";
 import { setOutputs } from "./outputs.js";
 import { upsertComment } from "./pr-comment.js";
 import { type PublishTarget, publishInput, publishResults, reportPath } from "./publish-results.js";
@@ -64,6 +66,7 @@ export interface BenchModelInputs {
   readonly resultsPath: string;
   readonly reportPath: string;
   readonly publish?: PublishTarget;
+  readonly metrics?: MetricsExport;
 }
 
 /** setup-model's load-seconds or warm-load-seconds output: empty when not measured. */
@@ -174,6 +177,7 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): BenchModelInput
   const runs = optionalNumberInput(names.runs, BOUNDS.runs);
   const warmup = optionalNumberInput(names.warmup, BOUNDS.warmup);
   const comment = commentInput(env);
+  const metrics = metricsExportInput("bench", env);
   return {
     candidate,
     baseline: baselineInput(workspace, cachePlan),
@@ -192,6 +196,7 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): BenchModelInput
     resultsPath: reportPath(undefined, `${gateName.replaceAll("/", "-")}-results.json`, env),
     reportPath: reportPath(undefined, `${gateName.replaceAll("/", "-")}-report.md`, env),
     ...(publish && { publish }),
+    ...(metrics && { metrics }),
   };
 }
 
@@ -225,6 +230,7 @@ export async function runBenchModel(inputs: BenchModelInputs): Promise<BenchMode
   }
   const commentUrl = inputs.comment ? await comment(inputs, inputs.comment, markdown) : undefined;
   if (inputs.publish) await publishResults(inputs.publish, "bench", json, documentPassed("bench", results) === true);
+  await exportActionMetrics({ kind: "bench", results }, inputs.metrics);
   return { results, ...(commentUrl && { commentUrl }) };
 }
 

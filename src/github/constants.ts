@@ -28,6 +28,8 @@ const registryCredentialInputs = {
   registryPassword: "registry-password",
 } as const;
 
+/** Inputs every action whose results can go to Prometheus shares. */
+export const metricsExportInputs = { openmetrics: "openmetrics", pushgateway: "pushgateway" } as const;
 /** Inputs of the actions that sign: a key (PEM or file) with its password, or keyless through Sigstore. */
 export const signingInputs = {
   signKey: "sign-key",
@@ -66,6 +68,7 @@ export const TestModel = {
     json: "json",
     junit: "junit",
     ...publishInputs,
+    ...metricsExportInputs,
   },
   outputs: {
     verdict: "verdict",
@@ -109,6 +112,7 @@ export const BenchModel = {
     gateName: "gate-name",
     includeReports: "include-reports",
     ...publishInputs,
+    ...metricsExportInputs,
   },
   outputs: {
     verdict: "verdict",
@@ -146,6 +150,44 @@ export const PromoteModel = {
 export const RevertModel = {
   inputs: { model: "model", to: "to", steps: "steps", reason: "reason", ...registryCredentialInputs },
   outputs: tagMoveOutputs,
+} as const;
+
+export const ReleaseModel = {
+  inputs: {
+    model: "model",
+    channel: "channel",
+    toRepo: "to-repo",
+    require: "require",
+    checkSuite: "check-suite",
+    checkBench: "check-bench",
+    benchScenario: "bench-scenario",
+    benchRuns: "bench-runs",
+    postCheck: "post-check",
+    postCheckTimeout: "post-check-timeout",
+    lockWait: "lock-wait",
+    backend: "backend",
+    strategy: "strategy",
+    environment: "environment",
+    install: "install",
+    version: "version",
+    threads: "threads",
+    contextSize: "context-size",
+    gpu: "gpu",
+    readyTimeout: "ready-timeout",
+    dryRun: "dry-run",
+    reason: "reason",
+    ...registryCredentialInputs,
+    ...signingInputs,
+    signLegacy: "sign-legacy",
+    ...verificationInputs,
+  },
+  outputs: {
+    liveDigest: "live-digest",
+    previousDigest: "previous-digest",
+    colour: "colour",
+    switchedBack: "switched-back",
+    outcome: "outcome",
+  },
 } as const;
 
 export const ScanModel = {

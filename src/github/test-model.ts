@@ -11,10 +11,12 @@ import { type CompatResults, exitCodeFor } from "../compat/results.js";
 import { loadSuite } from "../compat/suite-load.js";
 import { type Endpoint, testModel } from "../compat/test-model.js";
 import { parseTestSettings } from "../compat/test-request.js";
+import type { MetricsExport } from "../metrics/export.js";
 import { parsePinnedSource } from "../promote/endpoints.js";
 import { annotate } from "./annotate.js";
 import { TestModel } from "./constants.js";
 import { actionInputs, optionalInput } from "./inputs.js";
+import { exportActionMetrics, metricsExportInput } from "./metrics-export.js";
 import { setOutputs } from "./outputs.js";
 import { type PublishTarget, publishInput, publishResults, reportPath } from "./publish-results.js";
 import { runAction } from "./run.js";
@@ -31,6 +33,7 @@ export interface TestModelInputs {
   readonly reportPath: string;
   readonly junitPath?: string;
   readonly publish?: PublishTarget;
+  readonly metrics?: MetricsExport;
 }
 
 export function getInputs(env: NodeJS.ProcessEnv = process.env): TestModelInputs {
@@ -39,6 +42,7 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): TestModelInputs
   const settings = parseTestSettings(actionInputs, workspace);
   const publish = publishInput(inputs);
   const digest = settings.digest ?? (publish && parsePinnedSource(publish.modelRef).digest);
+  const metrics = metricsExportInput("test", env);
   return {
     suite: path.resolve(workspace, settings.suite),
     endpoint: {
@@ -63,6 +67,7 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): TestModelInputs
     reportPath: reportPath(undefined, "compat-report.md", env),
     ...(settings.junit !== undefined && { junitPath: settings.junit }),
     ...(publish && { publish }),
+    ...(metrics && { metrics }),
   };
 }
 
@@ -89,6 +94,7 @@ export async function runTestModel(inputs: TestModelInputs): Promise<CompatResul
   await appendSummary(markdown);
   annotate(annotations(results).map((a) => ({ ...a, file: workspaceRelative(a.file) })));
   if (inputs.publish) await publishResults(inputs.publish, "compat", json, results.summary.verdict === "pass");
+  await exportActionMetrics({ kind: "compat", results }, inputs.metrics);
   return results;
 }
 

@@ -1,4 +1,5 @@
 import { isValidTag } from "../core/ref.js";
+import { isLockTag } from "./channel-lock.js";
 import { PromoteUsageError } from "./errors.js";
 import { isHistoryTag } from "./history-tag.js";
 import {
@@ -18,6 +19,7 @@ export type PlannedTag =
 /** Tags a promotion must never write: its own history entries and the referrers fallback tags. */
 function reservedReason(tag: string): string | undefined {
   if (isHistoryTag(tag)) return "it is reserved for history entries";
+  if (isLockTag(tag)) return "it is reserved for release locks";
   if (/^sha256-[0-9a-f]{64}/.test(tag)) return "it is the referrers fallback tag schema";
   return undefined;
 }

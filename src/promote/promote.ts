@@ -70,7 +70,8 @@ export interface PromoteResult {
   readonly signature?: SignedDigest;
 }
 
-async function resolveOrNone(target: ReadOnlyTarget, tag: string, signal?: AbortSignal) {
+/** Where a tag points, or undefined when it does not exist. */
+export async function resolveOrNone(target: ReadOnlyTarget, tag: string, signal?: AbortSignal) {
   try {
     return await target.resolve(tag, { signal });
   } catch (error) {

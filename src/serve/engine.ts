@@ -70,6 +70,8 @@ export interface GenerationOutcome {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly timings: LlamaTimings;
+  /** Time spent waiting for a free slot before the prompt was evaluated. */
+  readonly queuedMs: number;
 }
 
 export interface ModelFacts {
@@ -239,6 +241,7 @@ export class Engine {
       );
     }
     const grammar = await this.#grammar(params);
+    const queuedAt = performance.now();
     return this.#slots.use(async ({ sequence, completion }) => {
       if (!params.cachePrompt) await sequence.clearHistory();
       const cached = prependsBos ? [bos, ...body] : body;
@@ -292,6 +295,7 @@ export class Engine {
         finishReason: result.metadata.stopReason === "maxTokens" && !stops.stopped ? "length" : "stop",
         promptTokens,
         completionTokens: generated,
+        queuedMs: startedAt - queuedAt,
         timings: {
           prompt_n: promptN,
           prompt_ms: promptMs,

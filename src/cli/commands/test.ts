@@ -13,6 +13,12 @@ import { parseTestSettings } from "../../compat/test-request.js";
 import { BOUNDS, boundsRange } from "../../core/bounds.js";
 import { parsePinnedSource } from "../../promote/endpoints.js";
 import { type Command, flagSource, parseCommandArgs } from "../command.js";
+import {
+  checkMetricsExport,
+  exportResultMetrics,
+  metricsExportOptions,
+  metricsExportUsage,
+} from "../metrics-export.js";
 import { publishSigning } from "../publish-signing.js";
 import { signingOptions, signingUsage } from "../trust-flags.js";
 
@@ -38,6 +44,7 @@ Options:
   --fail-on any|RATE        pass rate needed: any (every case), 0.9 or 90% (default: the suite's threshold)
   --publish REF             attach the results JSON to this model (pinned by digest) as an OCI referrer,
                             for promote --require compat; --ref and --digest default to it
+${metricsExportUsage}
 ${signingUsage}
                             with --publish: also attach a signed in-toto test-result attestation
 
@@ -60,6 +67,7 @@ const options = {
   concurrency: { type: "string" },
   "fail-on": { type: "string" },
   publish: { type: "string" },
+  ...metricsExportOptions,
   ...signingOptions,
 } as const;
 
@@ -71,6 +79,7 @@ export const test: Command = {
     const { values } = parseCommandArgs("test", args, options, false);
     const settings = parseTestSettings(flagSource(values), io.cwd);
     const publishRef = values.publish === undefined ? undefined : parsePinnedSource(values.publish);
+    await checkMetricsExport(values);
     const signing = publishRef ? await publishSigning(values, io) : undefined;
     const path = (file: string | undefined) => (file === undefined ? undefined : resolve(io.cwd, file));
 
@@ -129,6 +138,7 @@ export const test: Command = {
         io.stderr.write(`cortex-model test: signed attestation attached as ${published.attestation.digest}\n`);
       }
     }
+    await exportResultMetrics("test", { kind: "compat", results }, values, io);
     return exitCodeFor(results.summary);
   },
 };

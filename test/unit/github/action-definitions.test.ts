@@ -145,9 +145,9 @@ describe("actions/model-gate composite steps", () => {
       "api-key",
     ],
     // "baseline" there is a golden outputs file, not a model; no comparison endpoint, reports at their defaults.
-    "test-model": ["baseline", "compare-base-url", "compare-model", "concurrency", "json", "junit"],
-    // Warm-up from the scenario; the gate comments on pull requests (auto).
-    "bench-model": ["warmup", "comment"],
+    "test-model": ["baseline", "compare-base-url", "compare-model", "concurrency", "json", "junit", "openmetrics"],
+    // Warm-up from the scenario; the gate comments on pull requests (auto); metrics go to the Pushgateway only.
+    "bench-model": ["warmup", "comment", "openmetrics"],
     // Reports at their defaults under RUNNER_TEMP (the gate's scan-sarif-path output); findings always fail it.
     "scan-model": ["sarif", "json", "cyclonedx", "fail-on-findings"],
   };

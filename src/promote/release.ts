@@ -1,0 +1,283 @@
+import type { Digest } from "../core/digest.js";
+import type { Descriptor, ReadOnlyTarget, Target } from "../core/target.js";
+import { type ChannelLockOptions, withChannelLock } from "./channel-lock.js";
+import type { Provenance } from "./history-entry.js";
+import { planTags } from "./plan.js";
+import type { Requirement } from "./policy.js";
+import { type PromoteOptions, promote, resolveOrNone } from "./promote.js";
+import { revert } from "./revert.js";
+
+/**
+ * Blue/green release of a model digest on a channel. The channel is three tags in one repository: the two
+ * colours `<channel>-blue` and `<channel>-green`, and the live tag `<channel>` that clients pull. A release
+ * promotes the digest to the idle colour, checks the idle colour as the registry serves it, moves the live
+ * tag to it, checks again, and moves the live tag back by itself when that last check fails. Every tag move
+ * goes through promote and revert, so each one is in its tag's history with the reason.
+ */
+
+export const COLOURS = ["blue", "green"] as const;
+export type Colour = (typeof COLOURS)[number];
+
+export interface ChannelTags {
+  readonly live: string;
+  readonly blue: string;
+  readonly green: string;
+}
+
+/** The tags of a channel; refuses a channel whose tags could not exist or are reserved. */
+export function channelTags(channel: string): ChannelTags {
+  const tags = { live: channel, blue: `${channel}-blue`, green: `${channel}-green` };
+  planTags([tags.live, tags.blue, tags.green], false);
+  return tags;
+}
+
+/** What a check is given: the digest under test, how to pull it by tag, and what was live before. */
+export interface ReleaseSubject {
+  readonly colour: Colour;
+  /** The channel's repository, as references spell it (`registry/repository`, `oci:<dir>`). */
+  readonly repository: string;
+  /** `<repository>:<tag>`: the idle colour before the switch, the live tag after it. */
+  readonly tagReference: string;
+  /** `<repository>@<digest>`. */
+  readonly reference: string;
+  readonly digest: Digest;
+  /** The live tag's digest before this release; null when the channel had none. */
+  readonly previous: Digest | null;
+}
+
+export interface ReleaseCheckResult {
+  readonly passed: boolean;
+  /** One line: what was checked and how it went. */
+  readonly detail: string;
+  /** The digest the check actually served, when it pulled one; it must be the released digest. */
+  readonly digest?: Digest;
+}
+
+export type ReleaseCheck = (subject: ReleaseSubject) => Promise<ReleaseCheckResult>;
+
+export type ReleaseStepName = "promote-idle" | "pre-check" | "switch" | "post-check" | "switch-back";
+
+export interface ReleaseStep {
+  readonly step: ReleaseStepName;
+  readonly status: "done" | "failed" | "skipped" | "planned";
+  readonly detail: string;
+}
+
+export type ReleaseOutcome = "released" | "already-live" | "planned" | "pre-check-failed" | "post-check-failed";
+
+export interface ReleaseOptions extends Provenance {
+  readonly source: ReadOnlyTarget;
+  readonly digest: Digest;
+  /** The repository that holds the channel's tags. */
+  readonly destination: Target;
+  readonly channel: string;
+  /** Result kinds that must have passed for the digest before it may even reach the idle colour. */
+  readonly require?: readonly Requirement[];
+  /** Trusted signers, checked as promote checks them before the digest reaches the idle colour. */
+  readonly trust?: PromoteOptions["trust"];
+  /** Sign the digest where it is released, as promote signs it, before any tag moves. */
+  readonly sign?: PromoteOptions["sign"];
+  readonly dryRun?: boolean;
+  /** Before the switch, on the idle colour; a failure leaves the live tag untouched. */
+  readonly preSwitch?: ReleaseCheck;
+  /** After the switch, on the live tag; a failure moves the live tag back. */
+  readonly postSwitch?: ReleaseCheck;
+  readonly lock?: Omit<ChannelLockOptions, "now" | "signal">;
+  readonly onStep?: (step: ReleaseStep) => void;
+  readonly now?: () => Date;
+  readonly signal?: AbortSignal;
+}
+
+export interface ReleaseResult {
+  readonly destination: string;
+  readonly channel: string;
+  readonly digest: Digest;
+  /** The colour the digest was released to (or, when already live, the colour that holds it). */
+  readonly colour: Colour | null;
+  readonly tags: ChannelTags;
+  /** The live tag's digest before the release. */
+  readonly previous: Digest | null;
+  /** The live tag's digest after it. */
+  readonly live: Digest | null;
+  readonly switchedBack: boolean;
+  readonly outcome: ReleaseOutcome;
+  readonly steps: readonly ReleaseStep[];
+}
+
+/** Exit status of a release: 0 when the channel serves the digest (or a plan was printed), 1 otherwise. */
+export function releaseExitCode(result: ReleaseResult): 0 | 1 {
+  return result.outcome === "pre-check-failed" || result.outcome === "post-check-failed" ? 1 : 0;
+}
+
+/** The colour not serving live traffic: the other one than the live digest's, else an empty one, else blue. */
+export function idleColour(
+  live: Digest | undefined,
+  colours: Readonly<Record<Colour, Digest | undefined>>,
+): { idle: Colour; active: Colour | null } {
+  const active = COLOURS.find((c) => live !== undefined && colours[c] === live) ?? null;
+  if (active) return { idle: active === "blue" ? "green" : "blue", active };
+  return { idle: COLOURS.find((c) => colours[c] === undefined) ?? "blue", active: null };
+}
+
+function withReason(options: ReleaseOptions, what: string): Provenance {
+  const reason = options.reason ? `${what}: ${options.reason}` : what;
+  return {
+    ...(options.actor ? { actor: options.actor } : {}),
+    ...(options.runUrl ? { runUrl: options.runUrl } : {}),
+    reason,
+  };
+}
+
+export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
+  const tags = channelTags(options.channel);
+  const run = () => releaseLocked(options, tags);
+  if (options.dryRun) return run();
+  return withChannelLock(options.destination, options.channel, run, {
+    ...options.lock,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
+
+async function releaseLocked(options: ReleaseOptions, tags: ChannelTags): Promise<ReleaseResult> {
+  const { destination, digest, signal } = options;
+  const [live, blue, green] = await Promise.all(
+    [tags.live, tags.blue, tags.green].map((tag) => resolveOrNone(destination, tag, signal)),
+  );
+  const { idle, active } = idleColour(live?.digest, { blue: blue?.digest, green: green?.digest });
+  const repository = destination.name;
+  const previous = live?.digest ?? null;
+  const steps: ReleaseStep[] = [];
+  const step = (s: ReleaseStep) => {
+    steps.push(s);
+    options.onStep?.(s);
+  };
+  const result = (outcome: ReleaseOutcome, colour: Colour | null, now: Digest | null, switchedBack = false) => ({
+    destination: repository,
+    channel: options.channel,
+    digest,
+    colour,
+    tags,
+    previous,
+    live: now,
+    switchedBack,
+    outcome,
+    steps,
+  });
+
+  if (previous === digest) {
+    step({ step: "switch", status: "skipped", detail: `${tags.live} already points at ${digest}` });
+    return result("already-live", active, previous);
+  }
+  const idleTag = tags[idle];
+  const subject = (tagReference: string): ReleaseSubject => ({
+    colour: idle,
+    repository,
+    tagReference,
+    reference: `${repository}@${digest}`,
+    digest,
+    previous,
+  });
+
+  if (options.dryRun) {
+    const was = (tag: Descriptor | undefined) => tag?.digest ?? "none";
+    step({
+      step: "promote-idle",
+      status: "planned",
+      detail: `${idleTag}: ${was(idle === "blue" ? blue : green)} -> ${digest}`,
+    });
+    step({
+      step: "pre-check",
+      status: "planned",
+      detail: options.preSwitch ? `check ${repository}:${idleTag}` : "none asked for",
+    });
+    step({ step: "switch", status: "planned", detail: `${tags.live}: ${previous ?? "none"} -> ${digest}` });
+    step({
+      step: "post-check",
+      status: "planned",
+      detail: options.postSwitch
+        ? `check ${repository}:${tags.live}, switch back to ${previous ?? "nothing"} on failure`
+        : "none asked for",
+    });
+    return result("planned", idle, previous);
+  }
+
+  await promote({
+    source: options.source,
+    digest,
+    destination,
+    tags: [idleTag],
+    ...(options.require ? { require: options.require } : {}),
+    ...(options.trust ? { trust: options.trust } : {}),
+    ...(options.sign ? { sign: options.sign } : {}),
+    ...withReason(options, `release ${options.channel}: promote to the idle colour ${idle}`),
+    ...(options.now ? { now: options.now } : {}),
+    ...(signal ? { signal } : {}),
+  });
+  step({ step: "promote-idle", status: "done", detail: `${idleTag} -> ${digest}` });
+
+  const pre = await preCheck(options, idleTag, subject(`${repository}:${idleTag}`));
+  step(pre);
+  if (pre.status === "failed") return result("pre-check-failed", idle, previous);
+
+  await promote({
+    source: destination,
+    digest,
+    destination,
+    tags: [tags.live],
+    ...withReason(options, `release ${options.channel}: switch to ${idle}`),
+    ...(options.now ? { now: options.now } : {}),
+    ...(signal ? { signal } : {}),
+  });
+  step({ step: "switch", status: "done", detail: `${tags.live}: ${previous ?? "none"} -> ${digest}` });
+
+  if (!options.postSwitch) {
+    step({ step: "post-check", status: "skipped", detail: "none asked for" });
+    return result("released", idle, digest);
+  }
+  const post = await options.postSwitch(subject(`${repository}:${tags.live}`));
+  if (post.passed) {
+    step({ step: "post-check", status: "done", detail: post.detail });
+    return result("released", idle, digest);
+  }
+  step({ step: "post-check", status: "failed", detail: post.detail });
+  if (previous === null) {
+    step({
+      step: "switch-back",
+      status: "failed",
+      detail: `${tags.live} had no digest before this release, so there is nothing to switch back to; it stays at ${digest}`,
+    });
+    return result("post-check-failed", idle, digest);
+  }
+  await revert({
+    target: destination,
+    tag: tags.live,
+    to: { digest: previous },
+    ...withReason(options, `release ${options.channel}: switch back, post-switch check failed: ${post.detail}`),
+    ...(options.now ? { now: options.now } : {}),
+    ...(signal ? { signal } : {}),
+  });
+  step({ step: "switch-back", status: "done", detail: `${tags.live}: ${digest} -> ${previous}` });
+  return result("post-check-failed", idle, previous, true);
+}
+
+async function preCheck(options: ReleaseOptions, idleTag: string, subject: ReleaseSubject): Promise<ReleaseStep> {
+  const fail = (detail: string): ReleaseStep => ({ step: "pre-check", status: "failed", detail });
+  // Read back by tag: what a pull of the idle colour gets, not what this process meant to write.
+  const served = await resolveOrNone(options.destination, idleTag, options.signal);
+  if (served?.digest !== options.digest) {
+    return fail(`${idleTag} points at ${served?.digest ?? "nothing"}, not ${options.digest}`);
+  }
+  if (!options.preSwitch) {
+    return {
+      step: "pre-check",
+      status: "skipped",
+      detail: `${idleTag} reads back as ${options.digest}; no check asked for`,
+    };
+  }
+  const check = await options.preSwitch(subject);
+  if (check.digest !== undefined && check.digest !== options.digest) {
+    return fail(`pulling ${subject.tagReference} gave ${check.digest}, not ${options.digest}`);
+  }
+  return check.passed ? { step: "pre-check", status: "done", detail: check.detail } : fail(check.detail);
+}
