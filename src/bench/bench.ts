@@ -7,9 +7,18 @@ import type { StoredBaseline } from "./baseline-origin.js";
 import { BenchRunError } from "./errors.js";
 import { describeMachine } from "./machine.js";
 import { renderMarkdown } from "./report.js";
-import { type BaselineSource, type BenchResults, buildResults, type LoadTimes, type SideInfo } from "./results.js";
+import {
+  type BaselineSource,
+  type BenchResults,
+  buildResults,
+  compareScenario,
+  type LoadTimes,
+  lookDecision,
+  type SideInfo,
+} from "./results.js";
 import { type BenchSide, runScenario, type ScenarioRuns } from "./runner.js";
 import type { Scenario } from "./scenario.js";
+import { sequentialPlan } from "./sequential.js";
 import type { ComparisonSettings } from "./verdict.js";
 
 export interface GateSide extends BenchSide {
@@ -35,6 +44,20 @@ export interface BenchOutcome {
   readonly markdown: string;
 }
 
+/** Both sides served by one server under one model name: an A/A run, whatever the flags say. */
+function sameServer(candidate: GateSide, baseline: BenchOptions["baseline"]): string | undefined {
+  if (baseline.kind !== "served") return undefined;
+  const url = (side: GateSide) => side.info.baseUrl?.replace(/\/+$/, "");
+  if (
+    url(candidate) === undefined ||
+    url(candidate) !== url(baseline.side) ||
+    candidate.model !== baseline.side.model
+  ) {
+    return undefined;
+  }
+  return `baseline and candidate are the same model (${candidate.model}) on the same server (${url(candidate)}): this compares the server with itself`;
+}
+
 export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   const baseline: BaselineSource =
     options.baseline.kind === "stored"
@@ -45,14 +68,27 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
           ...(options.baseline.side.loads ? { loads: options.baseline.side.loads } : {}),
         };
   const served = options.baseline.kind === "served" ? options.baseline.side : undefined;
+  const warning = sameServer(options.candidate, options.baseline);
+  if (warning) options.onProgress?.(`warning: ${warning}`);
   const measured: ScenarioRuns[] = [];
   for (const scenario of options.scenarios) {
+    const plan = sequentialPlan(scenario.runs, options.settings.regressionAlpha, options.settings.acceptanceAlpha);
+    let undecided: string[] = [];
     try {
       measured.push(
         await runScenario(scenario, {
           candidate: options.candidate,
           ...(served ? { baseline: served } : {}),
-          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+          looks: plan.looks,
+          look: (runs) => {
+            const { comparisons } = compareScenario(scenario, runs, baseline, options.settings);
+            undecided = comparisons.filter((c) => c.verdict === "inconclusive" && c.interval).map((c) => c.metric);
+            return lookDecision(comparisons);
+          },
+          onLook: (runs, cap, stopped) =>
+            options.onProgress?.(
+              `${scenario.name}: ${runs}/${cap} runs per side${stopped ? ` (${stopped === "cap" ? "cap reached" : `stopped: ${stopped}`})` : undecided.length ? `, undecided: ${undecided.join(", ")}` : ""}`,
+            ),
         }),
       );
     } catch (error) {
@@ -68,6 +104,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
     settings: options.settings,
     warnOnly: options.warnOnly,
     machine: await describeMachine(),
+    ...(warning ? { warnings: [warning] } : {}),
   });
   return { results, markdown: renderMarkdown(results, { gateName: options.gateName }) };
 }

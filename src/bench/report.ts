@@ -4,7 +4,7 @@
  */
 import { UsageError } from "../core/errors.js";
 import { metricCatalog } from "./metric-catalog.js";
-import type { BaselineInfo, BenchResults, SectionResult, SideInfo } from "./results.js";
+import type { BaselineInfo, BenchResults, LengthSummary, ScenarioResult, SectionResult, SideInfo } from "./results.js";
 import type { MetricComparison, Verdict } from "./verdict.js";
 
 /** A hidden HTML comment; the name must not be able to close it early. */
@@ -28,15 +28,17 @@ export function formatNumber(value: number): string {
   return value.toFixed(digits);
 }
 
-/** A ratio as a signed percent change: 1.146 -> "+14.6%". */
-export function formatChange(ratio: number): string {
+/** A ratio as a signed percent change: 1.146 -> "+14.6%"; "n/a" for what is not a finite ratio. */
+export function formatChange(ratio: number | undefined): string {
+  if (ratio === undefined || !Number.isFinite(ratio)) return "n/a";
   const pct = (ratio - 1) * 100;
   const text = `${Math.abs(pct).toFixed(1)}%`;
   if (text === "0.0%") return "±0.0%";
   return pct > 0 ? `+${text}` : `−${text}`;
 }
 
-function arrow(ratio: number): string {
+function arrow(ratio: number | undefined): string {
+  if (ratio === undefined) return "";
   if (ratio > 1) return " ↑";
   if (ratio < 1) return " ↓";
   return "";
@@ -58,7 +60,7 @@ function tableRow(c: MetricComparison): string {
 
 export function markdownTable(comparisons: readonly MetricComparison[]): string {
   return [
-    "| Metric | Baseline (median) | Candidate (median) | Change | 95% CI of change | Threshold | Verdict |",
+    "| Metric | Baseline (median) | Candidate (median) | Change | Interval of change | Threshold | Verdict |",
     "| --- | ---: | ---: | ---: | :---: | ---: | --- |",
     ...comparisons.map(tableRow),
   ].join("\n");
@@ -73,9 +75,9 @@ function quote(text: string): string {
  * 100: metrics of different units share one readable axis that way.
  */
 export function mermaidChart(section: SectionResult): string {
-  const comparisons = section.comparisons.filter((c) => Number.isFinite(c.ratio));
+  const comparisons = section.comparisons.filter((c) => c.ratio !== undefined && Number.isFinite(c.ratio));
   if (comparisons.length === 0) return "";
-  const percents = comparisons.map((c) => Math.round(c.ratio * 1000) / 10);
+  const percents = comparisons.map((c) => Math.round((c.ratio as number) * 1000) / 10);
   // Headroom of at least 5 points keeps the tallest bar off the frame.
   const top = Math.ceil((Math.max(105, ...percents) + 5) / 10) * 10;
   const bottom = Math.max(0, Math.floor((Math.min(95, ...percents) - 5) / 10) * 10);
@@ -113,6 +115,32 @@ function sectionMarkdown(section: SectionResult, heading: string): string {
   ].join("\n");
 }
 
+const stopText: Readonly<Record<ScenarioResult["stopReason"], string>> = {
+  regression: "stopped early: a regression is shown",
+  decided: "stopped early: every metric is decided",
+  cap: "the cap was reached",
+};
+
+function lengths(summary: LengthSummary | undefined): string {
+  if (!summary) return "n/a";
+  return summary.min === summary.max ? `${summary.median}` : `${summary.min}–${summary.max} (median ${summary.median})`;
+}
+
+function scenarioLine(s: ScenarioResult): string {
+  const parts = [
+    `${s.runs} of at most ${s.maxRuns} runs per side (${stopText[s.stopReason]}; ${s.warmupRunsExcluded} warm-up runs per side excluded), concurrency ${s.concurrency}, max_tokens ${s.maxTokens}${s.fixedLength ? " (fixed length asked: ignore_eos, min_tokens)" : ""}, ${s.promptCount} prompt(s), ${s.api} API.`,
+    s.caching.cachePrompt === false
+      ? `Prompt cache defeated: cache_prompt false and a unique ${s.caching.uniquePrefixDigits}-digit prefix per request.`
+      : "Prompt cache allowed by the scenario.",
+  ];
+  if (s.outputTokens) {
+    parts.push(
+      `Output tokens per request: baseline ${lengths(s.outputTokens.baseline)}, candidate ${lengths(s.outputTokens.candidate)}${s.outputTokens.materiallyDifferent ? " (materially different: length-dependent metrics not compared)" : ""}.`,
+    );
+  }
+  return parts.join(" ");
+}
+
 /** Where the baseline's samples came from, most trusted first. */
 function baselineSource(baseline: BaselineInfo): string {
   switch (baseline.source) {
@@ -136,7 +164,8 @@ export function renderMarkdown(results: BenchResults, options: MarkdownOptions):
   const m = results.machine;
   const memoryGiB = (m.memoryBytes / 2 ** 30).toFixed(1);
   const thresholdNote =
-    "Regression or improvement only when the whole 95% interval lies beyond the threshold; inconclusive when it crosses it.";
+    "Regression only when the whole interval lies beyond the threshold on the worse side; pass when it shows the metric is not worse than the threshold; inconclusive when it crosses it.";
+  const st = results.settings;
   const blocks = [
     gateMarker(options.gateName),
     `## Model benchmark: ${verdictBadge[results.verdict]}`,
@@ -144,10 +173,13 @@ export function renderMarkdown(results: BenchResults, options: MarkdownOptions):
     `- **Baseline** (${baselineSource(results.baseline)}): ${describeSide(results.baseline)}`,
     `- **Candidate**: ${describeSide(results.candidate)}`,
     `- **Runner**: ${m.cpuModel}, ${m.availableParallelism}/${m.logicalCpus} CPUs usable, ${memoryGiB} GiB, ${m.gpus.length ? m.gpus.join(", ") : "no GPU"}, ${m.os}`,
-    `- **Statistics**: medians; percentile bootstrap (${results.settings.resamples} resamples, seed ${results.settings.seed}) of the candidate/baseline ratio. ${thresholdNote}`,
+    `- **Statistics**: change = ratio of ${Math.round(st.trim * 100)}%-trimmed geometric means (Yuen); group-sequential looks every ${st.runsPerLook} runs, Hwang-Shih-DeCani (gamma −4, O'Brien-Fleming-like) bounds for a regression (error ${st.regressionAlpha * 100}% per metric at the threshold), Pocock-type for "not worse" (${st.acceptanceAlpha * 100}%). ${thresholdNote}`,
   ];
+  if (results.warnings.length > 0) {
+    blocks.push("", `> [!WARNING]\n${results.warnings.map((w) => `> ${w}`).join("\n>\n")}`);
+  }
   for (const s of results.scenarios) {
-    const heading = `### Scenario \`${s.name}\`: ${verdictBadge[s.verdict]}\n\n${s.runs} runs per side (${s.warmupRunsExcluded} warm-up runs per side excluded), concurrency ${s.concurrency}, max_tokens ${s.maxTokens}, ${s.promptCount} prompt(s), ${s.api} API.`;
+    const heading = `### Scenario \`${s.name}\`: ${verdictBadge[s.verdict]}\n\n${scenarioLine(s)}`;
     blocks.push("", sectionMarkdown(s, heading), "", mermaidChart(s));
   }
   if (results.load && results.load.comparisons.length > 0) {

@@ -9,12 +9,15 @@ import { type BaselineOrigin, describeOrigin, type StoredBaseline } from "./base
 import type { MachineDescription } from "./machine.js";
 import { type MetricName, metricNames } from "./metric-catalog.js";
 import { collectSamples, type MetricSamples, type RequestMetrics } from "./metrics.js";
-import type { ScenarioRuns } from "./runner.js";
+import { prefixDigits, type RunsSoFar, type ScenarioRuns, type StopReason } from "./runner.js";
+import type { Scenario } from "./scenario.js";
+import { runsPerLook, sequentialPlan } from "./sequential.js";
 import { coefficientOfVariation, mean, median, percentile } from "./statistics.js";
 import {
   type ComparisonSettings,
   compareMetric,
   enoughSamples,
+  type LookBoundaries,
   type MetricComparison,
   overallVerdict,
   type Verdict,
@@ -69,13 +72,43 @@ export interface SectionResult {
   readonly verdict: Verdict;
 }
 
+/** Output tokens per request on one side. */
+export interface LengthSummary {
+  readonly min: number;
+  readonly median: number;
+  readonly max: number;
+}
+
+export interface OutputLengths {
+  readonly baseline?: LengthSummary;
+  readonly candidate: LengthSummary;
+  /** Medians more than 10% apart: metrics that grow with the output length are not compared. */
+  readonly materiallyDifferent: boolean;
+}
+
+/** How the scenario kept a server's prompt cache from favouring one side. */
+export interface CachingHandled {
+  /** Sent as `cache_prompt` (llama.cpp); absent when the scenario let the server cache. */
+  readonly cachePrompt?: false;
+  /** Digits of the unique prefix each request's prompt starts with; absent when not prefixed. */
+  readonly uniquePrefixDigits?: number;
+}
+
 export interface ScenarioResult extends SectionResult {
   readonly api: string;
   readonly maxTokens: number;
   readonly concurrency: number;
+  /** Measured runs actually made per side (the candidate's, against a stored baseline). */
   readonly runs: number;
+  /** The cap: the scenario's runs per side. */
+  readonly maxRuns: number;
+  readonly stopReason: StopReason;
   readonly warmupRunsExcluded: number;
   readonly promptCount: number;
+  /** Whether exactly maxTokens output tokens were asked for (ignore_eos, min_tokens). */
+  readonly fixedLength: boolean;
+  readonly caching: CachingHandled;
+  readonly outputTokens?: OutputLengths;
 }
 
 /**
@@ -95,13 +128,15 @@ export interface BenchResults {
   readonly format: typeof resultsFormat;
   readonly createdAt: string;
   readonly machine: MachineDescription;
-  readonly settings: ComparisonSettings & { readonly warnOnly: boolean };
+  readonly settings: ComparisonSettings & { readonly warnOnly: boolean; readonly runsPerLook: number };
   readonly baseline: BaselineInfo;
   readonly candidate: SideInfo;
   readonly scenarios: readonly ScenarioResult[];
   /** Cold and warm load times, when the caller measured them. */
   readonly load?: SectionResult;
   readonly verdict: Verdict;
+  /** What makes the comparison less fair than it should be (same server on both sides, unequal lengths). */
+  readonly warnings: readonly string[];
 }
 
 export function summarize(samples: MetricSamples): Summaries {
@@ -120,17 +155,52 @@ export function summarize(samples: MetricSamples): Summaries {
   return summaries;
 }
 
+/** Metrics that grow with the number of tokens generated, hence not comparable across unequal lengths. */
+const lengthDependent: ReadonlySet<MetricName> = new Set(["e2e", "cpu", "request_throughput"]);
+
 /** Compares every metric present on both sides, in catalogue order. */
 export function compareSamples(
   baseline: MetricSamples,
   candidate: MetricSamples,
   settings: ComparisonSettings,
+  look?: LookBoundaries,
+  unequalLengths?: OutputLengths,
+  interleaved = false,
 ): MetricComparison[] {
   return metricNames.flatMap((name) => {
     const base = baseline[name];
     const cand = candidate[name];
-    return base?.length && cand?.length ? [compareMetric(name, base, cand, settings)] : [];
+    if (!base?.length || !cand?.length) return [];
+    const comparison = compareMetric(name, base, cand, settings, look, interleaved);
+    if (!unequalLengths?.materiallyDifferent || !lengthDependent.has(name)) return [comparison];
+    const { interval: _dropped, withinBand: _too, ...rest } = comparison;
+    return [
+      {
+        ...rest,
+        verdict: "inconclusive" as const,
+        hint: `not compared: the sides generated materially different numbers of tokens (medians ${unequalLengths.baseline?.median} and ${unequalLengths.candidate.median})`,
+      },
+    ];
   });
+}
+
+function lengthSummary(requests: readonly RequestMetrics[]): LengthSummary | undefined {
+  if (requests.length === 0) return undefined;
+  const counts = requests.map((r) => r.outputTokens);
+  return { min: Math.min(...counts), median: median(counts), max: Math.max(...counts) };
+}
+
+export function outputLengths(
+  baseline: readonly RequestMetrics[] | undefined,
+  candidate: readonly RequestMetrics[],
+): OutputLengths | undefined {
+  const cand = lengthSummary(candidate);
+  if (!cand) return undefined;
+  const base = baseline && lengthSummary(baseline);
+  const materiallyDifferent = base
+    ? Math.abs(base.median - cand.median) > 0.1 * Math.max(base.median, cand.median)
+    : false;
+  return { ...(base ? { baseline: base } : {}), candidate: cand, materiallyDifferent };
 }
 
 function clientToBackendOutputRate(requests: readonly RequestMetrics[]): number | undefined {
@@ -177,6 +247,60 @@ export interface ResultsInput {
   readonly warnOnly: boolean;
   readonly machine: MachineDescription;
   readonly createdAt?: Date;
+  readonly warnings?: readonly string[];
+}
+
+/** One scenario's sides and comparisons after `runs`, with the boundaries of the look that many runs make. */
+export function compareScenario(
+  scenario: Scenario,
+  runs: RunsSoFar,
+  baseline: BaselineSource,
+  settings: ComparisonSettings,
+): { baseline: SideData; candidate: SideData; comparisons: MetricComparison[]; outputTokens?: OutputLengths } {
+  const candidate = sideData(
+    collectSamples(runs.candidate),
+    runs.candidate.flatMap((r) => r.requests),
+  );
+  const base =
+    baseline.kind === "stored"
+      ? storedScenario(baseline.stored, scenario.name)
+      : sideData(
+          collectSamples(runs.baseline ?? []),
+          (runs.baseline ?? []).flatMap((r) => r.requests),
+        );
+  const plan = sequentialPlan(scenario.runs, settings.regressionAlpha, settings.acceptanceAlpha);
+  const index = plan.looks.indexOf(runs.candidate.length);
+  const look =
+    index < 0
+      ? undefined
+      : { regression: plan.regression[index] as number, acceptance: plan.acceptance[index] as number };
+  const lengths = outputLengths(base.requests, candidate.requests ?? []);
+  return {
+    baseline: base,
+    candidate,
+    comparisons: compareSamples(
+      base.samples,
+      candidate.samples,
+      settings,
+      look,
+      lengths,
+      baseline.kind === "interleaved",
+    ),
+    ...(lengths ? { outputTokens: lengths } : {}),
+  };
+}
+
+/**
+ * What a look decides: stop on any regression; stop when every metric that has an interval shows it is
+ * not worse than its threshold (metrics without one cannot be settled by more runs of this length).
+ */
+export function lookDecision(comparisons: readonly MetricComparison[]): "regression" | "decided" | undefined {
+  if (comparisons.some((c) => c.verdict === "regression")) return "regression";
+  const settleable = comparisons.filter((c) => c.interval);
+  if (settleable.length > 0 && settleable.every((c) => c.verdict === "pass" || c.verdict === "improvement")) {
+    return "decided";
+  }
+  return undefined;
 }
 
 /** The stored run's candidate is the baseline now: it is what was measured for the digest in production. */
@@ -205,28 +329,37 @@ function storedBaselineInfo({ origin, results }: StoredBaseline): BaselineInfo {
   }
 }
 
+function caching(scenario: Scenario): CachingHandled {
+  return scenario.promptCache ? {} : { cachePrompt: false, uniquePrefixDigits: prefixDigits };
+}
+
 export function buildResults(input: ResultsInput): BenchResults {
   const { baseline, settings } = input;
+  const warnings = [...(input.warnings ?? [])];
   const scenarios = input.measured.map((m): ScenarioResult => {
-    const candidate = sideData(
-      collectSamples(m.candidate),
-      m.candidate.flatMap((r) => r.requests),
-    );
-    const base =
-      baseline.kind === "stored"
-        ? storedScenario(baseline.stored, m.scenario.name)
-        : sideData(
-            collectSamples(m.baseline ?? []),
-            (m.baseline ?? []).flatMap((r) => r.requests),
-          );
+    const compared = compareScenario(m.scenario, m, baseline, settings);
+    if (compared.outputTokens?.materiallyDifferent) {
+      warnings.push(
+        `scenario ${m.scenario.name}: the sides generated materially different numbers of output tokens (medians ${compared.outputTokens.baseline?.median} and ${compared.outputTokens.candidate.median}); E2E, CPU time and request throughput are not compared`,
+      );
+    }
     return {
-      ...section(m.scenario.name, base, candidate, settings),
+      name: m.scenario.name,
+      baseline: compared.baseline,
+      candidate: compared.candidate,
+      comparisons: compared.comparisons,
+      verdict: overallVerdict(compared.comparisons.map((c) => c.verdict)),
       api: m.scenario.api,
       maxTokens: m.scenario.maxTokens,
       concurrency: m.scenario.concurrency,
-      runs: m.scenario.runs,
+      runs: m.candidate.length,
+      maxRuns: m.scenario.runs,
+      stopReason: m.stopReason ?? "cap",
       warmupRunsExcluded: m.warmupRuns,
       promptCount: m.scenario.prompts.length,
+      fixedLength: m.scenario.fixedLength,
+      caching: caching(m.scenario),
+      ...(compared.outputTokens ? { outputTokens: compared.outputTokens } : {}),
     };
   });
   // The candidate's load times are kept even with nothing to compare them to: a later run may use them.
@@ -250,13 +383,14 @@ export function buildResults(input: ResultsInput): BenchResults {
     format: resultsFormat,
     createdAt: (input.createdAt ?? new Date()).toISOString(),
     machine: input.machine,
-    settings: { ...settings, warnOnly: input.warnOnly },
+    settings: { ...settings, warnOnly: input.warnOnly, runsPerLook },
     baseline:
       baseline.kind === "stored" ? storedBaselineInfo(baseline.stored) : { ...baseline.info, source: "interleaved" },
     candidate: input.candidate,
     scenarios,
     ...(load ? { load } : {}),
     verdict: overallVerdict(verdicts),
+    warnings,
   };
 }
 

@@ -3,10 +3,11 @@
  * drift of a noisy machine (thermal, a neighbour's job) falls on both alike; warm-up runs come first on
  * both sides and are kept out of the samples.
  */
-import type { ModelClient } from "../client/types.js";
+import type { GenerationOptions, ModelClient } from "../client/types.js";
 import { type RunRecord, requestMetrics } from "./metrics.js";
 import { ProcessSampler } from "./process-sampler.js";
 import type { Scenario } from "./scenario.js";
+import { seededRandom } from "./statistics.js";
 
 export interface BenchSide {
   readonly client: ModelClient;
@@ -16,10 +17,21 @@ export interface BenchSide {
   readonly pid?: number;
 }
 
+/** Why measuring stopped: a regression shown, every metric decided, or the cap of runs reached. */
+export type StopReason = "regression" | "decided" | "cap";
+
 export interface ScenarioRuns {
   readonly scenario: Scenario;
   /** Warm-up runs made per side and excluded from the samples. */
   readonly warmupRuns: number;
+  readonly baseline?: readonly RunRecord[];
+  readonly candidate: readonly RunRecord[];
+  /** Absent means the cap was reached (every run of the scenario was made). */
+  readonly stopReason?: StopReason;
+}
+
+/** The runs so far, as a look sees them. */
+export interface RunsSoFar {
   readonly baseline?: readonly RunRecord[];
   readonly candidate: readonly RunRecord[];
 }
@@ -29,12 +41,47 @@ export interface RunnerOptions {
   /** Omitted when the baseline comes from a stored results file. */
   readonly baseline?: BenchSide;
   readonly requestTimeoutMs?: number;
-  readonly onProgress?: (message: string) => void;
+  /** Runs per side after which `look` is asked whether to stop; the cap is always the last. */
+  readonly looks?: readonly number[];
+  /** A decision reached at a look ends the scenario early; undefined goes on. */
+  readonly look?: (runs: RunsSoFar) => "regression" | "decided" | undefined;
+  /** Called at each look with the runs made so far and the cap. */
+  readonly onLook?: (runs: number, cap: number, stopped: StopReason | undefined) => void;
+}
+
+/** Digits of the per-request prefix; a fixed length keeps the prompt's token count equal on both sides. */
+export const prefixDigits = 8;
+
+/**
+ * A prefix unique to each request, made the same way for both sides, so no request finds its prompt in a
+ * server's prefix cache (a second side sent the same prompt right after the first would skip its prefill).
+ */
+export function requestPrefix(seed: number, side: number, run: number, request: number): string {
+  const random = seededRandom(
+    (seed ^ Math.imul(run + 1, 0x9e3779b1) ^ Math.imul(side + 1, 0x85ebca6b) ^ Math.imul(request + 1, 0xc2b2ae35)) >>>
+      0,
+  );
+  let digits = "";
+  for (let i = 0; i < prefixDigits; i++) digits += String(Math.floor(random() * 10));
+  return digits;
+}
+
+/**
+ * Equal work per request: a fixed output length where the server supports it (llama.cpp and vLLM
+ * `ignore_eos` with `min_tokens`), and llama.cpp's prompt cache off, unless the scenario asks otherwise.
+ */
+export function generationOptions(scenario: Scenario): GenerationOptions {
+  return {
+    temperature: scenario.temperature,
+    seed: scenario.seed,
+    maxTokens: scenario.maxTokens,
+    ...(scenario.fixedLength ? { ignoreEos: true, minTokens: scenario.maxTokens } : {}),
+    ...(scenario.promptCache ? {} : { cachePrompt: false }),
+  };
 }
 
 async function generate(side: BenchSide, scenario: Scenario, prompt: string, timeoutMs: number) {
-  const options = { temperature: scenario.temperature, seed: scenario.seed, maxTokens: scenario.maxTokens };
-  const common = { model: side.model, stream: true, timeoutMs, options } as const;
+  const common = { model: side.model, stream: true, timeoutMs, options: generationOptions(scenario) } as const;
   const result = await side.client.generate(
     scenario.api === "chat"
       ? { ...common, api: "chat", messages: [{ role: "user", content: prompt }] }
@@ -44,14 +91,23 @@ async function generate(side: BenchSide, scenario: Scenario, prompt: string, tim
 }
 
 /** One run: `concurrency` requests sent at once, prompts taken in turn from the scenario's set. */
-async function oneRun(side: BenchSide, scenario: Scenario, runIndex: number, timeoutMs: number): Promise<RunRecord> {
+async function oneRun(
+  side: BenchSide,
+  sideIndex: number,
+  scenario: Scenario,
+  runIndex: number,
+  timeoutMs: number,
+): Promise<RunRecord> {
   const sampler = side.pid === undefined ? undefined : new ProcessSampler(side.pid);
   await sampler?.start();
   const started = performance.now();
   const batch = Promise.all(
     Array.from({ length: scenario.concurrency }, (_, k) => {
       const prompt = scenario.prompts[(runIndex * scenario.concurrency + k) % scenario.prompts.length] as string;
-      return generate(side, scenario, prompt, timeoutMs);
+      const prefixed = scenario.promptCache
+        ? prompt
+        : `${requestPrefix(scenario.seed, sideIndex, runIndex, k)} ${prompt}`;
+      return generate(side, scenario, prefixed, timeoutMs);
     }),
   );
   // The sampler's timer must not outlive a failed request, or the process would never exit.
@@ -64,23 +120,32 @@ async function oneRun(side: BenchSide, scenario: Scenario, runIndex: number, tim
   return { requests, wallMs, concurrency: scenario.concurrency, ...(usage ? { process: usage } : {}) };
 }
 
+// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: not yet split into steps (warm-up, measured runs, samples)
 export async function runScenario(scenario: Scenario, options: RunnerOptions): Promise<ScenarioRuns> {
   const timeoutMs = options.requestTimeoutMs ?? 300_000;
   const sides = options.baseline ? [options.baseline, options.candidate] : [options.candidate];
+  // Warm-up runs have run indexes of their own (negative), so their prefixes never repeat a measured one's.
   for (let w = 0; w < scenario.warmup; w++) {
-    for (const side of sides) await oneRun(side, scenario, w, timeoutMs);
+    for (const [index, side] of sides.entries()) await oneRun(side, index, scenario, -1 - w, timeoutMs);
   }
+  const looks = new Set(options.looks ?? []);
   const baseline: RunRecord[] = [];
   const candidate: RunRecord[] = [];
-  for (let i = 0; i < scenario.runs; i++) {
-    if (options.baseline) baseline.push(await oneRun(options.baseline, scenario, i, timeoutMs));
-    candidate.push(await oneRun(options.candidate, scenario, i, timeoutMs));
-    options.onProgress?.(`${scenario.name}: run ${i + 1}/${scenario.runs}`);
+  let stopReason: StopReason | undefined;
+  for (let i = 0; i < scenario.runs && stopReason === undefined; i++) {
+    if (options.baseline) baseline.push(await oneRun(options.baseline, 0, scenario, i, timeoutMs));
+    candidate.push(await oneRun(options.candidate, 1, scenario, i, timeoutMs));
+    const made = i + 1;
+    if (made === scenario.runs || looks.has(made)) {
+      stopReason = options.look?.({ ...(options.baseline ? { baseline } : {}), candidate });
+      options.onLook?.(made, scenario.runs, stopReason ?? (made === scenario.runs ? "cap" : undefined));
+    }
   }
   return {
     scenario,
     warmupRuns: scenario.warmup,
     ...(options.baseline ? { baseline } : {}),
     candidate,
+    ...(stopReason ? { stopReason } : {}),
   };
 }

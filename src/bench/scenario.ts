@@ -20,12 +20,16 @@ export interface Scenario {
   readonly warmup: number;
   readonly temperature: number;
   readonly seed: number;
+  /** Ask for exactly `maxTokens` output tokens (ignore_eos, min_tokens), so both sides do the same work. */
+  readonly fixedLength: boolean;
+  /** Let the server reuse cached prompt prefixes; off by default, as it favours whichever side goes second. */
+  readonly promptCache: boolean;
 }
 
 /**
- * Repetitions per side and warm-up runs when neither the scenario nor the command line says otherwise.
- * 60 is what `npm run bench:gate-calibration` shows is needed to catch a 15% slowdown under 10% noise
- * at the 5% default threshold (see docs/bench.md).
+ * The cap of repetitions per side, and warm-up runs, when neither the scenario nor the command line says
+ * otherwise. Within a cap of 60, `npm run bench:gate-calibration` shows a 15% slowdown under 10% noise is
+ * caught at the 5% default threshold (see docs/bench.md); the gate stops earlier when the data decide.
  */
 export const defaultRuns = 60;
 export const defaultWarmup = 3;
@@ -42,6 +46,8 @@ interface ScenarioFile {
     warmup?: number;
     temperature?: number;
     seed?: number;
+    fixed_length?: boolean;
+    prompt_cache?: boolean;
   }[];
 }
 
@@ -84,6 +90,8 @@ export const defaultScenario: Scenario = {
   warmup: defaultWarmup,
   temperature: 0,
   seed: 42,
+  fixedLength: true,
+  promptCache: false,
 };
 
 export function parseScenarios(text: string, source: string): Scenario[] {
@@ -116,6 +124,8 @@ export function parseScenarios(text: string, source: string): Scenario[] {
       warmup: s.warmup ?? defaultWarmup,
       temperature: s.temperature ?? 0,
       seed: s.seed ?? 42,
+      fixedLength: s.fixed_length ?? true,
+      promptCache: s.prompt_cache ?? false,
     };
   });
 }

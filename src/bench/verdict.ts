@@ -1,11 +1,14 @@
 /**
- * Verdicts from the bootstrap interval of the candidate/baseline ratio. A regression is declared only when
- * the whole interval lies beyond the threshold, so noise alone cannot fail a pull request; an interval
- * that crosses the threshold says "cannot tell yet", never "pass".
+ * Verdicts from an interval of the candidate/baseline ratio. A regression is declared only when the whole
+ * interval lies beyond the threshold, so noise alone cannot fail a pull request; "pass" means the interval
+ * shows the metric is not worse than the threshold; an interval that crosses the threshold says "cannot
+ * tell yet", never "pass". Under sequential looks the interval's two ends use that look's boundaries.
  */
+import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import { UsageError } from "../core/errors.js";
 import { type Direction, isMetricName, type MetricName, metricCatalog } from "./metric-catalog.js";
-import { bootstrapMedianRatio, type Interval, median } from "./statistics.js";
+import { studentized } from "./sequential.js";
+import { type Interval, median, pairedTrimmedLogRatio, trimmedLogRatio } from "./statistics.js";
 
 export type Verdict = "pass" | "regression" | "improvement" | "inconclusive";
 
@@ -13,19 +16,36 @@ export type Thresholds = Readonly<Partial<Record<MetricName, number>>>;
 
 export interface ComparisonSettings {
   readonly thresholdsPct: Thresholds;
-  readonly resamples: number;
-  readonly seed: number;
-  readonly confidence: number;
+  /** Chance, over all looks, that a metric exactly at its threshold is called a regression (one-sided). */
+  readonly regressionAlpha: number;
+  /** Chance, over all looks, that a metric exactly at its threshold is called not worse (one-sided). */
+  readonly acceptanceAlpha: number;
+  /** Share of samples trimmed from each end before the means of the logs are taken. */
+  readonly trim: number;
 }
 
 export const defaultComparisonSettings: ComparisonSettings = {
   thresholdsPct: {},
-  resamples: 2000,
-  seed: 1,
-  confidence: 0.95,
+  regressionAlpha: 0.025,
+  acceptanceAlpha: 0.05,
+  trim: 0.2,
 };
 
-/** Fewer samples than this per side make a bootstrap interval meaningless. */
+/** Standard-normal boundaries of one look: how far beyond the threshold the estimate must be, in SEs. */
+export interface LookBoundaries {
+  readonly regression: number;
+  readonly acceptance: number;
+}
+
+/** A single look at all the data (load times, a fixed number of runs). */
+export function singleLook(settings: ComparisonSettings): LookBoundaries {
+  return {
+    regression: -normalQuantile(settings.regressionAlpha, 0, 1),
+    acceptance: -normalQuantile(settings.acceptanceAlpha, 0, 1),
+  };
+}
+
+/** Fewer samples than this per side make an interval meaningless. */
 const minimumSamples = 3;
 
 /** Whether two sides have samples enough for an interval, hence for a verdict that means something. */
@@ -37,9 +57,16 @@ export interface MetricComparison {
   readonly metric: MetricName;
   readonly baselineMedian: number;
   readonly candidateMedian: number;
-  /** median(candidate) / median(baseline). */
-  readonly ratio: number;
+  /**
+   * The candidate/baseline ratio the interval is about (of 20%-trimmed geometric means); without an
+   * interval, the ratio of medians; absent when neither is a number.
+   */
+  readonly ratio?: number;
   readonly interval?: Interval;
+  /** The interval comes from pairs of interleaved runs rather than from two independent samples. */
+  readonly paired?: boolean;
+  /** The interval also lies inside ±threshold: shown equivalent, not only not worse. */
+  readonly withinBand?: boolean;
   readonly thresholdPct: number;
   readonly verdict: Verdict;
   /** Why an inconclusive verdict is inconclusive, and what would settle it. */
@@ -67,27 +94,40 @@ export function parseThreshold(text: string): [MetricName, number] {
 
 /**
  * Classifies an interval of candidate/baseline ratios. "Worse by more than t" is ratio > 1 + t for
- * lower-is-better metrics and ratio < 1 - t for higher-is-better ones; improvement mirrors it.
+ * lower-is-better metrics and ratio < 1 - t for higher-is-better ones. The interval's better end inside
+ * the threshold is a pass ("not worse"); beyond 1 - t (or 1 + t) on the better side, an improvement.
  */
 export function classify(interval: Interval, direction: Direction, thresholdPct: number): Verdict {
   const t = thresholdPct / 100;
-  const above = interval.low > 1 + t;
-  const below = interval.high < 1 - t;
-  if (above) return direction === "lower-is-better" ? "regression" : "improvement";
-  if (below) return direction === "lower-is-better" ? "improvement" : "regression";
-  if (interval.low >= 1 - t && interval.high <= 1 + t) return "pass";
+  const lowerIsBetter = direction === "lower-is-better";
+  const worst = lowerIsBetter ? interval.low : interval.high;
+  const best = lowerIsBetter ? interval.high : interval.low;
+  if (lowerIsBetter ? worst > 1 + t : worst < 1 - t) return "regression";
+  if (lowerIsBetter ? best < 1 - t : best > 1 + t) return "improvement";
+  if (lowerIsBetter ? best <= 1 + t : best >= 1 - t) return "pass";
   return "inconclusive";
 }
 
 /**
- * The interval's width shrinks about as 1/sqrt(n); this estimates the repetitions that would fit it
- * inside the threshold band, for the hint of an inconclusive verdict.
+ * The standard error shrinks about as 1/sqrt(n); this estimates the samples per side that would bring the
+ * interval's far end inside the threshold if the estimate stayed where it is, for an inconclusive hint.
  */
-function repetitionsHint(interval: Interval, samples: number, thresholdPct: number): string {
-  const halfWidth = (interval.high - interval.low) / 2;
-  const allowed = thresholdPct / 100;
-  const needed = Math.ceil(samples * (halfWidth / allowed) ** 2);
-  return `the 95% interval crosses the ±${thresholdPct}% band: add repetitions (runs), about ${Math.max(needed, samples + 1)} samples per side would narrow it enough if the noise stays as it is`;
+function repetitionsHint(
+  estimate: number,
+  standardError: number,
+  z: number,
+  samples: number,
+  thresholdPct: number,
+  direction: Direction,
+): string {
+  const margin = Math.log(direction === "lower-is-better" ? 1 + thresholdPct / 100 : 1 / (1 - thresholdPct / 100));
+  const worse = direction === "lower-is-better" ? estimate : -estimate;
+  const room = Math.abs(margin - worse);
+  const needed = room > 0 ? Math.ceil(samples * ((z * standardError) / room) ** 2) : Number.POSITIVE_INFINITY;
+  const more = Number.isFinite(needed)
+    ? `about ${Math.max(needed, samples + 1)} samples per side would settle it if the noise stays as it is`
+    : "the estimate sits on the threshold, so no number of runs may settle it";
+  return `the interval crosses the ${thresholdPct}% threshold: add repetitions (runs); ${more}`;
 }
 
 export function compareMetric(
@@ -95,12 +135,21 @@ export function compareMetric(
   baseline: readonly number[],
   candidate: readonly number[],
   settings: ComparisonSettings,
+  look: LookBoundaries = singleLook(settings),
+  /** Samples of interleaved runs, index by index; pairs are formed only when both sides have as many. */
+  interleaved = false,
 ): MetricComparison {
   const thresholdPct = thresholdFor(metric, settings.thresholdsPct);
   const baselineMedian = median(baseline);
   const candidateMedian = median(candidate);
-  const ratio = candidateMedian / baselineMedian;
-  const common = { metric, baselineMedian, candidateMedian, ratio, thresholdPct };
+  const medianRatio = candidateMedian / baselineMedian;
+  const common = {
+    metric,
+    baselineMedian,
+    candidateMedian,
+    ...(Number.isFinite(medianRatio) ? { ratio: medianRatio } : {}),
+    thresholdPct,
+  };
   const fewest = Math.min(baseline.length, candidate.length);
   if (!enoughSamples(baseline, candidate)) {
     return {
@@ -109,25 +158,38 @@ export function compareMetric(
       hint: `only ${fewest} sample(s) on one side; at least ${minimumSamples} are needed for an interval`,
     };
   }
-  if (!(baselineMedian > 0)) {
-    return { ...common, verdict: "inconclusive", hint: "the baseline median is zero, so no ratio can be formed" };
-  }
-  const interval = bootstrapMedianRatio(baseline, candidate, settings);
-  if (!(Number.isFinite(interval.low) && Number.isFinite(interval.high))) {
-    // Resampled baseline medians of zero (0/0 or x/0): the metric is coarser than its spread, as CPU time in
-    // 10 ms ticks over short runs is. An open interval bounds nothing, and JSON cannot even store it.
+  if ([...baseline, ...candidate].some((value) => !(value > 0))) {
+    // CPU seconds of short runs come in 10 ms ticks, some of them 0: no ratio can be formed from a zero.
     return {
       ...common,
       verdict: "inconclusive",
-      hint: `the 95% interval is open: some resampled baseline medians are 0, so the metric is too coarse at this run length; longer runs (more tokens or prompts per run) would settle it, more runs alone may not`,
+      hint: "some samples are 0, so the metric is too coarse at this run length for a ratio; longer runs (more tokens or prompts per run) would settle it, more runs alone may not",
     };
   }
-  const verdict = classify(interval, metricCatalog[metric].direction, thresholdPct);
+  const paired = interleaved && baseline.length === candidate.length;
+  const { estimate, standardError, degreesOfFreedom } = paired
+    ? pairedTrimmedLogRatio(baseline, candidate, settings.trim)
+    : trimmedLogRatio(baseline, candidate, settings.trim);
+  const direction = metricCatalog[metric].direction;
+  const regression = studentized(look.regression, degreesOfFreedom) * standardError;
+  const acceptance = studentized(look.acceptance, degreesOfFreedom) * standardError;
+  // The regression boundary bounds the worse end, the acceptance boundary the better end.
+  const interval =
+    direction === "lower-is-better"
+      ? { low: Math.exp(estimate - regression), high: Math.exp(estimate + acceptance) }
+      : { low: Math.exp(estimate - acceptance), high: Math.exp(estimate + regression) };
+  const verdict = classify(interval, direction, thresholdPct);
+  const t = thresholdPct / 100;
   return {
     ...common,
+    ratio: Math.exp(estimate),
     interval,
+    ...(paired ? { paired } : {}),
+    withinBand: interval.low >= 1 - t && interval.high <= 1 + t,
     verdict,
-    ...(verdict === "inconclusive" ? { hint: repetitionsHint(interval, fewest, thresholdPct) } : {}),
+    ...(verdict === "inconclusive"
+      ? { hint: repetitionsHint(estimate, standardError, look.acceptance, fewest, thresholdPct, direction) }
+      : {}),
   };
 }
 

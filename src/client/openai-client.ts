@@ -179,7 +179,7 @@ export class OpenAIClient implements ModelClient {
     const sent = { response, startedAt, url, method, signal, callerSignal: limits.signal, settle };
     if (response.statusCode >= 200 && response.statusCode < 300) return sent;
     try {
-      throw await httpError(sent, method);
+      throw await httpError(sent, method, this.baseUrl);
     } finally {
       settle();
     }
@@ -197,6 +197,9 @@ function generationBody(request: GenerationRequest): Json {
   if (options.stop !== undefined) body.stop = options.stop;
   if (options.topP !== undefined) body.top_p = options.topP;
   if (options.responseFormat !== undefined) body.response_format = options.responseFormat;
+  if (options.ignoreEos !== undefined) body.ignore_eos = options.ignoreEos;
+  if (options.minTokens !== undefined) body.min_tokens = options.minTokens;
+  if (options.cachePrompt !== undefined) body.cache_prompt = options.cachePrompt;
   if (request.stream) {
     body.stream = true;
     body.stream_options = { include_usage: true };
@@ -299,7 +302,13 @@ function badBody(url: string, what: string): EndpointError {
   return new EndpointError(`the response from ${url} ${what}`, { url });
 }
 
-async function httpError(sent: Sent, method: string): Promise<EndpointError> {
+/** A 404 from a base URL without the `/v1` every OpenAI-compatible server puts its routes under. */
+function baseUrlHint(status: number, baseUrl: string): string {
+  if (status !== 404 || /\/v1$/.test(baseUrl)) return "";
+  return ` (OpenAI-compatible routes are usually under /v1: try --base-url ${baseUrl}/v1)`;
+}
+
+async function httpError(sent: Sent, method: string, baseUrl: string): Promise<EndpointError> {
   const { response, url } = sent;
   let text = "";
   try {
@@ -318,7 +327,7 @@ async function httpError(sent: Sent, method: string): Promise<EndpointError> {
   const error = serverErrorOf(parsed);
   const detail = error?.message ?? text.trim().slice(0, 200);
   return new EndpointError(
-    `${method} ${url} answered ${response.statusCode}${detail ? `: ${detail.split("\n")[0]}` : ""}`,
+    `${method} ${url} answered ${response.statusCode}${detail ? `: ${detail.split("\n")[0]}` : ""}${baseUrlHint(response.statusCode, baseUrl)}`,
     { url, status: response.statusCode, serverMessage: error?.message, errorType: error?.type, errorCode: error?.code },
   );
 }

@@ -17,6 +17,12 @@ export interface GenerationOptions {
   readonly topP?: number;
   /** OpenAI `response_format`: `{type: "json_object"}` or `{type: "json_schema", json_schema: {name, schema}}`. */
   readonly responseFormat?: Readonly<Record<string, unknown>>;
+  /** llama.cpp and vLLM: keep generating past end-of-sequence, up to `maxTokens`. */
+  readonly ignoreEos?: boolean;
+  /** vLLM and our embedded server: no end-of-sequence before this many tokens. */
+  readonly minTokens?: number;
+  /** llama.cpp: `false` makes the server evaluate the whole prompt rather than reuse its cached prefix. */
+  readonly cachePrompt?: boolean;
 }
 
 export type GenerationRequest = {

@@ -1,3 +1,4 @@
+import { EndpointError } from "../client/endpoint-error.js";
 import type { ModelClient } from "../client/types.js";
 import { CortexError, UsageError } from "../core/errors.js";
 import { baselineFrom, readBaseline, writeBaseline } from "./baseline-file.js";
@@ -101,6 +102,12 @@ async function reachable(endpoint: Endpoint): Promise<void> {
   try {
     await endpoint.client.listModels({ signal: AbortSignal.timeout(30_000) });
   } catch (error) {
+    // A server that answered with an HTTP error is there, at the wrong address or not OpenAI-compatible.
+    if (error instanceof EndpointError && error.status !== undefined) {
+      throw new EndpointUnavailableError(`endpoint ${endpoint.client.baseUrl} does not list models: ${error.message}`, {
+        cause: error,
+      });
+    }
     throw new EndpointUnavailableError(`endpoint ${endpoint.client.baseUrl} is not answering`, { cause: error });
   }
 }

@@ -41,7 +41,6 @@ export const BOUNDS = {
   loadMilliseconds: { min: 0, max: 86_400_000, integer: false },
   runs: whole(1, 10_000),
   warmup: whole(0, 10_000),
-  resamples: whole(1, 1_000_000),
   seed: whole(0, 2 ** 32 - 1),
   /** Linux's largest pid_max. */
   pid: whole(1, 4_194_304),

@@ -80,23 +80,26 @@ function sectionSamples(section: SectionResult): ResultSample[] {
   }
   for (const comparison of section.comparisons) {
     const labels = { metric: comparison.metric };
-    samples.push({
-      name: "cortex_bench_ratio",
-      help: "Candidate median over baseline median, by metric.",
-      labels,
-      value: comparison.ratio,
-    });
+    // A ratio that is no number (a baseline median of 0) is left out rather than exported as NaN.
+    if (comparison.ratio !== undefined) {
+      samples.push({
+        name: "cortex_bench_ratio",
+        help: "Candidate over baseline ratio by metric: of 20%-trimmed geometric means, or of medians without an interval.",
+        labels,
+        value: comparison.ratio,
+      });
+    }
     if (comparison.interval) {
       samples.push(
         {
           name: "cortex_bench_ratio_lower",
-          help: "Lower end of the ratio's bootstrap interval.",
+          help: "Lower end of the ratio's interval at the look where the benchmark stopped.",
           labels,
           value: comparison.interval.low,
         },
         {
           name: "cortex_bench_ratio_upper",
-          help: "Upper end of the ratio's bootstrap interval.",
+          help: "Upper end of the ratio's interval at the look where the benchmark stopped.",
           labels,
           value: comparison.interval.high,
         },

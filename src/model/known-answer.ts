@@ -9,6 +9,8 @@ import { answerPieces, buildVocabulary, EOS_ID, promptPieces, type SpmVocabulary
  * matrix alone decides the next token: greedy decoding follows a table next(token). The table sends each
  * prompt's last token to its answer's first token, each answer token to the next, the last one to `</s>`,
  * and every other token to `</s>` too, so an unknown prompt gets an empty answer that ends with "stop".
+ * Every token also leads, far less strongly, to the byte token ".", so a server asked to ignore the end of
+ * sequence (a benchmark's fixed-length generation) keeps streaming visible text instead of `<unk>`.
  */
 
 export interface KnownAnswer {
@@ -32,6 +34,8 @@ export const CONCAT_CHAT_TEMPLATE = "{% for message in messages %}{{ message['co
 
 /** Logit scale at [next(t), t]; after the final RMS norm the one-hot entry is about sqrt(n_embd). */
 const NEXT_TOKEN_WEIGHT = 16;
+/** The runner-up of every token: far below the table's entry, above the zeros of every other row. */
+const FILLER_WEIGHT = 1;
 const HEAD_SIZE = 64;
 
 interface Transition {
@@ -136,6 +140,7 @@ export function knownAnswerModel(options: KnownAnswerOptions) {
   }
   const vocabulary = buildVocabulary(pieces);
   const next = nextTokenTable(vocabulary, table);
+  const filler = vocabulary.id("<0x2E>");
 
   const vocabularySize = vocabulary.tokens.length;
   const embedding = roundUp(vocabularySize, HEAD_SIZE);
@@ -158,12 +163,16 @@ export function knownAnswerModel(options: KnownAnswerOptions) {
           }
         });
       case "output":
-        // Row v has the weight at column t for every token t with next(t) = v.
+        // Row v has the weight at column t for every token t with next(t) = v; the filler's row the runner-up.
+        // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: one pass over the output matrix, kept as the recipe states it
         return floatChunks(elementCount(tensor), (view, start) => {
           for (let i = 0; i < view.length; i++) {
             const k = start + i;
             const t = k % columns;
-            if (t < vocabularySize && next[t] === Math.floor(k / columns)) view[i] = NEXT_TOKEN_WEIGHT;
+            const v = Math.floor(k / columns);
+            if (t >= vocabularySize) continue;
+            if (next[t] === v) view[i] = NEXT_TOKEN_WEIGHT;
+            else if (v === filler) view[i] = FILLER_WEIGHT;
           }
         });
       case "attn_norm":

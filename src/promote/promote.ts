@@ -12,7 +12,7 @@ import { currentPosition, listTags, readHistory } from "./history.js";
 import type { Provenance } from "./history-entry.js";
 import { recordAndMoveTag } from "./move-tag.js";
 import { aliasHoldReason, type PlannedTag, planTags } from "./plan.js";
-import { describeVerdict, evaluatePolicy, type ResultKind } from "./policy.js";
+import { describeVerdict, evaluatePolicy, type Requirement } from "./policy.js";
 import { listResults } from "./results.js";
 import { signedResults } from "./signed-results.js";
 
@@ -27,7 +27,7 @@ export interface PromoteOptions extends Provenance {
   /** Work out and report every move, change nothing. */
   readonly dryRun?: boolean;
   /** Result kinds that must have passed for this digest. */
-  readonly require?: readonly ResultKind[];
+  readonly require?: readonly Requirement[];
   /**
    * Trusted signers: the digest must carry a valid signature from one, and each required kind is satisfied
    * only by a signed attestation from one; unsigned results do not count.
@@ -110,7 +110,7 @@ async function checkSigned(
   options: PromoteOptions,
   trust: TrustPolicy,
   subject: Descriptor,
-  required: readonly ResultKind[],
+  required: readonly Requirement[],
 ): Promise<string[]> {
   let signed: Awaited<ReturnType<typeof requireSignature>>;
   try {

@@ -3,7 +3,7 @@ import type { Descriptor, ReadOnlyTarget, Target } from "../core/target.js";
 import { type ChannelLockOptions, withChannelLock } from "./channel-lock.js";
 import type { Provenance } from "./history-entry.js";
 import { planTags } from "./plan.js";
-import type { ResultKind } from "./policy.js";
+import type { Requirement } from "./policy.js";
 import { type PromoteOptions, promote, resolveOrNone } from "./promote.js";
 import { revert } from "./revert.js";
 
@@ -72,7 +72,7 @@ export interface ReleaseOptions extends Provenance {
   readonly destination: Target;
   readonly channel: string;
   /** Result kinds that must have passed for the digest before it may even reach the idle colour. */
-  readonly require?: readonly ResultKind[];
+  readonly require?: readonly Requirement[];
   /** Trusted signers, checked as promote checks them before the digest reaches the idle colour. */
   readonly trust?: PromoteOptions["trust"];
   /** Sign the digest where it is released, as promote signs it, before any tag moves. */

@@ -10,6 +10,10 @@ import { isResultKind, type ResultKind, type ResultRecord } from "./policy.js";
 export const ResultAnnotation = {
   kind: "io.cortex.model.result.kind",
   passed: "io.cortex.model.result.passed",
+  /** The document's own verdict, so a requirement can ask for more than "passed" (bench:pass). */
+  verdict: "io.cortex.model.result.verdict",
+  /** Present when the publisher recorded `passed` against what the document says. */
+  override: "io.cortex.model.result.override",
 } as const;
 
 const EMPTY_CONFIG = new TextEncoder().encode("{}");
@@ -24,7 +28,10 @@ export function resultManifest(
 ): { manifest: Descriptor; bytes: Uint8Array; config: Descriptor; layer: Descriptor } {
   const config = descriptorOf(MediaType.ociEmpty, EMPTY_CONFIG);
   const layer = descriptorOf(MediaType.cortexResult, resultJson);
-  const document: ImageManifest = {
+  const document = parsedDocument(resultJson);
+  const verdict = documentVerdict(kind, document);
+  const reading = documentPassed(kind, document);
+  const manifest: ImageManifest = {
     schemaVersion: 2,
     mediaType: MediaType.ociManifest,
     artifactType: MediaType.cortexResult,
@@ -34,10 +41,14 @@ export function resultManifest(
     annotations: {
       [ResultAnnotation.kind]: kind,
       [ResultAnnotation.passed]: String(passed),
+      ...(verdict === undefined ? {} : { [ResultAnnotation.verdict]: verdict }),
+      ...(reading === undefined || reading === passed
+        ? {}
+        : { [ResultAnnotation.override]: passed ? "passed" : "failed" }),
       [Annotation.created]: created.toISOString(),
     },
   };
-  const bytes = new TextEncoder().encode(JSON.stringify(document));
+  const bytes = new TextEncoder().encode(JSON.stringify(manifest));
   return { manifest: descriptorOf(MediaType.ociManifest, bytes), bytes, config, layer };
 }
 
@@ -76,7 +87,16 @@ export async function listResults(
     const passed = annotations[ResultAnnotation.passed];
     if (kind === undefined || !isResultKind(kind) || (passed !== "true" && passed !== "false")) return undefined;
     const created = annotations[Annotation.created];
-    return { descriptor, kind, passed: passed === "true", ...(created ? { created } : {}) };
+    const verdict = annotations[ResultAnnotation.verdict];
+    const override = annotations[ResultAnnotation.override];
+    return {
+      descriptor,
+      kind,
+      passed: passed === "true",
+      ...(verdict ? { verdict } : {}),
+      ...(override === "passed" || override === "failed" ? { override } : {}),
+      ...(created ? { created } : {}),
+    };
   });
   return records.filter((r): r is ResultRecord => r !== undefined);
 }
@@ -108,13 +128,27 @@ export async function fetchResultDocument(
   );
 }
 
-/**
- * Whether a results document says it passed: a compat run's `summary.verdict` is "pass"; a bench run's
- * `verdict` is "pass" or "improvement"; a scan's `verdict` is "pass". Undefined when the document says neither.
- */
-export function documentPassed(kind: ResultKind, document: unknown): boolean | undefined {
+function parsedDocument(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A results document's own verdict: a compat run's `summary.verdict`, a bench run's `verdict`. */
+export function documentVerdict(kind: ResultKind, document: unknown): string | undefined {
   const doc = document as { verdict?: unknown; summary?: { verdict?: unknown } } | null;
   const verdict = kind === "compat" ? doc?.summary?.verdict : doc?.verdict;
-  if (typeof verdict !== "string") return undefined;
-  return kind === "bench" ? verdict === "pass" || verdict === "improvement" : verdict === "pass";
+  return typeof verdict === "string" ? verdict : undefined;
+}
+
+/**
+ * Whether a results document says it passed: a compat run's verdict and a scan's are "pass"; a bench run
+ * showed no regression (pass, improvement or inconclusive: what its exit code 0 says). Undefined when it says neither.
+ */
+export function documentPassed(kind: ResultKind, document: unknown): boolean | undefined {
+  const verdict = documentVerdict(kind, document);
+  if (verdict === undefined) return undefined;
+  return kind === "bench" ? verdict !== "regression" : verdict === "pass";
 }

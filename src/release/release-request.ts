@@ -6,14 +6,14 @@ import type { Digest } from "../core/digest.js";
 import type { Reference } from "../core/ref.js";
 import { booleanSetting, boundedSetting, requiredSetting, SettingError, type SettingSource } from "../core/settings.js";
 import { parsePinnedSource } from "../promote/endpoints.js";
-import { parseResultKinds, type ResultKind } from "../promote/policy.js";
+import { parseResultKinds, type Requirement } from "../promote/policy.js";
 
 /** What a release needs, as the CLI's `release` and the release-model action both give it. */
 export interface ReleaseSettings {
   readonly source: Reference & { readonly digest: Digest };
   readonly channel: string;
   readonly toRepo?: string;
-  readonly require: readonly ResultKind[];
+  readonly require: readonly Requirement[];
   /** The suite file, absolute. */
   readonly checkSuite?: string;
   readonly checkBench: boolean;

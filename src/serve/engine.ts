@@ -11,6 +11,7 @@ import type {
   LlamaModel,
   LlamaText,
   Token,
+  TokenBias,
 } from "node-llama-cpp";
 import { CortexError } from "../core/errors.js";
 import { ApiError } from "./api-error.js";
@@ -170,10 +171,13 @@ export class Engine {
   readonly #slots: SlotPool<Slot>;
   readonly #chatWrapper: ChatWrapper;
   readonly #grammars = new Map<string, Promise<LlamaGrammar>>();
+  readonly #lib: NodeLlamaCpp;
+  #eogBan: TokenBias | undefined;
   #embedding: Promise<LlamaEmbeddingContext> | undefined;
   #embedQueue: Promise<unknown> = Promise.resolve();
 
   private constructor(parts: {
+    lib: NodeLlamaCpp;
     llama: Llama;
     model: LlamaModel;
     context: LlamaContext;
@@ -182,6 +186,7 @@ export class Engine {
     facts: ModelFacts;
     threads: ThreadChoice;
   }) {
+    this.#lib = parts.lib;
     this.#llama = parts.llama;
     this.#model = parts.model;
     this.#context = parts.context;
@@ -237,7 +242,7 @@ export class Engine {
         typeof template === "string" && facts.chatTemplate === "gguf"
           ? new lib.JinjaTemplateChatWrapper({ template, tokenizer: model.tokenizer })
           : lib.resolveChatWrapper(model);
-      return new Engine({ llama, model, context, slots, chatWrapper, facts, threads });
+      return new Engine({ lib, llama, model, context, slots, chatWrapper, facts, threads });
     } catch (error) {
       await model.dispose();
       await llama.dispose();
@@ -278,6 +283,7 @@ export class Engine {
     const grammar = await this.#grammar(params);
     const queuedAt = performance.now();
     return this.#slots.use(async ({ sequence, completion }) => {
+      if (!params.cachePrompt) await sequence.clearHistory();
       const cached = prependsBos ? [bos, ...body] : body;
       const cacheN = Math.min(commonPrefixLength(sequence.contextTokens, cached), cached.length - 1);
       const stops = new StopMatcher(params.stop);
@@ -315,6 +321,7 @@ export class Engine {
         repeatPenalty: repeatPenalty(params),
         grammar,
         customStopTriggers: stopTriggers,
+        ...(this.#endOfSequenceBan(params, () => generated) ?? {}),
       });
       emit(stops.flush());
       const promptMs = (firstTokenAt ?? lastTokenAt) - startedAt;
@@ -329,6 +336,19 @@ export class Engine {
         timings: llamaTimings({ promptN, promptMs, predictedN: generated, predictedMs, cacheN }),
       };
     });
+  }
+
+  /**
+   * `ignore_eos` and `min_tokens` as llama.cpp's server does them: the end-of-generation tokens get a logit
+   * bias of minus infinity, for the whole generation or until `min_tokens` have been generated.
+   */
+  #endOfSequenceBan(params: SamplingParams, generated: () => number): { tokenBias: () => TokenBias } | undefined {
+    const until = params.ignoreEos ? Number.POSITIVE_INFINITY : (params.minTokens ?? 0);
+    if (until <= 0) return undefined;
+    this.#eogBan ??= endOfGenerationBan(this.#lib, this.#model);
+    const ban = this.#eogBan;
+    const none = new this.#lib.TokenBias(this.#model.tokenizer);
+    return { tokenBias: () => (generated() < until ? ban : none) };
   }
 
   async embed(texts: readonly string[]): Promise<{ vectors: number[][]; promptTokens: number }> {
@@ -400,6 +420,21 @@ export class Engine {
       );
     }
   }
+}
+
+/**
+ * A bias that bans every end-of-generation token. node-llama-cpp's public `set` skips those tokens on
+ * purpose, so the entries go into the map it hands to llama.cpp's sampler directly (pinned 3.21.1; the
+ * embedded server's tests fail if an upgrade changes this).
+ */
+function endOfGenerationBan(lib: NodeLlamaCpp, model: LlamaModel): TokenBias {
+  const bias = new lib.TokenBias(model.tokenizer);
+  const biases = (bias as unknown as { _biases: Map<Token, number> })._biases;
+  const size = model.fileInfo.metadata.tokenizer?.ggml?.tokens?.length ?? 0;
+  for (let token = 0; token < size; token++) {
+    if (model.isEogToken(token as Token)) biases.set(token as Token, Number.NEGATIVE_INFINITY);
+  }
+  return bias;
 }
 
 function commonPrefixLength(a: readonly Token[], b: readonly Token[]): number {

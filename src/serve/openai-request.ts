@@ -31,6 +31,12 @@ export interface SamplingParams {
   readonly frequencyPenalty?: number;
   readonly presencePenalty?: number;
   readonly responseFormat: ResponseFormat;
+  /** llama.cpp's `ignore_eos`: end-of-sequence is never sampled, so generation runs to `maxTokens`. */
+  readonly ignoreEos: boolean;
+  /** vLLM's `min_tokens`: end-of-sequence is not sampled before this many tokens. */
+  readonly minTokens?: number;
+  /** llama.cpp's `cache_prompt`: `false` evaluates the whole prompt instead of reusing the slot's prefix. */
+  readonly cachePrompt: boolean;
 }
 
 export type GenerationInput =
@@ -221,6 +227,9 @@ function sampling(body: Json): SamplingParams {
     frequencyPenalty: optionalNumber(body, "frequency_penalty", -2, 2),
     presencePenalty: optionalNumber(body, "presence_penalty", -2, 2),
     responseFormat: responseFormat(body),
+    ignoreEos: optionalBoolean(body, "ignore_eos") ?? false,
+    minTokens: optionalNumber(body, "min_tokens", 0, Number.MAX_SAFE_INTEGER, true),
+    cachePrompt: optionalBoolean(body, "cache_prompt") ?? true,
   };
 }
 

@@ -13,6 +13,8 @@ const REQUIRED: readonly { readonly program: string; readonly pkg: string }[] = 
   { program: "zstd", pkg: "zstd" },
   // The proxy tests tunnel registry traffic through a real HTTP proxy.
   { program: "tinyproxy", pkg: "tinyproxy" },
+  // The store's layout is read back by skopeo, a tool not written here.
+  { program: "skopeo", pkg: "skopeo" },
   // Metrics: promtool checks the exposition and the example alerting rules; results are pushed to a real
   // Pushgateway.
   { program: "/usr/bin/promtool", pkg: "prometheus" },

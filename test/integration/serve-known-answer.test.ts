@@ -164,6 +164,37 @@ describe("cortex-model serve on a known-answer model", () => {
     }
   });
 
+  it("honours ignore_eos, min_tokens and cache_prompt as llama.cpp's server does", async () => {
+    const known = answers[0]?.prompt as string;
+    // A prompt the model does not know ends at once; with ignore_eos it runs to max_tokens, streaming text.
+    const unknown = await client.generate(
+      request("completions", "zebra", { stream: true, options: { temperature: 0, maxTokens: 6 } }),
+    );
+    expect(unknown.usage?.completionTokens).toBe(0);
+    const fixed = await client.generate(
+      request("completions", "zebra", { stream: true, options: { temperature: 0, maxTokens: 6, ignoreEos: true } }),
+    );
+    expect(fixed).toMatchObject({ finishReason: "length", usage: { completionTokens: 6 } });
+    expect(fixed.timing.chunkTimesMs).toHaveLength(6);
+    const atLeast = await client.generate(
+      request("completions", known, { options: { temperature: 0, maxTokens: 40, minTokens: 30 } }),
+    );
+    expect(atLeast.usage?.completionTokens).toBe(30);
+    expect(atLeast.text.startsWith(answers[0]?.answer as string)).toBe(true);
+    // The same prompt twice: the second reuses the cached prefix unless cache_prompt is false.
+    const cached = await post("/v1/completions", { model: MODEL, prompt: known, max_tokens: 1, temperature: 0 });
+    expect((cached.body.timings as { cache_n: number }).cache_n).toBeGreaterThan(1);
+    const uncached = await post("/v1/completions", {
+      model: MODEL,
+      prompt: known,
+      max_tokens: 1,
+      temperature: 0,
+      cache_prompt: false,
+    });
+    const usage = uncached.body.usage as { prompt_tokens: number };
+    expect(uncached.body.timings).toMatchObject({ cache_n: 0, prompt_n: usage.prompt_tokens });
+  });
+
   it("ends at a stop sequence without sending it, streamed or not", async () => {
     for (const stream of [false, true]) {
       for (const api of ["completions", "chat"] as const) {

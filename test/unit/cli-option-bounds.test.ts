@@ -53,8 +53,6 @@ describe("numeric options out of range", () => {
     [[...SERVE, "--context-size", "0x10"], `--context-size must be ${range.contextSize}, got "0x10"`],
     [[...BENCH, "--runs", "0"], `--runs must be an integer from 1 to 10000, got "0"`],
     [[...BENCH, "--warmup", "-1"], `--warmup must be an integer from 0 to 10000, got "-1"`],
-    [[...BENCH, "--resamples", "1e9"], `--resamples must be an integer from 1 to 1000000, got "1e9"`],
-    [[...BENCH, "--seed", "4294967296"], `--seed must be an integer from 0 to 4294967295, got "4294967296"`],
     [[...BENCH, "--pid", "0"], `--pid must be an integer from 1 to 4194304, got "0"`],
     [[...BENCH, "--threads", "2000"], `--threads must be ${range.threads}, got "2000"`],
     [[...BENCH, "--cold-load-ms", "-4"], `--cold-load-ms must be a number from 0 to 86400000, got "-4"`],

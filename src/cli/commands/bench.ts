@@ -16,14 +16,16 @@ import { signingOptions, signingUsage } from "../trust-flags.js";
 const usage = `Usage: cortex-model bench --base-url URL --model NAME
          (--baseline-base-url URL --baseline-model NAME | --baseline-file FILE | --baseline-ref REF) [options]
 
-Benchmarks a served model (the candidate) against a baseline and gives a verdict per metric from a
-bootstrap 95% interval of the candidate/baseline ratio of medians. With a served baseline the runs are
-interleaved (baseline, candidate, baseline, ...) after warm-up runs; with --baseline-file or
+Benchmarks a served model (the candidate) against a baseline and gives a verdict per metric from an
+interval of the candidate/baseline ratio, looked at every 5 runs: it stops as soon as a regression is
+shown or every metric is shown not worse than its threshold, or at --runs. With a served baseline the
+runs are interleaved (baseline, candidate, baseline, ...) after warm-up runs; with --baseline-file or
 --baseline-ref the candidate is compared with the candidate side of a stored results JSON. Exactly one
-baseline per run. Exit 0 pass, 1 regression, 2 could not run.
+baseline per run. Exit 0 no regression shown (pass, improvement or inconclusive), 1 regression, 2 could
+not run.
 
 Sides (the baseline's flags start with --baseline-):
-  --base-url URL            OpenAI-compatible base URL, ending in /v1
+  --base-url URL            OpenAI-compatible base URL, usually ending in /v1
   --model NAME              model name the server answers to
   --ref REF                 reference recorded in the results (default: --model)
   --digest DIGEST           manifest digest recorded in the results
@@ -41,12 +43,10 @@ Sides (the baseline's flags start with --baseline-):
 
 Workload and statistics:
   --scenario FILE           scenario YAML (schemas/scenario.schema.json; default: one built-in scenario)
-  --runs N                  measured runs per side, ${boundsRange(BOUNDS.runs)}, overriding the scenarios (default 60)
+  --runs N                  most measured runs per side, ${boundsRange(BOUNDS.runs)}, overriding the scenarios (default 60)
   --warmup N                warm-up runs per side, ${boundsRange(BOUNDS.warmup)}, excluded (default 3)
   --threshold METRIC=PCT    accepted change in the worse direction (repeatable; metrics: ttft tpot itl e2e
                             output_tps prompt_tps request_throughput peak_rss cpu cold_load warm_load)
-  --resamples N             bootstrap resamples, ${boundsRange(BOUNDS.resamples)} (default 2000)
-  --seed N                  bootstrap seed, ${boundsRange(BOUNDS.seed)} (default 1)
 
 Output:
   --json FILE               write the results JSON
@@ -147,8 +147,6 @@ export const bench: Command = {
         runs: { type: "string" },
         warmup: { type: "string" },
         threshold: { type: "string", multiple: true },
-        resamples: { type: "string" },
-        seed: { type: "string" },
         json: { type: "string" },
         markdown: { type: "string" },
         "gate-name": { type: "string", default: "bench" },
@@ -178,12 +176,8 @@ export const bench: Command = {
     const warmup = integer("warmup", v.warmup as string | undefined, BOUNDS.warmup);
     const scenarios = await gateScenarios(v.scenario as string | undefined, { runs, warmup });
     const settings = {
+      ...defaultComparisonSettings,
       thresholdsPct: Object.fromEntries(((v.threshold as string[] | undefined) ?? []).map(parseThreshold)),
-      resamples:
-        integer("resamples", v.resamples as string | undefined, BOUNDS.resamples) ??
-        defaultComparisonSettings.resamples,
-      seed: integer("seed", v.seed as string | undefined, BOUNDS.seed) ?? defaultComparisonSettings.seed,
-      confidence: defaultComparisonSettings.confidence,
     };
     const candidate = await side(v, "");
     // A stored baseline is read before minutes of measuring, so a missing one fails at once.

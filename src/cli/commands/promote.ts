@@ -24,7 +24,8 @@ or oci: layout.
 Options:
   --to <tags>          tags to move, comma-separated (repeatable)
   --to-repo <ref>      destination repository, registry/repository or oci:<dir> (default: the source's)
-  --require <kinds>    refuse unless passing results of these kinds exist: compat, bench, scan
+  --require <kinds>    refuse unless results meeting these exist: compat (suite passed), bench (no
+                       regression shown), bench:pass (a pass or improvement shown), scan (clean scan)
 ${verificationUsage}
                        with any of these, the digest must be signed by a trusted signer, and --require
                        counts only attestations signed by one

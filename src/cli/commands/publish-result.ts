@@ -6,7 +6,7 @@ import { parsePinnedSource } from "../../promote/endpoints.js";
 import { PromoteUsageError } from "../../promote/errors.js";
 import { isResultKind, RESULT_KINDS } from "../../promote/policy.js";
 import { publishToTarget } from "../../promote/publish.js";
-import { documentPassed } from "../../promote/results.js";
+import { documentPassed, documentVerdict } from "../../promote/results.js";
 import { type Command, type CommandIO, parseCommandArgs, writeJson } from "../command.js";
 import { publishSigning } from "../publish-signing.js";
 import { signingOptions, signingUsage } from "../trust-flags.js";
@@ -19,16 +19,20 @@ where promote --require finds it.
 Options:
   --kind <kind>     compat, bench or scan
   --file <path>     the results JSON (cortex-model test --json, bench --json, scan --json FILE)
-  --passed          record it as passing, whatever the document says
-  --failed          record it as failing, whatever the document says
+  --passed          record it as passing, whatever the document says (the record notes the override)
+  --failed          record it as failing, whatever the document says (the record notes the override)
 ${signingUsage}
                        signing also attaches the result as a signed in-toto attestation
-  --json            print the attached artifact's descriptor as JSON`;
+  --json            print the attached artifact's descriptor as JSON
+
+A bench result passes when it showed no regression (pass, improvement or inconclusive); the document's
+verdict is recorded too, so promote --require bench:pass can ask for a shown pass.`;
 
 export const publishResultCommand: Command = {
   name: "publish-result",
   summary: "attach compat, bench or scan results to a model digest, for promote --require",
   usage,
+  // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: not yet split into steps (read, decide the verdict, attach, report)
   async run(args, io) {
     const { values, positionals } = parseCommandArgs("publish-result", args, {
       kind: { type: "string" },
@@ -47,7 +51,8 @@ export const publishResultCommand: Command = {
     if (values.passed && values.failed) throw new PromoteUsageError("give --passed or --failed, not both");
     const file = path.resolve(io.cwd, values.file);
     const { bytes, document } = await readResults(file);
-    const passed = values.passed ? true : values.failed ? false : documentPassed(kind, document);
+    const reading = documentPassed(kind, document);
+    const passed = values.passed ? true : values.failed ? false : reading;
     if (passed === undefined) {
       throw new PromoteUsageError(`${file} does not say whether the ${kind} run passed: give --passed or --failed`);
     }
@@ -66,7 +71,10 @@ export const publishResultCommand: Command = {
     );
     if (values.json)
       writeJson(io, { subject: ref.digest, kind, passed, descriptor, ...(attestation ? { attestation } : {}) });
-    else report(io, { kind, passed, subject: ref.digest, artifact: descriptor.digest, attestation });
+    else {
+      const overriding = reading !== undefined && reading !== passed ? documentVerdict(kind, document) : undefined;
+      report(io, { kind, passed, subject: ref.digest, artifact: descriptor.digest, attestation, overriding });
+    }
     return 0;
   },
 };
@@ -85,9 +93,18 @@ async function readResults(file: string): Promise<{ bytes: Buffer; document: unk
 
 function report(
   io: CommandIO,
-  attached: { kind: string; passed: boolean; subject: string; artifact: string; attestation?: { digest: string } },
+  attached: {
+    kind: string;
+    passed: boolean;
+    subject: string;
+    artifact: string;
+    attestation?: { digest: string } | undefined;
+    /** The document's own verdict when --passed or --failed overrode it. */
+    overriding?: string | undefined;
+  },
 ): void {
-  const { kind, passed, subject, artifact, attestation } = attached;
-  io.stdout.write(`attached ${kind} result (${passed ? "passed" : "failed"}) ${artifact} to ${subject}\n`);
+  const { kind, passed, subject, artifact, attestation, overriding } = attached;
+  const override = overriding === undefined ? "" : `, overriding the document's verdict ${overriding}`;
+  io.stdout.write(`attached ${kind} result (${passed ? "passed" : "failed"}${override}) ${artifact} to ${subject}\n`);
   if (attestation) io.stdout.write(`attached signed ${kind} attestation ${attestation.digest}\n`);
 }

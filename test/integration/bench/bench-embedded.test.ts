@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BenchResults } from "../../../src/bench/results.js";
+import { synthesizeKnownAnswer } from "../../../src/model/known-answer.js";
 import { synthesizeSized } from "../../../src/model/sized-model.js";
 import { CLI, runCli } from "../../helpers/cli.js";
 
@@ -88,6 +89,7 @@ describe("cortex-model bench against the embedded llama.cpp backend", () => {
   let small: Served | undefined;
   let smallTwin: Served | undefined;
   let large: Served | undefined;
+  let knownAnswer: Served | undefined;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "cortex-bench-"));
@@ -98,17 +100,29 @@ describe("cortex-model bench against the embedded llama.cpp backend", () => {
     small = await serve(dir, smallPath, "small");
     smallTwin = await serve(dir, smallPath, "small-twin");
     large = await serve(dir, largePath, "large");
+    const knownPath = join(dir, "known.gguf");
+    await synthesizeKnownAnswer({
+      path: knownPath,
+      answers: [{ prompt: "Which gas do plants absorb", answer: "carbon dioxide" }],
+    });
+    knownAnswer = await serve(dir, knownPath, "known");
   });
 
   afterAll(async () => {
-    await Promise.all([stop(small), stop(smallTwin), stop(large)]);
+    await Promise.all([stop(small), stop(smallTwin), stop(large), stop(knownAnswer)]);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  async function bench(name: string, args: string[], runs = 12) {
+  async function bench(name: string, args: string[], runs = 12, scenario: "short" | "default" = "short") {
     const json = join(dir, `${name}.json`);
     const markdown = join(dir, `${name}.md`);
-    const scenarioArgs = ["--scenario", join(dir, "scenario.yaml"), "--runs", String(runs), "--warmup", "2"];
+    const scenarioArgs = [
+      ...(scenario === "short" ? ["--scenario", join(dir, "scenario.yaml")] : []),
+      "--runs",
+      String(runs),
+      "--warmup",
+      "2",
+    ];
     const result = await runCli(["bench", ...args, ...scenarioArgs, "--json", json, "--markdown", markdown]);
     const results = result.code === 2 ? undefined : (JSON.parse(await readFile(json, "utf8")) as BenchResults);
     return { ...result, results, markdown: result.code === 2 ? "" : await readFile(markdown, "utf8") };
@@ -121,7 +135,18 @@ describe("cortex-model bench against the embedded llama.cpp backend", () => {
     const scenarioResult = run.results?.scenarios[0];
     expect(scenarioResult?.comparisons.filter((c) => c.verdict === "regression")).toEqual([]);
     expect(scenarioResult?.warmupRunsExcluded).toBe(2);
-    expect(scenarioResult?.candidate.samples.ttft).toHaveLength(12);
+    // Looks after 10 runs and at the cap of 12: the runs made are recorded with the reason measuring stopped.
+    expect([10, 12]).toContain(scenarioResult?.runs);
+    expect(scenarioResult?.stopReason).toBe(scenarioResult?.runs === 12 ? "cap" : "decided");
+    expect(scenarioResult?.candidate.samples.ttft).toHaveLength(scenarioResult?.runs as number);
+    expect(scenarioResult?.comparisons.find((c) => c.metric === "ttft")?.paired).toBe(true);
+    expect(scenarioResult?.outputTokens).toMatchObject({
+      baseline: { min: 24, max: 24 },
+      candidate: { min: 24, max: 24 },
+      materiallyDifferent: false,
+    });
+    expect(scenarioResult?.caching).toEqual({ cachePrompt: false, uniquePrefixDigits: 8 });
+    expect(run.results?.warnings).toEqual([]);
     expect(scenarioResult?.candidate.summaries.peak_rss?.median).toBeGreaterThan(8);
     // llama.cpp's own timings came through the client, so the measurement check has both figures.
     expect(scenarioResult?.candidate.requests?.[0]?.promptRateSource).toBe("backend");
@@ -141,18 +166,40 @@ describe("cortex-model bench against the embedded llama.cpp backend", () => {
     expect(stored.results?.scenarios[0]?.baseline.samples.ttft).toEqual(scenarioResult?.candidate.samples.ttft);
   });
 
-  it("flags a slower, heavier candidate on the per-token metrics and memory", async () => {
-    const run = await bench("slow", [...sideArgs("", large as Served), ...sideArgs("baseline-", small as Served)]);
+  it("does not call the same model on the same server a regression, and warns that it compares the server with itself", async () => {
+    const run = await bench("same", [...sideArgs("", small as Served), ...sideArgs("baseline-", small as Served)], 10);
+    expect(run.code).toBe(0);
+    expect(run.results?.scenarios[0]?.comparisons.filter((c) => c.verdict === "regression")).toEqual([]);
+    expect(run.results?.warnings).toEqual([
+      `baseline and candidate are the same model (small) on the same server (${(small as Served).url}): this compares the server with itself`,
+    ]);
+    expect(run.stderr).toMatch(/warning: baseline and candidate are the same model/);
+  });
+
+  it("benches a known-answer model with the built-in scenario: fixed-length generation streams every token", async () => {
+    const known = knownAnswer as Served;
+    const run = await bench("known", [...sideArgs("", known), ...sideArgs("baseline-", known)], 3, "default");
+    expect(run.stderr).not.toMatch(/could not run/);
+    expect(run.code).toBe(0);
+    const s = run.results?.scenarios[0];
+    expect(s).toMatchObject({ name: "default", fixedLength: true, runs: 3 });
+    expect(s?.outputTokens?.candidate).toEqual({ min: 32, median: 32, max: 32 });
+    expect(s?.candidate.samples.tpot).toHaveLength(3);
+  });
+
+  it("flags a model eight times larger at the first look", async () => {
+    const run = await bench("slow", [...sideArgs("", large as Served), ...sideArgs("baseline-", small as Served)], 20);
     expect(run.code).toBe(1);
+    expect(run.results?.scenarios[0]).toMatchObject({ runs: 10, maxRuns: 20, stopReason: "regression" });
+    expect(run.stderr).toMatch(/short: 10\/20 runs per side \(stopped: regression\)/);
     const verdicts = Object.fromEntries(run.results?.scenarios[0]?.comparisons.map((c) => [c.metric, c.verdict]) ?? []);
-    expect(verdicts).toMatchObject({
-      tpot: "regression",
-      e2e: "regression",
-      output_tps: "regression",
-      peak_rss: "regression",
-    });
-    expect(run.markdown).toMatch(/\| TPOT \(ms\) \|[^\n]*🔴 regression \|/);
-    expect(run.stderr).toMatch(/short: regression \(.*tpot/);
+    // Memory decides at the first look whatever the machine's load; the per-token metrics, noisier on a busy
+    // machine, may still be undecided there, but never shown not worse.
+    expect(verdicts.peak_rss).toBe("regression");
+    for (const metric of ["tpot", "e2e", "output_tps"])
+      expect(["regression", "inconclusive"]).toContain(verdicts[metric]);
+    expect(run.markdown).toMatch(/\| Peak RSS \(MiB\) \|[^\n]*🔴 regression \|/);
+    expect(run.stderr).toMatch(/short: regression \(.*peak_rss/);
     // With --warn-only the same finding no longer fails the job.
     const warned = await bench(
       "slow-warn",

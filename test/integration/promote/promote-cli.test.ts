@@ -122,6 +122,28 @@ describe("cortex-model promote, history and revert", () => {
       const both = await cli(["promote", `${repo}@${d}`, "--to", "gated", "--require", "compat,bench"]);
       expect(both.code).toBe(1);
       expect(both.stderr).toMatch(/bench failing \(1 result, none passed\)/);
+      // Forcing the regression to a pass is possible, but the record and the message say so.
+      const forced = await publish("--kind", "bench", "--file", "bench.json", "--passed");
+      expect(forced.stdout).toMatch(/^attached bench result \(passed, overriding the document's verdict regression\)/);
+      const { listResults } = await import("../../../src/promote/results.js");
+      const records = await listResults(models, (await models.fetchManifest(d)).descriptor);
+      expect(
+        records
+          .filter((r) => r.kind === "bench")
+          .map((r) => [r.verdict, r.override ?? "none"])
+          .sort(),
+      ).toEqual([
+        ["regression", "none"],
+        ["regression", "passed"],
+      ]);
+      await writeFile(path.join(dir, "unsure.json"), JSON.stringify({ verdict: "inconclusive" }));
+      const d2 = (await pushTestModel(models, "cli-results-2")).descriptor.digest;
+      await cli(["publish-result", `${repo}@${d2}`, "--kind", "bench", "--file", "unsure.json"], {}, dir);
+      const noRegression = await cli(["promote", `${repo}@${d2}`, "--to", "unsure", "--require", "bench"]);
+      expect(noRegression.code).toBe(0);
+      const shownPass = await cli(["promote", `${repo}@${d2}`, "--to", "unsure2", "--require", "bench:pass"]);
+      expect(shownPass.stderr).toMatch(/bench:pass failing \(1 result, none showed a pass\)/);
+
       const compatOnly = await cli(["promote", `${repo}@${d}`, "--to", "gated", "--require", "compat"]);
       expect(compatOnly).toMatchObject({ code: 0, stdout: `promoted ${d} (${repo})\n  gated  none -> ${d}\n` });
 
@@ -129,7 +151,7 @@ describe("cortex-model promote, history and revert", () => {
       const across = await cli(["promote", `${repo}@${d}`, "--to-repo", prod, "--to", "stable"]);
       expect(across).toMatchObject({
         code: 0,
-        stdout: `promoted ${d} (${repo} -> ${prod})\n  stable  none -> ${d}\n  results copied: 2 (0 already there)\n`,
+        stdout: `promoted ${d} (${repo} -> ${prod})\n  stable  none -> ${d}\n  results copied: 3 (0 already there)\n`,
       });
       const there = await cli(["promote", `${prod}@${d}`, "--to", "released", "--require", "compat"]);
       expect(there).toMatchObject({ code: 0, stdout: `promoted ${d} (${prod})\n  released  none -> ${d}\n` });

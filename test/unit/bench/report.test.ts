@@ -43,7 +43,7 @@ function results(slow: number, warnOnly = false): BenchResults {
     candidate: { modelRef: "ai/tiny:candidate", digest: `sha256:${"b".repeat(64)}`, backend: "embedded", threads: 1 },
     baseline: { kind: "interleaved", info: { modelRef: "ai/tiny:stable", digest: `sha256:${"a".repeat(64)}` } },
     candidateLoads: { coldMs: [900, 910, 905], warmMs: [] },
-    settings: { ...defaultComparisonSettings, resamples: 500 },
+    settings: defaultComparisonSettings,
     warnOnly,
     machine,
     createdAt: new Date("2026-11-28T00:00:00Z"),
@@ -62,7 +62,7 @@ describe("Markdown report", () => {
     const table = markdownTable(r.scenarios[0]?.comparisons ?? []);
     const lines = table.split("\n");
     expect(lines[0]).toBe(
-      "| Metric | Baseline (median) | Candidate (median) | Change | 95% CI of change | Threshold | Verdict |",
+      "| Metric | Baseline (median) | Candidate (median) | Change | Interval of change | Threshold | Verdict |",
     );
     const ttft = lines.find((l) => l.startsWith("| TTFT (ms)"));
     expect(ttft).toMatch(
@@ -80,9 +80,16 @@ describe("Markdown report", () => {
     expect(md).toContain("- **Baseline** (interleaved in this job): `ai/tiny:stable` · `sha256:aaaaaaaaaaaa…`");
     expect(md).toContain("- **Candidate**: `ai/tiny:candidate` · `sha256:bbbbbbbbbbbb…` · embedded · 1 thread");
     expect(md).toContain("Test CPU @ 3.0GHz, 2/4 CPUs usable, 8.0 GiB, no GPU");
-    expect(md).toContain("20 runs per side (3 warm-up runs per side excluded)");
+    expect(md).toContain("20 of at most 20 runs per side (the cap was reached; 3 warm-up runs per side excluded)");
+    expect(md).toContain("Prompt cache defeated: cache_prompt false and a unique 8-digit prefix per request.");
+    expect(md).toContain("Output tokens per request: baseline 5, candidate 5.");
     // Load times were given for the candidate only: no comparison can be made, so no load table.
     expect(md).not.toContain("Backend load");
+  });
+
+  it("shows no ratio rather than an infinite one when the baseline median is 0", () => {
+    expect(formatChange(Number.POSITIVE_INFINITY)).toBe("n/a");
+    expect(formatChange(undefined)).toBe("n/a");
   });
 
   it("says so when regressions only warn", () => {
@@ -119,7 +126,7 @@ describe("Markdown report", () => {
       ],
       candidate: { modelRef: "c" },
       baseline: { kind: "interleaved", info: { modelRef: "b" } },
-      settings: { ...defaultComparisonSettings, resamples: 100 },
+      settings: defaultComparisonSettings,
       warnOnly: false,
       machine,
     });
@@ -146,7 +153,7 @@ describe("results document", () => {
       candidate: { modelRef: "ai/tiny:pr" },
       baseline: { kind: "stored", stored: { origin: { source: "file", file: "baseline.json" }, results: stored } },
       candidateLoads: { coldMs: [1500, 1510, 1490], warmMs: [] },
-      settings: { ...defaultComparisonSettings, resamples: 500 },
+      settings: defaultComparisonSettings,
       warnOnly: false,
       machine,
     });
@@ -165,7 +172,7 @@ describe("results document", () => {
       candidate: { modelRef: "ai/tiny:pr" },
       candidateLoads: { coldMs: [1010], warmMs: [410] },
       baseline: { kind: "interleaved", info: { modelRef: "ai/tiny:stable" }, loads: { coldMs: [1000], warmMs: [400] } },
-      settings: { ...defaultComparisonSettings, resamples: 200 },
+      settings: defaultComparisonSettings,
       warnOnly: false,
       machine,
     });
@@ -208,7 +215,7 @@ describe("results document", () => {
         measured: [{ scenario: { ...defaultScenario, runs: 20 }, warmupRuns: 3, candidate: runs(1, 20) }],
         candidate: { modelRef: "ai/tiny:pr" },
         baseline: { kind: "stored", stored: { origin, results: results(1) } },
-        settings: { ...defaultComparisonSettings, resamples: 200 },
+        settings: defaultComparisonSettings,
         warnOnly: false,
         machine,
       }),

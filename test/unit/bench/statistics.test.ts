@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
-  bootstrapMedianRatio,
   coefficientOfVariation,
   mean,
   median,
+  pairedTrimmedLogRatio,
   percentile,
   seededRandom,
   standardNormal,
+  trimmedLogRatio,
 } from "../../../src/bench/statistics.js";
 
 describe("summary statistics (hand-computed values)", () => {
@@ -58,40 +59,43 @@ describe("seeded generator", () => {
   });
 });
 
-describe("bootstrap interval of the ratio of medians", () => {
-  const options = { resamples: 4000, seed: 3, confidence: 0.95 };
-
-  it("collapses to the exact ratio when neither side varies", () => {
-    expect(bootstrapMedianRatio([10, 10, 10], [12, 12, 12, 12], options)).toEqual({ low: 1.2, high: 1.2 });
+describe("Yuen's trimmed contrast of log samples", () => {
+  it("matches the trimmed means, winsorized variances and Welch degrees of freedom worked out by hand", () => {
+    // Logs 0..4 and 1..5: n 5, g 1, h 3; trimmed means 2 and 3; winsorized [1,1,2,3,3] has squares 4,
+    // so d = 4 / (3 * 2) per side; SE = sqrt(4/3); df = (4/3)^2 / (2 * (2/3)^2 / 2) = 4.
+    const r = trimmedLogRatio([0, 1, 2, 3, 4].map(Math.exp), [1, 2, 3, 4, 5].map(Math.exp));
+    expect(r.estimate).toBeCloseTo(1, 12);
+    expect(r.standardError).toBeCloseTo(Math.sqrt(4 / 3), 12);
+    expect(r.degreesOfFreedom).toBeCloseTo(4, 12);
   });
 
-  it("matches the resampling distribution worked out by hand", () => {
-    // Candidate [1, 3] resamples to median 1, 2 or 3 with probabilities 1/4, 1/2, 1/4; the baseline is 1.
-    expect(bootstrapMedianRatio([1], [1, 3], options)).toEqual({ low: 1, high: 3 });
+  it("pairs interleaved runs: a burst that hits both runs of a pair cancels out", () => {
+    // Logs of the differences: 0.1 five times; the shared factor of each pair differs wildly.
+    const shared = [1, 3, 0.5, 2, 7];
+    const base = shared.map((f) => 100 * f);
+    const cand = shared.map((f) => 100 * f * Math.exp(0.1));
+    const paired = pairedTrimmedLogRatio(base, cand);
+    expect(paired.estimate).toBeCloseTo(0.1, 12);
+    expect(paired.standardError).toBeCloseTo(0, 12);
+    expect(trimmedLogRatio(base, cand).standardError).toBeGreaterThan(0.5);
+    // Differences 0..4 in logs: n 5, g 1, h 3, winsorized squares 4, d = 4 / 6; df h - 1.
+    const spread = pairedTrimmedLogRatio([1, 1, 1, 1, 1], [0, 1, 2, 3, 4].map(Math.exp));
+    expect(spread).toMatchObject({ estimate: 2, degreesOfFreedom: 2 });
+    expect(spread.standardError).toBeCloseTo(Math.sqrt(4 / 6), 12);
+    expect(() => pairedTrimmedLogRatio([1, 2, 3], [1, 2, 3, 4])).toThrow(/equal sides/);
   });
 
-  it("is deterministic given the seed, and the seed matters", () => {
-    const random = seededRandom(11);
-    const a = Array.from({ length: 25 }, () => 100 + 10 * standardNormal(random));
-    const b = Array.from({ length: 25 }, () => 110 + 10 * standardNormal(random));
-    const first = bootstrapMedianRatio(a, b, options);
-    expect(bootstrapMedianRatio(a, b, options)).toEqual(first);
-    expect(bootstrapMedianRatio(a, b, { ...options, seed: 4 })).not.toEqual(first);
+  it("keeps one stray slow run from moving the estimate", () => {
+    const base = [100, 101, 99, 100, 102, 98, 100, 101, 99, 100];
+    const cand = [...base.slice(0, 9), 5000];
+    expect(Math.abs(trimmedLogRatio(base, cand).estimate)).toBeLessThan(0.01);
   });
 
-  it("covers a known true ratio under log-normal noise", () => {
-    const random = seededRandom(5);
-    const sigma = 0.1;
-    const base = Array.from({ length: 60 }, () => 50 * Math.exp(sigma * standardNormal(random)));
-    const cand = Array.from({ length: 60 }, () => 60 * Math.exp(sigma * standardNormal(random)));
-    const interval = bootstrapMedianRatio(base, cand, options);
-    expect(interval.low).toBeLessThan(1.2);
-    expect(interval.high).toBeGreaterThan(1.2);
-    expect(interval.low).toBeGreaterThan(1.1);
-    expect(interval.high).toBeLessThan(1.3);
-  });
-
-  it("refuses a resample count that is not a positive integer", () => {
-    expect(() => bootstrapMedianRatio([1], [1], { ...options, resamples: 0 })).toThrow(/positive integer/);
+  it("has no spread when neither side varies, and refuses samples it cannot take the log of", () => {
+    const flat = trimmedLogRatio([10, 10, 10], [12, 12, 12, 12]);
+    expect(flat.estimate).toBeCloseTo(Math.log(1.2), 12);
+    expect(flat).toMatchObject({ standardError: 0, degreesOfFreedom: Number.POSITIVE_INFINITY });
+    expect(() => trimmedLogRatio([1, 2], [1, 2, 3])).toThrow(/2 sample/);
+    expect(() => trimmedLogRatio([0, 1, 2], [1, 2, 3])).toThrow(/not positive/);
   });
 });

@@ -144,6 +144,38 @@ describe("OpenAIClient errors", () => {
     expect(String((error as Error).message)).not.toContain("sk-secret");
   });
 
+  it("hints at /v1 when a base URL without it answers 404", async () => {
+    const { origin } = await serve((_request, response) => {
+      response.writeHead(404);
+      response.end("404 page not found");
+    });
+    const bare = new OpenAIClient({ baseUrl: origin });
+    await expect(bare.listModels()).rejects.toThrow(
+      `GET ${origin}/models answered 404: 404 page not found (OpenAI-compatible routes are usually under /v1: try --base-url ${origin}/v1)`,
+    );
+  });
+
+  it("sends the requests that make both sides of a benchmark do equal work", async () => {
+    const { client, seen } = await serve((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ choices: [{ text: "x", finish_reason: "length" }] }));
+    });
+    await client.generate({
+      api: "completions",
+      model: "m",
+      prompt: "p",
+      options: { maxTokens: 4, ignoreEos: true, minTokens: 4, cachePrompt: false },
+    });
+    expect(seen.body).toEqual({
+      model: "m",
+      prompt: "p",
+      max_tokens: 4,
+      ignore_eos: true,
+      min_tokens: 4,
+      cache_prompt: false,
+    });
+  });
+
   it("reads Ollama's plain string error and a body that is not JSON", async () => {
     let plain = false;
     const { client } = await serve((_request, response) => {

@@ -49,7 +49,7 @@ describe("result policy", () => {
   });
 
   it("parses kinds and refuses unknown ones", () => {
-    expect(parseResultKinds(["compat,bench", "compat"])).toEqual(["compat", "bench"]);
+    expect(parseResultKinds(["compat,bench", "compat", "bench:pass"])).toEqual(["compat", "bench", "bench:pass"]);
     expect(() => parseResultKinds(["compat,perf"])).toThrow(/unknown result kind "perf"/);
   });
 
@@ -65,9 +65,32 @@ describe("result policy", () => {
     expect(documentPassed("compat", { summary: { verdict: "pass" } })).toBe(true);
     expect(documentPassed("compat", { summary: { verdict: "fail" } })).toBe(false);
     expect(documentPassed("bench", { verdict: "improvement" })).toBe(true);
-    expect(documentPassed("bench", { verdict: "inconclusive" })).toBe(false);
+    // One rule with the gate's exit code: a bench run passes when it showed no regression.
+    expect(documentPassed("bench", { verdict: "inconclusive" })).toBe(true);
+    expect(documentPassed("bench", { verdict: "regression" })).toBe(false);
     expect(documentPassed("bench", { summary: { verdict: "pass" } })).toBeUndefined();
     expect(documentPassed("compat", null)).toBeUndefined();
+  });
+
+  it("reads bench as no regression shown and bench:pass as a shown pass, and lets a recorded override stand", () => {
+    const bench = (verdict: string, extra: Partial<ResultRecord> = {}): ResultRecord => ({
+      ...result("bench", verdict !== "regression"),
+      verdict,
+      ...extra,
+    });
+    expect(evaluatePolicy(["bench"], [bench("inconclusive")]).satisfied).toBe(true);
+    expect(evaluatePolicy(["bench:pass"], [bench("inconclusive")])).toEqual({
+      satisfied: false,
+      missing: [],
+      failing: ["bench:pass"],
+    });
+    expect(describeVerdict(evaluatePolicy(["bench:pass"], [bench("inconclusive")]), digest, [bench("x")])).toBe(
+      `${digest} does not meet the result policy: bench:pass failing (1 result, none showed a pass)`,
+    );
+    expect(evaluatePolicy(["bench:pass"], [bench("improvement")]).satisfied).toBe(true);
+    expect(evaluatePolicy(["bench"], [bench("regression")]).satisfied).toBe(false);
+    const overridden = bench("regression", { passed: true, override: "passed" });
+    expect(evaluatePolicy(["bench", "bench:pass"], [overridden]).satisfied).toBe(true);
   });
 
   it("is satisfied by one passing result per kind", () => {

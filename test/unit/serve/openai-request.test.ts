@@ -61,8 +61,22 @@ describe("request validation", () => {
         frequencyPenalty: undefined,
         presencePenalty: undefined,
         responseFormat: { type: "json_schema", schema: { type: "object" } },
+        ignoreEos: false,
+        minTokens: undefined,
+        cachePrompt: true,
       },
     });
+  });
+
+  it("reads llama.cpp's ignore_eos and cache_prompt and vLLM's min_tokens", () => {
+    const call = parseCompletionCall({ model: "m", prompt: "p", ignore_eos: true, min_tokens: 4, cache_prompt: false });
+    expect(call.params).toMatchObject({ ignoreEos: true, minTokens: 4, cachePrompt: false });
+    expect(() => parseCompletionCall({ model: "m", prompt: "p", ignore_eos: "yes" })).toThrow(
+      /'ignore_eos' must be a boolean/,
+    );
+    expect(() => parseCompletionCall({ model: "m", prompt: "p", min_tokens: -1 })).toThrow(
+      /'min_tokens' must be between/,
+    );
   });
 
   it("defaults sampling like llama.cpp's server and accepts a one-string prompt array", () => {
