@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   exportActionMetrics,
   metricsExportInput
-} from "./chunk-7HURJGUX.mjs";
+} from "./chunk-Q4BOQJ25.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   defaultComparisonSettings,
@@ -15,30 +15,30 @@ import {
   parseThreshold,
   readResultsFile,
   runBench
-} from "./chunk-XHK6433K.mjs";
+} from "./chunk-KJKERBT2.mjs";
 import {
   OpenAIClient
-} from "./chunk-VI4DLPPF.mjs";
+} from "./chunk-JINTPHHZ.mjs";
 import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-WYR7UFSH.mjs";
+} from "./chunk-QDAQOCXQ.mjs";
 import "./chunk-NXMSOHYS.mjs";
-import "./chunk-3VFSUIGS.mjs";
+import "./chunk-GWCP3Y2F.mjs";
 import {
   appendSummary,
   documentPassed,
   fetchResultDocument,
   listResults,
   newestFirst
-} from "./chunk-3T52SBAA.mjs";
+} from "./chunk-7HCXV2W4.mjs";
 import {
   isFeatureAvailable,
   restoreCache,
   saveCache
-} from "./chunk-NJ5UBP6Z.mjs";
-import "./chunk-AY3SQXUS.mjs";
+} from "./chunk-X5QZU4NG.mjs";
+import "./chunk-HY7QH5K7.mjs";
 import {
   BenchModel,
   InputError,
@@ -56,17 +56,17 @@ import {
   setFailed,
   setOutputs,
   warning
-} from "./chunk-MVCULKJF.mjs";
+} from "./chunk-KFLJNTZN.mjs";
 import {
   formatReference,
   parseReference,
   referenceVersion
-} from "./chunk-FDOGU7UM.mjs";
+} from "./chunk-2TPMJLNI.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-VHSGOYG3.mjs";
+import "./chunk-L5WY3INS.mjs";
 import {
   BOUNDS
-} from "./chunk-WZ3WPP4Z.mjs";
+} from "./chunk-JSYAMHUN.mjs";
 import {
   CortexError,
   NotFoundError,

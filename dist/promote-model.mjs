@@ -5,21 +5,21 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   promote
-} from "./chunk-YE26V4B2.mjs";
+} from "./chunk-V772UEIM.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-3VFSUIGS.mjs";
+} from "./chunk-GWCP3Y2F.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-3T52SBAA.mjs";
+} from "./chunk-7HCXV2W4.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-AY3SQXUS.mjs";
+} from "./chunk-HY7QH5K7.mjs";
 import {
   PromoteModel,
   booleanInput,
@@ -30,11 +30,11 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-MVCULKJF.mjs";
-import "./chunk-FDOGU7UM.mjs";
+} from "./chunk-KFLJNTZN.mjs";
+import "./chunk-2TPMJLNI.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-VHSGOYG3.mjs";
-import "./chunk-WZ3WPP4Z.mjs";
+import "./chunk-L5WY3INS.mjs";
+import "./chunk-JSYAMHUN.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import {
   __name

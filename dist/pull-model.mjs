@@ -2,15 +2,15 @@ import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunk-74PYQDF4.mjs";
-import "./chunk-NJ5UBP6Z.mjs";
-import "./chunk-B5X6WWCK.mjs";
-import "./chunk-AY3SQXUS.mjs";
-import "./chunk-MVCULKJF.mjs";
-import "./chunk-FDOGU7UM.mjs";
+} from "./chunk-OKDAWKCG.mjs";
+import "./chunk-X5QZU4NG.mjs";
+import "./chunk-ISOCJYIY.mjs";
+import "./chunk-HY7QH5K7.mjs";
+import "./chunk-KFLJNTZN.mjs";
+import "./chunk-2TPMJLNI.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-VHSGOYG3.mjs";
-import "./chunk-WZ3WPP4Z.mjs";
+import "./chunk-L5WY3INS.mjs";
+import "./chunk-JSYAMHUN.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import "./chunk-R62IGYHN.mjs";
 

@@ -3,59 +3,59 @@ const require = __createRequire(import.meta.url);
 import {
   loadSuite,
   testModel
-} from "./chunk-B5AXJ7RQ.mjs";
+} from "./chunk-DWZ5W2BT.mjs";
 import {
   defaultComparisonSettings,
   gateExitCode,
   gateScenarios,
   runBench
-} from "./chunk-XHK6433K.mjs";
+} from "./chunk-KJKERBT2.mjs";
 import {
   OpenAIClient
-} from "./chunk-VI4DLPPF.mjs";
+} from "./chunk-JINTPHHZ.mjs";
 import {
   revert
-} from "./chunk-UWGTKV2J.mjs";
+} from "./chunk-7MCNPFPS.mjs";
 import {
   planTags,
   promote,
   resolveOrNone,
   withChannelLock
-} from "./chunk-YE26V4B2.mjs";
+} from "./chunk-V772UEIM.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-3VFSUIGS.mjs";
+} from "./chunk-GWCP3Y2F.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-3T52SBAA.mjs";
+} from "./chunk-7HCXV2W4.mjs";
 import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-WF7JPB4Q.mjs";
+} from "./chunk-EI4OIHOT.mjs";
 import {
   execa
 } from "./chunk-L3XLIXFP.mjs";
-import "./chunk-2CDLZYLL.mjs";
+import "./chunk-KIOAC6V7.mjs";
 import {
   ModelStore,
   defaultStore
-} from "./chunk-74PYQDF4.mjs";
-import "./chunk-NJ5UBP6Z.mjs";
+} from "./chunk-OKDAWKCG.mjs";
+import "./chunk-X5QZU4NG.mjs";
 import "./chunk-5TYPIPY5.mjs";
 import {
   pull,
   pullFromStore
-} from "./chunk-B5X6WWCK.mjs";
+} from "./chunk-ISOCJYIY.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-AY3SQXUS.mjs";
+} from "./chunk-HY7QH5K7.mjs";
 import {
   ReleaseModel,
   actionInputs,
@@ -67,20 +67,20 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-MVCULKJF.mjs";
+} from "./chunk-KFLJNTZN.mjs";
 import {
   isPinned
-} from "./chunk-FDOGU7UM.mjs";
+} from "./chunk-2TPMJLNI.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   SettingError,
   booleanSetting,
   boundedSetting,
   requiredSetting
-} from "./chunk-VHSGOYG3.mjs";
+} from "./chunk-L5WY3INS.mjs";
 import {
   BOUNDS
-} from "./chunk-WZ3WPP4Z.mjs";
+} from "./chunk-JSYAMHUN.mjs";
 import {
   CortexError,
   describeError

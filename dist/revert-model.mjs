@@ -5,12 +5,12 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   revert
-} from "./chunk-UWGTKV2J.mjs";
-import "./chunk-YE26V4B2.mjs";
+} from "./chunk-7MCNPFPS.mjs";
+import "./chunk-V772UEIM.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-3T52SBAA.mjs";
+} from "./chunk-7HCXV2W4.mjs";
 import {
   InputError,
   RevertModel,
@@ -22,16 +22,16 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-MVCULKJF.mjs";
+} from "./chunk-KFLJNTZN.mjs";
 import {
   parseDigest,
   parseReference
-} from "./chunk-FDOGU7UM.mjs";
+} from "./chunk-2TPMJLNI.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-VHSGOYG3.mjs";
+import "./chunk-L5WY3INS.mjs";
 import {
   BOUNDS
-} from "./chunk-WZ3WPP4Z.mjs";
+} from "./chunk-JSYAMHUN.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import {
   __name

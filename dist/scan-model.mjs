@@ -2,23 +2,23 @@ import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
   annotate
-} from "./chunk-IOXS2NDF.mjs";
+} from "./chunk-J6GHIIJU.mjs";
 import {
   publishModelResult,
   reportPath
-} from "./chunk-WYR7UFSH.mjs";
+} from "./chunk-QDAQOCXQ.mjs";
 import {
   require_ajv,
   require_dist
 } from "./chunk-NXMSOHYS.mjs";
-import "./chunk-3VFSUIGS.mjs";
+import "./chunk-GWCP3Y2F.mjs";
 import {
   parseByteSize
 } from "./chunk-PSL4HTYS.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-3T52SBAA.mjs";
+} from "./chunk-7HCXV2W4.mjs";
 import {
   BLOCK_LAYOUT,
   GGMLFileQuantizationType,
@@ -28,10 +28,10 @@ import {
 import {
   recognizeArtifact,
   resolveModel
-} from "./chunk-B5X6WWCK.mjs";
+} from "./chunk-ISOCJYIY.mjs";
 import {
   signingInput
-} from "./chunk-AY3SQXUS.mjs";
+} from "./chunk-HY7QH5K7.mjs";
 import {
   ScanModel,
   actionInputs,
@@ -43,20 +43,20 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-MVCULKJF.mjs";
+} from "./chunk-KFLJNTZN.mjs";
 import {
   MediaType,
   formatReference,
   parseReference,
   pinReference,
   referenceVersion
-} from "./chunk-FDOGU7UM.mjs";
+} from "./chunk-2TPMJLNI.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   booleanSetting,
   requiredSetting
-} from "./chunk-VHSGOYG3.mjs";
-import "./chunk-WZ3WPP4Z.mjs";
+} from "./chunk-L5WY3INS.mjs";
+import "./chunk-JSYAMHUN.mjs";
 import {
   CortexError,
   UsageError

@@ -3,10 +3,10 @@ const require = __createRequire(import.meta.url);
 import {
   runCommand,
   serve
-} from "./chunk-NL43QCUK.mjs";
+} from "./chunk-VAYJ6T77.mjs";
 import "./chunk-PSL4HTYS.mjs";
-import "./chunk-VHSGOYG3.mjs";
-import "./chunk-WZ3WPP4Z.mjs";
+import "./chunk-L5WY3INS.mjs";
+import "./chunk-JSYAMHUN.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import "./chunk-R62IGYHN.mjs";
 

@@ -6,20 +6,20 @@ import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-WF7JPB4Q.mjs";
+} from "./chunk-EI4OIHOT.mjs";
 import "./chunk-L3XLIXFP.mjs";
-import "./chunk-2CDLZYLL.mjs";
+import "./chunk-KIOAC6V7.mjs";
 import {
   defaultStore,
   pullModel,
   savePendingModel
-} from "./chunk-74PYQDF4.mjs";
-import "./chunk-NJ5UBP6Z.mjs";
+} from "./chunk-OKDAWKCG.mjs";
+import "./chunk-X5QZU4NG.mjs";
 import "./chunk-5TYPIPY5.mjs";
-import "./chunk-B5X6WWCK.mjs";
+import "./chunk-ISOCJYIY.mjs";
 import {
   verificationRequestInput
-} from "./chunk-AY3SQXUS.mjs";
+} from "./chunk-HY7QH5K7.mjs";
 import {
   SetupModel,
   actionInputs,
@@ -32,11 +32,11 @@ import {
   secretInput,
   setOutputs,
   startGroup
-} from "./chunk-MVCULKJF.mjs";
-import "./chunk-FDOGU7UM.mjs";
+} from "./chunk-KFLJNTZN.mjs";
+import "./chunk-2TPMJLNI.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-VHSGOYG3.mjs";
-import "./chunk-WZ3WPP4Z.mjs";
+import "./chunk-L5WY3INS.mjs";
+import "./chunk-JSYAMHUN.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import {
   __name

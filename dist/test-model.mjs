@@ -3,33 +3,33 @@ const require = __createRequire(import.meta.url);
 import {
   exportActionMetrics,
   metricsExportInput
-} from "./chunk-7HURJGUX.mjs";
+} from "./chunk-Q4BOQJ25.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   exitCodeFor,
   loadSuite,
   parseFailOn,
   testModel
-} from "./chunk-B5AXJ7RQ.mjs";
+} from "./chunk-DWZ5W2BT.mjs";
 import {
   OpenAIClient
-} from "./chunk-VI4DLPPF.mjs";
+} from "./chunk-JINTPHHZ.mjs";
 import {
   annotate
-} from "./chunk-IOXS2NDF.mjs";
+} from "./chunk-J6GHIIJU.mjs";
 import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-WYR7UFSH.mjs";
+} from "./chunk-QDAQOCXQ.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   parsePinnedSource
-} from "./chunk-3VFSUIGS.mjs";
+} from "./chunk-GWCP3Y2F.mjs";
 import {
   appendSummary
-} from "./chunk-3T52SBAA.mjs";
-import "./chunk-AY3SQXUS.mjs";
+} from "./chunk-7HCXV2W4.mjs";
+import "./chunk-HY7QH5K7.mjs";
 import {
   TestModel,
   actionInputs,
@@ -38,17 +38,17 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-MVCULKJF.mjs";
-import "./chunk-FDOGU7UM.mjs";
+} from "./chunk-KFLJNTZN.mjs";
+import "./chunk-2TPMJLNI.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   SettingError,
   boundedSetting,
   requiredSetting
-} from "./chunk-VHSGOYG3.mjs";
+} from "./chunk-L5WY3INS.mjs";
 import {
   BOUNDS
-} from "./chunk-WZ3WPP4Z.mjs";
+} from "./chunk-JSYAMHUN.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import {
   __name
