@@ -94,17 +94,15 @@ describe("setup-model faults through the whole action, embedded backend", () => 
     await rm(result.dirs.root, { recursive: true, force: true });
   });
 
-  it("a backend not ready within ready-timeout: one line with the timeout, the log folded, the server stopped", async () => {
-    // The real embedded backend on a real model, given one second: serve writes its first line within a few
-    // tenths of a second, but starting llama.cpp and loading the model takes it about 3 s here (over 1.5 s
-    // on an idle machine), so it is stopped while it loads.
-    const result = await run({ model: pinned(model), "ready-timeout": "1" });
+  it("a backend not ready within ready-timeout: one line with the timeout, the server stopped", async () => {
+    // The shortest timeout the input takes: no machine starts a process, loads llama.cpp and a model and
+    // answers within a millisecond, so the step fails however fast the runner is. (The log is folded in the
+    // test above; here serve may not have written its first line yet.)
+    const result = await run({ model: pinned(model), "ready-timeout": "0.001" });
     expect(result.main.exitCode).toBe(1);
     expect(errorLines(result.main)).toEqual([
-      "embedded backend: not ready after 1 s: waiting for the model to load and serve",
+      "embedded backend: not ready after 0.001 s: waiting for the model to load and serve",
     ]);
-    const log = group(result.main.stdout, "embedded log (last lines)");
-    expect(log?.[0]).toMatch(/^cortex-model serve: loading \S+ as ka on 127\.0\.0\.1:0, pid \d+$/);
     const pid = serverPid(result.main);
     expect(pid).toBeGreaterThan(0);
     expect(isAlive(pid)).toBe(false);
