@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   exportActionMetrics,
   metricsExportInput
-} from "./chunk-Q4BOQJ25.mjs";
+} from "./chunk-P2QP44MX.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   defaultComparisonSettings,
@@ -23,22 +23,22 @@ import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-QDAQOCXQ.mjs";
+} from "./chunk-RRACRMAH.mjs";
 import "./chunk-NXMSOHYS.mjs";
-import "./chunk-GWCP3Y2F.mjs";
+import "./chunk-F6UEQB6M.mjs";
 import {
   appendSummary,
   documentPassed,
   fetchResultDocument,
   listResults,
   newestFirst
-} from "./chunk-7HCXV2W4.mjs";
+} from "./chunk-G2NZANV3.mjs";
 import {
   isFeatureAvailable,
   restoreCache,
   saveCache
-} from "./chunk-X5QZU4NG.mjs";
-import "./chunk-HY7QH5K7.mjs";
+} from "./chunk-T3D5DDXG.mjs";
+import "./chunk-IYJHVXYT.mjs";
 import {
   BenchModel,
   InputError,
@@ -56,14 +56,14 @@ import {
   setFailed,
   setOutputs,
   warning
-} from "./chunk-KFLJNTZN.mjs";
+} from "./chunk-GIMFMJPC.mjs";
 import {
   formatReference,
   parseReference,
   referenceVersion
 } from "./chunk-2TPMJLNI.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-L5WY3INS.mjs";
+import "./chunk-J3MP25YW.mjs";
 import {
   BOUNDS
 } from "./chunk-JSYAMHUN.mjs";

@@ -5,21 +5,21 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   promote
-} from "./chunk-V772UEIM.mjs";
+} from "./chunk-FLSV57TA.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-GWCP3Y2F.mjs";
+} from "./chunk-F6UEQB6M.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-7HCXV2W4.mjs";
+} from "./chunk-G2NZANV3.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-HY7QH5K7.mjs";
+} from "./chunk-IYJHVXYT.mjs";
 import {
   PromoteModel,
   booleanInput,
@@ -30,10 +30,10 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-KFLJNTZN.mjs";
+} from "./chunk-GIMFMJPC.mjs";
 import "./chunk-2TPMJLNI.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-L5WY3INS.mjs";
+import "./chunk-J3MP25YW.mjs";
 import "./chunk-JSYAMHUN.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import {

@@ -3,9 +3,9 @@ const require = __createRequire(import.meta.url);
 import {
   runCommand,
   serve
-} from "./chunk-VAYJ6T77.mjs";
+} from "./chunk-5FOURENQ.mjs";
 import "./chunk-PSL4HTYS.mjs";
-import "./chunk-L5WY3INS.mjs";
+import "./chunk-J3MP25YW.mjs";
 import "./chunk-JSYAMHUN.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import "./chunk-R62IGYHN.mjs";

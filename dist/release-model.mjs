@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   loadSuite,
   testModel
-} from "./chunk-DWZ5W2BT.mjs";
+} from "./chunk-R6DPMJAS.mjs";
 import {
   defaultComparisonSettings,
   gateExitCode,
@@ -15,29 +15,29 @@ import {
 } from "./chunk-JINTPHHZ.mjs";
 import {
   revert
-} from "./chunk-7MCNPFPS.mjs";
+} from "./chunk-WXMIEWFE.mjs";
 import {
   planTags,
   promote,
   resolveOrNone,
   withChannelLock
-} from "./chunk-V772UEIM.mjs";
+} from "./chunk-FLSV57TA.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-GWCP3Y2F.mjs";
+} from "./chunk-F6UEQB6M.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-7HCXV2W4.mjs";
+} from "./chunk-G2NZANV3.mjs";
 import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-EI4OIHOT.mjs";
+} from "./chunk-ZNAN763D.mjs";
 import {
   execa
 } from "./chunk-L3XLIXFP.mjs";
@@ -45,17 +45,17 @@ import "./chunk-KIOAC6V7.mjs";
 import {
   ModelStore,
   defaultStore
-} from "./chunk-OKDAWKCG.mjs";
-import "./chunk-X5QZU4NG.mjs";
+} from "./chunk-ZXFGILME.mjs";
+import "./chunk-T3D5DDXG.mjs";
 import "./chunk-5TYPIPY5.mjs";
 import {
   pull,
   pullFromStore
-} from "./chunk-ISOCJYIY.mjs";
+} from "./chunk-T4FADL4J.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-HY7QH5K7.mjs";
+} from "./chunk-IYJHVXYT.mjs";
 import {
   ReleaseModel,
   actionInputs,
@@ -67,7 +67,7 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-KFLJNTZN.mjs";
+} from "./chunk-GIMFMJPC.mjs";
 import {
   isPinned
 } from "./chunk-2TPMJLNI.mjs";
@@ -77,7 +77,7 @@ import {
   booleanSetting,
   boundedSetting,
   requiredSetting
-} from "./chunk-L5WY3INS.mjs";
+} from "./chunk-J3MP25YW.mjs";
 import {
   BOUNDS
 } from "./chunk-JSYAMHUN.mjs";

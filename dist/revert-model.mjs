@@ -5,12 +5,12 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   revert
-} from "./chunk-7MCNPFPS.mjs";
-import "./chunk-V772UEIM.mjs";
+} from "./chunk-WXMIEWFE.mjs";
+import "./chunk-FLSV57TA.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-7HCXV2W4.mjs";
+} from "./chunk-G2NZANV3.mjs";
 import {
   InputError,
   RevertModel,
@@ -22,13 +22,13 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-KFLJNTZN.mjs";
+} from "./chunk-GIMFMJPC.mjs";
 import {
   parseDigest,
   parseReference
 } from "./chunk-2TPMJLNI.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-L5WY3INS.mjs";
+import "./chunk-J3MP25YW.mjs";
 import {
   BOUNDS
 } from "./chunk-JSYAMHUN.mjs";

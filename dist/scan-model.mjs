@@ -2,23 +2,23 @@ import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
   annotate
-} from "./chunk-J6GHIIJU.mjs";
+} from "./chunk-QIR7XRRW.mjs";
 import {
   publishModelResult,
   reportPath
-} from "./chunk-QDAQOCXQ.mjs";
+} from "./chunk-RRACRMAH.mjs";
 import {
   require_ajv,
   require_dist
 } from "./chunk-NXMSOHYS.mjs";
-import "./chunk-GWCP3Y2F.mjs";
+import "./chunk-F6UEQB6M.mjs";
 import {
   parseByteSize
 } from "./chunk-PSL4HTYS.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-7HCXV2W4.mjs";
+} from "./chunk-G2NZANV3.mjs";
 import {
   BLOCK_LAYOUT,
   GGMLFileQuantizationType,
@@ -28,10 +28,10 @@ import {
 import {
   recognizeArtifact,
   resolveModel
-} from "./chunk-ISOCJYIY.mjs";
+} from "./chunk-T4FADL4J.mjs";
 import {
   signingInput
-} from "./chunk-HY7QH5K7.mjs";
+} from "./chunk-IYJHVXYT.mjs";
 import {
   ScanModel,
   actionInputs,
@@ -43,7 +43,7 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-KFLJNTZN.mjs";
+} from "./chunk-GIMFMJPC.mjs";
 import {
   MediaType,
   formatReference,
@@ -55,7 +55,7 @@ import "./chunk-AYZFIZTY.mjs";
 import {
   booleanSetting,
   requiredSetting
-} from "./chunk-L5WY3INS.mjs";
+} from "./chunk-J3MP25YW.mjs";
 import "./chunk-JSYAMHUN.mjs";
 import {
   CortexError,

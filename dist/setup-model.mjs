@@ -6,20 +6,20 @@ import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-EI4OIHOT.mjs";
+} from "./chunk-ZNAN763D.mjs";
 import "./chunk-L3XLIXFP.mjs";
 import "./chunk-KIOAC6V7.mjs";
 import {
   defaultStore,
   pullModel,
   savePendingModel
-} from "./chunk-OKDAWKCG.mjs";
-import "./chunk-X5QZU4NG.mjs";
+} from "./chunk-ZXFGILME.mjs";
+import "./chunk-T3D5DDXG.mjs";
 import "./chunk-5TYPIPY5.mjs";
-import "./chunk-ISOCJYIY.mjs";
+import "./chunk-T4FADL4J.mjs";
 import {
   verificationRequestInput
-} from "./chunk-HY7QH5K7.mjs";
+} from "./chunk-IYJHVXYT.mjs";
 import {
   SetupModel,
   actionInputs,
@@ -32,10 +32,10 @@ import {
   secretInput,
   setOutputs,
   startGroup
-} from "./chunk-KFLJNTZN.mjs";
+} from "./chunk-GIMFMJPC.mjs";
 import "./chunk-2TPMJLNI.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-L5WY3INS.mjs";
+import "./chunk-J3MP25YW.mjs";
 import "./chunk-JSYAMHUN.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import {

@@ -3,33 +3,33 @@ const require = __createRequire(import.meta.url);
 import {
   exportActionMetrics,
   metricsExportInput
-} from "./chunk-Q4BOQJ25.mjs";
+} from "./chunk-P2QP44MX.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   exitCodeFor,
   loadSuite,
   parseFailOn,
   testModel
-} from "./chunk-DWZ5W2BT.mjs";
+} from "./chunk-R6DPMJAS.mjs";
 import {
   OpenAIClient
 } from "./chunk-JINTPHHZ.mjs";
 import {
   annotate
-} from "./chunk-J6GHIIJU.mjs";
+} from "./chunk-QIR7XRRW.mjs";
 import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-QDAQOCXQ.mjs";
+} from "./chunk-RRACRMAH.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   parsePinnedSource
-} from "./chunk-GWCP3Y2F.mjs";
+} from "./chunk-F6UEQB6M.mjs";
 import {
   appendSummary
-} from "./chunk-7HCXV2W4.mjs";
-import "./chunk-HY7QH5K7.mjs";
+} from "./chunk-G2NZANV3.mjs";
+import "./chunk-IYJHVXYT.mjs";
 import {
   TestModel,
   actionInputs,
@@ -38,14 +38,14 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-KFLJNTZN.mjs";
+} from "./chunk-GIMFMJPC.mjs";
 import "./chunk-2TPMJLNI.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   SettingError,
   boundedSetting,
   requiredSetting
-} from "./chunk-L5WY3INS.mjs";
+} from "./chunk-J3MP25YW.mjs";
 import {
   BOUNDS
 } from "./chunk-JSYAMHUN.mjs";

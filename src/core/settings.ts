@@ -15,9 +15,9 @@ export interface SettingSource {
 /** A setting whose value can never work; the message names the setting as the person wrote it. */
 export class SettingError extends UsageError {}
 
-export function requiredSetting(source: SettingSource, setting: string, why = "is required"): string {
+export function requiredSetting(source: SettingSource, setting: string): string {
   const value = source.value(setting);
-  if (value === undefined) throw new SettingError(`${source.label(setting)} ${why}`);
+  if (value === undefined) throw new SettingError(`${source.label(setting)} is required`);
   return value;
 }
 
