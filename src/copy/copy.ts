@@ -1,7 +1,15 @@
 import { Readable } from "node:stream";
 import { mapLimit } from "../core/limit.js";
 import { decodeManifest } from "../core/manifest-document.js";
-import { canMount, type Descriptor, type FetchedManifest, type ReadOnlyTarget, type Target } from "../core/target.js";
+import {
+  canAdoptFile,
+  canMount,
+  type Descriptor,
+  type FetchedManifest,
+  hasVerifiedFiles,
+  type ReadOnlyTarget,
+  type Target,
+} from "../core/target.js";
 
 /** Mounts a blob into the destination from a repository of the same registry; false when the registry declined. */
 export type MountBlob = (descriptor: Descriptor, signal?: AbortSignal) => Promise<boolean>;
@@ -19,6 +27,8 @@ export function sameRegistryMount(source: ReadOnlyTarget, destination: Target): 
 export interface CopyOptions {
   /** Tried before any upload, when source and destination share a registry. */
   readonly mount?: MountBlob;
+  /** The root manifest is pushed under this tag, or tagged when the destination holds it already. */
+  readonly tag?: string;
   /** Blobs transferred at once. */
   readonly concurrency?: number;
   readonly signal?: AbortSignal;
@@ -30,6 +40,10 @@ export interface CopyStats {
   manifestsSkipped: number;
   blobsCopied: number;
   blobsMounted: number;
+  /** Hard-linked from a checked file of the source. */
+  blobsLinked: number;
+  /** Copied from a checked file of the source where a link was not possible, hashed again on the way. */
+  blobsCopiedFromFile: number;
   blobsSkipped: number;
   bytesCopied: number;
 }
@@ -40,7 +54,8 @@ const DEFAULT_CONCURRENCY = 4;
  * Copies a manifest graph (index -> manifests -> config and layers) from one Target to another, children
  * before parents so that the destination never holds a manifest whose content is missing. Anything the
  * destination already holds is skipped (a manifest present implies its whole graph is); blobs are mounted
- * when the options allow it, else streamed across with their digests preserved.
+ * when the options allow it, linked or copied from a checked file when the source has one and the destination
+ * is on the local file system, else streamed across with their digests preserved.
  */
 export async function copyGraph(
   source: ReadOnlyTarget,
@@ -55,6 +70,8 @@ export async function copyGraph(
     manifestsSkipped: 0,
     blobsCopied: 0,
     blobsMounted: 0,
+    blobsLinked: 0,
+    blobsCopiedFromFile: 0,
     blobsSkipped: 0,
     bytesCopied: 0,
   };
@@ -66,6 +83,13 @@ export async function copyGraph(
     }
     if (options.mount && (await options.mount(descriptor, signal))) {
       stats.blobsMounted++;
+      return;
+    }
+    const file = hasVerifiedFiles(source) ? source.verifiedFile(descriptor) : undefined;
+    if (file && canAdoptFile(destination)) {
+      const placed = await destination.adoptBlobFile(descriptor, file.file, file.identity);
+      if (placed === "linked") stats.blobsLinked++;
+      else stats.blobsCopiedFromFile++;
       return;
     }
     // A fresh source stream per attempt, so the destination can retry an upload from the start.
@@ -81,9 +105,10 @@ export async function copyGraph(
     stats.bytesCopied += descriptor.size;
   };
 
-  const copyManifest = async (fetched: FetchedManifest): Promise<void> => {
+  const copyManifest = async (fetched: FetchedManifest, tag?: string): Promise<void> => {
     if (await destination.exists(fetched.descriptor, { signal })) {
       stats.manifestsSkipped++;
+      if (tag !== undefined) await destination.tag(fetched.descriptor, tag, { signal });
       return;
     }
     const document = decodeManifest(
@@ -100,10 +125,10 @@ export async function copyGraph(
       const unique = blobs.filter((blob, i) => blobs.findIndex((other) => other.digest === blob.digest) === i);
       await mapLimit(unique, concurrency, copyBlob);
     }
-    await destination.pushManifest(fetched.descriptor, fetched.bytes, { signal });
+    await destination.pushManifest(fetched.descriptor, fetched.bytes, tag === undefined ? { signal } : { tag, signal });
     stats.manifestsPushed++;
   };
 
-  await copyManifest(root);
+  await copyManifest(root, options.tag);
   return stats;
 }

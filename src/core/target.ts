@@ -108,6 +108,18 @@ export function canMount(target: ReadOnlyTarget): target is ReadOnlyTarget & Mou
   return typeof (target as Partial<Mounter>).mountBlob === "function";
 }
 
+/** The inode a file was at when its content was hashed: a path may be swapped for another file later. */
+export interface FileIdentity {
+  readonly dev: bigint;
+  readonly ino: bigint;
+}
+
+/** A local file whose content was checked against a blob's digest, and the inode that was read. */
+export interface VerifiedFile {
+  readonly file: string;
+  readonly identity: FileIdentity;
+}
+
 /**
  * A target on the local file system that can take a blob from a file whose content the caller has already
  * verified, as a hard link where the file systems allow it. Optional: callers ask with `canAdoptFile`.
@@ -115,13 +127,22 @@ export function canMount(target: ReadOnlyTarget): target is ReadOnlyTarget & Mou
  * swapped meanwhile) is refused, and a copy is hashed again on the way.
  */
 export interface FileAdopter {
-  adoptBlobFile(
-    descriptor: Descriptor,
-    file: string,
-    hashed: { readonly dev: bigint; readonly ino: bigint },
-  ): Promise<"linked" | "copied">;
+  adoptBlobFile(descriptor: Descriptor, file: string, hashed: FileIdentity): Promise<"linked" | "copied">;
 }
 
 export function canAdoptFile(target: ReadOnlyTarget): target is ReadOnlyTarget & FileAdopter {
   return typeof (target as Partial<FileAdopter>).adoptBlobFile === "function";
+}
+
+/**
+ * A source that holds some blobs as local files already checked against their digests, so a destination on
+ * the same file system can link them instead of copying. Optional: callers ask with `hasVerifiedFiles`.
+ */
+export interface VerifiedFileSource {
+  /** The checked file holding this blob; undefined when the blob has none. */
+  verifiedFile(descriptor: Descriptor): VerifiedFile | undefined;
+}
+
+export function hasVerifiedFiles(target: ReadOnlyTarget): target is ReadOnlyTarget & VerifiedFileSource {
+  return typeof (target as Partial<VerifiedFileSource>).verifiedFile === "function";
 }

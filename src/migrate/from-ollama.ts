@@ -1,9 +1,10 @@
-import { createReadStream } from "node:fs";
+import { ContentSource } from "../copy/content-source.js";
+import { copyGraph } from "../copy/copy.js";
 import { CortexError } from "../core/errors.js";
 import { formatReference, type Reference } from "../core/ref.js";
-import { canAdoptFile, type Target } from "../core/target.js";
+import type { Target } from "../core/target.js";
 import type { OllamaStoreModel } from "../ollama/ollama-store.js";
-import { type DmrFromOllama, dmrFromOllama } from "./ollama-to-dmr.js";
+import { dmrFromOllama } from "./ollama-to-dmr.js";
 
 export type MigrationStatus = "migrated" | "up to date" | "would migrate" | "failed";
 
@@ -59,39 +60,24 @@ export async function migrateOllamaModel(
     };
     if (options.dryRun) return { ...row, status: "would migrate" };
     const target = await openTarget(reference);
-    const blobs = await pushBlobs(built, target, options.signal);
-    const signal = options.signal;
-    const present = await target.exists(built.manifest.descriptor, { signal });
-    if (present) await target.tag(built.manifest.descriptor, tagOf(reference), { signal });
-    else await target.pushManifest(built.manifest.descriptor, built.manifest.bytes, { tag: tagOf(reference), signal });
+    // The Ollama blobs were just hashed: a layout on the same file system takes them as hard links, no copy.
+    const source = new ContentSource(model.id, built.manifest, [
+      ...built.layers.map((layer) => [layer.descriptor, layer] as const),
+      [built.config.descriptor, built.config.bytes],
+    ]);
+    const copied = await copyGraph(source, target, built.manifest, { tag: tagOf(reference), signal: options.signal });
+    const blobs: BlobCounts = {
+      pushed: copied.blobsCopied,
+      linked: copied.blobsLinked,
+      copied: copied.blobsCopiedFromFile,
+      skipped: copied.blobsSkipped,
+    };
     const sent = blobs.pushed + blobs.linked + blobs.copied;
-    return { ...row, status: sent === 0 && present ? "up to date" : "migrated", blobs };
+    return { ...row, status: sent === 0 && copied.manifestsSkipped > 0 ? "up to date" : "migrated", blobs };
   } catch (error) {
     if (!(error instanceof CortexError) && !isFileError(error)) throw error;
     return { ollama: model.id, target: targetName, status: "failed", reason: (error as Error).message };
   }
-}
-
-/** The artifact's layers and config into `target`, each unless it is there already. */
-async function pushBlobs(built: DmrFromOllama, target: Target, signal: AbortSignal | undefined): Promise<BlobCounts> {
-  const blobs: BlobCounts = { pushed: 0, linked: 0, copied: 0, skipped: 0 };
-  for (const layer of built.layers) {
-    const { descriptor, file } = layer;
-    if (await target.exists(descriptor, { signal })) blobs.skipped++;
-    else if (canAdoptFile(target)) {
-      // The Ollama blob was just hashed: a layout on the same file system takes it as a hard link, no copy.
-      blobs[await target.adoptBlobFile(descriptor, file, layer.identity)]++;
-    } else {
-      await target.pushBlob(descriptor, () => createReadStream(file, { highWaterMark: 1 << 20 }), { signal });
-      blobs.pushed++;
-    }
-  }
-  if (await target.exists(built.config.descriptor, { signal })) blobs.skipped++;
-  else {
-    await target.pushBlob(built.config.descriptor, built.config.bytes, { signal });
-    blobs.pushed++;
-  }
-  return blobs;
 }
 
 function tagOf(reference: Reference): string {

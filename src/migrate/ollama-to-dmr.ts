@@ -1,13 +1,13 @@
 import { promises as fs } from "node:fs";
 import { CortexError } from "../core/errors.js";
 import { Annotation, MediaType } from "../core/media-types.js";
-import type { Descriptor } from "../core/target.js";
+import type { Descriptor, VerifiedFile } from "../core/target.js";
 import { dmrConfigBlob, dmrManifestBlob, type JsonBlob } from "../dmr/dmr-artifact.js";
 import { createdTime } from "../dmr/package-model.js";
 import { type PartRole, recognizeArtifact } from "../model/artifact.js";
 import { readGgufModelInfo } from "../model/gguf-metadata.js";
 import { type OllamaStoreModel, ollamaBlobFile } from "../ollama/ollama-store.js";
-import { checkContent, type FileIdentity, hashFile } from "../store/files.js";
+import { checkContent, hashFile } from "../store/files.js";
 
 /** An Ollama model that cannot become a DMR artifact: a blob missing or corrupt, a layer with no DMR form. */
 export class OllamaSourceError extends CortexError {}
@@ -30,7 +30,7 @@ export interface DmrFromOllama {
   readonly manifest: JsonBlob;
   readonly config: JsonBlob;
   /** The layers' files inside the models directory, and which inode was hashed (so a link can be checked). */
-  readonly layers: readonly ({ readonly descriptor: Descriptor } & CheckedFile)[];
+  readonly layers: readonly ({ readonly descriptor: Descriptor } & VerifiedFile)[];
   readonly gguf: Descriptor;
 }
 
@@ -51,11 +51,11 @@ export async function dmrFromOllama(model: OllamaStoreModel): Promise<DmrFromOll
   if (unsupported.length > 0) {
     throw new OllamaSourceError(`${model.id} has a LoRA adapter layer, which Docker Model Runner cannot load`);
   }
-  const checked = new Map<string, CheckedFile>();
+  const checked = new Map<string, VerifiedFile>();
   for (const descriptor of [manifest.config, ...manifest.layers]) {
     if (!checked.has(descriptor.digest)) checked.set(descriptor.digest, await checkBlob(model, descriptor));
   }
-  const checkedOf = (d: Descriptor) => checked.get(d.digest) as CheckedFile;
+  const checkedOf = (d: Descriptor) => checked.get(d.digest) as VerifiedFile;
   const fileOf = (d: Descriptor) => checkedOf(d).file;
 
   const layers: DmrFromOllama["layers"][number][] = [];
@@ -112,13 +112,8 @@ export async function dmrFromOllama(model: OllamaStoreModel): Promise<DmrFromOll
   };
 }
 
-/** A blob file that hashed to its digest: its real path and the inode that was read. */
-interface CheckedFile {
-  readonly file: string;
-  readonly identity: FileIdentity;
-}
-
-async function checkBlob(model: OllamaStoreModel, descriptor: Descriptor): Promise<CheckedFile> {
+/** The blob's real path inside the models directory, once it hashed to its digest, and the inode that was read. */
+async function checkBlob(model: OllamaStoreModel, descriptor: Descriptor): Promise<VerifiedFile> {
   let file: string;
   let actual: Awaited<ReturnType<typeof hashFile>>;
   try {

@@ -1,21 +1,14 @@
-import path from "node:path";
+import type { SourceContent } from "../copy/content-source.js";
 import { type Digest, isDigest, sha256Digest } from "../core/digest.js";
 import { CortexError, describeError } from "../core/errors.js";
 import { decodeImageManifest } from "../core/manifest-document.js";
 import { Annotation } from "../core/media-types.js";
 import type { Reference } from "../core/ref.js";
-import type { ImageManifest } from "../core/target.js";
-import {
-  makeDirInside,
-  type OllamaName,
-  type OllamaView,
-  ollamaBlobPath,
-  ollamaModelId,
-  writeOllamaView,
-} from "../ollama/store-view.js";
+import type { Descriptor, ImageManifest } from "../core/target.js";
+import { writeOllamaModel } from "../ollama/models-target.js";
+import { type OllamaName, type OllamaView, ollamaModelId, storeFile, writeOllamaView } from "../ollama/store-view.js";
 import type { PullResult } from "../pull/pull.js";
-import { checkContent, writeFileAtomic } from "../store/files.js";
-import { linkOrCopy } from "../store/link.js";
+import { checkContent } from "../store/files.js";
 import type { ModelStore } from "../store/model-store.js";
 
 /** A migrated model whose kept Ollama manifest does not fit its own artifact (edited or damaged annotations). */
@@ -50,23 +43,24 @@ export async function writeIntoOllama(options: IntoOllamaOptions): Promise<IntoO
   const ollamaName = parseOllamaName(name);
   const manifest = keptManifest(manifestBytes, options.pulled.reference);
   const kept = keptOllamaBlobs(annotations, options.pulled.reference);
-  const blobsDir = path.join(options.modelsDir, "blobs");
-  await makeDirInside(options.modelsDir, blobsDir);
+  const blobs: [Descriptor, SourceContent][] = [];
   for (const descriptor of [manifest.config, ...manifest.layers]) {
-    const target = ollamaBlobPath(options.modelsDir, descriptor.digest);
     const bytes = kept.get(descriptor.digest);
-    if (bytes) await writeFileAtomic(target, bytes, blobsDir);
-    else if (await options.store.has(descriptor)) await linkOrCopy(options.store.blobPath(descriptor.digest), target);
+    if (bytes) blobs.push([descriptor, bytes]);
+    else if (await options.store.has(descriptor)) blobs.push([descriptor, await storeFile(options.store, descriptor)]);
     else {
       throw new OllamaRestoreError(
         `${options.pulled.reference}: the kept Ollama manifest names ${descriptor.digest}, which the artifact does not hold`,
       );
     }
   }
-  const { host, namespace, model, tag } = ollamaName;
-  const manifestPath = path.join(options.modelsDir, "manifests", host, namespace, model, tag);
-  await makeDirInside(options.modelsDir, path.dirname(manifestPath));
-  await writeFileAtomic(manifestPath, manifestBytes, path.dirname(manifestPath));
+  const manifestPath = await writeOllamaModel(
+    options.modelsDir,
+    ollamaName,
+    manifestBytes,
+    blobs,
+    options.pulled.reference,
+  );
   return {
     modelsDir: options.modelsDir,
     name: ollamaName,

@@ -1,15 +1,15 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import type { SourceContent } from "../copy/content-source.js";
 import { type Digest, digestHex } from "../core/digest.js";
-import { CortexError } from "../core/errors.js";
+import { CortexError, NotFoundError } from "../core/errors.js";
 import { OLLAMA_REGISTRY, type Reference } from "../core/ref.js";
-import type { Descriptor } from "../core/target.js";
+import type { Descriptor, VerifiedFile } from "../core/target.js";
 import { recognizeArtifact } from "../model/artifact.js";
 import { readGgufModelInfo } from "../model/gguf-metadata.js";
 import type { PullResult } from "../pull/pull.js";
-import { writeFileAtomic } from "../store/files.js";
-import { linkOrCopy } from "../store/link.js";
 import type { ModelStore } from "../store/model-store.js";
+import { writeOllamaModel } from "./models-target.js";
 import { type OllamaPlatform, ollamaModelFromDmr } from "./ollama-manifest.js";
 
 /**
@@ -106,9 +106,8 @@ export interface OllamaViewOptions {
 export async function writeOllamaView(options: OllamaViewOptions): Promise<OllamaView> {
   const { store, pulled, modelsDir } = options;
   const name = ollamaName(options.reference);
-  const blobsDir = path.join(modelsDir, "blobs");
-  await makeDirInside(modelsDir, blobsDir);
   let manifestBytes: Uint8Array;
+  const blobs: [Descriptor, SourceContent][] = [];
   let linked: readonly Descriptor[];
   if (pulled.format === "ollama") {
     manifestBytes = (await store.layout.fetchManifest(pulled.manifestDigest)).bytes;
@@ -120,17 +119,18 @@ export async function writeOllamaView(options: OllamaViewOptions): Promise<Ollam
       readText: (d) => fs.readFile(store.blobPath(d.digest), "utf8"),
       ...(options.platform ? { platform: options.platform } : {}),
     });
-    await writeFileAtomic(
-      ollamaBlobPath(modelsDir, converted.config.descriptor.digest),
-      converted.config.bytes,
-      blobsDir,
-    );
+    blobs.push([converted.config.descriptor, converted.config.bytes]);
     manifestBytes = converted.manifest;
     linked = converted.layers;
   }
-  for (const blob of linked) await linkOrCopy(store.blobPath(blob.digest), ollamaBlobPath(modelsDir, blob.digest));
-  const manifestPath = path.join(modelsDir, "manifests", name.host, name.namespace, name.model, name.tag);
-  await makeDirInside(modelsDir, path.dirname(manifestPath));
-  await writeFileAtomic(manifestPath, manifestBytes, path.dirname(manifestPath));
+  for (const blob of linked) blobs.push([blob, await storeFile(store, blob)]);
+  const manifestPath = await writeOllamaModel(modelsDir, name, manifestBytes, blobs, store.root);
   return { modelsDir, name, modelId: ollamaModelId(name), manifestPath, manifestBytes };
+}
+
+/** A blob of the store as a checked file to link; a blob the store lacks is an error naming it. */
+export async function storeFile(store: ModelStore, descriptor: Descriptor): Promise<VerifiedFile> {
+  const file = await store.blobFile(descriptor);
+  if (!file) throw new NotFoundError(`blob ${descriptor.digest} is missing from the store ${store.root}`);
+  return file;
 }

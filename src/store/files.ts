@@ -85,11 +85,6 @@ export async function writeVerified(
 }
 
 /** Which file on which file system: a hard link to the same content has the same identity. */
-export interface FileIdentity {
-  readonly dev: bigint;
-  readonly ino: bigint;
-}
-
 /**
  * sha256 of a file, streamed, with the state of the file that was read, taken before reading: a path may be
  * replaced meanwhile, and a write during the read moves the ctime past the one returned.

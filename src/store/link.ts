@@ -1,6 +1,8 @@
-import { promises as fs } from "node:fs";
+import { createReadStream, promises as fs } from "node:fs";
 import path from "node:path";
-import { tempPath } from "./files.js";
+import { DigestMismatchError } from "../core/errors.js";
+import type { Descriptor, FileIdentity } from "../core/target.js";
+import { tempPath, writeVerified } from "./files.js";
 
 /**
  * Makes `target` hold the bytes of the store file `source` without copying when it can: a hard link (same
@@ -31,5 +33,33 @@ export async function linkOrCopy(source: string, target: string): Promise<"linke
     await fs.rm(tmp, { force: true });
     throw error;
   }
+  return "copied";
+}
+
+/**
+ * Places a file the caller has verified at `target`: a hard link to the very inode that was hashed, or else a
+ * copy hashed again on the way (through `tmpDir`). Whatever replaced the file since (a swap for a link, other
+ * bytes) is refused; whatever `target` held before, a symbolic link included, is replaced, never followed.
+ */
+export async function adoptVerifiedFile(
+  target: string,
+  descriptor: Descriptor,
+  file: string,
+  hashed: FileIdentity,
+  tmpDir: string,
+): Promise<"linked" | "copied"> {
+  await fs.rm(target, { force: true });
+  try {
+    await fs.link(file, target);
+    const placed = await fs.lstat(target, { bigint: true });
+    if (placed.isFile() && placed.ino === hashed.ino && placed.dev === hashed.dev) return "linked";
+    await fs.rm(target, { force: true });
+    throw new DigestMismatchError(`${file} changed after it was checked against ${descriptor.digest}`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EXDEV" && code !== "EPERM" && code !== "EMLINK") throw error;
+  }
+  const chunks = createReadStream(file, { highWaterMark: 1 << 20 });
+  await writeVerified(target, descriptor, chunks, tmpDir, file);
   return "copied";
 }

@@ -5,7 +5,7 @@ import { type Digest, digestHex, isDigest } from "../core/digest.js";
 import { CortexError } from "../core/errors.js";
 import { Annotation } from "../core/media-types.js";
 import { parseReference } from "../core/ref.js";
-import type { Descriptor, FetchedManifest } from "../core/target.js";
+import type { Descriptor, FetchedManifest, VerifiedFile } from "../core/target.js";
 import { hashFile, isReadOnlyError, removeOrphanTemps } from "./files.js";
 import { OciLayout } from "./oci-layout.js";
 import { StampFiles } from "./stamp.js";
@@ -106,6 +106,17 @@ export class ModelStore {
 
   blobPath(digest: Digest): string {
     return this.layout.blobPath(digest);
+  }
+
+  /**
+   * The blob's file, checked on its way into the store, with the inode it is now (so a link made from it can be
+   * checked to reach that very file); undefined without a file of the right size.
+   */
+  async blobFile(descriptor: Descriptor): Promise<VerifiedFile | undefined> {
+    const file = this.blobPath(descriptor.digest);
+    const stat = await fs.lstat(file, { bigint: true }).catch(() => undefined);
+    if (!stat?.isFile() || stat.size !== BigInt(descriptor.size)) return undefined;
+    return { file, identity: { dev: stat.dev, ino: stat.ino } };
   }
 
   /** A file of the right size is there; says nothing of its content (see holds()). */

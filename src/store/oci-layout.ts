@@ -3,7 +3,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import type { BodySink } from "../core/body-sink.js";
 import { type Digest, digestHex, isDigest, parseDigest, sha256Digest } from "../core/digest.js";
-import { CortexError, DigestMismatchError, NotFoundError } from "../core/errors.js";
+import { CortexError, NotFoundError } from "../core/errors.js";
 import { decodeManifest } from "../core/manifest-document.js";
 import { Annotation, MediaType } from "../core/media-types.js";
 import type {
@@ -12,11 +12,13 @@ import type {
   Descriptor,
   FetchedManifest,
   FileAdopter,
+  FileIdentity,
   ImageIndex,
   ImageManifest,
   Target,
 } from "../core/target.js";
 import { checkContent, isReadOnlyError, writeFileAtomic, writeVerified } from "./files.js";
+import { adoptVerifiedFile } from "./link.js";
 import { withLock } from "./lock.js";
 
 /** A directory that is not a usable OCI image layout. */
@@ -216,26 +218,8 @@ export class OciLayout implements Target, FileAdopter {
    * Takes a blob from a file the caller has verified: a hard link to the very inode that was hashed, or else a
    * copy hashed again on the way. Whatever replaced the file since (a swap for a link, other bytes) is refused.
    */
-  async adoptBlobFile(
-    descriptor: Descriptor,
-    file: string,
-    hashed: { readonly dev: bigint; readonly ino: bigint },
-  ): Promise<"linked" | "copied"> {
-    const target = this.blobPath(descriptor.digest);
-    await fs.rm(target, { force: true });
-    try {
-      await fs.link(file, target);
-      const placed = await fs.lstat(target, { bigint: true });
-      if (placed.isFile() && placed.ino === hashed.ino && placed.dev === hashed.dev) return "linked";
-      await fs.rm(target, { force: true });
-      throw new DigestMismatchError(`${file} changed after it was checked against ${descriptor.digest}`);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== "EXDEV" && code !== "EPERM" && code !== "EMLINK") throw error;
-    }
-    const chunks = createReadStream(file, { highWaterMark: 1 << 20 });
-    await writeVerified(target, descriptor, chunks, this.ingestDir, file);
-    return "copied";
+  async adoptBlobFile(descriptor: Descriptor, file: string, hashed: FileIdentity): Promise<"linked" | "copied"> {
+    return adoptVerifiedFile(this.blobPath(descriptor.digest), descriptor, file, hashed, this.ingestDir);
   }
 
   async pushBlob(descriptor: Descriptor, content: BlobContent): Promise<void> {
