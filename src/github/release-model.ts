@@ -52,7 +52,6 @@ export function releaseSummary(result: ReleaseResult): string {
   ].join("\n");
 }
 
-// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: not yet split into steps (read inputs, release, write outputs)
 export async function releaseModelStep(
   env: NodeJS.ProcessEnv = process.env,
   serveEntry?: ServeEntry,
@@ -63,60 +62,71 @@ export async function releaseModelStep(
   const open = { ...(credentials ? { credentials } : {}), onSecret: maskSecret, env };
   const destination = destinationReference(settings.source, settings.toRepo);
   const targets = await openEndpoints(settings.source, destination, { source: open, destination: open });
-  const context = runContext(env);
   const identity = signingInput(env);
   const trust = await verificationInput(env);
   const temp = env.RUNNER_TEMP ?? tmpdir();
   await mkdir(temp, { recursive: true });
   const workDir = settings.serving ? await mkdtemp(path.join(temp, "cortex-release-model-")) : undefined;
   try {
-    const checks = await releaseChecks(settings, {
-      ...(workDir
-        ? {
-            backend: {
-              toolDir: env.RUNNER_TOOL_CACHE ?? path.join(temp, "tool-cache"),
-              workDir,
-              env,
-              log: (line) => core.info(line),
-              // The check's backends serve within this step and end with it.
-              lifetime: "caller",
-            },
-          }
-        : {}),
-      backendOptions: serveEntry ? { serveEntry } : {},
-      installOption: `${names.install}: missing`,
-      ...(workDir ? { store: defaultStore(env) } : {}),
-      open,
-      env,
-      cwd: workspace,
-      log: (line) => core.info(line),
-    });
+    const checks = await releaseChecks(settings, checkOptions(env, { workspace, temp, workDir, open, serveEntry }));
     const result = await runRelease(
       settings,
       targets,
       checks,
-      { ...context, ...(settings.reason ? { reason: settings.reason } : {}) },
+      { ...runContext(env), ...(settings.reason ? { reason: settings.reason } : {}) },
       (line) => core.info(line),
       {
         ...(trust ? { trust } : {}),
         ...(identity ? { sign: { identity, legacy: booleanInput(names.signLegacy, true) } } : {}),
       },
     );
-    setOutputs({
-      [outputs.liveDigest]: result.live ?? "",
-      [outputs.previousDigest]: result.previous ?? "",
-      [outputs.colour]: result.colour ?? "",
-      [outputs.switchedBack]: result.switchedBack,
-      [outputs.outcome]: result.outcome,
-    });
-    await appendSummary(releaseSummary(result));
-    if (releaseExitCode(result) !== 0) {
-      const failed = result.steps.find((s) => s.status === "failed");
-      core.setFailed(`release ${result.outcome}: ${failed?.detail ?? ""}`);
-    }
+    await reportRelease(result);
     return result;
   } finally {
     if (workDir) await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** How the checks reach the model: the backend serving it in this step's work directory, when one serves it. */
+function checkOptions(
+  env: NodeJS.ProcessEnv,
+  step: {
+    workspace: string;
+    temp: string;
+    workDir: string | undefined;
+    open: Parameters<typeof releaseChecks>[1]["open"];
+    serveEntry: ServeEntry | undefined;
+  },
+): Parameters<typeof releaseChecks>[1] {
+  const { workspace, temp, workDir, open, serveEntry } = step;
+  const log = (line: string) => core.info(line);
+  const toolDir = env.RUNNER_TOOL_CACHE ?? path.join(temp, "tool-cache");
+  // The check's backends serve within this step and end with it.
+  const lifetime = "caller" as const;
+  return {
+    ...(workDir ? { backend: { toolDir, workDir, env, log, lifetime }, store: defaultStore(env) } : {}),
+    backendOptions: serveEntry ? { serveEntry } : {},
+    installOption: `${names.install}: missing`,
+    open,
+    env,
+    cwd: workspace,
+    log,
+  };
+}
+
+/** Outputs, the job summary, and a failed step when the channel does not serve the digest. */
+async function reportRelease(result: ReleaseResult): Promise<void> {
+  setOutputs({
+    [outputs.liveDigest]: result.live ?? "",
+    [outputs.previousDigest]: result.previous ?? "",
+    [outputs.colour]: result.colour ?? "",
+    [outputs.switchedBack]: result.switchedBack,
+    [outputs.outcome]: result.outcome,
+  });
+  await appendSummary(releaseSummary(result));
+  if (releaseExitCode(result) !== 0) {
+    const failed = result.steps.find((s) => s.status === "failed");
+    core.setFailed(`release ${result.outcome}: ${failed?.detail ?? ""}`);
   }
 }
 

@@ -168,59 +168,89 @@ function describeHolder(channel: string, holder: LockClaim): string {
   return `another release of channel ${channel} is under way (${holder.owner ? `by ${holder.owner}, ` : ""}since ${holder.time}, claim ${holder.id}, expires ${holder.expires})`;
 }
 
+/** One channel's lock as a release sees it: its settings, and how it writes and lists records. */
+class ChannelLock {
+  readonly now: () => Date;
+  readonly leaseMs: number;
+  readonly signal: AbortSignal | undefined;
+
+  constructor(
+    readonly target: Target,
+    readonly channel: string,
+    readonly options: ChannelLockOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.leaseMs = options.leaseMs ?? 60 * 60_000;
+    this.signal = options.signal;
+  }
+
+  holders(): Promise<LockClaim[]> {
+    return liveClaims(this.target, this.channel, this.now(), this.leaseMs, this.signal);
+  }
+
+  /**
+   * Writes a claim, then lists again: the claim's id when no other live claim showed up meanwhile, else the
+   * claim withdrawn and the others returned.
+   */
+  async claim(): Promise<{ claim: string } | { others: LockClaim[] }> {
+    const time = this.now();
+    const record = {
+      action: "claim",
+      channel: this.channel,
+      created: time.toISOString(),
+      expires: new Date(time.getTime() + this.leaseMs).toISOString(),
+      ...(this.options.owner ? { owner: this.options.owner } : {}),
+    } as const;
+    const claim = await writeRecord(this.target, record, time, this.signal);
+    const others = (await this.holders()).filter((c) => c.id !== claim);
+    if (others.length === 0) return { claim };
+    await this.withdraw(claim);
+    return { others };
+  }
+
+  async withdraw(claim: string): Promise<void> {
+    const record = { action: "withdraw", channel: this.channel, claim, created: this.now().toISOString() } as const;
+    await writeRecord(this.target, record, this.now(), this.signal);
+  }
+
+  /** Runs `fn` under the claim and withdraws it however `fn` ends. */
+  async holding<T>(claim: string, fn: () => Promise<T>): Promise<T> {
+    let result: T;
+    try {
+      result = await fn();
+    } catch (error) {
+      // The release's own failure is the one to report; a lost withdrawal only delays the next release.
+      await this.withdraw(claim).catch(() => undefined);
+      throw error;
+    }
+    await this.withdraw(claim);
+    return result;
+  }
+}
+
 /** Runs `fn` while holding the channel; the claim is withdrawn however `fn` ends. */
-// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: not yet split into steps (claim, wait, withdraw)
 export async function withChannelLock<T>(
   target: Target,
   channel: string,
   fn: () => Promise<T>,
   options: ChannelLockOptions = {},
 ): Promise<T> {
-  const now = options.now ?? (() => new Date());
-  const leaseMs = options.leaseMs ?? 60 * 60_000;
+  const lock = new ChannelLock(target, channel, options);
   const waitMs = options.waitMs ?? 15 * 60_000;
-  const { signal } = options;
   const started = Date.now();
-  const withdraw = (claim: string) =>
-    writeRecord(target, { action: "withdraw", channel, claim, created: now().toISOString() }, now(), signal);
   let pause = 200;
   for (;;) {
-    signal?.throwIfAborted();
-    const holders = await liveClaims(target, channel, now(), leaseMs, signal);
+    options.signal?.throwIfAborted();
+    let holders = await lock.holders();
     if (holders.length === 0) {
-      const time = now();
-      const claim = await writeRecord(
-        target,
-        {
-          action: "claim",
-          channel,
-          created: time.toISOString(),
-          expires: new Date(time.getTime() + leaseMs).toISOString(),
-          ...(options.owner ? { owner: options.owner } : {}),
-        },
-        time,
-        signal,
-      );
-      const others = (await liveClaims(target, channel, now(), leaseMs, signal)).filter((c) => c.id !== claim);
-      if (others.length === 0) {
-        let result: T;
-        try {
-          result = await fn();
-        } catch (error) {
-          // The release's own failure is the one to report; a lost withdrawal only delays the next release.
-          await withdraw(claim).catch(() => undefined);
-          throw error;
-        }
-        await withdraw(claim);
-        return result;
-      }
-      await withdraw(claim);
-      holders.push(...others);
+      const claimed = await lock.claim();
+      if ("claim" in claimed) return lock.holding(claimed.claim, fn);
+      holders = claimed.others;
     }
     const holder = holders[0] as LockClaim;
     if (Date.now() - started > waitMs) throw new ChannelLockedError(describeHolder(channel, holder));
     options.onWait?.(holder);
-    await sleep(pause + Math.random() * pause, undefined, { signal });
+    await sleep(pause + Math.random() * pause, undefined, { signal: options.signal });
     pause = Math.min(pause * 2, 5000);
   }
 }

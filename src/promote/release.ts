@@ -139,127 +139,171 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
   });
 }
 
-// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: not yet split into its steps (promote idle, pre-check, switch, post-check)
 async function releaseLocked(options: ReleaseOptions, tags: ChannelTags): Promise<ReleaseResult> {
   const { destination, digest, signal } = options;
   const [live, blue, green] = await Promise.all(
     [tags.live, tags.blue, tags.green].map((tag) => resolveOrNone(destination, tag, signal)),
   );
   const { idle, active } = idleColour(live?.digest, { blue: blue?.digest, green: green?.digest });
-  const repository = destination.name;
-  const previous = live?.digest ?? null;
-  const steps: ReleaseStep[] = [];
-  const step = (s: ReleaseStep) => {
-    steps.push(s);
-    options.onStep?.(s);
-  };
-  const result = (outcome: ReleaseOutcome, colour: Colour | null, now: Digest | null, switchedBack = false) => ({
-    destination: repository,
-    channel: options.channel,
-    digest,
-    colour,
-    tags,
-    previous,
-    live: now,
-    switchedBack,
-    outcome,
-    steps,
-  });
-
-  if (previous === digest) {
-    step({ step: "switch", status: "skipped", detail: `${tags.live} already points at ${digest}` });
-    return result("already-live", active, previous);
+  const run = new ReleaseRun(options, tags, idle, live?.digest ?? null);
+  if (run.previous === digest) {
+    run.step({ step: "switch", status: "skipped", detail: `${tags.live} already points at ${digest}` });
+    return run.result("already-live", active, run.previous);
   }
-  const idleTag = tags[idle];
-  const subject = (tagReference: string): ReleaseSubject => ({
-    colour: idle,
-    repository,
-    tagReference,
-    reference: `${repository}@${digest}`,
-    digest,
-    previous,
-  });
+  if (options.dryRun) return planRelease(run, idle === "blue" ? blue : green);
 
-  if (options.dryRun) {
-    const was = (tag: Descriptor | undefined) => tag?.digest ?? "none";
-    step({
-      step: "promote-idle",
-      status: "planned",
-      detail: `${idleTag}: ${was(idle === "blue" ? blue : green)} -> ${digest}`,
-    });
-    step({
-      step: "pre-check",
-      status: "planned",
-      detail: options.preSwitch ? `check ${repository}:${idleTag}` : "none asked for",
-    });
-    step({ step: "switch", status: "planned", detail: `${tags.live}: ${previous ?? "none"} -> ${digest}` });
-    step({
-      step: "post-check",
-      status: "planned",
-      detail: options.postSwitch
-        ? `check ${repository}:${tags.live}, switch back to ${previous ?? "nothing"} on failure`
-        : "none asked for",
-    });
-    return result("planned", idle, previous);
+  await promoteIdle(run);
+  const pre = await preCheck(options, run.idleTag, run.subject(`${destination.name}:${run.idleTag}`));
+  run.step(pre);
+  if (pre.status === "failed") return run.result("pre-check-failed", idle, run.previous);
+  await switchLive(run);
+  return postCheck(run);
+}
+
+/** A release under way: what it read of the channel, and the steps it has taken. */
+class ReleaseRun {
+  readonly steps: ReleaseStep[] = [];
+
+  constructor(
+    readonly options: ReleaseOptions,
+    readonly tags: ChannelTags,
+    readonly idle: Colour,
+    /** The live tag's digest before this release. */
+    readonly previous: Digest | null,
+  ) {}
+
+  get idleTag(): string {
+    return this.tags[this.idle];
   }
 
+  step(step: ReleaseStep): void {
+    this.steps.push(step);
+    this.options.onStep?.(step);
+  }
+
+  subject(tagReference: string): ReleaseSubject {
+    const { destination, digest } = this.options;
+    const reference = `${destination.name}@${digest}`;
+    return {
+      colour: this.idle,
+      repository: destination.name,
+      tagReference,
+      reference,
+      digest,
+      previous: this.previous,
+    };
+  }
+
+  result(outcome: ReleaseOutcome, colour: Colour | null, live: Digest | null, switchedBack = false): ReleaseResult {
+    const { destination, channel, digest } = this.options;
+    const { tags, previous, steps } = this;
+    return {
+      destination: destination.name,
+      channel,
+      digest,
+      colour,
+      tags,
+      previous,
+      live,
+      switchedBack,
+      outcome,
+      steps,
+    };
+  }
+}
+
+/** A dry run: the steps a release would take, and nothing moved. */
+function planRelease(run: ReleaseRun, idleNow: Descriptor | undefined): ReleaseResult {
+  const { options, tags, previous } = run;
+  const repository = options.destination.name;
+  run.step({
+    step: "promote-idle",
+    status: "planned",
+    detail: `${run.idleTag}: ${idleNow?.digest ?? "none"} -> ${options.digest}`,
+  });
+  run.step({
+    step: "pre-check",
+    status: "planned",
+    detail: options.preSwitch ? `check ${repository}:${run.idleTag}` : "none asked for",
+  });
+  run.step({ step: "switch", status: "planned", detail: `${tags.live}: ${previous ?? "none"} -> ${options.digest}` });
+  run.step({
+    step: "post-check",
+    status: "planned",
+    detail: options.postSwitch
+      ? `check ${repository}:${tags.live}, switch back to ${previous ?? "nothing"} on failure`
+      : "none asked for",
+  });
+  return run.result("planned", run.idle, previous);
+}
+
+/** The time and cancellation every tag move of a release shares. */
+function moveOptions(options: ReleaseOptions): Pick<PromoteOptions, "now" | "signal"> {
+  return { ...(options.now ? { now: options.now } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+}
+
+/** The digest to the idle colour, through promote and with its requirements, trust and signing. */
+async function promoteIdle(run: ReleaseRun): Promise<void> {
+  const { options } = run;
   await promote({
     source: options.source,
-    digest,
-    destination,
-    tags: [idleTag],
+    digest: options.digest,
+    destination: options.destination,
+    tags: [run.idleTag],
     ...(options.require ? { require: options.require } : {}),
     ...(options.trust ? { trust: options.trust } : {}),
     ...(options.sign ? { sign: options.sign } : {}),
-    ...withReason(options, `release ${options.channel}: promote to the idle colour ${idle}`),
-    ...(options.now ? { now: options.now } : {}),
-    ...(signal ? { signal } : {}),
+    ...withReason(options, `release ${options.channel}: promote to the idle colour ${run.idle}`),
+    ...moveOptions(options),
   });
-  step({ step: "promote-idle", status: "done", detail: `${idleTag} -> ${digest}` });
+  run.step({ step: "promote-idle", status: "done", detail: `${run.idleTag} -> ${options.digest}` });
+}
 
-  const pre = await preCheck(options, idleTag, subject(`${repository}:${idleTag}`));
-  step(pre);
-  if (pre.status === "failed") return result("pre-check-failed", idle, previous);
-
+/** The live tag to the idle colour's digest. */
+async function switchLive(run: ReleaseRun): Promise<void> {
+  const { options, tags } = run;
   await promote({
-    source: destination,
-    digest,
-    destination,
+    source: options.destination,
+    digest: options.digest,
+    destination: options.destination,
     tags: [tags.live],
-    ...withReason(options, `release ${options.channel}: switch to ${idle}`),
-    ...(options.now ? { now: options.now } : {}),
-    ...(signal ? { signal } : {}),
+    ...withReason(options, `release ${options.channel}: switch to ${run.idle}`),
+    ...moveOptions(options),
   });
-  step({ step: "switch", status: "done", detail: `${tags.live}: ${previous ?? "none"} -> ${digest}` });
+  run.step({ step: "switch", status: "done", detail: `${tags.live}: ${run.previous ?? "none"} -> ${options.digest}` });
+}
 
+/** The check after the switch; on failure the live tag goes back to what it was, when it was anything. */
+async function postCheck(run: ReleaseRun): Promise<ReleaseResult> {
+  const { options, tags, idle, previous } = run;
+  const { digest } = options;
   if (!options.postSwitch) {
-    step({ step: "post-check", status: "skipped", detail: "none asked for" });
-    return result("released", idle, digest);
+    run.step({ step: "post-check", status: "skipped", detail: "none asked for" });
+    return run.result("released", idle, digest);
   }
-  const post = await options.postSwitch(subject(`${repository}:${tags.live}`));
+  const post = await options.postSwitch(run.subject(`${options.destination.name}:${tags.live}`));
   if (post.passed) {
-    step({ step: "post-check", status: "done", detail: post.detail });
-    return result("released", idle, digest);
+    run.step({ step: "post-check", status: "done", detail: post.detail });
+    return run.result("released", idle, digest);
   }
-  step({ step: "post-check", status: "failed", detail: post.detail });
+  run.step({ step: "post-check", status: "failed", detail: post.detail });
   if (previous === null) {
-    step({
+    run.step({
       step: "switch-back",
       status: "failed",
       detail: `${tags.live} had no digest before this release, so there is nothing to switch back to; it stays at ${digest}`,
     });
-    return result("post-check-failed", idle, digest);
+    return run.result("post-check-failed", idle, digest);
   }
   await revert({
-    target: destination,
+    target: options.destination,
     tag: tags.live,
     to: { digest: previous },
     ...withReason(options, `release ${options.channel}: switch back, post-switch check failed: ${post.detail}`),
-    ...(options.now ? { now: options.now } : {}),
-    ...(signal ? { signal } : {}),
+    ...moveOptions(options),
   });
-  step({ step: "switch-back", status: "done", detail: `${tags.live}: ${digest} -> ${previous}` });
-  return result("post-check-failed", idle, previous, true);
+  run.step({ step: "switch-back", status: "done", detail: `${tags.live}: ${digest} -> ${previous}` });
+  return run.result("post-check-failed", idle, previous, true);
 }
 
 async function preCheck(options: ReleaseOptions, idleTag: string, subject: ReleaseSubject): Promise<ReleaseStep> {

@@ -28,34 +28,27 @@ ${signingUsage}
 A bench result passes when it showed no regression (pass, improvement or inconclusive); the document's
 verdict is recorded too, so promote --require bench:pass can ask for a shown pass.`;
 
+const options = {
+  kind: { type: "string" },
+  file: { type: "string" },
+  passed: { type: "boolean" },
+  failed: { type: "boolean" },
+  json: { type: "boolean" },
+  ...signingOptions,
+} as const;
+
+type Values = ReturnType<typeof parseCommandArgs<typeof options>>["values"];
+
 export const publishResultCommand: Command = {
   name: "publish-result",
   summary: "attach compat, bench or scan results to a model digest, for promote --require",
   usage,
-  // biome-ignore lint/complexity/noExcessiveCognitiveComplexity: not yet split into steps (read, decide the verdict, attach, report)
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs("publish-result", args, {
-      kind: { type: "string" },
-      file: { type: "string" },
-      passed: { type: "boolean" },
-      failed: { type: "boolean" },
-      json: { type: "boolean" },
-      ...signingOptions,
-    });
-    if (positionals.length !== 1) throw new PromoteUsageError(`publish-result takes one model reference\n${usage}`);
-    const ref = parsePinnedSource(positionals[0] as string);
-    const kind = values.kind ?? "";
-    if (!isResultKind(kind))
-      throw new PromoteUsageError(`--kind must be one of ${RESULT_KINDS.join(", ")}, got "${kind}"`);
-    if (!values.file) throw new PromoteUsageError("--file <results.json> is required");
-    if (values.passed && values.failed) throw new PromoteUsageError("give --passed or --failed, not both");
-    const file = path.resolve(io.cwd, values.file);
+    const { values, positionals } = parseCommandArgs("publish-result", args, options);
+    const { ref, kind, file } = publishRequest(values, positionals, io.cwd);
     const { bytes, document } = await readResults(file);
     const reading = documentPassed(kind, document);
-    const passed = values.passed ? true : values.failed ? false : reading;
-    if (passed === undefined) {
-      throw new PromoteUsageError(`${file} does not say whether the ${kind} run passed: give --passed or --failed`);
-    }
+    const passed = verdict(values, reading, file, kind);
     const signing = await publishSigning(values, io);
     const target = await openTarget(ref);
     const subject = (await target.fetchManifest(ref.digest)).descriptor;
@@ -69,15 +62,36 @@ export const publishResultCommand: Command = {
       passed,
       signing,
     );
-    if (values.json)
+    if (values.json) {
       writeJson(io, { subject: ref.digest, kind, passed, descriptor, ...(attestation ? { attestation } : {}) });
-    else {
-      const overriding = reading !== undefined && reading !== passed ? documentVerdict(kind, document) : undefined;
-      report(io, { kind, passed, subject: ref.digest, artifact: descriptor.digest, attestation, overriding });
+      return 0;
     }
+    const overriding = reading !== undefined && reading !== passed ? documentVerdict(kind, document) : undefined;
+    report(io, { kind, passed, subject: ref.digest, artifact: descriptor.digest, attestation, overriding });
     return 0;
   },
 };
+
+/** The pinned model, the kind of result and the file, checked before anything is read. */
+function publishRequest(values: Values, positionals: readonly string[], cwd: string) {
+  if (positionals.length !== 1) throw new PromoteUsageError(`publish-result takes one model reference\n${usage}`);
+  const ref = parsePinnedSource(positionals[0] as string);
+  const kind = values.kind ?? "";
+  if (!isResultKind(kind))
+    throw new PromoteUsageError(`--kind must be one of ${RESULT_KINDS.join(", ")}, got "${kind}"`);
+  if (!values.file) throw new PromoteUsageError("--file <results.json> is required");
+  if (values.passed && values.failed) throw new PromoteUsageError("give --passed or --failed, not both");
+  return { ref, kind, file: path.resolve(cwd, values.file) };
+}
+
+/** --passed or --failed when given, else what the document says; a document that says neither needs one. */
+function verdict(values: Values, reading: boolean | undefined, file: string, kind: string): boolean {
+  const passed = values.passed ? true : values.failed ? false : reading;
+  if (passed === undefined) {
+    throw new PromoteUsageError(`${file} does not say whether the ${kind} run passed: give --passed or --failed`);
+  }
+  return passed;
+}
 
 /** The results file's bytes, as given, and the JSON document they hold. */
 async function readResults(file: string): Promise<{ bytes: Buffer; document: unknown }> {
