@@ -46,23 +46,21 @@ export async function writeBaseline(path: string, baseline: BaselineFile): Promi
   await writeFile(path, `${JSON.stringify(baseline, null, 2)}\n`);
 }
 
-export class BaselineError extends UsageError {}
-
 /** Reads golden outputs by case id; a file that is not a baseline is refused rather than half-used. */
 export async function readBaseline(path: string): Promise<Map<string, string>> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(path, "utf8"));
   } catch (error) {
-    throw new BaselineError(`cannot read baseline ${path}`, { cause: error });
+    throw new UsageError(`cannot read baseline ${path}`, { cause: error });
   }
   const cases = (parsed as Partial<BaselineFile> | null)?.cases;
   if ((parsed as Partial<BaselineFile> | null)?.kind !== "compat-baseline" || !cases || typeof cases !== "object") {
-    throw new BaselineError(`${path} is not a baseline written by cortex-model test --record`);
+    throw new UsageError(`${path} is not a baseline written by cortex-model test --record`);
   }
   const outputs = new Map<string, string>();
   for (const [id, entry] of Object.entries(cases)) {
-    if (typeof entry?.output !== "string") throw new BaselineError(`${path}: case "${id}" has no output text`);
+    if (typeof entry?.output !== "string") throw new UsageError(`${path}: case "${id}" has no output text`);
     outputs.set(id, entry.output);
   }
   return outputs;

@@ -1,10 +1,10 @@
 import { isDigest } from "./digest.js";
-import { CortexError } from "./errors.js";
+import { FormatError } from "./errors.js";
 import { isIndexMediaType } from "./media-types.js";
 import type { Descriptor, ImageIndex, ImageManifest } from "./target.js";
 
 /** Manifest bytes that are not JSON or do not have the shape of a manifest or an index. */
-export class InvalidManifestError extends CortexError {}
+export class InvalidManifestError extends FormatError {}
 
 /** A decoded manifest document: an index of manifests, or one image/artifact manifest. */
 export type ManifestDocument =

@@ -3,10 +3,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { stopProcessGroup } from "../backends/process.js";
 import { tieGroup } from "../backends/watchdog.js";
-import { CortexError } from "../core/errors.js";
-
-/** `cortex-model serve` did not come up: the message carries the end of its stderr. */
-export class ServeChildError extends CortexError {}
+import { EnvironmentError } from "../core/errors.js";
 
 export interface ServeChildOptions {
   readonly model: string;
@@ -80,18 +77,18 @@ export async function startServeChild(options: ServeChildOptions): Promise<Serve
   };
   await tied?.catch(async (error: unknown) => {
     await stop();
-    throw new ServeChildError(`serving ${options.modelId}: could not start the watchdog of its process group`, {
+    throw new EnvironmentError(`serving ${options.modelId}: could not start the watchdog of its process group`, {
       cause: error,
     });
   });
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   for (;;) {
     if (exitCode !== undefined) {
-      throw new ServeChildError(`serving ${options.modelId} failed: exit ${exitCode}\n${tail(stderr)}`);
+      throw new EnvironmentError(`serving ${options.modelId} failed: exit ${exitCode}\n${tail(stderr)}`);
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new ServeChildError(`serving ${options.modelId}: not ready in time\n${tail(stderr)}`);
+      throw new EnvironmentError(`serving ${options.modelId}: not ready in time\n${tail(stderr)}`);
     }
     const text = await readFile(options.readyFile, "utf8").catch(() => "");
     if (text.endsWith("\n")) {

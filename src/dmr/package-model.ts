@@ -1,16 +1,13 @@
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
 import { parseDigest } from "../core/digest.js";
-import { CortexError, UsageError } from "../core/errors.js";
+import { CortexError, TransferError, UsageError } from "../core/errors.js";
 import { MediaType } from "../core/media-types.js";
 import type { Descriptor, Target } from "../core/target.js";
 import { readGgufModelInfo } from "../model/gguf-metadata.js";
 import { ggufFiles } from "../model/gguf-shards.js";
 import { hashFile } from "../store/files.js";
 import { dmrConfigBlob, dmrFileAnnotations, dmrManifestBlob } from "./dmr-artifact.js";
-
-/** Packaging that could not finish (a file unreadable, a push refused); the cause says more. */
-export class PackageError extends CortexError {}
 
 export interface PackageOptions {
   /** The GGUF file, or its shards in order; one shard's name (`x-00001-of-00003.gguf`) brings in all of them. */
@@ -90,7 +87,7 @@ export async function packageModel(options: PackageOptions, target: Target, tag?
     await target.pushManifest(manifest.descriptor, manifest.bytes, { tag, signal });
   } catch (error) {
     if (error instanceof CortexError) throw error;
-    throw new PackageError(`pushing the packaged model to ${target.name} failed`, { cause: error });
+    throw new TransferError(`pushing the packaged model to ${target.name} failed`, { cause: error });
   }
   return manifest.descriptor;
 }

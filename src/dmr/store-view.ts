@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { type Digest, digestHex } from "../core/digest.js";
-import { CortexError } from "../core/errors.js";
+import { FormatError } from "../core/errors.js";
 import { DOCKER_HUB, type Reference } from "../core/ref.js";
 import type { PullResult } from "../pull/pull.js";
 import { writeFileAtomic } from "../store/files.js";
@@ -17,7 +17,7 @@ import { goJsonIndent } from "./dmr-artifact.js";
  */
 
 /** A model DMR cannot serve from its store as it is (an Ollama model, which DMR does not read). */
-export class DmrViewError extends CortexError {}
+export class DmrViewError extends FormatError {}
 
 export const DMR_LAYOUT_JSON = goJsonIndent({ version: "1.0.0" });
 

@@ -1,10 +1,7 @@
 import { request } from "undici";
-import { CortexError, describeError, UsageError } from "../core/errors.js";
+import { describeError, TransferError, UsageError } from "../core/errors.js";
 import { pushBody } from "./exposition.js";
 import { GROUPING_LABELS, type MetricGroup } from "./result-metrics.js";
-
-/** The Pushgateway refused a push or could not be reached; names the gateway and the group. */
-export class PushgatewayError extends CortexError {}
 
 /** A pushgateway URL that can never work. */
 export class PushgatewayUrlError extends UsageError {}
@@ -62,10 +59,10 @@ export async function pushGroups(gateway: string, job: string, groups: readonly 
       status = response.statusCode;
       answer = (await response.body.text()).trim();
     } catch (error) {
-      throw new PushgatewayError(`${what}: ${describeError(error)}`, { cause: error });
+      throw new TransferError(`${what}: ${describeError(error)}`, { cause: error });
     }
     if (status < 200 || status >= 300) {
-      throw new PushgatewayError(`${what}: answered ${status}${answer ? `: ${answer.split("\n")[0]}` : ""}`);
+      throw new TransferError(`${what}: answered ${status}${answer ? `: ${answer.split("\n")[0]}` : ""}`);
     }
     urls.push(url);
   }

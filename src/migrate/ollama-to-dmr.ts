@@ -1,5 +1,5 @@
 import { promises as fs } from "node:fs";
-import { CortexError } from "../core/errors.js";
+import { CortexError, FormatError } from "../core/errors.js";
 import { Annotation, MediaType } from "../core/media-types.js";
 import type { Descriptor, VerifiedFile } from "../core/target.js";
 import { dmrConfigBlob, dmrManifestBlob, type JsonBlob } from "../dmr/dmr-artifact.js";
@@ -8,9 +8,6 @@ import { type PartRole, recognizeArtifact } from "../model/artifact.js";
 import { readGgufModelInfo } from "../model/gguf-metadata.js";
 import { type OllamaStoreModel, ollamaBlobFile } from "../ollama/ollama-store.js";
 import { checkContent, hashFile } from "../store/files.js";
-
-/** An Ollama model that cannot become a DMR artifact: a blob missing or corrupt, a layer with no DMR form. */
-export class OllamaSourceError extends CortexError {}
 
 /** DMR layer media types for the Ollama layers whose bytes DMR reads itself (same bytes, same digest). */
 const DMR_LAYER: Partial<Record<PartRole, string>> = {
@@ -42,14 +39,14 @@ export interface DmrFromOllama {
  */
 export async function dmrFromOllama(model: OllamaStoreModel): Promise<DmrFromOllama> {
   const manifest = model.manifest;
-  if (!manifest) throw new OllamaSourceError(`${model.manifestPath} is not an Ollama manifest`);
+  if (!manifest) throw new FormatError(`${model.manifestPath} is not an Ollama manifest`);
   const artifact = recognizeArtifact(manifest);
   if (artifact.format !== "ollama") {
-    throw new OllamaSourceError(`${model.manifestPath} is a ${artifact.format} manifest, not an Ollama one`);
+    throw new FormatError(`${model.manifestPath} is a ${artifact.format} manifest, not an Ollama one`);
   }
   const unsupported = artifact.parts.filter((p) => p.role === "adapter");
   if (unsupported.length > 0) {
-    throw new OllamaSourceError(`${model.id} has a LoRA adapter layer, which Docker Model Runner cannot load`);
+    throw new FormatError(`${model.id} has a LoRA adapter layer, which Docker Model Runner cannot load`);
   }
   const checked = new Map<string, VerifiedFile>();
   for (const descriptor of [manifest.config, ...manifest.layers]) {
@@ -78,14 +75,14 @@ export async function dmrFromOllama(model: OllamaStoreModel): Promise<DmrFromOll
   kept.push([manifest.config.digest, configBytes.toString("base64")]);
   keptBytes += configBytes.byteLength;
   if (keptBytes > MAX_KEPT_BYTES) {
-    throw new OllamaSourceError(
+    throw new FormatError(
       `${model.id}: its template, parameters and config take ${keptBytes} bytes, more than the ${MAX_KEPT_BYTES} an annotation may carry`,
     );
   }
   const ggufLayers = layers.filter((l) => l.descriptor.mediaType === MediaType.dmrGguf);
   const gguf = ggufLayers[0];
   if (!gguf || ggufLayers.length > 1) {
-    throw new OllamaSourceError(`${model.id} has ${ggufLayers.length} model layers; expected one GGUF`);
+    throw new FormatError(`${model.id} has ${ggufLayers.length} model layers; expected one GGUF`);
   }
   const info = await readGgufModelInfo(gguf.file);
   const contextSize = numCtx(params);
@@ -121,16 +118,16 @@ async function checkBlob(model: OllamaStoreModel, descriptor: Descriptor): Promi
     actual = await hashFile(file);
   } catch (error) {
     if (error instanceof CortexError) {
-      throw new OllamaSourceError(`${model.id}: ${error.message}`, { cause: error });
+      throw new FormatError(`${model.id}: ${error.message}`, { cause: error });
     }
-    throw new OllamaSourceError(`${model.id}: blob ${descriptor.digest} is missing from ${model.modelsDir}`, {
+    throw new FormatError(`${model.id}: blob ${descriptor.digest} is missing from ${model.modelsDir}`, {
       cause: error,
     });
   }
   try {
     checkContent(descriptor, actual.size, actual.digest, file);
   } catch (error) {
-    throw new OllamaSourceError(`${model.id}: blob ${descriptor.digest} is corrupt (${(error as Error).message})`, {
+    throw new FormatError(`${model.id}: blob ${descriptor.digest} is corrupt (${(error as Error).message})`, {
       cause: error,
     });
   }

@@ -1,6 +1,6 @@
 import type { SourceContent } from "../copy/content-source.js";
 import { type Digest, isDigest, sha256Digest } from "../core/digest.js";
-import { CortexError, describeError } from "../core/errors.js";
+import { describeError, FormatError } from "../core/errors.js";
 import { decodeImageManifest } from "../core/manifest-document.js";
 import { Annotation } from "../core/media-types.js";
 import type { Reference } from "../core/ref.js";
@@ -10,9 +10,6 @@ import { type OllamaName, type OllamaView, ollamaModelId, storeFile, writeOllama
 import type { PullResult } from "../pull/pull.js";
 import { checkContent } from "../store/files.js";
 import type { ModelStore } from "../store/model-store.js";
-
-/** A migrated model whose kept Ollama manifest does not fit its own artifact (edited or damaged annotations). */
-export class OllamaRestoreError extends CortexError {}
 
 export interface IntoOllamaOptions {
   readonly store: ModelStore;
@@ -49,7 +46,7 @@ export async function writeIntoOllama(options: IntoOllamaOptions): Promise<IntoO
     if (bytes) blobs.push([descriptor, bytes]);
     else if (await options.store.has(descriptor)) blobs.push([descriptor, await storeFile(options.store, descriptor)]);
     else {
-      throw new OllamaRestoreError(
+      throw new FormatError(
         `${options.pulled.reference}: the kept Ollama manifest names ${descriptor.digest}, which the artifact does not hold`,
       );
     }
@@ -76,7 +73,7 @@ function parseOllamaName(text: string): OllamaName {
   const match = /^([^/]+)\/([^/]+)\/([^/:]+):([^/]+)$/.exec(text);
   const parts = match?.slice(1) ?? [];
   if (parts.length !== 4 || parts.some((p) => p === "." || p === "..")) {
-    throw new OllamaRestoreError(`the kept Ollama name ${JSON.stringify(text)} is not host/namespace/model:tag`);
+    throw new FormatError(`the kept Ollama name ${JSON.stringify(text)} is not host/namespace/model:tag`);
   }
   const [host, namespace, model, tag] = parts as [string, string, string, string];
   return { host, namespace, model, tag };
@@ -86,7 +83,7 @@ function keptJson(text: string, annotation: string, reference: string): unknown 
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new OllamaRestoreError(`${reference}: annotation ${annotation} is not JSON`, { cause: error });
+    throw new FormatError(`${reference}: annotation ${annotation} is not JSON`, { cause: error });
   }
 }
 
@@ -95,7 +92,7 @@ function keptManifest(bytes: Uint8Array, reference: string): ImageManifest {
   try {
     return decodeImageManifest(bytes, `annotation ${Annotation.ollamaManifest}`);
   } catch (error) {
-    throw new OllamaRestoreError(`${reference}: ${describeError(error)}`, { cause: error });
+    throw new FormatError(`${reference}: ${describeError(error)}`, { cause: error });
   }
 }
 
@@ -107,11 +104,11 @@ function keptOllamaBlobs(annotations: Readonly<Record<string, string>>, referenc
   if (text === undefined) return blobs;
   const parsed = keptJson(text, annotation, reference);
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new OllamaRestoreError(`${reference}: annotation ${annotation} is not an object of digests to base64 bytes`);
+    throw new FormatError(`${reference}: annotation ${annotation} is not an object of digests to base64 bytes`);
   }
   for (const [digest, base64] of Object.entries(parsed)) {
     if (!isDigest(digest) || typeof base64 !== "string") {
-      throw new OllamaRestoreError(
+      throw new FormatError(
         `${reference}: annotation ${annotation} maps ${JSON.stringify(digest).slice(0, 80)} to something other than base64 bytes of a sha256 digest`,
       );
     }
@@ -119,12 +116,9 @@ function keptOllamaBlobs(annotations: Readonly<Record<string, string>>, referenc
     try {
       checkContent({ mediaType: "", digest, size: bytes.byteLength }, bytes.byteLength, sha256Digest(bytes), digest);
     } catch (error) {
-      throw new OllamaRestoreError(
-        `${reference}: annotation ${annotation} holds content that does not match ${digest}`,
-        {
-          cause: error,
-        },
-      );
+      throw new FormatError(`${reference}: annotation ${annotation} holds content that does not match ${digest}`, {
+        cause: error,
+      });
     }
     blobs.set(digest, bytes);
   }

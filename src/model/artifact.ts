@@ -1,14 +1,14 @@
 import path from "node:path";
 import { isDigest } from "../core/digest.js";
-import { CortexError } from "../core/errors.js";
+import { FormatError } from "../core/errors.js";
 import { Annotation, MediaType } from "../core/media-types.js";
 import type { Descriptor, ImageManifest } from "../core/target.js";
 
 /** A manifest that is not a model artifact this suite can serve; the message names the media types. */
-export class UnsupportedArtifactError extends CortexError {}
+export class UnsupportedArtifactError extends FormatError {}
 
 /** A file name in an annotation that would leave the directory it is meant for (`../`, absolute paths). */
-export class UnsafePathError extends CortexError {}
+export class UnsafePathError extends FormatError {}
 
 export type ModelFormat = "dmr" | "ollama" | "modelpack";
 

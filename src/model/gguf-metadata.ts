@@ -7,10 +7,7 @@ import {
   gguf,
   type MetadataValue,
 } from "@huggingface/gguf";
-import { CortexError } from "../core/errors.js";
-
-/** A file that is not a GGUF this suite can read (wrong magic, unsupported version, truncated header). */
-export class NotGgufError extends CortexError {}
+import { FormatError } from "../core/errors.js";
 
 /** One metadata value with its GGUF type, as the file holds it. */
 export interface TypedValue {
@@ -113,14 +110,14 @@ async function readOne(path: string) {
     const dataBytes = size - Number(parsed.tensorDataOffset);
     return { parsed, size, tensorBytes: tensorBytes(parsed.tensorInfos, dataBytes) };
   } catch (error) {
-    throw new NotGgufError(`${path} is not a readable GGUF file`, { cause: error });
+    throw new FormatError(`${path} is not a readable GGUF file`, { cause: error });
   }
 }
 
 /** Reads the headers of a GGUF model, one file or its shards in order; the tensor data is never read. */
 export async function readGgufModelInfo(paths: string | readonly string[]): Promise<GgufModelInfo> {
   const files = typeof paths === "string" ? [paths] : paths;
-  if (files.length === 0) throw new NotGgufError("no GGUF file given");
+  if (files.length === 0) throw new FormatError("no GGUF file given");
   const shards = await Promise.all(files.map((path) => readOne(path)));
   const first = (shards[0] as (typeof shards)[number]).parsed;
   const metadata = new Map<string, TypedValue>();

@@ -1,5 +1,5 @@
 import { sha256Digest } from "../core/digest.js";
-import { CortexError } from "../core/errors.js";
+import { FormatError } from "../core/errors.js";
 import { MediaType } from "../core/media-types.js";
 import type { Descriptor } from "../core/target.js";
 import { goJson } from "../dmr/dmr-artifact.js";
@@ -13,9 +13,6 @@ import { formatFixed } from "../model/human-units.js";
  * store holds; only the manifest and the small config are new bytes, written as Ollama writes them
  * (server/manifest.go WriteManifest and server/create.go: json.Encoder, so Go's escapes and a final newline).
  */
-
-/** A DMR model that has no faithful Ollama form (several GGUF shards: Ollama loads one model file). */
-export class OllamaConversionError extends CortexError {}
 
 export interface OllamaPlatform {
   /** Go's GOARCH of the machine the model is written for ("amd64", "arm64"). */
@@ -48,7 +45,7 @@ export interface ConversionInput {
 export async function ollamaModelFromDmr(input: ConversionInput): Promise<OllamaModel> {
   const { artifact, info } = input;
   if (artifact.gguf.length !== 1) {
-    throw new OllamaConversionError(
+    throw new FormatError(
       `Ollama loads a model from one GGUF file; this model is split into ${artifact.gguf.length} shards`,
     );
   }

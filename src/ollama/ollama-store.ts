@@ -1,13 +1,10 @@
 import { existsSync, promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { CortexError } from "../core/errors.js";
+import { FormatError } from "../core/errors.js";
 import { decodeImageManifest } from "../core/manifest-document.js";
 import type { ImageManifest } from "../core/target.js";
 import { type OllamaName, ollamaBlobPath, ollamaModelId, realPathInside } from "./store-view.js";
-
-/** An Ollama models directory that cannot be read (missing, no manifests/ folder). */
-export class OllamaStoreError extends CortexError {}
 
 /** The system service's store on Linux installs made by Ollama's install script. */
 const SYSTEM_STORE = "/usr/share/ollama/.ollama/models";
@@ -46,7 +43,7 @@ export async function listOllamaModels(modelsDirs: readonly string[]): Promise<O
   for (const modelsDir of modelsDirs) {
     const root = path.join(modelsDir, "manifests");
     const hosts = await readDirs(root).catch((error) => {
-      throw new OllamaStoreError(`${modelsDir} is not an Ollama models directory (no readable manifests/)`, {
+      throw new FormatError(`${modelsDir} is not an Ollama models directory (no readable manifests/)`, {
         cause: error,
       });
     });
@@ -116,7 +113,7 @@ export async function ollamaBlobFile(modelsDir: string, digest: string): Promise
   const file = ollamaBlobPath(modelsDir, digest);
   const real = await realPathInside(modelsDir, file);
   if (real === undefined) {
-    throw new OllamaStoreError(
+    throw new FormatError(
       `blob ${digest} of ${modelsDir} is a link to ${await fs.realpath(file)}, outside the models directory`,
     );
   }

@@ -2,7 +2,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { SourceContent } from "../copy/content-source.js";
 import { type Digest, digestHex } from "../core/digest.js";
-import { CortexError, NotFoundError } from "../core/errors.js";
+import { EnvironmentError, NotFoundError } from "../core/errors.js";
 import { OLLAMA_REGISTRY, type Reference } from "../core/ref.js";
 import type { Descriptor, VerifiedFile } from "../core/target.js";
 import { recognizeArtifact } from "../model/artifact.js";
@@ -63,9 +63,6 @@ export function ollamaBlobPath(modelsDir: string, digest: Digest | string): stri
   return path.join(modelsDir, "blobs", `sha256-${digestHex(digest as Digest)}`);
 }
 
-/** A models directory whose folders lead out of it through symbolic links. */
-export class OllamaLayoutError extends CortexError {}
-
 /** The real path of `file` when it lies inside `root` once symbolic links are resolved; undefined otherwise. */
 export async function realPathInside(root: string, file: string): Promise<string | undefined> {
   const [realRoot, real] = await Promise.all([fs.realpath(root), fs.realpath(file)]);
@@ -83,7 +80,7 @@ export async function makeDirInside(modelsDir: string, dir: string): Promise<voi
   let existing = path.resolve(dir);
   while (existing !== root && !(await exists(existing))) existing = path.dirname(existing);
   if (existing !== root && (await realPathInside(root, existing)) === undefined) {
-    throw new OllamaLayoutError(`${dir} leads out of the models directory ${modelsDir} through a symbolic link`);
+    throw new EnvironmentError(`${dir} leads out of the models directory ${modelsDir} through a symbolic link`);
   }
   await fs.mkdir(dir, { recursive: true });
 }

@@ -1,9 +1,6 @@
-import { CortexError } from "../core/errors.js";
+import { FormatError } from "../core/errors.js";
 import { isIndexMediaType, isManifestMediaType } from "../core/media-types.js";
 import type { Descriptor, ImageIndex } from "../core/target.js";
-
-/** An index that holds no manifest a model can be pulled from. */
-export class NoModelManifestError extends CortexError {}
 
 /** Docker's annotation on the attestation manifests buildx adds beside each image. */
 const REFERENCE_TYPE = "vnd.docker.reference.type";
@@ -24,7 +21,7 @@ export function selectManifest(index: ImageIndex, indexDigest: string): Descript
   const chosen = amd64 ?? candidates[0];
   if (!chosen) {
     const types = (index.manifests ?? []).map((d) => d.mediaType).join(", ") || "none";
-    throw new NoModelManifestError(`index ${indexDigest} lists no model manifest (entries: ${types})`);
+    throw new FormatError(`index ${indexDigest} lists no model manifest (entries: ${types})`);
   }
   return chosen;
 }

@@ -1,10 +1,7 @@
 import { promises as fs } from "node:fs";
-import { CortexError } from "../core/errors.js";
+import { EnvironmentError } from "../core/errors.js";
 import type { Descriptor } from "../core/target.js";
 import type { ModelStore } from "../store/model-store.js";
-
-/** The store's file system has not, or no longer has, room for what a pull must write. */
-export class InsufficientSpaceError extends CortexError {}
 
 /** What a pull must still write, and what the store's file system had free when it began. */
 export interface SpaceCheck {
@@ -59,7 +56,7 @@ export async function checkFreeSpace(
   if (needed === 0) return { needed, free: undefined };
   const free = await freeBytes(store.root);
   if (free !== undefined && needed > free) {
-    throw new InsufficientSpaceError(
+    throw new EnvironmentError(
       `not enough free space to pull ${label}: it needs ${describeBytes(needed)} more in the store ${store.root}, whose file system has ${describeBytes(free)} free`,
     );
   }
@@ -78,14 +75,9 @@ export function isNoSpace(error: unknown): boolean {
 }
 
 /** The error for a pull that ran out of space part way, the partial file that hit it already removed. */
-export function spaceRanOut(
-  store: ModelStore,
-  label: string,
-  check: SpaceCheck,
-  cause: unknown,
-): InsufficientSpaceError {
+export function spaceRanOut(store: ModelStore, label: string, check: SpaceCheck, cause: unknown): EnvironmentError {
   const free = check.free === undefined ? "" : ` and had ${describeBytes(check.free)} free when it began`;
-  return new InsufficientSpaceError(
+  return new EnvironmentError(
     `the store's file system filled up while pulling ${label}: the pull needed ${describeBytes(check.needed)} in ${store.root}${free}; the partial file that hit it was removed, so free some space and pull again`,
     { cause },
   );

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { CortexError } from "../core/errors.js";
+import { CortexError, EnvironmentError } from "../core/errors.js";
 import { DOCKER_HUB } from "../core/ref.js";
 import type { Credential } from "./credentials.js";
 
@@ -23,8 +23,6 @@ interface DockerAuthEntry {
 /** Docker Hub credentials live under the legacy index URL, in the config and in credential helpers. */
 const DOCKER_HUB_KEY = "https://index.docker.io/v1/";
 const DOCKER_HUB_ALIASES = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
-
-export class CredentialHelperError extends CortexError {}
 
 export function dockerConfigPath(env: NodeJS.ProcessEnv): string {
   const dir = env.DOCKER_CONFIG || path.join(env.HOME || os.homedir(), ".docker");
@@ -94,10 +92,10 @@ export async function runCredentialHelper(
     const said = `${result.stdout} ${result.stderr}`;
     if (/not found|no credentials/i.test(said)) return undefined;
     if (result.code === "ENOENT") {
-      throw new CredentialHelperError(`credential helper ${program} not found on PATH (asked for ${serverUrl})`);
+      throw new EnvironmentError(`credential helper ${program} not found on PATH (asked for ${serverUrl})`);
     }
     const how = result.timedOut ? "timed out" : `exited with ${result.exitCode ?? result.signal}`;
-    throw new CredentialHelperError(
+    throw new EnvironmentError(
       `credential helper ${program} ${how} for ${serverUrl}${said.trim() !== "" ? " (its output is not shown: it may hold secrets; run it by hand to see it)" : ""}`,
     );
   }
@@ -105,7 +103,7 @@ export async function runCredentialHelper(
   try {
     parsed = JSON.parse(result.stdout) as { Username?: string; Secret?: string };
   } catch {
-    throw new CredentialHelperError(`credential helper ${program} printed something other than JSON for ${serverUrl}`);
+    throw new EnvironmentError(`credential helper ${program} printed something other than JSON for ${serverUrl}`);
   }
   if (!parsed.Secret) return undefined;
   // Helpers store identity (refresh) tokens under the user name "<token>".

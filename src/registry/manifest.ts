@@ -1,14 +1,9 @@
 import type { Readable } from "node:stream";
-import { CortexError } from "../core/errors.js";
+import { FormatError } from "../core/errors.js";
 import { isManifestMediaType, MediaType } from "../core/media-types.js";
 
 /** Registries (distribution among them) cap manifests at 4 MiB; larger ones are refused unread. */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-
-export class ManifestTooLargeError extends CortexError {}
-
-/** A manifest whose media type is neither announced nor recognisable from its content. */
-export class UnknownManifestTypeError extends CortexError {}
 
 /** Reads a whole body, failing as soon as it passes `limit` bytes instead of buffering without bound. */
 export async function readLimited(body: Readable, limit: number, what: string): Promise<Uint8Array> {
@@ -19,7 +14,7 @@ export async function readLimited(body: Readable, limit: number, what: string): 
     size += buffer.length;
     if (size > limit) {
       body.destroy();
-      throw new ManifestTooLargeError(`${what} is larger than ${limit} bytes: refused`);
+      throw new FormatError(`${what} is larger than ${limit} bytes: refused`);
     }
     chunks.push(buffer);
   }
@@ -42,18 +37,16 @@ export function manifestMediaType(contentType: string | undefined, bytes: Uint8A
   try {
     document = JSON.parse(Buffer.from(bytes).toString("utf8")) as typeof document;
   } catch {
-    throw new UnknownManifestTypeError(
-      `manifest is not JSON (Content-Type "${announced || "none"}"): cannot tell its media type`,
-    );
+    throw new FormatError(`manifest is not JSON (Content-Type "${announced || "none"}"): cannot tell its media type`);
   }
   if (typeof document.mediaType === "string") {
     if (isManifestMediaType(document.mediaType)) return document.mediaType;
-    throw new UnknownManifestTypeError(`unknown manifest media type "${document.mediaType}"`);
+    throw new FormatError(`unknown manifest media type "${document.mediaType}"`);
   }
   if (expected && isManifestMediaType(expected)) return expected;
   if (Array.isArray(document.manifests)) return MediaType.ociIndex;
   if (document.config !== undefined && Array.isArray(document.layers)) return MediaType.ociManifest;
-  throw new UnknownManifestTypeError(
+  throw new FormatError(
     `manifest has no media type (Content-Type "${announced || "none"}", no mediaType field) and is neither a manifest nor an index`,
   );
 }

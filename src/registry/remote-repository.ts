@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import type { BodySink } from "../core/body-sink.js";
 import { type Digest, isDigest, parseDigest, sha256Digest } from "../core/digest.js";
-import { DigestMismatchError } from "../core/errors.js";
+import { DigestMismatchError, FormatError } from "../core/errors.js";
 import { decodeIndex } from "../core/manifest-document.js";
 import { isManifestMediaType, MANIFEST_MEDIA_TYPES } from "../core/media-types.js";
 import type { BlobContent, BlobRange, Descriptor, FetchedManifest, Mounter, Target } from "../core/target.js";
@@ -11,7 +11,7 @@ import type { HttpResponse } from "../http/transport.js";
 import { repositoryScope } from "./auth.js";
 import { blobWindow, checkRangeResponse, type OpenAt, pumpWindow, readWindow } from "./blob-reader.js";
 import type { ClientRequest, RegistryClient } from "./client.js";
-import { MAX_MANIFEST_BYTES, ManifestTooLargeError, manifestMediaType, readLimited } from "./manifest.js";
+import { MAX_MANIFEST_BYTES, manifestMediaType, readLimited } from "./manifest.js";
 import { listReferrers, type ReferrersSource } from "./referrers.js";
 import { cancelUpload, startUpload, type UploadContext, type UploadOptions, uploadBlob } from "./upload.js";
 
@@ -108,7 +108,7 @@ export class RemoteRepository implements Target, Mounter, ReferrersSource {
         const announced = Number(response.header("content-length"));
         if (announced > MAX_MANIFEST_BYTES) {
           response.body.destroy();
-          throw new ManifestTooLargeError(
+          throw new FormatError(
             `${this.#where}: ${what} is ${announced} bytes, over the ${MAX_MANIFEST_BYTES}-byte manifest limit: refused`,
           );
         }
@@ -300,7 +300,7 @@ export class RemoteRepository implements Target, Mounter, ReferrersSource {
       );
     }
     if (bytes.length > MAX_MANIFEST_BYTES) {
-      throw new ManifestTooLargeError(
+      throw new FormatError(
         `${this.#where}: ${what} is ${bytes.length} bytes, over the ${MAX_MANIFEST_BYTES}-byte manifest limit`,
       );
     }

@@ -20,9 +20,6 @@ export interface ScanPolicy {
   readonly requiredKeys?: readonly string[];
 }
 
-/** A policy file that does not parse or has fields of the wrong shape. */
-export class ScanPolicyError extends UsageError {}
-
 interface PolicyFile {
   licenses?: string[];
   architectures?: string[];
@@ -45,11 +42,11 @@ export function parseScanPolicy(text: string, file: string): ScanPolicy {
   try {
     document = parse(text) ?? {};
   } catch (error) {
-    throw new ScanPolicyError(`${file} is not YAML or JSON: ${(error as Error).message}`, { cause: error });
+    throw new UsageError(`${file} is not YAML or JSON: ${(error as Error).message}`, { cause: error });
   }
   if (!validate(document)) {
     const problems = (validator?.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ");
-    throw new ScanPolicyError(`${file}: ${problems} (fields: licenses, architectures, max-size, required-keys)`);
+    throw new UsageError(`${file}: ${problems} (fields: licenses, architectures, max-size, required-keys)`);
   }
   const size = document["max-size"];
   return {
@@ -62,7 +59,7 @@ export function parseScanPolicy(text: string, file: string): ScanPolicy {
 
 export async function loadScanPolicy(file: string): Promise<ScanPolicy> {
   const text = await readFile(file, "utf8").catch((error: unknown) => {
-    throw new ScanPolicyError(`cannot read the scan policy ${file}: ${(error as Error).message}`, { cause: error });
+    throw new UsageError(`cannot read the scan policy ${file}: ${(error as Error).message}`, { cause: error });
   });
   return parseScanPolicy(text, file);
 }

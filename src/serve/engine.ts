@@ -13,7 +13,7 @@ import type {
   Token,
   TokenBias,
 } from "node-llama-cpp";
-import { CortexError } from "../core/errors.js";
+import { CortexError, EnvironmentError } from "../core/errors.js";
 import { ApiError } from "./api-error.js";
 import { chatHistory } from "./chat-history.js";
 import type { GenerationInput, SamplingParams } from "./openai-request.js";
@@ -95,7 +95,7 @@ async function importNodeLlamaCpp(): Promise<NodeLlamaCpp> {
   try {
     return await import("node-llama-cpp");
   } catch (error) {
-    throw new EngineError("node-llama-cpp is not installed; install node-llama-cpp@3.21.1 to serve models", {
+    throw new EnvironmentError("node-llama-cpp is not installed; install node-llama-cpp@3.21.1 to serve models", {
       cause: error,
     });
   }
@@ -149,9 +149,6 @@ function repeatPenalty(params: SamplingParams): { frequencyPenalty?: number; pre
   if (!params.frequencyPenalty && !params.presencePenalty) return false;
   return { frequencyPenalty: params.frequencyPenalty, presencePenalty: params.presencePenalty };
 }
-
-/** The model could not be loaded or used; names the file. */
-export class EngineError extends CortexError {}
 
 interface Slot {
   readonly sequence: LlamaContextSequence;
@@ -217,7 +214,7 @@ export class Engine {
       model = await llama.loadModel({ modelPath: options.modelPath });
     } catch (error) {
       await llama.dispose();
-      throw new EngineError(
+      throw new EnvironmentError(
         `cannot load model ${options.modelPath}: ${loadFailure(errors) ?? (error as Error).message}`,
         {
           cause: error,
@@ -247,7 +244,9 @@ export class Engine {
       await model.dispose();
       await llama.dispose();
       if (error instanceof CortexError) throw error;
-      throw new EngineError(`cannot prepare model ${options.modelPath}: ${(error as Error).message}`, { cause: error });
+      throw new EnvironmentError(`cannot prepare model ${options.modelPath}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 

@@ -2,11 +2,8 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CortexError } from "../core/errors.js";
+import { EnvironmentError } from "../core/errors.js";
 import { isAlive } from "../core/process-alive.js";
-
-/** A lock could not be taken in time: another process holds it and keeps it alive. */
-export class LockTimeoutError extends CortexError {}
 
 interface LockOwner {
   readonly pid: number;
@@ -41,7 +38,7 @@ export async function withLock<T>(file: string, fn: () => Promise<T>, options: L
     if (await tryCreate(file, owner)) break;
     if (await removeIfStale(file, staleMs)) continue;
     if (options.timeoutMs !== undefined && Date.now() - started > options.timeoutMs) {
-      throw new LockTimeoutError(`timed out after ${options.timeoutMs} ms waiting for lock ${file}`);
+      throw new EnvironmentError(`timed out after ${options.timeoutMs} ms waiting for lock ${file}`);
     }
     await sleep(delay + Math.random() * delay);
     delay = Math.min(delay * 2, 500);

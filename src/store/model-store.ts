@@ -2,7 +2,7 @@ import { promises as fs, constants as fsConstants } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type Digest, digestHex, isDigest } from "../core/digest.js";
-import { CortexError } from "../core/errors.js";
+import { EnvironmentError } from "../core/errors.js";
 import { Annotation } from "../core/media-types.js";
 import { parseReference } from "../core/ref.js";
 import type { Descriptor, FetchedManifest, VerifiedFile } from "../core/target.js";
@@ -42,9 +42,6 @@ export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
   const cache = env.XDG_CACHE_HOME ? env.XDG_CACHE_HOME : path.join(os.homedir(), ".cache");
   return path.join(cache, "cortex-model");
 }
-
-/** The store cannot be written where writing is needed (a read-only mount, a directory of another user). */
-export class ReadOnlyStoreError extends CortexError {}
 
 /** Files of one resumable download, kept in the layout's ingest directory until the blob is verified. */
 export interface PartialFiles {
@@ -91,7 +88,7 @@ export class ModelStore {
     } catch (error) {
       const refused = await writeRefusal(dir);
       if (!refused) throw error;
-      throw new ReadOnlyStoreError(
+      throw new EnvironmentError(
         `the store ${dir} is not a model store yet and cannot be made there (${refused.code}: read-only or not writable); give a writable --store or $${STORE_ENV}`,
         { cause: refused },
       );
@@ -182,7 +179,7 @@ export class ModelStore {
   async assertWritable(what: string): Promise<void> {
     const refused = await writeRefusal(this.layout.ingestDir);
     if (refused) {
-      throw new ReadOnlyStoreError(
+      throw new EnvironmentError(
         `the store ${this.root} is read-only and ${what}; pull into a writable --store or $${STORE_ENV} first`,
         { cause: refused },
       );

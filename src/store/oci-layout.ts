@@ -3,7 +3,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import type { BodySink } from "../core/body-sink.js";
 import { type Digest, digestHex, isDigest, parseDigest, sha256Digest } from "../core/digest.js";
-import { CortexError, NotFoundError } from "../core/errors.js";
+import { FormatError, NotFoundError } from "../core/errors.js";
 import { decodeManifest } from "../core/manifest-document.js";
 import { Annotation, MediaType } from "../core/media-types.js";
 import type {
@@ -20,9 +20,6 @@ import type {
 import { checkContent, isReadOnlyError, writeFileAtomic, writeVerified } from "./files.js";
 import { adoptVerifiedFile } from "./link.js";
 import { withLock } from "./lock.js";
-
-/** A directory that is not a usable OCI image layout. */
-export class InvalidLayoutError extends CortexError {}
 
 /** The registry's cap, applied to layouts too so a manifest read from disk cannot exhaust memory. */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -62,12 +59,10 @@ export class OciLayout implements Target, FileAdopter {
       try {
         version = (JSON.parse(marker) as { imageLayoutVersion?: unknown }).imageLayoutVersion;
       } catch (error) {
-        throw new InvalidLayoutError(`${path.join(root, LAYOUT_FILE)} is not valid JSON`, { cause: error });
+        throw new FormatError(`${path.join(root, LAYOUT_FILE)} is not valid JSON`, { cause: error });
       }
       if (version !== "1.0.0") {
-        throw new InvalidLayoutError(
-          `${root}: unsupported imageLayoutVersion ${JSON.stringify(version)} (expected "1.0.0")`,
-        );
+        throw new FormatError(`${root}: unsupported imageLayoutVersion ${JSON.stringify(version)} (expected "1.0.0")`);
       }
     }
     try {
@@ -110,7 +105,7 @@ export class OciLayout implements Target, FileAdopter {
   async fetchManifest(reference: string | Descriptor): Promise<FetchedManifest> {
     const descriptor = typeof reference === "string" ? await this.resolve(reference) : reference;
     if (descriptor.size > MAX_MANIFEST_BYTES) {
-      throw new InvalidLayoutError(
+      throw new FormatError(
         `manifest ${descriptor.digest} in ${this.name} is ${descriptor.size} bytes, over the ${MAX_MANIFEST_BYTES} byte limit`,
       );
     }
@@ -296,9 +291,9 @@ export class OciLayout implements Target, FileAdopter {
     try {
       index = JSON.parse(text) as MutableIndex;
     } catch (error) {
-      throw new InvalidLayoutError(`${file} is not valid JSON`, { cause: error });
+      throw new FormatError(`${file} is not valid JSON`, { cause: error });
     }
-    if (!Array.isArray(index.manifests)) throw new InvalidLayoutError(`${file} has no "manifests" list`);
+    if (!Array.isArray(index.manifests)) throw new FormatError(`${file} has no "manifests" list`);
     return index;
   }
 
@@ -341,7 +336,7 @@ export function manifestMediaType(bytes: Uint8Array): string {
   try {
     parsed = JSON.parse(Buffer.from(bytes).toString("utf8"));
   } catch (error) {
-    throw new InvalidLayoutError("manifest is not valid JSON", { cause: error });
+    throw new FormatError("manifest is not valid JSON", { cause: error });
   }
   if (typeof parsed.mediaType === "string") return parsed.mediaType;
   return Array.isArray(parsed.manifests) ? MediaType.ociIndex : MediaType.ociManifest;
