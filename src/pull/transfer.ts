@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { promises as fs, writeSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CortexError, DigestMismatchError, NotFoundError } from "../core/errors.js";
+import { CortexError, DigestMismatchError, NotFoundError, TransferError } from "../core/errors.js";
 import type { Limiter } from "../core/limit.js";
 import type { Descriptor, ReadOnlyTarget } from "../core/target.js";
 import { checkContent, writeVerified } from "../store/files.js";
@@ -11,9 +11,6 @@ import { PrefixHasher } from "./prefix-hasher.js";
 import { addRange, type ByteRange, contiguousPrefix, coveredBytes, missingRanges, splitRanges } from "./ranges.js";
 import { loadProgress, ProgressWriter } from "./resume.js";
 import { isNoSpace } from "./space.js";
-
-/** A blob could not be transferred (the source failed or sent the wrong amount); the partial file is kept. */
-export class TransferError extends CortexError {}
 
 export interface TransferContext {
   readonly source: ReadOnlyTarget;
