@@ -11,6 +11,7 @@ import {
   requireStoreModel,
   storeModelFiles,
 } from "./backend.js";
+import { llamaCppLogDevice, logHead } from "./device.js";
 import { request } from "./http-probe.js";
 import {
   currentPlatform,
@@ -164,11 +165,13 @@ export const createLlamaServerBackend: BackendFactory = (settings, context): Bac
         handle,
         async ready(): Promise<Endpoint> {
           await waitForLlamaServer(origin, settings.readyTimeoutMs, spawned);
+          const device = llamaCppLogDevice(await logHead(spawned.logFile));
           return {
             baseUrl: `${origin}/v1`,
             modelId: model.modelId,
             pid: spawned.pid,
             ...(settings.threads !== undefined ? { threads: settings.threads } : {}),
+            ...(device ? { device } : {}),
           };
         },
       };

@@ -243,6 +243,7 @@ export const SetupModel = {
     cacheHit: "cache-hit",
     pid: "pid",
     threads: "threads",
+    device: "device",
   },
   state: {
     /** JSON BackendHandle of the started backend, for the post step to stop. */

@@ -242,6 +242,7 @@ export class EmbeddedHttpServer {
         n_ctx: engine.contextSize,
         parallel: engine.parallel,
         chat_template: facts.chatTemplate,
+        device: engine.device,
         threads: threads.threads,
         threads_source: threads.source,
         threads_trials: threads.trials.map((t) => ({ threads: t.threads, tokens_per_second: t.tokensPerSecond })),

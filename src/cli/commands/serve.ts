@@ -25,7 +25,7 @@ Options:
                         (default 1)
   --gpu <none|auto|cuda>  none: the CPU only (default); auto: a GPU build of llama.cpp when one is present;
                         cuda: require the CUDA build (the same words as setup's --gpu; "off" still means none)
-  --ready-file <file>   once serving, write {"url", "pid", "model", "threads"} there as JSON
+  --ready-file <file>   once serving, write {"url", "pid", "model", "threads", "device"} there as JSON
   --no-verify           do not hash a model file named by its digest (the caller has checked it)
 
 A model file named by its sha256 digest (a store's blobs/sha256/<hex>, Ollama's sha256-<hex>) is hashed
@@ -105,11 +105,11 @@ export const serve: Command = {
     const { server, engine } = running;
     const threads = engine.threads.threads;
     if (values["ready-file"]) {
-      const ready = { url: server.baseUrl, pid: process.pid, model: server.modelId, threads };
+      const ready = { url: server.baseUrl, pid: process.pid, model: server.modelId, threads, device: engine.device };
       await writeFile(values["ready-file"], `${JSON.stringify(ready)}\n`);
     }
     io.stdout.write(
-      `serving ${server.modelId} at ${server.baseUrl} (${threads} thread${threads === 1 ? "" : "s"}, ${engine.threads.source})\n`,
+      `serving ${server.modelId} at ${server.baseUrl} (${engine.device}, ${threads} thread${threads === 1 ? "" : "s"}, ${engine.threads.source})\n`,
     );
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once("SIGTERM", () => resolve("SIGTERM"));
