@@ -249,6 +249,7 @@ export class EmbeddedHttpServer {
         cpu_cores: threads.budget.cores,
         cpu_available_parallelism: threads.budget.availableParallelism,
         cpu_cgroup_quota: threads.budget.cgroupQuota ?? null,
+        cpu_performance_cores: threads.budget.performanceCores ?? null,
       },
     };
   }
