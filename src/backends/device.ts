@@ -57,7 +57,9 @@ export async function ollamaLoadedDevice(
   try {
     const answer = await request(`${origin}/api/ps`, { timeoutMs: 5_000 });
     const { models } = JSON.parse(answer.body) as { models?: { name?: string; model?: string; size_vram?: number }[] };
-    const loaded = models?.find((m) => m.name === modelId || m.model === modelId);
+    // The server was started for this model alone: its one loaded model is it, whatever tag it is listed under.
+    const loaded =
+      models?.find((m) => m.name === modelId || m.model === modelId) ?? (models?.length === 1 ? models[0] : undefined);
     if (typeof loaded?.size_vram !== "number") return undefined;
     return ollamaDevice(loaded.size_vram, platform, await logHead(logFile));
   } catch {

@@ -1,6 +1,13 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { llamaCppLogDevice, ollamaDevice } from "../../../src/backends/device.js";
+import { llamaCppLogDevice, ollamaDevice, ollamaLoadedDevice } from "../../../src/backends/device.js";
+import { waitForOllama } from "../../../src/backends/ollama.js";
 import { nodeLlamaCppDevice } from "../../../src/core/device.js";
+import { startOllamaApiServer } from "../../helpers/ollama-api-server.js";
+import { useTempDir } from "../../helpers/temp-dir.js";
+
+const tempDir = useTempDir();
 
 // Log lines as llama.cpp and Ollama write them; the CPU case is what node-llama-cpp's llama.cpp wrote here
 // (a CPU build prints no offload line at all).
@@ -47,5 +54,23 @@ describe("the device a backend really used", () => {
     expect(ollamaDevice(1_000_000, linux, ollamaLog)).toBe("cuda");
     expect(ollamaDevice(1_000_000, { os: "win32", arch: "x64" }, "library=CUDA")).toBe("cuda");
     expect(ollamaDevice(1_000_000, linux, "library=cpu")).toBeUndefined();
+  });
+
+  it("Ollama: reads /api/ps for the model it loaded, and the log for the GPU's kind", async () => {
+    const server = await startOllamaApiServer();
+    const log = path.join(tempDir(), "ollama.log");
+    await writeFile(log, 'msg="inference compute" id=GPU-1 library=cuda\n');
+    const linux = { os: "linux", arch: "x64" } as const;
+    try {
+      expect(await ollamaLoadedDevice(server.origin, "ka:v1", linux, log)).toBeUndefined();
+      server.models.add("ka:v1");
+      await waitForOllama({ origin: server.origin, modelId: "ka:v1", timeoutMs: 5_000 });
+      expect(await ollamaLoadedDevice(server.origin, "ka:v1", linux, log)).toBe("cpu");
+      server.sizeVram = 2_000_000;
+      expect(await ollamaLoadedDevice(server.origin, "ka:v1", linux, log)).toBe("cuda");
+      expect(await ollamaLoadedDevice(server.origin, "ka:v1", linux, path.join(tempDir(), "none.log"))).toBeUndefined();
+    } finally {
+      await server.close();
+    }
   });
 });
