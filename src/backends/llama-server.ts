@@ -15,6 +15,7 @@ import { llamaCppLogDevice, logHead } from "./device.js";
 import { request } from "./http-probe.js";
 import {
   currentPlatform,
+  libraryPathEnv,
   llamaServerAsset,
   type ReleaseAsset,
   type RunnerPlatform,
@@ -151,7 +152,7 @@ export const createLlamaServerBackend: BackendFactory = (settings, context): Bac
         logFile: path.join(context.workDir, "llama-server.log"),
         ...spawnLifetime(context),
         // The release's shared libraries sit beside the binary.
-        env: { ...context.env, LD_LIBRARY_PATH: [libDir, context.env.LD_LIBRARY_PATH].filter(Boolean).join(":") },
+        env: { ...context.env, ...libraryPathEnv(libDir, currentPlatform(), context.env) },
         cwd: libDir,
       });
       const origin = `http://127.0.0.1:${port}`;

@@ -107,6 +107,17 @@ export function dockerModelRunnerSupport(platform: RunnerPlatform): UnsupportedP
     : new UnsupportedPlatform(`Docker Model Runner runs on Linux runners only, not ${describePlatform(platform)}`);
 }
 
+/**
+ * The environment that lets a program find the shared libraries unpacked beside it, `dir` put first:
+ * llama.cpp's release archives ship libllama and libggml next to llama-server. Windows looks beside the
+ * executable by itself and needs nothing.
+ */
+export function libraryPathEnv(dir: string, platform: RunnerPlatform, env: NodeJS.ProcessEnv): Record<string, string> {
+  if (platform.os === "win32") return {};
+  const name = platform.os === "darwin" ? "DYLD_LIBRARY_PATH" : "LD_LIBRARY_PATH";
+  return { [name]: [dir, env[name]].filter(Boolean).join(":") };
+}
+
 /** One way of asking a backend's processes to end: a signal to its process group, or a command to run. */
 export type StopRequest =
   | { readonly kind: "signal"; readonly signal: "SIGTERM" | "SIGKILL" }

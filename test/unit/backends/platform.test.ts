@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   dockerModelRunnerSupport,
   executable,
+  libraryPathEnv,
   llamaServerAsset,
   ollamaAsset,
   type RunnerPlatform,
@@ -99,5 +100,19 @@ describe("platform decisions per hosted runner", () => {
       ["-xf", archive, "-C", "D:\\t\\d"],
     ]);
     expect(unpackCommand("tgz", "a.tgz", "d", windows, {})[0]).toBe("C:\\Windows\\System32\\tar.exe");
+  });
+
+  it("points the loader at the libraries beside llama-server by each platform's variable", () => {
+    const env = { LD_LIBRARY_PATH: "/usr/local/lib", DYLD_LIBRARY_PATH: "/opt/lib" };
+    expect(libraryPathEnv("/t/bin", runners["ubuntu-24.04-arm"] as RunnerPlatform, env)).toEqual({
+      LD_LIBRARY_PATH: "/t/bin:/usr/local/lib",
+    });
+    expect(libraryPathEnv("/t/bin", runners["ubuntu-24.04"] as RunnerPlatform, {})).toEqual({
+      LD_LIBRARY_PATH: "/t/bin",
+    });
+    expect(libraryPathEnv("/t/bin", runners["macos-14"] as RunnerPlatform, env)).toEqual({
+      DYLD_LIBRARY_PATH: "/t/bin:/opt/lib",
+    });
+    expect(libraryPathEnv("D:\\t\\bin", runners["windows-2022"] as RunnerPlatform, env)).toEqual({});
   });
 });
