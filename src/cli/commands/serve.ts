@@ -19,7 +19,8 @@ Options:
   --port <n>            port to listen on, ${boundsRange(BOUNDS.listenPort)}; 0 picks a free one (default 8080)
   --model-id <name>     name clients send as "model" (default: the file name without .gguf)
   --threads <n>         evaluation threads, ${boundsRange(BOUNDS.threads)} (default: measured at start among 1, 2, 4, ... up to the usable
-                        cores, which respect the cgroup CPU quota; the count chosen is in /health)
+                        cores, which respect the cgroup CPU quota and count only performance cores on Apple
+                        Silicon; the count chosen is in /health)
   --context-size <n>    tokens per request context, ${boundsRange(BOUNDS.contextSize)} (default: the model's, at most 4096)
   --parallel <n>        requests generated at the same time, ${boundsRange(BOUNDS.parallel)}; more wait in a queue
                         (default 1)
