@@ -120,32 +120,43 @@ async function oneRun(
   return { requests, wallMs, concurrency: scenario.concurrency, ...(usage ? { process: usage } : {}) };
 }
 
-// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: not yet split into steps (warm-up, measured runs, samples)
-export async function runScenario(scenario: Scenario, options: RunnerOptions): Promise<ScenarioRuns> {
-  const timeoutMs = options.requestTimeoutMs ?? 300_000;
-  const sides = options.baseline ? [options.baseline, options.candidate] : [options.candidate];
-  // Warm-up runs have run indexes of their own (negative), so their prefixes never repeat a measured one's.
+/** Warm-up runs on every side, kept out of the samples; their run indexes are negative, so their prefixes never repeat a measured one's. */
+async function warmUp(sides: readonly BenchSide[], scenario: Scenario, timeoutMs: number): Promise<void> {
   for (let w = 0; w < scenario.warmup; w++) {
     for (const [index, side] of sides.entries()) await oneRun(side, index, scenario, -1 - w, timeoutMs);
   }
+}
+
+/** The samples collected so far, as a look and the results see them. */
+function samplesSoFar(options: RunnerOptions, baseline: RunRecord[], candidate: RunRecord[]): RunsSoFar {
+  return { ...(options.baseline ? { baseline } : {}), candidate };
+}
+
+/**
+ * Measured runs, interleaved, until a look decides or the cap is reached; the stop reason is undefined
+ * only when the cap was reached without a look deciding.
+ */
+async function measuredRuns(
+  scenario: Scenario,
+  options: RunnerOptions,
+  timeoutMs: number,
+): Promise<RunsSoFar & { readonly stopReason?: StopReason }> {
   const looks = new Set(options.looks ?? []);
   const baseline: RunRecord[] = [];
   const candidate: RunRecord[] = [];
-  let stopReason: StopReason | undefined;
-  for (let i = 0; i < scenario.runs && stopReason === undefined; i++) {
-    if (options.baseline) baseline.push(await oneRun(options.baseline, 0, scenario, i, timeoutMs));
-    candidate.push(await oneRun(options.candidate, 1, scenario, i, timeoutMs));
-    const made = i + 1;
-    if (made === scenario.runs || looks.has(made)) {
-      stopReason = options.look?.({ ...(options.baseline ? { baseline } : {}), candidate });
-      options.onLook?.(made, scenario.runs, stopReason ?? (made === scenario.runs ? "cap" : undefined));
-    }
+  for (let made = 1; made <= scenario.runs; made++) {
+    if (options.baseline) baseline.push(await oneRun(options.baseline, 0, scenario, made - 1, timeoutMs));
+    candidate.push(await oneRun(options.candidate, 1, scenario, made - 1, timeoutMs));
+    if (made !== scenario.runs && !looks.has(made)) continue;
+    const stopReason = options.look?.(samplesSoFar(options, baseline, candidate));
+    options.onLook?.(made, scenario.runs, stopReason ?? (made === scenario.runs ? "cap" : undefined));
+    if (stopReason) return { ...samplesSoFar(options, baseline, candidate), stopReason };
   }
-  return {
-    scenario,
-    warmupRuns: scenario.warmup,
-    ...(options.baseline ? { baseline } : {}),
-    candidate,
-    ...(stopReason ? { stopReason } : {}),
-  };
+  return samplesSoFar(options, baseline, candidate);
+}
+
+export async function runScenario(scenario: Scenario, options: RunnerOptions): Promise<ScenarioRuns> {
+  const timeoutMs = options.requestTimeoutMs ?? 300_000;
+  await warmUp(options.baseline ? [options.baseline, options.candidate] : [options.candidate], scenario, timeoutMs);
+  return { scenario, warmupRuns: scenario.warmup, ...(await measuredRuns(scenario, options, timeoutMs)) };
 }
