@@ -6,7 +6,7 @@ describe("the CLI's shared words", () => {
   it("serve --gpu takes setup's none, auto, cuda; off still means none, with a warning", async () => {
     const off = await runCliInProcess(["serve", "--model", "/nonexistent.gguf", "--gpu", "off"]);
     expect(off.stderr).toContain(
-      "cortex-model serve: warning: --gpu off is deprecated; use --gpu none (as setup does)\n",
+      'cortex-model serve: warning: --gpu "off" is deprecated; use "none"\n',
     );
     const none = await runCliInProcess(["serve", "--model", "/nonexistent.gguf", "--gpu", "none"]);
     expect(none.stderr).not.toContain("warning");
@@ -14,7 +14,7 @@ describe("the CLI's shared words", () => {
     const bad = await runCliInProcess(["serve", "--model", "/nonexistent.gguf", "--gpu", "metal"]);
     expect(bad).toMatchObject({
       code: 2,
-      stderr: 'cortex-model serve: serve: --gpu must be none, auto or cuda, got "metal"\n',
+      stderr: 'cortex-model serve: --gpu must be one of none, auto, cuda, got "metal"\n',
     });
   });
 });
