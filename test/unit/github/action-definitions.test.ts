@@ -282,7 +282,11 @@ describe("actions/model-gate baseline check", () => {
   });
 
   it.each([
-    ["both baselines", { BASELINE_MODEL: stable, BASELINE_REF: stable, EVENT_NAME: "pull_request" }, /not more than one/],
+    [
+      "both baselines",
+      { BASELINE_MODEL: stable, BASELINE_REF: stable, EVENT_NAME: "pull_request" },
+      /not more than one/,
+    ],
     [
       "a served baseline and a results file",
       { BASELINE_MODEL: stable, BASELINE_FILE: "bench/stable.json", EVENT_NAME: "push" },
