@@ -7,7 +7,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { BenchResults } from "../../../src/bench/results.js";
 import type { CommandIO } from "../../../src/cli/command.js";
 import { main } from "../../../src/cli/main.js";
+import { benchModelStep } from "../../../src/github/bench-model.js";
 import { startHttpServer, type TestHttpServer } from "../../helpers/http-server.js";
+import { clearInputs } from "../../helpers/setting-sources.js";
 import { useTempDir } from "../../helpers/temp-dir.js";
 
 const tokens = ["one", " two", " three", " four"];
@@ -59,14 +61,19 @@ describe("cortex-model bench when the endpoint dies part way", () => {
     server = undefined;
   });
 
-  async function benchDying(failFrom: number) {
-    server = await dyingEndpoint(failFrom);
-    const dir = temp();
+  async function scenarioFile(dir: string): Promise<string> {
     const scenarios = join(dir, "scenarios.yaml");
     await writeFile(
       scenarios,
       "scenarios:\n  - name: first\n    prompts: [hello]\n    max_tokens: 4\n    runs: 10\n    warmup: 1\n  - name: second\n    prompts: [hello]\n    max_tokens: 4\n",
     );
+    return scenarios;
+  }
+
+  async function benchDying(failFrom: number) {
+    server = await dyingEndpoint(failFrom);
+    const dir = temp();
+    const scenarios = await scenarioFile(dir);
     const json = join(dir, "results.json");
     const markdown = join(dir, "report.md");
     const url = `${server.origin}/v1`;
@@ -113,5 +120,36 @@ describe("cortex-model bench when the endpoint dies part way", () => {
     expect(run.code).toBe(2);
     expect(run.results.scenarios[0]).toMatchObject({ runs: 0, stopReason: "error", verdict: "inconclusive" });
     expect(run.results.error?.scenario).toBe("first");
+  });
+
+  it("the bench-model action writes the results, the report and its outputs, then fails the step", async () => {
+    server = await dyingEndpoint(9);
+    const dir = temp();
+    const url = `${server.origin}/v1`;
+    const variables = {
+      "INPUT_BASE-URL": url,
+      "INPUT_MODEL-ID": "m",
+      "INPUT_BASELINE-BASE-URL": url,
+      "INPUT_BASELINE-MODEL-ID": "m",
+      INPUT_SCENARIO: await scenarioFile(dir),
+      INPUT_COMMENT: "false",
+      RUNNER_TEMP: dir,
+      GITHUB_OUTPUT: join(dir, "output"),
+    };
+    Object.assign(process.env, variables);
+    await writeFile(variables.GITHUB_OUTPUT, "");
+    try {
+      await expect(benchModelStep()).rejects.toThrow(/^scenario first could not run: /);
+    } finally {
+      clearInputs();
+      delete process.env.RUNNER_TEMP;
+      delete process.env.GITHUB_OUTPUT;
+    }
+    const results = JSON.parse(await readFile(join(dir, "cortex-model", "bench-results.json"), "utf8")) as BenchResults;
+    expect(results.scenarios[0]).toMatchObject({ runs: 3, stopReason: "error" });
+    expect(await readFile(join(dir, "cortex-model", "bench-report.md"), "utf8")).toMatch(/Measuring stopped/);
+    const outputs = await readFile(variables.GITHUB_OUTPUT, "utf8");
+    expect(outputs).toMatch(/verdict<<.*\ninconclusive\n/);
+    expect(outputs).toContain(join(dir, "cortex-model", "bench-results.json"));
   });
 });
