@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   exportActionMetrics,
   metricsExportInput
-} from "./chunk-P2QP44MX.mjs";
+} from "./chunk-SJSFDPOC.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   defaultComparisonSettings,
@@ -23,22 +23,22 @@ import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-RRACRMAH.mjs";
+} from "./chunk-B333HKU6.mjs";
 import "./chunk-NXMSOHYS.mjs";
-import "./chunk-F6UEQB6M.mjs";
+import "./chunk-L6CAC45O.mjs";
 import {
   appendSummary,
   documentPassed,
   fetchResultDocument,
   listResults,
   newestFirst
-} from "./chunk-G2NZANV3.mjs";
+} from "./chunk-ZETZMBIH.mjs";
 import {
   isFeatureAvailable,
   restoreCache,
   saveCache
-} from "./chunk-T3D5DDXG.mjs";
-import "./chunk-IYJHVXYT.mjs";
+} from "./chunk-DXBY5R4T.mjs";
+import "./chunk-D7I55Q64.mjs";
 import {
   BenchModel,
   InputError,
@@ -56,17 +56,17 @@ import {
   setFailed,
   setOutputs,
   warning
-} from "./chunk-GIMFMJPC.mjs";
+} from "./chunk-A3KKGDA6.mjs";
 import {
   formatReference,
   parseReference,
   referenceVersion
-} from "./chunk-2TPMJLNI.mjs";
+} from "./chunk-36Z33U5K.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-J3MP25YW.mjs";
+import "./chunk-RHSSGWQA.mjs";
 import {
   BOUNDS
-} from "./chunk-JSYAMHUN.mjs";
+} from "./chunk-JP5ITUIS.mjs";
 import {
   CortexError,
   NotFoundError,

@@ -5,21 +5,21 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   promote
-} from "./chunk-FLSV57TA.mjs";
+} from "./chunk-AUF7JFI4.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-F6UEQB6M.mjs";
+} from "./chunk-L6CAC45O.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-G2NZANV3.mjs";
+} from "./chunk-ZETZMBIH.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-IYJHVXYT.mjs";
+} from "./chunk-D7I55Q64.mjs";
 import {
   PromoteModel,
   booleanInput,
@@ -30,11 +30,11 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-GIMFMJPC.mjs";
-import "./chunk-2TPMJLNI.mjs";
+} from "./chunk-A3KKGDA6.mjs";
+import "./chunk-36Z33U5K.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-J3MP25YW.mjs";
-import "./chunk-JSYAMHUN.mjs";
+import "./chunk-RHSSGWQA.mjs";
+import "./chunk-JP5ITUIS.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import {
   __name

@@ -3,10 +3,11 @@ const require = __createRequire(import.meta.url);
 import {
   runCommand,
   serve
-} from "./chunk-5FOURENQ.mjs";
+} from "./chunk-PG5DR32V.mjs";
 import "./chunk-PSL4HTYS.mjs";
-import "./chunk-J3MP25YW.mjs";
-import "./chunk-JSYAMHUN.mjs";
+import "./chunk-CS7DWJ2D.mjs";
+import "./chunk-RHSSGWQA.mjs";
+import "./chunk-JP5ITUIS.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import "./chunk-R62IGYHN.mjs";
 

@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   loadSuite,
   testModel
-} from "./chunk-R6DPMJAS.mjs";
+} from "./chunk-FTKRYK6K.mjs";
 import {
   defaultComparisonSettings,
   gateExitCode,
@@ -15,47 +15,48 @@ import {
 } from "./chunk-JINTPHHZ.mjs";
 import {
   revert
-} from "./chunk-WXMIEWFE.mjs";
+} from "./chunk-M2W2SDIM.mjs";
 import {
   planTags,
   promote,
   resolveOrNone,
   withChannelLock
-} from "./chunk-FLSV57TA.mjs";
+} from "./chunk-AUF7JFI4.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-F6UEQB6M.mjs";
+} from "./chunk-L6CAC45O.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-G2NZANV3.mjs";
+} from "./chunk-ZETZMBIH.mjs";
 import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-ZNAN763D.mjs";
+} from "./chunk-X3G4AWUX.mjs";
 import {
   execa
 } from "./chunk-L3XLIXFP.mjs";
-import "./chunk-KIOAC6V7.mjs";
+import "./chunk-7XRUZ72B.mjs";
 import {
   ModelStore,
   defaultStore
-} from "./chunk-ZXFGILME.mjs";
-import "./chunk-T3D5DDXG.mjs";
+} from "./chunk-M2DKJY53.mjs";
+import "./chunk-DXBY5R4T.mjs";
+import "./chunk-CS7DWJ2D.mjs";
 import "./chunk-5TYPIPY5.mjs";
 import {
   pull,
   pullFromStore
-} from "./chunk-T4FADL4J.mjs";
+} from "./chunk-NHYCLHVA.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-IYJHVXYT.mjs";
+} from "./chunk-D7I55Q64.mjs";
 import {
   ReleaseModel,
   actionInputs,
@@ -67,20 +68,20 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-GIMFMJPC.mjs";
+} from "./chunk-A3KKGDA6.mjs";
 import {
   isPinned
-} from "./chunk-2TPMJLNI.mjs";
+} from "./chunk-36Z33U5K.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   SettingError,
   booleanSetting,
   boundedSetting,
   requiredSetting
-} from "./chunk-J3MP25YW.mjs";
+} from "./chunk-RHSSGWQA.mjs";
 import {
   BOUNDS
-} from "./chunk-JSYAMHUN.mjs";
+} from "./chunk-JP5ITUIS.mjs";
 import {
   CortexError,
   describeError

@@ -5,12 +5,12 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   revert
-} from "./chunk-WXMIEWFE.mjs";
-import "./chunk-FLSV57TA.mjs";
+} from "./chunk-M2W2SDIM.mjs";
+import "./chunk-AUF7JFI4.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-G2NZANV3.mjs";
+} from "./chunk-ZETZMBIH.mjs";
 import {
   InputError,
   RevertModel,
@@ -22,16 +22,16 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-GIMFMJPC.mjs";
+} from "./chunk-A3KKGDA6.mjs";
 import {
-  parseDigest,
   parseReference
-} from "./chunk-2TPMJLNI.mjs";
+} from "./chunk-36Z33U5K.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-J3MP25YW.mjs";
+import "./chunk-RHSSGWQA.mjs";
 import {
-  BOUNDS
-} from "./chunk-JSYAMHUN.mjs";
+  BOUNDS,
+  parseDigest
+} from "./chunk-JP5ITUIS.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import {
   __name

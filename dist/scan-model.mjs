@@ -2,23 +2,23 @@ import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
   annotate
-} from "./chunk-QIR7XRRW.mjs";
+} from "./chunk-5EL4VZ4W.mjs";
 import {
   publishModelResult,
   reportPath
-} from "./chunk-RRACRMAH.mjs";
+} from "./chunk-B333HKU6.mjs";
 import {
   require_ajv,
   require_dist
 } from "./chunk-NXMSOHYS.mjs";
-import "./chunk-F6UEQB6M.mjs";
+import "./chunk-L6CAC45O.mjs";
 import {
   parseByteSize
 } from "./chunk-PSL4HTYS.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-G2NZANV3.mjs";
+} from "./chunk-ZETZMBIH.mjs";
 import {
   BLOCK_LAYOUT,
   GGMLFileQuantizationType,
@@ -28,10 +28,10 @@ import {
 import {
   recognizeArtifact,
   resolveModel
-} from "./chunk-T4FADL4J.mjs";
+} from "./chunk-NHYCLHVA.mjs";
 import {
   signingInput
-} from "./chunk-IYJHVXYT.mjs";
+} from "./chunk-D7I55Q64.mjs";
 import {
   ScanModel,
   actionInputs,
@@ -43,20 +43,21 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-GIMFMJPC.mjs";
+} from "./chunk-A3KKGDA6.mjs";
 import {
-  MediaType,
   formatReference,
   parseReference,
   pinReference,
   referenceVersion
-} from "./chunk-2TPMJLNI.mjs";
+} from "./chunk-36Z33U5K.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   booleanSetting,
   requiredSetting
-} from "./chunk-J3MP25YW.mjs";
-import "./chunk-JSYAMHUN.mjs";
+} from "./chunk-RHSSGWQA.mjs";
+import {
+  MediaType
+} from "./chunk-JP5ITUIS.mjs";
 import {
   CortexError,
   UsageError

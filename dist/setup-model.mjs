@@ -6,20 +6,21 @@ import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-ZNAN763D.mjs";
+} from "./chunk-X3G4AWUX.mjs";
 import "./chunk-L3XLIXFP.mjs";
-import "./chunk-KIOAC6V7.mjs";
+import "./chunk-7XRUZ72B.mjs";
 import {
   defaultStore,
   pullModel,
   savePendingModel
-} from "./chunk-ZXFGILME.mjs";
-import "./chunk-T3D5DDXG.mjs";
+} from "./chunk-M2DKJY53.mjs";
+import "./chunk-DXBY5R4T.mjs";
+import "./chunk-CS7DWJ2D.mjs";
 import "./chunk-5TYPIPY5.mjs";
-import "./chunk-T4FADL4J.mjs";
+import "./chunk-NHYCLHVA.mjs";
 import {
   verificationRequestInput
-} from "./chunk-IYJHVXYT.mjs";
+} from "./chunk-D7I55Q64.mjs";
 import {
   SetupModel,
   actionInputs,
@@ -32,11 +33,11 @@ import {
   secretInput,
   setOutputs,
   startGroup
-} from "./chunk-GIMFMJPC.mjs";
-import "./chunk-2TPMJLNI.mjs";
+} from "./chunk-A3KKGDA6.mjs";
+import "./chunk-36Z33U5K.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-J3MP25YW.mjs";
-import "./chunk-JSYAMHUN.mjs";
+import "./chunk-RHSSGWQA.mjs";
+import "./chunk-JP5ITUIS.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import {
   __name

@@ -3,33 +3,33 @@ const require = __createRequire(import.meta.url);
 import {
   exportActionMetrics,
   metricsExportInput
-} from "./chunk-P2QP44MX.mjs";
+} from "./chunk-SJSFDPOC.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   exitCodeFor,
   loadSuite,
   parseFailOn,
   testModel
-} from "./chunk-R6DPMJAS.mjs";
+} from "./chunk-FTKRYK6K.mjs";
 import {
   OpenAIClient
 } from "./chunk-JINTPHHZ.mjs";
 import {
   annotate
-} from "./chunk-QIR7XRRW.mjs";
+} from "./chunk-5EL4VZ4W.mjs";
 import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-RRACRMAH.mjs";
+} from "./chunk-B333HKU6.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   parsePinnedSource
-} from "./chunk-F6UEQB6M.mjs";
+} from "./chunk-L6CAC45O.mjs";
 import {
   appendSummary
-} from "./chunk-G2NZANV3.mjs";
-import "./chunk-IYJHVXYT.mjs";
+} from "./chunk-ZETZMBIH.mjs";
+import "./chunk-D7I55Q64.mjs";
 import {
   TestModel,
   actionInputs,
@@ -38,17 +38,17 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-GIMFMJPC.mjs";
-import "./chunk-2TPMJLNI.mjs";
+} from "./chunk-A3KKGDA6.mjs";
+import "./chunk-36Z33U5K.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   SettingError,
   boundedSetting,
   requiredSetting
-} from "./chunk-J3MP25YW.mjs";
+} from "./chunk-RHSSGWQA.mjs";
 import {
   BOUNDS
-} from "./chunk-JSYAMHUN.mjs";
+} from "./chunk-JP5ITUIS.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import {
   __name
