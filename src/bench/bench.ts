@@ -4,6 +4,7 @@
  */
 import { describeError } from "../core/errors.js";
 import type { StoredBaseline } from "./baseline-origin.js";
+import { BenchStoppedError } from "./errors.js";
 import { describeMachine } from "./machine.js";
 import { renderMarkdown } from "./report.js";
 import {
@@ -84,8 +85,9 @@ function measureScenario(
 }
 
 /**
- * Runs every scenario and builds the results. A run that fails part way ends the benchmark, and the results
- * still come back, holding what was measured and the error; the caller writes them and then fails.
+ * Runs every scenario and builds the results. A request that fails part way ends the benchmark with a
+ * BenchStoppedError that carries the results of what was measured and the error, so a caller can still
+ * write them; a caller that does not look fails as it would without them.
  */
 export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   const baseline: BaselineSource =
@@ -100,17 +102,15 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   const warning = sameServer(options.candidate, options.baseline);
   if (warning) options.onProgress?.(`warning: ${warning}`);
   const measured: ScenarioRuns[] = [];
-  let error: BenchStopError | undefined;
+  let stopped: { readonly error: BenchStopError; readonly cause: unknown } | undefined;
   for (const [index, scenario] of options.scenarios.entries()) {
     const runs = await measureScenario(scenario, options, baseline, served);
     measured.push(runs);
     if (runs.stopReason === "error") {
-      error = {
-        scenario: scenario.name,
-        message: `scenario ${scenario.name} could not run: ${describeError(runs.error)}`,
-        scenariosNotRun: options.scenarios.slice(index + 1).map((s) => s.name),
-      };
-      options.onProgress?.(`${scenario.name}: stopped after ${runs.candidate.length} runs per side: ${error.message}`);
+      const message = `scenario ${scenario.name} could not run: ${describeError(runs.error)}`;
+      const scenariosNotRun = options.scenarios.slice(index + 1).map((s) => s.name);
+      stopped = { error: { scenario: scenario.name, message, scenariosNotRun }, cause: runs.error };
+      options.onProgress?.(`${scenario.name}: stopped after ${runs.candidate.length} runs per side: ${message}`);
       break;
     }
   }
@@ -123,7 +123,24 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
     warnOnly: options.warnOnly,
     machine: await describeMachine(),
     ...(warning ? { warnings: [warning] } : {}),
-    ...(error ? { error } : {}),
+    ...(stopped ? { error: stopped.error } : {}),
   });
-  return { results, markdown: renderMarkdown(results, { gateName: options.gateName }) };
+  const outcome = { results, markdown: renderMarkdown(results, { gateName: options.gateName }) };
+  if (stopped) throw new BenchStoppedError(stopped.error.message, outcome, { cause: stopped.cause });
+  return outcome;
+}
+
+/**
+ * runBench for a shell that writes the results whatever happens: a run stopped part way comes back as its
+ * outcome, with the error to fail on once the results are written.
+ */
+export async function runBenchKeepingResults(
+  options: BenchOptions,
+): Promise<BenchOutcome & { readonly stopped?: BenchStoppedError }> {
+  try {
+    return await runBench(options);
+  } catch (error) {
+    if (!(error instanceof BenchStoppedError)) throw error;
+    return { ...error.outcome, stopped: error };
+  }
 }

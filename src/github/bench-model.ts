@@ -3,9 +3,9 @@ import path from "node:path";
 import * as core from "@actions/core";
 import { context } from "@actions/github";
 import { describeOrigin } from "../bench/baseline-origin.js";
-import { type BenchOptions, runBench } from "../bench/bench.js";
+import { type BenchOptions, runBenchKeepingResults } from "../bench/bench.js";
 import { type BenchSettings, baselineChoices, parseBenchSettings } from "../bench/bench-request.js";
-import { BenchRunError } from "../bench/errors.js";
+import type { BenchStoppedError } from "../bench/errors.js";
 import type { BenchResults } from "../bench/results.js";
 import { gateScenarios } from "../bench/scenario.js";
 import { type ServedSideSpec, servedSide } from "../bench/served-side.js";
@@ -152,11 +152,13 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): BenchModelInput
 export interface BenchModelOutcome {
   readonly results: BenchResults;
   readonly commentUrl?: string;
+  /** A request failed part way: the results hold what was measured, and the step fails on this. */
+  readonly stopped?: BenchStoppedError;
 }
 
 /** Measures, reports to the job summary and the pull request, and publishes; the verdict is the caller's. */
 export async function runBenchModel(inputs: BenchModelInputs): Promise<BenchModelOutcome> {
-  const { results, markdown } = await runBench({
+  const { results, markdown, stopped } = await runBenchKeepingResults({
     scenarios: await gateScenarios(inputs.scenarioFile, { runs: inputs.runs, warmup: inputs.warmup }),
     candidate: await servedSide(inputs.candidate),
     baseline: await gateBaseline(inputs.baseline),
@@ -176,7 +178,7 @@ export async function runBenchModel(inputs: BenchModelInputs): Promise<BenchMode
   await appendSummary(markdown);
   const commentUrl = inputs.comment ? await comment(inputs, inputs.comment, markdown) : undefined;
   // Results cut short by a failure are reported, never kept as a later run's baseline nor attached to the model.
-  if (results.error) return { results, ...(commentUrl && { commentUrl }) };
+  if (stopped) return { results, stopped, ...(commentUrl && { commentUrl }) };
   if (inputs.cacheSave && (await saveBenchResults(inputs.cacheSave.key, inputs.cacheSave.file, json))) {
     core.info(`Bench results saved to the Actions cache as ${inputs.cacheSave.key}`);
   }
@@ -199,7 +201,7 @@ async function comment(inputs: BenchModelInputs, target: CommentTarget, markdown
 
 export async function benchModelStep(): Promise<void> {
   const inputs = getInputs();
-  const { results, commentUrl } = await runBenchModel(inputs);
+  const { results, commentUrl, stopped } = await runBenchModel(inputs);
   const { outputs } = BenchModel;
   setOutputs({
     [outputs.verdict]: results.verdict,
@@ -207,7 +209,7 @@ export async function benchModelStep(): Promise<void> {
     [outputs.reportPath]: inputs.reportPath,
     [outputs.commentUrl]: commentUrl ?? "",
   });
-  if (results.error) throw new BenchRunError(results.error.message);
+  if (stopped) throw stopped;
   if (results.verdict === "regression") {
     const flagged = results.scenarios.flatMap((s) =>
       s.comparisons.filter((c) => c.verdict === "regression").map((c) => `${s.name}: ${c.metric}`),

@@ -1,7 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import type { BenchOptions } from "../../bench/bench.js";
 import { type BaselineSettings, baselineChoices, parseBenchSettings } from "../../bench/bench-request.js";
-import { BenchRunError } from "../../bench/errors.js";
 import { BOUNDS, boundsRange } from "../../core/bounds.js";
 import { UsageError } from "../../core/errors.js";
 import { type Command, commandWarnings, flagSource, parseCommandArgs } from "../command.js";
@@ -133,7 +132,7 @@ export const bench: Command = {
       parsePinnedSource(values.publish);
     }
     const signing = values.publish ? await publishSigning(values, io) : undefined;
-    const { runBench } = await import("../../bench/bench.js");
+    const { runBenchKeepingResults } = await import("../../bench/bench.js");
     const { gateScenarios } = await import("../../bench/scenario.js");
     const { defaultComparisonSettings, gateExitCode } = await import("../../bench/verdict.js");
     const { servedSide } = await import("../../bench/served-side.js");
@@ -141,7 +140,7 @@ export const bench: Command = {
     const candidate = await servedSide(settings.candidate);
     // A stored baseline is read before minutes of measuring, so a missing one fails at once.
     const baseline = await readBaseline(settings.baseline);
-    const { results, markdown } = await runBench({
+    const { results, markdown, stopped } = await runBenchKeepingResults({
       scenarios,
       candidate,
       baseline,
@@ -155,7 +154,7 @@ export const bench: Command = {
     if (values.markdown) await writeFile(values.markdown, markdown);
     else io.stdout.write(markdown);
     // Written first, so what was measured before the failure is kept.
-    if (results.error) throw new BenchRunError(results.error.message);
+    if (stopped) throw stopped;
     for (const s of results.scenarios) {
       const flagged = s.comparisons.filter((c) => c.verdict === "regression").map((c) => c.metric);
       io.stderr.write(

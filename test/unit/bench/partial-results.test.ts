@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { Ajv } from "ajv";
 import { afterEach, describe, expect, it } from "vitest";
+import { runBench } from "../../../src/bench/bench.js";
+import { BenchStoppedError } from "../../../src/bench/errors.js";
 import type { BenchResults } from "../../../src/bench/results.js";
+import { loadScenarios } from "../../../src/bench/scenario.js";
+import { servedSide } from "../../../src/bench/served-side.js";
+import { defaultComparisonSettings } from "../../../src/bench/verdict.js";
 import type { CommandIO } from "../../../src/cli/command.js";
 import { main } from "../../../src/cli/main.js";
 import { benchModelStep } from "../../../src/github/bench-model.js";
@@ -151,5 +156,21 @@ describe("cortex-model bench when the endpoint dies part way", () => {
     const outputs = await readFile(variables.GITHUB_OUTPUT, "utf8");
     expect(outputs).toMatch(/verdict<<.*\ninconclusive\n/);
     expect(outputs).toContain(join(dir, "cortex-model", "bench-results.json"));
+  });
+
+  it("runBench fails for callers that do not look (a release check), carrying what was measured", async () => {
+    server = await dyingEndpoint(9);
+    const side = await servedSide({ baseUrl: `${server.origin}/v1`, model: "m" });
+    const failure = await runBench({
+      scenarios: await loadScenarios(await scenarioFile(temp())),
+      candidate: side,
+      baseline: { kind: "served", side },
+      settings: defaultComparisonSettings,
+      warnOnly: false,
+      gateName: "release",
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(BenchStoppedError);
+    expect((failure as BenchStoppedError).exitCode).toBe(2);
+    expect((failure as BenchStoppedError).outcome.results.scenarios[0]).toMatchObject({ runs: 3, stopReason: "error" });
   });
 });
