@@ -1,10 +1,12 @@
 import { writeFile } from "node:fs/promises";
 import { basename } from "node:path";
+import { GPU_MODES } from "../../backends/backend.js";
 import { BOUNDS, boundsRange } from "../../core/bounds.js";
 import { CortexError, UsageError } from "../../core/errors.js";
+import { choiceSetting } from "../../core/settings.js";
 import { hashFile } from "../../store/files.js";
 import { stampVouchesFor } from "../../store/stamp.js";
-import { type Command, parseCommandArgs } from "../command.js";
+import { type Command, commandWarnings, flagSource, parseCommandArgs } from "../command.js";
 import { optionalNumberOption, parseNumberOption } from "../option-values.js";
 
 const usage = `Usage: cortex-model serve --model <path.gguf> [options]
@@ -68,20 +70,17 @@ export const serve: Command = {
         threads: { type: "string" },
         "context-size": { type: "string" },
         parallel: { type: "string" },
-        gpu: { type: "string", default: "none" },
+        gpu: { type: "string" },
         "ready-file": { type: "string" },
         "no-verify": { type: "boolean" },
       },
       false,
     );
     if (!values.model) throw new UsageError("serve: --model <path.gguf> is required");
-    if (values.gpu === "off") {
-      io.stderr.write("cortex-model serve: warning: --gpu off is deprecated; use --gpu none (as setup does)\n");
-    }
-    const gpu = values.gpu === "off" ? "none" : values.gpu;
-    if (gpu !== "none" && gpu !== "auto" && gpu !== "cuda") {
-      throw new UsageError(`serve: --gpu must be none, auto or cuda, got "${values.gpu}"`);
-    }
+    // The same words as setup's --gpu; serve's old "off" is still taken as none.
+    const gpu = choiceSetting(flagSource(values, commandWarnings("serve", io)), "gpu", GPU_MODES, "none", {
+      off: "none",
+    });
     const port = parseNumberOption(values.port as string, "--port", BOUNDS.listenPort);
     const modelPath = values.model;
     const options = {
@@ -92,7 +91,7 @@ export const serve: Command = {
       threads: optionalNumberOption(values.threads, "--threads", BOUNDS.threads),
       contextSize: optionalNumberOption(values["context-size"], "--context-size", BOUNDS.contextSize),
       parallel: optionalNumberOption(values.parallel, "--parallel", BOUNDS.parallel),
-      gpu: gpu === "none" ? (false as const) : (gpu as "auto" | "cuda"),
+      gpu: gpu === "none" ? (false as const) : gpu,
       log: (line: string) => io.stderr.write(`cortex-model serve: ${line}\n`),
     };
     const { checkGguf, startEmbeddedServer } = await import("../../serve/index.js");

@@ -65,14 +65,14 @@ function sideArgs(prefix: "" | "baseline-", served: Served): string[] {
   return [
     `--${prefix}base-url`,
     served.url,
-    `--${prefix}model`,
+    `--${prefix}model-id`,
     served.model,
     `--${prefix}pid`,
     String(served.pid),
     `--${prefix}backend`,
     "embedded",
-    `--${prefix}cold-load-ms`,
-    served.coldLoadMs.toFixed(0),
+    `--${prefix}load-seconds`,
+    (served.coldLoadMs / 1000).toFixed(3),
   ];
 }
 
@@ -214,11 +214,11 @@ describe("cortex-model bench against the embedded llama.cpp backend", () => {
     const run = await bench("down", [
       "--base-url",
       "http://127.0.0.1:9/v1",
-      "--model",
+      "--model-id",
       "x",
       "--baseline-base-url",
       "http://127.0.0.1:9/v1",
-      "--baseline-model",
+      "--baseline-model-id",
       "x",
     ]);
     expect(run.code).toBe(2);
