@@ -5,21 +5,21 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   promote
-} from "./chunk-AUF7JFI4.mjs";
+} from "./chunk-I6ZW6LJW.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-L6CAC45O.mjs";
+} from "./chunk-UPE7PUJI.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-ZETZMBIH.mjs";
+} from "./chunk-GICV65SS.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-D7I55Q64.mjs";
+} from "./chunk-MPKCWNJD.mjs";
 import {
   PromoteModel,
   booleanInput,
@@ -30,11 +30,11 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-A3KKGDA6.mjs";
-import "./chunk-36Z33U5K.mjs";
+} from "./chunk-FAK6KXF4.mjs";
+import "./chunk-IDYFD5MK.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-RHSSGWQA.mjs";
-import "./chunk-JP5ITUIS.mjs";
+import "./chunk-JXCN2HKS.mjs";
+import "./chunk-XKBFHU6M.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import {
   __name

@@ -2,16 +2,17 @@ import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunk-M2DKJY53.mjs";
-import "./chunk-DXBY5R4T.mjs";
-import "./chunk-CS7DWJ2D.mjs";
-import "./chunk-NHYCLHVA.mjs";
-import "./chunk-D7I55Q64.mjs";
-import "./chunk-A3KKGDA6.mjs";
-import "./chunk-36Z33U5K.mjs";
+} from "./chunk-43Z4V7T4.mjs";
+import "./chunk-XDQJYSDT.mjs";
+import "./chunk-ARHAIUUQ.mjs";
+import "./chunk-OT4NESO5.mjs";
+import "./chunk-MPKCWNJD.mjs";
+import "./chunk-YY43Y67E.mjs";
+import "./chunk-FAK6KXF4.mjs";
+import "./chunk-IDYFD5MK.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-RHSSGWQA.mjs";
-import "./chunk-JP5ITUIS.mjs";
+import "./chunk-JXCN2HKS.mjs";
+import "./chunk-XKBFHU6M.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import "./chunk-R62IGYHN.mjs";
 

@@ -3,60 +3,62 @@ const require = __createRequire(import.meta.url);
 import {
   loadSuite,
   testModel
-} from "./chunk-FTKRYK6K.mjs";
+} from "./chunk-AEB34QNK.mjs";
 import {
   defaultComparisonSettings,
   gateExitCode,
   gateScenarios,
   runBench
-} from "./chunk-KJKERBT2.mjs";
+} from "./chunk-23BWKFDX.mjs";
 import {
   OpenAIClient
-} from "./chunk-JINTPHHZ.mjs";
+} from "./chunk-TGXYRBCO.mjs";
 import {
   revert
-} from "./chunk-M2W2SDIM.mjs";
+} from "./chunk-SFKZ5IOZ.mjs";
 import {
   planTags,
   promote,
   resolveOrNone,
   withChannelLock
-} from "./chunk-AUF7JFI4.mjs";
+} from "./chunk-I6ZW6LJW.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-L6CAC45O.mjs";
+} from "./chunk-UPE7PUJI.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-ZETZMBIH.mjs";
+} from "./chunk-GICV65SS.mjs";
 import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-X3G4AWUX.mjs";
+} from "./chunk-7YZX3DKJ.mjs";
 import {
   execa
 } from "./chunk-L3XLIXFP.mjs";
-import "./chunk-7XRUZ72B.mjs";
+import "./chunk-N5OCI2KO.mjs";
 import {
   ModelStore,
   defaultStore
-} from "./chunk-M2DKJY53.mjs";
-import "./chunk-DXBY5R4T.mjs";
-import "./chunk-CS7DWJ2D.mjs";
+} from "./chunk-43Z4V7T4.mjs";
+import "./chunk-XDQJYSDT.mjs";
+import "./chunk-PLYGGWUA.mjs";
+import "./chunk-ARHAIUUQ.mjs";
 import "./chunk-5TYPIPY5.mjs";
 import {
   pull,
   pullFromStore
-} from "./chunk-NHYCLHVA.mjs";
+} from "./chunk-OT4NESO5.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-D7I55Q64.mjs";
+} from "./chunk-MPKCWNJD.mjs";
+import "./chunk-YY43Y67E.mjs";
 import {
   ReleaseModel,
   actionInputs,
@@ -68,20 +70,20 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-A3KKGDA6.mjs";
+} from "./chunk-FAK6KXF4.mjs";
 import {
   isPinned
-} from "./chunk-36Z33U5K.mjs";
+} from "./chunk-IDYFD5MK.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   SettingError,
   booleanSetting,
   boundedSetting,
   requiredSetting
-} from "./chunk-RHSSGWQA.mjs";
+} from "./chunk-JXCN2HKS.mjs";
 import {
   BOUNDS
-} from "./chunk-JP5ITUIS.mjs";
+} from "./chunk-XKBFHU6M.mjs";
 import {
   CortexError,
   describeError

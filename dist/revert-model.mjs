@@ -5,12 +5,12 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   revert
-} from "./chunk-M2W2SDIM.mjs";
-import "./chunk-AUF7JFI4.mjs";
+} from "./chunk-SFKZ5IOZ.mjs";
+import "./chunk-I6ZW6LJW.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-ZETZMBIH.mjs";
+} from "./chunk-GICV65SS.mjs";
 import {
   InputError,
   RevertModel,
@@ -22,16 +22,16 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-A3KKGDA6.mjs";
+} from "./chunk-FAK6KXF4.mjs";
 import {
   parseReference
-} from "./chunk-36Z33U5K.mjs";
+} from "./chunk-IDYFD5MK.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-RHSSGWQA.mjs";
+import "./chunk-JXCN2HKS.mjs";
 import {
   BOUNDS,
   parseDigest
-} from "./chunk-JP5ITUIS.mjs";
+} from "./chunk-XKBFHU6M.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import {
   __name

@@ -2,23 +2,23 @@ import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
   annotate
-} from "./chunk-5EL4VZ4W.mjs";
+} from "./chunk-UFOAT3JX.mjs";
 import {
   publishModelResult,
   reportPath
-} from "./chunk-B333HKU6.mjs";
+} from "./chunk-JQTXWLH7.mjs";
 import {
   require_ajv,
   require_dist
 } from "./chunk-NXMSOHYS.mjs";
-import "./chunk-L6CAC45O.mjs";
+import "./chunk-UPE7PUJI.mjs";
 import {
   parseByteSize
 } from "./chunk-PSL4HTYS.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-ZETZMBIH.mjs";
+} from "./chunk-GICV65SS.mjs";
 import {
   BLOCK_LAYOUT,
   GGMLFileQuantizationType,
@@ -26,12 +26,14 @@ import {
   parseGgufShardFilename
 } from "./chunk-5TYPIPY5.mjs";
 import {
-  recognizeArtifact,
   resolveModel
-} from "./chunk-NHYCLHVA.mjs";
+} from "./chunk-OT4NESO5.mjs";
 import {
   signingInput
-} from "./chunk-D7I55Q64.mjs";
+} from "./chunk-MPKCWNJD.mjs";
+import {
+  recognizeArtifact
+} from "./chunk-YY43Y67E.mjs";
 import {
   ScanModel,
   actionInputs,
@@ -43,21 +45,21 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-A3KKGDA6.mjs";
+} from "./chunk-FAK6KXF4.mjs";
 import {
   formatReference,
   parseReference,
   pinReference,
   referenceVersion
-} from "./chunk-36Z33U5K.mjs";
+} from "./chunk-IDYFD5MK.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   booleanSetting,
   requiredSetting
-} from "./chunk-RHSSGWQA.mjs";
+} from "./chunk-JXCN2HKS.mjs";
 import {
   MediaType
-} from "./chunk-JP5ITUIS.mjs";
+} from "./chunk-XKBFHU6M.mjs";
 import {
   CortexError,
   UsageError

@@ -3,11 +3,13 @@ const require = __createRequire(import.meta.url);
 import {
   runCommand,
   serve
-} from "./chunk-PG5DR32V.mjs";
+} from "./chunk-ZJW22KY2.mjs";
 import "./chunk-PSL4HTYS.mjs";
-import "./chunk-CS7DWJ2D.mjs";
-import "./chunk-RHSSGWQA.mjs";
-import "./chunk-JP5ITUIS.mjs";
+import "./chunk-PLYGGWUA.mjs";
+import "./chunk-ARHAIUUQ.mjs";
+import "./chunk-YY43Y67E.mjs";
+import "./chunk-JXCN2HKS.mjs";
+import "./chunk-XKBFHU6M.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import "./chunk-R62IGYHN.mjs";
 

@@ -1,26 +1,29 @@
 import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
-  BackendError,
   logTail,
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-X3G4AWUX.mjs";
+} from "./chunk-7YZX3DKJ.mjs";
 import "./chunk-L3XLIXFP.mjs";
-import "./chunk-7XRUZ72B.mjs";
+import "./chunk-N5OCI2KO.mjs";
 import {
   defaultStore,
   pullModel,
   savePendingModel
-} from "./chunk-M2DKJY53.mjs";
-import "./chunk-DXBY5R4T.mjs";
-import "./chunk-CS7DWJ2D.mjs";
+} from "./chunk-43Z4V7T4.mjs";
+import "./chunk-XDQJYSDT.mjs";
+import {
+  BackendError
+} from "./chunk-PLYGGWUA.mjs";
+import "./chunk-ARHAIUUQ.mjs";
 import "./chunk-5TYPIPY5.mjs";
-import "./chunk-NHYCLHVA.mjs";
+import "./chunk-OT4NESO5.mjs";
 import {
   verificationRequestInput
-} from "./chunk-D7I55Q64.mjs";
+} from "./chunk-MPKCWNJD.mjs";
+import "./chunk-YY43Y67E.mjs";
 import {
   SetupModel,
   actionInputs,
@@ -33,11 +36,11 @@ import {
   secretInput,
   setOutputs,
   startGroup
-} from "./chunk-A3KKGDA6.mjs";
-import "./chunk-36Z33U5K.mjs";
+} from "./chunk-FAK6KXF4.mjs";
+import "./chunk-IDYFD5MK.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-RHSSGWQA.mjs";
-import "./chunk-JP5ITUIS.mjs";
+import "./chunk-JXCN2HKS.mjs";
+import "./chunk-XKBFHU6M.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import {
   __name

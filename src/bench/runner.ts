@@ -146,11 +146,27 @@ async function measuredRuns(scenario: Scenario, options: RunnerOptions, timeoutM
   const candidate: RunRecord[] = [];
   for (let made = 1; made <= scenario.runs; made++) {
     try {
-      if (options.baseline) baseline.push(await oneRun(options.baseline, 0, scenario, made - 1, timeoutMs));
-      candidate.push(await oneRun(options.candidate, 1, scenario, made - 1, timeoutMs));
+      const runBaseline = async () => {
+        if (options.baseline) baseline.push(await oneRun(options.baseline, 0, scenario, made - 1, timeoutMs));
+      };
+      const runCandidate = async () => {
+        candidate.push(await oneRun(options.candidate, 1, scenario, made - 1, timeoutMs));
+      };
+      // The order within a pair alternates: a request right after another can be slower (or faster) for
+      // reasons of the server's own (a slot still being released, a warm cache line), and a fixed order would
+      // charge that to one side.
+      if (made % 2 === 1) {
+        await runBaseline();
+        await runCandidate();
+      } else {
+        await runCandidate();
+        await runBaseline();
+      }
     } catch (error) {
-      // A baseline run whose candidate run failed has no pair: interleaved samples are compared in pairs.
-      baseline.length = Math.min(baseline.length, candidate.length);
+      // A run whose other side failed has no pair: interleaved samples are compared in pairs.
+      const paired = options.baseline ? Math.min(baseline.length, candidate.length) : candidate.length;
+      baseline.length = paired;
+      candidate.length = paired;
       return { ...samplesSoFar(options, baseline, candidate), stopReason: "error", error };
     }
     if (made !== scenario.runs && !looks.has(made)) continue;

@@ -19,9 +19,9 @@ const usage = `Usage: cortex-model bench --base-url URL --model-id NAME
 Benchmarks a served model (the candidate) against a baseline and gives a verdict per metric from an
 interval of the candidate/baseline ratio, looked at every 5 runs: it stops as soon as a regression is
 shown or every metric is shown not worse than its threshold, or at --runs. With a served baseline the
-runs are interleaved (baseline, candidate, baseline, ...) after warm-up runs; with --baseline-file or
---baseline-ref the candidate is compared with the candidate side of a stored results JSON. Exactly one
-baseline per run. Exit 0 no regression shown (pass, improvement or inconclusive), 1 regression, 2 could
+runs are interleaved in pairs after warm-up runs, the order flipped every run (baseline, candidate,
+candidate, baseline, ...); with --baseline-file or --baseline-ref the candidate is compared with the
+candidate side of a stored results JSON. Exactly one baseline per run. Exit 0 no regression shown (pass, improvement or inconclusive), 1 regression, 2 could
 not run (the results are still written, with what was measured and why measuring stopped).
 
 Sides (the baseline's flags start with --baseline-):
