@@ -4,7 +4,7 @@ import {
   exportActionMetrics,
   metricsExportInput,
   servedModelSettings
-} from "./chunk-MBQCESZM.mjs";
+} from "./chunk-UNDDIVGH.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   defaultComparisonSettings,
@@ -16,7 +16,7 @@ import {
   parseThreshold,
   readResultsFile,
   runBenchKeepingResults
-} from "./chunk-23BWKFDX.mjs";
+} from "./chunk-BOH2XECH.mjs";
 import {
   OpenAIClient
 } from "./chunk-TGXYRBCO.mjs";
@@ -24,22 +24,25 @@ import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-JQTXWLH7.mjs";
+} from "./chunk-OFLJN2TY.mjs";
 import "./chunk-NXMSOHYS.mjs";
-import "./chunk-UPE7PUJI.mjs";
+import "./chunk-RXXTI6XM.mjs";
 import {
   appendSummary,
   documentPassed,
   fetchResultDocument,
   listResults,
   newestFirst
-} from "./chunk-GICV65SS.mjs";
+} from "./chunk-PSHHP7UW.mjs";
+import {
+  isDevice
+} from "./chunk-SX5TNDA4.mjs";
 import {
   isFeatureAvailable,
   restoreCache,
   saveCache
-} from "./chunk-XDQJYSDT.mjs";
-import "./chunk-MPKCWNJD.mjs";
+} from "./chunk-WHZCT4HQ.mjs";
+import "./chunk-DL5QARVB.mjs";
 import {
   BenchModel,
   InputError,
@@ -57,12 +60,12 @@ import {
   setFailed,
   setOutputs,
   warning
-} from "./chunk-FAK6KXF4.mjs";
+} from "./chunk-OMB6PPZX.mjs";
 import {
   formatReference,
   parseReference,
   referenceVersion
-} from "./chunk-IDYFD5MK.mjs";
+} from "./chunk-2KY36BXF.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   SettingError,
@@ -24760,6 +24763,7 @@ async function servedSide2(spec) {
   const meta = entries.find((e) => e.id === spec.model)?.meta ?? {};
   const threads = spec.threads ?? (typeof meta.threads === "number" ? meta.threads : void 0);
   const backend = spec.backend ?? (typeof meta.backend === "string" ? meta.backend : void 0);
+  const device = isDevice(meta.device) ? meta.device : void 0;
   const coldMs = [...spec.coldLoadMs ?? []];
   const warmMs = [...spec.warmLoadMs ?? []];
   const loads = coldMs.length || warmMs.length ? { coldMs, warmMs } : void 0;
@@ -24773,7 +24777,8 @@ async function servedSide2(spec) {
       baseUrl: spec.baseUrl,
       ...spec.digest ? { digest: spec.digest } : {},
       ...backend ? { backend } : {},
-      ...threads === void 0 ? {} : { threads }
+      ...threads === void 0 ? {} : { threads },
+      ...device ? { device } : {}
     }
   };
 }

@@ -5,21 +5,21 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   promote
-} from "./chunk-I6ZW6LJW.mjs";
+} from "./chunk-WNJBGKL7.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-UPE7PUJI.mjs";
+} from "./chunk-RXXTI6XM.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-GICV65SS.mjs";
+} from "./chunk-PSHHP7UW.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-MPKCWNJD.mjs";
+} from "./chunk-DL5QARVB.mjs";
 import {
   PromoteModel,
   booleanInput,
@@ -30,8 +30,8 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-FAK6KXF4.mjs";
-import "./chunk-IDYFD5MK.mjs";
+} from "./chunk-OMB6PPZX.mjs";
+import "./chunk-2KY36BXF.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import "./chunk-JXCN2HKS.mjs";
 import "./chunk-XKBFHU6M.mjs";

@@ -3,61 +3,62 @@ const require = __createRequire(import.meta.url);
 import {
   loadSuite,
   testModel
-} from "./chunk-AEB34QNK.mjs";
+} from "./chunk-RIJTIPMK.mjs";
 import {
   defaultComparisonSettings,
   gateExitCode,
   gateScenarios,
   runBench
-} from "./chunk-23BWKFDX.mjs";
+} from "./chunk-BOH2XECH.mjs";
 import {
   OpenAIClient
 } from "./chunk-TGXYRBCO.mjs";
 import {
   revert
-} from "./chunk-SFKZ5IOZ.mjs";
+} from "./chunk-MMD3HMQI.mjs";
 import {
   planTags,
   promote,
   resolveOrNone,
   withChannelLock
-} from "./chunk-I6ZW6LJW.mjs";
+} from "./chunk-WNJBGKL7.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-UPE7PUJI.mjs";
+} from "./chunk-RXXTI6XM.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-GICV65SS.mjs";
+} from "./chunk-PSHHP7UW.mjs";
 import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-7YZX3DKJ.mjs";
+} from "./chunk-J5NDKRKM.mjs";
 import {
   execa
 } from "./chunk-L3XLIXFP.mjs";
-import "./chunk-N5OCI2KO.mjs";
+import "./chunk-4WUEQ4T2.mjs";
+import "./chunk-SX5TNDA4.mjs";
 import {
   ModelStore,
   defaultStore
-} from "./chunk-43Z4V7T4.mjs";
-import "./chunk-XDQJYSDT.mjs";
+} from "./chunk-CIAAVFYT.mjs";
+import "./chunk-WHZCT4HQ.mjs";
 import "./chunk-PLYGGWUA.mjs";
 import "./chunk-ARHAIUUQ.mjs";
 import "./chunk-5TYPIPY5.mjs";
 import {
   pull,
   pullFromStore
-} from "./chunk-OT4NESO5.mjs";
+} from "./chunk-5P6BN2BP.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-MPKCWNJD.mjs";
+} from "./chunk-DL5QARVB.mjs";
 import "./chunk-YY43Y67E.mjs";
 import {
   ReleaseModel,
@@ -70,10 +71,10 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-FAK6KXF4.mjs";
+} from "./chunk-OMB6PPZX.mjs";
 import {
   isPinned
-} from "./chunk-IDYFD5MK.mjs";
+} from "./chunk-2KY36BXF.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   SettingError,

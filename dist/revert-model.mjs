@@ -5,12 +5,12 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   revert
-} from "./chunk-SFKZ5IOZ.mjs";
-import "./chunk-I6ZW6LJW.mjs";
+} from "./chunk-MMD3HMQI.mjs";
+import "./chunk-WNJBGKL7.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-GICV65SS.mjs";
+} from "./chunk-PSHHP7UW.mjs";
 import {
   InputError,
   RevertModel,
@@ -22,10 +22,10 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-FAK6KXF4.mjs";
+} from "./chunk-OMB6PPZX.mjs";
 import {
   parseReference
-} from "./chunk-IDYFD5MK.mjs";
+} from "./chunk-2KY36BXF.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import "./chunk-JXCN2HKS.mjs";
 import {

@@ -2,23 +2,23 @@ import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
   annotate
-} from "./chunk-UFOAT3JX.mjs";
+} from "./chunk-F5URUZH4.mjs";
 import {
   publishModelResult,
   reportPath
-} from "./chunk-JQTXWLH7.mjs";
+} from "./chunk-OFLJN2TY.mjs";
 import {
   require_ajv,
   require_dist
 } from "./chunk-NXMSOHYS.mjs";
-import "./chunk-UPE7PUJI.mjs";
+import "./chunk-RXXTI6XM.mjs";
 import {
   parseByteSize
 } from "./chunk-PSL4HTYS.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-GICV65SS.mjs";
+} from "./chunk-PSHHP7UW.mjs";
 import {
   BLOCK_LAYOUT,
   GGMLFileQuantizationType,
@@ -27,10 +27,10 @@ import {
 } from "./chunk-5TYPIPY5.mjs";
 import {
   resolveModel
-} from "./chunk-OT4NESO5.mjs";
+} from "./chunk-5P6BN2BP.mjs";
 import {
   signingInput
-} from "./chunk-MPKCWNJD.mjs";
+} from "./chunk-DL5QARVB.mjs";
 import {
   recognizeArtifact
 } from "./chunk-YY43Y67E.mjs";
@@ -45,13 +45,13 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-FAK6KXF4.mjs";
+} from "./chunk-OMB6PPZX.mjs";
 import {
   formatReference,
   parseReference,
   pinReference,
   referenceVersion
-} from "./chunk-IDYFD5MK.mjs";
+} from "./chunk-2KY36BXF.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   booleanSetting,

@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   runCommand,
   serve
-} from "./chunk-ZJW22KY2.mjs";
+} from "./chunk-S33O2PLS.mjs";
 import "./chunk-PSL4HTYS.mjs";
 import "./chunk-PLYGGWUA.mjs";
 import "./chunk-ARHAIUUQ.mjs";

@@ -5,24 +5,25 @@ import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-7YZX3DKJ.mjs";
+} from "./chunk-J5NDKRKM.mjs";
 import "./chunk-L3XLIXFP.mjs";
-import "./chunk-N5OCI2KO.mjs";
+import "./chunk-4WUEQ4T2.mjs";
+import "./chunk-SX5TNDA4.mjs";
 import {
   defaultStore,
   pullModel,
   savePendingModel
-} from "./chunk-43Z4V7T4.mjs";
-import "./chunk-XDQJYSDT.mjs";
+} from "./chunk-CIAAVFYT.mjs";
+import "./chunk-WHZCT4HQ.mjs";
 import {
   BackendError
 } from "./chunk-PLYGGWUA.mjs";
 import "./chunk-ARHAIUUQ.mjs";
 import "./chunk-5TYPIPY5.mjs";
-import "./chunk-OT4NESO5.mjs";
+import "./chunk-5P6BN2BP.mjs";
 import {
   verificationRequestInput
-} from "./chunk-MPKCWNJD.mjs";
+} from "./chunk-DL5QARVB.mjs";
 import "./chunk-YY43Y67E.mjs";
 import {
   SetupModel,
@@ -36,8 +37,8 @@ import {
   secretInput,
   setOutputs,
   startGroup
-} from "./chunk-FAK6KXF4.mjs";
-import "./chunk-IDYFD5MK.mjs";
+} from "./chunk-OMB6PPZX.mjs";
+import "./chunk-2KY36BXF.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import "./chunk-JXCN2HKS.mjs";
 import "./chunk-XKBFHU6M.mjs";
@@ -128,10 +129,11 @@ async function setupModelStep(serveEntry) {
     [names.warmLoadSeconds]: result.warmLoad?.measured ? result.warmLoad.seconds : "",
     [names.cacheHit]: result.cacheHit,
     [names.pid]: endpoint.pid ?? "",
-    [names.threads]: endpoint.threads ?? ""
+    [names.threads]: endpoint.threads ?? "",
+    [names.device]: endpoint.device ?? ""
   });
   info(
-    `${result.backend} serves ${endpoint.modelId} at ${endpoint.baseUrl}${result.digest ? ` (${result.digest})` : ""}: pulled and prepared in ${result.pullSeconds} s (${result.cacheHit ? "cache hit" : "cache miss"}), loaded in ${result.loadSeconds} s` + (result.warmLoad?.measured ? ` (warm: ${result.warmLoad.seconds} s)` : "") + (endpoint.threads === void 0 ? "" : `, ${endpoint.threads} threads`)
+    `${result.backend} serves ${endpoint.modelId} at ${endpoint.baseUrl}${result.digest ? ` (${result.digest})` : ""}: pulled and prepared in ${result.pullSeconds} s (${result.cacheHit ? "cache hit" : "cache miss"}), loaded in ${result.loadSeconds} s` + (result.warmLoad?.measured ? ` (warm: ${result.warmLoad.seconds} s)` : "") + (endpoint.threads === void 0 ? "" : `, ${endpoint.threads} threads`) + (endpoint.device === void 0 ? "" : ` on ${endpoint.device}`)
   );
   if (result.warmLoad?.measured === false) info(`Warm load not measured: ${result.warmLoad.reason}.`);
 }

@@ -4,33 +4,33 @@ import {
   exportActionMetrics,
   metricsExportInput,
   servedModelSettings
-} from "./chunk-MBQCESZM.mjs";
+} from "./chunk-UNDDIVGH.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   exitCodeFor,
   loadSuite,
   parseFailOn,
   testModel
-} from "./chunk-AEB34QNK.mjs";
+} from "./chunk-RIJTIPMK.mjs";
 import {
   OpenAIClient
 } from "./chunk-TGXYRBCO.mjs";
 import {
   annotate
-} from "./chunk-UFOAT3JX.mjs";
+} from "./chunk-F5URUZH4.mjs";
 import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-JQTXWLH7.mjs";
+} from "./chunk-OFLJN2TY.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   parsePinnedSource
-} from "./chunk-UPE7PUJI.mjs";
+} from "./chunk-RXXTI6XM.mjs";
 import {
   appendSummary
-} from "./chunk-GICV65SS.mjs";
-import "./chunk-MPKCWNJD.mjs";
+} from "./chunk-PSHHP7UW.mjs";
+import "./chunk-DL5QARVB.mjs";
 import {
   TestModel,
   actionInputs,
@@ -39,8 +39,8 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-FAK6KXF4.mjs";
-import "./chunk-IDYFD5MK.mjs";
+} from "./chunk-OMB6PPZX.mjs";
+import "./chunk-2KY36BXF.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   SettingError,

@@ -121,7 +121,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
     baseline,
     settings: options.settings,
     warnOnly: options.warnOnly,
-    machine: await describeMachine(),
+    machine: await describeMachine(options.candidate.info.device),
     ...(warning ? { warnings: [warning] } : {}),
     ...(stopped ? { error: stopped.error } : {}),
   });

@@ -49,6 +49,7 @@ function describeSide(side: SideInfo): string {
   if (side.digest) parts.push(`\`${side.digest.slice(0, 19)}…\``);
   if (side.backend) parts.push(side.backend);
   if (side.threads !== undefined) parts.push(`${side.threads} thread${side.threads === 1 ? "" : "s"}`);
+  if (side.device !== undefined) parts.push(side.device);
   return parts.join(" · ");
 }
 

@@ -3,7 +3,9 @@
  * raw sample, and the summaries and verdicts computed from them. A later run can use this file as its
  * baseline, so everything a comparison needs is kept, not only the medians.
  */
+
 import { readFile } from "node:fs/promises";
+import type { Device } from "../core/device.js";
 import { UsageError } from "../core/errors.js";
 import { type BaselineOrigin, describeOrigin, type StoredBaseline } from "./baseline-origin.js";
 import type { MachineDescription } from "./machine.js";
@@ -32,6 +34,8 @@ export interface SideInfo {
   readonly backend?: string;
   /** Inference threads of the backend: llama.cpp's speed depends on it more than on anything else. */
   readonly threads?: number;
+  /** The device the server says the model runs on (cpu, metal, cuda, vulkan), not the one asked for. */
+  readonly device?: Device;
   readonly baseUrl?: string;
 }
 

@@ -159,7 +159,14 @@ describe("cortex-model bench against the embedded llama.cpp backend", () => {
     // llama.cpp's own timings came through the client, so the measurement check has both figures.
     expect(scenarioResult?.candidate.requests?.[0]?.promptRateSource).toBe("backend");
     expect(scenarioResult?.candidate.clientToBackendOutputRate).toBeGreaterThan(0);
-    expect(run.results?.candidate).toMatchObject({ modelRef: "small-twin", backend: "embedded", threads: 1 });
+    expect(run.results?.candidate).toMatchObject({
+      modelRef: "small-twin",
+      backend: "embedded",
+      threads: 1,
+      device: "cpu",
+    });
+    expect(run.results?.machine.device).toBe("cpu");
+    expect(run.markdown).toContain("embedded · 1 thread · cpu");
     expect(run.markdown.startsWith("<!-- cortex-model-gate:bench -->\n")).toBe(true);
     // The stored result is a baseline for a candidate-only run of the same model.
     const stored = await bench(
