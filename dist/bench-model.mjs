@@ -4,7 +4,7 @@ import {
   exportActionMetrics,
   metricsExportInput,
   servedModelSettings
-} from "./chunk-UNDDIVGH.mjs";
+} from "./chunk-FNWIQ36X.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   defaultComparisonSettings,
@@ -24,16 +24,16 @@ import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-OFLJN2TY.mjs";
+} from "./chunk-DLJHPX2M.mjs";
 import "./chunk-NXMSOHYS.mjs";
-import "./chunk-RXXTI6XM.mjs";
+import "./chunk-QW4LS4Z4.mjs";
 import {
   appendSummary,
   documentPassed,
   fetchResultDocument,
   listResults,
   newestFirst
-} from "./chunk-PSHHP7UW.mjs";
+} from "./chunk-Y4PQD7ZR.mjs";
 import {
   isDevice
 } from "./chunk-SX5TNDA4.mjs";
@@ -41,8 +41,8 @@ import {
   isFeatureAvailable,
   restoreCache,
   saveCache
-} from "./chunk-WHZCT4HQ.mjs";
-import "./chunk-DL5QARVB.mjs";
+} from "./chunk-I6A4R4OK.mjs";
+import "./chunk-FLKYMAWX.mjs";
 import {
   BenchModel,
   InputError,
@@ -60,12 +60,12 @@ import {
   setFailed,
   setOutputs,
   warning
-} from "./chunk-OMB6PPZX.mjs";
+} from "./chunk-SE4VTNFV.mjs";
 import {
   formatReference,
   parseReference,
   referenceVersion
-} from "./chunk-2KY36BXF.mjs";
+} from "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   SettingError,

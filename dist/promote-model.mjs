@@ -5,21 +5,21 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   promote
-} from "./chunk-WNJBGKL7.mjs";
+} from "./chunk-J7BDWEOV.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-RXXTI6XM.mjs";
+} from "./chunk-QW4LS4Z4.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-PSHHP7UW.mjs";
+} from "./chunk-Y4PQD7ZR.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-DL5QARVB.mjs";
+} from "./chunk-FLKYMAWX.mjs";
 import {
   PromoteModel,
   booleanInput,
@@ -30,8 +30,8 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-OMB6PPZX.mjs";
-import "./chunk-2KY36BXF.mjs";
+} from "./chunk-SE4VTNFV.mjs";
+import "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import "./chunk-JXCN2HKS.mjs";
 import "./chunk-XKBFHU6M.mjs";

@@ -2,14 +2,14 @@ import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunk-CIAAVFYT.mjs";
-import "./chunk-WHZCT4HQ.mjs";
+} from "./chunk-74RAWELU.mjs";
+import "./chunk-I6A4R4OK.mjs";
 import "./chunk-ARHAIUUQ.mjs";
-import "./chunk-5P6BN2BP.mjs";
-import "./chunk-DL5QARVB.mjs";
+import "./chunk-NBH7MDYS.mjs";
+import "./chunk-FLKYMAWX.mjs";
 import "./chunk-YY43Y67E.mjs";
-import "./chunk-OMB6PPZX.mjs";
-import "./chunk-2KY36BXF.mjs";
+import "./chunk-SE4VTNFV.mjs";
+import "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import "./chunk-JXCN2HKS.mjs";
 import "./chunk-XKBFHU6M.mjs";

@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   loadSuite,
   testModel
-} from "./chunk-RIJTIPMK.mjs";
+} from "./chunk-JZG3L27I.mjs";
 import {
   defaultComparisonSettings,
   gateExitCode,
@@ -15,50 +15,50 @@ import {
 } from "./chunk-TGXYRBCO.mjs";
 import {
   revert
-} from "./chunk-MMD3HMQI.mjs";
+} from "./chunk-7ALFJE4Y.mjs";
 import {
   planTags,
   promote,
   resolveOrNone,
   withChannelLock
-} from "./chunk-WNJBGKL7.mjs";
+} from "./chunk-J7BDWEOV.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-RXXTI6XM.mjs";
+} from "./chunk-QW4LS4Z4.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-PSHHP7UW.mjs";
+} from "./chunk-Y4PQD7ZR.mjs";
 import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-J5NDKRKM.mjs";
+} from "./chunk-QKBL6Y3B.mjs";
 import {
   execa
 } from "./chunk-L3XLIXFP.mjs";
-import "./chunk-4WUEQ4T2.mjs";
+import "./chunk-AMWO42ZF.mjs";
 import "./chunk-SX5TNDA4.mjs";
 import {
   ModelStore,
   defaultStore
-} from "./chunk-CIAAVFYT.mjs";
-import "./chunk-WHZCT4HQ.mjs";
+} from "./chunk-74RAWELU.mjs";
+import "./chunk-I6A4R4OK.mjs";
 import "./chunk-PLYGGWUA.mjs";
 import "./chunk-ARHAIUUQ.mjs";
 import "./chunk-5TYPIPY5.mjs";
 import {
   pull,
   pullFromStore
-} from "./chunk-5P6BN2BP.mjs";
+} from "./chunk-NBH7MDYS.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-DL5QARVB.mjs";
+} from "./chunk-FLKYMAWX.mjs";
 import "./chunk-YY43Y67E.mjs";
 import {
   ReleaseModel,
@@ -71,10 +71,10 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-OMB6PPZX.mjs";
+} from "./chunk-SE4VTNFV.mjs";
 import {
   isPinned
-} from "./chunk-2KY36BXF.mjs";
+} from "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   SettingError,

@@ -5,12 +5,12 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   revert
-} from "./chunk-MMD3HMQI.mjs";
-import "./chunk-WNJBGKL7.mjs";
+} from "./chunk-7ALFJE4Y.mjs";
+import "./chunk-J7BDWEOV.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-PSHHP7UW.mjs";
+} from "./chunk-Y4PQD7ZR.mjs";
 import {
   InputError,
   RevertModel,
@@ -22,10 +22,10 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-OMB6PPZX.mjs";
+} from "./chunk-SE4VTNFV.mjs";
 import {
   parseReference
-} from "./chunk-2KY36BXF.mjs";
+} from "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import "./chunk-JXCN2HKS.mjs";
 import {

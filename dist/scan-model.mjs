@@ -2,23 +2,23 @@ import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
   annotate
-} from "./chunk-F5URUZH4.mjs";
+} from "./chunk-LRTSP4SG.mjs";
 import {
   publishModelResult,
   reportPath
-} from "./chunk-OFLJN2TY.mjs";
+} from "./chunk-DLJHPX2M.mjs";
 import {
   require_ajv,
   require_dist
 } from "./chunk-NXMSOHYS.mjs";
-import "./chunk-RXXTI6XM.mjs";
+import "./chunk-QW4LS4Z4.mjs";
 import {
   parseByteSize
 } from "./chunk-PSL4HTYS.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-PSHHP7UW.mjs";
+} from "./chunk-Y4PQD7ZR.mjs";
 import {
   BLOCK_LAYOUT,
   GGMLFileQuantizationType,
@@ -27,10 +27,10 @@ import {
 } from "./chunk-5TYPIPY5.mjs";
 import {
   resolveModel
-} from "./chunk-5P6BN2BP.mjs";
+} from "./chunk-NBH7MDYS.mjs";
 import {
   signingInput
-} from "./chunk-DL5QARVB.mjs";
+} from "./chunk-FLKYMAWX.mjs";
 import {
   recognizeArtifact
 } from "./chunk-YY43Y67E.mjs";
@@ -45,13 +45,13 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-OMB6PPZX.mjs";
+} from "./chunk-SE4VTNFV.mjs";
 import {
   formatReference,
   parseReference,
   pinReference,
   referenceVersion
-} from "./chunk-2KY36BXF.mjs";
+} from "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   booleanSetting,

@@ -5,25 +5,25 @@ import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-J5NDKRKM.mjs";
+} from "./chunk-QKBL6Y3B.mjs";
 import "./chunk-L3XLIXFP.mjs";
-import "./chunk-4WUEQ4T2.mjs";
+import "./chunk-AMWO42ZF.mjs";
 import "./chunk-SX5TNDA4.mjs";
 import {
   defaultStore,
   pullModel,
   savePendingModel
-} from "./chunk-CIAAVFYT.mjs";
-import "./chunk-WHZCT4HQ.mjs";
+} from "./chunk-74RAWELU.mjs";
+import "./chunk-I6A4R4OK.mjs";
 import {
   BackendError
 } from "./chunk-PLYGGWUA.mjs";
 import "./chunk-ARHAIUUQ.mjs";
 import "./chunk-5TYPIPY5.mjs";
-import "./chunk-5P6BN2BP.mjs";
+import "./chunk-NBH7MDYS.mjs";
 import {
   verificationRequestInput
-} from "./chunk-DL5QARVB.mjs";
+} from "./chunk-FLKYMAWX.mjs";
 import "./chunk-YY43Y67E.mjs";
 import {
   SetupModel,
@@ -37,8 +37,8 @@ import {
   secretInput,
   setOutputs,
   startGroup
-} from "./chunk-OMB6PPZX.mjs";
-import "./chunk-2KY36BXF.mjs";
+} from "./chunk-SE4VTNFV.mjs";
+import "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import "./chunk-JXCN2HKS.mjs";
 import "./chunk-XKBFHU6M.mjs";

@@ -4,33 +4,33 @@ import {
   exportActionMetrics,
   metricsExportInput,
   servedModelSettings
-} from "./chunk-UNDDIVGH.mjs";
+} from "./chunk-FNWIQ36X.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   exitCodeFor,
   loadSuite,
   parseFailOn,
   testModel
-} from "./chunk-RIJTIPMK.mjs";
+} from "./chunk-JZG3L27I.mjs";
 import {
   OpenAIClient
 } from "./chunk-TGXYRBCO.mjs";
 import {
   annotate
-} from "./chunk-F5URUZH4.mjs";
+} from "./chunk-LRTSP4SG.mjs";
 import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-OFLJN2TY.mjs";
+} from "./chunk-DLJHPX2M.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   parsePinnedSource
-} from "./chunk-RXXTI6XM.mjs";
+} from "./chunk-QW4LS4Z4.mjs";
 import {
   appendSummary
-} from "./chunk-PSHHP7UW.mjs";
-import "./chunk-DL5QARVB.mjs";
+} from "./chunk-Y4PQD7ZR.mjs";
+import "./chunk-FLKYMAWX.mjs";
 import {
   TestModel,
   actionInputs,
@@ -39,8 +39,8 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-OMB6PPZX.mjs";
-import "./chunk-2KY36BXF.mjs";
+} from "./chunk-SE4VTNFV.mjs";
+import "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   SettingError,
