@@ -33,3 +33,26 @@ export async function linkOrCopy(source: string, target: string): Promise<"linke
   }
   return "copied";
 }
+
+/**
+ * Makes `target` a symbolic link to the store file `source`, for a view that lives only as long as the process
+ * using it: unlike a hard link, making and removing it leaves the store file's inode (and so its ctime, which
+ * its verification stamp holds) untouched. An existing `target` is kept only when it already points there.
+ * Where symbolic links are not allowed (Windows without the privilege), a hard link or a copy.
+ */
+export async function symlinkOrLink(
+  source: string,
+  target: string,
+): Promise<"symlinked" | "linked" | "copied" | "kept"> {
+  const existing = await fs.readlink(target).catch(() => undefined);
+  if (existing === source) return "kept";
+  await fs.rm(target, { force: true });
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  try {
+    await fs.symlink(source, target, "file");
+    return "symlinked";
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") throw error;
+  }
+  return linkOrCopy(source, target);
+}
