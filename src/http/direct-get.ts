@@ -13,11 +13,7 @@ import { networkError } from "./retry.js";
  * end of the connection are all read this way; body bytes are handed on as views of the read buffer.
  */
 
-/*
- * Small enough to stay in the core's L2 cache between the read that fills it and the write that copies it into
- * the page cache: with 1 MiB, that second copy came from memory and cost twice what curl's does per byte.
- */
-const READ_BUFFER_BYTES = 128 << 10;
+const READ_BUFFER_BYTES = 1 << 20;
 const MAX_HEAD_BYTES = 64 << 10;
 const MAX_IDLE_PER_ORIGIN = 16;
 /** A connection that stayed silent this long is given up (and retried, like a broken one). */

@@ -14,8 +14,7 @@ const fs = require("node:fs");
 const { createHash } = require("node:crypto");
 const fd = fs.openSync(workerData.file, "r");
 const hash = createHash("sha256");
-// Hashed while still in the L2 cache the read filled: a larger buffer makes the hash read it back from memory.
-const buffer = Buffer.allocUnsafe(256 << 10);
+const buffer = Buffer.allocUnsafe(4 << 20);
 let position = 0;
 parentPort.on("message", (message) => {
   while (position < message.end) {
