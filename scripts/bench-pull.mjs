@@ -272,7 +272,9 @@ const mibps = (bytes, seconds) => `${(bytes / MiB / seconds).toFixed(0)} MiB/s`;
 
 for (const tool of ["nginx", "curl", "openssl", "skopeo", "/usr/bin/docker-registry", "/usr/bin/time"]) {
   await exec("sh", ["-c", `command -v ${tool}`], { env: toolEnv }).catch(() => {
-    throw new Error(`bench:pull needs ${path.basename(tool)}: apt-get install nginx curl openssl skopeo docker-registry time`);
+    throw new Error(
+      `bench:pull needs ${path.basename(tool)}: apt-get install nginx curl openssl skopeo docker-registry time`,
+    );
   });
 }
 const { host: registry, pid: registryPid } = await startRegistry();
