@@ -1,4 +1,5 @@
 import { OpenAIClient } from "../client/openai-client.js";
+import { isDevice } from "../core/device.js";
 import type { GateSide } from "./bench.js";
 import type { LoadTimes } from "./results.js";
 
@@ -18,7 +19,7 @@ export interface ServedSideSpec {
 
 /**
  * A served side, with what its server reports about itself filling the gaps: our embedded server (and
- * llama.cpp's) says in /models which backend and how many threads serve the model; a server that does not
+ * llama.cpp's) says in /models which backend, how many threads and which device serve the model; a server that does not
  * is simply recorded without them.
  */
 export async function servedSide(spec: ServedSideSpec): Promise<GateSide> {
@@ -27,6 +28,7 @@ export async function servedSide(spec: ServedSideSpec): Promise<GateSide> {
   const meta = entries.find((e) => e.id === spec.model)?.meta ?? {};
   const threads = spec.threads ?? (typeof meta.threads === "number" ? meta.threads : undefined);
   const backend = spec.backend ?? (typeof meta.backend === "string" ? meta.backend : undefined);
+  const device = isDevice(meta.device) ? meta.device : undefined;
   const coldMs = [...(spec.coldLoadMs ?? [])];
   const warmMs = [...(spec.warmLoadMs ?? [])];
   const loads: LoadTimes | undefined = coldMs.length || warmMs.length ? { coldMs, warmMs } : undefined;
@@ -41,6 +43,7 @@ export async function servedSide(spec: ServedSideSpec): Promise<GateSide> {
       ...(spec.digest ? { digest: spec.digest } : {}),
       ...(backend ? { backend } : {}),
       ...(threads === undefined ? {} : { threads }),
+      ...(device ? { device } : {}),
     },
   };
 }

@@ -51,8 +51,6 @@ export interface PullResult {
   readonly weights: ModelArtifact["weights"];
   readonly downloadedBytes: number;
   readonly reusedBytes: number;
-  /** Blobs this pull wrote, each hashed on its way in (their stamps say whether they changed since). */
-  readonly fetched: readonly Digest[];
   /** Digest of the model manifest itself (differs from `digest` when an index was resolved). */
   readonly manifestDigest: Digest;
   readonly manifest: ImageManifest;
@@ -161,7 +159,7 @@ export async function pull(
   } catch (error) {
     throw isNoSpace(error) ? spaceRanOut(store, label, space, error) : error;
   }
-  return result(store, ref, resolved, artifact, downloadedBytes, reusedBytes, missing);
+  return result(store, ref, resolved, artifact, downloadedBytes, reusedBytes);
 }
 
 /**
@@ -187,7 +185,7 @@ export async function pullFromStore(
   const artifact = recognizeArtifact(resolved.parsed);
   await store.record(resolved.top.descriptor, formatReference(ref));
   const reused = blobs.reduce((sum, b) => sum + b.size, 0);
-  return result(store, ref, resolved, artifact, 0, reused, []);
+  return result(store, ref, resolved, artifact, 0, reused);
 }
 
 /** Reads the manifest a descriptor names and, for an index, the model manifest it selects. */
@@ -247,7 +245,6 @@ function result(
   artifact: ModelArtifact,
   downloadedBytes: number,
   reusedBytes: number,
-  fetched: readonly Descriptor[],
 ): PullResult {
   const files = weightFiles(artifact).map((d) => store.blobPath(d.digest));
   return {
@@ -258,7 +255,6 @@ function result(
     weights: artifact.weights,
     downloadedBytes,
     reusedBytes,
-    fetched: fetched.map((d) => d.digest),
     manifestDigest: resolved.manifest.descriptor.digest,
     manifest: resolved.parsed,
     format: artifact.format,

@@ -80,7 +80,7 @@ export const pullCommand: Command = {
             modelsDir: path.resolve(io.cwd, values["into-ollama"]),
           });
     if (values.json) {
-      const { manifest: _manifest, fetched: _fetched, ...summary } = result;
+      const { manifest: _manifest, ...summary } = result;
       writeJson(io, ollama ? { ...summary, ollama: ollama.modelId, ollamaManifest: ollama.manifestPath } : summary);
     } else {
       io.stdout.write(
