@@ -1,7 +1,7 @@
 import type { Limiter } from "../core/limit.js";
 
 /** Connections a pull opens before it knows whether more would help. */
-export const START_CONNECTIONS = 2;
+const START_CONNECTIONS = 2;
 /** How long a connection count runs before its throughput is judged. */
 const WINDOW_MS = 100;
 /** Throughput must grow by this factor when the connections double to be worth the next doubling. */
