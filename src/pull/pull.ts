@@ -8,17 +8,29 @@ import type { Descriptor, FetchedManifest, ImageManifest, ReadOnlyTarget } from 
 import { type ModelArtifact, recognizeArtifact, weightFiles } from "../model/artifact.js";
 import type { ModelStore } from "../store/model-store.js";
 import { type ProgressSink, silentProgress } from "./progress.js";
+import { ConnectionRamp } from "./ramp.js";
 import { selectManifest } from "./select.js";
 import { checkFreeSpace, isNoSpace, spaceRanOut } from "./space.js";
 import { transferBlob } from "./transfer.js";
 
-export const DEFAULT_PART_SIZE = 16 * 1024 * 1024;
-export const DEFAULT_CONCURRENCY = 8;
+const MiB = 1024 * 1024;
+export const DEFAULT_PART_SIZE = 16 * MiB;
+const LARGEST_PART_SIZE = 64 * MiB;
+export const DEFAULT_CONCURRENCY = 16;
+
+/**
+ * Parts grow with the blob, a sixteenth of it between 16 and 64 MiB: every ranged request costs the registry
+ * CPU of its own (on a runner, the same cores the pull uses) and a round trip, and sixteen parts still keep
+ * sixteen connections busy on a capped link.
+ */
+export function partSizeFor(blobSize: number): number {
+  return Math.min(LARGEST_PART_SIZE, Math.max(DEFAULT_PART_SIZE, Math.ceil(blobSize / 16 / MiB) * MiB));
+}
 
 export interface PullOptions {
-  /** Bytes per ranged part of a large blob (default 16 MiB). */
+  /** Bytes per ranged part of a large blob (default: see partSizeFor). */
   readonly partSize?: number;
-  /** Parallel connections for the whole pull, across blobs (default 8). */
+  /** Most parallel connections for the whole pull, across blobs (default 16); see ConnectionRamp. */
   readonly concurrency?: number;
   readonly progress?: ProgressSink;
   readonly signal?: AbortSignal;
@@ -97,8 +109,10 @@ export async function pull(
   const label = formatReference(ref);
   const space = await checkFreeSpace(store, blobs, label);
   progress.start(blobs.reduce((sum, b) => sum + b.size, 0));
-  const limiter = new Limiter(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
-  const partSize = Math.max(1, options.partSize ?? DEFAULT_PART_SIZE);
+  const limiter = new Limiter(1);
+  const ramp = new ConnectionRamp(limiter, Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
+  const fixedPartSize = options.partSize === undefined ? undefined : Math.max(1, options.partSize);
+  const partSize = (blobSize: number) => fixedPartSize ?? partSizeFor(blobSize);
   let downloadedBytes = 0;
   let reusedBytes = blobs.filter((b) => !missing.includes(b)).reduce((sum, b) => sum + b.size, 0);
   if (reusedBytes > 0) progress.reuse(reusedBytes);
@@ -119,7 +133,10 @@ export async function pull(
             partSize,
             attempts: 3,
             signal,
-            onBytes: (n) => progress.transfer(n),
+            onBytes: (n) => {
+              ramp.record(n);
+              progress.transfer(n);
+            },
           });
           downloadedBytes += result.downloaded;
           reusedBytes += result.reused;
@@ -131,6 +148,7 @@ export async function pull(
       }),
     );
   } finally {
+    ramp.stop();
     progress.finish();
   }
   try {
