@@ -2,8 +2,9 @@ import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
   exportActionMetrics,
-  metricsExportInput
-} from "./chunk-P2QP44MX.mjs";
+  metricsExportInput,
+  servedModelSettings
+} from "./chunk-FNWIQ36X.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   defaultComparisonSettings,
@@ -14,34 +15,38 @@ import {
   parseResults,
   parseThreshold,
   readResultsFile,
-  runBench
-} from "./chunk-KJKERBT2.mjs";
+  runBenchKeepingResults
+} from "./chunk-BOH2XECH.mjs";
 import {
   OpenAIClient
-} from "./chunk-JINTPHHZ.mjs";
+} from "./chunk-TGXYRBCO.mjs";
 import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-RRACRMAH.mjs";
+} from "./chunk-DLJHPX2M.mjs";
 import "./chunk-NXMSOHYS.mjs";
-import "./chunk-F6UEQB6M.mjs";
+import "./chunk-QW4LS4Z4.mjs";
 import {
   appendSummary,
   documentPassed,
   fetchResultDocument,
   listResults,
   newestFirst
-} from "./chunk-G2NZANV3.mjs";
+} from "./chunk-Y4PQD7ZR.mjs";
+import {
+  isDevice
+} from "./chunk-SX5TNDA4.mjs";
 import {
   isFeatureAvailable,
   restoreCache,
   saveCache
-} from "./chunk-T3D5DDXG.mjs";
-import "./chunk-IYJHVXYT.mjs";
+} from "./chunk-I6A4R4OK.mjs";
+import "./chunk-FLKYMAWX.mjs";
 import {
   BenchModel,
   InputError,
+  actionInputs,
   booleanInput,
   credentialInputs,
   info,
@@ -49,24 +54,30 @@ import {
   maskSecret,
   openTarget,
   optionalInput,
-  optionalNumberInput,
   require_tunnel,
   runAction,
   secretInput,
   setFailed,
   setOutputs,
   warning
-} from "./chunk-GIMFMJPC.mjs";
+} from "./chunk-SE4VTNFV.mjs";
 import {
   formatReference,
   parseReference,
   referenceVersion
-} from "./chunk-2TPMJLNI.mjs";
+} from "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-J3MP25YW.mjs";
+import {
+  SettingError,
+  booleanSetting,
+  boundedListSetting,
+  boundedSetting,
+  listSetting,
+  withDeprecatedSpellings
+} from "./chunk-JXCN2HKS.mjs";
 import {
   BOUNDS
-} from "./chunk-JSYAMHUN.mjs";
+} from "./chunk-XKBFHU6M.mjs";
 import {
   CortexError,
   NotFoundError,
@@ -1057,14 +1068,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path3 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path4 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path3 && path3[0] !== "/") {
-          path3 = `/${path3}`;
+        if (path4 && path4[0] !== "/") {
+          path4 = `/${path4}`;
         }
-        return new URL(`${origin}${path3}`);
+        return new URL(`${origin}${path4}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1548,39 +1559,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path3, origin }
+          request: { method, path: path4, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path3);
+        debuglog("sending request to %s %s/%s", method, origin, path4);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path3, origin },
+          request: { method, path: path4, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path3,
+          path4,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path3, origin }
+          request: { method, path: path4, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path3);
+        debuglog("trailers received from %s %s/%s", method, origin, path4);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path3, origin },
+          request: { method, path: path4, origin },
           error
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path3,
+          path4,
           error.message
         );
       });
@@ -1629,9 +1640,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path3, origin }
+            request: { method, path: path4, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path3);
+          debuglog("sending request to %s %s/%s", method, origin, path4);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1697,7 +1708,7 @@ var require_request = __commonJS({
         __name(this, "Request");
       }
       constructor(origin, {
-        path: path3,
+        path: path4,
         method,
         body,
         headers,
@@ -1712,11 +1723,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path3 !== "string") {
+        if (typeof path4 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path3[0] !== "/" && !(path3.startsWith("http://") || path3.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path4[0] !== "/" && !(path4.startsWith("http://") || path4.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path3)) {
+        } else if (invalidPathRegex.test(path4)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1782,7 +1793,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path3, query) : path3;
+        this.path = query ? buildURL(path4, query) : path4;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6624,7 +6635,7 @@ var require_client_h1 = __commonJS({
     }
     __name(shouldSendContentLength, "shouldSendContentLength");
     function writeH1(client, request2) {
-      const { method, path: path3, host, upgrade, blocking, reset } = request2;
+      const { method, path: path4, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6705,7 +6716,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path3} HTTP/1.1\r
+      let header = `${method} ${path4} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7252,7 +7263,7 @@ var require_client_h2 = __commonJS({
     __name(shouldSendContentLength, "shouldSendContentLength");
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path3, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path4, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7349,7 +7360,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path3;
+      headers[HTTP2_HEADER_PATH] = path4;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7716,9 +7727,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path3 = search ? `${pathname}${search}` : pathname;
+        const path4 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path3;
+        this.opts.path = path4;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -9001,10 +9012,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path3 = "/",
+          path: path4 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path3;
+        opts.path = origin + path4;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -11043,21 +11054,21 @@ var require_mock_utils = __commonJS({
       return true;
     }
     __name(matchHeaders, "matchHeaders");
-    function safeUrl(path3) {
-      if (typeof path3 !== "string") {
-        return path3;
+    function safeUrl(path4) {
+      if (typeof path4 !== "string") {
+        return path4;
       }
-      const pathSegments = path3.split("?");
+      const pathSegments = path4.split("?");
       if (pathSegments.length !== 2) {
-        return path3;
+        return path4;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
     __name(safeUrl, "safeUrl");
-    function matchKey(mockDispatch2, { path: path3, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path3);
+    function matchKey(mockDispatch2, { path: path4, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path4);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -11081,7 +11092,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path3 }) => matchValue(safeUrl(path3), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path4 }) => matchValue(safeUrl(path4), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -11122,9 +11133,9 @@ var require_mock_utils = __commonJS({
     }
     __name(deleteMockDispatch, "deleteMockDispatch");
     function buildKey(opts) {
-      const { path: path3, method, body, headers, query } = opts;
+      const { path: path4, method, body, headers, query } = opts;
       return {
-        path: path3,
+        path: path4,
         method,
         body,
         headers,
@@ -11615,10 +11626,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path3, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path4, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path3,
+            Path: path4,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16594,9 +16605,9 @@ var require_util6 = __commonJS({
       }
     }
     __name(validateCookieValue, "validateCookieValue");
-    function validateCookiePath(path3) {
-      for (let i = 0; i < path3.length; ++i) {
-        const code = path3.charCodeAt(i);
+    function validateCookiePath(path4) {
+      for (let i = 0; i < path4.length; ++i) {
+        const code = path4.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19592,11 +19603,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path3 = opts.path;
+          let path4 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path3 = `/${path3}`;
+            path4 = `/${path4}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path3);
+          url = new URL(util.parseOrigin(url).origin + path4);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -20379,7 +20390,7 @@ var require_lib = __commonJS({
 
 // src/github/bench-model.ts
 import { mkdir as mkdir2, readFile, writeFile as writeFile2 } from "node:fs/promises";
-import path2 from "node:path";
+import path3 from "node:path";
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync, existsSync } from "fs";
@@ -20398,8 +20409,8 @@ var Context = class {
       if (existsSync(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path3 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path3} does not exist${EOL}`);
+        const path4 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path4} does not exist${EOL}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -24631,13 +24642,128 @@ function getOctokit(token, options, ...additionalPlugins) {
 }
 __name(getOctokit, "getOctokit");
 
+// src/bench/bench-request.ts
+import path from "node:path";
+var SIDES = ["", "baseline-"];
+function invert(value, oldLabel) {
+  if (["true", "True", "TRUE"].includes(value)) return "false";
+  if (["false", "False", "FALSE"].includes(value)) return "true";
+  throw new SettingError(`${oldLabel} must be true or false, got "${value}"`);
+}
+__name(invert, "invert");
+function millisecondsAsSeconds(value, oldLabel) {
+  const source = { value: /* @__PURE__ */ __name(() => value, "value"), label: /* @__PURE__ */ __name(() => oldLabel, "label"), warn: /* @__PURE__ */ __name(() => {
+  }, "warn") };
+  return boundedListSetting(source, "ms", BOUNDS.loadMilliseconds).map((ms) => String(ms / 1e3)).join("\n");
+}
+__name(millisecondsAsSeconds, "millisecondsAsSeconds");
+var deprecated = [
+  { old: "threshold", setting: "thresholds" },
+  { old: "fail-on-regression", setting: "warn-only", convert: invert },
+  ...SIDES.flatMap((prefix) => [
+    { old: `${prefix}cold-load-ms`, setting: `${prefix}load-seconds`, convert: millisecondsAsSeconds },
+    { old: `${prefix}warm-load-ms`, setting: `${prefix}warm-load-seconds`, convert: millisecondsAsSeconds }
+  ])
+];
+function baselineChoices(source) {
+  const label = /* @__PURE__ */ __name((name) => source.label(name), "label");
+  return `${label("baseline-base-url")} with ${label("baseline-model-id")} (interleaved A/B), ${label("baseline-file")} or ${label("baseline-ref")}`;
+}
+__name(baselineChoices, "baselineChoices");
+function loadTimes(source, setting) {
+  return boundedListSetting(source, setting, BOUNDS.loadSeconds).map((s) => Math.round(s * 1e6) / 1e3);
+}
+__name(loadTimes, "loadTimes");
+function servedSide(source, prefix) {
+  const label = /* @__PURE__ */ __name((name) => source.label(`${prefix}${name}`), "label");
+  const text = /* @__PURE__ */ __name((name) => source.value(`${prefix}${name}`), "text");
+  const baseUrl2 = text("base-url");
+  const model = servedModelSettings(source, prefix, prefix === "" ? ["ref", "model-ref"] : ["baseline-model-ref"]);
+  if (baseUrl2 === void 0 && model.id === void 0) {
+    if (model.ref !== void 0) throw new SettingError(`${label("model")} needs ${label("base-url")}`);
+    return void 0;
+  }
+  if (baseUrl2 === void 0 || model.id === void 0) {
+    throw new SettingError(`${label("base-url")} and ${label("model-id")} go together`);
+  }
+  const threads = boundedSetting(source, `${prefix}threads`, BOUNDS.threads);
+  const pid = boundedSetting(source, `${prefix}pid`, BOUNDS.pid);
+  const digest = text("digest");
+  const backend = text("backend");
+  return {
+    baseUrl: baseUrl2,
+    model: model.id,
+    ...model.ref === void 0 ? {} : { ref: model.ref },
+    ...digest === void 0 ? {} : { digest },
+    ...backend === void 0 ? {} : { backend },
+    ...threads === void 0 ? {} : { threads },
+    ...pid === void 0 ? {} : { pid },
+    coldLoadMs: loadTimes(source, `${prefix}load-seconds`),
+    warmLoadMs: loadTimes(source, `${prefix}warm-load-seconds`)
+  };
+}
+__name(servedSide, "servedSide");
+function baselineSettings(source, directory) {
+  const served = servedSide(source, "baseline-");
+  const file = source.value("baseline-file");
+  const ref = source.value("baseline-ref");
+  const given = [served, file, ref].filter((x) => x !== void 0).length;
+  if (given > 1) throw new SettingError(`give exactly one baseline: ${baselineChoices(source)}`);
+  if (served) return { kind: "served", side: served };
+  if (file !== void 0) return { kind: "file", path: path.resolve(directory, file) };
+  if (ref !== void 0) return { kind: "ref", ref };
+  return void 0;
+}
+__name(baselineSettings, "baselineSettings");
+function thresholds(source) {
+  return Object.fromEntries(
+    listSetting(source, "thresholds").map((item) => {
+      try {
+        return parseThreshold(item);
+      } catch (error) {
+        throw new SettingError(`${source.label("thresholds")}: ${describeError(error)}`, { cause: error });
+      }
+    })
+  );
+}
+__name(thresholds, "thresholds");
+function parseBenchSettings(given, directory) {
+  const source = withDeprecatedSpellings(given, deprecated);
+  const candidate = servedSide(source, "");
+  if (candidate === void 0) {
+    throw new SettingError(`${source.label("base-url")} and ${source.label("model-id")} are required`);
+  }
+  const gateName = source.value("gate-name") ?? "bench";
+  try {
+    gateMarker(gateName);
+  } catch (error) {
+    throw new SettingError(`${source.label("gate-name")}: ${describeError(error)}`, { cause: error });
+  }
+  const baseline = baselineSettings(source, directory);
+  const scenario = source.value("scenario");
+  const runs = boundedSetting(source, "runs", BOUNDS.runs);
+  const warmup = boundedSetting(source, "warmup", BOUNDS.warmup);
+  return {
+    candidate,
+    ...baseline === void 0 ? {} : { baseline },
+    ...scenario === void 0 ? {} : { scenarioFile: path.resolve(directory, scenario) },
+    ...runs === void 0 ? {} : { runs },
+    ...warmup === void 0 ? {} : { warmup },
+    thresholdsPct: thresholds(source),
+    warnOnly: booleanSetting(source, "warn-only", false),
+    gateName
+  };
+}
+__name(parseBenchSettings, "parseBenchSettings");
+
 // src/bench/served-side.ts
-async function servedSide(spec) {
+async function servedSide2(spec) {
   const client = new OpenAIClient({ baseUrl: spec.baseUrl });
   const entries = await client.models().catch(() => []);
   const meta = entries.find((e) => e.id === spec.model)?.meta ?? {};
   const threads = spec.threads ?? (typeof meta.threads === "number" ? meta.threads : void 0);
   const backend = spec.backend ?? (typeof meta.backend === "string" ? meta.backend : void 0);
+  const device = isDevice(meta.device) ? meta.device : void 0;
   const coldMs = [...spec.coldLoadMs ?? []];
   const warmMs = [...spec.warmLoadMs ?? []];
   const loads = coldMs.length || warmMs.length ? { coldMs, warmMs } : void 0;
@@ -24651,11 +24777,12 @@ async function servedSide(spec) {
       baseUrl: spec.baseUrl,
       ...spec.digest ? { digest: spec.digest } : {},
       ...backend ? { backend } : {},
-      ...threads === void 0 ? {} : { threads }
+      ...threads === void 0 ? {} : { threads },
+      ...device ? { device } : {}
     }
   };
 }
-__name(servedSide, "servedSide");
+__name(servedSide2, "servedSide");
 
 // src/bench/stored-baseline.ts
 async function baselineFromFile(file) {
@@ -24704,7 +24831,7 @@ __name(baselineFromRegistry, "baselineFromRegistry");
 
 // src/github/bench-cache.ts
 import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
+import path2 from "node:path";
 function benchCachePrefix(gateName, branch) {
   return `cortex-bench-${gateName}-${branch}-`;
 }
@@ -24712,7 +24839,7 @@ __name(benchCachePrefix, "benchCachePrefix");
 function benchCachePlan(gateName, env) {
   const temp = env.RUNNER_TEMP;
   if (!temp) throw new UsageError("RUNNER_TEMP is not set: baseline-cache needs the runner's temp directory");
-  const file = path.join(temp, "cortex-model", "bench-baseline-cache", `${gateName.replaceAll("/", "-")}.json`);
+  const file = path2.join(temp, "cortex-model", "bench-baseline-cache", `${gateName.replaceAll("/", "-")}.json`);
   const event = env.GITHUB_EVENT_NAME;
   if (event === "pull_request" || event === "pull_request_target") {
     const base = env.GITHUB_BASE_REF;
@@ -24753,7 +24880,7 @@ async function saveBenchResults(key, file, json) {
     warning(`Not saving bench results as ${key}: the Actions cache service is not available here.`);
     return false;
   }
-  await mkdir(path.dirname(file), { recursive: true });
+  await mkdir(path2.dirname(file), { recursive: true });
   await writeFile(file, json);
   try {
     return await saveCache([file], key) !== -1;
@@ -24810,36 +24937,6 @@ __name(findComment, "findComment");
 
 // src/github/bench-model.ts
 var { inputs: names } = BenchModel;
-function loadInput(name) {
-  const seconds = optionalNumberInput(name, BOUNDS.loadSeconds);
-  return seconds === void 0 ? [] : [1e3 * seconds];
-}
-__name(loadInput, "loadInput");
-function sideInput(prefix, ref) {
-  const input = /* @__PURE__ */ __name((name) => optionalInput(`${prefix}${name}`), "input");
-  const baseUrl2 = input("base-url");
-  const model = input("model");
-  if (baseUrl2 === void 0 && model === void 0) return void 0;
-  if (baseUrl2 === void 0 || model === void 0) {
-    throw new InputError(`inputs "${prefix}base-url" and "${prefix}model" go together`);
-  }
-  const digest = input("digest");
-  const backend = input("backend");
-  const threads = optionalNumberInput(`${prefix}threads`, BOUNDS.threads);
-  const pid = optionalNumberInput(`${prefix}pid`, BOUNDS.pid);
-  return {
-    coldLoadMs: loadInput(`${prefix}load-seconds`),
-    warmLoadMs: loadInput(`${prefix}warm-load-seconds`),
-    baseUrl: baseUrl2,
-    model,
-    ...ref !== void 0 && { ref },
-    ...digest !== void 0 && { digest },
-    ...backend !== void 0 && { backend },
-    ...threads !== void 0 && { threads },
-    ...pid !== void 0 && { pid }
-  };
-}
-__name(sideInput, "sideInput");
 function commentInput(env) {
   const mode = optionalInput(names.comment) ?? "auto";
   if (!["auto", "true", "false"].includes(mode)) {
@@ -24858,30 +24955,24 @@ function commentInput(env) {
   return { token, repo: env.GITHUB_REPOSITORY ?? `${context2.repo.owner}/${context2.repo.repo}`, issueNumber };
 }
 __name(commentInput, "commentInput");
-function baselineInput(workspace, cachePlan) {
-  const served = sideInput("baseline-", optionalInput(names.baselineModelRef));
-  const file = optionalInput(names.baselineFile);
-  const ref = optionalInput(names.baselineRef);
-  const given = [served, file, ref].filter((x) => x !== void 0).length;
-  if (given === 0 && cachePlan?.restorePrefix !== void 0) {
+function baselineInput(settings, cachePlan) {
+  const baseline = settings.baseline;
+  if (baseline === void 0 && cachePlan?.restorePrefix !== void 0) {
     return { kind: "cache", prefix: cachePlan.restorePrefix, file: cachePlan.file };
   }
-  if (given !== 1) {
+  if (baseline === void 0) {
     const cache = cachePlan ? `; "${names.baselineCache}" supplies one only on a pull request, from its base branch's cached results` : ` (or "${names.baselineCache}: true" on a pull request)`;
-    throw new InputError(
-      `give exactly one baseline: "${names.baselineBaseUrl}" with "${names.baselineModel}" (interleaved A/B), "${names.baselineFile}" or "${names.baselineRef}"${cache}`
-    );
+    throw new InputError(`give exactly one baseline: ${baselineChoices(actionInputs)}${cache}`);
   }
-  if (served) return { kind: "served", side: served };
-  if (file !== void 0) return { kind: "file", path: path2.resolve(workspace, file) };
+  if (baseline.kind !== "ref") return baseline;
   const credentials = credentialInputs(names.registryUsername, names.registryPassword);
-  return { kind: "ref", ref, ...credentials && { credentials } };
+  return { ...baseline, ...credentials && { credentials } };
 }
 __name(baselineInput, "baselineInput");
 async function gateBaseline(baseline) {
   switch (baseline.kind) {
     case "served":
-      return { kind: "served", side: await servedSide(baseline.side) };
+      return { kind: "served", side: await servedSide2(baseline.side) };
     case "file":
       return { kind: "stored", stored: await baselineFromFile(baseline.path) };
     case "ref": {
@@ -24899,44 +24990,37 @@ async function gateBaseline(baseline) {
 }
 __name(gateBaseline, "gateBaseline");
 function getInputs(env = process.env) {
-  const publish = publishInput(names);
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const candidate = sideInput("", publish?.modelRef);
-  if (candidate === void 0) throw new InputError(`inputs "${names.baseUrl}" and "${names.model}" are required`);
-  const gateName = optionalInput(names.gateName) ?? "bench";
-  gateMarker(gateName);
-  const cachePlan = booleanInput(names.baselineCache, false) ? benchCachePlan(gateName, env) : void 0;
-  const scenarioFile = optionalInput(names.scenario);
-  const runs = optionalNumberInput(names.runs, BOUNDS.runs);
-  const warmup = optionalNumberInput(names.warmup, BOUNDS.warmup);
+  const settings = parseBenchSettings(actionInputs, workspace);
+  const publish = publishInput(names, settings.candidate.ref);
+  const candidate = publish ? { ...settings.candidate, ref: publish.modelRef } : settings.candidate;
+  const cachePlan = booleanInput(names.baselineCache, false) ? benchCachePlan(settings.gateName, env) : void 0;
   const comment2 = commentInput(env);
   const metrics = metricsExportInput("bench", env);
+  const fileName = settings.gateName.replaceAll("/", "-");
   return {
     candidate,
-    baseline: baselineInput(workspace, cachePlan),
+    baseline: baselineInput(settings, cachePlan),
     ...cachePlan?.saveKey !== void 0 && { cacheSave: { key: cachePlan.saveKey, file: cachePlan.file } },
-    ...scenarioFile !== void 0 && { scenarioFile: path2.resolve(workspace, scenarioFile) },
-    ...runs !== void 0 && { runs },
-    ...warmup !== void 0 && { warmup },
-    settings: {
-      ...defaultComparisonSettings,
-      thresholdsPct: Object.fromEntries(listInput(names.thresholds).map(parseThreshold))
-    },
-    warnOnly: !booleanInput(names.failOnRegression, true),
-    gateName,
+    ...settings.scenarioFile !== void 0 && { scenarioFile: settings.scenarioFile },
+    ...settings.runs !== void 0 && { runs: settings.runs },
+    ...settings.warmup !== void 0 && { warmup: settings.warmup },
+    settings: { ...defaultComparisonSettings, thresholdsPct: settings.thresholdsPct },
+    warnOnly: settings.warnOnly,
+    gateName: settings.gateName,
     ...comment2 && { comment: comment2 },
-    includeReports: listInput(names.includeReports).map((file) => path2.resolve(workspace, file)),
-    resultsPath: reportPath(void 0, `${gateName.replaceAll("/", "-")}-results.json`, env),
-    reportPath: reportPath(void 0, `${gateName.replaceAll("/", "-")}-report.md`, env),
+    includeReports: listInput(names.includeReports).map((file) => path3.resolve(workspace, file)),
+    resultsPath: reportPath(void 0, `${fileName}-results.json`, env),
+    reportPath: reportPath(void 0, `${fileName}-report.md`, env),
     ...publish && { publish },
     ...metrics && { metrics }
   };
 }
 __name(getInputs, "getInputs");
 async function runBenchModel(inputs) {
-  const { results, markdown } = await runBench({
+  const { results, markdown, stopped } = await runBenchKeepingResults({
     scenarios: await gateScenarios(inputs.scenarioFile, { runs: inputs.runs, warmup: inputs.warmup }),
-    candidate: await servedSide(inputs.candidate),
+    candidate: await servedSide2(inputs.candidate),
     baseline: await gateBaseline(inputs.baseline),
     settings: inputs.settings,
     warnOnly: inputs.warnOnly,
@@ -24949,14 +25033,15 @@ async function runBenchModel(inputs) {
     [inputs.resultsPath, json],
     [inputs.reportPath, markdown]
   ]) {
-    await mkdir2(path2.dirname(file), { recursive: true });
+    await mkdir2(path3.dirname(file), { recursive: true });
     await writeFile2(file, text);
   }
   await appendSummary(markdown);
+  const commentUrl = inputs.comment ? await comment(inputs, inputs.comment, markdown) : void 0;
+  if (stopped) return { results, stopped, ...commentUrl && { commentUrl } };
   if (inputs.cacheSave && await saveBenchResults(inputs.cacheSave.key, inputs.cacheSave.file, json)) {
     info(`Bench results saved to the Actions cache as ${inputs.cacheSave.key}`);
   }
-  const commentUrl = inputs.comment ? await comment(inputs, inputs.comment, markdown) : void 0;
   if (inputs.publish) await publishResults(inputs.publish, "bench", json, documentPassed("bench", results) === true);
   await exportActionMetrics({ kind: "bench", results }, inputs.metrics);
   return { results, ...commentUrl && { commentUrl } };
@@ -24976,7 +25061,7 @@ async function comment(inputs, target, markdown) {
 __name(comment, "comment");
 async function benchModelStep() {
   const inputs = getInputs();
-  const { results, commentUrl } = await runBenchModel(inputs);
+  const { results, commentUrl, stopped } = await runBenchModel(inputs);
   const { outputs } = BenchModel;
   setOutputs({
     [outputs.verdict]: results.verdict,
@@ -24984,6 +25069,7 @@ async function benchModelStep() {
     [outputs.reportPath]: inputs.reportPath,
     [outputs.commentUrl]: commentUrl ?? ""
   });
+  if (stopped) throw stopped;
   if (results.verdict === "regression") {
     const flagged = results.scenarios.flatMap(
       (s) => s.comparisons.filter((c) => c.verdict === "regression").map((c) => `${s.name}: ${c.metric}`)

@@ -5,21 +5,21 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   promote
-} from "./chunk-FLSV57TA.mjs";
+} from "./chunk-J7BDWEOV.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-F6UEQB6M.mjs";
+} from "./chunk-QW4LS4Z4.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-G2NZANV3.mjs";
+} from "./chunk-Y4PQD7ZR.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-IYJHVXYT.mjs";
+} from "./chunk-FLKYMAWX.mjs";
 import {
   PromoteModel,
   booleanInput,
@@ -30,11 +30,11 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-GIMFMJPC.mjs";
-import "./chunk-2TPMJLNI.mjs";
+} from "./chunk-SE4VTNFV.mjs";
+import "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-J3MP25YW.mjs";
-import "./chunk-JSYAMHUN.mjs";
+import "./chunk-JXCN2HKS.mjs";
+import "./chunk-XKBFHU6M.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import {
   __name

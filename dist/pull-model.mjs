@@ -2,15 +2,17 @@ import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunk-ZXFGILME.mjs";
-import "./chunk-T3D5DDXG.mjs";
-import "./chunk-T4FADL4J.mjs";
-import "./chunk-IYJHVXYT.mjs";
-import "./chunk-GIMFMJPC.mjs";
-import "./chunk-2TPMJLNI.mjs";
+} from "./chunk-74RAWELU.mjs";
+import "./chunk-I6A4R4OK.mjs";
+import "./chunk-ARHAIUUQ.mjs";
+import "./chunk-NBH7MDYS.mjs";
+import "./chunk-FLKYMAWX.mjs";
+import "./chunk-YY43Y67E.mjs";
+import "./chunk-SE4VTNFV.mjs";
+import "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-J3MP25YW.mjs";
-import "./chunk-JSYAMHUN.mjs";
+import "./chunk-JXCN2HKS.mjs";
+import "./chunk-XKBFHU6M.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import "./chunk-R62IGYHN.mjs";
 

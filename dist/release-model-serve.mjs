@@ -3,10 +3,13 @@ const require = __createRequire(import.meta.url);
 import {
   runCommand,
   serve
-} from "./chunk-5FOURENQ.mjs";
+} from "./chunk-S33O2PLS.mjs";
 import "./chunk-PSL4HTYS.mjs";
-import "./chunk-J3MP25YW.mjs";
-import "./chunk-JSYAMHUN.mjs";
+import "./chunk-PLYGGWUA.mjs";
+import "./chunk-ARHAIUUQ.mjs";
+import "./chunk-YY43Y67E.mjs";
+import "./chunk-JXCN2HKS.mjs";
+import "./chunk-XKBFHU6M.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import "./chunk-R62IGYHN.mjs";
 

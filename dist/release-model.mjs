@@ -3,59 +3,63 @@ const require = __createRequire(import.meta.url);
 import {
   loadSuite,
   testModel
-} from "./chunk-R6DPMJAS.mjs";
+} from "./chunk-JZG3L27I.mjs";
 import {
   defaultComparisonSettings,
   gateExitCode,
   gateScenarios,
   runBench
-} from "./chunk-KJKERBT2.mjs";
+} from "./chunk-BOH2XECH.mjs";
 import {
   OpenAIClient
-} from "./chunk-JINTPHHZ.mjs";
+} from "./chunk-TGXYRBCO.mjs";
 import {
   revert
-} from "./chunk-WXMIEWFE.mjs";
+} from "./chunk-7ALFJE4Y.mjs";
 import {
   planTags,
   promote,
   resolveOrNone,
   withChannelLock
-} from "./chunk-FLSV57TA.mjs";
+} from "./chunk-J7BDWEOV.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-F6UEQB6M.mjs";
+} from "./chunk-QW4LS4Z4.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-G2NZANV3.mjs";
+} from "./chunk-Y4PQD7ZR.mjs";
 import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-ZNAN763D.mjs";
+} from "./chunk-QKBL6Y3B.mjs";
 import {
   execa
 } from "./chunk-L3XLIXFP.mjs";
-import "./chunk-KIOAC6V7.mjs";
+import "./chunk-AMWO42ZF.mjs";
+import "./chunk-SX5TNDA4.mjs";
 import {
   ModelStore,
   defaultStore
-} from "./chunk-ZXFGILME.mjs";
-import "./chunk-T3D5DDXG.mjs";
+} from "./chunk-74RAWELU.mjs";
+import "./chunk-I6A4R4OK.mjs";
+import "./chunk-PLYGGWUA.mjs";
+import "./chunk-ARHAIUUQ.mjs";
 import "./chunk-5TYPIPY5.mjs";
 import {
   pull,
   pullFromStore
-} from "./chunk-T4FADL4J.mjs";
+} from "./chunk-NBH7MDYS.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-IYJHVXYT.mjs";
+} from "./chunk-FLKYMAWX.mjs";
+import "./chunk-YY43Y67E.mjs";
 import {
   ReleaseModel,
   actionInputs,
@@ -67,20 +71,20 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-GIMFMJPC.mjs";
+} from "./chunk-SE4VTNFV.mjs";
 import {
   isPinned
-} from "./chunk-2TPMJLNI.mjs";
+} from "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   SettingError,
   booleanSetting,
   boundedSetting,
   requiredSetting
-} from "./chunk-J3MP25YW.mjs";
+} from "./chunk-JXCN2HKS.mjs";
 import {
   BOUNDS
-} from "./chunk-JSYAMHUN.mjs";
+} from "./chunk-XKBFHU6M.mjs";
 import {
   CortexError,
   describeError

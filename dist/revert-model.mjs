@@ -5,12 +5,12 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   revert
-} from "./chunk-WXMIEWFE.mjs";
-import "./chunk-FLSV57TA.mjs";
+} from "./chunk-7ALFJE4Y.mjs";
+import "./chunk-J7BDWEOV.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-G2NZANV3.mjs";
+} from "./chunk-Y4PQD7ZR.mjs";
 import {
   InputError,
   RevertModel,
@@ -22,16 +22,16 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-GIMFMJPC.mjs";
+} from "./chunk-SE4VTNFV.mjs";
 import {
-  parseDigest,
   parseReference
-} from "./chunk-2TPMJLNI.mjs";
+} from "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-J3MP25YW.mjs";
+import "./chunk-JXCN2HKS.mjs";
 import {
-  BOUNDS
-} from "./chunk-JSYAMHUN.mjs";
+  BOUNDS,
+  parseDigest
+} from "./chunk-XKBFHU6M.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import {
   __name

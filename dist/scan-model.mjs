@@ -2,23 +2,23 @@ import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
   annotate
-} from "./chunk-QIR7XRRW.mjs";
+} from "./chunk-LRTSP4SG.mjs";
 import {
   publishModelResult,
   reportPath
-} from "./chunk-RRACRMAH.mjs";
+} from "./chunk-DLJHPX2M.mjs";
 import {
   require_ajv,
   require_dist
 } from "./chunk-NXMSOHYS.mjs";
-import "./chunk-F6UEQB6M.mjs";
+import "./chunk-QW4LS4Z4.mjs";
 import {
   parseByteSize
 } from "./chunk-PSL4HTYS.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-G2NZANV3.mjs";
+} from "./chunk-Y4PQD7ZR.mjs";
 import {
   BLOCK_LAYOUT,
   GGMLFileQuantizationType,
@@ -26,12 +26,14 @@ import {
   parseGgufShardFilename
 } from "./chunk-5TYPIPY5.mjs";
 import {
-  recognizeArtifact,
   resolveModel
-} from "./chunk-T4FADL4J.mjs";
+} from "./chunk-NBH7MDYS.mjs";
 import {
   signingInput
-} from "./chunk-IYJHVXYT.mjs";
+} from "./chunk-FLKYMAWX.mjs";
+import {
+  recognizeArtifact
+} from "./chunk-YY43Y67E.mjs";
 import {
   ScanModel,
   actionInputs,
@@ -43,20 +45,21 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-GIMFMJPC.mjs";
+} from "./chunk-SE4VTNFV.mjs";
 import {
-  MediaType,
   formatReference,
   parseReference,
   pinReference,
   referenceVersion
-} from "./chunk-2TPMJLNI.mjs";
+} from "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   booleanSetting,
   requiredSetting
-} from "./chunk-J3MP25YW.mjs";
-import "./chunk-JSYAMHUN.mjs";
+} from "./chunk-JXCN2HKS.mjs";
+import {
+  MediaType
+} from "./chunk-XKBFHU6M.mjs";
 import {
   CortexError,
   UsageError

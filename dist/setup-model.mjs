@@ -1,25 +1,30 @@
 import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
-  BackendError,
   logTail,
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-ZNAN763D.mjs";
+} from "./chunk-QKBL6Y3B.mjs";
 import "./chunk-L3XLIXFP.mjs";
-import "./chunk-KIOAC6V7.mjs";
+import "./chunk-AMWO42ZF.mjs";
+import "./chunk-SX5TNDA4.mjs";
 import {
   defaultStore,
   pullModel,
   savePendingModel
-} from "./chunk-ZXFGILME.mjs";
-import "./chunk-T3D5DDXG.mjs";
+} from "./chunk-74RAWELU.mjs";
+import "./chunk-I6A4R4OK.mjs";
+import {
+  BackendError
+} from "./chunk-PLYGGWUA.mjs";
+import "./chunk-ARHAIUUQ.mjs";
 import "./chunk-5TYPIPY5.mjs";
-import "./chunk-T4FADL4J.mjs";
+import "./chunk-NBH7MDYS.mjs";
 import {
   verificationRequestInput
-} from "./chunk-IYJHVXYT.mjs";
+} from "./chunk-FLKYMAWX.mjs";
+import "./chunk-YY43Y67E.mjs";
 import {
   SetupModel,
   actionInputs,
@@ -32,11 +37,11 @@ import {
   secretInput,
   setOutputs,
   startGroup
-} from "./chunk-GIMFMJPC.mjs";
-import "./chunk-2TPMJLNI.mjs";
+} from "./chunk-SE4VTNFV.mjs";
+import "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-J3MP25YW.mjs";
-import "./chunk-JSYAMHUN.mjs";
+import "./chunk-JXCN2HKS.mjs";
+import "./chunk-XKBFHU6M.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import {
   __name
@@ -124,10 +129,11 @@ async function setupModelStep(serveEntry) {
     [names.warmLoadSeconds]: result.warmLoad?.measured ? result.warmLoad.seconds : "",
     [names.cacheHit]: result.cacheHit,
     [names.pid]: endpoint.pid ?? "",
-    [names.threads]: endpoint.threads ?? ""
+    [names.threads]: endpoint.threads ?? "",
+    [names.device]: endpoint.device ?? ""
   });
   info(
-    `${result.backend} serves ${endpoint.modelId} at ${endpoint.baseUrl}${result.digest ? ` (${result.digest})` : ""}: pulled and prepared in ${result.pullSeconds} s (${result.cacheHit ? "cache hit" : "cache miss"}), loaded in ${result.loadSeconds} s` + (result.warmLoad?.measured ? ` (warm: ${result.warmLoad.seconds} s)` : "") + (endpoint.threads === void 0 ? "" : `, ${endpoint.threads} threads`)
+    `${result.backend} serves ${endpoint.modelId} at ${endpoint.baseUrl}${result.digest ? ` (${result.digest})` : ""}: pulled and prepared in ${result.pullSeconds} s (${result.cacheHit ? "cache hit" : "cache miss"}), loaded in ${result.loadSeconds} s` + (result.warmLoad?.measured ? ` (warm: ${result.warmLoad.seconds} s)` : "") + (endpoint.threads === void 0 ? "" : `, ${endpoint.threads} threads`) + (endpoint.device === void 0 ? "" : ` on ${endpoint.device}`)
   );
   if (result.warmLoad?.measured === false) info(`Warm load not measured: ${result.warmLoad.reason}.`);
 }

@@ -2,34 +2,35 @@ import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
   exportActionMetrics,
-  metricsExportInput
-} from "./chunk-P2QP44MX.mjs";
+  metricsExportInput,
+  servedModelSettings
+} from "./chunk-FNWIQ36X.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   exitCodeFor,
   loadSuite,
   parseFailOn,
   testModel
-} from "./chunk-R6DPMJAS.mjs";
+} from "./chunk-JZG3L27I.mjs";
 import {
   OpenAIClient
-} from "./chunk-JINTPHHZ.mjs";
+} from "./chunk-TGXYRBCO.mjs";
 import {
   annotate
-} from "./chunk-QIR7XRRW.mjs";
+} from "./chunk-LRTSP4SG.mjs";
 import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-RRACRMAH.mjs";
+} from "./chunk-DLJHPX2M.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   parsePinnedSource
-} from "./chunk-F6UEQB6M.mjs";
+} from "./chunk-QW4LS4Z4.mjs";
 import {
   appendSummary
-} from "./chunk-G2NZANV3.mjs";
-import "./chunk-IYJHVXYT.mjs";
+} from "./chunk-Y4PQD7ZR.mjs";
+import "./chunk-FLKYMAWX.mjs";
 import {
   TestModel,
   actionInputs,
@@ -38,17 +39,18 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-GIMFMJPC.mjs";
-import "./chunk-2TPMJLNI.mjs";
+} from "./chunk-SE4VTNFV.mjs";
+import "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   SettingError,
   boundedSetting,
-  requiredSetting
-} from "./chunk-J3MP25YW.mjs";
+  requiredSetting,
+  withDeprecatedSpellings
+} from "./chunk-JXCN2HKS.mjs";
 import {
   BOUNDS
-} from "./chunk-JSYAMHUN.mjs";
+} from "./chunk-XKBFHU6M.mjs";
 import "./chunk-O2MWNKLJ.mjs";
 import {
   __name
@@ -260,7 +262,8 @@ __name(markdownSummary, "markdownSummary");
 
 // src/compat/test-request.ts
 import path from "node:path";
-function parseTestSettings(source, directory) {
+function parseTestSettings(given, directory) {
+  const source = withDeprecatedSpellings(given, [{ old: "compare-model", setting: "compare-model-id" }]);
   const file = /* @__PURE__ */ __name((setting) => {
     const value = source.value(setting);
     return value === void 0 ? void 0 : path.resolve(directory, value);
@@ -272,11 +275,12 @@ function parseTestSettings(source, directory) {
       `${source.label("fail-on")} must be "any" or a pass rate from 0 to 1 (or 0% to 100%), got "${failOn}"`
     );
   }
-  const model = requiredSetting(source, "model");
+  const { id, ref } = servedModelSettings(source, "", ["ref", "model-ref"]);
+  const model = id ?? requiredSetting(source, "model-id");
   const compareBaseUrl = source.value("compare-base-url");
-  const compareModel = source.value("compare-model");
+  const compareModel = source.value("compare-model-id");
   if (compareModel !== void 0 && compareBaseUrl === void 0) {
-    throw new SettingError(`${source.label("compare-model")} needs ${source.label("compare-base-url")}`);
+    throw new SettingError(`${source.label("compare-model-id")} needs ${source.label("compare-base-url")}`);
   }
   const digest = source.value("digest");
   const backend = source.value("backend");
@@ -286,6 +290,7 @@ function parseTestSettings(source, directory) {
     suite: requiredSetting(source, "suite"),
     baseUrl: requiredSetting(source, "base-url"),
     model,
+    ...ref === void 0 ? {} : { reference: ref },
     ...digest === void 0 ? {} : { digest },
     ...backend === void 0 ? {} : { backend },
     ...baseline === void 0 ? {} : { baseline },
@@ -302,16 +307,17 @@ function getInputs(env = process.env) {
   const { inputs } = TestModel;
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const settings = parseTestSettings(actionInputs, workspace);
-  const publish = publishInput(inputs);
+  const publish = publishInput(inputs, settings.reference);
   const digest = settings.digest ?? (publish && parsePinnedSource(publish.modelRef).digest);
   const metrics = metricsExportInput("test", env);
+  const reference = publish?.modelRef ?? settings.reference;
   return {
     suite: path2.resolve(workspace, settings.suite),
     endpoint: {
       client: new OpenAIClient({ baseUrl: settings.baseUrl }),
       model: {
         name: settings.model,
-        ...publish && { reference: publish.modelRef },
+        ...reference !== void 0 && { reference },
         ...digest && { digest }
       },
       ...settings.backend !== void 0 && { backend: settings.backend }
@@ -342,7 +348,7 @@ async function runTestModel(inputs) {
     ...inputs.baseline !== void 0 && { baselinePath: inputs.baseline },
     ...inputs.threshold !== void 0 && { threshold: inputs.threshold },
     concurrency: inputs.concurrency,
-    baselineHint: 'the input "baseline" (golden outputs from cortex-model test --record)',
+    baselineHint: `the input "baseline" (golden outputs, recorded by the CLI's test --record)`,
     onCase: /* @__PURE__ */ __name((result) => info(caseReport(result).join("\n")), "onCase")
   });
   const json = resultsJson(results);

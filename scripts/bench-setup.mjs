@@ -1,6 +1,7 @@
 // setup-model on the embedded backend: time from the action's start to the first answer, for a ~200 MB
 // synthetic model served from an oci: layout, with a cold store (the model copied and verified) and a warm one
-// (every file already present, as after an Actions cache restore or on a self-hosted runner), split into our
+// (every file already present and stamped, as on a self-hosted runner or after an Actions cache restore) and an
+// unstamped one (every file present, no stamp this user sealed: a store written by someone else), split into our
 // part (resolve, pull or store check, backend preparation) and the backend's own load (start to ready) plus
 // the first answer. Runs the action's core in-process from lib/ with one thread (BENCH_RUNS, BENCH_SIZE_MB).
 // BENCH_BASELINE=<dir>: a checkout of another commit with its lib/ built (and node_modules); its setup-model
@@ -114,7 +115,7 @@ try {
   const hashWall = (performance.now() - hashStarted) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const hashCpu = (cpu.user + cpu.system) / 1e6;
-  const runs = variants.map(() => ({ cold: [], warm: [] }));
+  const runs = variants.map(() => ({ cold: [], warm: [], unstamped: [] }));
   for (let i = 0; i < RUNS; i++) {
     // Alternated, and the order flipped every run, so neither build always goes first.
     const order = variants.map((_, v) => v);
@@ -123,6 +124,8 @@ try {
       const store = path.join(work, `store-${i}-${v}`);
       runs[v].cold.push(await once(variants[v].action, ref, store));
       runs[v].warm.push(await once(variants[v].action, ref, store));
+      await fs.rm(path.join(store, "verified"), { recursive: true, force: true });
+      runs[v].unstamped.push(await once(variants[v].action, ref, store));
       await fs.rm(store, { recursive: true, force: true });
     }
   }
@@ -133,14 +136,15 @@ try {
     const who = variants.length > 1 ? `${variant.label}: ` : "";
     return [
       row(`${who}cold (model copied from an oci: layout and verified)`, runs[v].cold),
-      row(`${who}warm (every file in the store)`, runs[v].warm),
+      row(`${who}warm (every file in the store, stamped)`, runs[v].warm),
+      row(`${who}unstamped (every file in the store, no stamp)`, runs[v].unstamped),
     ];
   });
   const ratios =
     variants.length > 1
       ? [
           "",
-          `Start to first answer, this build / baseline: cold ${(m(runs[0].cold, "total") / m(runs[1].cold, "total")).toFixed(2)}, warm ${(m(runs[0].warm, "total") / m(runs[1].warm, "total")).toFixed(2)}.`,
+          `Start to first answer, this build / baseline: cold ${(m(runs[0].cold, "total") / m(runs[1].cold, "total")).toFixed(2)}, warm ${(m(runs[0].warm, "total") / m(runs[1].warm, "total")).toFixed(2)}, unstamped ${(m(runs[0].unstamped, "total") / m(runs[1].unstamped, "total")).toFixed(2)}.`,
         ]
       : [];
   report = [
@@ -151,7 +155,7 @@ try {
     ...rows,
     ...ratios,
     "",
-    `Hashing the model file alone (what setup now does beside the load): ${hashWall.toFixed(2)} s, ${hashCpu.toFixed(2)} CPU-seconds.`,
+    `Hashing the model file alone (what setup does beside the load when no stamp vouches for it): ${hashWall.toFixed(2)} s, ${hashCpu.toFixed(2)} CPU-seconds.`,
     "",
     `Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"}), node ${process.version}, threads 1, load average ${os.loadavg()[0].toFixed(1)} at the end.`,
     `Reproduce: \`BENCH_RUNS=${RUNS} BENCH_SIZE_MB=${SIZE_MB}${BASELINE ? " BENCH_BASELINE=<checkout of the baseline, built>" : ""} npm run bench:setup\``,

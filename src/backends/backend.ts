@@ -1,3 +1,4 @@
+import type { Device } from "../core/device.js";
 import { CortexError } from "../core/errors.js";
 import type { Reference } from "../core/ref.js";
 import { type FilesView, filesViewDir, writeFilesView } from "../pull/files-view.js";
@@ -138,6 +139,8 @@ export interface Endpoint {
   readonly pid?: number;
   /** CPU threads the backend uses, when it says. */
   readonly threads?: number;
+  /** The device the model really runs on, when the backend says (not the `gpu` setting that asked). */
+  readonly device?: Device;
   /** Secret to send as a bearer token (openai); never logged. */
   readonly apiKey?: string;
 }

@@ -258,6 +258,9 @@ export const createDockerBackend: BackendFactory = (settings, context): Backend 
     },
     async prepare() {
       if (!(await succeeds(["docker", "model", "version"]))) {
+        // Named explicitly on a runner without Docker Engine: the one line, not apt's failure.
+        const unsupported = dockerModelRunnerSupport(currentPlatform());
+        if (unsupported) throw new BackendError("docker", unsupported.reason);
         for (const step of dockerInstallSteps(settings.gpu, await installFacts())) {
           context.log(step.join(" "));
           await run(step);

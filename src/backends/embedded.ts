@@ -1,6 +1,7 @@
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type Device, isDevice } from "../core/device.js";
 import { fileExists } from "../store/files.js";
 import {
   type Backend,
@@ -38,6 +39,7 @@ interface ReadyFile {
   readonly pid: number;
   readonly model: string;
   readonly threads: number;
+  readonly device?: Device;
 }
 
 function parseReady(text: string): ReadyFile | undefined {
@@ -47,7 +49,13 @@ function parseReady(text: string): ReadyFile | undefined {
   if (typeof ready.url !== "string" || typeof ready.pid !== "number" || typeof ready.model !== "string") {
     return undefined;
   }
-  return { url: ready.url, pid: ready.pid, model: ready.model, threads: Number(ready.threads) };
+  return {
+    url: ready.url,
+    pid: ready.pid,
+    model: ready.model,
+    threads: Number(ready.threads),
+    ...(isDevice(ready.device) ? { device: ready.device } : {}),
+  };
 }
 
 export function serveArgs(
@@ -162,6 +170,7 @@ export function createEmbeddedBackend(
             modelId: ready.model,
             pid: ready.pid,
             ...(Number.isInteger(ready.threads) ? { threads: ready.threads } : {}),
+            ...(ready.device ? { device: ready.device } : {}),
           };
         },
       };

@@ -11,9 +11,11 @@ import {
   requireStoreModel,
   storeModelFiles,
 } from "./backend.js";
+import { llamaCppLogDevice, logHead } from "./device.js";
 import { request } from "./http-probe.js";
 import {
   currentPlatform,
+  libraryPathEnv,
   llamaServerAsset,
   type ReleaseAsset,
   type RunnerPlatform,
@@ -150,7 +152,7 @@ export const createLlamaServerBackend: BackendFactory = (settings, context): Bac
         logFile: path.join(context.workDir, "llama-server.log"),
         ...spawnLifetime(context),
         // The release's shared libraries sit beside the binary.
-        env: { ...context.env, LD_LIBRARY_PATH: [libDir, context.env.LD_LIBRARY_PATH].filter(Boolean).join(":") },
+        env: { ...context.env, ...libraryPathEnv(libDir, currentPlatform(), context.env) },
         cwd: libDir,
       });
       const origin = `http://127.0.0.1:${port}`;
@@ -164,11 +166,13 @@ export const createLlamaServerBackend: BackendFactory = (settings, context): Bac
         handle,
         async ready(): Promise<Endpoint> {
           await waitForLlamaServer(origin, settings.readyTimeoutMs, spawned);
+          const device = llamaCppLogDevice(await logHead(spawned.logFile));
           return {
             baseUrl: `${origin}/v1`,
             modelId: model.modelId,
             pid: spawned.pid,
             ...(settings.threads !== undefined ? { threads: settings.threads } : {}),
+            ...(device ? { device } : {}),
           };
         },
       };

@@ -12,6 +12,7 @@ import {
   type Probe,
   requireStoreModel,
 } from "./backend.js";
+import { ollamaLoadedDevice } from "./device.js";
 import { bodyLine, request } from "./http-probe.js";
 import {
   currentPlatform,
@@ -238,11 +239,13 @@ export const createOllamaBackend: BackendFactory = (settings, context): Backend 
             ...(settings.threads !== undefined ? { threads: settings.threads } : {}),
             ...(settings.contextSize !== undefined ? { contextSize: settings.contextSize } : {}),
           });
+          const device = await ollamaLoadedDevice(origin, view.modelId, currentPlatform(), spawned.logFile);
           return {
             baseUrl: `${origin}/v1`,
             modelId: view.modelId,
             pid: spawned.pid,
             ...(settings.threads !== undefined ? { threads: settings.threads } : {}),
+            ...(device ? { device } : {}),
           };
         },
       };

@@ -108,16 +108,42 @@ export function dockerModelRunnerSupport(platform: RunnerPlatform): UnsupportedP
 }
 
 /**
- * How a backend's process tree is ended: POSIX signals to its own process group (started with setsid), or on
- * Windows, which has neither, `taskkill /T` over the tree from its root.
+ * The environment that lets a program find the shared libraries unpacked beside it, `dir` put first:
+ * llama.cpp's release archives ship libllama and libggml next to llama-server. Windows looks beside the
+ * executable by itself and needs nothing.
  */
-export type StopStrategy = "process-group" | "tree-kill";
+export function libraryPathEnv(dir: string, platform: RunnerPlatform, env: NodeJS.ProcessEnv): Record<string, string> {
+  if (platform.os === "win32") return {};
+  const name = platform.os === "darwin" ? "DYLD_LIBRARY_PATH" : "LD_LIBRARY_PATH";
+  return { [name]: [dir, env[name]].filter(Boolean).join(":") };
+}
 
-export function stopStrategy(platform: RunnerPlatform): StopStrategy {
-  return platform.os === "win32" ? "tree-kill" : "process-group";
+/** One way of asking a backend's processes to end: a signal to its process group, or a command to run. */
+export type StopRequest =
+  | { readonly kind: "signal"; readonly signal: "SIGTERM" | "SIGKILL" }
+  | { readonly kind: "command"; readonly command: string; readonly args: readonly string[] };
+
+/**
+ * How a backend started detached is ended. POSIX: it leads a process group of its own (setsid), so SIGTERM
+ * to the group lets the server finish, and SIGKILL after the grace ends whatever it spawned (Ollama's runner,
+ * llama.cpp's workers); the group is gone when no member is left. Windows has neither groups nor signals:
+ * `taskkill /T` walks the tree from its root, asked first (a console program refuses, so the grace is skipped)
+ * and forced with /F; the tree is gone with its root.
+ */
+export interface StopPlan {
+  readonly scope: "group" | "tree";
+  readonly ask: StopRequest;
+  readonly force: StopRequest;
+}
+
+export function stopPlan(pid: number, platform: RunnerPlatform): StopPlan {
+  if (platform.os === "win32") {
+    return { scope: "tree", ask: treeKillCommand(pid, false), force: treeKillCommand(pid, true) };
+  }
+  return { scope: "group", ask: { kind: "signal", signal: "SIGTERM" }, force: { kind: "signal", signal: "SIGKILL" } };
 }
 
 /** taskkill's argv that ends a process and every process it started: asked first, forced after the grace. */
-export function treeKillCommand(pid: number, force: boolean): [string, string[]] {
-  return ["taskkill", ["/PID", String(pid), "/T", ...(force ? ["/F"] : [])]];
+export function treeKillCommand(pid: number, force: boolean): StopRequest {
+  return { kind: "command", command: "taskkill", args: ["/PID", String(pid), "/T", ...(force ? ["/F"] : [])] };
 }

@@ -5,14 +5,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import { isAlive } from "../core/process-alive.js";
 import { type BackendContext, BackendError, type BackendLifetime, type BackendName } from "./backend.js";
-import { currentPlatform, stopStrategy, treeKillCommand } from "./platform.js";
+import { currentPlatform, type RunnerPlatform, type StopPlan, type StopRequest, stopPlan } from "./platform.js";
 import { releaseGroup, tieGroup } from "./watchdog.js";
 
 /**
  * Supervision of a backend server process, shared by every backend that starts one. The process runs detached
- * in its own process group, with stdout and stderr appended to a log file, so it outlives the action's main
- * step, and so stopping the group also ends whatever it spawned (Ollama's runner, llama.cpp's workers). With
- * the "caller" lifetime a watchdog (watchdog.ts) stops the group when this process ends without stopping it.
+ * (its own process group on POSIX, its own console on Windows), with stdout and stderr appended to a log file,
+ * so it outlives the action's main step, and so stopping it also ends whatever it spawned (Ollama's runner,
+ * llama.cpp's workers): see stopPlan. With the "caller" lifetime a watchdog (watchdog.ts) stops it when this
+ * process ends without stopping it.
  */
 
 export interface SpawnedProcess {
@@ -49,6 +50,8 @@ export async function spawnBackendProcess(options: SpawnOptions): Promise<Spawne
   try {
     const child = spawn(options.command, [...options.args], {
       detached: true,
+      // Windows: a console of its own, unseen, so the runner's Ctrl-C does not reach it (as setsid does on POSIX).
+      windowsHide: true,
       stdio: ["ignore", fd, fd],
       env: options.env ?? process.env,
       cwd: options.cwd,
@@ -69,7 +72,8 @@ export async function spawnBackendProcess(options: SpawnOptions): Promise<Spawne
         // A group that has ended by itself needs its watchdog no more; one whose leader alone died still does.
         void tied?.then(
           () => {
-            if (!groupAlive(child.pid as number)) releaseGroup(child.pid as number);
+            const pid = child.pid as number;
+            if (!running(pid, stopPlan(pid, currentPlatform()))) releaseGroup(pid);
           },
           () => {},
         );
@@ -133,34 +137,46 @@ function groupAlive(pid: number): boolean {
   }
 }
 
-/**
- * Stops a process group: SIGTERM so the server can finish and clean up, SIGKILL to the whole group after
- * `graceMs`. Resolves once nothing of the group is left. Safe on a group that has already ended.
- */
-export async function stopProcessGroup(pid: number, graceMs = 10_000): Promise<void> {
-  if (stopStrategy(currentPlatform()) === "tree-kill") return stopTree(pid, graceMs);
-  try {
-    if (!groupAlive(pid)) return;
-    signalGroup(pid, "SIGTERM");
-    const deadline = Date.now() + graceMs;
-    while (Date.now() < deadline) {
-      if (!groupAlive(pid)) return;
-      await sleep(50);
-    }
-    signalGroup(pid, "SIGKILL");
-    for (let waited = 0; waited < 5_000 && groupAlive(pid); waited += 50) await sleep(50);
-  } finally {
-    releaseGroup(pid);
-  }
+/** Whether anything the plan would stop is still running: a member of the group, or the tree's root. */
+function running(pid: number, plan: StopPlan): boolean {
+  return plan.scope === "group" ? groupAlive(pid) : isAlive(pid);
 }
 
-/** Windows has no process groups or POSIX signals: the tree is ended from its root with taskkill. */
-async function stopTree(pid: number, graceMs: number): Promise<void> {
-  for (const force of [false, true]) {
-    if (!isAlive(pid)) return;
-    const [command, args] = treeKillCommand(pid, force);
-    await execa(command, args, { reject: false });
-    for (let waited = 0; waited < graceMs && isAlive(pid); waited += 50) await sleep(50);
+/** Sends a stop request; false when it was refused (taskkill without /F on a console program). */
+async function deliver(pid: number, request: StopRequest): Promise<boolean> {
+  if (request.kind === "signal") {
+    signalGroup(pid, request.signal);
+    return true;
+  }
+  return (await execa(request.command, [...request.args], { reject: false })).exitCode === 0;
+}
+
+async function waitGone(pid: number, plan: StopPlan, ms: number): Promise<void> {
+  for (let waited = 0; waited < ms && running(pid, plan); waited += 50) await sleep(50);
+}
+
+/**
+ * Stops a backend's processes by its platform's plan (see stopPlan): asked to end, forced after `graceMs`.
+ * Resolves once nothing of it is left. Safe on processes that have already ended.
+ */
+export async function stopProcessGroup(
+  pid: number,
+  graceMs = 10_000,
+  platform: RunnerPlatform = currentPlatform(),
+): Promise<void> {
+  return stopByPlan(pid, stopPlan(pid, platform), graceMs);
+}
+
+/** The one code path every platform's plan takes; exported so the Windows plan's shape runs in tests here. */
+export async function stopByPlan(pid: number, plan: StopPlan, graceMs: number): Promise<void> {
+  try {
+    if (!running(pid, plan)) return;
+    if (await deliver(pid, plan.ask)) await waitGone(pid, plan, graceMs);
+    if (!running(pid, plan)) return;
+    await deliver(pid, plan.force);
+    await waitGone(pid, plan, 5_000);
+  } finally {
+    releaseGroup(pid);
   }
 }
 

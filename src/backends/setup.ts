@@ -227,16 +227,13 @@ function servedBlobs(model: StoreModel): Descriptor[] {
 }
 
 /**
- * Starts the backend on the model and waits until it is ready while the store's files of the model are hashed
- * alongside (the load reads them from disk too, so this costs a second core, not time). A mismatch stops the
- * backend before anyone is told it is ready; the damaged files are removed from the store and returned.
+ * Starts the backend on the model and waits until it is ready while the store's files of the model are checked
+ * alongside: a file whose sealed stamp says it is unchanged since this user hashed it is trusted, any other is
+ * hashed (the load reads it from disk too, so this costs a second core, not time). A mismatch stops the backend
+ * before anyone is told it is ready; the damaged files are removed from the store and returned.
  */
 async function startVerified(backend: Backend, model: ModelRequest, hooks: SetupHooks): Promise<Loaded> {
-  // What this setup's pull just downloaded was hashed seconds ago on its way in: its stamp vouches for it.
-  const checking =
-    model.kind === "store"
-      ? model.store.verifyBlobs(servedBlobs(model), new Set(model.pulled.fetched))
-      : Promise.resolve([]);
+  const checking = model.kind === "store" ? model.store.verifyBlobs(servedBlobs(model)) : Promise.resolve([]);
   // Settled even when the start fails first, so its rejection is never left unhandled.
   checking.catch(() => {});
   const running = await backend.start(model);

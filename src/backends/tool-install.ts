@@ -7,6 +7,7 @@ import { DEFAULT_RETRY_POLICY, statusFailure, withRetries } from "../http/retry.
 import { exchange } from "../http/transport.js";
 import { tempPath } from "../store/files.js";
 import { BackendError, type BackendName } from "./backend.js";
+import { currentPlatform, type RunnerPlatform } from "./platform.js";
 
 /**
  * Downloads and unpacks a backend's release archive into the tool cache, in @actions/tool-cache's layout
@@ -102,8 +103,22 @@ async function download(install: ToolInstall, proxies: ProxyEnv, file: string): 
   }
 }
 
-/** argv that unpacks `archive` into `dir`; zstd needs GNU tar's --zstd (tar 1.31+, as on ubuntu runners). */
-export function unpackCommand(format: ArchiveFormat, archive: string, dir: string): [string, string[]] {
+/**
+ * argv that unpacks `archive` into `dir`; zstd needs GNU tar's --zstd (tar 1.31+, as on ubuntu runners).
+ * Windows has no unzip, but its own bsdtar (System32\tar.exe, from Windows 10 on) reads zip archives; it is
+ * named by its full path because a GNU tar earlier on the PATH (Git's) takes `D:\...` for a remote host.
+ */
+export function unpackCommand(
+  format: ArchiveFormat,
+  archive: string,
+  dir: string,
+  platform: RunnerPlatform = currentPlatform(),
+  env: NodeJS.ProcessEnv = process.env,
+): [string, string[]] {
+  if (platform.os === "win32") {
+    const tar = path.win32.join(env.SystemRoot ?? "C:\\Windows", "System32", "tar.exe");
+    return [tar, [format === "tgz" ? "-xzf" : "-xf", archive, "-C", dir]];
+  }
   switch (format) {
     case "tgz":
       return ["tar", ["-xzf", archive, "-C", dir]];
@@ -115,7 +130,7 @@ export function unpackCommand(format: ArchiveFormat, archive: string, dir: strin
 }
 
 async function unpack(install: ToolInstall, archive: string, dir: string): Promise<void> {
-  const [command, args] = unpackCommand(install.format, archive, dir);
+  const [command, args] = unpackCommand(install.format, archive, dir, currentPlatform(), install.env);
   const result = await execa(command, args, { reject: false, all: true });
   if (result.exitCode !== 0) {
     throw new BackendError(

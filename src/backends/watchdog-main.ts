@@ -4,8 +4,9 @@ import { stopProcessGroup } from "./process.js";
 
 /**
  * The watchdog program that tieGroup() starts (`node watchdog-main.js <pgid> [dir]`): waits for end-of-file on
- * stdin, which comes when the process that started it has ended, then stops the process group: SIGTERM, and
- * SIGKILL after the usual grace; then removes `dir`, the ended run's temporary work directory, when given.
+ * stdin, which comes when the process that started it has ended, then stops the process group (the process
+ * tree on Windows) by the platform's plan, asked and then forced after the usual grace; then removes `dir`,
+ * the ended run's temporary work directory, when given.
  */
 
 const pgid = Number(process.argv[2]);

@@ -1,6 +1,7 @@
 /** Describes the machine a benchmark ran on, so results from different runners are never compared blindly. */
 import { readdir, readFile } from "node:fs/promises";
 import os from "node:os";
+import type { Device } from "../core/device.js";
 
 export interface MachineDescription {
   readonly cpuModel: string;
@@ -10,6 +11,11 @@ export interface MachineDescription {
   readonly memoryBytes: number;
   /** GPU models found through the NVIDIA driver's /proc entries; empty when none. */
   readonly gpus: readonly string[];
+  /**
+   * The device the served model really ran on (cpu, metal, cuda, vulkan), as the server says in /models: a
+   * GPU in `gpus` says nothing about whether the backend used it. Absent when the server does not say.
+   */
+  readonly device?: Device;
   readonly os: string;
   readonly node: string;
 }
@@ -43,13 +49,14 @@ async function nvidiaGpus(): Promise<string[]> {
   return models;
 }
 
-export async function describeMachine(): Promise<MachineDescription> {
+export async function describeMachine(device?: Device): Promise<MachineDescription> {
   return {
     cpuModel: await cpuModel(),
     logicalCpus: os.cpus().length,
     availableParallelism: os.availableParallelism(),
     memoryBytes: os.totalmem(),
     gpus: await nvidiaGpus(),
+    ...(device === undefined ? {} : { device }),
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
   };

@@ -49,6 +49,7 @@ function describeSide(side: SideInfo): string {
   if (side.digest) parts.push(`\`${side.digest.slice(0, 19)}…\``);
   if (side.backend) parts.push(side.backend);
   if (side.threads !== undefined) parts.push(`${side.threads} thread${side.threads === 1 ? "" : "s"}`);
+  if (side.device !== undefined) parts.push(side.device);
   return parts.join(" · ");
 }
 
@@ -119,6 +120,7 @@ const stopText: Readonly<Record<ScenarioResult["stopReason"], string>> = {
   regression: "stopped early: a regression is shown",
   decided: "stopped early: every metric is decided",
   cap: "the cap was reached",
+  error: "stopped by an error",
 };
 
 function lengths(summary: LengthSummary | undefined): string {
@@ -175,6 +177,13 @@ export function renderMarkdown(results: BenchResults, options: MarkdownOptions):
     `- **Runner**: ${m.cpuModel}, ${m.availableParallelism}/${m.logicalCpus} CPUs usable, ${memoryGiB} GiB, ${m.gpus.length ? m.gpus.join(", ") : "no GPU"}, ${m.os}`,
     `- **Statistics**: change = ratio of ${Math.round(st.trim * 100)}%-trimmed geometric means (Yuen); group-sequential looks every ${st.runsPerLook} runs, Hwang-Shih-DeCani (gamma −4, O'Brien-Fleming-like) bounds for a regression (error ${st.regressionAlpha * 100}% per metric at the threshold), Pocock-type for "not worse" (${st.acceptanceAlpha * 100}%). ${thresholdNote}`,
   ];
+  if (results.error) {
+    const notRun = results.error.scenariosNotRun;
+    blocks.push(
+      "",
+      `> [!CAUTION]\n> Measuring stopped: ${results.error.message}.${notRun.length ? ` Not run: ${notRun.join(", ")}.` : ""} The figures below are what was measured until then.`,
+    );
+  }
   if (results.warnings.length > 0) {
     blocks.push("", `> [!WARNING]\n${results.warnings.map((w) => `> ${w}`).join("\n>\n")}`);
   }

@@ -3,7 +3,9 @@
  * raw sample, and the summaries and verdicts computed from them. A later run can use this file as its
  * baseline, so everything a comparison needs is kept, not only the medians.
  */
+
 import { readFile } from "node:fs/promises";
+import type { Device } from "../core/device.js";
 import { UsageError } from "../core/errors.js";
 import { type BaselineOrigin, describeOrigin, type StoredBaseline } from "./baseline-origin.js";
 import type { MachineDescription } from "./machine.js";
@@ -32,6 +34,8 @@ export interface SideInfo {
   readonly backend?: string;
   /** Inference threads of the backend: llama.cpp's speed depends on it more than on anything else. */
   readonly threads?: number;
+  /** The device the server says the model runs on (cpu, metal, cuda, vulkan), not the one asked for. */
+  readonly device?: Device;
   readonly baseUrl?: string;
 }
 
@@ -137,6 +141,15 @@ export interface BenchResults {
   readonly verdict: Verdict;
   /** What makes the comparison less fair than it should be (same server on both sides, unequal lengths). */
   readonly warnings: readonly string[];
+  /** Why measuring ended before every scenario was done; the results hold what was measured until then. */
+  readonly error?: BenchStopError;
+}
+
+/** A run that failed part way: the scenario it was in, the one-line cause, and the scenarios never started. */
+export interface BenchStopError {
+  readonly scenario: string;
+  readonly message: string;
+  readonly scenariosNotRun: readonly string[];
 }
 
 export function summarize(samples: MetricSamples): Summaries {
@@ -248,6 +261,7 @@ export interface ResultsInput {
   readonly machine: MachineDescription;
   readonly createdAt?: Date;
   readonly warnings?: readonly string[];
+  readonly error?: BenchStopError;
 }
 
 /** One scenario's sides and comparisons after `runs`, with the boundaries of the look that many runs make. */
@@ -343,12 +357,14 @@ export function buildResults(input: ResultsInput): BenchResults {
         `scenario ${m.scenario.name}: the sides generated materially different numbers of output tokens (medians ${compared.outputTokens.baseline?.median} and ${compared.outputTokens.candidate.median}); E2E, CPU time and request throughput are not compared`,
       );
     }
+    // Cut short by a failure before a look decided: its partial comparisons are shown, not concluded from.
+    const verdict = overallVerdict(compared.comparisons.map((c) => c.verdict));
     return {
       name: m.scenario.name,
       baseline: compared.baseline,
       candidate: compared.candidate,
       comparisons: compared.comparisons,
-      verdict: overallVerdict(compared.comparisons.map((c) => c.verdict)),
+      verdict: m.stopReason === "error" ? "inconclusive" : verdict,
       api: m.scenario.api,
       maxTokens: m.scenario.maxTokens,
       concurrency: m.scenario.concurrency,
@@ -389,8 +405,9 @@ export function buildResults(input: ResultsInput): BenchResults {
     candidate: input.candidate,
     scenarios,
     ...(load ? { load } : {}),
-    verdict: overallVerdict(verdicts),
+    verdict: overallVerdict(input.error ? [...verdicts, "inconclusive"] : verdicts),
     warnings,
+    ...(input.error ? { error: input.error } : {}),
   };
 }
 

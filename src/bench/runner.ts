@@ -17,8 +17,8 @@ export interface BenchSide {
   readonly pid?: number;
 }
 
-/** Why measuring stopped: a regression shown, every metric decided, or the cap of runs reached. */
-export type StopReason = "regression" | "decided" | "cap";
+/** Why measuring stopped: a regression shown, every metric decided, the cap of runs reached, or a run failed. */
+export type StopReason = "regression" | "decided" | "cap" | "error";
 
 export interface ScenarioRuns {
   readonly scenario: Scenario;
@@ -28,6 +28,8 @@ export interface ScenarioRuns {
   readonly candidate: readonly RunRecord[];
   /** Absent means the cap was reached (every run of the scenario was made). */
   readonly stopReason?: StopReason;
+  /** What ended the scenario when a run failed (stopReason "error"); the runs before it are kept. */
+  readonly error?: unknown;
 }
 
 /** The runs so far, as a look sees them. */
@@ -120,32 +122,69 @@ async function oneRun(
   return { requests, wallMs, concurrency: scenario.concurrency, ...(usage ? { process: usage } : {}) };
 }
 
-// biome-ignore lint/complexity/noExcessiveCognitiveComplexity: not yet split into steps (warm-up, measured runs, samples)
-export async function runScenario(scenario: Scenario, options: RunnerOptions): Promise<ScenarioRuns> {
-  const timeoutMs = options.requestTimeoutMs ?? 300_000;
-  const sides = options.baseline ? [options.baseline, options.candidate] : [options.candidate];
-  // Warm-up runs have run indexes of their own (negative), so their prefixes never repeat a measured one's.
+/** Warm-up runs on every side, kept out of the samples; their run indexes are negative, so their prefixes never repeat a measured one's. */
+async function warmUp(sides: readonly BenchSide[], scenario: Scenario, timeoutMs: number): Promise<void> {
   for (let w = 0; w < scenario.warmup; w++) {
     for (const [index, side] of sides.entries()) await oneRun(side, index, scenario, -1 - w, timeoutMs);
   }
+}
+
+/** The samples collected so far, as a look and the results see them. */
+function samplesSoFar(options: RunnerOptions, baseline: RunRecord[], candidate: RunRecord[]): RunsSoFar {
+  return { ...(options.baseline ? { baseline } : {}), candidate };
+}
+
+type Measured = RunsSoFar & { readonly stopReason?: StopReason; readonly error?: unknown };
+
+/**
+ * Measured runs, interleaved, until a look decides, the cap is reached or a run fails; the stop reason is
+ * undefined only when the cap was reached without a look deciding.
+ */
+async function measuredRuns(scenario: Scenario, options: RunnerOptions, timeoutMs: number): Promise<Measured> {
   const looks = new Set(options.looks ?? []);
   const baseline: RunRecord[] = [];
   const candidate: RunRecord[] = [];
-  let stopReason: StopReason | undefined;
-  for (let i = 0; i < scenario.runs && stopReason === undefined; i++) {
-    if (options.baseline) baseline.push(await oneRun(options.baseline, 0, scenario, i, timeoutMs));
-    candidate.push(await oneRun(options.candidate, 1, scenario, i, timeoutMs));
-    const made = i + 1;
-    if (made === scenario.runs || looks.has(made)) {
-      stopReason = options.look?.({ ...(options.baseline ? { baseline } : {}), candidate });
-      options.onLook?.(made, scenario.runs, stopReason ?? (made === scenario.runs ? "cap" : undefined));
+  for (let made = 1; made <= scenario.runs; made++) {
+    try {
+      const runBaseline = async () => {
+        if (options.baseline) baseline.push(await oneRun(options.baseline, 0, scenario, made - 1, timeoutMs));
+      };
+      const runCandidate = async () => {
+        candidate.push(await oneRun(options.candidate, 1, scenario, made - 1, timeoutMs));
+      };
+      // The order within a pair alternates: a request right after another can be slower (or faster) for
+      // reasons of the server's own (a slot still being released, a warm cache line), and a fixed order would
+      // charge that to one side.
+      if (made % 2 === 1) {
+        await runBaseline();
+        await runCandidate();
+      } else {
+        await runCandidate();
+        await runBaseline();
+      }
+    } catch (error) {
+      // A run whose other side failed has no pair: interleaved samples are compared in pairs.
+      const paired = options.baseline ? Math.min(baseline.length, candidate.length) : candidate.length;
+      baseline.length = paired;
+      candidate.length = paired;
+      return { ...samplesSoFar(options, baseline, candidate), stopReason: "error", error };
     }
+    if (made !== scenario.runs && !looks.has(made)) continue;
+    const stopReason = options.look?.(samplesSoFar(options, baseline, candidate));
+    options.onLook?.(made, scenario.runs, stopReason ?? (made === scenario.runs ? "cap" : undefined));
+    if (stopReason) return { ...samplesSoFar(options, baseline, candidate), stopReason };
   }
-  return {
-    scenario,
-    warmupRuns: scenario.warmup,
-    ...(options.baseline ? { baseline } : {}),
-    candidate,
-    ...(stopReason ? { stopReason } : {}),
-  };
+  return samplesSoFar(options, baseline, candidate);
+}
+
+/** The scenario's runs; a failed request ends it with the runs made so far and the error, rather than losing them. */
+export async function runScenario(scenario: Scenario, options: RunnerOptions): Promise<ScenarioRuns> {
+  const timeoutMs = options.requestTimeoutMs ?? 300_000;
+  const sides = options.baseline ? [options.baseline, options.candidate] : [options.candidate];
+  try {
+    await warmUp(sides, scenario, timeoutMs);
+  } catch (error) {
+    return { scenario, warmupRuns: scenario.warmup, ...samplesSoFar(options, [], []), stopReason: "error", error };
+  }
+  return { scenario, warmupRuns: scenario.warmup, ...(await measuredRuns(scenario, options, timeoutMs)) };
 }

@@ -82,7 +82,7 @@ export function thresholdFor(metric: MetricName, thresholds: Thresholds): number
  * must be positive.
  */
 export function parseThreshold(text: string): [MetricName, number] {
-  const match = /^([a-z_]+)=(\d+(?:\.\d+)?)%?$/.exec(text.trim());
+  const match = /^([a-z][a-z0-9_]*)=(\d+(?:\.\d+)?)%?$/.exec(text.trim());
   const name = match?.[1];
   if (!match || name === undefined || !isMetricName(name)) {
     throw new UsageError(`threshold "${text}" is not METRIC=PERCENT with a known metric (e.g. ttft=10)`);

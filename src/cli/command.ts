@@ -129,13 +129,26 @@ export async function runCommand(name: string, io: CommandIO, body: () => Promis
   }
 }
 
-/** Parsed flags as a setting source: a setting is read from the flag of the same name. */
-export function flagSource(values: Readonly<Record<string, string | boolean | undefined>>): SettingSource {
+/**
+ * Parsed flags as a setting source: a setting is read from the flag of the same name (a repeated flag's values
+ * joined by newlines, as list settings split them); warnings go to `warn`, such as the command's stderr.
+ */
+export function flagSource(
+  values: Readonly<Record<string, string | readonly string[] | boolean | undefined>>,
+  warn: (message: string) => void = (message) => process.stderr.write(`cortex-model: warning: ${message}\n`),
+): SettingSource {
   return {
     value(name) {
       const value = values[name];
-      return value === undefined || value === "" ? undefined : String(value);
+      const text = Array.isArray(value) ? value.join("\n") : value === undefined ? "" : String(value);
+      return text === "" ? undefined : text;
     },
     label: (name) => `--${name}`,
+    warn,
   };
+}
+
+/** Warnings of a command, one line each on its stderr. */
+export function commandWarnings(command: string, io: Pick<CommandIO, "stderr">): (message: string) => void {
+  return (message) => io.stderr.write(`cortex-model ${command}: warning: ${message}\n`);
 }

@@ -14,7 +14,7 @@ export function parseByteSize(value: string, option: string, bounds: Bounds): nu
 
 /** A number option within `bounds`, or undefined when left out; the message names the option and the range. */
 export function optionalNumberOption(value: string | undefined, option: string, bounds: Bounds): number | undefined {
-  return boundedSetting({ value: () => value, label: () => option }, option, bounds);
+  return boundedSetting({ value: () => value, label: () => option, warn: () => {} }, option, bounds);
 }
 
 /** As optionalNumberOption, for a value that was given. */

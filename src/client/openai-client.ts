@@ -305,7 +305,7 @@ function badBody(url: string, what: string): EndpointError {
 /** A 404 from a base URL without the `/v1` every OpenAI-compatible server puts its routes under. */
 function baseUrlHint(status: number, baseUrl: string): string {
   if (status !== 404 || /\/v1$/.test(baseUrl)) return "";
-  return ` (OpenAI-compatible routes are usually under /v1: try --base-url ${baseUrl}/v1)`;
+  return ` (OpenAI-compatible routes are usually under /v1: try the base URL ${baseUrl}/v1)`;
 }
 
 async function httpError(sent: Sent, method: string, baseUrl: string): Promise<EndpointError> {

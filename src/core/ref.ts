@@ -151,15 +151,24 @@ function parseOllamaReference(value: string): RegistryReference {
 }
 
 function parseLayoutReference(value: string): LayoutReference {
+  return parseLayoutReferenceFor(value, path);
+}
+
+/**
+ * An `oci:` reference with the path rules of a given platform (`path.win32` for a Windows runner's
+ * `oci:D:\a\_temp\models:v1`), so each is tested on any machine. A tag follows the first colon after the last
+ * separator of either kind: `oci:/a/b:v1` and `oci:C:\x` both work, and so do the mixed separators a shell
+ * writes on Windows (`$RUNNER_TEMP/models`).
+ */
+export function parseLayoutReferenceFor(value: string, paths: path.PlatformPath): LayoutReference {
   const body = value.slice("oci:".length);
   const { rest, digest } = splitDigest(body, value);
-  // A tag follows the last colon after the last path separator, so `oci:/a/b:v1` and `oci:C:\x` both work.
   const lastSep = Math.max(rest.lastIndexOf("/"), rest.lastIndexOf("\\"));
   const colon = rest.indexOf(":", lastSep + 1);
   const dir = colon >= 0 ? rest.slice(0, colon) : rest;
   const tag = colon >= 0 ? checkTag(rest.slice(colon + 1), value) : undefined;
   if (dir === "") throw new InvalidReferenceError(`invalid reference "${value}": the layout directory is empty`);
-  return withVersion({ kind: "layout", path: path.resolve(dir) }, tag, digest);
+  return withVersion({ kind: "layout", path: paths.resolve(dir) }, tag, digest);
 }
 
 function withVersion<T extends Reference>(base: T, tag: string | undefined, digest: Digest | undefined): T {

@@ -3,28 +3,20 @@ import path from "node:path";
 import * as core from "@actions/core";
 import { context } from "@actions/github";
 import { describeOrigin } from "../bench/baseline-origin.js";
-import { type BenchOptions, runBench } from "../bench/bench.js";
-import { gateMarker } from "../bench/report.js";
+import { type BenchOptions, runBenchKeepingResults } from "../bench/bench.js";
+import { type BenchSettings, baselineChoices, parseBenchSettings } from "../bench/bench-request.js";
+import type { BenchStoppedError } from "../bench/errors.js";
 import type { BenchResults } from "../bench/results.js";
 import { gateScenarios } from "../bench/scenario.js";
 import { type ServedSideSpec, servedSide } from "../bench/served-side.js";
 import { baselineFromCache, baselineFromFile, baselineFromRegistry } from "../bench/stored-baseline.js";
-import { defaultComparisonSettings, gateExitCode, parseThreshold } from "../bench/verdict.js";
-import { BOUNDS } from "../core/bounds.js";
+import { defaultComparisonSettings, gateExitCode } from "../bench/verdict.js";
 import type { MetricsExport } from "../metrics/export.js";
 import { documentPassed } from "../promote/results.js";
 import type { ExplicitCredentials } from "../registry/index.js";
 import { type BenchCachePlan, benchCachePlan, restoreBenchBaseline, saveBenchResults } from "./bench-cache.js";
 import { BenchModel } from "./constants.js";
-import {
-  booleanInput,
-  InputError,
-  listInput,
-  maskSecret,
-  optionalInput,
-  optionalNumberInput,
-  secretInput,
-} from "./inputs.js";
+import { actionInputs, booleanInput, InputError, listInput, maskSecret, optionalInput, secretInput } from "./inputs.js";
 import { exportActionMetrics, metricsExportInput } from "./metrics-export.js";
 import { setOutputs } from "./outputs.js";
 import { upsertComment } from "./pr-comment.js";
@@ -69,37 +61,6 @@ export interface BenchModelInputs {
   readonly metrics?: MetricsExport;
 }
 
-/** setup-model's load-seconds or warm-load-seconds output: empty when not measured. */
-function loadInput(name: string): number[] {
-  const seconds = optionalNumberInput(name, BOUNDS.loadSeconds);
-  return seconds === undefined ? [] : [1000 * seconds];
-}
-
-function sideInput(prefix: "" | "baseline-", ref: string | undefined): ServedSideSpec | undefined {
-  const input = (name: string) => optionalInput(`${prefix}${name}`);
-  const baseUrl = input("base-url");
-  const model = input("model");
-  if (baseUrl === undefined && model === undefined) return undefined;
-  if (baseUrl === undefined || model === undefined) {
-    throw new InputError(`inputs "${prefix}base-url" and "${prefix}model" go together`);
-  }
-  const digest = input("digest");
-  const backend = input("backend");
-  const threads = optionalNumberInput(`${prefix}threads`, BOUNDS.threads);
-  const pid = optionalNumberInput(`${prefix}pid`, BOUNDS.pid);
-  return {
-    coldLoadMs: loadInput(`${prefix}load-seconds`),
-    warmLoadMs: loadInput(`${prefix}warm-load-seconds`),
-    baseUrl,
-    model,
-    ...(ref !== undefined && { ref }),
-    ...(digest !== undefined && { digest }),
-    ...(backend !== undefined && { backend }),
-    ...(threads !== undefined && { threads }),
-    ...(pid !== undefined && { pid }),
-  };
-}
-
 /**
  * `comment`: `auto` (the default) comments on pull requests only; `true` insists, and warns when the run
  * has no pull request; `false` never comments.
@@ -122,26 +83,20 @@ function commentInput(env: NodeJS.ProcessEnv): CommentTarget | undefined {
   return { token, repo: env.GITHUB_REPOSITORY ?? `${context.repo.owner}/${context.repo.repo}`, issueNumber };
 }
 
-function baselineInput(workspace: string, cachePlan: BenchCachePlan | undefined): BaselineInput {
-  const served = sideInput("baseline-", optionalInput(names.baselineModelRef));
-  const file = optionalInput(names.baselineFile);
-  const ref = optionalInput(names.baselineRef);
-  const given = [served, file, ref].filter((x) => x !== undefined).length;
-  if (given === 0 && cachePlan?.restorePrefix !== undefined) {
+function baselineInput(settings: BenchSettings, cachePlan: BenchCachePlan | undefined): BaselineInput {
+  const baseline = settings.baseline;
+  if (baseline === undefined && cachePlan?.restorePrefix !== undefined) {
     return { kind: "cache", prefix: cachePlan.restorePrefix, file: cachePlan.file };
   }
-  if (given !== 1) {
+  if (baseline === undefined) {
     const cache = cachePlan
       ? `; "${names.baselineCache}" supplies one only on a pull request, from its base branch's cached results`
       : ` (or "${names.baselineCache}: true" on a pull request)`;
-    throw new InputError(
-      `give exactly one baseline: "${names.baselineBaseUrl}" with "${names.baselineModel}" (interleaved A/B), "${names.baselineFile}" or "${names.baselineRef}"${cache}`,
-    );
+    throw new InputError(`give exactly one baseline: ${baselineChoices(actionInputs)}${cache}`);
   }
-  if (served) return { kind: "served", side: served };
-  if (file !== undefined) return { kind: "file", path: path.resolve(workspace, file) };
+  if (baseline.kind !== "ref") return baseline;
   const credentials = credentialInputs(names.registryUsername, names.registryPassword);
-  return { kind: "ref", ref: ref as string, ...(credentials && { credentials }) };
+  return { ...baseline, ...(credentials && { credentials }) };
 }
 
 /** Reads a stored baseline before anything is measured, so a missing one fails at once. */
@@ -166,35 +121,29 @@ async function gateBaseline(baseline: BaselineInput): Promise<BenchOptions["base
 }
 
 export function getInputs(env: NodeJS.ProcessEnv = process.env): BenchModelInputs {
-  const publish = publishInput(names);
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const candidate = sideInput("", publish?.modelRef);
-  if (candidate === undefined) throw new InputError(`inputs "${names.baseUrl}" and "${names.model}" are required`);
-  const gateName = optionalInput(names.gateName) ?? "bench";
-  gateMarker(gateName);
-  const cachePlan = booleanInput(names.baselineCache, false) ? benchCachePlan(gateName, env) : undefined;
-  const scenarioFile = optionalInput(names.scenario);
-  const runs = optionalNumberInput(names.runs, BOUNDS.runs);
-  const warmup = optionalNumberInput(names.warmup, BOUNDS.warmup);
+  const settings = parseBenchSettings(actionInputs, workspace);
+  const publish = publishInput(names, settings.candidate.ref);
+  // The reference attached to is the one recorded, pinned by the digest the results are about.
+  const candidate = publish ? { ...settings.candidate, ref: publish.modelRef } : settings.candidate;
+  const cachePlan = booleanInput(names.baselineCache, false) ? benchCachePlan(settings.gateName, env) : undefined;
   const comment = commentInput(env);
   const metrics = metricsExportInput("bench", env);
+  const fileName = settings.gateName.replaceAll("/", "-");
   return {
     candidate,
-    baseline: baselineInput(workspace, cachePlan),
+    baseline: baselineInput(settings, cachePlan),
     ...(cachePlan?.saveKey !== undefined && { cacheSave: { key: cachePlan.saveKey, file: cachePlan.file } }),
-    ...(scenarioFile !== undefined && { scenarioFile: path.resolve(workspace, scenarioFile) }),
-    ...(runs !== undefined && { runs }),
-    ...(warmup !== undefined && { warmup }),
-    settings: {
-      ...defaultComparisonSettings,
-      thresholdsPct: Object.fromEntries(listInput(names.thresholds).map(parseThreshold)),
-    },
-    warnOnly: !booleanInput(names.failOnRegression, true),
-    gateName,
+    ...(settings.scenarioFile !== undefined && { scenarioFile: settings.scenarioFile }),
+    ...(settings.runs !== undefined && { runs: settings.runs }),
+    ...(settings.warmup !== undefined && { warmup: settings.warmup }),
+    settings: { ...defaultComparisonSettings, thresholdsPct: settings.thresholdsPct },
+    warnOnly: settings.warnOnly,
+    gateName: settings.gateName,
     ...(comment && { comment }),
     includeReports: listInput(names.includeReports).map((file) => path.resolve(workspace, file)),
-    resultsPath: reportPath(undefined, `${gateName.replaceAll("/", "-")}-results.json`, env),
-    reportPath: reportPath(undefined, `${gateName.replaceAll("/", "-")}-report.md`, env),
+    resultsPath: reportPath(undefined, `${fileName}-results.json`, env),
+    reportPath: reportPath(undefined, `${fileName}-report.md`, env),
     ...(publish && { publish }),
     ...(metrics && { metrics }),
   };
@@ -203,11 +152,13 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): BenchModelInput
 export interface BenchModelOutcome {
   readonly results: BenchResults;
   readonly commentUrl?: string;
+  /** A request failed part way: the results hold what was measured, and the step fails on this. */
+  readonly stopped?: BenchStoppedError;
 }
 
 /** Measures, reports to the job summary and the pull request, and publishes; the verdict is the caller's. */
 export async function runBenchModel(inputs: BenchModelInputs): Promise<BenchModelOutcome> {
-  const { results, markdown } = await runBench({
+  const { results, markdown, stopped } = await runBenchKeepingResults({
     scenarios: await gateScenarios(inputs.scenarioFile, { runs: inputs.runs, warmup: inputs.warmup }),
     candidate: await servedSide(inputs.candidate),
     baseline: await gateBaseline(inputs.baseline),
@@ -225,10 +176,12 @@ export async function runBenchModel(inputs: BenchModelInputs): Promise<BenchMode
     await writeFile(file, text);
   }
   await appendSummary(markdown);
+  const commentUrl = inputs.comment ? await comment(inputs, inputs.comment, markdown) : undefined;
+  // Results cut short by a failure are reported, never kept as a later run's baseline nor attached to the model.
+  if (stopped) return { results, stopped, ...(commentUrl && { commentUrl }) };
   if (inputs.cacheSave && (await saveBenchResults(inputs.cacheSave.key, inputs.cacheSave.file, json))) {
     core.info(`Bench results saved to the Actions cache as ${inputs.cacheSave.key}`);
   }
-  const commentUrl = inputs.comment ? await comment(inputs, inputs.comment, markdown) : undefined;
   if (inputs.publish) await publishResults(inputs.publish, "bench", json, documentPassed("bench", results) === true);
   await exportActionMetrics({ kind: "bench", results }, inputs.metrics);
   return { results, ...(commentUrl && { commentUrl }) };
@@ -248,7 +201,7 @@ async function comment(inputs: BenchModelInputs, target: CommentTarget, markdown
 
 export async function benchModelStep(): Promise<void> {
   const inputs = getInputs();
-  const { results, commentUrl } = await runBenchModel(inputs);
+  const { results, commentUrl, stopped } = await runBenchModel(inputs);
   const { outputs } = BenchModel;
   setOutputs({
     [outputs.verdict]: results.verdict,
@@ -256,6 +209,7 @@ export async function benchModelStep(): Promise<void> {
     [outputs.reportPath]: inputs.reportPath,
     [outputs.commentUrl]: commentUrl ?? "",
   });
+  if (stopped) throw stopped;
   if (results.verdict === "regression") {
     const flagged = results.scenarios.flatMap((s) =>
       s.comparisons.filter((c) => c.verdict === "regression").map((c) => `${s.name}: ${c.metric}`),

@@ -45,7 +45,7 @@ export const verificationInputs = {
   trustedRoot: "trusted-root",
 } as const;
 
-/** Inputs every action that can attach its results to the model digest shares. */
+/** Inputs every action that can attach its results to the model digest shares; `model-ref` is `model`'s old spelling. */
 const publishInputs = {
   publish: "publish",
   modelRef: "model-ref",
@@ -57,11 +57,14 @@ export const TestModel = {
   inputs: {
     suite: "suite",
     baseUrl: "base-url",
+    modelId: "model-id",
     model: "model",
     digest: "digest",
     backend: "backend",
     baseline: "baseline",
     compareBaseUrl: "compare-base-url",
+    compareModelId: "compare-model-id",
+    /** Deprecated: compare-model-id. */
     compareModel: "compare-model",
     failOn: "fail-on",
     concurrency: "concurrency",
@@ -83,6 +86,7 @@ export const TestModel = {
 export const BenchModel = {
   inputs: {
     baseUrl: "base-url",
+    modelId: "model-id",
     model: "model",
     digest: "digest",
     backend: "backend",
@@ -91,7 +95,9 @@ export const BenchModel = {
     loadSeconds: "load-seconds",
     warmLoadSeconds: "warm-load-seconds",
     baselineBaseUrl: "baseline-base-url",
+    baselineModelId: "baseline-model-id",
     baselineModel: "baseline-model",
+    /** Deprecated: baseline-model. */
     baselineModelRef: "baseline-model-ref",
     baselineDigest: "baseline-digest",
     baselineBackend: "baseline-backend",
@@ -106,6 +112,8 @@ export const BenchModel = {
     runs: "runs",
     warmup: "warmup",
     thresholds: "thresholds",
+    warnOnly: "warn-only",
+    /** Deprecated: warn-only. */
     failOnRegression: "fail-on-regression",
     githubToken: "github-token",
     comment: "comment",
@@ -243,6 +251,7 @@ export const SetupModel = {
     cacheHit: "cache-hit",
     pid: "pid",
     threads: "threads",
+    device: "device",
   },
   state: {
     /** JSON BackendHandle of the started backend, for the post step to stop. */

@@ -72,4 +72,5 @@ export function maskSecret(value: string): void {
 export const actionInputs: SettingSource = {
   value: optionalInput,
   label: (name) => `input "${name}"`,
+  warn: (message) => core.warning(message),
 };

@@ -12,11 +12,11 @@ import { credentialInputs } from "./registry-inputs.js";
 import { runContext } from "./run-context.js";
 import { signingInput } from "./trust-inputs.js";
 
-/** The `publish`, `model-ref` and registry credential inputs of test-model and bench-model. */
+/** The `publish`, `model` and registry credential inputs of test-model and bench-model. */
 export interface PublishInputNames {
   readonly publish: string;
   readonly digest: string;
-  readonly modelRef: string;
+  readonly model: string;
   readonly registryUsername: string;
   readonly registryPassword: string;
 }
@@ -31,14 +31,13 @@ export interface PublishTarget {
 
 /**
  * Read before any measuring: a `publish` without a digest fails at once rather than after minutes of work.
- * `model-ref` may name a tag when `digest` (setup-model's output) pins it, which is what a composite
- * workflow can pass without string surgery.
+ * `given` (the `model` input, as the operation's request parsed it) may name a tag when `digest`
+ * (setup-model's output) pins it, which is what a composite workflow can pass without string surgery.
  */
-export function publishInput(names: PublishInputNames): PublishTarget | undefined {
+export function publishInput(names: PublishInputNames, given: string | undefined): PublishTarget | undefined {
   if (!booleanInput(names.publish, false)) return undefined;
-  const given = optionalInput(names.modelRef);
   if (given === undefined) {
-    throw new InputError(`input "${names.publish}" needs "${names.modelRef}": the model reference pinned by digest`);
+    throw new InputError(`input "${names.publish}" needs "${names.model}": the model reference pinned by digest`);
   }
   const modelRef = formatReference(pinnedModel(given, optionalInput(names.digest), names));
   const credentials = credentialInputs(names.registryUsername, names.registryPassword);
@@ -51,7 +50,7 @@ function pinnedModel(given: string, digest: string | undefined, names: PublishIn
   if (digest === undefined) return parsePinnedSource(given);
   const pinned = parseDigest(digest);
   if (ref.digest !== undefined && ref.digest !== pinned) {
-    throw new InputError(`input "${names.modelRef}" pins ${ref.digest} but input "${names.digest}" is ${pinned}`);
+    throw new InputError(`input "${names.model}" pins ${ref.digest} but input "${names.digest}" is ${pinned}`);
   }
   return pinReference(ref, pinned);
 }

@@ -111,12 +111,14 @@ export async function setupModelStep(serveEntry?: ServeEntry): Promise<void> {
     [names.cacheHit]: result.cacheHit,
     [names.pid]: endpoint.pid ?? "",
     [names.threads]: endpoint.threads ?? "",
+    [names.device]: endpoint.device ?? "",
   });
   core.info(
     `${result.backend} serves ${endpoint.modelId} at ${endpoint.baseUrl}${result.digest ? ` (${result.digest})` : ""}: ` +
       `pulled and prepared in ${result.pullSeconds} s (${result.cacheHit ? "cache hit" : "cache miss"}), loaded in ${result.loadSeconds} s` +
       (result.warmLoad?.measured ? ` (warm: ${result.warmLoad.seconds} s)` : "") +
-      (endpoint.threads === undefined ? "" : `, ${endpoint.threads} threads`),
+      (endpoint.threads === undefined ? "" : `, ${endpoint.threads} threads`) +
+      (endpoint.device === undefined ? "" : ` on ${endpoint.device}`),
   );
   if (result.warmLoad?.measured === false) core.info(`Warm load not measured: ${result.warmLoad.reason}.`);
 }

@@ -40,16 +40,17 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): TestModelInputs
   const { inputs } = TestModel;
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const settings = parseTestSettings(actionInputs, workspace);
-  const publish = publishInput(inputs);
+  const publish = publishInput(inputs, settings.reference);
   const digest = settings.digest ?? (publish && parsePinnedSource(publish.modelRef).digest);
   const metrics = metricsExportInput("test", env);
+  const reference = publish?.modelRef ?? settings.reference;
   return {
     suite: path.resolve(workspace, settings.suite),
     endpoint: {
       client: new OpenAIClient({ baseUrl: settings.baseUrl }),
       model: {
         name: settings.model,
-        ...(publish && { reference: publish.modelRef }),
+        ...(reference !== undefined && { reference }),
         ...(digest && { digest }),
       },
       ...(settings.backend !== undefined && { backend: settings.backend }),
@@ -81,7 +82,7 @@ export async function runTestModel(inputs: TestModelInputs): Promise<CompatResul
     ...(inputs.baseline !== undefined && { baselinePath: inputs.baseline }),
     ...(inputs.threshold !== undefined && { threshold: inputs.threshold }),
     concurrency: inputs.concurrency,
-    baselineHint: 'the input "baseline" (golden outputs from cortex-model test --record)',
+    baselineHint: 'the input "baseline" (golden outputs, recorded by the CLI\'s test --record)',
     onCase: (result) => core.info(caseReport(result).join("\n")),
   });
   const json = resultsJson(results);

@@ -1,13 +1,13 @@
 import path from "node:path";
 import { digestHex } from "../core/digest.js";
 import { type ModelPart, recognizeArtifact, UnsafePathError } from "../model/artifact.js";
-import { linkOrCopy } from "../store/link.js";
+import { symlinkOrLink } from "../store/link.js";
 import type { ModelStore } from "../store/model-store.js";
 import type { PullResult } from "./pull.js";
 
 /**
  * A pulled model as a directory of named files, for backends that open files (llama-server, the embedded
- * server): every layer hard-linked from our store at the path its `org.cncf.model.filepath` (or title)
+ * server): every layer linked (symbolically) to our store at the path its `org.cncf.model.filepath` (or title)
  * annotation gives, as Docker Model Runner unpacks a bundle, so nested paths survive and GGUF shards keep
  * the `-00001-of-00003` names llama.cpp finds the others by. Layers without a name get DMR's bundle names
  * (model.gguf, model-00001-of-00002.gguf, model.mmproj, template.jinja). Names were checked not to leave the
@@ -68,7 +68,7 @@ export async function writeFilesView(options: {
     }
     const file = path.join(dir, ...name.split("/"));
     if (owner === undefined) {
-      await linkOrCopy(store.blobPath(part.descriptor.digest), file);
+      await symlinkOrLink(store.blobPath(part.descriptor.digest), file);
       claimed.set(name, part.descriptor.digest);
     }
     placed.set(part, file);

@@ -8,17 +8,29 @@ import type { Descriptor, FetchedManifest, ImageManifest, ReadOnlyTarget } from 
 import { type ModelArtifact, recognizeArtifact, weightFiles } from "../model/artifact.js";
 import type { ModelStore } from "../store/model-store.js";
 import { type ProgressSink, silentProgress } from "./progress.js";
+import { ConnectionRamp } from "./ramp.js";
 import { selectManifest } from "./select.js";
 import { checkFreeSpace, isNoSpace, spaceRanOut } from "./space.js";
 import { transferBlob } from "./transfer.js";
 
-export const DEFAULT_PART_SIZE = 16 * 1024 * 1024;
-export const DEFAULT_CONCURRENCY = 8;
+const MiB = 1024 * 1024;
+export const DEFAULT_PART_SIZE = 16 * MiB;
+const LARGEST_PART_SIZE = 64 * MiB;
+export const DEFAULT_CONCURRENCY = 16;
+
+/**
+ * Parts grow with the blob, a sixteenth of it between 16 and 64 MiB: every ranged request costs the registry
+ * CPU of its own (on a runner, the same cores the pull uses) and a round trip, and sixteen parts still keep
+ * sixteen connections busy on a capped link.
+ */
+export function partSizeFor(blobSize: number): number {
+  return Math.min(LARGEST_PART_SIZE, Math.max(DEFAULT_PART_SIZE, Math.ceil(blobSize / 16 / MiB) * MiB));
+}
 
 export interface PullOptions {
-  /** Bytes per ranged part of a large blob (default 16 MiB). */
+  /** Bytes per ranged part of a large blob (default: see partSizeFor). */
   readonly partSize?: number;
-  /** Parallel connections for the whole pull, across blobs (default 8). */
+  /** Most parallel connections for the whole pull, across blobs (default 16); see ConnectionRamp. */
   readonly concurrency?: number;
   readonly progress?: ProgressSink;
   readonly signal?: AbortSignal;
@@ -39,8 +51,6 @@ export interface PullResult {
   readonly weights: ModelArtifact["weights"];
   readonly downloadedBytes: number;
   readonly reusedBytes: number;
-  /** Blobs this pull wrote, each hashed on its way in (their stamps say whether they changed since). */
-  readonly fetched: readonly Digest[];
   /** Digest of the model manifest itself (differs from `digest` when an index was resolved). */
   readonly manifestDigest: Digest;
   readonly manifest: ImageManifest;
@@ -99,8 +109,10 @@ export async function pull(
   const label = formatReference(ref);
   const space = await checkFreeSpace(store, blobs, label);
   progress.start(blobs.reduce((sum, b) => sum + b.size, 0));
-  const limiter = new Limiter(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
-  const partSize = Math.max(1, options.partSize ?? DEFAULT_PART_SIZE);
+  const limiter = new Limiter(1);
+  const ramp = new ConnectionRamp(limiter, Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
+  const fixedPartSize = options.partSize === undefined ? undefined : Math.max(1, options.partSize);
+  const partSize = (blobSize: number) => fixedPartSize ?? partSizeFor(blobSize);
   let downloadedBytes = 0;
   let reusedBytes = blobs.filter((b) => !missing.includes(b)).reduce((sum, b) => sum + b.size, 0);
   if (reusedBytes > 0) progress.reuse(reusedBytes);
@@ -121,7 +133,10 @@ export async function pull(
             partSize,
             attempts: 3,
             signal,
-            onBytes: (n) => progress.transfer(n),
+            onBytes: (n) => {
+              ramp.record(n);
+              progress.transfer(n);
+            },
           });
           downloadedBytes += result.downloaded;
           reusedBytes += result.reused;
@@ -133,6 +148,7 @@ export async function pull(
       }),
     );
   } finally {
+    ramp.stop();
     progress.finish();
   }
   try {
@@ -143,7 +159,7 @@ export async function pull(
   } catch (error) {
     throw isNoSpace(error) ? spaceRanOut(store, label, space, error) : error;
   }
-  return result(store, ref, resolved, artifact, downloadedBytes, reusedBytes, missing);
+  return result(store, ref, resolved, artifact, downloadedBytes, reusedBytes);
 }
 
 /**
@@ -169,7 +185,7 @@ export async function pullFromStore(
   const artifact = recognizeArtifact(resolved.parsed);
   await store.record(resolved.top.descriptor, formatReference(ref));
   const reused = blobs.reduce((sum, b) => sum + b.size, 0);
-  return result(store, ref, resolved, artifact, 0, reused, []);
+  return result(store, ref, resolved, artifact, 0, reused);
 }
 
 /** Reads the manifest a descriptor names and, for an index, the model manifest it selects. */
@@ -229,7 +245,6 @@ function result(
   artifact: ModelArtifact,
   downloadedBytes: number,
   reusedBytes: number,
-  fetched: readonly Descriptor[],
 ): PullResult {
   const files = weightFiles(artifact).map((d) => store.blobPath(d.digest));
   return {
@@ -240,7 +255,6 @@ function result(
     weights: artifact.weights,
     downloadedBytes,
     reusedBytes,
-    fetched: fetched.map((d) => d.digest),
     manifestDigest: resolved.manifest.descriptor.digest,
     manifest: resolved.parsed,
     format: artifact.format,

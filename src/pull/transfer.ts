@@ -16,7 +16,8 @@ export interface TransferContext {
   readonly source: ReadOnlyTarget;
   readonly store: ModelStore;
   readonly limiter: Limiter;
-  readonly partSize: number;
+  /** Bytes per ranged part of a blob of the given size; a blob no larger than one part comes whole. */
+  readonly partSize: (blobSize: number) => number;
   /** Attempts per part before the pull fails (a broken connection costs one part, not the blob). */
   readonly attempts: number;
   readonly signal?: AbortSignal;
@@ -42,7 +43,7 @@ export async function transferBlob(descriptor: Descriptor, ctx: TransferContext)
     async () => {
       if (await ctx.store.holds(descriptor)) return { downloaded: 0, reused: descriptor.size };
       const result =
-        descriptor.size <= ctx.partSize
+        descriptor.size <= ctx.partSize(descriptor.size)
           ? { downloaded: await transferWhole(descriptor, ctx), reused: 0 }
           : await transferParts(descriptor, ctx);
       await ctx.store.stamp(descriptor);
@@ -111,7 +112,7 @@ async function downloadInto(descriptor: Descriptor, ctx: TransferContext, resume
     await handle.truncate(descriptor.size);
     hasher = new PrefixHasher(files.data);
     hasher.advance(contiguousPrefix(done));
-    const parts = splitRanges(missingRanges(done, descriptor.size), ctx.partSize);
+    const parts = splitRanges(missingRanges(done, descriptor.size), ctx.partSize(descriptor.size));
     const failure = new AbortController();
     const signal = ctx.signal ? AbortSignal.any([ctx.signal, failure.signal]) : failure.signal;
     // Every request in flight listens to it: as many listeners as the concurrency, past Node's warning at 10.

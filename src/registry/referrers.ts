@@ -8,7 +8,12 @@ import { manifestArtifactType } from "./manifest.js";
 
 /** How many times an attach writes the fallback index before giving up on concurrent writers. */
 const ATTACH_WRITES = 8;
-/** The shortest pause between the two reads that confirm an attached entry stayed in the fallback index. */
+/**
+ * Reads that must find an attached entry in the fallback index, a pause apart, before the attach is done: one
+ * pause let a stale copy from a slow concurrent writer land after it on a loaded machine (1 lost of 6).
+ */
+const ATTACH_CONFIRMATIONS = 3;
+/** The shortest pause between the reads that confirm an attached entry stayed in the fallback index. */
 const ATTACH_RECHECK_MS = 100;
 /**
  * The pause is also this many times our own last read-and-write: a concurrent writer that read the index
@@ -83,16 +88,16 @@ export async function attachReferrer(
   };
   // The fallback index is read, extended and written back with no compare-and-swap, so a writer attaching
   // to the same subject at the same time can replace it. Each write is followed by reads until the entry is
-  // seen twice, a moment apart; an entry lost to a concurrent writer is added again.
+  // seen ATTACH_CONFIRMATIONS times, a moment apart; an entry lost to a concurrent writer is added again.
   let seen = 0;
   let roundTripMs = 0;
-  for (let writes = 0; seen < 2; ) {
+  for (let writes = 0; seen < ATTACH_CONFIRMATIONS; ) {
     const readAt = performance.now();
     const index = await fallbackIndex(target, subject, options);
     if (index.manifests.some((d) => d.digest === descriptor.digest)) {
       seen++;
       const pause = Math.max(ATTACH_RECHECK_MS, ATTACH_RECHECK_ROUND_TRIPS * roundTripMs);
-      if (seen < 2) await wait(pause * (1 + Math.random() / 2), options.signal);
+      if (seen < ATTACH_CONFIRMATIONS) await wait(pause * (1 + Math.random() / 2), options.signal);
       continue;
     }
     if (writes >= ATTACH_WRITES) {

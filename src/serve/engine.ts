@@ -13,6 +13,7 @@ import type {
   Token,
   TokenBias,
 } from "node-llama-cpp";
+import { type Device, nodeLlamaCppDevice } from "../core/device.js";
 import { CortexError, EnvironmentError } from "../core/errors.js";
 import { ApiError } from "./api-error.js";
 import { chatHistory } from "./chat-history.js";
@@ -160,6 +161,8 @@ type NodeLlamaCpp = typeof import("node-llama-cpp");
 export class Engine {
   readonly facts: ModelFacts;
   readonly threads: ThreadChoice;
+  /** Where the model really runs: the build node-llama-cpp loaded and the layers it placed on a GPU. */
+  readonly device: Device;
   readonly contextSize: number;
   readonly parallel: number;
   readonly #llama: Llama;
@@ -191,6 +194,7 @@ export class Engine {
     this.#chatWrapper = parts.chatWrapper;
     this.facts = parts.facts;
     this.threads = parts.threads;
+    this.device = nodeLlamaCppDevice({ gpu: parts.llama.gpu, gpuLayers: parts.model.gpuLayers });
     this.contextSize = parts.context.contextSize;
     this.parallel = parts.slots.length;
   }

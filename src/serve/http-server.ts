@@ -242,12 +242,14 @@ export class EmbeddedHttpServer {
         n_ctx: engine.contextSize,
         parallel: engine.parallel,
         chat_template: facts.chatTemplate,
+        device: engine.device,
         threads: threads.threads,
         threads_source: threads.source,
         threads_trials: threads.trials.map((t) => ({ threads: t.threads, tokens_per_second: t.tokensPerSecond })),
         cpu_cores: threads.budget.cores,
         cpu_available_parallelism: threads.budget.availableParallelism,
         cpu_cgroup_quota: threads.budget.cgroupQuota ?? null,
+        cpu_performance_cores: threads.budget.performanceCores ?? null,
       },
     };
   }

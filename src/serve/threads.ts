@@ -1,5 +1,9 @@
+import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
+import { promisify } from "node:util";
+
+const execFileAsync = promisify(execFile);
 
 /**
  * How many CPU threads llama.cpp should use. Its evaluation threads spin at a barrier after every step,
@@ -14,7 +18,9 @@ export interface CpuBudget {
   readonly availableParallelism: number;
   /** CPUs granted by a cgroup CPU quota (cpu.max or cfs_quota_us / cfs_period_us), when one is set. */
   readonly cgroupQuota?: number;
-  /** Cores usable by our threads: the smaller of both, rounded down, at least 1. */
+  /** Apple Silicon's performance cores (`sysctl hw.perflevel0.physicalcpu`), when the machine has two kinds. */
+  readonly performanceCores?: number;
+  /** Cores usable by our threads: the smallest of these, rounded down, at least 1. */
   readonly cores: number;
 }
 
@@ -41,14 +47,65 @@ export async function cgroupCpuQuota(root = "/sys/fs/cgroup"): Promise<number | 
   return quota / period;
 }
 
+/** What the budget is decided from, read from the machine by cpuBudget() and given directly in tests. */
+export interface CpuReadings {
+  readonly os: NodeJS.Platform;
+  readonly arch: string;
+  readonly availableParallelism: number;
+  readonly cgroupQuota?: number;
+  /** `sysctl -n hw.perflevel0.physicalcpu`'s output on macOS; undefined where it was not read or failed. */
+  readonly perflevel0PhysicalCpu?: string;
+}
+
+/**
+ * The cores our threads may use. A fractional cgroup quota is rounded down: a thread that only gets part of a
+ * core stalls all the others at llama.cpp's barrier, as does a thread on one of Apple Silicon's efficiency
+ * cores, several times slower than the performance cores its siblings run on. So on darwin-arm64 only the
+ * performance cores count (perflevel0 is the fastest level; a machine with one kind reports all its cores).
+ */
+export function cpuBudgetFrom(readings: CpuReadings): CpuBudget {
+  const performance = Number(readings.perflevel0PhysicalCpu?.trim());
+  const performanceCores =
+    readings.os === "darwin" && readings.arch === "arm64" && Number.isInteger(performance) && performance > 0
+      ? performance
+      : undefined;
+  const cores = Math.max(
+    1,
+    Math.floor(
+      Math.min(
+        readings.availableParallelism,
+        readings.cgroupQuota ?? Number.POSITIVE_INFINITY,
+        performanceCores ?? Number.POSITIVE_INFINITY,
+      ),
+    ),
+  );
+  return {
+    availableParallelism: readings.availableParallelism,
+    ...(readings.cgroupQuota === undefined ? {} : { cgroupQuota: readings.cgroupQuota }),
+    ...(performanceCores === undefined ? {} : { performanceCores }),
+    cores,
+  };
+}
+
+async function perflevel0PhysicalCpu(): Promise<string | undefined> {
+  try {
+    return (await execFileAsync("sysctl", ["-n", "hw.perflevel0.physicalcpu"], { timeout: 5_000 })).stdout;
+  } catch {
+    // An Intel Mac, or a macOS before perflevels: every core counts alike.
+    return undefined;
+  }
+}
+
 export async function cpuBudget(): Promise<CpuBudget> {
-  const parallelism = availableParallelism();
-  const cgroupQuota = await cgroupCpuQuota();
-  // A fractional quota is rounded down: a thread that only gets part of a core stalls all the others.
-  const cores = Math.max(1, Math.floor(Math.min(parallelism, cgroupQuota ?? Number.POSITIVE_INFINITY)));
-  return cgroupQuota === undefined
-    ? { availableParallelism: parallelism, cores }
-    : { availableParallelism: parallelism, cgroupQuota, cores };
+  const cgroupQuota = process.platform === "linux" ? await cgroupCpuQuota() : undefined;
+  const perflevel0 = process.platform === "darwin" ? await perflevel0PhysicalCpu() : undefined;
+  return cpuBudgetFrom({
+    os: process.platform,
+    arch: process.arch,
+    availableParallelism: availableParallelism(),
+    ...(cgroupQuota === undefined ? {} : { cgroupQuota }),
+    ...(perflevel0 === undefined ? {} : { perflevel0PhysicalCpu: perflevel0 }),
+  });
 }
 
 /** 1, 2, 4, ... up to the usable cores, and the core count itself. */

@@ -39,7 +39,7 @@ export async function linkOrCopy(source: string, target: string): Promise<"linke
 /**
  * Places a file the caller has verified at `target`: a hard link to the very inode that was hashed, or else a
  * copy hashed again on the way (through `tmpDir`). Whatever replaced the file since (a swap for a link, other
- * bytes) is refused; whatever `target` held before, a symbolic link included, is replaced, never followed.
+ * bytes) is refused; whatever else `target` held before, a symbolic link included, is replaced, never followed.
  */
 export async function adoptVerifiedFile(
   target: string,
@@ -48,6 +48,9 @@ export async function adoptVerifiedFile(
   hashed: FileIdentity,
   tmpDir: string,
 ): Promise<"linked" | "copied"> {
+  // Already that very inode: linking again would change its ctime, which the store's verification stamp holds.
+  const existing = await fs.lstat(target, { bigint: true }).catch(() => undefined);
+  if (existing?.isFile() && existing.ino === hashed.ino && existing.dev === hashed.dev) return "linked";
   await fs.rm(target, { force: true });
   try {
     await fs.link(file, target);
@@ -62,4 +65,27 @@ export async function adoptVerifiedFile(
   const chunks = createReadStream(file, { highWaterMark: 1 << 20 });
   await writeVerified(target, descriptor, chunks, tmpDir, file);
   return "copied";
+}
+
+/**
+ * Makes `target` a symbolic link to the store file `source`, for a view that lives only as long as the process
+ * using it: unlike a hard link, making and removing it leaves the store file's inode (and so its ctime, which
+ * its verification stamp holds) untouched. An existing `target` is kept only when it already points there.
+ * Where symbolic links are not allowed (Windows without the privilege), a hard link or a copy.
+ */
+export async function symlinkOrLink(
+  source: string,
+  target: string,
+): Promise<"symlinked" | "linked" | "copied" | "kept"> {
+  const existing = await fs.readlink(target).catch(() => undefined);
+  if (existing === source) return "kept";
+  await fs.rm(target, { force: true });
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  try {
+    await fs.symlink(source, target, "file");
+    return "symlinked";
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") throw error;
+  }
+  return linkOrCopy(source, target);
 }

@@ -9,6 +9,7 @@ import type { Descriptor, FetchedManifest, VerifiedFile } from "../core/target.j
 import { hashFile, isReadOnlyError, removeOrphanTemps } from "./files.js";
 import { OciLayout } from "./oci-layout.js";
 import { StampFiles } from "./stamp.js";
+import { stampKey, stampKeyFile } from "./stamp-key.js";
 
 /** Environment variable that overrides the default store directory. */
 export const STORE_ENV = "CORTEX_MODEL_STORE";
@@ -72,8 +73,11 @@ export interface StoredModel {
 export class ModelStore {
   private readonly stamps: StampFiles;
 
-  private constructor(readonly layout: OciLayout) {
-    this.stamps = new StampFiles(layout.root, layout.ingestDir);
+  private constructor(
+    readonly layout: OciLayout,
+    stampKeyPath: string,
+  ) {
+    this.stamps = new StampFiles(layout.root, layout.ingestDir, stampKey(stampKeyPath));
   }
 
   /**
@@ -94,7 +98,7 @@ export class ModelStore {
       );
     }
     await removeOrphanTemps(layout.ingestDir);
-    return new ModelStore(layout);
+    return new ModelStore(layout, stampKeyFile(options.env));
   }
 
   get root(): string {
@@ -151,17 +155,13 @@ export class ModelStore {
   }
 
   /**
-   * Hashes each blob (see verifyBlob); the ones that did not match, removed from the store. Blobs this process
-   * has just written (hashed on their way in) are hashed again only when their stamp says they changed since.
+   * The blobs among these the store does not hold verified (see holds()): each one whose stamp does not vouch
+   * for it is hashed, and removed when it does not match.
    */
-  async verifyBlobs(
-    descriptors: readonly Descriptor[],
-    justWritten: ReadonlySet<string> = new Set(),
-  ): Promise<Descriptor[]> {
+  async verifyBlobs(descriptors: readonly Descriptor[]): Promise<Descriptor[]> {
     const damaged: Descriptor[] = [];
     for (const descriptor of descriptors) {
-      const ok = justWritten.has(descriptor.digest) ? await this.holds(descriptor) : await this.verifyBlob(descriptor);
-      if (!ok) damaged.push(descriptor);
+      if (!(await this.holds(descriptor))) damaged.push(descriptor);
     }
     return damaged;
   }

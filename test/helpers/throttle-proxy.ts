@@ -10,6 +10,8 @@ export interface ThrottleProxy {
   readonly requests: number;
   /** Response body bytes sent to clients, for asserting how much of a blob a reader took. */
   readonly bytes: number;
+  /** The most requests that were in flight at once. */
+  readonly mostInFlight: number;
   stop(): Promise<void>;
 }
 
@@ -39,8 +41,12 @@ export async function startThrottleProxy(upstream: string, bytesPerSecond: numbe
   const [upstreamHost, upstreamPort] = upstream.split(":") as [string, string];
   let requests = 0;
   let bytes = 0;
+  let inFlight = 0;
+  let mostInFlight = 0;
   const server = http.createServer((req, res) => {
     requests++;
+    mostInFlight = Math.max(mostInFlight, ++inFlight);
+    res.once("close", () => inFlight--);
     const forward = http.request(
       { host: upstreamHost, port: Number(upstreamPort), method: req.method, path: req.url, headers: req.headers },
       (upstreamRes) => {
@@ -67,6 +73,9 @@ export async function startThrottleProxy(upstream: string, bytesPerSecond: numbe
     },
     get bytes() {
       return bytes;
+    },
+    get mostInFlight() {
+      return mostInFlight;
     },
     stop: () =>
       new Promise<void>((resolve) => {

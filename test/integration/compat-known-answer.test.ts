@@ -45,7 +45,7 @@ const suiteArgs = (server: ServeProcess, model: string) => [
   exampleSuite,
   "--base-url",
   server.baseUrl,
-  "--model",
+  "--model-id",
   model,
 ];
 
@@ -101,7 +101,7 @@ describe("the example suite on the embedded backend", () => {
       join(root, "test", "integration", "fixtures", "baseline-suite.yaml"),
       "--base-url",
       regressed.baseUrl,
-      "--model",
+      "--model-id",
       "regressed",
       "--baseline",
       golden,

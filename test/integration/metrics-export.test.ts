@@ -41,7 +41,7 @@ const env = { RUNNER_NAME: RUNNER };
 describe("results as Prometheus metrics", () => {
   it("test --openmetrics writes the suite's figures and --pushgateway pushes them under their grouping key", async () => {
     const file = join(dir, "compat.om");
-    const args = ["--suite", join(EXAMPLES, "suite.yaml"), "--base-url", serve.baseUrl, "--model", "good"];
+    const args = ["--suite", join(EXAMPLES, "suite.yaml"), "--base-url", serve.baseUrl, "--model-id", "good"];
     const extra = ["--digest", DIGEST, "--backend", "embedded", "--openmetrics", file, "--pushgateway", gateway.url];
     const run = await runCli(["test", ...args, ...extra], env);
     expect(run.code, run.stderr).toBe(0);
@@ -79,7 +79,7 @@ describe("results as Prometheus metrics", () => {
       ].join("\n"),
     );
     const file = join(dir, "bench.om");
-    const side = (prefix: string) => [`--${prefix}base-url`, serve.baseUrl, `--${prefix}model`, "good"];
+    const side = (prefix: string) => [`--${prefix}base-url`, serve.baseUrl, `--${prefix}model-id`, "good"];
     const args = [
       ...side(""),
       ...side("baseline-"),
@@ -136,7 +136,7 @@ describe("results as Prometheus metrics", () => {
         join(EXAMPLES, "suite.yaml"),
         "--base-url",
         serve.baseUrl,
-        "--model",
+        "--model-id",
         "good",
         "--pushgateway",
         "ftp://x",

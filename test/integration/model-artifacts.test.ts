@@ -42,7 +42,7 @@ async function knownAnswerGguf(root: string): Promise<Uint8Array> {
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
   return entries
-    .filter((e) => e.isFile())
+    .filter((e) => e.isFile() || e.isSymbolicLink())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
     .sort();
 }
@@ -65,6 +65,9 @@ describe("Docker Model Runner config v0.2 artifacts", () => {
     expect(pulled.files).toEqual([store.blobPath(made.manifest.layers[0]?.digest as never)]);
 
     const dir = path.join(temp(), "view");
+    const ctimes = async () =>
+      Promise.all(made.manifest.layers.map(async (l) => (await fs.lstat(store.blobPath(l.digest))).ctimeMs));
+    const before = await ctimes();
     const view = await writeFilesView({ store, pulled, dir });
     expect(await filesUnder(dir)).toEqual([
       "mmproj-ka-f16.gguf",
@@ -79,11 +82,14 @@ describe("Docker Model Runner config v0.2 artifacts", () => {
       mmproj: path.join(dir, "mmproj-ka-f16.gguf"),
       chatTemplate: path.join(dir, "template.jinja"),
     });
-    // Hard links to the verified store files, not copies.
+    // Links to the verified store files, not copies; making and removing them leaves the store files' inodes
+    // alone, so their verification stamps still hold.
     for (const layer of made.manifest.layers) {
       const file = path.join(dir, layer.annotations?.["org.cncf.model.filepath"] as string);
       expect((await fs.stat(file)).ino).toBe((await fs.stat(store.blobPath(layer.digest))).ino);
     }
+    await fs.rm(dir, { recursive: true });
+    expect(await ctimes()).toEqual(before);
     expect(llamaServerArgs(view.model, 8080, "ka", {}, view.mmproj).slice(0, 4)).toEqual([
       "-m",
       view.model,

@@ -81,23 +81,27 @@ describe("pull from a real registry", () => {
     expect(result.downloadedBytes).toBe(6 * MiB + 5 + model.config.size);
   });
 
-  it("runs 16 parts at once without Node's listener-leak warning (one abort listener per request in flight)", async () => {
-    const model = await pushModel("pull/wide", [randomData(16 * MiB)]);
+  it("adds connections up to 16 behind a per-connection cap, without Node's listener-leak warning", async () => {
+    const model = await pushModel("pull/wide", [randomData(32 * MiB)]);
+    const capped = await startThrottleProxy(registry.host, 2 * MiB);
     const store = await ModelStore.open({ dir: await tempDir() });
-    const ref = parseReference(`${registry.host}/${model.repository}:latest`);
+    const ref = parseReference(`${capped.host}/${model.repository}:latest`);
     const warnings: string[] = [];
     const onWarning = (warning: Error) => warnings.push(warning.name);
     process.on("warning", onWarning);
     try {
-      const result = await pull(testRepository(registry, model.repository), ref, store, {
+      const result = await pull(testRepository({ host: capped.host }, model.repository), ref, store, {
         partSize: MiB,
         concurrency: 16,
       });
+      // Each doubling doubled the throughput, so the ramp went on past its start (2) and first doubling (4).
+      expect(capped.mostInFlight).toBeGreaterThanOrEqual(8);
       expect(result.digest).toBe(model.digest);
       // Warnings are emitted on the next tick.
       await sleep(10);
     } finally {
       process.off("warning", onWarning);
+      await capped.stop();
     }
     expect(warnings).toEqual([]);
   });

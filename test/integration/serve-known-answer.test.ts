@@ -58,14 +58,17 @@ async function tokenCount(content: string, addSpecial = false): Promise<number> 
 }
 
 describe("cortex-model serve on a known-answer model", () => {
-  it("announces its URL once ready and reports the thread count it measured", async () => {
-    expect(serve.readyLine).toMatch(new RegExp(`^serving ${MODEL} at ${serve.baseUrl} \\(\\d+ threads?, trial\\)$`));
+  it("announces its URL once ready and reports the thread count it measured and the device it runs on", async () => {
+    expect(serve.readyLine).toMatch(
+      new RegExp(`^serving ${MODEL} at ${serve.baseUrl} \\(cpu, \\d+ threads?, trial\\)$`),
+    );
     const health = (await (await fetch(`${serve.origin}/health`)).json()) as Record<string, unknown>;
     const [entry] = await client.models();
     expect(entry?.id).toBe(MODEL);
     const meta = entry?.meta ?? {};
     expect(health).toMatchObject({ status: "ok", model: MODEL, threads: meta.threads });
     expect(meta.threads_source).toBe("trial");
+    expect(meta.device).toBe("cpu");
     const trials = meta.threads_trials as { threads: number; tokens_per_second: number }[];
     expect(trials.map((t) => t.threads)).toContain(1);
     expect(trials.some((t) => t.threads === meta.threads && t.tokens_per_second > 0)).toBe(true);

@@ -89,6 +89,7 @@ describe("cortex-model setup", () => {
       digest: model.manifestDescriptor.digest,
       backend: "embedded",
       threads: 1,
+      device: "cpu",
     });
     expect(endpoint.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     expect(run.stderr()).toMatch(
@@ -184,10 +185,11 @@ describe("cortex-model setup", () => {
     expect(await processesMentioning(root)).toEqual([]);
   });
 
-  it("a backend that dies while serving ends setup with one line and its log tail (exit 1)", async () => {
-    const run = start(["--model", pinned(), "--backend", "embedded", "--threads", "1", "--json"]);
+  it("a backend that dies while serving ends setup with one line and its log tail (exit 1); gpu auto on a machine without one says cpu", async () => {
+    const run = start(["--model", pinned(), "--backend", "embedded", "--threads", "1", "--gpu", "auto", "--json"]);
     const [line] = await run.waitFor("stdout", /^\{.*\}\n/m);
-    const pid = (JSON.parse(line) as { pid: number }).pid;
+    const { pid, device } = JSON.parse(line) as { pid: number; device: string };
+    expect(device).toBe("cpu");
     process.kill(pid, "SIGKILL");
     expect(await run.exited).toBe(1);
     const stderr = run.stderr().trimEnd().split("\n");

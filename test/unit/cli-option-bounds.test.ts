@@ -21,8 +21,8 @@ afterAll(async () => {
 });
 
 const REF = "127.0.0.1:5999/bounds/model:v1";
-const BENCH = ["bench", "--base-url", "http://127.0.0.1:1/v1", "--model", "m", "--baseline-file", "b.json"];
-const TEST = ["test", "--suite", "s.yaml", "--base-url", "http://127.0.0.1:1/v1", "--model", "m"];
+const BENCH = ["bench", "--base-url", "http://127.0.0.1:1/v1", "--model-id", "m", "--baseline-file", "b.json"];
+const TEST = ["test", "--suite", "s.yaml", "--base-url", "http://127.0.0.1:1/v1", "--model-id", "m"];
 const SETUP = ["setup", "--model", REF];
 const SERVE = ["serve", "--model", "x.gguf"];
 const SYNTH = ["synth", "--size", "3MB", "-o", "x.gguf"];

@@ -16,8 +16,10 @@ Pulls a model by reference into the local store, verified, resumable and in para
   <ref>             registry/repo[:tag][@sha256:...], ollama://name[:tag], oci:<dir>[:tag|@sha256:...]
   --store DIR       store directory (default: $CORTEX_MODEL_STORE, else ~/.cache/cortex-model)
   --json            print one JSON object: digest, reference, model, files, downloadedBytes, reusedBytes
-  --part-size SIZE  bytes per ranged part of a large blob, ${boundsRange(BOUNDS.partSize)} (default 16MiB)
-  --concurrency N   parallel connections, ${boundsRange(BOUNDS.connections)} (default 8)
+  --part-size SIZE  bytes per ranged part of a large blob, ${boundsRange(BOUNDS.partSize)} (default: a
+                    sixteenth of the blob, from 16MiB to 64MiB)
+  --concurrency N   most parallel connections, ${boundsRange(BOUNDS.connections)} (default 16): a pull
+                    starts with 2 and doubles them while that adds throughput
   --into-ollama[=DIR]  also write the model into an Ollama models directory (default: $OLLAMA_MODELS or
                     ~/.ollama/models), so \`ollama list\` shows it`;
 
@@ -78,7 +80,7 @@ export const pullCommand: Command = {
             modelsDir: path.resolve(io.cwd, values["into-ollama"]),
           });
     if (values.json) {
-      const { manifest: _manifest, fetched: _fetched, ...summary } = result;
+      const { manifest: _manifest, ...summary } = result;
       writeJson(io, ollama ? { ...summary, ollama: ollama.modelId, ollamaManifest: ollama.manifestPath } : summary);
     } else {
       io.stdout.write(

@@ -123,7 +123,7 @@ export const releaseCommand: Command = {
     const scalars = Object.fromEntries(Object.entries(values).filter(([, value]) => !Array.isArray(value)));
     const flags = flagSource({ ...scalars, require: values.require?.join(","), model: positionals[0] });
     const settings = parseReleaseSettings(
-      { value: flags.value, label: (name) => (name === "model" ? "the source reference" : flags.label(name)) },
+      { ...flags, label: (name) => (name === "model" ? "the source reference" : flags.label(name)) },
       io.cwd,
       io.env,
     );

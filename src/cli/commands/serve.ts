@@ -1,9 +1,12 @@
 import { writeFile } from "node:fs/promises";
 import { basename } from "node:path";
+import { GPU_MODES } from "../../backends/backend.js";
 import { BOUNDS, boundsRange } from "../../core/bounds.js";
 import { CortexError, UsageError } from "../../core/errors.js";
+import { choiceSetting } from "../../core/settings.js";
 import { hashFile } from "../../store/files.js";
-import { type Command, parseCommandArgs } from "../command.js";
+import { stampVouchesFor } from "../../store/stamp.js";
+import { type Command, commandWarnings, flagSource, parseCommandArgs } from "../command.js";
 import { optionalNumberOption, parseNumberOption } from "../option-values.js";
 
 const usage = `Usage: cortex-model serve --model <path.gguf> [options]
@@ -19,13 +22,14 @@ Options:
   --port <n>            port to listen on, ${boundsRange(BOUNDS.listenPort)}; 0 picks a free one (default 8080)
   --model-id <name>     name clients send as "model" (default: the file name without .gguf)
   --threads <n>         evaluation threads, ${boundsRange(BOUNDS.threads)} (default: measured at start among 1, 2, 4, ... up to the usable
-                        cores, which respect the cgroup CPU quota; the count chosen is in /health)
+                        cores, which respect the cgroup CPU quota and count only performance cores on Apple
+                        Silicon; the count chosen is in /health)
   --context-size <n>    tokens per request context, ${boundsRange(BOUNDS.contextSize)} (default: the model's, at most 4096)
   --parallel <n>        requests generated at the same time, ${boundsRange(BOUNDS.parallel)}; more wait in a queue
                         (default 1)
   --gpu <none|auto|cuda>  none: the CPU only (default); auto: a GPU build of llama.cpp when one is present;
                         cuda: require the CUDA build (the same words as setup's --gpu; "off" still means none)
-  --ready-file <file>   once serving, write {"url", "pid", "model", "threads"} there as JSON
+  --ready-file <file>   once serving, write {"url", "pid", "model", "threads", "device"} there as JSON
   --no-verify           do not hash a model file named by its digest (the caller has checked it)
 
 A model file named by its sha256 digest (a store's blobs/sha256/<hex>, Ollama's sha256-<hex>) is hashed
@@ -40,7 +44,8 @@ function digestNamedBy(file: string): string | undefined {
   return hex === undefined ? undefined : `sha256:${hex}`;
 }
 
-async function checkNamedDigest(file: string, digest: string): Promise<void> {
+async function checkNamedDigest(file: string, digest: string, env: NodeJS.ProcessEnv): Promise<void> {
+  if (await stampVouchesFor(file, env)) return;
   const actual = await hashFile(file);
   if (actual.digest !== digest) {
     throw new CortexError(
@@ -65,20 +70,17 @@ export const serve: Command = {
         threads: { type: "string" },
         "context-size": { type: "string" },
         parallel: { type: "string" },
-        gpu: { type: "string", default: "none" },
+        gpu: { type: "string" },
         "ready-file": { type: "string" },
         "no-verify": { type: "boolean" },
       },
       false,
     );
     if (!values.model) throw new UsageError("serve: --model <path.gguf> is required");
-    if (values.gpu === "off") {
-      io.stderr.write("cortex-model serve: warning: --gpu off is deprecated; use --gpu none (as setup does)\n");
-    }
-    const gpu = values.gpu === "off" ? "none" : values.gpu;
-    if (gpu !== "none" && gpu !== "auto" && gpu !== "cuda") {
-      throw new UsageError(`serve: --gpu must be none, auto or cuda, got "${values.gpu}"`);
-    }
+    // The same words as setup's --gpu; serve's old "off" is still taken as none.
+    const gpu = choiceSetting(flagSource(values, commandWarnings("serve", io)), "gpu", GPU_MODES, "none", {
+      off: "none",
+    });
     const port = parseNumberOption(values.port as string, "--port", BOUNDS.listenPort);
     const modelPath = values.model;
     const options = {
@@ -89,7 +91,7 @@ export const serve: Command = {
       threads: optionalNumberOption(values.threads, "--threads", BOUNDS.threads),
       contextSize: optionalNumberOption(values["context-size"], "--context-size", BOUNDS.contextSize),
       parallel: optionalNumberOption(values.parallel, "--parallel", BOUNDS.parallel),
-      gpu: gpu === "none" ? (false as const) : (gpu as "auto" | "cuda"),
+      gpu: gpu === "none" ? (false as const) : gpu,
       log: (line: string) => io.stderr.write(`cortex-model serve: ${line}\n`),
     };
     const { checkGguf, startEmbeddedServer } = await import("../../serve/index.js");
@@ -100,16 +102,16 @@ export const serve: Command = {
     const digest = values["no-verify"] ? undefined : digestNamedBy(modelPath);
     const running = await startEmbeddedServer({
       ...options,
-      ...(digest === undefined ? {} : { check: checkNamedDigest(modelPath, digest) }),
+      ...(digest === undefined ? {} : { check: checkNamedDigest(modelPath, digest, io.env) }),
     });
     const { server, engine } = running;
     const threads = engine.threads.threads;
     if (values["ready-file"]) {
-      const ready = { url: server.baseUrl, pid: process.pid, model: server.modelId, threads };
+      const ready = { url: server.baseUrl, pid: process.pid, model: server.modelId, threads, device: engine.device };
       await writeFile(values["ready-file"], `${JSON.stringify(ready)}\n`);
     }
     io.stdout.write(
-      `serving ${server.modelId} at ${server.baseUrl} (${threads} thread${threads === 1 ? "" : "s"}, ${engine.threads.source})\n`,
+      `serving ${server.modelId} at ${server.baseUrl} (${engine.device}, ${threads} thread${threads === 1 ? "" : "s"}, ${engine.threads.source})\n`,
     );
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once("SIGTERM", () => resolve("SIGTERM"));

@@ -44,7 +44,7 @@ Options:
   --warm-load            after the first load, restart the backend once and time the second (warm) load
   --base-url <url>       backend openai: the existing endpoint (its key from $OPENAI_API_KEY)
   --json                 print the endpoint as one line of JSON: baseUrl, modelId, digest, backend, pid,
-                         threads, loadSeconds, warmLoadSeconds
+                         threads, device (cpu, metal, cuda, vulkan), loadSeconds, warmLoadSeconds
 ${verificationUsage}
                        with any of these, a digest without a valid signature by a trusted signer is refused
                        before any blob is downloaded
@@ -147,6 +147,7 @@ function describeEndpoint(result: SetupResult, json: boolean): string {
     backend: result.backend,
     pid: endpoint.pid ?? null,
     threads: endpoint.threads ?? null,
+    device: endpoint.device ?? null,
     loadSeconds: result.loadSeconds,
     warmLoadSeconds: result.warmLoad?.measured ? result.warmLoad.seconds : null,
   };
@@ -156,6 +157,7 @@ function describeEndpoint(result: SetupResult, json: boolean): string {
     `  model: ${endpoint.modelId}`,
     ...(result.digest ? [`  digest: ${result.digest}`] : []),
     `  backend: ${result.backend}${endpoint.pid === undefined ? "" : ` (pid ${endpoint.pid})`}`,
+    ...(endpoint.device ? [`  device: ${endpoint.device}`] : []),
     `  loaded in ${result.loadSeconds} s`,
     ...(result.warmLoad?.measured ? [`  warm load ${result.warmLoad.seconds} s`] : []),
     "",

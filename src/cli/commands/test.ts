@@ -12,7 +12,7 @@ import { type Endpoint, testModel } from "../../compat/test-model.js";
 import { parseTestSettings } from "../../compat/test-request.js";
 import { BOUNDS, boundsRange } from "../../core/bounds.js";
 import { parsePinnedSource } from "../../promote/endpoints.js";
-import { type Command, type CommandIO, flagSource, parseCommandArgs } from "../command.js";
+import { type Command, type CommandIO, commandWarnings, flagSource, parseCommandArgs } from "../command.js";
 import {
   checkMetricsExport,
   exportResultMetrics,
@@ -22,16 +22,16 @@ import {
 import { publishSigning } from "../publish-signing.js";
 import { signingOptions, signingUsage } from "../trust-flags.js";
 
-const usage = `Usage: cortex-model test --suite FILE --base-url URL --model NAME [options]
+const usage = `Usage: cortex-model test --suite FILE --base-url URL --model-id NAME [options]
 
 Runs a compatibility suite against an OpenAI-compatible endpoint (base URL ending in /v1).
 
 Options:
   --suite FILE              suite YAML (see docs/compat.md)
   --base-url URL            endpoint to test, e.g. http://127.0.0.1:8080/v1
-  --model NAME              model name sent in requests
+  --model-id NAME           model name sent in requests (setup's model-id)
+  --model REF               reference the model was pulled as, recorded in results
   --digest DIGEST           manifest digest of the model, recorded in results and baselines
-  --ref REF                 reference the model was pulled as, recorded in results
   --backend NAME            backend name recorded in results (ollama, dmr, llama.cpp, embedded)
   --baseline FILE           golden outputs for matches-baseline (overrides the suite's baseline)
   --record FILE             write this run's answers as a baseline
@@ -39,20 +39,24 @@ Options:
   --junit FILE              write JUnit XML
   --summary FILE            write a Markdown summary table
   --compare-base-url URL    also run the suite against this endpoint and list differing answers
-  --compare-model NAME      model name on the compared endpoint (default: --model)
+  --compare-model-id NAME   model name on the compared endpoint (default: --model-id)
   --concurrency N           cases in flight at once, ${boundsRange(BOUNDS.suiteConcurrency)} (default 1)
   --fail-on any|RATE        pass rate needed: any (every case), 0.9 or 90% (default: the suite's threshold)
   --publish REF             attach the results JSON to this model (pinned by digest) as an OCI referrer,
-                            for promote --require compat; --ref and --digest default to it
+                            for promote --require compat; --model and --digest default to it
 ${metricsExportUsage}
 ${signingUsage}
                             with --publish: also attach a signed in-toto test-result attestation
 
-Exit: 0 the suite passed, 1 it failed, 2 it could not run (invalid suite, endpoint down).`;
+Exit: 0 the suite passed, 1 it failed, 2 it could not run (invalid suite, endpoint down).
+
+Deprecated spellings (still taken, with a warning): --model NAME without --model-id (the served name),
+--ref (now --model), --compare-model (now --compare-model-id).`;
 
 const options = {
   suite: { type: "string" },
   "base-url": { type: "string" },
+  "model-id": { type: "string" },
   model: { type: "string" },
   digest: { type: "string" },
   ref: { type: "string" },
@@ -63,6 +67,7 @@ const options = {
   junit: { type: "string" },
   summary: { type: "string" },
   "compare-base-url": { type: "string" },
+  "compare-model-id": { type: "string" },
   "compare-model": { type: "string" },
   concurrency: { type: "string" },
   "fail-on": { type: "string" },
@@ -127,7 +132,7 @@ export const test: Command = {
   usage,
   async run(args, io) {
     const { values } = parseCommandArgs("test", args, options, false);
-    const settings = parseTestSettings(flagSource(values), io.cwd);
+    const settings = parseTestSettings(flagSource(values, commandWarnings("test", io)), io.cwd);
     const publishRef = values.publish === undefined ? undefined : parsePinnedSource(values.publish);
     await checkMetricsExport(values);
     const signing = publishRef ? await publishSigning(values, io) : undefined;
@@ -142,7 +147,7 @@ export const test: Command = {
       return error.exitCode;
     }
 
-    const { endpoint, compare } = endpoints(settings, values.ref ?? values.publish, publishRef?.digest);
+    const { endpoint, compare } = endpoints(settings, settings.reference ?? values.publish, publishRef?.digest);
     const recordPath = path(values.record);
 
     const results = await testModel({

@@ -50,7 +50,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const candidate = () => ["--base-url", served.baseUrl, "--model", "good"];
+const candidate = () => ["--base-url", served.baseUrl, "--model-id", "good"];
 const workload = ["--runs", "3", "--warmup", "0", "--warn-only"];
 
 async function bench(name: string, ...args: string[]) {
@@ -90,7 +90,7 @@ describe("--baseline-ref: the bench results attached to the digest a tag points 
 
     const published = await bench(
       "published",
-      ...["--baseline-base-url", served.baseUrl, "--baseline-model", "good"],
+      ...["--baseline-base-url", served.baseUrl, "--baseline-model-id", "good"],
       ...["--publish", `${repo}@${digest}`],
     );
     expect(published.code, published.stderr).toBe(0);
@@ -161,11 +161,11 @@ describe("bench-model baseline-cache through the real @actions/cache", () => {
         : { GITHUB_EVENT_NAME: "pull_request", GITHUB_BASE_REF: event.pullRequestInto, GITHUB_RUN_ID: "999" }),
       ...inputs({
         [names.baseUrl]: served.baseUrl,
-        [names.model]: "good",
+        [names.modelId]: "good",
         [names.scenario]: scenarioFile,
         [names.runs]: "3",
         [names.warmup]: "0",
-        [names.failOnRegression]: "false",
+        [names.warnOnly]: "true",
         [names.comment]: "false",
         [names.gateName]: "perf",
         [names.baselineCache]: "true",
@@ -175,7 +175,7 @@ describe("bench-model baseline-cache through the real @actions/cache", () => {
     return getInputs();
   }
 
-  const servedBaseline = () => ({ [names.baselineBaseUrl]: served.baseUrl, [names.baselineModel]: "good" });
+  const servedBaseline = () => ({ [names.baselineBaseUrl]: served.baseUrl, [names.baselineModelId]: "good" });
 
   it("a push saves under cortex-bench-<gate>-<branch>-<run id>; a pull request restores its base branch's newest", async () => {
     let saved: BenchResults | undefined;

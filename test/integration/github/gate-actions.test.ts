@@ -69,7 +69,7 @@ afterAll(async () => {
 describe("the test-model action", () => {
   it("passes on the good model: outputs, results file and the job summary table", async () => {
     const { main } = await runBundledAction(testModelAction, {
-      inputs: { suite, "base-url": good.baseUrl, model: "good" },
+      inputs: { suite, "base-url": good.baseUrl, "model-id": "good" },
     });
     expect(main.exitCode, main.stdout).toBe(0);
     expect(main.outputs).toMatchObject({ verdict: "pass", passed: "6", failed: "0", errors: "0" });
@@ -83,7 +83,7 @@ describe("the test-model action", () => {
   it("fails on the regressed model with one error annotation on the failed case's line", async () => {
     const junit = path.join(dir, "regressed.xml");
     const { main } = await runBundledAction(testModelAction, {
-      inputs: { suite, "base-url": regressed.baseUrl, model: "regressed", junit },
+      inputs: { suite, "base-url": regressed.baseUrl, "model-id": "regressed", junit },
     });
     expect(main.exitCode).toBe(1);
     expect(main.outputs).toMatchObject({ verdict: "fail", passed: "5", failed: "1", errors: "0" });
@@ -104,6 +104,7 @@ describe("the test-model action", () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/no compat result/);
 
+    // The inputs' older spellings (the served name as model, the reference as model-ref) still work, and warn.
     const { main } = await runBundledAction(testModelAction, {
       inputs: {
         suite,
@@ -115,6 +116,9 @@ describe("the test-model action", () => {
       },
     });
     expect(main.exitCode, main.stdout).toBe(0);
+    expect(main.annotations.filter((a) => a.level === "warning").map((a) => a.message)).toEqual([
+      'input "model" as the served model name is deprecated; give that as input "model-id" and the model reference as input "model" (instead of input "model-ref")',
+    ]);
     expect(main.stdout).toContain(`compat results (passed) attached to ${repo}:candidate@${digest}`);
     const results = JSON.parse(await readFile(main.outputs["results-path"] as string, "utf8")) as CompatResults;
     expect(results.model.digest).toBe(digest);
@@ -129,9 +133,9 @@ describe("the test-model action", () => {
       inputs: {
         suite,
         "base-url": good.baseUrl,
-        model: "good",
+        "model-id": "good",
         publish: "true",
-        "model-ref": `${registry.host}/ai/model:latest`,
+        model: `${registry.host}/ai/model:latest`,
       },
     });
     expect(main.exitCode).toBe(1);
@@ -143,14 +147,14 @@ describe("the test-model action", () => {
 describe("the bench-model action", () => {
   const benchInputs = (token: string) => ({
     "base-url": good.baseUrl,
-    model: "good",
+    "model-id": "good",
     "baseline-base-url": good.baseUrl,
-    "baseline-model": "good",
+    "baseline-model-id": "good",
     scenario: scenarioFile,
     runs: "3",
     warmup: "0",
     // Three A/A runs can flag noise; these tests are about where the report goes, not the verdict.
-    "fail-on-regression": "false",
+    "warn-only": "true",
     "github-token": token,
     "gate-name": "perf",
   });
@@ -213,7 +217,7 @@ describe("--publish on the CLI test and bench commands", () => {
       suite,
       "--base-url",
       good.baseUrl,
-      "--model",
+      "--model-id",
       "good",
       "--publish",
       pinned,
@@ -236,11 +240,11 @@ describe("--publish on the CLI test and bench commands", () => {
       ...[
         "--base-url",
         good.baseUrl,
-        "--model",
+        "--model-id",
         "good",
         "--baseline-base-url",
         good.baseUrl,
-        "--baseline-model",
+        "--baseline-model-id",
         "good",
       ],
       ...["--scenario", scenarioFile, "--runs", "3", "--warmup", "0", "--warn-only", "--publish", pinned],
@@ -257,7 +261,7 @@ describe("--publish on the CLI test and bench commands", () => {
       suite,
       "--base-url",
       good.baseUrl,
-      "--model",
+      "--model-id",
       "good",
       "--publish",
       `${registry.host}/ai/cli:latest`,

@@ -67,6 +67,7 @@ describe("the bundled setup-model action with the embedded backend", () => {
         digest: model.manifestDescriptor.digest,
         "cache-hit": "false",
         threads: "1",
+        device: "cpu",
       });
       expect(main.outputs["base-url"]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
       expect(Number(main.outputs["load-seconds"])).toBeGreaterThan(0);

@@ -2,13 +2,14 @@ import { describe, expect, it } from "vitest";
 import {
   dockerModelRunnerSupport,
   executable,
+  libraryPathEnv,
   llamaServerAsset,
   ollamaAsset,
   type RunnerPlatform,
-  stopStrategy,
-  treeKillCommand,
+  stopPlan,
   UnsupportedPlatform,
 } from "../../../src/backends/platform.js";
+import { unpackCommand } from "../../../src/backends/tool-install.js";
 
 const runners: Record<string, RunnerPlatform> = {
   "ubuntu-24.04": { os: "linux", arch: "x64" },
@@ -65,12 +66,53 @@ describe("platform decisions per hosted runner", () => {
   });
 
   it("stops process groups with signals on POSIX and the process tree with taskkill on Windows", () => {
-    expect(stopStrategy({ os: "linux", arch: "x64" })).toBe("process-group");
-    expect(stopStrategy({ os: "darwin", arch: "arm64" })).toBe("process-group");
-    expect(stopStrategy({ os: "win32", arch: "x64" })).toBe("tree-kill");
-    expect(treeKillCommand(42, false)).toEqual(["taskkill", ["/PID", "42", "/T"]]);
-    expect(treeKillCommand(42, true)).toEqual(["taskkill", ["/PID", "42", "/T", "/F"]]);
+    const posix = {
+      scope: "group",
+      ask: { kind: "signal", signal: "SIGTERM" },
+      force: { kind: "signal", signal: "SIGKILL" },
+    };
+    expect(stopPlan(42, runners["ubuntu-24.04"] as RunnerPlatform)).toEqual(posix);
+    expect(stopPlan(42, runners["ubuntu-24.04-arm"] as RunnerPlatform)).toEqual(posix);
+    expect(stopPlan(42, runners["macos-14"] as RunnerPlatform)).toEqual(posix);
+    expect(stopPlan(42, runners["windows-2022"] as RunnerPlatform)).toEqual({
+      scope: "tree",
+      ask: { kind: "command", command: "taskkill", args: ["/PID", "42", "/T"] },
+      force: { kind: "command", command: "taskkill", args: ["/PID", "42", "/T", "/F"] },
+    });
     expect(executable("ollama", { os: "win32", arch: "x64" })).toBe("ollama.exe");
     expect(executable("ollama", { os: "linux", arch: "x64" })).toBe("ollama");
+  });
+
+  it("unpacks with tar and unzip on POSIX, and with Windows' own bsdtar by its full path on Windows", () => {
+    const linux = runners["ubuntu-24.04"] as RunnerPlatform;
+    const windows = runners["windows-2022"] as RunnerPlatform;
+    expect(unpackCommand("tar.zst", "/t/a.tar.zst", "/t/d", linux, {})).toEqual([
+      "tar",
+      ["--zstd", "-xf", "/t/a.tar.zst", "-C", "/t/d"],
+    ]);
+    expect(unpackCommand("zip", "/t/a.zip", "/t/d", runners["macos-14"] as RunnerPlatform, {})).toEqual([
+      "unzip",
+      ["-q", "-o", "/t/a.zip", "-d", "/t/d"],
+    ]);
+    const archive = "D:\\a\\_temp\\ollama-windows-amd64.zip";
+    expect(unpackCommand("zip", archive, "D:\\t\\d", windows, { SystemRoot: "C:\\WINDOWS" })).toEqual([
+      "C:\\WINDOWS\\System32\\tar.exe",
+      ["-xf", archive, "-C", "D:\\t\\d"],
+    ]);
+    expect(unpackCommand("tgz", "a.tgz", "d", windows, {})[0]).toBe("C:\\Windows\\System32\\tar.exe");
+  });
+
+  it("points the loader at the libraries beside llama-server by each platform's variable", () => {
+    const env = { LD_LIBRARY_PATH: "/usr/local/lib", DYLD_LIBRARY_PATH: "/opt/lib" };
+    expect(libraryPathEnv("/t/bin", runners["ubuntu-24.04-arm"] as RunnerPlatform, env)).toEqual({
+      LD_LIBRARY_PATH: "/t/bin:/usr/local/lib",
+    });
+    expect(libraryPathEnv("/t/bin", runners["ubuntu-24.04"] as RunnerPlatform, {})).toEqual({
+      LD_LIBRARY_PATH: "/t/bin",
+    });
+    expect(libraryPathEnv("/t/bin", runners["macos-14"] as RunnerPlatform, env)).toEqual({
+      DYLD_LIBRARY_PATH: "/t/bin:/opt/lib",
+    });
+    expect(libraryPathEnv("D:\\t\\bin", runners["windows-2022"] as RunnerPlatform, env)).toEqual({});
   });
 });

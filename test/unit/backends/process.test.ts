@@ -2,7 +2,14 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BackendError } from "../../../src/backends/backend.js";
-import { logTail, spawnBackendProcess, stopProcessGroup, waitUntil } from "../../../src/backends/process.js";
+import type { StopPlan } from "../../../src/backends/platform.js";
+import {
+  logTail,
+  spawnBackendProcess,
+  stopByPlan,
+  stopProcessGroup,
+  waitUntil,
+} from "../../../src/backends/process.js";
 import { isAlive } from "../../../src/core/process-alive.js";
 import { processesMentioning } from "../../helpers/process-group.js";
 import { useTempDir } from "../../helpers/temp-dir.js";
@@ -78,6 +85,31 @@ describe("backend process supervision", () => {
     await stopProcessGroup(child.pid, 300);
     expect(isAlive(child.pid)).toBe(false);
     expect(isAlive(grandchild)).toBe(false);
+  });
+
+  // Windows' plan (taskkill over the tree) through the same code, with kill standing in for taskkill: a command
+  // that succeeds is the request, one that fails was refused (taskkill without /F on a console program).
+  it("a tree plan asks by command and waits for the root; a refused ask goes straight to the forced one", async () => {
+    const polite = await script("polite.mjs", "setInterval(() => {}, 1000);\n");
+    const command = (args: string[]) => ({ kind: "command" as const, command: "kill", args });
+    const asked: StopPlan = {
+      scope: "tree",
+      ask: command(["-TERM", String(polite.pid)]),
+      force: { kind: "command", command: "false", args: [] },
+    };
+    await stopByPlan(polite.pid, asked, 60_000);
+    expect(await polite.exited).toBe("SIGTERM");
+
+    const stubborn = await script("deaf.mjs", 'process.on("SIGTERM", () => {});\nsetInterval(() => {}, 1000);\n');
+    const refused: StopPlan = {
+      scope: "tree",
+      ask: { kind: "command", command: "false", args: [] },
+      force: command(["-KILL", String(stubborn.pid)]),
+    };
+    // A grace longer than the test's timeout: only skipping it lets this finish.
+    await stopByPlan(stubborn.pid, refused, 600_000);
+    expect(await stubborn.exited).toBe("SIGKILL");
+    expect(isAlive(stubborn.pid)).toBe(false);
   });
 
   it("stopping a group that has already ended is a no-op", async () => {

@@ -17,8 +17,8 @@ async function bench(args: string[], cwd = process.cwd()) {
 }
 
 // Port 9 (discard) on loopback: nothing answers, so nothing leaves the machine.
-const candidate = ["--base-url", "http://127.0.0.1:9/v1", "--model", "m"];
-const served = ["--baseline-base-url", "http://127.0.0.1:9/v1", "--baseline-model", "m"];
+const candidate = ["--base-url", "http://127.0.0.1:9/v1", "--model-id", "m"];
+const served = ["--baseline-base-url", "http://127.0.0.1:9/v1", "--baseline-model-id", "m"];
 
 describe("cortex-model bench arguments (exit 2, one line naming the cause)", () => {
   const temp = useTempDir();
@@ -27,7 +27,7 @@ describe("cortex-model bench arguments (exit 2, one line naming the cause)", () 
     const neither = await bench(candidate);
     expect(neither.code).toBe(2);
     expect(neither.stderr).toMatch(
-      /exactly one baseline: --baseline-base-url with --baseline-model, --baseline-file, or --baseline-ref/,
+      /exactly one baseline: --baseline-base-url with --baseline-model-id \(interleaved A\/B\), --baseline-file or --baseline-ref/,
     );
     for (const extra of [
       ["--baseline-file", "x.json"],
@@ -41,7 +41,7 @@ describe("cortex-model bench arguments (exit 2, one line naming the cause)", () 
   });
 
   it("names a bad threshold, run count or gate name", async () => {
-    expect((await bench([...candidate, ...served, "--threshold", "speed=5"])).stderr).toMatch(
+    expect((await bench([...candidate, ...served, "--thresholds", "speed=5"])).stderr).toMatch(
       /threshold "speed=5" is not METRIC=PERCENT/,
     );
     expect((await bench([...candidate, ...served, "--runs", "many"])).stderr).toMatch(

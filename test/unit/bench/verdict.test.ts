@@ -92,6 +92,8 @@ describe("thresholds and the overall verdict", () => {
   it("parses METRIC=PCT and rejects unknown metrics or silly percentages", () => {
     expect(parseThreshold("ttft=10")).toEqual(["ttft", 10]);
     expect(parseThreshold("peak_rss=2.5%")).toEqual(["peak_rss", 2.5]);
+    // A metric whose name has a digit in it.
+    expect(parseThreshold("e2e=20")).toEqual(["e2e", 20]);
     expect(() => parseThreshold("latency=5")).toThrow(/known metric/);
     expect(() => parseThreshold("ttft=0")).toThrow(/between 0 and 100/);
   });

@@ -151,7 +151,7 @@ describe("OpenAIClient errors", () => {
     });
     const bare = new OpenAIClient({ baseUrl: origin });
     await expect(bare.listModels()).rejects.toThrow(
-      `GET ${origin}/models answered 404: 404 page not found (OpenAI-compatible routes are usually under /v1: try --base-url ${origin}/v1)`,
+      `GET ${origin}/models answered 404: 404 page not found (OpenAI-compatible routes are usually under /v1: try the base URL ${origin}/v1)`,
     );
   });
 

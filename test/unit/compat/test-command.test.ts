@@ -42,7 +42,7 @@ const against = (server: TestHttpServer) => [
   "suite.yaml",
   "--base-url",
   `${server.origin}/v1`,
-  "--model",
+  "--model-id",
   "table",
 ];
 
@@ -125,7 +125,7 @@ describe("cortex-model test", () => {
     expect(
       (
         await run(
-          ["--suite", "suite.yaml", "--base-url", `${good.origin}/v1`, "--model", "t", "--record", "golden.json"],
+          ["--suite", "suite.yaml", "--base-url", `${good.origin}/v1`, "--model-id", "t", "--record", "golden.json"],
           dir,
         )
       ).code,
@@ -139,7 +139,7 @@ describe("cortex-model test", () => {
       "baseline.yaml",
       "--base-url",
       `${url}/v1`,
-      "--model",
+      "--model-id",
       "t",
       "--baseline",
       "golden.json",
@@ -152,7 +152,7 @@ describe("cortex-model test", () => {
 
   it("exits 2 with file and line for an invalid suite, and for an endpoint that is down", async () => {
     await writeFile(join(dir, "bad.yaml"), "cases:\n  - id: a\n    prompt: x\n    assert:\n      - type: contians\n");
-    const bad = await run(["--suite", "bad.yaml", "--base-url", `${good.origin}/v1`, "--model", "t"], dir);
+    const bad = await run(["--suite", "bad.yaml", "--base-url", `${good.origin}/v1`, "--model-id", "t"], dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
       /^cortex-model test: bad\.yaml:5: cases\[0\]\.assert\[0\]\.type: unknown assertion type "contians"/,
@@ -160,17 +160,17 @@ describe("cortex-model test", () => {
 
     const closed = await startTableServer({});
     await closed.close();
-    const down = await run(["--suite", "suite.yaml", "--base-url", `${closed.origin}/v1`, "--model", "t"], dir);
+    const down = await run(["--suite", "suite.yaml", "--base-url", `${closed.origin}/v1`, "--model-id", "t"], dir);
     expect(down.code).toBe(2);
     expect(down.stderr).toMatch(new RegExp(`^cortex-model test: endpoint ${closed.origin}/v1 is not answering`));
   });
 
   it("exits 2 on usage errors", async () => {
-    expect((await run(["--suite", "suite.yaml", "--model", "t"], dir)).stderr).toBe(
+    expect((await run(["--suite", "suite.yaml", "--model-id", "t"], dir)).stderr).toBe(
       "cortex-model test: --base-url is required\n",
     );
     const concurrency = await run(
-      ["--suite", "suite.yaml", "--base-url", "http://127.0.0.1:1/v1", "--model", "t", "--concurrency", "0"],
+      ["--suite", "suite.yaml", "--base-url", "http://127.0.0.1:1/v1", "--model-id", "t", "--concurrency", "0"],
       dir,
     );
     expect(concurrency.code).toBe(2);

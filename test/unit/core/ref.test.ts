@@ -4,6 +4,7 @@ import { InvalidReferenceError } from "../../../src/core/errors.js";
 import {
   formatReference,
   isPinned,
+  parseLayoutReferenceFor,
   parseReference,
   referenceVersion,
   registryEndpoint,
@@ -104,5 +105,25 @@ describe("parseReference", () => {
     expect(error.message).not.toContain("hunter2");
     expect(error.message).not.toContain("alice");
     expect(error.message).toMatch(/docker login .* registry-username and registry-password inputs/);
+  });
+});
+
+describe("oci: references on a Windows runner", () => {
+  const digest = `sha256:${"a".repeat(64)}`;
+  it.each([
+    ["oci:D:\\a\\_temp\\models", "D:\\a\\_temp\\models", undefined, undefined],
+    ["oci:C:\\models\\ka:v1", "C:\\models\\ka", "v1", undefined],
+    // What bash writes from `oci:$RUNNER_TEMP/models@$digest`: both separators.
+    [`oci:D:\\a\\_temp/models@${digest}`, "D:\\a\\_temp\\models", undefined, digest],
+    [`oci:D:/a/_temp/models:v2@${digest}`, "D:\\a\\_temp\\models", "v2", digest],
+  ])("%s is the directory %s", (input, dir, tag, pinned) => {
+    const ref = parseLayoutReferenceFor(input, path.win32);
+    expect(ref).toEqual({
+      kind: "layout",
+      path: dir,
+      ...(tag === undefined ? {} : { tag }),
+      ...(pinned === undefined ? {} : { digest: pinned }),
+    });
+    expect(parseLayoutReferenceFor(formatReference(ref), path.win32)).toEqual(ref);
   });
 });

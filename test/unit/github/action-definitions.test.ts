@@ -161,10 +161,22 @@ describe("actions/model-gate composite steps", () => {
       "base-url",
       "api-key",
     ],
-    // "baseline" there is a golden outputs file, not a model; no comparison endpoint, reports at their defaults.
-    "test-model": ["baseline", "compare-base-url", "compare-model", "concurrency", "json", "junit", "openmetrics"],
-    // Warm-up from the scenario; the gate comments on pull requests (auto); metrics go to the Pushgateway only.
-    "bench-model": ["warmup", "comment", "openmetrics"],
+    // "baseline" there is a golden outputs file, not a model; no comparison endpoint, reports at their defaults;
+    // deprecated spellings of inputs the gate passes under their new names.
+    "test-model": [
+      "baseline",
+      "compare-base-url",
+      "compare-model-id",
+      "compare-model",
+      "model-ref",
+      "concurrency",
+      "json",
+      "junit",
+      "openmetrics",
+    ],
+    // Warm-up from the scenario; the gate comments on pull requests (auto); metrics go to the Pushgateway only;
+    // deprecated spellings of inputs the gate passes under their new names.
+    "bench-model": ["warmup", "comment", "openmetrics", "model-ref", "baseline-model-ref"],
     // Reports at their defaults under RUNNER_TEMP (the gate's scan-sarif-path output); findings always fail it.
     "scan-model": ["sarif", "json", "cyclonedx", "fail-on-findings"],
   };
@@ -198,9 +210,9 @@ describe("actions/model-gate composite steps", () => {
       "baseline-file": expression("inputs.baseline-file"),
       "baseline-base-url": expression("steps.baseline.outputs.base-url"),
     });
-    expect(step("baseline")?.if).toBe(expression("inputs.baseline != ''"));
+    expect(step("baseline")?.if).toBe(expression("inputs.baseline-model != '' || inputs.baseline != ''"));
     expect(step("bench")?.if).toContain("steps.baseline.outcome == 'skipped'");
-    expect(gate.inputs?.baseline?.required).toBeFalsy();
+    expect(gate.inputs?.["baseline-model"]?.required).toBeFalsy();
   });
 });
 
@@ -208,7 +220,8 @@ describe("actions/model-gate baseline check", () => {
   const script = load("model-gate").runs.steps?.find((step) => step.id === "check")?.run as string;
   // What bench-model would refuse after minutes of pulling and serving is refused before the first pull.
   const check = (env: {
-    BASELINE?: string;
+    BASELINE_MODEL?: string;
+    BASELINE_OLD?: string;
     BASELINE_REF?: string;
     BASELINE_FILE?: string;
     BASELINE_CACHE?: string;
@@ -218,7 +231,8 @@ describe("actions/model-gate baseline check", () => {
       encoding: "utf8",
       env: {
         PATH: process.env.PATH,
-        BASELINE: "",
+        BASELINE_MODEL: "",
+        BASELINE_OLD: "",
         BASELINE_REF: "",
         BASELINE_FILE: "",
         BASELINE_CACHE: "false",
@@ -234,13 +248,13 @@ describe("actions/model-gate baseline check", () => {
   });
 
   it.each([
-    ["a served baseline", { BASELINE: stable, EVENT_NAME: "pull_request" }],
+    ["a served baseline", { BASELINE_MODEL: stable, EVENT_NAME: "pull_request" }],
     ["stored results in the registry", { BASELINE_REF: stable, EVENT_NAME: "pull_request" }],
     ["a results file in the repository", { BASELINE_FILE: "bench/stable.json", EVENT_NAME: "push" }],
     ["the base branch's cached results on a pull request", { BASELINE_CACHE: "true", EVENT_NAME: "pull_request" }],
     [
       "a push that compares with a served baseline and saves",
-      { BASELINE: stable, BASELINE_CACHE: "True", EVENT_NAME: "push" },
+      { BASELINE_MODEL: stable, BASELINE_CACHE: "True", EVENT_NAME: "push" },
     ],
     [
       "a push that compares with stored results and saves",
@@ -250,26 +264,47 @@ describe("actions/model-gate baseline check", () => {
     expect(check(env)).toEqual({ code: 0, stdout: "" });
   });
 
+  it("takes the deprecated baseline input as baseline-model, with one warning, and refuses the two disagreeing", () => {
+    const warning = '::warning title=model-gate::input "baseline" is deprecated; use input "baseline-model"\n';
+    expect(check({ BASELINE_OLD: stable, EVENT_NAME: "pull_request" })).toEqual({ code: 0, stdout: warning });
+    expect(check({ BASELINE_OLD: stable, BASELINE_MODEL: stable, EVENT_NAME: "push" })).toEqual({
+      code: 0,
+      stdout: warning,
+    });
+    expect(check({ BASELINE_OLD: stable, BASELINE_REF: stable, EVENT_NAME: "push" }).stdout).toMatch(
+      /not more than one/,
+    );
+    const disagree = check({ BASELINE_OLD: stable, BASELINE_MODEL: `${stable}2`, EVENT_NAME: "push" });
+    expect(disagree.code).toBe(1);
+    expect(disagree.stdout).toMatch(
+      /^::error title=model-gate::input "baseline-model" \("[^"]+"\) and its deprecated spelling input "baseline" \("[^"]+"\) disagree; give only input "baseline-model"\n$/,
+    );
+  });
+
   it.each([
-    ["both baselines", { BASELINE: stable, BASELINE_REF: stable, EVENT_NAME: "pull_request" }, /not more than one/],
+    [
+      "both baselines",
+      { BASELINE_MODEL: stable, BASELINE_REF: stable, EVENT_NAME: "pull_request" },
+      /not more than one/,
+    ],
     [
       "a served baseline and a results file",
-      { BASELINE: stable, BASELINE_FILE: "bench/stable.json", EVENT_NAME: "push" },
+      { BASELINE_MODEL: stable, BASELINE_FILE: "bench/stable.json", EVENT_NAME: "push" },
       /not more than one/,
     ],
     [
       "no baseline",
       { EVENT_NAME: "pull_request" },
-      /give a baseline: "baseline" .*"baseline-ref" .*"baseline-cache: true"/,
+      /give a baseline: "baseline-model" .*"baseline-ref" .*"baseline-cache: true"/,
     ],
     [
       "the cache alone on a push",
       { BASELINE_CACHE: "true", EVENT_NAME: "push" },
-      /only on a pull request; this push run needs "baseline", "baseline-ref" or "baseline-file"/,
+      /only on a pull request; this push run needs "baseline-model", "baseline-ref" or "baseline-file"/,
     ],
     [
       "a baseline-cache that is not a boolean",
-      { BASELINE: stable, BASELINE_CACHE: "yes", EVENT_NAME: "push" },
+      { BASELINE_MODEL: stable, BASELINE_CACHE: "yes", EVENT_NAME: "push" },
       /"baseline-cache" must be true or false/,
     ],
   ])("refuses %s with one error annotation", (_, env, message) => {

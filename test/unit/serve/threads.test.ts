@@ -2,7 +2,13 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cgroupCpuQuota, chooseThreads, cpuBudget, threadCandidates } from "../../../src/serve/threads.js";
+import {
+  cgroupCpuQuota,
+  chooseThreads,
+  cpuBudget,
+  cpuBudgetFrom,
+  threadCandidates,
+} from "../../../src/serve/threads.js";
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -70,5 +76,32 @@ describe("thread candidates and choice", () => {
     const budget = await cpuBudget();
     expect(budget.cores).toBeGreaterThanOrEqual(1);
     expect(budget.cores).toBeLessThanOrEqual(budget.availableParallelism);
+  });
+
+  it("counts only Apple Silicon's performance cores, and everything else as before", () => {
+    // macos-14 runners: an M1 with 3 cores, all performance; an M1 Pro-like 8P+2E machine; an M2 with 4P+4E.
+    const mac = { os: "darwin", arch: "arm64" } as const;
+    expect(cpuBudgetFrom({ ...mac, availableParallelism: 3, perflevel0PhysicalCpu: "3\n" }).cores).toBe(3);
+    expect(cpuBudgetFrom({ ...mac, availableParallelism: 10, perflevel0PhysicalCpu: "8\n" })).toEqual({
+      availableParallelism: 10,
+      performanceCores: 8,
+      cores: 8,
+    });
+    expect(
+      threadCandidates(cpuBudgetFrom({ ...mac, availableParallelism: 8, perflevel0PhysicalCpu: "4" }).cores),
+    ).toEqual([1, 2, 4]);
+    // sysctl failed (no perflevels): all cores count.
+    expect(cpuBudgetFrom({ ...mac, availableParallelism: 8 }).cores).toBe(8);
+    expect(cpuBudgetFrom({ ...mac, availableParallelism: 8, perflevel0PhysicalCpu: "" }).cores).toBe(8);
+    // Only Apple Silicon has the two kinds this reading describes.
+    expect(
+      cpuBudgetFrom({ os: "darwin", arch: "x64", availableParallelism: 4, perflevel0PhysicalCpu: "2" }).cores,
+    ).toBe(4);
+    expect(cpuBudgetFrom({ os: "linux", arch: "arm64", availableParallelism: 4, cgroupQuota: 2.5 })).toEqual({
+      availableParallelism: 4,
+      cgroupQuota: 2.5,
+      cores: 2,
+    });
+    expect(cpuBudgetFrom({ os: "win32", arch: "x64", availableParallelism: 4, cgroupQuota: 0.5 }).cores).toBe(1);
   });
 });
