@@ -7,7 +7,7 @@ export interface HttpAnswer {
 /** One request with a deadline; throws on connection errors (the caller's "not yet"). */
 export async function request(
   url: string,
-  options: { method?: string; json?: unknown; timeoutMs?: number; signal?: AbortSignal } = {},
+  options: { method?: string; json?: unknown; timeoutMs?: number; signal?: AbortSignal | undefined } = {},
 ): Promise<HttpAnswer> {
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 5_000);
   const response = await fetch(url, {

@@ -30,7 +30,7 @@ export async function baselineFromCache(file: string, cacheKey: string): Promise
 export async function baselineFromRegistry(
   refText: string,
   options: OpenTargetOptions = {},
-  signal?: AbortSignal,
+  signal?: AbortSignal | undefined,
 ): Promise<StoredBaseline> {
   const ref = parseReference(refText);
   const target = await openTarget(ref, options);

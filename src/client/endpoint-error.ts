@@ -7,20 +7,20 @@ import { CortexError } from "../core/errors.js";
  */
 export class EndpointError extends CortexError {
   readonly url: string;
-  readonly status?: number;
-  readonly serverMessage?: string;
+  readonly status?: number | undefined;
+  readonly serverMessage?: string | undefined;
   /** OpenAI-style `error.type` / `error.code` when the server sent them. */
-  readonly errorType?: string;
-  readonly errorCode?: string;
+  readonly errorType?: string | undefined;
+  readonly errorCode?: string | undefined;
 
   constructor(
     message: string,
     details: {
       url: string;
-      status?: number;
-      serverMessage?: string;
-      errorType?: string;
-      errorCode?: string;
+      status?: number | undefined;
+      serverMessage?: string | undefined;
+      errorType?: string | undefined;
+      errorCode?: string | undefined;
       cause?: unknown;
     },
   ) {

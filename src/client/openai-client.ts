@@ -118,12 +118,12 @@ export class OpenAIClient implements ModelClient {
     }
   }
 
-  async listModels(options?: { signal?: AbortSignal }): Promise<string[]> {
+  async listModels(options?: { signal?: AbortSignal | undefined }): Promise<string[]> {
     return (await this.models(options)).map((model) => model.id);
   }
 
   /** `/models` with each entry's metadata (our server and llama.cpp's put the backend's settings in `meta`). */
-  async models(options?: { signal?: AbortSignal }): Promise<ModelEntry[]> {
+  async models(options?: { signal?: AbortSignal | undefined }): Promise<ModelEntry[]> {
     const sent = await this.#send("GET", "/models", undefined, { signal: options?.signal });
     try {
       const body = await readJson(sent);
@@ -144,7 +144,7 @@ export class OpenAIClient implements ModelClient {
     method: "GET" | "POST",
     path: string,
     body: Json | undefined,
-    limits: { timeoutMs?: number; signal?: AbortSignal },
+    limits: { timeoutMs?: number; signal?: AbortSignal | undefined },
   ): Promise<Sent> {
     const url = `${this.baseUrl}${path}`;
     const timeoutMs = limits.timeoutMs ?? this.#timeoutMs;
@@ -158,7 +158,7 @@ export class OpenAIClient implements ModelClient {
     const headers: Record<string, string> = { accept: "application/json, text/event-stream" };
     if (body) headers["content-type"] = "application/json";
     if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
-    const payload = body ? JSON.stringify(body) : undefined;
+    const payload = body ? JSON.stringify(body) : null;
     let startedAt = 0;
     let response: Dispatcher.ResponseData;
     try {

@@ -80,8 +80,8 @@ export function backendTimingsOf(body: Json): Record<string, number> | undefined
 
 export interface ServerError {
   readonly message: string;
-  readonly type?: string;
-  readonly code?: string;
+  readonly type?: string | undefined;
+  readonly code?: string | undefined;
 }
 
 /** `{error: {message, type, code}}` (OpenAI, llama.cpp), `{error: "text"}` (Ollama) or `{message}`. */

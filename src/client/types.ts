@@ -30,7 +30,7 @@ export type GenerationRequest = {
   readonly options?: GenerationOptions;
   readonly stream?: boolean;
   readonly timeoutMs?: number;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 } & (
   | { readonly api: "chat"; readonly messages: readonly ChatMessage[] }
   | { readonly api: "completions"; readonly prompt: string }
@@ -43,7 +43,7 @@ export interface Usage {
 
 export interface GenerationTiming {
   /** First streamed chunk carrying generated content; undefined when not streamed or nothing was generated. */
-  readonly ttftMs?: number;
+  readonly ttftMs?: number | undefined;
   /** Until the last chunk (streamed) or the full response (not streamed). */
   readonly e2eMs: number;
   /** Arrival time of every content chunk, so ITL and TPOT can be derived. */
@@ -54,22 +54,22 @@ export interface GenerationResult {
   readonly text: string;
   readonly finishReason: string | null;
   /** From the response's `usage`; undefined when the server sent none. */
-  readonly usage?: Usage;
+  readonly usage?: Usage | undefined;
   readonly timing: GenerationTiming;
   /** Backend's own timings where reported (llama.cpp `timings`, Ollama `prompt_eval_*`). */
-  readonly backendTimings?: Readonly<Record<string, number>>;
+  readonly backendTimings?: Readonly<Record<string, number>> | undefined;
 }
 
 export interface EmbeddingRequest {
   readonly model: string;
   readonly input: string | readonly string[];
   readonly timeoutMs?: number;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface EmbeddingResult {
   readonly embeddings: readonly (readonly number[])[];
-  readonly usage?: Usage;
+  readonly usage?: Usage | undefined;
   readonly timing: GenerationTiming;
 }
 
@@ -78,7 +78,7 @@ export interface ModelClient {
   readonly baseUrl: string;
   generate(request: GenerationRequest): Promise<GenerationResult>;
   embed(request: EmbeddingRequest): Promise<EmbeddingResult>;
-  listModels(options?: { signal?: AbortSignal }): Promise<string[]>;
+  listModels(options?: { signal?: AbortSignal | undefined }): Promise<string[]>;
 }
 
 /** One entry of `/models`; `meta` holds what the server says about how it serves the model (e.g. `threads`). */

@@ -31,7 +31,7 @@ export interface CopyOptions {
   readonly tag?: string;
   /** Blobs transferred at once. */
   readonly concurrency?: number;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** What a copy did, per kind of content. */
@@ -125,7 +125,7 @@ export async function copyGraph(
       const unique = blobs.filter((blob, i) => blobs.findIndex((other) => other.digest === blob.digest) === i);
       await mapLimit(unique, concurrency, copyBlob);
     }
-    await destination.pushManifest(fetched.descriptor, fetched.bytes, tag === undefined ? { signal } : { tag, signal });
+    await destination.pushManifest(fetched.descriptor, fetched.bytes, { tag, signal });
     stats.manifestsPushed++;
   };
 

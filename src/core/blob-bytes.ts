@@ -17,7 +17,7 @@ export async function fetchSmallBlob(
   descriptor: Descriptor,
   maxBytes: number,
   what: string,
-  signal?: AbortSignal,
+  signal?: AbortSignal | undefined,
 ): Promise<Uint8Array> {
   if (descriptor.size > maxBytes) {
     throw new DigestMismatchError(`${what} holds ${descriptor.size} bytes, more than the ${maxBytes} allowed`);

@@ -17,16 +17,16 @@ export interface RegistryReference {
   readonly registry: string;
   /** Repository path inside the registry (`library/ubuntu`, `ai/smollm2`). */
   readonly repository: string;
-  readonly tag?: string;
-  readonly digest?: Digest;
+  readonly tag?: string | undefined;
+  readonly digest?: Digest | undefined;
 }
 
 export interface LayoutReference {
   readonly kind: "layout";
   /** Absolute path of the layout directory. */
   readonly path: string;
-  readonly tag?: string;
-  readonly digest?: Digest;
+  readonly tag?: string | undefined;
+  readonly digest?: Digest | undefined;
 }
 
 export const DOCKER_HUB = "docker.io";
@@ -174,8 +174,8 @@ export function parseLayoutReferenceFor(value: string, paths: path.PlatformPath)
 function withVersion<T extends Reference>(base: T, tag: string | undefined, digest: Digest | undefined): T {
   return {
     ...base,
-    ...(tag !== undefined ? { tag } : {}),
-    ...(digest !== undefined ? { digest } : {}),
+    tag,
+    digest,
   };
 }
 

@@ -58,11 +58,17 @@ export interface ReadOnlyTarget {
   /** Human name for messages: `127.0.0.1:5000/ai/model` or `oci:/path`. */
   readonly name: string;
   /** Tag or digest to the manifest's descriptor. */
-  resolve(reference: string, options?: { signal?: AbortSignal }): Promise<Descriptor>;
+  resolve(reference: string, options?: { signal?: AbortSignal | undefined }): Promise<Descriptor>;
   /** Manifest bytes by tag, digest or descriptor; bytes are checked against the digest when one is known. */
-  fetchManifest(reference: string | Descriptor, options?: { signal?: AbortSignal }): Promise<FetchedManifest>;
+  fetchManifest(
+    reference: string | Descriptor,
+    options?: { signal?: AbortSignal | undefined },
+  ): Promise<FetchedManifest>;
   /** Blob content, optionally a range of it; the caller verifies what it reads. */
-  fetchBlob(descriptor: Descriptor, options?: { range?: BlobRange; signal?: AbortSignal }): Promise<Readable>;
+  fetchBlob(
+    descriptor: Descriptor,
+    options?: { range?: BlobRange | undefined; signal?: AbortSignal | undefined },
+  ): Promise<Readable>;
   /**
    * The same bytes delivered to `sink` as they arrive, without a stream in between: the cheap path for
    * large blobs. Settles once the range is complete; the caller verifies what it reads.
@@ -70,27 +76,30 @@ export interface ReadOnlyTarget {
   pumpBlob(
     descriptor: Descriptor,
     sink: BodySink,
-    options?: { range?: BlobRange; signal?: AbortSignal },
+    options?: { range?: BlobRange | undefined; signal?: AbortSignal | undefined },
   ): Promise<void>;
   /** Whether a blob or manifest with this digest is present. */
-  exists(descriptor: Descriptor, options?: { signal?: AbortSignal }): Promise<boolean>;
+  exists(descriptor: Descriptor, options?: { signal?: AbortSignal | undefined }): Promise<boolean>;
   /** Tags of this repository or layout. */
-  tags(options?: { signal?: AbortSignal }): Promise<string[]>;
+  tags(options?: { signal?: AbortSignal | undefined }): Promise<string[]>;
   /** Manifests whose `subject` is the given manifest, optionally filtered by artifact type. */
-  referrers(subject: Descriptor, options?: { artifactType?: string; signal?: AbortSignal }): Promise<Descriptor[]>;
+  referrers(
+    subject: Descriptor,
+    options?: { artifactType?: string | undefined; signal?: AbortSignal | undefined },
+  ): Promise<Descriptor[]>;
 }
 
 export interface Target extends ReadOnlyTarget {
   /** Stores a blob; content not matching the descriptor's size and digest is refused and nothing is kept. */
-  pushBlob(descriptor: Descriptor, content: BlobContent, options?: { signal?: AbortSignal }): Promise<void>;
+  pushBlob(descriptor: Descriptor, content: BlobContent, options?: { signal?: AbortSignal | undefined }): Promise<void>;
   /** Stores a manifest, under a tag when given. */
   pushManifest(
     descriptor: Descriptor,
     bytes: Uint8Array,
-    options?: { tag?: string; signal?: AbortSignal },
+    options?: { tag?: string | undefined; signal?: AbortSignal | undefined },
   ): Promise<void>;
   /** Points a tag at a manifest already present. */
-  tag(descriptor: Descriptor, tag: string, options?: { signal?: AbortSignal }): Promise<void>;
+  tag(descriptor: Descriptor, tag: string, options?: { signal?: AbortSignal | undefined }): Promise<void>;
 }
 
 /**
@@ -101,7 +110,11 @@ export interface Mounter {
   readonly registry: string;
   readonly repository: string;
   /** True when mounted; false when the registry declined and the blob must be pushed. */
-  mountBlob(descriptor: Descriptor, fromRepository: string, options?: { signal?: AbortSignal }): Promise<boolean>;
+  mountBlob(
+    descriptor: Descriptor,
+    fromRepository: string,
+    options?: { signal?: AbortSignal | undefined },
+  ): Promise<boolean>;
 }
 
 export function canMount(target: ReadOnlyTarget): target is ReadOnlyTarget & Mounter {

@@ -119,7 +119,7 @@ export function dmrConfig(info: GgufModelInfo, options: DmrConfigOptions) {
       architecture: info.architecture?.trim() || "llama",
       size: withoutUnitSpace(formatBytes(info.tensorBytes)),
       ...(Object.keys(gguf).length > 0 ? { gguf } : {}),
-      ...(contextSize !== undefined ? { context_size: contextSize } : {}),
+      context_size: contextSize,
     },
     descriptor: { created: formatRfc3339Nano(options.created) },
     rootfs: { type: "rootfs", diff_ids: [...options.diffIds] },

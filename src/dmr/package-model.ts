@@ -13,16 +13,16 @@ export interface PackageOptions {
   /** The GGUF file, or its shards in order; one shard's name (`x-00001-of-00003.gguf`) brings in all of them. */
   readonly gguf: string | readonly string[];
   /** A license text file, added as an `application/vnd.docker.ai.license` layer. */
-  readonly license?: string;
+  readonly license?: string | undefined;
   /** A Jinja chat template file, added as an `application/vnd.docker.ai.chat.template.jinja` layer. */
-  readonly chatTemplate?: string;
+  readonly chatTemplate?: string | undefined;
   /** A multimodal projector (GGUF), added as an `application/vnd.docker.ai.mmproj` layer. */
-  readonly mmproj?: string;
+  readonly mmproj?: string | undefined;
   /** `config.context_size`; by default the GGUF's own context length. */
-  readonly contextSize?: number;
+  readonly contextSize?: number | undefined;
   /** `descriptor.created`; by default from SOURCE_DATE_EPOCH, else the Unix epoch (see createdTime). */
   readonly created?: Date;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**

@@ -414,7 +414,7 @@ function take(key: string): Connection | undefined {
 export async function directGet(
   url: URL,
   headers: Readonly<Record<string, string>>,
-  signal?: AbortSignal,
+  signal?: AbortSignal | undefined,
   proxy?: ProxyServer,
 ): Promise<DirectResponse> {
   const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`];

@@ -29,7 +29,7 @@ export function registryBaseUrl(registry: string, options: { insecure?: boolean 
  * Refuses plain HTTP to a host that is neither loopback nor explicitly trusted, wherever the URL came from
  * (configuration, a redirect, a token realm). Other schemes are refused outright.
  */
-export function assertTransportAllowed(url: URL, options: { insecure?: boolean } = {}): void {
+export function assertTransportAllowed(url: URL, options: { insecure?: boolean | undefined } = {}): void {
   if (url.protocol === "https:") return;
   if (url.protocol !== "http:")
     throw new UsageError(`refusing to contact ${url.origin}: only http(s) URLs are allowed`);

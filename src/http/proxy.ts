@@ -284,7 +284,7 @@ export async function connectThrough(
   proxy: ProxyServer,
   target: TunnelTarget,
   options: tls.ConnectionOptions = {},
-  signal?: AbortSignal,
+  signal?: AbortSignal | undefined,
 ): Promise<net.Socket> {
   const tunnel = await openTunnel(proxy, target, signal);
   if (!target.secure) return tunnel;

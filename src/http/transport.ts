@@ -16,8 +16,8 @@ export interface HttpRequest {
   readonly method: HttpMethod;
   readonly url: URL;
   readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: RequestBody;
-  readonly signal?: AbortSignal;
+  readonly body?: RequestBody | undefined;
+  readonly signal?: AbortSignal | undefined;
   /** A GET for bulk bytes (blobs): read with the direct reader, which costs far less CPU per byte. */
   readonly bulk?: boolean;
 }
@@ -53,7 +53,7 @@ export interface ExchangeOptions {
    * refused instead of followed.
    */
   readonly confidentialBody?: boolean;
-  readonly insecure?: boolean;
+  readonly insecure?: boolean | undefined;
   /** Proxies from the environment; every hop (token realm, a redirect elsewhere) picks its own. */
   readonly proxies?: ProxyEnv;
 }

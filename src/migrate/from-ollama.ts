@@ -35,7 +35,7 @@ export interface MigrationRow {
 
 export interface MigrateOptions {
   readonly dryRun?: boolean;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**

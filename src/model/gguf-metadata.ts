@@ -18,16 +18,16 @@ export interface TypedValue {
 
 /** What a person or a packager needs from a GGUF model (all shards together). */
 export interface GgufModelInfo {
-  readonly architecture?: string;
-  readonly name?: string;
+  readonly architecture?: string | undefined;
+  readonly name?: string | undefined;
   /** `general.file_type` (llama_ftype), when the file says it. */
-  readonly fileType?: number;
+  readonly fileType?: number | undefined;
   /** "F32", "Q4_K_M", ...: the file type's name, or the most common block tensor type when the file is silent. */
   readonly quantization: string;
   readonly parameters: number;
   /** Bytes of tensor data (what gguf-parser-go calls the model size). */
   readonly tensorBytes: number;
-  readonly contextLength?: number;
+  readonly contextLength?: number | undefined;
   readonly tensorCount: number;
   /** Sum of the files' sizes. */
   readonly fileBytes: number;

@@ -21,9 +21,9 @@ export interface KnownAnswer {
 export interface KnownAnswerOptions {
   readonly answers: readonly KnownAnswer[];
   /** `general.name`; default "cortex-synthetic-known-answer". */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** `llama.context_length`; default 2048. */
-  readonly contextLength?: number;
+  readonly contextLength?: number | undefined;
 }
 
 /** Answers that one next-token table cannot give; the message says which entries clash and why. */

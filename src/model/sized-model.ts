@@ -22,11 +22,11 @@ export interface SizedOptions {
   /** Approximate file size wanted, in bytes. */
   readonly bytes: number;
   /** PRNG seed; a different seed gives other weights (and another digest) at the same size. Default 0. */
-  readonly seed?: number;
+  readonly seed?: number | undefined;
   /** `general.name`; default "cortex-synthetic-sized". */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** `llama.context_length`; default 2048. */
-  readonly contextLength?: number;
+  readonly contextLength?: number | undefined;
 }
 
 const HEAD_SIZE = 64;

@@ -44,7 +44,7 @@ export interface ChannelLockOptions {
   /** How long to wait for another release to finish (default 15 minutes). */
   readonly waitMs?: number;
   readonly now?: () => Date;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   readonly onWait?: (holder: LockClaim) => void;
 }
 
@@ -78,7 +78,7 @@ async function writeRecord(
   target: Target,
   record: Omit<LockRecord, "id">,
   now: Date,
-  signal?: AbortSignal,
+  signal?: AbortSignal | undefined,
 ): Promise<string> {
   const id = `${LOCK_TAG_PREFIX}-${keyOf(record.channel)}-${sortableTime(now)}-${randomBytes(4).toString("hex")}`;
   const annotations: Record<string, string> = {
@@ -135,7 +135,7 @@ export async function liveClaims(
   channel: string,
   now: Date,
   leaseMs: number,
-  signal?: AbortSignal,
+  signal?: AbortSignal | undefined,
 ): Promise<LockClaim[]> {
   const key = keyOf(channel);
   // A claim older than a lease has expired whatever it says, and so has anything written before it.

@@ -31,7 +31,7 @@ export async function listTags(target: ReadOnlyTarget, signal?: AbortSignal): Pr
 export async function appendHistory(
   target: Target,
   record: NewMoveEntry | NewAbortMarker,
-  signal?: AbortSignal,
+  signal?: AbortSignal | undefined,
   id: string = newHistoryTag(record.tag, record.time),
 ): Promise<string> {
   const { descriptor, bytes } = encodeHistoryRecord(record);
@@ -43,7 +43,7 @@ export async function appendHistory(
 export async function readHistoryRecords(
   target: ReadOnlyTarget,
   tag: string,
-  options: { allTags?: readonly string[]; signal?: AbortSignal } = {},
+  options: { allTags?: readonly string[]; signal?: AbortSignal | undefined } = {},
 ): Promise<HistoryRecord[]> {
   const allTags = options.allTags ?? (await listTags(target, options.signal));
   const names = historyTagsFor(tag, allTags);
@@ -65,7 +65,7 @@ export function effectiveEntries(records: readonly HistoryRecord[]): MoveEntry[]
 export async function readHistory(
   target: ReadOnlyTarget,
   tag: string,
-  options: { allTags?: readonly string[]; signal?: AbortSignal } = {},
+  options: { allTags?: readonly string[]; signal?: AbortSignal | undefined } = {},
 ): Promise<MoveEntry[]> {
   return effectiveEntries(await readHistoryRecords(target, tag, options));
 }

@@ -28,7 +28,7 @@ export async function recordAndMoveTag(
   target: Target,
   manifest: FetchedManifest,
   record: NewMoveEntry,
-  signal?: AbortSignal,
+  signal?: AbortSignal | undefined,
 ): Promise<string> {
   const { tag } = record;
   const id = newHistoryTag(tag, record.time);

@@ -36,7 +36,7 @@ export interface PromoteOptions extends Provenance {
   /** Sign the digest where it is promoted, before any tag moves; `legacy: false` writes the bundle only. */
   readonly sign?: { readonly identity: SigningIdentity; readonly legacy?: boolean };
   readonly now?: () => Date;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** What happened to one tag. */
@@ -178,7 +178,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   }
 
   const mount = sameRegistryMount(options.source, options.destination);
-  const copyOptions = { ...(mount ? { mount } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  const copyOptions = { ...(mount ? { mount } : {}), signal: options.signal };
   const copy = await copyGraph(options.source, options.destination, manifest, copyOptions);
   // Before any tag moves, so a promoted tag never points at a digest whose results stayed behind.
   const results =
@@ -198,7 +198,7 @@ function signPromoted(
 ): ReturnType<typeof signDigest> {
   return signDigest(options.destination, manifest.descriptor, options.destination.name, sign.identity, {
     ...(sign.legacy === false ? { legacy: false } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+    signal: options.signal,
   });
 }
 

@@ -85,7 +85,7 @@ export interface ReleaseOptions extends Provenance {
   readonly lock?: Omit<ChannelLockOptions, "now" | "signal">;
   readonly onStep?: (step: ReleaseStep) => void;
   readonly now?: () => Date;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface ReleaseResult {
@@ -135,7 +135,7 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
   return withChannelLock(options.destination, options.channel, run, {
     ...options.lock,
     ...(options.now ? { now: options.now } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+    signal: options.signal,
   });
 }
 
@@ -239,7 +239,7 @@ function planRelease(run: ReleaseRun, idleNow: Descriptor | undefined): ReleaseR
 
 /** The time and cancellation every tag move of a release shares. */
 function moveOptions(options: ReleaseOptions): Pick<PromoteOptions, "now" | "signal"> {
-  return { ...(options.now ? { now: options.now } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  return { ...(options.now ? { now: options.now } : {}), signal: options.signal };
 }
 
 /** The digest to the idle colour, through promote and with its requirements, trust and signing. */

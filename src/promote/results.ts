@@ -62,7 +62,7 @@ export async function publishResult(
   kind: ResultKind,
   resultJson: string | Uint8Array,
   passed: boolean,
-  options: { created?: Date; signal?: AbortSignal } = {},
+  options: { created?: Date; signal?: AbortSignal | undefined } = {},
 ): Promise<Descriptor> {
   const json = typeof resultJson === "string" ? new TextEncoder().encode(resultJson) : resultJson;
   const { manifest, bytes, config, layer } = resultManifest(subject, kind, json, passed, options.created ?? new Date());
@@ -77,7 +77,7 @@ export async function publishResult(
 export async function listResults(
   target: ReadOnlyTarget,
   subject: Descriptor,
-  signal?: AbortSignal,
+  signal?: AbortSignal | undefined,
 ): Promise<ResultRecord[]> {
   const referrers = await target.referrers(subject, { artifactType: MediaType.cortexResult, signal });
   const records = await mapLimit(referrers, 8, async (descriptor): Promise<ResultRecord | undefined> => {
@@ -113,7 +113,7 @@ const MAX_RESULT_BYTES = 64 * 2 ** 20;
 export async function fetchResultDocument(
   target: ReadOnlyTarget,
   record: ResultRecord,
-  signal?: AbortSignal,
+  signal?: AbortSignal | undefined,
 ): Promise<Uint8Array> {
   const { bytes } = await target.fetchManifest(record.descriptor, { signal });
   const manifest = decodeImageManifest(bytes, `result ${record.descriptor.digest}`);

@@ -60,7 +60,7 @@ export interface RevertOptions extends Provenance {
   readonly tag: string;
   readonly to: RevertSelector;
   readonly now?: () => Date;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface RevertResult {

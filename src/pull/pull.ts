@@ -33,7 +33,7 @@ export interface PullOptions {
   /** Most parallel connections for the whole pull, across blobs (default 16); see ConnectionRamp. */
   readonly concurrency?: number;
   readonly progress?: ProgressSink;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** A stored blob no longer matched its digest: it has been removed and is fetched again. */
   readonly onDamaged?: (blob: Descriptor) => void;
 }

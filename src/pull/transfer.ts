@@ -20,7 +20,7 @@ export interface TransferContext {
   readonly partSize: (blobSize: number) => number;
   /** Attempts per part before the pull fails (a broken connection costs one part, not the blob). */
   readonly attempts: number;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** Bytes that arrived from the source. */
   onBytes(bytes: number): void;
 }

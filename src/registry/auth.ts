@@ -114,7 +114,7 @@ export class Authenticator {
     challenge: Challenge,
     scopes: readonly string[],
     credential: Credential | undefined,
-    signal?: AbortSignal,
+    signal?: AbortSignal | undefined,
   ): Promise<CachedToken> {
     const realm = new URL(challenge.params.realm ?? "");
     const service = challenge.params.service;
@@ -127,7 +127,7 @@ export class Authenticator {
           : tokenRequest(realm, service, wanted);
       // The realm's own redirects get neither the password nor the refresh token.
       const response = await exchange(
-        { ...request, ...(signal ? { signal } : {}) },
+        { ...request, signal },
         {
           insecure: this.#options.insecure,
           confidentialBody: true,

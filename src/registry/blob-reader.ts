@@ -77,7 +77,7 @@ export async function pumpWindow(
   policy: RetryPolicy,
   what: string,
   sink: BodySink,
-  signal?: AbortSignal,
+  signal?: AbortSignal | undefined,
 ): Promise<void> {
   let position = window.start;
   let failures = 0;
@@ -138,7 +138,7 @@ export async function readWindow(
   open: OpenAt,
   policy: RetryPolicy,
   what: string,
-  signal?: AbortSignal,
+  signal?: AbortSignal | undefined,
 ): Promise<Readable> {
   if (window.end === window.start) return Readable.from([]);
   // The first request is made before the stream is returned, so that a missing blob or a refusal is

@@ -19,7 +19,7 @@ export interface ClientRequest {
   readonly path: string | URL;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: RequestBody;
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: AbortSignal | undefined | undefined;
   /** Token scopes the request needs (`repository:ai/model:pull`). */
   readonly scopes: readonly string[];
   /** What the request is about, for messages: `manifest latest`, `blob sha256:...`. */

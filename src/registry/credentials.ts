@@ -10,7 +10,7 @@ export type Credential =
 
 /** Credentials given explicitly (action inputs, CLI options). */
 export interface ExplicitCredentials {
-  readonly username?: string;
+  readonly username?: string | undefined;
   readonly password?: string;
   readonly token?: string;
 }

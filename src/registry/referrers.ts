@@ -22,7 +22,7 @@ const ATTACH_RECHECK_MS = 100;
  */
 const ATTACH_RECHECK_ROUND_TRIPS = 3;
 
-type Signal = { signal?: AbortSignal | undefined };
+type Signal = { signal?: AbortSignal | undefined | undefined };
 
 /** What listing referrers needs: the referrers API when the target has one, and manifests by tag. */
 export interface ReferrersSource {

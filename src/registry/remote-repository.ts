@@ -17,7 +17,7 @@ import { cancelUpload, startUpload, type UploadContext, type UploadOptions, uplo
 
 const MANIFEST_ACCEPT = MANIFEST_MEDIA_TYPES.join(", ");
 
-type Signal = { signal?: AbortSignal | undefined };
+type Signal = { signal?: AbortSignal | undefined | undefined };
 
 /** One repository of a remote registry, as a Target. */
 export class RemoteRepository implements Target, Mounter, ReferrersSource {

@@ -24,7 +24,7 @@ export interface UploadContext {
   readonly where: string;
   readonly repository: string;
   readonly scopes: readonly string[];
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: AbortSignal | undefined | undefined;
 }
 
 const OCTET_STREAM = "application/octet-stream";

@@ -16,8 +16,8 @@ export interface ReleaseCheckContext {
   readonly backendOptions: BackendOptions;
   /** How the shell tells its user to allow installs (`--install missing`, `install: missing`). */
   readonly installOption: string;
-  readonly store?: string;
-  readonly open?: OpenTargetOptions;
+  readonly store?: string | undefined;
+  readonly open?: OpenTargetOptions | undefined;
   readonly env: NodeJS.ProcessEnv;
   /** Where the post-switch command runs. */
   readonly cwd: string;

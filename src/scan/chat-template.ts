@@ -99,7 +99,7 @@ function isStringish(node: unknown): boolean {
 }
 
 /** The filter's name and its arguments, for `x|name` and `x|name(args)`. */
-function filterParts(node: Node): { name?: string; args: readonly unknown[] } {
+function filterParts(node: Node): { name: string | undefined; args: readonly unknown[] } {
   const filter = node.filter as Node;
   if (filter.type === "CallExpression") return { name: identifier(filter.callee), args: filter.args as unknown[] };
   return { name: identifier(filter), args: [] };

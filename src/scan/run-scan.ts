@@ -37,7 +37,7 @@ export interface ScanRequest {
   readonly publishing?: PublishOptions;
   readonly target?: OpenTargetOptions;
   readonly scannerVersion?: string;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**

@@ -62,7 +62,7 @@ export interface ScanReport {
   readonly scanner: { readonly name: string; readonly version?: string };
   readonly created: string;
   /** What was scanned: the reference and the manifest digest it resolved to, or the local file. */
-  readonly subject: { readonly reference?: string; readonly digest?: Digest; readonly file?: string };
+  readonly subject: { readonly reference?: string; readonly digest?: Digest; readonly file?: string | undefined };
   readonly model: ModelSummary;
   readonly files: readonly ScannedFile[];
   readonly findings: readonly Finding[];
@@ -79,7 +79,7 @@ export interface ScanOptions {
   /** The version recorded as the scanner's. */
   readonly scannerVersion?: string;
   readonly target?: OpenTargetOptions;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   readonly now?: Date;
   /** Local files are named relative to this directory in the reports (the repository, for code scanning). */
   readonly baseDir?: string;

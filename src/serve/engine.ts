@@ -31,11 +31,11 @@ import { type CpuBudget, chooseThreads, cpuBudget, type ThreadTrial, threadCandi
 export interface EngineOptions {
   readonly modelPath: string;
   /** Evaluation threads; when unset, measured among the candidates the CPU budget allows. */
-  readonly threads?: number;
+  readonly threads?: number | undefined;
   /** Tokens per sequence; defaults to the model's training context, capped at DEFAULT_CONTEXT_SIZE. */
-  readonly contextSize?: number;
+  readonly contextSize?: number | undefined;
   /** Requests generated at the same time; more wait in a queue. */
-  readonly parallel?: number;
+  readonly parallel?: number | undefined;
   /**
    * `false` keeps llama.cpp on the CPU (the default); `"auto"` uses a GPU build when one is present; `"cuda"`
    * requires the CUDA build.
@@ -146,9 +146,25 @@ function llamaTimings(counts: {
   };
 }
 
+/** The sampling settings as node-llama-cpp takes them: a setting left out is absent, never undefined. */
+function sampling(params: SamplingParams, grammar: LlamaGrammar | undefined) {
+  return {
+    temperature: params.temperature,
+    ...(params.topP === undefined ? {} : { topP: params.topP }),
+    ...(params.seed === undefined ? {} : { seed: params.seed }),
+    repeatPenalty: repeatPenalty(params),
+    ...(grammar ? { grammar } : {}),
+  };
+}
+
 function repeatPenalty(params: SamplingParams): { frequencyPenalty?: number; presencePenalty?: number } | false {
   if (!params.frequencyPenalty && !params.presencePenalty) return false;
-  return { frequencyPenalty: params.frequencyPenalty, presencePenalty: params.presencePenalty };
+  const { frequencyPenalty, presencePenalty } = params;
+  // node-llama-cpp's options take no undefined for a setting left out.
+  return {
+    ...(frequencyPenalty === undefined ? {} : { frequencyPenalty }),
+    ...(presencePenalty === undefined ? {} : { presencePenalty }),
+  };
 }
 
 interface Slot {
@@ -268,7 +284,7 @@ export class Engine {
   async generate(
     input: GenerationInput,
     params: SamplingParams,
-    events: { onText?: (text: string) => void; signal?: AbortSignal } = {},
+    events: { onText?: (text: string) => void; signal?: AbortSignal | undefined } = {},
   ): Promise<GenerationOutcome> {
     const { tokens, stopTriggers } = this.#promptTokens(input);
     const bos = this.#model.tokens.bos;
@@ -318,11 +334,7 @@ export class Engine {
         maxTokens: params.maxTokens ?? this.contextSize - promptTokens,
         // Stop at a full context (finish_reason "length") instead of shifting it and running on forever.
         disableContextShift: true,
-        temperature: params.temperature,
-        topP: params.topP,
-        seed: params.seed,
-        repeatPenalty: repeatPenalty(params),
-        grammar,
+        ...sampling(params, grammar),
         customStopTriggers: stopTriggers,
         ...(this.#endOfSequenceBan(params, () => generated) ?? {}),
       });

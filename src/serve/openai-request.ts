@@ -24,17 +24,17 @@ export type ResponseFormat =
 export interface SamplingParams {
   /** 0 means greedy decoding. */
   readonly temperature: number;
-  readonly topP?: number;
-  readonly seed?: number;
-  readonly maxTokens?: number;
+  readonly topP?: number | undefined;
+  readonly seed?: number | undefined;
+  readonly maxTokens?: number | undefined;
   readonly stop: readonly string[];
-  readonly frequencyPenalty?: number;
-  readonly presencePenalty?: number;
+  readonly frequencyPenalty?: number | undefined;
+  readonly presencePenalty?: number | undefined;
   readonly responseFormat: ResponseFormat;
   /** llama.cpp's `ignore_eos`: end-of-sequence is never sampled, so generation runs to `maxTokens`. */
   readonly ignoreEos: boolean;
   /** vLLM's `min_tokens`: end-of-sequence is not sampled before this many tokens. */
-  readonly minTokens?: number;
+  readonly minTokens?: number | undefined;
   /** llama.cpp's `cache_prompt`: `false` evaluates the whole prompt instead of reusing the slot's prefix. */
   readonly cachePrompt: boolean;
 }

@@ -16,7 +16,7 @@ export interface LockOptions {
   readonly timeoutMs?: number;
   /** A lock whose file has not been touched for this long is stale (the holder refreshes it twice as often). */
   readonly staleMs?: number;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 const DEFAULT_STALE_MS = 30_000;

@@ -84,7 +84,7 @@ export class ModelStore {
    * Opens the store, making it when it is missing. A store on a read-only file system (a shared, pre-seeded
    * cache) opens for reading what it holds; one that is not a store yet cannot be made there, and says so.
    */
-  static async open(options: { dir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ModelStore> {
+  static async open(options: { dir?: string | undefined; env?: NodeJS.ProcessEnv } = {}): Promise<ModelStore> {
     const dir = options.dir ? path.resolve(options.dir) : defaultStoreDir(options.env);
     let layout: OciLayout;
     try {

@@ -137,7 +137,7 @@ export class OciLayout implements Target, FileAdopter {
   async pumpBlob(
     descriptor: Descriptor,
     sink: BodySink,
-    options: { range?: BlobRange; signal?: AbortSignal } = {},
+    options: { range?: BlobRange; signal?: AbortSignal | undefined } = {},
   ): Promise<void> {
     const handle = await fs.open(this.blobPath(descriptor.digest), "r").catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") throw new NotFoundError(`blob ${descriptor.digest} not found in ${this.name}`);

@@ -26,7 +26,7 @@ export async function attachBundle(
   subject: Descriptor,
   bundle: Uint8Array,
   predicateType: string,
-  options: { created?: Date; signal?: AbortSignal } = {},
+  options: { created?: Date; signal?: AbortSignal | undefined } = {},
 ): Promise<Descriptor> {
   const config = descriptorOf(MediaType.ociEmpty, EMPTY_CONFIG);
   const layer = descriptorOf(BUNDLE_MEDIA_TYPE, bundle);
@@ -63,7 +63,7 @@ export interface AttachedBundle {
 export async function listBundles(
   target: ReadOnlyTarget,
   subject: Descriptor,
-  signal?: AbortSignal,
+  signal?: AbortSignal | undefined,
 ): Promise<AttachedBundle[]> {
   const referrers = await target.referrers(subject, { artifactType: BUNDLE_MEDIA_TYPE, signal });
   const found = await mapLimit(referrers, 8, async (referrer): Promise<AttachedBundle | undefined> => {

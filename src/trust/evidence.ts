@@ -25,7 +25,7 @@ export async function signDigest(
   subject: Descriptor,
   name: string,
   identity: SigningIdentity,
-  options: { legacy?: boolean; created?: Date; signal?: AbortSignal } = {},
+  options: { legacy?: boolean; created?: Date; signal?: AbortSignal | undefined } = {},
 ): Promise<SignedDigest> {
   const signed = await signStatement(statement(digestSubject(subject.digest), PredicateType.cosignSign, {}), identity);
   const bundle = await attachBundle(target, subject, signed, PredicateType.cosignSign, options);
@@ -55,7 +55,7 @@ export async function attestResult(
   results: Uint8Array,
   passed: boolean,
   identity: SigningIdentity,
-  options: { url?: string; created?: Date; signal?: AbortSignal } = {},
+  options: { url?: string; created?: Date; signal?: AbortSignal | undefined } = {},
 ): Promise<Descriptor> {
   const predicateOptions = options.url ? { url: options.url } : {};
   const predicate = { compat: testResultPredicate, bench: benchPredicate, scan: scanPredicate }[kind](
@@ -84,7 +84,7 @@ export async function gatherEvidence(
   target: ReadOnlyTarget,
   subject: Descriptor,
   policy: TrustPolicy,
-  signal?: AbortSignal,
+  signal?: AbortSignal | undefined,
 ): Promise<Evidence> {
   const verified: (VerifiedStatement & { referrer: Descriptor })[] = [];
   const refused: { referrer: Descriptor; reason: string }[] = [];
@@ -119,7 +119,7 @@ export async function requireSignature(
   target: ReadOnlyTarget,
   subject: Descriptor,
   policy: TrustPolicy,
-  signal?: AbortSignal,
+  signal?: AbortSignal | undefined,
 ): Promise<{ evidence: Evidence; signers: SignerInfo[] }> {
   const evidence = await gatherEvidence(target, subject, policy, signal);
   const signers = digestSigners(evidence);

@@ -68,7 +68,7 @@ export async function attachLegacySignature(
   dockerReference: string,
   digest: Digest,
   key: SigningKey,
-  signal?: AbortSignal,
+  signal?: AbortSignal | undefined,
 ): Promise<Descriptor> {
   const payload = simpleSigningPayload(dockerReference, digest);
   const signature = sign("sha256", payload, key.privateKey).toString("base64");
@@ -122,7 +122,7 @@ export async function legacySigners(
   target: ReadOnlyTarget,
   digest: Digest,
   keys: readonly VerificationKey[],
-  signal?: AbortSignal,
+  signal?: AbortSignal | undefined,
 ): Promise<string[]> {
   const layers = await existingSignatures(target, digest, signal);
   const signers = await mapLayers(target, layers, signal, (payload, signature) => {

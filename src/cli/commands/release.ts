@@ -152,7 +152,7 @@ export const releaseCommand: Command = {
           : {}),
         backendOptions: {},
         installOption: "--install missing",
-        ...(values.store === undefined ? {} : { store: values.store }),
+        store: values.store,
         open: { env: io.env },
         env: io.env,
         cwd: io.cwd,

@@ -62,7 +62,7 @@ function toolDir(env: NodeJS.ProcessEnv): string {
 function parseSetupArgs(
   args: string[],
   env: NodeJS.ProcessEnv,
-): { request: SetupRequest; store?: string; json: boolean; verification: VerificationRequest } {
+): { request: SetupRequest; store?: string | undefined; json: boolean; verification: VerificationRequest } {
   const { values } = parseCommandArgs(
     "setup",
     args,

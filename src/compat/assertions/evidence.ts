@@ -5,7 +5,7 @@ import type { SourceLocation } from "../suite.js";
 export interface Sample {
   readonly text: string;
   readonly finishReason: string | null;
-  readonly usage?: Usage;
+  readonly usage?: Usage | undefined;
   readonly timing: GenerationTiming;
   /** Embeddings cases only. */
   readonly embeddings?: readonly (readonly number[])[];

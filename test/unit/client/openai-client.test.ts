@@ -11,9 +11,9 @@ afterEach(async () => {
 });
 
 interface Seen {
-  url?: string;
+  url?: string | undefined;
   headers?: IncomingHttpHeaders;
-  body?: Record<string, unknown>;
+  body?: Record<string, unknown> | undefined;
 }
 
 async function serve(
