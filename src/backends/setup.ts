@@ -174,7 +174,7 @@ export async function setupBackend(
     // action's cache, the registry), and it starts anew.
     const damaged = loaded.damaged.map((d) => d.digest).join(", ");
     const where = `${formatReference(model.reference)} in the store ${pulled.store}`;
-    context.log(`${damaged} of ${where} did not match its digest: removed, fetching it again`);
+    (context.warn ?? context.log)(`${damaged} of ${where} did not match its digest: removed, fetching it again`);
     try {
       pulled = await hooks.pull(model.reference);
     } catch (error) {
