@@ -37,7 +37,7 @@ import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-Y7TPJO7B.mjs";
+} from "./chunk-3WACJ7RN.mjs";
 import {
   execa
 } from "./chunk-L3XLIXFP.mjs";

@@ -5,7 +5,7 @@ import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-Y7TPJO7B.mjs";
+} from "./chunk-3WACJ7RN.mjs";
 import "./chunk-L3XLIXFP.mjs";
 import "./chunk-AMWO42ZF.mjs";
 import "./chunk-SX5TNDA4.mjs";
