@@ -4,7 +4,7 @@ import {
   exportActionMetrics,
   metricsExportInput,
   servedModelSettings
-} from "./chunk-FNWIQ36X.mjs";
+} from "./chunk-I5XS23E7.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   defaultComparisonSettings,
@@ -24,16 +24,16 @@ import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-DLJHPX2M.mjs";
+} from "./chunk-E4DDMI3F.mjs";
 import "./chunk-NXMSOHYS.mjs";
-import "./chunk-QW4LS4Z4.mjs";
+import "./chunk-GCWIA23R.mjs";
 import {
   appendSummary,
   documentPassed,
   fetchResultDocument,
   listResults,
   newestFirst
-} from "./chunk-Y4PQD7ZR.mjs";
+} from "./chunk-FWGBLZZ3.mjs";
 import {
   isDevice
 } from "./chunk-SX5TNDA4.mjs";
@@ -41,8 +41,8 @@ import {
   isFeatureAvailable,
   restoreCache,
   saveCache
-} from "./chunk-I6A4R4OK.mjs";
-import "./chunk-FLKYMAWX.mjs";
+} from "./chunk-TL645VST.mjs";
+import "./chunk-M3WR7BPQ.mjs";
 import {
   BenchModel,
   InputError,
@@ -60,7 +60,7 @@ import {
   setFailed,
   setOutputs,
   warning
-} from "./chunk-SE4VTNFV.mjs";
+} from "./chunk-XCGT3WGH.mjs";
 import {
   formatReference,
   parseReference,
@@ -24757,13 +24757,21 @@ function parseBenchSettings(given, directory) {
 __name(parseBenchSettings, "parseBenchSettings");
 
 // src/bench/served-side.ts
+async function reportedByServer(client, model) {
+  const entries = await client.models().catch(() => []);
+  const meta = entries.find((e) => e.id === model)?.meta ?? {};
+  return {
+    ...typeof meta.backend === "string" ? { backend: meta.backend } : {},
+    ...typeof meta.threads === "number" ? { threads: meta.threads } : {},
+    ...isDevice(meta.device) ? { device: meta.device } : {}
+  };
+}
+__name(reportedByServer, "reportedByServer");
 async function servedSide2(spec) {
   const client = new OpenAIClient({ baseUrl: spec.baseUrl });
-  const entries = await client.models().catch(() => []);
-  const meta = entries.find((e) => e.id === spec.model)?.meta ?? {};
-  const threads = spec.threads ?? (typeof meta.threads === "number" ? meta.threads : void 0);
-  const backend = spec.backend ?? (typeof meta.backend === "string" ? meta.backend : void 0);
-  const device = isDevice(meta.device) ? meta.device : void 0;
+  const reported = await reportedByServer(client, spec.model);
+  const threads = spec.threads ?? reported.threads;
+  const backend = spec.backend ?? reported.backend;
   const coldMs = [...spec.coldLoadMs ?? []];
   const warmMs = [...spec.warmLoadMs ?? []];
   const loads = coldMs.length || warmMs.length ? { coldMs, warmMs } : void 0;
@@ -24778,7 +24786,7 @@ async function servedSide2(spec) {
       ...spec.digest ? { digest: spec.digest } : {},
       ...backend ? { backend } : {},
       ...threads === void 0 ? {} : { threads },
-      ...device ? { device } : {}
+      ...reported.device ? { device: reported.device } : {}
     }
   };
 }

@@ -5,21 +5,21 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   promote
-} from "./chunk-J7BDWEOV.mjs";
+} from "./chunk-AKFOU3PC.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-QW4LS4Z4.mjs";
+} from "./chunk-GCWIA23R.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-Y4PQD7ZR.mjs";
+} from "./chunk-FWGBLZZ3.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-FLKYMAWX.mjs";
+} from "./chunk-M3WR7BPQ.mjs";
 import {
   PromoteModel,
   booleanInput,
@@ -30,7 +30,7 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-SE4VTNFV.mjs";
+} from "./chunk-XCGT3WGH.mjs";
 import "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import "./chunk-JXCN2HKS.mjs";

@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   loadSuite,
   testModel
-} from "./chunk-JZG3L27I.mjs";
+} from "./chunk-6NAXJCHI.mjs";
 import {
   defaultComparisonSettings,
   gateExitCode,
@@ -15,29 +15,29 @@ import {
 } from "./chunk-TGXYRBCO.mjs";
 import {
   revert
-} from "./chunk-7ALFJE4Y.mjs";
+} from "./chunk-WFNU4H57.mjs";
 import {
   planTags,
   promote,
   resolveOrNone,
   withChannelLock
-} from "./chunk-J7BDWEOV.mjs";
+} from "./chunk-AKFOU3PC.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-QW4LS4Z4.mjs";
+} from "./chunk-GCWIA23R.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-Y4PQD7ZR.mjs";
+} from "./chunk-FWGBLZZ3.mjs";
 import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-QKBL6Y3B.mjs";
+} from "./chunk-3WACJ7RN.mjs";
 import {
   execa
 } from "./chunk-L3XLIXFP.mjs";
@@ -46,19 +46,19 @@ import "./chunk-SX5TNDA4.mjs";
 import {
   ModelStore,
   defaultStore
-} from "./chunk-74RAWELU.mjs";
-import "./chunk-I6A4R4OK.mjs";
-import "./chunk-PLYGGWUA.mjs";
+} from "./chunk-74KG3ZPE.mjs";
+import "./chunk-TL645VST.mjs";
+import "./chunk-6VFHM6JQ.mjs";
 import "./chunk-ARHAIUUQ.mjs";
 import "./chunk-5TYPIPY5.mjs";
 import {
   pull,
   pullFromStore
-} from "./chunk-NBH7MDYS.mjs";
+} from "./chunk-OAJF5FB3.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-FLKYMAWX.mjs";
+} from "./chunk-M3WR7BPQ.mjs";
 import "./chunk-YY43Y67E.mjs";
 import {
   ReleaseModel,
@@ -71,7 +71,7 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-SE4VTNFV.mjs";
+} from "./chunk-XCGT3WGH.mjs";
 import {
   isPinned
 } from "./chunk-4OBEC6HL.mjs";

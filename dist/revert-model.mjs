@@ -5,12 +5,12 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   revert
-} from "./chunk-7ALFJE4Y.mjs";
-import "./chunk-J7BDWEOV.mjs";
+} from "./chunk-WFNU4H57.mjs";
+import "./chunk-AKFOU3PC.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-Y4PQD7ZR.mjs";
+} from "./chunk-FWGBLZZ3.mjs";
 import {
   InputError,
   RevertModel,
@@ -22,7 +22,7 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-SE4VTNFV.mjs";
+} from "./chunk-XCGT3WGH.mjs";
 import {
   parseReference
 } from "./chunk-4OBEC6HL.mjs";

@@ -2,23 +2,23 @@ import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
   annotate
-} from "./chunk-LRTSP4SG.mjs";
+} from "./chunk-YXYYCOFG.mjs";
 import {
   publishModelResult,
   reportPath
-} from "./chunk-DLJHPX2M.mjs";
+} from "./chunk-E4DDMI3F.mjs";
 import {
   require_ajv,
   require_dist
 } from "./chunk-NXMSOHYS.mjs";
-import "./chunk-QW4LS4Z4.mjs";
+import "./chunk-GCWIA23R.mjs";
 import {
   parseByteSize
 } from "./chunk-PSL4HTYS.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-Y4PQD7ZR.mjs";
+} from "./chunk-FWGBLZZ3.mjs";
 import {
   BLOCK_LAYOUT,
   GGMLFileQuantizationType,
@@ -27,10 +27,10 @@ import {
 } from "./chunk-5TYPIPY5.mjs";
 import {
   resolveModel
-} from "./chunk-NBH7MDYS.mjs";
+} from "./chunk-OAJF5FB3.mjs";
 import {
   signingInput
-} from "./chunk-FLKYMAWX.mjs";
+} from "./chunk-M3WR7BPQ.mjs";
 import {
   recognizeArtifact
 } from "./chunk-YY43Y67E.mjs";
@@ -45,7 +45,7 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-SE4VTNFV.mjs";
+} from "./chunk-XCGT3WGH.mjs";
 import {
   formatReference,
   parseReference,

@@ -3,9 +3,9 @@ const require = __createRequire(import.meta.url);
 import {
   runCommand,
   serve
-} from "./chunk-S33O2PLS.mjs";
+} from "./chunk-JHOBMOQR.mjs";
 import "./chunk-PSL4HTYS.mjs";
-import "./chunk-PLYGGWUA.mjs";
+import "./chunk-6VFHM6JQ.mjs";
 import "./chunk-ARHAIUUQ.mjs";
 import "./chunk-YY43Y67E.mjs";
 import "./chunk-JXCN2HKS.mjs";

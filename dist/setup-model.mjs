@@ -5,7 +5,7 @@ import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-QKBL6Y3B.mjs";
+} from "./chunk-3WACJ7RN.mjs";
 import "./chunk-L3XLIXFP.mjs";
 import "./chunk-AMWO42ZF.mjs";
 import "./chunk-SX5TNDA4.mjs";
@@ -13,17 +13,17 @@ import {
   defaultStore,
   pullModel,
   savePendingModel
-} from "./chunk-74RAWELU.mjs";
-import "./chunk-I6A4R4OK.mjs";
+} from "./chunk-74KG3ZPE.mjs";
+import "./chunk-TL645VST.mjs";
 import {
   BackendError
-} from "./chunk-PLYGGWUA.mjs";
+} from "./chunk-6VFHM6JQ.mjs";
 import "./chunk-ARHAIUUQ.mjs";
 import "./chunk-5TYPIPY5.mjs";
-import "./chunk-NBH7MDYS.mjs";
+import "./chunk-OAJF5FB3.mjs";
 import {
   verificationRequestInput
-} from "./chunk-FLKYMAWX.mjs";
+} from "./chunk-M3WR7BPQ.mjs";
 import "./chunk-YY43Y67E.mjs";
 import {
   SetupModel,
@@ -36,8 +36,9 @@ import {
   runnerState,
   secretInput,
   setOutputs,
-  startGroup
-} from "./chunk-SE4VTNFV.mjs";
+  startGroup,
+  warning
+} from "./chunk-XCGT3WGH.mjs";
 import "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import "./chunk-JXCN2HKS.mjs";
@@ -85,6 +86,7 @@ async function backendContext(env) {
     workDir: await mkdtemp(path.join(temp, "cortex-setup-model-")),
     env,
     log: /* @__PURE__ */ __name((line) => info(line), "log"),
+    warn: /* @__PURE__ */ __name((line) => warning(line), "warn"),
     // The main step ends while the backend serves the job's later steps; the post step stops it.
     lifetime: "detached"
   };
@@ -93,7 +95,7 @@ __name(backendContext, "backendContext");
 function setupModel(inputs, context, state = runnerState) {
   return setupBackend({ ...inputs, installOption: INSTALL_OPTION }, context, {
     async pull(model) {
-      const pulled = await pullModel({ ...inputs.pull, model }, { save: "defer" });
+      const pulled = await pullModel({ ...inputs.pull, model }, { save: "defer", deferHashOfPresent: true });
       if (pulled.pendingSave) state.set(SetupModel.state.pendingSave, JSON.stringify(pulled.pendingSave));
       return pulled;
     },

@@ -4,33 +4,33 @@ import {
   exportActionMetrics,
   metricsExportInput,
   servedModelSettings
-} from "./chunk-FNWIQ36X.mjs";
+} from "./chunk-I5XS23E7.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   exitCodeFor,
   loadSuite,
   parseFailOn,
   testModel
-} from "./chunk-JZG3L27I.mjs";
+} from "./chunk-6NAXJCHI.mjs";
 import {
   OpenAIClient
 } from "./chunk-TGXYRBCO.mjs";
 import {
   annotate
-} from "./chunk-LRTSP4SG.mjs";
+} from "./chunk-YXYYCOFG.mjs";
 import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-DLJHPX2M.mjs";
+} from "./chunk-E4DDMI3F.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   parsePinnedSource
-} from "./chunk-QW4LS4Z4.mjs";
+} from "./chunk-GCWIA23R.mjs";
 import {
   appendSummary
-} from "./chunk-Y4PQD7ZR.mjs";
-import "./chunk-FLKYMAWX.mjs";
+} from "./chunk-FWGBLZZ3.mjs";
+import "./chunk-M3WR7BPQ.mjs";
 import {
   TestModel,
   actionInputs,
@@ -39,7 +39,7 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-SE4VTNFV.mjs";
+} from "./chunk-XCGT3WGH.mjs";
 import "./chunk-4OBEC6HL.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {

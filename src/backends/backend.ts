@@ -53,6 +53,8 @@ export interface BackendContext {
   readonly env: NodeJS.ProcessEnv;
   /** Progress lines for a person. */
   readonly log: (line: string) => void;
+  /** What the person should look into (the action makes it a warning annotation); `log` when absent. */
+  readonly warn?: (line: string) => void;
   /**
    * How long a server started for this run may live. "caller": no longer than this process; a watchdog stops
    * its process group once this process is gone, even killed by SIGKILL (a foreground command). "detached":

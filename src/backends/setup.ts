@@ -169,20 +169,7 @@ export async function setupBackend(
   let loadStarted = performance.now();
   let loaded = await startVerified(backend, model, hooks);
   if (loaded.damaged && model.kind === "store" && pulled) {
-    // Bytes that changed in the store since they were verified: the backend was stopped before anyone was told
-    // it is ready, the damaged files (already removed) are fetched again from where the model came from (the
-    // action's cache, the registry), and it starts anew.
-    const damaged = loaded.damaged.map((d) => d.digest).join(", ");
-    const where = `${formatReference(model.reference)} in the store ${pulled.store}`;
-    context.log(`${damaged} of ${where} did not match its digest: removed, fetching it again`);
-    try {
-      pulled = await hooks.pull(model.reference);
-    } catch (error) {
-      throw new DamagedModelError(
-        `${damaged} of ${where} does not match its digest and could not be fetched again: ${describeError(error)}`,
-        { cause: error },
-      );
-    }
+    pulled = await fetchDamagedAgain(loaded.damaged, model, pulled, { context, hooks });
     model = await modelFor(pulled);
     loadStarted = performance.now();
     loaded = await startVerified(backend, model, hooks);
@@ -216,6 +203,30 @@ export async function setupBackend(
     pullSeconds,
     prepareSeconds,
   };
+}
+
+/**
+ * Bytes that changed in the store since they were verified: the backend was stopped before anyone was told it
+ * is ready, and the damaged files (already removed) are fetched again from where the model came from (the
+ * action's cache, the registry) for a new start.
+ */
+async function fetchDamagedAgain(
+  damagedFiles: readonly Descriptor[],
+  model: StoreModel,
+  pulled: StoredModel,
+  { context, hooks }: { context: BackendContext; hooks: SetupHooks },
+): Promise<StoredModel> {
+  const damaged = damagedFiles.map((d) => d.digest).join(", ");
+  const where = `${formatReference(model.reference)} in the store ${pulled.store}`;
+  (context.warn ?? context.log)(`${damaged} of ${where} did not match its digest: removed, fetching it again`);
+  try {
+    return await hooks.pull(model.reference);
+  } catch (error) {
+    throw new DamagedModelError(
+      `${damaged} of ${where} does not match its digest and could not be fetched again: ${describeError(error)}`,
+      { cause: error },
+    );
+  }
 }
 
 /** A model file in the store does not hold the bytes its digest names, and could not be fetched again. */

@@ -58,10 +58,20 @@ export interface PullModelOptions {
    * returns it as pendingSave, so a step that serves the model does not wait for the upload first.
    */
   readonly save?: "now" | "defer";
+  /** See PullOptions.deferHashOfPresent: the caller hashes what was already in the store before serving it. */
+  readonly deferHashOfPresent?: boolean;
 }
 
 export async function savePendingModel(pending: PendingSave): Promise<void> {
   const store = await ModelStore.open({ dir: pending.store });
+  // A step that failed before its check may leave files the pull did not hash: none of them goes to the cache.
+  const unverified = await store.verifyBlobs(pending.blobs);
+  if (unverified.length > 0) {
+    core.warning(
+      `Not saving ${pending.manifest.digest} to the Actions cache: ${unverified.map((d) => d.digest).join(", ")} did not match its digest and was removed from the store`,
+    );
+    return;
+  }
   await saveModel({ store, manifest: pending.manifest, blobs: pending.blobs });
 }
 
@@ -93,9 +103,10 @@ export async function pullModel(inputs: PullModelInputs, options: PullModelOptio
   const store = await ModelStore.open({ dir: inputs.store });
   // A pinned model already in the store (a self-hosted runner's tool cache) needs neither the network nor the cache.
   const onDamaged = (blob: Descriptor) => core.warning(damagedBlobWarning(store, blob));
+  const checks = { onDamaged, deferHashOfPresent: options.deferHashOfPresent === true };
   const trust = inputs.verification && (await resolveVerification(inputs.verification));
   // Under a trust policy the registry is asked even for a model in the store: the signature lives there.
-  const local = trust ? undefined : await pullFromStore(store, inputs.model, { onDamaged });
+  const local = trust ? undefined : await pullFromStore(store, inputs.model, checks);
   if (local) {
     return {
       digest: local.digest,
@@ -134,7 +145,7 @@ export async function pullModel(inputs: PullModelInputs, options: PullModelOptio
   const restored = inputs.cache ? await restoreModel(cached) : undefined;
   const pulled = await pull(source, pinned, store, {
     progress: createProgress(process.stdout, { label: formatReference(pinned), tty: false }),
-    onDamaged,
+    ...checks,
   });
   const mustSave = inputs.cache && !restored?.hit;
   if (mustSave && options.save !== "defer") await saveModel(cached);

@@ -60,6 +60,7 @@ export async function backendContext(env: NodeJS.ProcessEnv): Promise<BackendCon
     workDir: await mkdtemp(path.join(temp, "cortex-setup-model-")),
     env,
     log: (line) => core.info(line),
+    warn: (line) => core.warning(line),
     // The main step ends while the backend serves the job's later steps; the post step stops it.
     lifetime: "detached",
   };
@@ -73,7 +74,8 @@ export function setupModel(
 ): Promise<SetupResult> {
   return setupBackend({ ...inputs, installOption: INSTALL_OPTION }, context, {
     async pull(model) {
-      const pulled = await pullModel({ ...inputs.pull, model }, { save: "defer" });
+      // The save waits for the post step, after setup has hashed beside the load what the pull did not.
+      const pulled = await pullModel({ ...inputs.pull, model }, { save: "defer", deferHashOfPresent: true });
       if (pulled.pendingSave) state.set(SetupModel.state.pendingSave, JSON.stringify(pulled.pendingSave));
       return pulled;
     },

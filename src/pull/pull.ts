@@ -36,6 +36,12 @@ export interface PullOptions {
   readonly signal?: AbortSignal | undefined;
   /** A stored blob no longer matched its digest: it has been removed and is fetched again. */
   readonly onDamaged?: (blob: Descriptor) => void;
+  /**
+   * A blob already in the store, of the right size, whose stamp does not vouch for it counts as present without
+   * being hashed here: the caller hashes it before anything reads it (setup does, beside the backend's load,
+   * and fetches again what does not match). Off by default: a pull on its own hashes it.
+   */
+  readonly deferHashOfPresent?: boolean;
 }
 
 export interface PullResult {
@@ -104,7 +110,7 @@ export async function pull(
   );
   const artifact = recognizeArtifact(resolved.parsed);
   const blobs = uniqueBlobs([resolved.parsed.config, ...resolved.parsed.layers]);
-  const missing = await missingBlobs(store, blobs, options.onDamaged);
+  const missing = await missingBlobs(store, blobs, options);
   await assertWritableIfNeeded(store, ref, { blobs, missing, resolved });
   const label = formatReference(ref);
   const space = await checkFreeSpace(store, blobs, label);
@@ -169,7 +175,7 @@ export async function pull(
 export async function pullFromStore(
   store: ModelStore,
   ref: Reference,
-  options: Pick<PullOptions, "onDamaged"> = {},
+  options: Pick<PullOptions, "onDamaged" | "deferHashOfPresent"> = {},
 ): Promise<PullResult | undefined> {
   if (!isPinned(ref)) return undefined;
   const layout = store.layout;
@@ -181,7 +187,7 @@ export async function pullFromStore(
     return undefined;
   }
   const blobs = uniqueBlobs([resolved.parsed.config, ...resolved.parsed.layers]);
-  if ((await missingBlobs(store, blobs, options.onDamaged)).length > 0) return undefined;
+  if ((await missingBlobs(store, blobs, options)).length > 0) return undefined;
   const artifact = recognizeArtifact(resolved.parsed);
   await store.record(resolved.top.descriptor, formatReference(ref));
   const reused = blobs.reduce((sum, b) => sum + b.size, 0);
@@ -209,19 +215,20 @@ export function damagedBlobWarning(store: ModelStore, blob: Descriptor): string 
 }
 
 /**
- * The blobs the store does not hold verified (see ModelStore.holds: a stamp, else a hash). A damaged one is
- * removed, reported, and counted missing, so the pull fetches it again.
+ * The blobs the store does not hold verified (see ModelStore.holds: a stamp, else a hash), or with
+ * deferHashOfPresent the ones it does not hold at all. A damaged one is removed, reported, and counted missing,
+ * so the pull fetches it again.
  */
 async function missingBlobs(
   store: ModelStore,
   blobs: readonly Descriptor[],
-  onDamaged: PullOptions["onDamaged"],
+  options: Pick<PullOptions, "onDamaged" | "deferHashOfPresent">,
 ): Promise<Descriptor[]> {
   const missing: Descriptor[] = [];
   for (const blob of blobs) {
     const present = await store.has(blob);
-    if (present && (await store.holds(blob))) continue;
-    if (present) onDamaged?.(blob);
+    if (present && (options.deferHashOfPresent || (await store.holds(blob)))) continue;
+    if (present) options.onDamaged?.(blob);
     missing.push(blob);
   }
   return missing;

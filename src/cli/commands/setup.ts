@@ -177,6 +177,7 @@ export const setup: Command = {
       workDir: await mkdtemp(path.join(tmpdir(), "cortex-model-setup-")),
       env: io.env,
       log,
+      warn: (line: string) => log(`warning: ${line}`),
       // A foreground command: the backend ends with it, even when it is killed with SIGKILL, and so does
       // its temporary work directory.
       lifetime: "caller",
@@ -201,9 +202,11 @@ export const setup: Command = {
           // Checked after resolving and before any blob moves; a model already in the store is checked too.
           if (trust) await requireSignature(source, await source.resolve(referenceVersion(reference)), trust);
           const onDamaged = (blob: Descriptor) => log(`warning: ${damagedBlobWarning(store, blob)}`);
+          // What is already in the store is hashed beside the backend's load, not before it.
+          const checks = { onDamaged, deferHashOfPresent: true };
           const pulled =
-            (trust ? undefined : await pullFromStore(store, reference, { onDamaged })) ??
-            (await pull(source, reference, store, { progress, onDamaged }));
+            (trust ? undefined : await pullFromStore(store, reference, checks)) ??
+            (await pull(source, reference, store, { progress, ...checks }));
           if (!isPinned(reference)) {
             log(`warning: ${label} is not pinned to a digest; it resolved to ${pulled.digest}: ${pulled.reference}`);
           }

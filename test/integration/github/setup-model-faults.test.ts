@@ -125,8 +125,9 @@ describe("setup-model faults through the whole action, embedded backend", () => 
 
     const second = await run({ model: pinned(model) }, first.dirs);
     expect(second.main.exitCode, second.main.stdout).toBe(0);
+    // Found by the check beside the load (the pull leaves what is in the store to it), and fetched again.
     expect(second.main.annotations.filter((a) => a.level === "warning").map((a) => a.message)).toEqual([
-      `${gguf} in the store ${path.dirname(path.dirname(path.dirname(blob)))} no longer matched its digest: removed, fetching it again`,
+      `${gguf} of ${pinned(model)} in the store ${path.dirname(path.dirname(path.dirname(blob)))} did not match its digest: removed, fetching it again`,
     ]);
     expect(sha256Digest(await readFile(blob))).toBe(gguf);
     expect(second.main.outputs.digest).toBe(model.manifestDescriptor.digest);
