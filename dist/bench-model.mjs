@@ -4,7 +4,7 @@ import {
   exportActionMetrics,
   metricsExportInput,
   servedModelSettings
-} from "./chunk-I5XS23E7.mjs";
+} from "./chunk-6M3LTDQY.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   defaultComparisonSettings,
@@ -16,24 +16,24 @@ import {
   parseThreshold,
   readResultsFile,
   runBenchKeepingResults
-} from "./chunk-BOH2XECH.mjs";
+} from "./chunk-QKYLFONL.mjs";
 import {
   OpenAIClient
-} from "./chunk-TGXYRBCO.mjs";
+} from "./chunk-PTCBALH6.mjs";
 import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-E4DDMI3F.mjs";
+} from "./chunk-6ZIXN4BE.mjs";
 import "./chunk-NXMSOHYS.mjs";
-import "./chunk-GCWIA23R.mjs";
+import "./chunk-LSRIOZ7E.mjs";
 import {
   appendSummary,
   documentPassed,
   fetchResultDocument,
   listResults,
   newestFirst
-} from "./chunk-FWGBLZZ3.mjs";
+} from "./chunk-IO32AIIR.mjs";
 import {
   isDevice
 } from "./chunk-SX5TNDA4.mjs";
@@ -41,8 +41,8 @@ import {
   isFeatureAvailable,
   restoreCache,
   saveCache
-} from "./chunk-TL645VST.mjs";
-import "./chunk-M3WR7BPQ.mjs";
+} from "./chunk-2ALBSMTK.mjs";
+import "./chunk-AQAN4FQQ.mjs";
 import {
   BenchModel,
   InputError,
@@ -60,12 +60,12 @@ import {
   setFailed,
   setOutputs,
   warning
-} from "./chunk-XCGT3WGH.mjs";
+} from "./chunk-3AX6DS5T.mjs";
 import {
   formatReference,
   parseReference,
   referenceVersion
-} from "./chunk-4OBEC6HL.mjs";
+} from "./chunk-JLHAMPB3.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   SettingError,
@@ -74,16 +74,16 @@ import {
   boundedSetting,
   listSetting,
   withDeprecatedSpellings
-} from "./chunk-JXCN2HKS.mjs";
+} from "./chunk-BLIND6LJ.mjs";
 import {
   BOUNDS
-} from "./chunk-XKBFHU6M.mjs";
+} from "./chunk-P47FFNDF.mjs";
 import {
   CortexError,
   NotFoundError,
   UsageError,
   describeError
-} from "./chunk-O2MWNKLJ.mjs";
+} from "./chunk-X6O7WWHG.mjs";
 import {
   __commonJS,
   __name,

@@ -5,21 +5,22 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   promote
-} from "./chunk-AKFOU3PC.mjs";
+} from "./chunk-2THC6Z5T.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-GCWIA23R.mjs";
+} from "./chunk-LSRIOZ7E.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-FWGBLZZ3.mjs";
+} from "./chunk-IO32AIIR.mjs";
+import "./chunk-S3L53LBY.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-M3WR7BPQ.mjs";
+} from "./chunk-AQAN4FQQ.mjs";
 import {
   PromoteModel,
   booleanInput,
@@ -30,12 +31,12 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-XCGT3WGH.mjs";
-import "./chunk-4OBEC6HL.mjs";
+} from "./chunk-3AX6DS5T.mjs";
+import "./chunk-JLHAMPB3.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-JXCN2HKS.mjs";
-import "./chunk-XKBFHU6M.mjs";
-import "./chunk-O2MWNKLJ.mjs";
+import "./chunk-BLIND6LJ.mjs";
+import "./chunk-P47FFNDF.mjs";
+import "./chunk-X6O7WWHG.mjs";
 import {
   __name
 } from "./chunk-R62IGYHN.mjs";

@@ -2,18 +2,18 @@ import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
   run
-} from "./chunk-74KG3ZPE.mjs";
-import "./chunk-TL645VST.mjs";
-import "./chunk-ARHAIUUQ.mjs";
-import "./chunk-OAJF5FB3.mjs";
-import "./chunk-M3WR7BPQ.mjs";
-import "./chunk-YY43Y67E.mjs";
-import "./chunk-XCGT3WGH.mjs";
-import "./chunk-4OBEC6HL.mjs";
+} from "./chunk-RRUMUPE5.mjs";
+import "./chunk-2ALBSMTK.mjs";
+import "./chunk-V6O36OFS.mjs";
+import "./chunk-TWRI3Q4K.mjs";
+import "./chunk-AQAN4FQQ.mjs";
+import "./chunk-B3WLYY5J.mjs";
+import "./chunk-3AX6DS5T.mjs";
+import "./chunk-JLHAMPB3.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-JXCN2HKS.mjs";
-import "./chunk-XKBFHU6M.mjs";
-import "./chunk-O2MWNKLJ.mjs";
+import "./chunk-BLIND6LJ.mjs";
+import "./chunk-P47FFNDF.mjs";
+import "./chunk-X6O7WWHG.mjs";
 import "./chunk-R62IGYHN.mjs";
 
 // actions/pull-model/main.ts

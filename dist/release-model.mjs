@@ -3,63 +3,64 @@ const require = __createRequire(import.meta.url);
 import {
   loadSuite,
   testModel
-} from "./chunk-6NAXJCHI.mjs";
+} from "./chunk-52GCRYDO.mjs";
 import {
   defaultComparisonSettings,
   gateExitCode,
   gateScenarios,
   runBench
-} from "./chunk-BOH2XECH.mjs";
+} from "./chunk-QKYLFONL.mjs";
 import {
   OpenAIClient
-} from "./chunk-TGXYRBCO.mjs";
+} from "./chunk-PTCBALH6.mjs";
 import {
   revert
-} from "./chunk-WFNU4H57.mjs";
+} from "./chunk-WSWGJDYE.mjs";
 import {
   planTags,
   promote,
   resolveOrNone,
   withChannelLock
-} from "./chunk-AKFOU3PC.mjs";
+} from "./chunk-2THC6Z5T.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-GCWIA23R.mjs";
+} from "./chunk-LSRIOZ7E.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-FWGBLZZ3.mjs";
+} from "./chunk-IO32AIIR.mjs";
 import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-3WACJ7RN.mjs";
+} from "./chunk-WDPWGLH6.mjs";
 import {
   execa
 } from "./chunk-L3XLIXFP.mjs";
-import "./chunk-AMWO42ZF.mjs";
+import "./chunk-2CD7PZP6.mjs";
 import "./chunk-SX5TNDA4.mjs";
 import {
   ModelStore,
   defaultStore
-} from "./chunk-74KG3ZPE.mjs";
-import "./chunk-TL645VST.mjs";
-import "./chunk-6VFHM6JQ.mjs";
-import "./chunk-ARHAIUUQ.mjs";
-import "./chunk-5TYPIPY5.mjs";
+} from "./chunk-RRUMUPE5.mjs";
+import "./chunk-2ALBSMTK.mjs";
+import "./chunk-LTYZG47X.mjs";
+import "./chunk-V6O36OFS.mjs";
+import "./chunk-S3L53LBY.mjs";
+import "./chunk-W2CUV2YZ.mjs";
 import {
   pull,
   pullFromStore
-} from "./chunk-OAJF5FB3.mjs";
+} from "./chunk-TWRI3Q4K.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-M3WR7BPQ.mjs";
-import "./chunk-YY43Y67E.mjs";
+} from "./chunk-AQAN4FQQ.mjs";
+import "./chunk-B3WLYY5J.mjs";
 import {
   ReleaseModel,
   actionInputs,
@@ -71,24 +72,24 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-XCGT3WGH.mjs";
+} from "./chunk-3AX6DS5T.mjs";
 import {
   isPinned
-} from "./chunk-4OBEC6HL.mjs";
+} from "./chunk-JLHAMPB3.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   SettingError,
   booleanSetting,
   boundedSetting,
   requiredSetting
-} from "./chunk-JXCN2HKS.mjs";
+} from "./chunk-BLIND6LJ.mjs";
 import {
   BOUNDS
-} from "./chunk-XKBFHU6M.mjs";
+} from "./chunk-P47FFNDF.mjs";
 import {
   CortexError,
   describeError
-} from "./chunk-O2MWNKLJ.mjs";
+} from "./chunk-X6O7WWHG.mjs";
 import {
   __name
 } from "./chunk-R62IGYHN.mjs";
@@ -136,7 +137,7 @@ async function release(options) {
   return withChannelLock(options.destination, options.channel, run2, {
     ...options.lock,
     ...options.now ? { now: options.now } : {},
-    ...options.signal ? { signal: options.signal } : {}
+    signal: options.signal
   });
 }
 __name(release, "release");
@@ -146,114 +147,158 @@ async function releaseLocked(options, tags) {
     [tags.live, tags.blue, tags.green].map((tag) => resolveOrNone(destination, tag, signal))
   );
   const { idle, active } = idleColour(live?.digest, { blue: blue?.digest, green: green?.digest });
-  const repository = destination.name;
-  const previous = live?.digest ?? null;
-  const steps = [];
-  const step = /* @__PURE__ */ __name((s) => {
-    steps.push(s);
-    options.onStep?.(s);
-  }, "step");
-  const result = /* @__PURE__ */ __name((outcome, colour, now, switchedBack = false) => ({
-    destination: repository,
-    channel: options.channel,
-    digest,
-    colour,
-    tags,
-    previous,
-    live: now,
-    switchedBack,
-    outcome,
-    steps
-  }), "result");
-  if (previous === digest) {
-    step({ step: "switch", status: "skipped", detail: `${tags.live} already points at ${digest}` });
-    return result("already-live", active, previous);
+  const run2 = new ReleaseRun(options, tags, idle, live?.digest ?? null);
+  if (run2.previous === digest) {
+    run2.step({ step: "switch", status: "skipped", detail: `${tags.live} already points at ${digest}` });
+    return run2.result("already-live", active, run2.previous);
   }
-  const idleTag = tags[idle];
-  const subject = /* @__PURE__ */ __name((tagReference) => ({
-    colour: idle,
-    repository,
-    tagReference,
-    reference: `${repository}@${digest}`,
-    digest,
-    previous
-  }), "subject");
-  if (options.dryRun) {
-    const was = /* @__PURE__ */ __name((tag) => tag?.digest ?? "none", "was");
-    step({
-      step: "promote-idle",
-      status: "planned",
-      detail: `${idleTag}: ${was(idle === "blue" ? blue : green)} -> ${digest}`
-    });
-    step({
-      step: "pre-check",
-      status: "planned",
-      detail: options.preSwitch ? `check ${repository}:${idleTag}` : "none asked for"
-    });
-    step({ step: "switch", status: "planned", detail: `${tags.live}: ${previous ?? "none"} -> ${digest}` });
-    step({
-      step: "post-check",
-      status: "planned",
-      detail: options.postSwitch ? `check ${repository}:${tags.live}, switch back to ${previous ?? "nothing"} on failure` : "none asked for"
-    });
-    return result("planned", idle, previous);
+  if (options.dryRun) return planRelease(run2, idle === "blue" ? blue : green);
+  await promoteIdle(run2);
+  const pre = await preCheck(options, run2.idleTag, run2.subject(`${destination.name}:${run2.idleTag}`));
+  run2.step(pre);
+  if (pre.status === "failed") return run2.result("pre-check-failed", idle, run2.previous);
+  await switchLive(run2);
+  return postCheck(run2);
+}
+__name(releaseLocked, "releaseLocked");
+var ReleaseRun = class {
+  constructor(options, tags, idle, previous) {
+    this.options = options;
+    this.tags = tags;
+    this.idle = idle;
+    this.previous = previous;
   }
+  options;
+  tags;
+  idle;
+  previous;
+  static {
+    __name(this, "ReleaseRun");
+  }
+  steps = [];
+  get idleTag() {
+    return this.tags[this.idle];
+  }
+  step(step) {
+    this.steps.push(step);
+    this.options.onStep?.(step);
+  }
+  subject(tagReference) {
+    const { destination, digest } = this.options;
+    const reference = `${destination.name}@${digest}`;
+    return {
+      colour: this.idle,
+      repository: destination.name,
+      tagReference,
+      reference,
+      digest,
+      previous: this.previous
+    };
+  }
+  result(outcome, colour, live, switchedBack = false) {
+    const { destination, channel, digest } = this.options;
+    const { tags, previous, steps } = this;
+    return {
+      destination: destination.name,
+      channel,
+      digest,
+      colour,
+      tags,
+      previous,
+      live,
+      switchedBack,
+      outcome,
+      steps
+    };
+  }
+};
+function planRelease(run2, idleNow) {
+  const { options, tags, previous } = run2;
+  const repository = options.destination.name;
+  run2.step({
+    step: "promote-idle",
+    status: "planned",
+    detail: `${run2.idleTag}: ${idleNow?.digest ?? "none"} -> ${options.digest}`
+  });
+  run2.step({
+    step: "pre-check",
+    status: "planned",
+    detail: options.preSwitch ? `check ${repository}:${run2.idleTag}` : "none asked for"
+  });
+  run2.step({ step: "switch", status: "planned", detail: `${tags.live}: ${previous ?? "none"} -> ${options.digest}` });
+  run2.step({
+    step: "post-check",
+    status: "planned",
+    detail: options.postSwitch ? `check ${repository}:${tags.live}, switch back to ${previous ?? "nothing"} on failure` : "none asked for"
+  });
+  return run2.result("planned", run2.idle, previous);
+}
+__name(planRelease, "planRelease");
+function moveOptions(options) {
+  return { ...options.now ? { now: options.now } : {}, signal: options.signal };
+}
+__name(moveOptions, "moveOptions");
+async function promoteIdle(run2) {
+  const { options } = run2;
   await promote({
     source: options.source,
-    digest,
-    destination,
-    tags: [idleTag],
+    digest: options.digest,
+    destination: options.destination,
+    tags: [run2.idleTag],
     ...options.require ? { require: options.require } : {},
     ...options.trust ? { trust: options.trust } : {},
     ...options.sign ? { sign: options.sign } : {},
-    ...withReason(options, `release ${options.channel}: promote to the idle colour ${idle}`),
-    ...options.now ? { now: options.now } : {},
-    ...signal ? { signal } : {}
+    ...withReason(options, `release ${options.channel}: promote to the idle colour ${run2.idle}`),
+    ...moveOptions(options)
   });
-  step({ step: "promote-idle", status: "done", detail: `${idleTag} -> ${digest}` });
-  const pre = await preCheck(options, idleTag, subject(`${repository}:${idleTag}`));
-  step(pre);
-  if (pre.status === "failed") return result("pre-check-failed", idle, previous);
+  run2.step({ step: "promote-idle", status: "done", detail: `${run2.idleTag} -> ${options.digest}` });
+}
+__name(promoteIdle, "promoteIdle");
+async function switchLive(run2) {
+  const { options, tags } = run2;
   await promote({
-    source: destination,
-    digest,
-    destination,
+    source: options.destination,
+    digest: options.digest,
+    destination: options.destination,
     tags: [tags.live],
-    ...withReason(options, `release ${options.channel}: switch to ${idle}`),
-    ...options.now ? { now: options.now } : {},
-    ...signal ? { signal } : {}
+    ...withReason(options, `release ${options.channel}: switch to ${run2.idle}`),
+    ...moveOptions(options)
   });
-  step({ step: "switch", status: "done", detail: `${tags.live}: ${previous ?? "none"} -> ${digest}` });
+  run2.step({ step: "switch", status: "done", detail: `${tags.live}: ${run2.previous ?? "none"} -> ${options.digest}` });
+}
+__name(switchLive, "switchLive");
+async function postCheck(run2) {
+  const { options, tags, idle, previous } = run2;
+  const { digest } = options;
   if (!options.postSwitch) {
-    step({ step: "post-check", status: "skipped", detail: "none asked for" });
-    return result("released", idle, digest);
+    run2.step({ step: "post-check", status: "skipped", detail: "none asked for" });
+    return run2.result("released", idle, digest);
   }
-  const post = await options.postSwitch(subject(`${repository}:${tags.live}`));
+  const post = await options.postSwitch(run2.subject(`${options.destination.name}:${tags.live}`));
   if (post.passed) {
-    step({ step: "post-check", status: "done", detail: post.detail });
-    return result("released", idle, digest);
+    run2.step({ step: "post-check", status: "done", detail: post.detail });
+    return run2.result("released", idle, digest);
   }
-  step({ step: "post-check", status: "failed", detail: post.detail });
+  run2.step({ step: "post-check", status: "failed", detail: post.detail });
   if (previous === null) {
-    step({
+    run2.step({
       step: "switch-back",
       status: "failed",
       detail: `${tags.live} had no digest before this release, so there is nothing to switch back to; it stays at ${digest}`
     });
-    return result("post-check-failed", idle, digest);
+    return run2.result("post-check-failed", idle, digest);
   }
   await revert({
-    target: destination,
+    target: options.destination,
     tag: tags.live,
     to: { digest: previous },
     ...withReason(options, `release ${options.channel}: switch back, post-switch check failed: ${post.detail}`),
-    ...options.now ? { now: options.now } : {},
-    ...signal ? { signal } : {}
+    ...moveOptions(options)
   });
-  step({ step: "switch-back", status: "done", detail: `${tags.live}: ${digest} -> ${previous}` });
-  return result("post-check-failed", idle, previous, true);
+  run2.step({ step: "switch-back", status: "done", detail: `${tags.live}: ${digest} -> ${previous}` });
+  return run2.result("post-check-failed", idle, previous, true);
 }
-__name(releaseLocked, "releaseLocked");
+__name(postCheck, "postCheck");
 async function preCheck(options, idleTag, subject) {
   const fail = /* @__PURE__ */ __name((detail) => ({ step: "pre-check", status: "failed", detail }), "fail");
   const served = await resolveOrNone(options.destination, idleTag, options.signal);
@@ -351,10 +396,10 @@ function urlCheck(url, options) {
   };
 }
 __name(urlCheck, "urlCheck");
-function postCheck(spec, options) {
+function postCheck2(spec, options) {
   return /^https?:\/\//i.test(spec) ? urlCheck(spec, options) : commandCheck(spec, options);
 }
-__name(postCheck, "postCheck");
+__name(postCheck2, "postCheck");
 
 // src/release/serve-check.ts
 async function serveReference(reference, options) {
@@ -479,7 +524,7 @@ async function preSwitchCheck(settings, context) {
 __name(preSwitchCheck, "preSwitchCheck");
 async function releaseChecks(settings, context) {
   const preSwitch = await preSwitchCheck(settings, context);
-  const postSwitch = settings.postCheck === void 0 ? void 0 : postCheck(settings.postCheck, {
+  const postSwitch = settings.postCheck === void 0 ? void 0 : postCheck2(settings.postCheck, {
     channel: settings.channel,
     env: context.env,
     cwd: context.cwd,
@@ -523,7 +568,7 @@ function parseReleaseSettings(source, directory, env) {
   const checkBench = booleanSetting(source, "check-bench", false);
   const benchScenario = file("bench-scenario");
   const benchRuns = boundedSetting(source, "bench-runs", BOUNDS.runs);
-  const postCheck2 = source.value("post-check");
+  const postCheck3 = source.value("post-check");
   const toRepo = source.value("to-repo");
   const reason = source.value("reason");
   const seconds = /* @__PURE__ */ __name((setting, fallback, bounds) => 1e3 * (boundedSetting(source, setting, bounds) ?? fallback), "seconds");
@@ -546,7 +591,7 @@ function parseReleaseSettings(source, directory, env) {
     checkBench,
     ...benchScenario === void 0 ? {} : { benchScenario },
     ...benchRuns === void 0 ? {} : { benchRuns },
-    ...postCheck2 === void 0 ? {} : { postCheck: postCheck2 },
+    ...postCheck3 === void 0 ? {} : { postCheck: postCheck3 },
     postCheckTimeoutMs: seconds("post-check-timeout", 120, BOUNDS.checkTimeoutSeconds),
     lockWaitMs: seconds("lock-wait", 900, BOUNDS.lockWaitSeconds),
     dryRun: booleanSetting(source, "dry-run", false),
@@ -590,61 +635,62 @@ async function releaseModelStep(env = process.env, serveEntry) {
   const open = { ...credentials ? { credentials } : {}, onSecret: maskSecret, env };
   const destination = destinationReference(settings.source, settings.toRepo);
   const targets = await openEndpoints(settings.source, destination, { source: open, destination: open });
-  const context = runContext(env);
   const identity = signingInput(env);
   const trust = await verificationInput(env);
   const temp = env.RUNNER_TEMP ?? tmpdir();
   await mkdir(temp, { recursive: true });
   const workDir = settings.serving ? await mkdtemp(path3.join(temp, "cortex-release-model-")) : void 0;
   try {
-    const checks = await releaseChecks(settings, {
-      ...workDir ? {
-        backend: {
-          toolDir: env.RUNNER_TOOL_CACHE ?? path3.join(temp, "tool-cache"),
-          workDir,
-          env,
-          log: /* @__PURE__ */ __name((line) => info(line), "log"),
-          // The check's backends serve within this step and end with it.
-          lifetime: "caller"
-        }
-      } : {},
-      backendOptions: serveEntry ? { serveEntry } : {},
-      installOption: `${names.install}: missing`,
-      ...workDir ? { store: defaultStore(env) } : {},
-      open,
-      env,
-      cwd: workspace,
-      log: /* @__PURE__ */ __name((line) => info(line), "log")
-    });
+    const checks = await releaseChecks(settings, checkOptions(env, { workspace, temp, workDir, open, serveEntry }));
     const result = await runRelease(
       settings,
       targets,
       checks,
-      { ...context, ...settings.reason ? { reason: settings.reason } : {} },
+      { ...runContext(env), ...settings.reason ? { reason: settings.reason } : {} },
       (line) => info(line),
       {
         ...trust ? { trust } : {},
         ...identity ? { sign: { identity, legacy: booleanInput(names.signLegacy, true) } } : {}
       }
     );
-    setOutputs({
-      [outputs.liveDigest]: result.live ?? "",
-      [outputs.previousDigest]: result.previous ?? "",
-      [outputs.colour]: result.colour ?? "",
-      [outputs.switchedBack]: result.switchedBack,
-      [outputs.outcome]: result.outcome
-    });
-    await appendSummary(releaseSummary(result));
-    if (releaseExitCode(result) !== 0) {
-      const failed = result.steps.find((s) => s.status === "failed");
-      setFailed(`release ${result.outcome}: ${failed?.detail ?? ""}`);
-    }
+    await reportRelease(result);
     return result;
   } finally {
     if (workDir) await rm(workDir, { recursive: true, force: true });
   }
 }
 __name(releaseModelStep, "releaseModelStep");
+function checkOptions(env, step) {
+  const { workspace, temp, workDir, open, serveEntry } = step;
+  const log = /* @__PURE__ */ __name((line) => info(line), "log");
+  const toolDir = env.RUNNER_TOOL_CACHE ?? path3.join(temp, "tool-cache");
+  const lifetime = "caller";
+  return {
+    ...workDir ? { backend: { toolDir, workDir, env, log, lifetime }, store: defaultStore(env) } : {},
+    backendOptions: serveEntry ? { serveEntry } : {},
+    installOption: `${names.install}: missing`,
+    open,
+    env,
+    cwd: workspace,
+    log
+  };
+}
+__name(checkOptions, "checkOptions");
+async function reportRelease(result) {
+  setOutputs({
+    [outputs.liveDigest]: result.live ?? "",
+    [outputs.previousDigest]: result.previous ?? "",
+    [outputs.colour]: result.colour ?? "",
+    [outputs.switchedBack]: result.switchedBack,
+    [outputs.outcome]: result.outcome
+  });
+  await appendSummary(releaseSummary(result));
+  if (releaseExitCode(result) !== 0) {
+    const failed = result.steps.find((s) => s.status === "failed");
+    setFailed(`release ${result.outcome}: ${failed?.detail ?? ""}`);
+  }
+}
+__name(reportRelease, "reportRelease");
 function run(serveEntry) {
   return runAction(async () => {
     await releaseModelStep(process.env, serveEntry);

@@ -5,12 +5,13 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   revert
-} from "./chunk-WFNU4H57.mjs";
-import "./chunk-AKFOU3PC.mjs";
+} from "./chunk-WSWGJDYE.mjs";
+import "./chunk-2THC6Z5T.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-FWGBLZZ3.mjs";
+} from "./chunk-IO32AIIR.mjs";
+import "./chunk-S3L53LBY.mjs";
 import {
   InputError,
   RevertModel,
@@ -22,17 +23,17 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-XCGT3WGH.mjs";
+} from "./chunk-3AX6DS5T.mjs";
 import {
   parseReference
-} from "./chunk-4OBEC6HL.mjs";
+} from "./chunk-JLHAMPB3.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-JXCN2HKS.mjs";
+import "./chunk-BLIND6LJ.mjs";
 import {
   BOUNDS,
   parseDigest
-} from "./chunk-XKBFHU6M.mjs";
-import "./chunk-O2MWNKLJ.mjs";
+} from "./chunk-P47FFNDF.mjs";
+import "./chunk-X6O7WWHG.mjs";
 import {
   __name
 } from "./chunk-R62IGYHN.mjs";

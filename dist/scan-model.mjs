@@ -2,38 +2,38 @@ import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
   annotate
-} from "./chunk-YXYYCOFG.mjs";
+} from "./chunk-2VNYL4WJ.mjs";
 import {
   publishModelResult,
   reportPath
-} from "./chunk-E4DDMI3F.mjs";
+} from "./chunk-6ZIXN4BE.mjs";
 import {
   require_ajv,
   require_dist
 } from "./chunk-NXMSOHYS.mjs";
-import "./chunk-GCWIA23R.mjs";
+import "./chunk-LSRIOZ7E.mjs";
 import {
   parseByteSize
-} from "./chunk-PSL4HTYS.mjs";
+} from "./chunk-LTQ5LA6O.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-FWGBLZZ3.mjs";
+} from "./chunk-IO32AIIR.mjs";
 import {
   BLOCK_LAYOUT,
   GGMLFileQuantizationType,
   guessQuantization,
   parseGgufShardFilename
-} from "./chunk-5TYPIPY5.mjs";
+} from "./chunk-W2CUV2YZ.mjs";
 import {
   resolveModel
-} from "./chunk-OAJF5FB3.mjs";
+} from "./chunk-TWRI3Q4K.mjs";
 import {
   signingInput
-} from "./chunk-M3WR7BPQ.mjs";
+} from "./chunk-AQAN4FQQ.mjs";
 import {
   recognizeArtifact
-} from "./chunk-YY43Y67E.mjs";
+} from "./chunk-B3WLYY5J.mjs";
 import {
   ScanModel,
   actionInputs,
@@ -45,25 +45,25 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-XCGT3WGH.mjs";
+} from "./chunk-3AX6DS5T.mjs";
 import {
   formatReference,
   parseReference,
   pinReference,
   referenceVersion
-} from "./chunk-4OBEC6HL.mjs";
+} from "./chunk-JLHAMPB3.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   booleanSetting,
   requiredSetting
-} from "./chunk-JXCN2HKS.mjs";
+} from "./chunk-BLIND6LJ.mjs";
 import {
   MediaType
-} from "./chunk-XKBFHU6M.mjs";
+} from "./chunk-P47FFNDF.mjs";
 import {
   CortexError,
   UsageError
-} from "./chunk-O2MWNKLJ.mjs";
+} from "./chunk-X6O7WWHG.mjs";
 import {
   __commonJS,
   __name,
@@ -6879,11 +6879,6 @@ var RULES = {
 var ALL_RULES = Object.values(RULES);
 
 // src/scan/policy.ts
-var ScanPolicyError = class extends UsageError {
-  static {
-    __name(this, "ScanPolicyError");
-  }
-};
 var validator;
 function validate(document) {
   if (!validator) {
@@ -6898,11 +6893,11 @@ function parseScanPolicy(text2, file) {
   try {
     document = (0, import_yaml.parse)(text2) ?? {};
   } catch (error) {
-    throw new ScanPolicyError(`${file} is not YAML or JSON: ${error.message}`, { cause: error });
+    throw new UsageError(`${file} is not YAML or JSON: ${error.message}`, { cause: error });
   }
   if (!validate(document)) {
     const problems = (validator?.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ");
-    throw new ScanPolicyError(`${file}: ${problems} (fields: licenses, architectures, max-size, required-keys)`);
+    throw new UsageError(`${file}: ${problems} (fields: licenses, architectures, max-size, required-keys)`);
   }
   const size = document["max-size"];
   return {
@@ -6915,7 +6910,7 @@ function parseScanPolicy(text2, file) {
 __name(parseScanPolicy, "parseScanPolicy");
 async function loadScanPolicy(file) {
   const text2 = await readFile(file, "utf8").catch((error) => {
-    throw new ScanPolicyError(`cannot read the scan policy ${file}: ${error.message}`, { cause: error });
+    throw new UsageError(`cannot read the scan policy ${file}: ${error.message}`, { cause: error });
   });
   return parseScanPolicy(text2, file);
 }

@@ -3,14 +3,14 @@ const require = __createRequire(import.meta.url);
 import {
   runCommand,
   serve
-} from "./chunk-JHOBMOQR.mjs";
-import "./chunk-PSL4HTYS.mjs";
-import "./chunk-6VFHM6JQ.mjs";
-import "./chunk-ARHAIUUQ.mjs";
-import "./chunk-YY43Y67E.mjs";
-import "./chunk-JXCN2HKS.mjs";
-import "./chunk-XKBFHU6M.mjs";
-import "./chunk-O2MWNKLJ.mjs";
+} from "./chunk-PLPUH7KQ.mjs";
+import "./chunk-LTQ5LA6O.mjs";
+import "./chunk-LTYZG47X.mjs";
+import "./chunk-V6O36OFS.mjs";
+import "./chunk-B3WLYY5J.mjs";
+import "./chunk-BLIND6LJ.mjs";
+import "./chunk-P47FFNDF.mjs";
+import "./chunk-X6O7WWHG.mjs";
 import "./chunk-R62IGYHN.mjs";
 
 // actions/setup-model/serve.ts

@@ -5,26 +5,27 @@ import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-3WACJ7RN.mjs";
+} from "./chunk-WDPWGLH6.mjs";
 import "./chunk-L3XLIXFP.mjs";
-import "./chunk-AMWO42ZF.mjs";
+import "./chunk-2CD7PZP6.mjs";
 import "./chunk-SX5TNDA4.mjs";
 import {
   defaultStore,
   pullModel,
   savePendingModel
-} from "./chunk-74KG3ZPE.mjs";
-import "./chunk-TL645VST.mjs";
+} from "./chunk-RRUMUPE5.mjs";
+import "./chunk-2ALBSMTK.mjs";
 import {
   BackendError
-} from "./chunk-6VFHM6JQ.mjs";
-import "./chunk-ARHAIUUQ.mjs";
-import "./chunk-5TYPIPY5.mjs";
-import "./chunk-OAJF5FB3.mjs";
+} from "./chunk-LTYZG47X.mjs";
+import "./chunk-V6O36OFS.mjs";
+import "./chunk-S3L53LBY.mjs";
+import "./chunk-W2CUV2YZ.mjs";
+import "./chunk-TWRI3Q4K.mjs";
 import {
   verificationRequestInput
-} from "./chunk-M3WR7BPQ.mjs";
-import "./chunk-YY43Y67E.mjs";
+} from "./chunk-AQAN4FQQ.mjs";
+import "./chunk-B3WLYY5J.mjs";
 import {
   SetupModel,
   actionInputs,
@@ -38,12 +39,12 @@ import {
   setOutputs,
   startGroup,
   warning
-} from "./chunk-XCGT3WGH.mjs";
-import "./chunk-4OBEC6HL.mjs";
+} from "./chunk-3AX6DS5T.mjs";
+import "./chunk-JLHAMPB3.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-JXCN2HKS.mjs";
-import "./chunk-XKBFHU6M.mjs";
-import "./chunk-O2MWNKLJ.mjs";
+import "./chunk-BLIND6LJ.mjs";
+import "./chunk-P47FFNDF.mjs";
+import "./chunk-X6O7WWHG.mjs";
 import {
   __name
 } from "./chunk-R62IGYHN.mjs";

@@ -4,33 +4,33 @@ import {
   exportActionMetrics,
   metricsExportInput,
   servedModelSettings
-} from "./chunk-I5XS23E7.mjs";
+} from "./chunk-6M3LTDQY.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   exitCodeFor,
   loadSuite,
   parseFailOn,
   testModel
-} from "./chunk-6NAXJCHI.mjs";
+} from "./chunk-52GCRYDO.mjs";
 import {
   OpenAIClient
-} from "./chunk-TGXYRBCO.mjs";
+} from "./chunk-PTCBALH6.mjs";
 import {
   annotate
-} from "./chunk-YXYYCOFG.mjs";
+} from "./chunk-2VNYL4WJ.mjs";
 import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-E4DDMI3F.mjs";
+} from "./chunk-6ZIXN4BE.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   parsePinnedSource
-} from "./chunk-GCWIA23R.mjs";
+} from "./chunk-LSRIOZ7E.mjs";
 import {
   appendSummary
-} from "./chunk-FWGBLZZ3.mjs";
-import "./chunk-M3WR7BPQ.mjs";
+} from "./chunk-IO32AIIR.mjs";
+import "./chunk-AQAN4FQQ.mjs";
 import {
   TestModel,
   actionInputs,
@@ -39,19 +39,19 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-XCGT3WGH.mjs";
-import "./chunk-4OBEC6HL.mjs";
+} from "./chunk-3AX6DS5T.mjs";
+import "./chunk-JLHAMPB3.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
   SettingError,
   boundedSetting,
   requiredSetting,
   withDeprecatedSpellings
-} from "./chunk-JXCN2HKS.mjs";
+} from "./chunk-BLIND6LJ.mjs";
 import {
   BOUNDS
-} from "./chunk-XKBFHU6M.mjs";
-import "./chunk-O2MWNKLJ.mjs";
+} from "./chunk-P47FFNDF.mjs";
+import "./chunk-X6O7WWHG.mjs";
 import {
   __name
 } from "./chunk-R62IGYHN.mjs";
