@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   runCommand,
   serve
-} from "./chunk-PLPUH7KQ.mjs";
+} from "./chunk-NUE7QTSB.mjs";
 import "./chunk-LTQ5LA6O.mjs";
 import "./chunk-LTYZG47X.mjs";
 import "./chunk-V6O36OFS.mjs";

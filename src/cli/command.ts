@@ -104,9 +104,9 @@ export function parseCommandArgs<T extends Options>(
       const meant = closestOption(unknown, Object.keys(options));
       const hint = meant ? `; did you mean --${meant}?` : `; run cortex-model ${command} --help for the options`;
       // No cause: Node's text would follow the message, advising on positionals that start with '-'.
-      throw new UsageError(`${command}: unknown option ${unknown}${hint}`);
+      throw new UsageError(`unknown option ${unknown}${hint}`);
     }
-    throw new UsageError(`${command}: ${(error as Error).message}`, { cause: error });
+    throw new UsageError((error as Error).message, { cause: error });
   }
 }
 

@@ -24,7 +24,7 @@ describe("cortex-model serve startup errors", () => {
   it("asks for a model and checks numbers (exit 2)", async () => {
     const missing = await runServe([]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe("cortex-model serve: serve: --model <path.gguf> is required\n");
+    expect(missing.stderr).toBe("cortex-model serve: --model <path.gguf> is required\n");
     const threads = await runServe(["--model", "x.gguf", "--threads", "two"]);
     expect(threads.code).toBe(2);
     expect(threads.stderr).toContain('--threads must be an integer from 1 to 1024, got "two"');

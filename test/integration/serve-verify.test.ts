@@ -137,7 +137,7 @@ describe("cortex-model serve on a store blob", () => {
     expect(result.code).toBe(1);
     const errors = result.stderr.split("\n").filter((line) => line.includes("does not hash"));
     expect(errors).toEqual([
-      `cortex-model serve: serve: ${stored.pulled.model} does not hash to ${sha256Digest(ggufBytes)}, the digest it is named by: refusing to serve it (cortex-model verify removes it, a pull fetches it again)`,
+      `cortex-model serve: ${stored.pulled.model} does not hash to ${sha256Digest(ggufBytes)}, the digest it is named by: refusing to serve it (cortex-model verify removes it, a pull fetches it again)`,
     ]);
     expect(result.stdout).toBe("");
     await expect(fs.access(readyFile)).rejects.toThrow();

@@ -180,7 +180,7 @@ describe("cortex-model setup", () => {
     expect(await loading.exited).toBe(1);
     expect(loading.stdout()).toBe("");
     expect(loading.stderr().trimEnd().split("\n").at(-1)).toBe(
-      "cortex-model setup: setup: interrupted by SIGINT before the endpoint was ready",
+      "cortex-model setup: interrupted by SIGINT before the endpoint was ready",
     );
     expect(await processesMentioning(root)).toEqual([]);
   });

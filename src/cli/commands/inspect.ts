@@ -23,7 +23,7 @@ export const inspectCommand: Command = {
       store: { type: "string" },
       json: { type: "boolean" },
     });
-    if (positionals.length !== 1) throw new UsageError(`inspect: expected one reference\n${usage}`);
+    if (positionals.length !== 1) throw new UsageError(`expected one reference\n${usage}`);
     const ref = parseReference(positionals[0] as string);
     const store = await ModelStore.open({ dir: storeOption(values.store), env: io.env });
     const inStore =

@@ -61,7 +61,7 @@ export const migrateCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseCommandArgs("migrate", args, options);
     if (values["from-ollama"] === (values["to-ollama"] !== undefined)) {
-      throw new UsageError(`migrate: give exactly one of --from-ollama and --to-ollama\n${usage}`);
+      throw new UsageError(`give exactly one of --from-ollama and --to-ollama\n${usage}`);
     }
     if (values["to-ollama"] !== undefined) {
       if (positionals.length === 0)
@@ -132,8 +132,7 @@ async function verification(values: Values, io: CommandIO): Promise<{ suite: Sui
 async function selectOllamaModels(dirs: string[], selectors: readonly string[]): Promise<OllamaStoreModel[]> {
   const all = await listOllamaModels(dirs);
   const unknown = selectors.filter((s) => !all.some((m) => matchesOllamaModel(m, s)));
-  if (unknown.length > 0)
-    throw new UsageError(`migrate: no Ollama model named ${unknown.join(", ")} in ${dirs.join(", ")}`);
+  if (unknown.length > 0) throw new UsageError(`no Ollama model named ${unknown.join(", ")} in ${dirs.join(", ")}`);
   return selectors.length === 0 ? all : all.filter((m) => selectors.some((s) => matchesOllamaModel(m, s)));
 }
 

@@ -35,11 +35,11 @@ export const packageCommand: Command = {
       "context-size": { type: "string" },
       json: { type: "boolean" },
     });
-    if (positionals.length === 0) throw new UsageError(`package: expected a GGUF file\n${usage}`);
-    if (!values.to) throw new UsageError("package: --to <ref> is required");
+    if (positionals.length === 0) throw new UsageError(`expected a GGUF file\n${usage}`);
+    if (!values.to) throw new UsageError("--to <ref> is required");
     const ref = parseReference(values.to);
     const contextSize = optionalNumberOption(values["context-size"], "--context-size", BOUNDS.contextSize);
-    if (ref.digest) throw new UsageError(`package: --to names a tag to push to, not a digest (${values.to})`);
+    if (ref.digest) throw new UsageError(`--to names a tag to push to, not a digest (${values.to})`);
     const tag = ref.tag ?? DEFAULT_TAG;
     const file = (path: string | undefined) => (path === undefined ? undefined : resolve(io.cwd, path));
     const gguf = positionals.map((path) => resolve(io.cwd, path));

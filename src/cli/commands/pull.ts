@@ -42,7 +42,7 @@ export const pullCommand: Command = {
       "part-size": { type: "string" },
       concurrency: { type: "string" },
     });
-    if (positionals.length !== 1) throw new UsageError(`pull: expected one reference\n${usage}`);
+    if (positionals.length !== 1) throw new UsageError(`expected one reference\n${usage}`);
     const ref = parseReference(positionals[0] as string);
     const storeDir = storeOption(values.store);
     const partSize =

@@ -41,7 +41,7 @@ export const scanCommand: Command = {
       publish: { type: "boolean" },
       ...signingOptions,
     });
-    if (positionals.length !== 1) throw new UsageError(`scan: expected one model reference or GGUF file\n${usage}`);
+    if (positionals.length !== 1) throw new UsageError(`expected one model reference or GGUF file\n${usage}`);
     const settings = parseScanSettings(flagSource({ ...values, model: positionals[0] }), io.cwd);
     const publishing = settings.publish ? await publishSigning(values, io) : undefined;
     const { report, published } = await runScan({

@@ -49,7 +49,7 @@ async function checkNamedDigest(file: string, digest: string, env: NodeJS.Proces
   const actual = await hashFile(file);
   if (actual.digest !== digest) {
     throw new CortexError(
-      `serve: ${file} does not hash to ${digest}, the digest it is named by: refusing to serve it (cortex-model verify removes it, a pull fetches it again)`,
+      `${file} does not hash to ${digest}, the digest it is named by: refusing to serve it (cortex-model verify removes it, a pull fetches it again)`,
     );
   }
 }
@@ -76,7 +76,7 @@ export const serve: Command = {
       },
       false,
     );
-    if (!values.model) throw new UsageError("serve: --model <path.gguf> is required");
+    if (!values.model) throw new UsageError("--model <path.gguf> is required");
     // The same words as setup's --gpu; serve's old "off" is still taken as none.
     const gpu = choiceSetting(flagSource(values, commandWarnings("serve", io)), "gpu", GPU_MODES, "none", {
       off: "none",

@@ -186,7 +186,7 @@ export const setup: Command = {
     const signals = watchSignals();
     let handle: BackendHandle | undefined;
     let signalled: Signal | undefined;
-    const interrupted = () => new CortexError(`setup: interrupted by ${signalled} before the endpoint was ready`);
+    const interrupted = () => new CortexError(`interrupted by ${signalled} before the endpoint was ready`);
     // A signal while the model loads stops the backend at once; setup then fails on its exit, and returns.
     void signals.received.then((signal) => {
       signalled = signal;

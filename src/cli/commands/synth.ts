@@ -41,9 +41,9 @@ export const synth: Command = {
       false,
     );
     if ((values.answers === undefined) === (values.size === undefined)) {
-      throw new UsageError("synth: give exactly one of --answers FILE or --size SIZE");
+      throw new UsageError("give exactly one of --answers FILE or --size SIZE");
     }
-    if (!values.output) throw new UsageError("synth: -o OUT.gguf is required");
+    if (!values.output) throw new UsageError("-o OUT.gguf is required");
     const path = resolve(io.cwd, values.output);
     const contextLength = optionalNumberOption(values["context-length"], "--context-length", BOUNDS.contextLength);
     const common = { path, name: values.name, contextLength };

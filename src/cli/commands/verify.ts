@@ -19,7 +19,7 @@ export const verifyCommand: Command = {
       store: { type: "string" },
       json: { type: "boolean" },
     });
-    if (positionals.length > 0) throw new UsageError(`verify: unexpected argument "${positionals[0]}"\n${usage}`);
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n${usage}`);
     const dir = path.resolve(io.cwd, storeOption(values.store) ?? defaultStoreDir(io.env));
     // Opening creates a store; checking one that is not there would report "0 blobs, all good".
     const isDir = await stat(dir).then(

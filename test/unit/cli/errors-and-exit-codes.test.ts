@@ -14,11 +14,11 @@ describe("cortex-model errors and exit codes", () => {
     expect(await runCliInProcess(["pull", "--stroe", "x"])).toEqual({
       code: 2,
       stdout: "",
-      stderr: "cortex-model pull: pull: unknown option --stroe; did you mean --store?\n",
+      stderr: "cortex-model pull: unknown option --stroe; did you mean --store?\n",
     });
     const far = await runCliInProcess(["promote", "--verbose"]);
     expect(far.stderr).toBe(
-      "cortex-model promote: promote: unknown option --verbose; run cortex-model promote --help for the options\n",
+      "cortex-model promote: unknown option --verbose; run cortex-model promote --help for the options\n",
     );
     expect(closestOption("--jsn", ["json", "store"])).toBe("json");
     expect(closestOption("--contxt-size=4", ["context-size", "threads"])).toBe("context-size");
