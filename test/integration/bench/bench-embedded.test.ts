@@ -193,9 +193,13 @@ describe("cortex-model bench against the embedded llama.cpp backend", () => {
 
   it("benches a known-answer model with the built-in scenario: fixed-length generation streams every token", async () => {
     const known = knownAnswer as Served;
-    const run = await bench("known", [...sideArgs("", known), ...sideArgs("baseline-", known)], 3, "default");
+    // What is under test is the work each request does; three runs of sub-millisecond token times on a busy
+    // machine say nothing about speed, so the verdict does not decide the exit code here.
+    const args = [...sideArgs("", known), ...sideArgs("baseline-", known), "--warn-only"];
+    const run = await bench("known", args, 3, "default");
     expect(run.stderr).not.toMatch(/could not run/);
     expect(run.code, `${run.stderr}\n${run.markdown}`).toBe(0);
+    expect(["pass", "regression", "improvement", "inconclusive"]).toContain(run.results?.verdict);
     const s = run.results?.scenarios[0];
     expect(s).toMatchObject({ name: "default", fixedLength: true, runs: 3 });
     expect(s?.outputTokens?.candidate).toEqual({ min: 32, median: 32, max: 32 });
