@@ -9,7 +9,7 @@ import { stampKey, stampKeyFile } from "./stamp-key.js";
 /**
  * A blob's verification stamp: what its file looked like when its content last hashed to its name. Any write
  * to a file moves its ctime, which no user-space call can set back (unlike mtime), and a replaced file has
- * another inode: while the stamp still matches, the bytes are the ones that were hashed, and a pull can trust
+ * another inode: while the stamp still matches, the bytes are the ones that were hashed, and a pull or setup can trust
  * them without reading them. Anything that touches the inode (a hard link made or removed by a store view, a
  * chmod) also moves the ctime and costs one re-hash.
  *
