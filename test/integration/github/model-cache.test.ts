@@ -11,6 +11,7 @@ import {
   restoreModel,
   saveModel,
 } from "../../../src/github/model-cache.js";
+import { savePendingModel } from "../../../src/github/pull-model.js";
 import { ModelStore } from "../../../src/store/model-store.js";
 import { type ActionsCacheServer, startActionsCacheServer } from "../../helpers/actions-cache-server.js";
 import { makeModelLayout, randomData } from "../../helpers/model-layout.js";
@@ -109,6 +110,16 @@ describe.each(["v1", "v2"] as const)("model cache through the real @actions/cach
     await rm(modelCachePaths(model)[2] as string);
     expect((await saveModel(model)).saved).toBe(false);
     expect(server.entries().some((entry) => entry.key === modelCacheKey(model.manifest.digest))).toBe(false);
+  });
+
+  it("a deferred save hashes first: a file that no longer matches its digest is removed, nothing is saved", async () => {
+    const model = await writeModel(store);
+    const layerFile = modelCachePaths(model)[2] as string;
+    // Written by someone else after the pull: no stamp vouches for it, as when setup failed before its check.
+    await writeFile(layerFile, randomBytes(512 * 1024));
+    await savePendingModel({ store: model.store.root, manifest: model.manifest, blobs: model.blobs });
+    expect(server.entries().some((entry) => entry.key === modelCacheKey(model.manifest.digest))).toBe(false);
+    await expect(readFile(layerFile)).rejects.toThrow(/ENOENT/);
   });
 
   it("a failing cache service is a miss and an unsaved model, never an exception", async () => {
