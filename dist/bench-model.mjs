@@ -4,7 +4,7 @@ import {
   exportActionMetrics,
   metricsExportInput,
   servedModelSettings
-} from "./chunk-6M3LTDQY.mjs";
+} from "./chunk-6GVQMNZN.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   defaultComparisonSettings,
@@ -24,16 +24,16 @@ import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-6ZIXN4BE.mjs";
+} from "./chunk-EHCY542J.mjs";
 import "./chunk-NXMSOHYS.mjs";
-import "./chunk-LSRIOZ7E.mjs";
+import "./chunk-H2MHD4W4.mjs";
 import {
   appendSummary,
   documentPassed,
   fetchResultDocument,
   listResults,
   newestFirst
-} from "./chunk-IO32AIIR.mjs";
+} from "./chunk-TUU3EYNN.mjs";
 import {
   isDevice
 } from "./chunk-SX5TNDA4.mjs";
@@ -41,8 +41,8 @@ import {
   isFeatureAvailable,
   restoreCache,
   saveCache
-} from "./chunk-2ALBSMTK.mjs";
-import "./chunk-AQAN4FQQ.mjs";
+} from "./chunk-ON2CSB67.mjs";
+import "./chunk-5CMJFDNR.mjs";
 import {
   BenchModel,
   InputError,
@@ -60,7 +60,7 @@ import {
   setFailed,
   setOutputs,
   warning
-} from "./chunk-3AX6DS5T.mjs";
+} from "./chunk-SC7KABS4.mjs";
 import {
   formatReference,
   parseReference,
@@ -74,7 +74,7 @@ import {
   boundedSetting,
   listSetting,
   withDeprecatedSpellings
-} from "./chunk-BLIND6LJ.mjs";
+} from "./chunk-NFSX6QP2.mjs";
 import {
   BOUNDS
 } from "./chunk-P47FFNDF.mjs";

@@ -5,22 +5,22 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   promote
-} from "./chunk-2THC6Z5T.mjs";
+} from "./chunk-FTNLSBB2.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-LSRIOZ7E.mjs";
+} from "./chunk-H2MHD4W4.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-IO32AIIR.mjs";
-import "./chunk-S3L53LBY.mjs";
+} from "./chunk-TUU3EYNN.mjs";
+import "./chunk-H3YO44RA.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-AQAN4FQQ.mjs";
+} from "./chunk-5CMJFDNR.mjs";
 import {
   PromoteModel,
   booleanInput,
@@ -31,10 +31,10 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-3AX6DS5T.mjs";
+} from "./chunk-SC7KABS4.mjs";
 import "./chunk-JLHAMPB3.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-BLIND6LJ.mjs";
+import "./chunk-NFSX6QP2.mjs";
 import "./chunk-P47FFNDF.mjs";
 import "./chunk-X6O7WWHG.mjs";
 import {

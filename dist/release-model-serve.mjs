@@ -3,12 +3,12 @@ const require = __createRequire(import.meta.url);
 import {
   runCommand,
   serve
-} from "./chunk-NUE7QTSB.mjs";
+} from "./chunk-CTR7CB7B.mjs";
 import "./chunk-LTQ5LA6O.mjs";
-import "./chunk-LTYZG47X.mjs";
-import "./chunk-V6O36OFS.mjs";
+import "./chunk-LQZGFNU2.mjs";
+import "./chunk-ICUM5CKP.mjs";
 import "./chunk-B3WLYY5J.mjs";
-import "./chunk-BLIND6LJ.mjs";
+import "./chunk-NFSX6QP2.mjs";
 import "./chunk-P47FFNDF.mjs";
 import "./chunk-X6O7WWHG.mjs";
 import "./chunk-R62IGYHN.mjs";

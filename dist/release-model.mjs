@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   loadSuite,
   testModel
-} from "./chunk-52GCRYDO.mjs";
+} from "./chunk-N64ONVPR.mjs";
 import {
   defaultComparisonSettings,
   gateExitCode,
@@ -15,29 +15,29 @@ import {
 } from "./chunk-PTCBALH6.mjs";
 import {
   revert
-} from "./chunk-WSWGJDYE.mjs";
+} from "./chunk-UCH36TWL.mjs";
 import {
   planTags,
   promote,
   resolveOrNone,
   withChannelLock
-} from "./chunk-2THC6Z5T.mjs";
+} from "./chunk-FTNLSBB2.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-LSRIOZ7E.mjs";
+} from "./chunk-H2MHD4W4.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-IO32AIIR.mjs";
+} from "./chunk-TUU3EYNN.mjs";
 import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-WDPWGLH6.mjs";
+} from "./chunk-ZIZA3AQU.mjs";
 import {
   execa
 } from "./chunk-L3XLIXFP.mjs";
@@ -46,20 +46,20 @@ import "./chunk-SX5TNDA4.mjs";
 import {
   ModelStore,
   defaultStore
-} from "./chunk-RRUMUPE5.mjs";
-import "./chunk-2ALBSMTK.mjs";
-import "./chunk-LTYZG47X.mjs";
-import "./chunk-V6O36OFS.mjs";
-import "./chunk-S3L53LBY.mjs";
+} from "./chunk-IMZYDVUF.mjs";
+import "./chunk-ON2CSB67.mjs";
+import "./chunk-LQZGFNU2.mjs";
+import "./chunk-ICUM5CKP.mjs";
+import "./chunk-H3YO44RA.mjs";
 import "./chunk-W2CUV2YZ.mjs";
 import {
   pull,
   pullFromStore
-} from "./chunk-TWRI3Q4K.mjs";
+} from "./chunk-C5Z57ZS3.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-AQAN4FQQ.mjs";
+} from "./chunk-5CMJFDNR.mjs";
 import "./chunk-B3WLYY5J.mjs";
 import {
   ReleaseModel,
@@ -72,7 +72,7 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-3AX6DS5T.mjs";
+} from "./chunk-SC7KABS4.mjs";
 import {
   isPinned
 } from "./chunk-JLHAMPB3.mjs";
@@ -82,7 +82,7 @@ import {
   booleanSetting,
   boundedSetting,
   requiredSetting
-} from "./chunk-BLIND6LJ.mjs";
+} from "./chunk-NFSX6QP2.mjs";
 import {
   BOUNDS
 } from "./chunk-P47FFNDF.mjs";

@@ -5,13 +5,13 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   revert
-} from "./chunk-WSWGJDYE.mjs";
-import "./chunk-2THC6Z5T.mjs";
+} from "./chunk-UCH36TWL.mjs";
+import "./chunk-FTNLSBB2.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-IO32AIIR.mjs";
-import "./chunk-S3L53LBY.mjs";
+} from "./chunk-TUU3EYNN.mjs";
+import "./chunk-H3YO44RA.mjs";
 import {
   InputError,
   RevertModel,
@@ -23,12 +23,12 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-3AX6DS5T.mjs";
+} from "./chunk-SC7KABS4.mjs";
 import {
   parseReference
 } from "./chunk-JLHAMPB3.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-BLIND6LJ.mjs";
+import "./chunk-NFSX6QP2.mjs";
 import {
   BOUNDS,
   parseDigest

@@ -2,23 +2,23 @@ import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
   annotate
-} from "./chunk-2VNYL4WJ.mjs";
+} from "./chunk-FHF7A6FZ.mjs";
 import {
   publishModelResult,
   reportPath
-} from "./chunk-6ZIXN4BE.mjs";
+} from "./chunk-EHCY542J.mjs";
 import {
   require_ajv,
   require_dist
 } from "./chunk-NXMSOHYS.mjs";
-import "./chunk-LSRIOZ7E.mjs";
+import "./chunk-H2MHD4W4.mjs";
 import {
   parseByteSize
 } from "./chunk-LTQ5LA6O.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-IO32AIIR.mjs";
+} from "./chunk-TUU3EYNN.mjs";
 import {
   BLOCK_LAYOUT,
   GGMLFileQuantizationType,
@@ -27,10 +27,10 @@ import {
 } from "./chunk-W2CUV2YZ.mjs";
 import {
   resolveModel
-} from "./chunk-TWRI3Q4K.mjs";
+} from "./chunk-C5Z57ZS3.mjs";
 import {
   signingInput
-} from "./chunk-AQAN4FQQ.mjs";
+} from "./chunk-5CMJFDNR.mjs";
 import {
   recognizeArtifact
 } from "./chunk-B3WLYY5J.mjs";
@@ -45,7 +45,7 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-3AX6DS5T.mjs";
+} from "./chunk-SC7KABS4.mjs";
 import {
   formatReference,
   parseReference,
@@ -56,7 +56,7 @@ import "./chunk-AYZFIZTY.mjs";
 import {
   booleanSetting,
   requiredSetting
-} from "./chunk-BLIND6LJ.mjs";
+} from "./chunk-NFSX6QP2.mjs";
 import {
   MediaType
 } from "./chunk-P47FFNDF.mjs";

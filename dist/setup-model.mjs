@@ -5,7 +5,7 @@ import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-WDPWGLH6.mjs";
+} from "./chunk-ZIZA3AQU.mjs";
 import "./chunk-L3XLIXFP.mjs";
 import "./chunk-2CD7PZP6.mjs";
 import "./chunk-SX5TNDA4.mjs";
@@ -13,18 +13,18 @@ import {
   defaultStore,
   pullModel,
   savePendingModel
-} from "./chunk-RRUMUPE5.mjs";
-import "./chunk-2ALBSMTK.mjs";
+} from "./chunk-IMZYDVUF.mjs";
+import "./chunk-ON2CSB67.mjs";
 import {
   BackendError
-} from "./chunk-LTYZG47X.mjs";
-import "./chunk-V6O36OFS.mjs";
-import "./chunk-S3L53LBY.mjs";
+} from "./chunk-LQZGFNU2.mjs";
+import "./chunk-ICUM5CKP.mjs";
+import "./chunk-H3YO44RA.mjs";
 import "./chunk-W2CUV2YZ.mjs";
-import "./chunk-TWRI3Q4K.mjs";
+import "./chunk-C5Z57ZS3.mjs";
 import {
   verificationRequestInput
-} from "./chunk-AQAN4FQQ.mjs";
+} from "./chunk-5CMJFDNR.mjs";
 import "./chunk-B3WLYY5J.mjs";
 import {
   SetupModel,
@@ -39,10 +39,10 @@ import {
   setOutputs,
   startGroup,
   warning
-} from "./chunk-3AX6DS5T.mjs";
+} from "./chunk-SC7KABS4.mjs";
 import "./chunk-JLHAMPB3.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-BLIND6LJ.mjs";
+import "./chunk-NFSX6QP2.mjs";
 import "./chunk-P47FFNDF.mjs";
 import "./chunk-X6O7WWHG.mjs";
 import {

@@ -4,33 +4,33 @@ import {
   exportActionMetrics,
   metricsExportInput,
   servedModelSettings
-} from "./chunk-6M3LTDQY.mjs";
+} from "./chunk-6GVQMNZN.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   exitCodeFor,
   loadSuite,
   parseFailOn,
   testModel
-} from "./chunk-52GCRYDO.mjs";
+} from "./chunk-N64ONVPR.mjs";
 import {
   OpenAIClient
 } from "./chunk-PTCBALH6.mjs";
 import {
   annotate
-} from "./chunk-2VNYL4WJ.mjs";
+} from "./chunk-FHF7A6FZ.mjs";
 import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-6ZIXN4BE.mjs";
+} from "./chunk-EHCY542J.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   parsePinnedSource
-} from "./chunk-LSRIOZ7E.mjs";
+} from "./chunk-H2MHD4W4.mjs";
 import {
   appendSummary
-} from "./chunk-IO32AIIR.mjs";
-import "./chunk-AQAN4FQQ.mjs";
+} from "./chunk-TUU3EYNN.mjs";
+import "./chunk-5CMJFDNR.mjs";
 import {
   TestModel,
   actionInputs,
@@ -39,7 +39,7 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-3AX6DS5T.mjs";
+} from "./chunk-SC7KABS4.mjs";
 import "./chunk-JLHAMPB3.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
@@ -47,7 +47,7 @@ import {
   boundedSetting,
   requiredSetting,
   withDeprecatedSpellings
-} from "./chunk-BLIND6LJ.mjs";
+} from "./chunk-NFSX6QP2.mjs";
 import {
   BOUNDS
 } from "./chunk-P47FFNDF.mjs";

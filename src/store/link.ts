@@ -4,6 +4,20 @@ import { DigestMismatchError } from "../core/errors.js";
 import type { Descriptor, FileIdentity } from "../core/target.js";
 import { tempPath, writeVerified } from "./files.js";
 
+/** A hard link refused for where it would go (another file system, no permission, too many links): copy instead. */
+function linkRefused(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "EXDEV" || code === "EPERM" || code === "EMLINK";
+}
+
+/** `stat` is a regular file that is the very inode `identity` names (both read as numbers, or both as bigints). */
+function isInode<N extends number | bigint>(
+  stat: { isFile(): boolean; readonly ino: N; readonly dev: N } | undefined,
+  identity: { readonly ino: N; readonly dev: N },
+): boolean {
+  return stat?.isFile() === true && stat.ino === identity.ino && stat.dev === identity.dev;
+}
+
 /**
  * Makes `target` hold the bytes of the store file `source` without copying when it can: a hard link (same
  * inode, no extra disk), or a copy when the two paths are on different file systems (EXDEV) or links are not
@@ -14,7 +28,7 @@ export async function linkOrCopy(source: string, target: string): Promise<"linke
   const existing = await fs.lstat(target).catch(() => undefined);
   if (existing) {
     const original = await fs.stat(source);
-    if (existing.isFile() && existing.ino === original.ino && existing.dev === original.dev) return "kept";
+    if (isInode(existing, original)) return "kept";
     await fs.rm(target, { force: true });
   }
   await fs.mkdir(path.dirname(target), { recursive: true });
@@ -22,8 +36,7 @@ export async function linkOrCopy(source: string, target: string): Promise<"linke
     await fs.link(source, target);
     return "linked";
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "EXDEV" && code !== "EPERM" && code !== "EMLINK") throw error;
+    if (!linkRefused(error)) throw error;
   }
   const tmp = tempPath(path.dirname(target), ".copy");
   try {
@@ -50,17 +63,16 @@ export async function adoptVerifiedFile(
 ): Promise<"linked" | "copied"> {
   // Already that very inode: linking again would change its ctime, which the store's verification stamp holds.
   const existing = await fs.lstat(target, { bigint: true }).catch(() => undefined);
-  if (existing?.isFile() && existing.ino === hashed.ino && existing.dev === hashed.dev) return "linked";
+  if (isInode(existing, hashed)) return "linked";
   await fs.rm(target, { force: true });
   try {
     await fs.link(file, target);
     const placed = await fs.lstat(target, { bigint: true });
-    if (placed.isFile() && placed.ino === hashed.ino && placed.dev === hashed.dev) return "linked";
+    if (isInode(placed, hashed)) return "linked";
     await fs.rm(target, { force: true });
     throw new DigestMismatchError(`${file} changed after it was checked against ${descriptor.digest}`);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "EXDEV" && code !== "EPERM" && code !== "EMLINK") throw error;
+    if (!linkRefused(error)) throw error;
   }
   const chunks = createReadStream(file, { highWaterMark: 1 << 20 });
   await writeVerified(target, descriptor, chunks, tmpDir, file);
