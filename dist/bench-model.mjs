@@ -4,7 +4,7 @@ import {
   exportActionMetrics,
   metricsExportInput,
   servedModelSettings
-} from "./chunk-6GVQMNZN.mjs";
+} from "./chunk-QEEFCRRL.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   defaultComparisonSettings,
@@ -24,16 +24,16 @@ import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-EHCY542J.mjs";
+} from "./chunk-OECUWWD4.mjs";
 import "./chunk-NXMSOHYS.mjs";
-import "./chunk-H2MHD4W4.mjs";
+import "./chunk-4YHMV36A.mjs";
 import {
   appendSummary,
   documentPassed,
   fetchResultDocument,
   listResults,
   newestFirst
-} from "./chunk-TUU3EYNN.mjs";
+} from "./chunk-3IICKCHI.mjs";
 import {
   isDevice
 } from "./chunk-SX5TNDA4.mjs";
@@ -41,8 +41,8 @@ import {
   isFeatureAvailable,
   restoreCache,
   saveCache
-} from "./chunk-ON2CSB67.mjs";
-import "./chunk-5CMJFDNR.mjs";
+} from "./chunk-RRZJHVOH.mjs";
+import "./chunk-FYDH7VJB.mjs";
 import {
   BenchModel,
   InputError,
@@ -60,7 +60,7 @@ import {
   setFailed,
   setOutputs,
   warning
-} from "./chunk-SC7KABS4.mjs";
+} from "./chunk-OKSVDTLS.mjs";
 import {
   formatReference,
   parseReference,
@@ -74,7 +74,7 @@ import {
   boundedSetting,
   listSetting,
   withDeprecatedSpellings
-} from "./chunk-NFSX6QP2.mjs";
+} from "./chunk-SBSIPN6N.mjs";
 import {
   BOUNDS
 } from "./chunk-P47FFNDF.mjs";

@@ -5,22 +5,22 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   promote
-} from "./chunk-FTNLSBB2.mjs";
+} from "./chunk-PAFLJXJT.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-H2MHD4W4.mjs";
+} from "./chunk-4YHMV36A.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-TUU3EYNN.mjs";
-import "./chunk-H3YO44RA.mjs";
+} from "./chunk-3IICKCHI.mjs";
+import "./chunk-APVQ7LTG.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-5CMJFDNR.mjs";
+} from "./chunk-FYDH7VJB.mjs";
 import {
   PromoteModel,
   booleanInput,
@@ -31,10 +31,10 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-SC7KABS4.mjs";
+} from "./chunk-OKSVDTLS.mjs";
 import "./chunk-JLHAMPB3.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-NFSX6QP2.mjs";
+import "./chunk-SBSIPN6N.mjs";
 import "./chunk-P47FFNDF.mjs";
 import "./chunk-X6O7WWHG.mjs";
 import {

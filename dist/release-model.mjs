@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   loadSuite,
   testModel
-} from "./chunk-N64ONVPR.mjs";
+} from "./chunk-Z2UA2QVK.mjs";
 import {
   defaultComparisonSettings,
   gateExitCode,
@@ -15,29 +15,29 @@ import {
 } from "./chunk-PTCBALH6.mjs";
 import {
   revert
-} from "./chunk-UCH36TWL.mjs";
+} from "./chunk-IE54JOQR.mjs";
 import {
   planTags,
   promote,
   resolveOrNone,
   withChannelLock
-} from "./chunk-FTNLSBB2.mjs";
+} from "./chunk-PAFLJXJT.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   destinationReference,
   openEndpoints,
   parsePinnedSource
-} from "./chunk-H2MHD4W4.mjs";
+} from "./chunk-4YHMV36A.mjs";
 import {
   appendSummary,
   parseResultKinds,
   runContext
-} from "./chunk-TUU3EYNN.mjs";
+} from "./chunk-3IICKCHI.mjs";
 import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-ZIZA3AQU.mjs";
+} from "./chunk-OWZ3B3AP.mjs";
 import {
   execa
 } from "./chunk-L3XLIXFP.mjs";
@@ -46,20 +46,20 @@ import "./chunk-SX5TNDA4.mjs";
 import {
   ModelStore,
   defaultStore
-} from "./chunk-IMZYDVUF.mjs";
-import "./chunk-ON2CSB67.mjs";
-import "./chunk-LQZGFNU2.mjs";
-import "./chunk-ICUM5CKP.mjs";
-import "./chunk-H3YO44RA.mjs";
+} from "./chunk-AK2PBOA6.mjs";
+import "./chunk-RRZJHVOH.mjs";
+import "./chunk-MZH6KYWL.mjs";
+import "./chunk-35M3XGW2.mjs";
+import "./chunk-APVQ7LTG.mjs";
 import "./chunk-W2CUV2YZ.mjs";
 import {
   pull,
   pullFromStore
-} from "./chunk-C5Z57ZS3.mjs";
+} from "./chunk-3ILZPGYX.mjs";
 import {
   signingInput,
   verificationInput
-} from "./chunk-5CMJFDNR.mjs";
+} from "./chunk-FYDH7VJB.mjs";
 import "./chunk-B3WLYY5J.mjs";
 import {
   ReleaseModel,
@@ -72,7 +72,7 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-SC7KABS4.mjs";
+} from "./chunk-OKSVDTLS.mjs";
 import {
   isPinned
 } from "./chunk-JLHAMPB3.mjs";
@@ -82,7 +82,7 @@ import {
   booleanSetting,
   boundedSetting,
   requiredSetting
-} from "./chunk-NFSX6QP2.mjs";
+} from "./chunk-SBSIPN6N.mjs";
 import {
   BOUNDS
 } from "./chunk-P47FFNDF.mjs";

@@ -5,13 +5,13 @@ import {
 } from "./chunk-RBOOK7TP.mjs";
 import {
   revert
-} from "./chunk-UCH36TWL.mjs";
-import "./chunk-FTNLSBB2.mjs";
+} from "./chunk-IE54JOQR.mjs";
+import "./chunk-PAFLJXJT.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-TUU3EYNN.mjs";
-import "./chunk-H3YO44RA.mjs";
+} from "./chunk-3IICKCHI.mjs";
+import "./chunk-APVQ7LTG.mjs";
 import {
   InputError,
   RevertModel,
@@ -23,12 +23,12 @@ import {
   requiredInput,
   runAction,
   setOutputs
-} from "./chunk-SC7KABS4.mjs";
+} from "./chunk-OKSVDTLS.mjs";
 import {
   parseReference
 } from "./chunk-JLHAMPB3.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-NFSX6QP2.mjs";
+import "./chunk-SBSIPN6N.mjs";
 import {
   BOUNDS,
   parseDigest

@@ -2,23 +2,23 @@ import { createRequire as __createRequire } from "node:module";
 const require = __createRequire(import.meta.url);
 import {
   annotate
-} from "./chunk-FHF7A6FZ.mjs";
+} from "./chunk-YSHW3VXC.mjs";
 import {
   publishModelResult,
   reportPath
-} from "./chunk-EHCY542J.mjs";
+} from "./chunk-OECUWWD4.mjs";
 import {
   require_ajv,
   require_dist
 } from "./chunk-NXMSOHYS.mjs";
-import "./chunk-H2MHD4W4.mjs";
+import "./chunk-4YHMV36A.mjs";
 import {
   parseByteSize
 } from "./chunk-LTQ5LA6O.mjs";
 import {
   appendSummary,
   runContext
-} from "./chunk-TUU3EYNN.mjs";
+} from "./chunk-3IICKCHI.mjs";
 import {
   BLOCK_LAYOUT,
   GGMLFileQuantizationType,
@@ -27,10 +27,10 @@ import {
 } from "./chunk-W2CUV2YZ.mjs";
 import {
   resolveModel
-} from "./chunk-C5Z57ZS3.mjs";
+} from "./chunk-3ILZPGYX.mjs";
 import {
   signingInput
-} from "./chunk-5CMJFDNR.mjs";
+} from "./chunk-FYDH7VJB.mjs";
 import {
   recognizeArtifact
 } from "./chunk-B3WLYY5J.mjs";
@@ -45,7 +45,7 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-SC7KABS4.mjs";
+} from "./chunk-OKSVDTLS.mjs";
 import {
   formatReference,
   parseReference,
@@ -56,7 +56,7 @@ import "./chunk-AYZFIZTY.mjs";
 import {
   booleanSetting,
   requiredSetting
-} from "./chunk-NFSX6QP2.mjs";
+} from "./chunk-SBSIPN6N.mjs";
 import {
   MediaType
 } from "./chunk-P47FFNDF.mjs";

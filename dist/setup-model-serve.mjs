@@ -3,12 +3,12 @@ const require = __createRequire(import.meta.url);
 import {
   runCommand,
   serve
-} from "./chunk-CTR7CB7B.mjs";
+} from "./chunk-DXIU64RT.mjs";
 import "./chunk-LTQ5LA6O.mjs";
-import "./chunk-LQZGFNU2.mjs";
-import "./chunk-ICUM5CKP.mjs";
+import "./chunk-MZH6KYWL.mjs";
+import "./chunk-35M3XGW2.mjs";
 import "./chunk-B3WLYY5J.mjs";
-import "./chunk-NFSX6QP2.mjs";
+import "./chunk-SBSIPN6N.mjs";
 import "./chunk-P47FFNDF.mjs";
 import "./chunk-X6O7WWHG.mjs";
 import "./chunk-R62IGYHN.mjs";

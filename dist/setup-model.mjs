@@ -5,7 +5,7 @@ import {
   parseSetupSettings,
   setupBackend,
   stopBackend
-} from "./chunk-ZIZA3AQU.mjs";
+} from "./chunk-OWZ3B3AP.mjs";
 import "./chunk-L3XLIXFP.mjs";
 import "./chunk-2CD7PZP6.mjs";
 import "./chunk-SX5TNDA4.mjs";
@@ -13,18 +13,18 @@ import {
   defaultStore,
   pullModel,
   savePendingModel
-} from "./chunk-IMZYDVUF.mjs";
-import "./chunk-ON2CSB67.mjs";
+} from "./chunk-AK2PBOA6.mjs";
+import "./chunk-RRZJHVOH.mjs";
 import {
   BackendError
-} from "./chunk-LQZGFNU2.mjs";
-import "./chunk-ICUM5CKP.mjs";
-import "./chunk-H3YO44RA.mjs";
+} from "./chunk-MZH6KYWL.mjs";
+import "./chunk-35M3XGW2.mjs";
+import "./chunk-APVQ7LTG.mjs";
 import "./chunk-W2CUV2YZ.mjs";
-import "./chunk-C5Z57ZS3.mjs";
+import "./chunk-3ILZPGYX.mjs";
 import {
   verificationRequestInput
-} from "./chunk-5CMJFDNR.mjs";
+} from "./chunk-FYDH7VJB.mjs";
 import "./chunk-B3WLYY5J.mjs";
 import {
   SetupModel,
@@ -39,10 +39,10 @@ import {
   setOutputs,
   startGroup,
   warning
-} from "./chunk-SC7KABS4.mjs";
+} from "./chunk-OKSVDTLS.mjs";
 import "./chunk-JLHAMPB3.mjs";
 import "./chunk-AYZFIZTY.mjs";
-import "./chunk-NFSX6QP2.mjs";
+import "./chunk-SBSIPN6N.mjs";
 import "./chunk-P47FFNDF.mjs";
 import "./chunk-X6O7WWHG.mjs";
 import {

@@ -4,33 +4,33 @@ import {
   exportActionMetrics,
   metricsExportInput,
   servedModelSettings
-} from "./chunk-6GVQMNZN.mjs";
+} from "./chunk-QEEFCRRL.mjs";
 import "./chunk-6QIH4PYN.mjs";
 import {
   exitCodeFor,
   loadSuite,
   parseFailOn,
   testModel
-} from "./chunk-N64ONVPR.mjs";
+} from "./chunk-Z2UA2QVK.mjs";
 import {
   OpenAIClient
 } from "./chunk-PTCBALH6.mjs";
 import {
   annotate
-} from "./chunk-FHF7A6FZ.mjs";
+} from "./chunk-YSHW3VXC.mjs";
 import {
   publishInput,
   publishResults,
   reportPath
-} from "./chunk-EHCY542J.mjs";
+} from "./chunk-OECUWWD4.mjs";
 import "./chunk-NXMSOHYS.mjs";
 import {
   parsePinnedSource
-} from "./chunk-H2MHD4W4.mjs";
+} from "./chunk-4YHMV36A.mjs";
 import {
   appendSummary
-} from "./chunk-TUU3EYNN.mjs";
-import "./chunk-5CMJFDNR.mjs";
+} from "./chunk-3IICKCHI.mjs";
+import "./chunk-FYDH7VJB.mjs";
 import {
   TestModel,
   actionInputs,
@@ -39,7 +39,7 @@ import {
   runAction,
   setFailed,
   setOutputs
-} from "./chunk-SC7KABS4.mjs";
+} from "./chunk-OKSVDTLS.mjs";
 import "./chunk-JLHAMPB3.mjs";
 import "./chunk-AYZFIZTY.mjs";
 import {
@@ -47,7 +47,7 @@ import {
   boundedSetting,
   requiredSetting,
   withDeprecatedSpellings
-} from "./chunk-NFSX6QP2.mjs";
+} from "./chunk-SBSIPN6N.mjs";
 import {
   BOUNDS
 } from "./chunk-P47FFNDF.mjs";

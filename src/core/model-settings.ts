@@ -1,4 +1,4 @@
-import { SettingError, type SettingSource } from "./settings.js";
+import { type SettingSource, spellingsDisagree } from "./settings.js";
 
 /** A served model: the name its server answers to, and the reference it was pulled as (tag or digest). */
 export interface ServedModelSettings {
@@ -32,8 +32,10 @@ export function servedModelSettings(
   if (oldRef === undefined)
     return { ...(id === undefined ? {} : { id }), ...(model === undefined ? {} : { ref: model }) };
   if (model !== undefined && model !== oldRef.value) {
-    throw new SettingError(
-      `${label("model")} ("${model}") and its deprecated spelling ${source.label(oldRef.name)} ("${oldRef.value}") disagree; give only ${label("model")}`,
+    throw spellingsDisagree(
+      source,
+      { setting: `${prefix}model`, value: model },
+      { setting: oldRef.name, value: oldRef.value as string },
     );
   }
   source.warn(`${source.label(oldRef.name)} is deprecated; use ${label("model")}`);

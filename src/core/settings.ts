@@ -86,6 +86,18 @@ export function boundedListSetting(source: SettingSource, setting: string, bound
   );
 }
 
+/** A setting and its deprecated spelling both given, with different values. */
+export function spellingsDisagree(
+  source: SettingSource,
+  given: { readonly setting: string; readonly value: string },
+  old: { readonly setting: string; readonly value: string },
+): SettingError {
+  const label = source.label(given.setting);
+  return new SettingError(
+    `${label} ("${given.value}") and its deprecated spelling ${source.label(old.setting)} ("${old.value}") disagree; give only ${label}`,
+  );
+}
+
 /**
  * An old spelling of a setting that still works: its value is read as the new setting's, a warning names the
  * new spelling, and both given with different values is an error. `convert` turns an old value into the new
@@ -130,8 +142,10 @@ export function withDeprecatedSpellings(
         const old = oldValue(spelling);
         if (old === undefined) continue;
         if (value !== undefined && value !== old) {
-          throw new SettingError(
-            `${source.label(setting)} ("${value}") and its deprecated spelling ${source.label(spelling.old)} ("${source.value(spelling.old)}") disagree; give only ${source.label(setting)}`,
+          throw spellingsDisagree(
+            source,
+            { setting, value },
+            { setting: spelling.old, value: source.value(spelling.old) as string },
           );
         }
         value = old;
